@@ -1,0 +1,132 @@
+#include "ledger/merkle/hash.h"
+
+#include <sodium.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace ledger::merkle {
+namespace {
+
+constexpr uint8_t kLeafPrefix = 0x00;
+constexpr uint8_t kNodePrefix = 0x01;
+constexpr size_t kBase64Size = 44;  // 4 * ceil(32 / 3), padded.
+
+// libsodium asks for sodium_init() before use. Its SHA-256 needs no runtime
+// CPU dispatch, but we honour the contract once, thread-safely.
+void EnsureSodiumInitialized() {
+  static const bool initialized = sodium_init() >= 0;
+  (void)initialized;  // sodium_init only fails without an entropy source,
+                      // which SHA-256 and the codecs do not use.
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Hash HashLeaf(absl::string_view leaf_bytes) {
+  EnsureSodiumInitialized();
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, &kLeafPrefix, 1);
+  crypto_hash_sha256_update(
+      &state, reinterpret_cast<const unsigned char*>(leaf_bytes.data()),
+      leaf_bytes.size());
+  Hash out;
+  crypto_hash_sha256_final(&state, out.data());
+  return out;
+}
+
+Hash HashChildren(const Hash& left, const Hash& right) {
+  EnsureSodiumInitialized();
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, &kNodePrefix, 1);
+  crypto_hash_sha256_update(&state, left.data(), left.size());
+  crypto_hash_sha256_update(&state, right.data(), right.size());
+  Hash out;
+  crypto_hash_sha256_final(&state, out.data());
+  return out;
+}
+
+Hash EmptyRoot() {
+  EnsureSodiumInitialized();
+  Hash out;
+  crypto_hash_sha256(out.data(), nullptr, 0);
+  return out;
+}
+
+Hash FoldSubtrees(absl::Span<const Hash> subtree_hashes) {
+  if (subtree_hashes.empty()) return EmptyRoot();
+  Hash acc = subtree_hashes.back();
+  for (size_t i = subtree_hashes.size() - 1; i-- > 0;) {
+    acc = HashChildren(subtree_hashes[i], acc);
+  }
+  return acc;
+}
+
+std::string HashToHex(const Hash& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(2 * kHashSize, '0');
+  for (size_t i = 0; i < kHashSize; ++i) {
+    out[2 * i] = kDigits[hash[i] >> 4];
+    out[2 * i + 1] = kDigits[hash[i] & 0xf];
+  }
+  return out;
+}
+
+absl::StatusOr<Hash> HashFromHex(absl::string_view hex) {
+  if (hex.size() != 2 * kHashSize) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hex hash: got ", hex.size(), " characters, want ", 2 * kHashSize));
+  }
+  Hash out;
+  for (size_t i = 0; i < kHashSize; ++i) {
+    const int hi = HexValue(hex[2 * i]);
+    const int lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      const size_t bad = hi < 0 ? 2 * i : 2 * i + 1;
+      return absl::InvalidArgumentError(
+          absl::StrCat("hex hash: got non-hex character '", hex.substr(bad, 1),
+                       "' at offset ", bad));
+    }
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+std::string HashToBase64(const Hash& hash) {
+  EnsureSodiumInitialized();
+  char buf[kBase64Size + 1];  // sodium_bin2base64 writes a trailing NUL.
+  sodium_bin2base64(buf, sizeof(buf), hash.data(), hash.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  return std::string(buf, kBase64Size);
+}
+
+absl::StatusOr<Hash> HashFromBase64(absl::string_view base64) {
+  EnsureSodiumInitialized();
+  if (base64.size() != kBase64Size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "base64 hash: got ", base64.size(), " characters, want ", kBase64Size));
+  }
+  Hash out;
+  size_t decoded = 0;
+  const char* end = nullptr;
+  // libsodium rejects bad characters, bad padding and non-zero trailing bits.
+  if (sodium_base642bin(out.data(), out.size(), base64.data(), base64.size(),
+                        /*ignore=*/nullptr, &decoded, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != base64.data() + base64.size() || decoded != kHashSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("base64 hash: \"", base64,
+                     "\" is not canonical padded standard base64 of 32 bytes"));
+  }
+  return out;
+}
+
+}  // namespace ledger::merkle
