@@ -1,0 +1,87 @@
+// The registry of enrolled signing keys, folded from key events in log order.
+// It decides whether an entry may be appended: signer known, not revoked,
+// role allowed, sequence number contiguous. The Ledger persists it as derived
+// state; the audit rebuilds it from leaf 0 and compares.
+//
+// Not thread-safe: the Ledger guards it.
+#ifndef LEDGER_KEY_REGISTRY_H_
+#define LEDGER_KEY_REGISTRY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/key_id.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/proto/key_event.pb.h"
+#include "ledger/roles.h"
+
+namespace ledger {
+
+struct KeyInfo {
+  crypto::KeyId id{std::array<uint8_t, crypto::kKeyIdSize>{}};
+  std::optional<crypto::PublicKey> public_key;  // always set for a registered key
+  Role role = aifl::ledger::v1::ROLE_UNSPECIFIED;
+  std::string organisation;
+  std::string node;
+  std::string tls_identity;
+  uint64_t enrolled_at_leaf = 0;
+  std::optional<uint64_t> revoked_at_leaf;
+  // The sequence number this key's next entry must carry.
+  uint64_t next_sequence = 0;
+
+  bool revoked() const { return revoked_at_leaf.has_value(); }
+};
+
+// Serializes a KeyInfo for storage (derived state; format in FORMAT.md).
+std::string EncodeKeyInfo(const KeyInfo& info);
+absl::StatusOr<KeyInfo> DecodeKeyInfo(absl::string_view bytes);
+
+class KeyRegistry {
+ public:
+  // The key, or nullptr when unknown. The pointer is valid until the next
+  // mutation.
+  const KeyInfo* Find(const crypto::KeyId& id) const;
+
+  // Checks that `envelope` may be appended at `leaf_index` as the next entry
+  // of its key: key known (kPermissionDenied "unknown key"), not revoked
+  // (kPermissionDenied), role may sign the payload type (kPermissionDenied),
+  // sequence == next (a gap: kFailedPrecondition; a lower number is the
+  // caller's idempotency check). The genesis rule: on an empty log, leaf 0
+  // must be an admin key enrolling itself. Does not verify the signature.
+  absl::Status CheckAppend(const entry::Envelope& envelope, uint64_t leaf_index) const;
+
+  // Applies an accepted entry: advances the signer's next sequence and, for a
+  // key event, applies it. `event` is the parsed payload of a key event.
+  // kInvalidArgument for an invalid key event (bad public key, enrolling a
+  // key twice, revoking an unknown key, unspecified role), which must then
+  // not be appended: call ValidateKeyEvent first.
+  absl::Status Apply(const entry::Envelope& envelope, uint64_t leaf_index,
+                     const aifl::ledger::v1::KeyEvent* event);
+
+  // Checks a key event against the current registry without applying it.
+  absl::Status ValidateKeyEvent(const aifl::ledger::v1::KeyEvent& event,
+                                absl::string_view origin) const;
+
+  void Insert(KeyInfo info);
+  std::vector<KeyInfo> All() const;
+  size_t size() const { return keys_.size(); }
+  // The key ids whose KeyInfo changed since the last call, for persistence.
+  std::vector<crypto::KeyId> TakeDirty();
+
+ private:
+  absl::flat_hash_map<crypto::KeyId, KeyInfo> keys_;
+  std::vector<crypto::KeyId> dirty_;
+};
+
+// Parses a key event payload; kInvalidArgument when it is not one.
+absl::StatusOr<aifl::ledger::v1::KeyEvent> ParseKeyEvent(absl::string_view payload);
+
+}  // namespace ledger
+
+#endif  // LEDGER_KEY_REGISTRY_H_

@@ -1,0 +1,272 @@
+// Ledger::Append: validation and group commit. See ledger.h for the contract.
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+#include "ledger/ledger.h"
+#include "ledger/storage_keys.h"
+
+namespace ledger {
+
+using merkle::Hash;
+using storage::Family;
+
+// One envelope on its way into the log.
+struct Ledger::Prepared {
+  const std::string* bytes = nullptr;
+  entry::Envelope envelope;
+  // Set when parsing or pre-verification already failed.
+  absl::Status early_error;
+  // True when the caller's thread verified the signature with a known key.
+  bool verified = false;
+  AppendResult* result = nullptr;
+};
+
+// One Append() call waiting in the group-commit queue.
+struct Ledger::Writer {
+  std::vector<Prepared> items;
+  std::vector<AppendResult>* results = nullptr;
+  bool done = false;
+  absl::CondVar cv;
+};
+
+void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
+  out->bytes = &bytes;
+  auto envelope = entry::ParseEnvelope(bytes);
+  if (!envelope.ok()) {
+    out->early_error = envelope.status();
+    return;
+  }
+  out->envelope = std::move(*envelope);
+  std::optional<crypto::PublicKey> key;
+  {
+    absl::ReaderMutexLock lock(&registry_mu_);
+    const KeyInfo* info = registry_.Find(crypto::KeyId(out->envelope.key_id));
+    if (info != nullptr) key = info->public_key;
+  }
+  if (!key.has_value()) return;  // maybe enrolled earlier in this group: the leader verifies
+  const entry::Envelope& e = out->envelope;
+  absl::Status s = key->Verify(
+      entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type, e.payload), e.signature);
+  if (!s.ok()) {
+    out->early_error = s;
+    return;
+  }
+  out->verified = true;
+}
+
+std::vector<AppendResult> Ledger::Append(absl::Span<const std::string> envelopes) {
+  std::vector<AppendResult> results(envelopes.size());
+  if (store_->read_only()) {
+    for (AppendResult& r : results) {
+      r.status = absl::FailedPreconditionError("the ledger is open read-only");
+    }
+    return results;
+  }
+  Writer w;
+  w.results = &results;
+  w.items.resize(envelopes.size());
+  // Parse and verify signatures here, in the caller's thread, in parallel
+  // with other callers; the leader only does the cheap, ordered part.
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    w.items[i].result = &results[i];
+    PrepareOne(envelopes[i], &w.items[i]);
+  }
+  absl::MutexLock lock(&queue_mu_);
+  writers_.push_back(&w);
+  while (!w.done && &w != writers_.front()) w.cv.Wait(&queue_mu_);
+  if (w.done) return results;
+
+  // This writer leads: take it and whoever queued behind it, up to a bound.
+  std::vector<Writer*> group;
+  size_t entries = 0;
+  for (Writer* other : writers_) {
+    if (!group.empty() && entries + other->items.size() > options_.max_group_entries) break;
+    group.push_back(other);
+    entries += other->items.size();
+  }
+  queue_mu_.Unlock();
+  CommitGroup(group);
+  queue_mu_.Lock();
+  for (Writer* done : group) {
+    writers_.pop_front();
+    done->done = true;
+    if (done != &w) done->cv.Signal();
+  }
+  if (!writers_.empty()) writers_.front()->cv.Signal();
+  return results;
+}
+
+void Ledger::CommitGroup(std::vector<Writer*>& group) {
+  storage::Batch batch;
+  std::vector<Hash> leaf_hashes;
+  std::vector<Prepared*> accepted;
+  uint64_t next_index;
+  {
+    absl::ReaderMutexLock lock(&tree_mu_);
+    next_index = tree_->size();
+  }
+  const int64_t now = std::max(absl::ToUnixMicros(clock_->Now()), last_time_micros_);
+  // (key, sequence) appended earlier in this group → its result.
+  absl::flat_hash_map<std::pair<crypto::KeyId, uint64_t>, Prepared*> in_group;
+  std::vector<AppendResult*> in_group_duplicates;  // acknowledged only with the group
+
+  absl::MutexLock registry_lock(&registry_mu_);
+  for (Writer* writer : group) {
+    for (Prepared& item : writer->items) {
+      AppendResult& result = *item.result;
+      if (!item.early_error.ok()) {
+        result.status = item.early_error;
+        continue;
+      }
+      const entry::Envelope& e = item.envelope;
+      const crypto::KeyId key_id(e.key_id);
+      absl::Status check = registry_.CheckAppend(e, next_index);
+      if (check.code() == absl::StatusCode::kAlreadyExists) {
+        // An idempotent retry returns the original receipt; other bytes under
+        // a used sequence number are refused.
+        auto same = in_group.find({key_id, e.sequence});
+        if (same != in_group.end()) {
+          if (*same->second->bytes == *item.bytes) {
+            result = *same->second->result;
+            result.duplicate = true;
+            in_group_duplicates.push_back(&result);
+          } else {
+            result.status = absl::AlreadyExistsError(absl::StrCat(
+                "sequence ", e.sequence, " of key ", key_id.ToString(),
+                " was already used with different bytes (leaf ",
+                same->second->result->leaf_index, ")"));
+          }
+          continue;
+        }
+        auto stored = store_->Get(Family::kIndex, keys::Sequence(key_id, e.sequence));
+        std::optional<std::string> leaf;
+        if (stored.ok() && stored->has_value()) {
+          auto leaf_bytes = store_->Get(Family::kLeaves, **stored);
+          if (leaf_bytes.ok()) leaf = std::move(*leaf_bytes);
+        }
+        auto parsed = leaf.has_value() ? entry::ParseLeaf(*leaf)
+                                       : absl::StatusOr<entry::Leaf>(absl::NotFoundError(""));
+        if (!parsed.ok()) {
+          result.status = absl::DataLossError(absl::StrCat(
+              "sequence ", e.sequence, " of key ", key_id.ToString(),
+              " is recorded as used but its leaf cannot be read"));
+        } else if (parsed->envelope != *item.bytes) {
+          result.status = absl::AlreadyExistsError(
+              absl::StrCat("sequence ", e.sequence, " of key ", key_id.ToString(),
+                           " was already used with different bytes (leaf ",
+                           entry::DecodeU64(**stored), ")"));
+        } else {
+          result.leaf_index = entry::DecodeU64(**stored);
+          result.integration_time_micros = parsed->integration_time_micros;
+          result.duplicate = true;
+        }
+        continue;
+      }
+      if (!check.ok()) {
+        result.status = check;
+        continue;
+      }
+      // Key events: validate, and handle the genesis self-enrolment.
+      std::optional<aifl::ledger::v1::KeyEvent> event;
+      if (e.payload_type == kKeyEventType) {
+        auto parsed = ParseKeyEvent(e.payload);
+        if (!parsed.ok()) {
+          result.status = parsed.status();
+          continue;
+        }
+        event = std::move(*parsed);
+        if (absl::Status s = registry_.ValidateKeyEvent(*event, origin_); !s.ok()) {
+          result.status = s;
+          continue;
+        }
+        if (event->has_log_key() && event->log_key().public_key() != log_public_key_->bytes()) {
+          result.status = absl::UnimplementedError(
+              "log_key: announcing a different log key (rotation) is not supported yet");
+          continue;
+        }
+      }
+      const KeyInfo* signer = registry_.Find(key_id);
+      std::optional<crypto::PublicKey> genesis_key;
+      if (signer == nullptr) {
+        // Only the genesis entry gets here (CheckAppend): an admin enrolling itself.
+        const bool self_enrol = event.has_value() && event->has_enrol() &&
+                                event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN;
+        if (self_enrol) {
+          auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
+          if (pub.ok() && crypto::ComputeKeyId(*pub) == key_id) genesis_key = *pub;
+        }
+        if (!genesis_key.has_value()) {
+          result.status = absl::PermissionDeniedError(
+              "leaf 0 must be an admin key enrolling itself (genesis)");
+          continue;
+        }
+      }
+      if (!item.verified) {
+        const crypto::PublicKey& pub = signer != nullptr ? *signer->public_key : *genesis_key;
+        absl::Status s = pub.Verify(
+            entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type, e.payload),
+            e.signature);
+        if (!s.ok()) {
+          result.status = s;
+          continue;
+        }
+      }
+      if (absl::Status s = registry_.Apply(e, next_index, event ? &*event : nullptr); !s.ok()) {
+        result.status = s;
+        continue;
+      }
+      const std::string leaf = entry::EncodeLeaf(now, *item.bytes);
+      const Hash leaf_hash = merkle::HashLeaf(leaf);
+      batch.Put(Family::kLeaves, keys::Leaf(next_index), leaf);
+      batch.Put(Family::kIndex, keys::Sequence(key_id, e.sequence), entry::U64Key(next_index));
+      batch.Put(Family::kIndex, keys::LeafHash(leaf_hash), entry::U64Key(next_index));
+      result.leaf_index = next_index;
+      result.integration_time_micros = now;
+      in_group[{key_id, e.sequence}] = &item;
+      accepted.push_back(&item);
+      leaf_hashes.push_back(leaf_hash);
+      ++next_index;
+    }
+  }
+  if (accepted.empty()) return;
+
+  for (const crypto::KeyId& id : registry_.TakeDirty()) {
+    const KeyInfo* info = registry_.Find(id);
+    if (info != nullptr) batch.Put(Family::kKeys, keys::KeyRecord(id), EncodeKeyInfo(*info));
+  }
+  batch.Put(Family::kMeta, keys::kTreeSize, entry::U64Key(next_index));
+  batch.Put(Family::kMeta, keys::kLastTime, entry::U64Key(static_cast<uint64_t>(now)));
+  PendingAppend pending;
+  {
+    absl::ReaderMutexLock lock(&tree_mu_);
+    pending = tree_->StageAppend(leaf_hashes, &batch);
+  }
+  absl::Status written = store_->Write(&batch);
+  if (!written.ok()) {
+    // Nothing of this group is acknowledged. The registry already advanced
+    // in memory: restore it from the durable copy.
+    for (Prepared* item : accepted) *item->result = AppendResult{written};
+    for (AppendResult* result : in_group_duplicates) *result = AppendResult{written};
+    KeyRegistry durable;
+    absl::Status reload = store_->Scan(Family::kKeys, "", "",
+                                       [&](absl::string_view, absl::string_view value) {
+                                         auto info = DecodeKeyInfo(value);
+                                         if (info.ok()) durable.Insert(std::move(*info));
+                                         return info.ok();
+                                       });
+    durable.TakeDirty();
+    // If even the reload fails the registry may run ahead of disk; later
+    // appends then fail their checks rather than corrupt anything, and a
+    // restart reloads it.
+    if (reload.ok()) registry_ = std::move(durable);
+    return;
+  }
+  last_time_micros_ = now;
+  absl::MutexLock lock(&tree_mu_);
+  tree_->Apply(std::move(pending));
+}
+
+}  // namespace ledger

@@ -1,0 +1,114 @@
+// The ledger's RocksDB database: one column family per kind of record (layout
+// in ledger/FORMAT.md, "Storage"). This class only adapts RocksDB: opening
+// with the right options, batched synced writes, point reads, range scans and
+// consistent online snapshots. What the keys mean is the Ledger's business.
+//
+// Thread-safe (RocksDB is); the Ledger serialises writers itself.
+#ifndef LEDGER_STORAGE_STORE_H_
+#define LEDGER_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Env;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace ledger::storage {
+
+// Column families. Values are stable: they index the handles vector.
+enum class Family : int {
+  kLeaves = 0,  // u64 index -> leaf bytes
+  kTree = 1,    // u64 block -> 511 node hashes of one 256-leaf block
+  kIndex = 2,   // lookup maps (key/sequence, leaf hash, next sequence)
+  kKeys = 3,    // key id -> KeyRecord (derived from key events)
+  kMeta = 4,    // origin, tree size, checkpoints, last integration time
+};
+inline constexpr int kFamilyCount = 5;
+
+// Converts a RocksDB status at the boundary. Corruption becomes kDataLoss,
+// I/O errors kUnavailable (the caller may retry), busy/locked kUnavailable
+// with a hint that another process holds the database.
+absl::Status FromRocksDb(const void* rocksdb_status, absl::string_view what);
+
+// A group of writes applied atomically by Store::Write.
+class Batch {
+ public:
+  Batch() = default;
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  void Put(Family family, absl::string_view key, absl::string_view value);
+  size_t count() const;
+  size_t bytes() const;
+
+ private:
+  friend class Store;
+  std::vector<std::pair<Family, std::pair<std::string, std::string>>> puts_;
+};
+
+struct StoreOptions {
+  enum class Mode { kCreate, kOpenExisting, kReadOnly };
+  Mode mode = Mode::kOpenExisting;
+  // RocksDB block cache for leaves and tree blocks. Default: 256 MiB.
+  size_t block_cache_bytes = 256 << 20;
+  // A RocksDB Env to use instead of the default, e.g. a fault-injecting one in
+  // tests. Not owned; must outlive the Store. Default: nullptr (Env::Default()).
+  rocksdb::Env* env = nullptr;
+};
+
+class Store {
+ public:
+  // Opens (or, in kCreate mode, creates — failing with kAlreadyExists when a
+  // database is already there) the database in `path`. kReadOnly works while
+  // another process holds the database open for writing; it sees the state
+  // as of opening. kNotFound when kOpenExisting/kReadOnly and none exists.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     const StoreOptions& options);
+  ~Store();
+
+  // Applies `batch` atomically with fsync (WriteOptions::sync = true): when
+  // this returns OK the writes survive a crash or power loss.
+  // kFailedPrecondition on a read-only store.
+  absl::Status Write(Batch* batch);
+
+  // Point read: the value, std::nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(Family family, absl::string_view key) const;
+
+  // Calls `fn(key, value)` for each key in [start, end) of `family`, in key
+  // order, until it returns false. An empty `end` means "to the last key".
+  absl::Status Scan(Family family, absl::string_view start, absl::string_view end,
+                    const std::function<bool(absl::string_view, absl::string_view)>& fn) const;
+
+  // Writes a consistent copy of the database to `out_dir` (which must not
+  // exist) using RocksDB checkpoints: hard links where possible. The copy
+  // opens as a normal database.
+  absl::Status Snapshot(const std::string& out_dir) const;
+
+  // Approximate bytes on disk (SST + WAL), for status reports.
+  uint64_t ApproximateDiskBytes() const;
+
+  bool read_only() const { return read_only_; }
+
+ private:
+  Store() = default;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  bool read_only_ = false;
+};
+
+}  // namespace ledger::storage
+
+#endif  // LEDGER_STORAGE_STORE_H_

@@ -1,0 +1,96 @@
+#include "ledger/storage/store.h"
+
+#include <cstdlib>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace ledger::storage {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+}
+
+TEST(StoreTest, CreateWriteReopenRead) {
+  const std::string path = TempPath("create_write_reopen");
+  {
+    auto store = Store::Open(path, {StoreOptions::Mode::kCreate});
+    ASSERT_TRUE(store.ok()) << store.status();
+    Batch batch;
+    batch.Put(Family::kLeaves, "k1", "v1");
+    batch.Put(Family::kMeta, "k1", "meta");
+    ASSERT_TRUE((*store)->Write(&batch).ok());
+  }
+  auto store = Store::Open(path, {StoreOptions::Mode::kOpenExisting});
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto leaf = (*store)->Get(Family::kLeaves, "k1");
+  ASSERT_TRUE(leaf.ok());
+  EXPECT_EQ(leaf->value_or(""), "v1");
+  auto meta = (*store)->Get(Family::kMeta, "k1");
+  EXPECT_EQ(meta->value_or(""), "meta");
+  auto missing = (*store)->Get(Family::kTree, "k1");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST(StoreTest, CreateRefusesExistingAndOpenRefusesMissing) {
+  const std::string path = TempPath("refuse");
+  ASSERT_TRUE(Store::Open(path, {StoreOptions::Mode::kCreate}).ok());
+  EXPECT_EQ(Store::Open(path, {StoreOptions::Mode::kCreate}).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Store::Open(TempPath("nothing_here"), {StoreOptions::Mode::kOpenExisting})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(StoreTest, ReadOnlyOpensWhileWriterHoldsIt) {
+  const std::string path = TempPath("readonly");
+  auto writer = Store::Open(path, {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(writer.ok());
+  Batch batch;
+  batch.Put(Family::kLeaves, "a", "1");
+  ASSERT_TRUE((*writer)->Write(&batch).ok());
+  auto reader = Store::Open(path, {StoreOptions::Mode::kReadOnly});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->Get(Family::kLeaves, "a")->value_or(""), "1");
+  Batch refused;
+  refused.Put(Family::kLeaves, "b", "2");
+  EXPECT_EQ((*reader)->Write(&refused).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StoreTest, ScanVisitsRangeInOrder) {
+  auto store = Store::Open(TempPath("scan"), {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(store.ok());
+  Batch batch;
+  for (const char* k : {"c", "a", "d", "b"}) batch.Put(Family::kIndex, k, k);
+  ASSERT_TRUE((*store)->Write(&batch).ok());
+  std::string seen;
+  ASSERT_TRUE((*store)
+                  ->Scan(Family::kIndex, "b", "d",
+                         [&](absl::string_view k, absl::string_view) {
+                           seen.append(k.data(), k.size());
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(seen, "bc");
+}
+
+TEST(StoreTest, SnapshotOpensAsDatabase) {
+  auto store = Store::Open(TempPath("snap_src"), {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(store.ok());
+  Batch batch;
+  batch.Put(Family::kLeaves, "x", "y");
+  ASSERT_TRUE((*store)->Write(&batch).ok());
+  const std::string out = TempPath("snap_out");
+  ASSERT_TRUE((*store)->Snapshot(out).ok());
+  EXPECT_EQ((*store)->Snapshot(out).code(), absl::StatusCode::kAlreadyExists);
+  auto copy = Store::Open(out, {StoreOptions::Mode::kReadOnly});
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ((*copy)->Get(Family::kLeaves, "x")->value_or(""), "y");
+}
+
+}  // namespace
+}  // namespace ledger::storage

@@ -1,0 +1,97 @@
+// The Merkle tree as stored: every perfect node, laid out so that a proof
+// costs about one storage read.
+//
+//  * Levels 0..7 (and the level-8 root) of each 256-leaf block live together
+//    in one value of the tree family ("b" ‖ u64 block → 511 hashes), so the
+//    lower part of any proof path is a single read.
+//  * Nodes at level ≥ 8 ("u" ‖ u8 level ‖ u64 index → hash) are few (one per
+//    256 leaves and their parents) and are all cached in memory.
+//  * The right frontier (a CompactRange) and the partial last block are kept
+//    in memory for appends.
+//
+// Appending is two-phase so memory never runs ahead of disk: StageAppend puts
+// the writes into a Batch and returns a PendingAppend; Apply makes it visible
+// after the batch is durable. Not thread-safe: the Ledger serialises writers
+// and guards readers with its state mutex.
+#ifndef LEDGER_TREE_STATE_H_
+#define LEDGER_TREE_STATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/merkle/hash.h"
+#include "ledger/merkle/node_id.h"
+#include "ledger/merkle/node_reader.h"
+#include "ledger/storage/store.h"
+
+namespace ledger {
+
+inline constexpr uint32_t kBlockHeight = 8;  // 256 leaves per block
+inline constexpr uint64_t kBlockLeaves = uint64_t{1} << kBlockHeight;
+inline constexpr size_t kBlockNodes = 2 * kBlockLeaves - 1;  // 511
+inline constexpr size_t kBlockBytes = kBlockNodes * merkle::kHashSize;
+
+// Storage keys of the tree family.
+std::string BlockKey(uint64_t block);
+std::string UpperNodeKey(uint32_t level, uint64_t index);
+
+// Offset in a block value of node (level, index), level ≤ kBlockHeight.
+size_t BlockSlotOffset(uint32_t level, uint64_t index);
+
+struct PendingAppend {
+  merkle::CompactRange range;
+  uint64_t block = 0;       // the block the partial block buffer belongs to
+  std::string block_bytes;  // kBlockBytes
+  std::vector<std::pair<merkle::NodeId, merkle::Hash>> upper_nodes;
+};
+
+class TreeState : public merkle::NodeReader {
+ public:
+  // Loads the tree of `size` leaves from `store` (not owned; must outlive
+  // this). kDataLoss when nodes are missing or the stored frontier is broken.
+  static absl::StatusOr<std::unique_ptr<TreeState>> Load(const storage::Store* store,
+                                                         uint64_t size);
+
+  uint64_t size() const { return range_.size(); }
+  merkle::Hash Root() const { return range_.Root(); }
+
+  // The RFC 6962 root of the first `size` leaves (size ≤ this->size()).
+  absl::StatusOr<merkle::Hash> RootAt(uint64_t size);
+
+  // Stages appending `leaf_hashes` after the current size: puts the changed
+  // blocks and new upper nodes into `batch`.
+  PendingAppend StageAppend(absl::Span<const merkle::Hash> leaf_hashes,
+                            storage::Batch* batch) const;
+  // Makes a staged append visible. REQUIRES: `pending` was staged from the
+  // current state and its batch is durable.
+  void Apply(PendingAppend pending);
+
+  // merkle::NodeReader: reads perfect nodes of the committed tree.
+  // kDataLoss when a node that must exist is missing; kInvalidArgument for a
+  // node beyond the tree.
+  absl::StatusOr<std::vector<merkle::Hash>> ReadNodes(
+      absl::Span<const merkle::NodeId> ids) override;
+
+  // Bytes held in memory (upper cache + buffers), for status reports.
+  size_t MemoryBytes() const;
+
+ private:
+  explicit TreeState(const storage::Store* store) : store_(store) {}
+  absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(absl::Span<const merkle::NodeId> ids,
+                                                            uint64_t tree_size);
+
+  const storage::Store* store_;
+  merkle::CompactRange range_;
+  uint64_t block_ = 0;
+  std::string block_bytes_;
+  // upper_[l - kBlockHeight][i] is node (l, i).
+  std::vector<std::vector<merkle::Hash>> upper_;
+};
+
+}  // namespace ledger
+
+#endif  // LEDGER_TREE_STATE_H_
