@@ -21,7 +21,7 @@ namespace {
 
 constexpr uint64_t kMaxSize = 300;
 // Sizes up to this get every index and every (size1, size2) pair.
-constexpr uint64_t kExhaustiveSize = 160;
+constexpr uint64_t kExhaustiveSize = 128;
 constexpr int kSamplesPerSize = 12;
 
 std::vector<std::string> RandomLeaves(uint64_t n) {
