@@ -8,6 +8,9 @@ namespace {
 
 int BitLength(uint64_t x) { return x == 0 ? 0 : 64 - __builtin_clzll(x); }
 
+// x >> n, defined as 0 for n >= 64 (where C++'s shift is undefined).
+uint64_t ShiftRight(uint64_t x, int n) { return n >= 64 ? 0 : x >> n; }
+
 absl::Status RootMismatch(absl::string_view what, const Hash& computed,
                           const Hash& want) {
   return absl::InvalidArgumentError(
@@ -21,7 +24,7 @@ size_t InclusionProofLength(uint64_t index, uint64_t size) {
   // Below level `inner` the leaf's path lies inside a perfect subtree: one
   // sibling per level. Above it, one (perfect) left sibling per 1 bit.
   const int inner = BitLength(index ^ (size - 1));
-  return inner + __builtin_popcountll(index >> inner);
+  return inner + __builtin_popcountll(ShiftRight(index, inner));
 }
 
 size_t ConsistencyProofLength(uint64_t size1, uint64_t size2) {
@@ -31,7 +34,7 @@ size_t ConsistencyProofLength(uint64_t size1, uint64_t size2) {
   // it is the whole old tree (a power of two, whose root the verifier has).
   const int shift = __builtin_ctzll(size1);
   const int inner = BitLength((size1 - 1) ^ (size2 - 1)) - shift;
-  const int border = __builtin_popcountll((size1 - 1) >> (inner + shift));
+  const int border = __builtin_popcountll(ShiftRight(size1 - 1, inner + shift));
   const bool power_of_two = (size1 & (size1 - 1)) == 0;
   return inner + border + (power_of_two ? 0 : 1);
 }
