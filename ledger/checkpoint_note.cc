@@ -13,8 +13,9 @@ absl::Status ValidateOrigin(absl::string_view origin) {
   }
   for (char c : origin) {
     if (c <= ' ' || c > '~' || c == '+') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "origin: got \"", origin, "\", want printable ASCII without spaces or '+'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("origin: got \"", origin,
+                       "\", want printable ASCII without spaces or '+'"));
     }
   }
   return absl::OkStatus();
@@ -29,20 +30,25 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointFields& fields,
   return signer.Sign(note::FormatCheckpointBody(checkpoint));
 }
 
-absl::StatusOr<CheckpointFields> VerifyCheckpoint(absl::string_view note_text,
-                                                  absl::string_view origin,
-                                                  const crypto::PublicKey& log_key) {
-  ASSIGN_OR_RETURN(note::NoteVerifier verifier, note::NoteVerifier::Create(origin, log_key));
-  ASSIGN_OR_RETURN(note::VerifiedNote opened, note::OpenNote(note_text, {verifier}));
-  ASSIGN_OR_RETURN(note::Checkpoint checkpoint, note::ParseCheckpointBody(opened.text));
+absl::StatusOr<CheckpointFields> VerifyCheckpoint(
+    absl::string_view note_text, absl::string_view origin,
+    const crypto::PublicKey& log_key) {
+  ASSIGN_OR_RETURN(note::NoteVerifier verifier,
+                   note::NoteVerifier::Create(origin, log_key));
+  ASSIGN_OR_RETURN(note::VerifiedNote opened,
+                   note::OpenNote(note_text, {verifier}));
+  ASSIGN_OR_RETURN(note::Checkpoint checkpoint,
+                   note::ParseCheckpointBody(opened.text));
   if (checkpoint.origin != origin) {
-    return absl::InvalidArgumentError(absl::StrCat("checkpoint origin: got \"", checkpoint.origin,
-                                                   "\", want \"", origin, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint origin: got \"", checkpoint.origin,
+                     "\", want \"", origin, "\""));
   }
   return CheckpointFields{checkpoint.origin, checkpoint.size, checkpoint.root};
 }
 
-std::string LogVerifierKey(absl::string_view origin, const crypto::PublicKey& log_key) {
+std::string LogVerifierKey(absl::string_view origin,
+                           const crypto::PublicKey& log_key) {
   return note::VerifierKeyString(origin, log_key);
 }
 

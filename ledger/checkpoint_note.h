@@ -28,12 +28,13 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointFields& fields,
 // Verifies `note` was signed by `log_key` under the key name `origin` and
 // parses its body. kUnauthenticated when no valid signature by that key is
 // present; kInvalidArgument when malformed or the origin differs.
-absl::StatusOr<CheckpointFields> VerifyCheckpoint(absl::string_view note,
-                                                  absl::string_view origin,
-                                                  const crypto::PublicKey& log_key);
+absl::StatusOr<CheckpointFields> VerifyCheckpoint(
+    absl::string_view note, absl::string_view origin,
+    const crypto::PublicKey& log_key);
 
 // The note verifier key: "<origin>+<hex key id>+<base64(0x01 ‖ public key)>".
-std::string LogVerifierKey(absl::string_view origin, const crypto::PublicKey& log_key);
+std::string LogVerifierKey(absl::string_view origin,
+                           const crypto::PublicKey& log_key);
 
 // Checks an origin can be a log origin and note key name: 1..255 bytes of
 // printable ASCII, no spaces, no '+'. kInvalidArgument otherwise.

@@ -20,15 +20,18 @@ class EntrySigner {
  public:
   // `origin` is the log the entries are meant for; `next_sequence` the
   // sequence number of the next entry (the ledger reports it per key).
-  EntrySigner(std::unique_ptr<crypto::SigningKey> key, std::string origin, uint64_t next_sequence);
+  EntrySigner(std::unique_ptr<crypto::SigningKey> key, std::string origin,
+              uint64_t next_sequence);
 
   // Signs `payload` as `payload_type` with the next sequence number and
   // returns the encoded envelope. kInvalidArgument for a bad payload type or
   // an oversized payload (the counter does not advance then).
-  absl::StatusOr<std::string> SignNext(absl::string_view payload_type, absl::string_view payload);
+  absl::StatusOr<std::string> SignNext(absl::string_view payload_type,
+                                       absl::string_view payload);
 
   // Signs with an explicit sequence number (for tests and replays).
-  absl::StatusOr<std::string> SignAt(uint64_t sequence, absl::string_view payload_type,
+  absl::StatusOr<std::string> SignAt(uint64_t sequence,
+                                     absl::string_view payload_type,
                                      absl::string_view payload) const;
 
   const crypto::KeyId& key_id() const { return key_id_; }

@@ -15,10 +15,12 @@ crypto::KeyId ToKeyId(const entry::KeyId& id) { return crypto::KeyId(id); }
 absl::StatusOr<KeyEvent> ParseKeyEvent(absl::string_view payload) {
   KeyEvent event;
   if (!event.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return absl::InvalidArgumentError("payload: not a valid aifl.ledger.v1.KeyEvent");
+    return absl::InvalidArgumentError(
+        "payload: not a valid aifl.ledger.v1.KeyEvent");
   }
   if (event.event_case() == KeyEvent::EVENT_NOT_SET) {
-    return absl::InvalidArgumentError("key event: none of enrol, revoke, log_key is set");
+    return absl::InvalidArgumentError(
+        "key event: none of enrol, revoke, log_key is set");
   }
   return event;
 }
@@ -33,30 +35,36 @@ absl::Status KeyRegistry::CheckAppend(const entry::Envelope& envelope,
   const crypto::KeyId id = ToKeyId(envelope.key_id);
   const KeyInfo* key = Find(id);
   if (key == nullptr) {
-    if (leaf_index == 0 && envelope.payload_type == kKeyEventType && envelope.sequence == 0) {
+    if (leaf_index == 0 && envelope.payload_type == kKeyEventType &&
+        envelope.sequence == 0) {
       return absl::OkStatus();  // genesis: checked in ValidateKeyEvent
     }
-    return absl::PermissionDeniedError(
-        absl::StrCat("unknown key ", id.ToString(), ": it is not enrolled in this ledger"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unknown key ", id.ToString(), ": it is not enrolled in this ledger"));
   }
   if (key->revoked()) {
-    return absl::PermissionDeniedError(absl::StrCat("key ", id.ToString(), " was revoked at leaf ",
-                                                    *key->revoked_at_leaf));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key ", id.ToString(), " was revoked at leaf ", *key->revoked_at_leaf));
   }
-  if (absl::Status s = CheckRoleMaySign(key->role, envelope.payload_type); !s.ok()) return s;
+  if (absl::Status s = CheckRoleMaySign(key->role, envelope.payload_type);
+      !s.ok())
+    return s;
   if (envelope.sequence > key->next_sequence) {
     return absl::FailedPreconditionError(
-        absl::StrCat("sequence gap for key ", id.ToString(), ": got ", envelope.sequence,
-                     ", want ", key->next_sequence, " (entries must be numbered contiguously)"));
+        absl::StrCat("sequence gap for key ", id.ToString(), ": got ",
+                     envelope.sequence, ", want ", key->next_sequence,
+                     " (entries must be numbered contiguously)"));
   }
   if (envelope.sequence < key->next_sequence) {
-    return absl::AlreadyExistsError(absl::StrCat("sequence ", envelope.sequence, " of key ",
-                                                 id.ToString(), " is already used"));
+    return absl::AlreadyExistsError(absl::StrCat("sequence ", envelope.sequence,
+                                                 " of key ", id.ToString(),
+                                                 " is already used"));
   }
   return absl::OkStatus();
 }
 
-absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event, absl::string_view origin) const {
+absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event,
+                                           absl::string_view origin) const {
   switch (event.event_case()) {
     case KeyEvent::kEnrol: {
       auto pub = crypto::PublicKey::FromBytes(event.enrol().public_key());
@@ -73,26 +81,29 @@ absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event, absl::string_v
       const crypto::KeyId id = crypto::ComputeKeyId(*pub);
       if (Find(id) != nullptr) {
         return absl::AlreadyExistsError(
-            absl::StrCat("key ", id.ToString(), " is already enrolled (keys are never re-used)"));
+            absl::StrCat("key ", id.ToString(),
+                         " is already enrolled (keys are never re-used)"));
       }
       return absl::OkStatus();
     }
     case KeyEvent::kRevoke: {
       if (event.revoke().key_id().size() != crypto::kKeyIdSize) {
-        return absl::InvalidArgumentError(absl::StrCat("revoke.key_id: got ",
-                                                       event.revoke().key_id().size(),
-                                                       " bytes, want ", crypto::kKeyIdSize));
+        return absl::InvalidArgumentError(
+            absl::StrCat("revoke.key_id: got ", event.revoke().key_id().size(),
+                         " bytes, want ", crypto::kKeyIdSize));
       }
       std::array<uint8_t, crypto::kKeyIdSize> bytes;
-      std::copy(event.revoke().key_id().begin(), event.revoke().key_id().end(), bytes.begin());
+      std::copy(event.revoke().key_id().begin(), event.revoke().key_id().end(),
+                bytes.begin());
       const KeyInfo* key = Find(crypto::KeyId(bytes));
       if (key == nullptr) {
-        return absl::NotFoundError(
-            absl::StrCat("revoke: key ", crypto::KeyId(bytes).ToString(), " is not enrolled"));
+        return absl::NotFoundError(absl::StrCat("revoke: key ",
+                                                crypto::KeyId(bytes).ToString(),
+                                                " is not enrolled"));
       }
       if (key->revoked()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("revoke: key ", key->id.ToString(), " is already revoked"));
+        return absl::FailedPreconditionError(absl::StrCat(
+            "revoke: key ", key->id.ToString(), " is already revoked"));
       }
       return absl::OkStatus();
     }
@@ -103,19 +114,21 @@ absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event, absl::string_v
             absl::StrCat("log_key.public_key: ", pub.status().message()));
       }
       if (event.log_key().origin() != origin) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "log_key.origin: got \"", event.log_key().origin(), "\", want \"", origin, "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("log_key.origin: got \"", event.log_key().origin(),
+                         "\", want \"", origin, "\""));
       }
       return absl::OkStatus();
     }
     case KeyEvent::EVENT_NOT_SET:
       break;
   }
-  return absl::InvalidArgumentError("key event: none of enrol, revoke, log_key is set");
+  return absl::InvalidArgumentError(
+      "key event: none of enrol, revoke, log_key is set");
 }
 
-absl::Status KeyRegistry::Apply(const entry::Envelope& envelope, uint64_t leaf_index,
-                                const KeyEvent* event) {
+absl::Status KeyRegistry::Apply(const entry::Envelope& envelope,
+                                uint64_t leaf_index, const KeyEvent* event) {
   const crypto::KeyId signer = ToKeyId(envelope.key_id);
   if (event != nullptr && event->event_case() == KeyEvent::kEnrol) {
     auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
@@ -132,15 +145,18 @@ absl::Status KeyRegistry::Apply(const entry::Envelope& envelope, uint64_t leaf_i
   }
   auto it = keys_.find(signer);
   if (it == keys_.end()) {
-    return absl::InternalError(absl::StrCat("applying an entry by unknown key ", signer.ToString()));
+    return absl::InternalError(
+        absl::StrCat("applying an entry by unknown key ", signer.ToString()));
   }
   it->second.next_sequence = envelope.sequence + 1;
   dirty_.push_back(signer);
   if (event != nullptr && event->event_case() == KeyEvent::kRevoke) {
     std::array<uint8_t, crypto::kKeyIdSize> bytes;
-    std::copy(event->revoke().key_id().begin(), event->revoke().key_id().end(), bytes.begin());
+    std::copy(event->revoke().key_id().begin(), event->revoke().key_id().end(),
+              bytes.begin());
     auto revoked = keys_.find(crypto::KeyId(bytes));
-    if (revoked == keys_.end()) return absl::InternalError("revoking an unknown key");
+    if (revoked == keys_.end())
+      return absl::InternalError("revoking an unknown key");
     revoked->second.revoked_at_leaf = leaf_index;
     dirty_.push_back(revoked->first);
   }
@@ -193,11 +209,13 @@ absl::StatusOr<KeyInfo> DecodeKeyInfo(absl::string_view bytes) {
   aifl::ledger::v1::Enrol enrol;
   if (!in.ReadU64(&info.enrolled_at_leaf) || !in.ReadU64(&revoked_plus_one) ||
       !in.ReadU64(&info.next_sequence) ||
-      !enrol.ParseFromArray(in.rest().data(), static_cast<int>(in.rest().size()))) {
+      !enrol.ParseFromArray(in.rest().data(),
+                            static_cast<int>(in.rest().size()))) {
     return absl::DataLossError("stored key record is malformed");
   }
   auto pub = crypto::PublicKey::FromBytes(enrol.public_key());
-  if (!pub.ok()) return absl::DataLossError("stored key record has an invalid public key");
+  if (!pub.ok())
+    return absl::DataLossError("stored key record has an invalid public key");
   info.id = crypto::ComputeKeyId(*pub);
   info.public_key = *pub;
   info.role = enrol.role();

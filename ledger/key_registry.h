@@ -25,7 +25,8 @@ namespace ledger {
 
 struct KeyInfo {
   crypto::KeyId id{std::array<uint8_t, crypto::kKeyIdSize>{}};
-  std::optional<crypto::PublicKey> public_key;  // always set for a registered key
+  std::optional<crypto::PublicKey>
+      public_key;  // always set for a registered key
   Role role = aifl::ledger::v1::ROLE_UNSPECIFIED;
   std::string organisation;
   std::string node;
@@ -54,7 +55,8 @@ class KeyRegistry {
   // sequence == next (a gap: kFailedPrecondition; a lower number is the
   // caller's idempotency check). The genesis rule: on an empty log, leaf 0
   // must be an admin key enrolling itself. Does not verify the signature.
-  absl::Status CheckAppend(const entry::Envelope& envelope, uint64_t leaf_index) const;
+  absl::Status CheckAppend(const entry::Envelope& envelope,
+                           uint64_t leaf_index) const;
 
   // Applies an accepted entry: advances the signer's next sequence and, for a
   // key event, applies it. `event` is the parsed payload of a key event.
@@ -80,7 +82,8 @@ class KeyRegistry {
 };
 
 // Parses a key event payload; kInvalidArgument when it is not one.
-absl::StatusOr<aifl::ledger::v1::KeyEvent> ParseKeyEvent(absl::string_view payload);
+absl::StatusOr<aifl::ledger::v1::KeyEvent> ParseKeyEvent(
+    absl::string_view payload);
 
 }  // namespace ledger
 

@@ -16,8 +16,12 @@ using storage::Family;
 
 std::string DbPath(const std::string& dir) { return dir + "/db"; }
 std::string KeysPath(const std::string& dir) { return dir + "/keys"; }
-std::string DefaultLogKeyPath(const std::string& dir) { return KeysPath(dir) + "/log.key"; }
-std::string DefaultAdminKeyPath(const std::string& dir) { return KeysPath(dir) + "/admin.key"; }
+std::string DefaultLogKeyPath(const std::string& dir) {
+  return KeysPath(dir) + "/log.key";
+}
+std::string DefaultAdminKeyPath(const std::string& dir) {
+  return KeysPath(dir) + "/admin.key";
+}
 std::string SignedStatePath(const std::string& log_key_path) {
   return log_key_path + ".signed-state";
 }
@@ -26,22 +30,27 @@ Ledger::~Ledger() = default;
 
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
-  ledger->clock_ = options.clock != nullptr ? options.clock : common::RealClock::Get();
-  if (options.log_key_path.empty()) options.log_key_path = DefaultLogKeyPath(options.dir);
+  ledger->clock_ =
+      options.clock != nullptr ? options.clock : common::RealClock::Get();
+  if (options.log_key_path.empty())
+    options.log_key_path = DefaultLogKeyPath(options.dir);
   storage::StoreOptions store_options = options.store_options;
   if (store_options.mode != storage::StoreOptions::Mode::kCreate) {
-    store_options.mode = options.read_only ? storage::StoreOptions::Mode::kReadOnly
-                                           : storage::StoreOptions::Mode::kOpenExisting;
+    store_options.mode = options.read_only
+                             ? storage::StoreOptions::Mode::kReadOnly
+                             : storage::StoreOptions::Mode::kOpenExisting;
   }
   ledger->options_ = options;
-  ASSIGN_OR_RETURN(ledger->store_, storage::Store::Open(DbPath(options.dir), store_options));
+  ASSIGN_OR_RETURN(ledger->store_,
+                   storage::Store::Open(DbPath(options.dir), store_options));
   if (!options.read_only) {
     auto key = crypto::ReadSecretKeyFile(options.log_key_path);
     if (key.ok()) {
       auto origin = ledger->store_->Get(Family::kMeta, keys::kOrigin);
       if (!origin.ok()) return origin.status();
-      ASSIGN_OR_RETURN(ledger->checkpoint_signer_,
-                       note::NoteSigner::Create(origin->value_or(""), std::move(*key)));
+      ASSIGN_OR_RETURN(
+          ledger->checkpoint_signer_,
+          note::NoteSigner::Create(origin->value_or(""), std::move(*key)));
     } else if (key.status().code() != absl::StatusCode::kNotFound) {
       return key.status();
     }
@@ -53,29 +62,37 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
 }
 
 absl::Status Ledger::LoadState() {
-  ASSIGN_OR_RETURN(std::optional<std::string> origin, store_->Get(Family::kMeta, keys::kOrigin));
+  ASSIGN_OR_RETURN(std::optional<std::string> origin,
+                   store_->Get(Family::kMeta, keys::kOrigin));
   if (!origin.has_value()) {
-    return absl::DataLossError("the ledger database has no origin: not a ledger, or damaged");
+    return absl::DataLossError(
+        "the ledger database has no origin: not a ledger, or damaged");
   }
   origin_ = *origin;
-  ASSIGN_OR_RETURN(std::optional<std::string> size, store_->Get(Family::kMeta, keys::kTreeSize));
-  ASSIGN_OR_RETURN(std::optional<std::string> time, store_->Get(Family::kMeta, keys::kLastTime));
+  ASSIGN_OR_RETURN(std::optional<std::string> size,
+                   store_->Get(Family::kMeta, keys::kTreeSize));
+  ASSIGN_OR_RETURN(std::optional<std::string> time,
+                   store_->Get(Family::kMeta, keys::kLastTime));
   const uint64_t tree_size = size.has_value() ? entry::DecodeU64(*size) : 0;
-  last_time_micros_ = time.has_value() ? static_cast<int64_t>(entry::DecodeU64(*time)) : 0;
+  last_time_micros_ =
+      time.has_value() ? static_cast<int64_t>(entry::DecodeU64(*time)) : 0;
   ASSIGN_OR_RETURN(std::optional<std::string> log_pub,
                    store_->Get(Family::kMeta, keys::kLogPublicKey));
   if (log_pub.has_value()) {
     auto pub = crypto::PublicKey::FromBytes(*log_pub);
-    if (!pub.ok()) return absl::DataLossError("the stored log public key is invalid");
+    if (!pub.ok())
+      return absl::DataLossError("the stored log public key is invalid");
     log_public_key_ = *pub;
   } else if (checkpoint_signer_ != nullptr) {
     log_public_key_ = checkpoint_signer_->public_key();
   } else {
     return absl::DataLossError("the ledger database has no log public key");
   }
-  if (checkpoint_signer_ != nullptr && checkpoint_signer_->public_key() != *log_public_key_) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the log key in ", options_.log_key_path, " is not this ledger's log key"));
+  if (checkpoint_signer_ != nullptr &&
+      checkpoint_signer_->public_key() != *log_public_key_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the log key in ", options_.log_key_path,
+                     " is not this ledger's log key"));
   }
   {
     absl::MutexLock lock(&tree_mu_);
@@ -117,39 +134,46 @@ absl::Status Ledger::CheckOpenInvariants() {
     auto fields = VerifyCheckpoint(note, origin_, *log_public_key_);
     if (!fields.ok()) {
       return absl::DataLossError(
-          absl::StrCat("the latest stored checkpoint does not verify: ", fields.status().message()));
+          absl::StrCat("the latest stored checkpoint does not verify: ",
+                       fields.status().message()));
     }
     if (fields->size > size) {
-      return absl::DataLossError(absl::StrCat("the latest checkpoint has size ", fields->size,
-                                              " but the stored tree has only ", size, " leaves"));
+      return absl::DataLossError(
+          absl::StrCat("the latest checkpoint has size ", fields->size,
+                       " but the stored tree has only ", size, " leaves"));
     }
     ASSIGN_OR_RETURN(Hash root, RootAt(fields->size));
     if (root != fields->root) {
       return absl::DataLossError(absl::StrCat(
-          "the stored tree does not match the latest checkpoint: at size ", fields->size,
-          " the checkpoint says root ", merkle::HashToBase64(fields->root), ", the tree gives ",
+          "the stored tree does not match the latest checkpoint: at size ",
+          fields->size, " the checkpoint says root ",
+          merkle::HashToBase64(fields->root), ", the tree gives ",
           merkle::HashToBase64(root)));
     }
     absl::MutexLock lock(&checkpoint_mu_);
     latest_checkpoint_size_ = fields->size;
   }
   if (checkpoint_signer_ == nullptr) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::optional<SignedState> signed_state, ReadSignedState(signed_state_path_));
+  ASSIGN_OR_RETURN(std::optional<SignedState> signed_state,
+                   ReadSignedState(signed_state_path_));
   if (!signed_state.has_value()) return absl::OkStatus();
   if (signed_state->origin != origin_) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        signed_state_path_, " belongs to log \"", signed_state->origin, "\", not \"", origin_, "\""));
+    return absl::FailedPreconditionError(
+        absl::StrCat(signed_state_path_, " belongs to log \"",
+                     signed_state->origin, "\", not \"", origin_, "\""));
   }
   if (signed_state->size > size) {
-    return absl::DataLossError(absl::StrCat(
-        "the log key already signed a checkpoint of size ", signed_state->size,
-        " but the database holds only ", size,
-        " entries (restored from an old backup?); refusing to serve a log that could fork"));
+    return absl::DataLossError(
+        absl::StrCat("the log key already signed a checkpoint of size ",
+                     signed_state->size, " but the database holds only ", size,
+                     " entries (restored from an old backup?); refusing to "
+                     "serve a log that could fork"));
   }
   ASSIGN_OR_RETURN(Hash root, RootAt(signed_state->size));
   if (root != signed_state->root) {
-    return absl::DataLossError(absl::StrCat("the stored tree at size ", signed_state->size,
-                                            " does not match the root the log key signed"));
+    return absl::DataLossError(
+        absl::StrCat("the stored tree at size ", signed_state->size,
+                     " does not match the root the log key signed"));
   }
   return absl::OkStatus();
 }
@@ -159,11 +183,14 @@ uint64_t Ledger::Size() const {
   return tree_->size();
 }
 
-std::string Ledger::VerifierKey() const { return LogVerifierKey(origin_, *log_public_key_); }
+std::string Ledger::VerifierKey() const {
+  return LogVerifierKey(origin_, *log_public_key_);
+}
 
 absl::StatusOr<std::string> Ledger::LatestCheckpoint() const {
   absl::ReaderMutexLock lock(&checkpoint_mu_);
-  if (latest_checkpoint_.empty()) return absl::NotFoundError("no checkpoint published yet");
+  if (latest_checkpoint_.empty())
+    return absl::NotFoundError("no checkpoint published yet");
   return latest_checkpoint_;
 }
 
@@ -171,7 +198,8 @@ absl::StatusOr<std::string> Ledger::CheckpointAt(uint64_t size) const {
   ASSIGN_OR_RETURN(std::optional<std::string> note,
                    store_->Get(Family::kMeta, keys::CheckpointAt(size)));
   if (!note.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no checkpoint was published at size ", size));
+    return absl::NotFoundError(
+        absl::StrCat("no checkpoint was published at size ", size));
   }
   return *note;
 }
@@ -182,29 +210,36 @@ absl::StatusOr<std::string> Ledger::GetLeaf(uint64_t index) const {
     return absl::OutOfRangeError(
         absl::StrCat("index: got ", index, ", want < tree size ", size));
   }
-  ASSIGN_OR_RETURN(std::optional<std::string> leaf, store_->Get(Family::kLeaves, keys::Leaf(index)));
-  if (!leaf.has_value()) return absl::DataLossError(absl::StrCat("leaf ", index, " is missing"));
+  ASSIGN_OR_RETURN(std::optional<std::string> leaf,
+                   store_->Get(Family::kLeaves, keys::Leaf(index)));
+  if (!leaf.has_value())
+    return absl::DataLossError(absl::StrCat("leaf ", index, " is missing"));
   return *leaf;
 }
 
-absl::StatusOr<std::vector<std::string>> Ledger::GetLeaves(uint64_t start, uint64_t count) const {
+absl::StatusOr<std::vector<std::string>> Ledger::GetLeaves(
+    uint64_t start, uint64_t count) const {
   if (count > 1000) {
-    return absl::InvalidArgumentError(absl::StrCat("count: got ", count, ", want ≤ 1000"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("count: got ", count, ", want ≤ 1000"));
   }
   const uint64_t size = Size();
   if (start >= size && count > 0) {
-    return absl::OutOfRangeError(absl::StrCat("start: got ", start, ", want < tree size ", size));
+    return absl::OutOfRangeError(
+        absl::StrCat("start: got ", start, ", want < tree size ", size));
   }
   const uint64_t end = std::min(size, start + count);
   std::vector<std::string> out;
   out.reserve(end - start);
-  RETURN_IF_ERROR(store_->Scan(Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
+  RETURN_IF_ERROR(store_->Scan(Family::kLeaves, keys::Leaf(start),
+                               keys::Leaf(end),
                                [&](absl::string_view, absl::string_view value) {
                                  out.emplace_back(value);
                                  return true;
                                }));
   if (out.size() != end - start) {
-    return absl::DataLossError(absl::StrCat("leaves ", start, "..", end, " are incomplete"));
+    return absl::DataLossError(
+        absl::StrCat("leaves ", start, "..", end, " are incomplete"));
   }
   return out;
 }
@@ -213,15 +248,16 @@ absl::StatusOr<uint64_t> Ledger::FindLeafByHash(const Hash& leaf_hash) const {
   ASSIGN_OR_RETURN(std::optional<std::string> index,
                    store_->Get(Family::kIndex, keys::LeafHash(leaf_hash)));
   if (!index.has_value() || index->size() != 8) {
-    return absl::NotFoundError(
-        absl::StrCat("no leaf with hash ", merkle::HashToHex(leaf_hash), " in the log"));
+    return absl::NotFoundError(absl::StrCat(
+        "no leaf with hash ", merkle::HashToHex(leaf_hash), " in the log"));
   }
   const uint64_t i = entry::DecodeU64(*index);
   if (i >= Size()) return absl::NotFoundError("that leaf is not yet committed");
   return i;
 }
 
-absl::StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t index, uint64_t size) const {
+absl::StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t index,
+                                                         uint64_t size) const {
   absl::ReaderMutexLock lock(&tree_mu_);
   if (size > tree_->size()) {
     return absl::OutOfRangeError(
@@ -230,11 +266,12 @@ absl::StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t index, uint64_
   return merkle::InclusionProof(index, size, *tree_);
 }
 
-absl::StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(uint64_t size1, uint64_t size2) const {
+absl::StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(
+    uint64_t size1, uint64_t size2) const {
   absl::ReaderMutexLock lock(&tree_mu_);
   if (size2 > tree_->size()) {
-    return absl::OutOfRangeError(
-        absl::StrCat("size: got ", size2, ", want ≤ tree size ", tree_->size()));
+    return absl::OutOfRangeError(absl::StrCat(
+        "size: got ", size2, ", want ≤ tree size ", tree_->size()));
   }
   return merkle::ConsistencyProof(size1, size2, *tree_);
 }

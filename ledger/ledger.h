@@ -38,7 +38,8 @@ struct LedgerOptions {
   std::string dir;
   // Time source for integration times. Not owned. Default: the real clock.
   common::Clock* clock = nullptr;
-  // Open for reading only (works while a server holds the ledger). Default: false.
+  // Open for reading only (works while a server holds the ledger). Default:
+  // false.
   bool read_only = false;
   // The log's checkpoint signing key. Default: <dir>/keys/log.key. When the
   // file is absent the ledger still opens but cannot publish checkpoints.
@@ -104,14 +105,16 @@ class Ledger {
   // beyond the tree.
   absl::StatusOr<std::string> GetLeaf(uint64_t index) const;
   // Leaves [start, start + count), count ≤ 1000.
-  absl::StatusOr<std::vector<std::string>> GetLeaves(uint64_t start, uint64_t count) const;
+  absl::StatusOr<std::vector<std::string>> GetLeaves(uint64_t start,
+                                                     uint64_t count) const;
   // The leaf index whose leaf hash is `leaf_hash`. kNotFound when none.
   absl::StatusOr<uint64_t> FindLeafByHash(const merkle::Hash& leaf_hash) const;
 
   // RFC 6962 proofs against the tree of `size` leaves (size ≤ Size()).
-  absl::StatusOr<std::vector<merkle::Hash>> InclusionProof(uint64_t index, uint64_t size) const;
-  absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(uint64_t size1,
-                                                             uint64_t size2) const;
+  absl::StatusOr<std::vector<merkle::Hash>> InclusionProof(uint64_t index,
+                                                           uint64_t size) const;
+  absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(
+      uint64_t size1, uint64_t size2) const;
   absl::StatusOr<merkle::Hash> RootAt(uint64_t size) const;
 
   std::vector<KeyInfo> Keys() const;

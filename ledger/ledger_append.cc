@@ -46,10 +46,13 @@ void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
     const KeyInfo* info = registry_.Find(crypto::KeyId(out->envelope.key_id));
     if (info != nullptr) key = info->public_key;
   }
-  if (!key.has_value()) return;  // maybe enrolled earlier in this group: the leader verifies
+  if (!key.has_value())
+    return;  // maybe enrolled earlier in this group: the leader verifies
   const entry::Envelope& e = out->envelope;
-  absl::Status s = key->Verify(
-      entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type, e.payload), e.signature);
+  absl::Status s =
+      key->Verify(entry::SignedMessage(origin_, e.key_id, e.sequence,
+                                       e.payload_type, e.payload),
+                  e.signature);
   if (!s.ok()) {
     out->early_error = s;
     return;
@@ -57,7 +60,8 @@ void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
   out->verified = true;
 }
 
-std::vector<AppendResult> Ledger::Append(absl::Span<const std::string> envelopes) {
+std::vector<AppendResult> Ledger::Append(
+    absl::Span<const std::string> envelopes) {
   std::vector<AppendResult> results(envelopes.size());
   if (store_->read_only()) {
     for (AppendResult& r : results) {
@@ -83,7 +87,9 @@ std::vector<AppendResult> Ledger::Append(absl::Span<const std::string> envelopes
   std::vector<Writer*> group;
   size_t entries = 0;
   for (Writer* other : writers_) {
-    if (!group.empty() && entries + other->items.size() > options_.max_group_entries) break;
+    if (!group.empty() &&
+        entries + other->items.size() > options_.max_group_entries)
+      break;
     group.push_back(other);
     entries += other->items.size();
   }
@@ -108,10 +114,12 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     absl::ReaderMutexLock lock(&tree_mu_);
     next_index = tree_->size();
   }
-  const int64_t now = std::max(absl::ToUnixMicros(clock_->Now()), last_time_micros_);
+  const int64_t now =
+      std::max(absl::ToUnixMicros(clock_->Now()), last_time_micros_);
   // (key, sequence) appended earlier in this group → its result.
   absl::flat_hash_map<std::pair<crypto::KeyId, uint64_t>, Prepared*> in_group;
-  std::vector<AppendResult*> in_group_duplicates;  // acknowledged only with the group
+  std::vector<AppendResult*>
+      in_group_duplicates;  // acknowledged only with the group
 
   absl::MutexLock registry_lock(&registry_mu_);
   for (Writer* writer : group) {
@@ -141,23 +149,26 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
           }
           continue;
         }
-        auto stored = store_->Get(Family::kIndex, keys::Sequence(key_id, e.sequence));
+        auto stored =
+            store_->Get(Family::kIndex, keys::Sequence(key_id, e.sequence));
         std::optional<std::string> leaf;
         if (stored.ok() && stored->has_value()) {
           auto leaf_bytes = store_->Get(Family::kLeaves, **stored);
           if (leaf_bytes.ok()) leaf = std::move(*leaf_bytes);
         }
-        auto parsed = leaf.has_value() ? entry::ParseLeaf(*leaf)
-                                       : absl::StatusOr<entry::Leaf>(absl::NotFoundError(""));
+        auto parsed =
+            leaf.has_value()
+                ? entry::ParseLeaf(*leaf)
+                : absl::StatusOr<entry::Leaf>(absl::NotFoundError(""));
         if (!parsed.ok()) {
           result.status = absl::DataLossError(absl::StrCat(
               "sequence ", e.sequence, " of key ", key_id.ToString(),
               " is recorded as used but its leaf cannot be read"));
         } else if (parsed->envelope != *item.bytes) {
-          result.status = absl::AlreadyExistsError(
-              absl::StrCat("sequence ", e.sequence, " of key ", key_id.ToString(),
-                           " was already used with different bytes (leaf ",
-                           entry::DecodeU64(**stored), ")"));
+          result.status = absl::AlreadyExistsError(absl::StrCat(
+              "sequence ", e.sequence, " of key ", key_id.ToString(),
+              " was already used with different bytes (leaf ",
+              entry::DecodeU64(**stored), ")"));
         } else {
           result.leaf_index = entry::DecodeU64(**stored);
           result.integration_time_micros = parsed->integration_time_micros;
@@ -178,25 +189,31 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
           continue;
         }
         event = std::move(*parsed);
-        if (absl::Status s = registry_.ValidateKeyEvent(*event, origin_); !s.ok()) {
+        if (absl::Status s = registry_.ValidateKeyEvent(*event, origin_);
+            !s.ok()) {
           result.status = s;
           continue;
         }
-        if (event->has_log_key() && event->log_key().public_key() != log_public_key_->bytes()) {
+        if (event->has_log_key() &&
+            event->log_key().public_key() != log_public_key_->bytes()) {
           result.status = absl::UnimplementedError(
-              "log_key: announcing a different log key (rotation) is not supported yet");
+              "log_key: announcing a different log key (rotation) is not "
+              "supported yet");
           continue;
         }
       }
       const KeyInfo* signer = registry_.Find(key_id);
       std::optional<crypto::PublicKey> genesis_key;
       if (signer == nullptr) {
-        // Only the genesis entry gets here (CheckAppend): an admin enrolling itself.
-        const bool self_enrol = event.has_value() && event->has_enrol() &&
-                                event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN;
+        // Only the genesis entry gets here (CheckAppend): an admin enrolling
+        // itself.
+        const bool self_enrol =
+            event.has_value() && event->has_enrol() &&
+            event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN;
         if (self_enrol) {
           auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
-          if (pub.ok() && crypto::ComputeKeyId(*pub) == key_id) genesis_key = *pub;
+          if (pub.ok() && crypto::ComputeKeyId(*pub) == key_id)
+            genesis_key = *pub;
         }
         if (!genesis_key.has_value()) {
           result.status = absl::PermissionDeniedError(
@@ -205,24 +222,30 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
         }
       }
       if (!item.verified) {
-        const crypto::PublicKey& pub = signer != nullptr ? *signer->public_key : *genesis_key;
-        absl::Status s = pub.Verify(
-            entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type, e.payload),
-            e.signature);
+        const crypto::PublicKey& pub =
+            signer != nullptr ? *signer->public_key : *genesis_key;
+        absl::Status s =
+            pub.Verify(entry::SignedMessage(origin_, e.key_id, e.sequence,
+                                            e.payload_type, e.payload),
+                       e.signature);
         if (!s.ok()) {
           result.status = s;
           continue;
         }
       }
-      if (absl::Status s = registry_.Apply(e, next_index, event ? &*event : nullptr); !s.ok()) {
+      if (absl::Status s =
+              registry_.Apply(e, next_index, event ? &*event : nullptr);
+          !s.ok()) {
         result.status = s;
         continue;
       }
       const std::string leaf = entry::EncodeLeaf(now, *item.bytes);
       const Hash leaf_hash = merkle::HashLeaf(leaf);
       batch.Put(Family::kLeaves, keys::Leaf(next_index), leaf);
-      batch.Put(Family::kIndex, keys::Sequence(key_id, e.sequence), entry::U64Key(next_index));
-      batch.Put(Family::kIndex, keys::LeafHash(leaf_hash), entry::U64Key(next_index));
+      batch.Put(Family::kIndex, keys::Sequence(key_id, e.sequence),
+                entry::U64Key(next_index));
+      batch.Put(Family::kIndex, keys::LeafHash(leaf_hash),
+                entry::U64Key(next_index));
       result.leaf_index = next_index;
       result.integration_time_micros = now;
       in_group[{key_id, e.sequence}] = &item;
@@ -235,10 +258,12 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
 
   for (const crypto::KeyId& id : registry_.TakeDirty()) {
     const KeyInfo* info = registry_.Find(id);
-    if (info != nullptr) batch.Put(Family::kKeys, keys::KeyRecord(id), EncodeKeyInfo(*info));
+    if (info != nullptr)
+      batch.Put(Family::kKeys, keys::KeyRecord(id), EncodeKeyInfo(*info));
   }
   batch.Put(Family::kMeta, keys::kTreeSize, entry::U64Key(next_index));
-  batch.Put(Family::kMeta, keys::kLastTime, entry::U64Key(static_cast<uint64_t>(now)));
+  batch.Put(Family::kMeta, keys::kLastTime,
+            entry::U64Key(static_cast<uint64_t>(now)));
   PendingAppend pending;
   {
     absl::ReaderMutexLock lock(&tree_mu_);
@@ -249,14 +274,15 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     // Nothing of this group is acknowledged. The registry already advanced
     // in memory: restore it from the durable copy.
     for (Prepared* item : accepted) *item->result = AppendResult{written};
-    for (AppendResult* result : in_group_duplicates) *result = AppendResult{written};
+    for (AppendResult* result : in_group_duplicates)
+      *result = AppendResult{written};
     KeyRegistry durable;
-    absl::Status reload = store_->Scan(Family::kKeys, "", "",
-                                       [&](absl::string_view, absl::string_view value) {
-                                         auto info = DecodeKeyInfo(value);
-                                         if (info.ok()) durable.Insert(std::move(*info));
-                                         return info.ok();
-                                       });
+    absl::Status reload = store_->Scan(
+        Family::kKeys, "", "", [&](absl::string_view, absl::string_view value) {
+          auto info = DecodeKeyInfo(value);
+          if (info.ok()) durable.Insert(std::move(*info));
+          return info.ok();
+        });
     durable.TakeDirty();
     // If even the reload fails the registry may run ahead of disk; later
     // appends then fail their checks rather than corrupt anything, and a

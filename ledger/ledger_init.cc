@@ -18,13 +18,16 @@ namespace ledger {
 namespace {
 
 absl::Status MakeDir(const std::string& path, mode_t mode) {
-  if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST) return absl::OkStatus();
-  return absl::UnavailableError(absl::StrCat("creating ", path, ": ", std::strerror(errno)));
+  if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST)
+    return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("creating ", path, ": ", std::strerror(errno)));
 }
 
 }  // namespace
 
-absl::StatusOr<InitResult> InitLedger(const std::string& dir, const std::string& origin,
+absl::StatusOr<InitResult> InitLedger(const std::string& dir,
+                                      const std::string& origin,
                                       common::Clock* clock) {
   RETURN_IF_ERROR(ValidateOrigin(origin));
   RETURN_IF_ERROR(MakeDir(dir, 0755));
@@ -32,21 +35,26 @@ absl::StatusOr<InitResult> InitLedger(const std::string& dir, const std::string&
   const std::string log_key_path = DefaultLogKeyPath(dir);
   const std::string admin_key_path = DefaultAdminKeyPath(dir);
   {
-    // Create the database first: it refuses (kAlreadyExists) an existing ledger.
+    // Create the database first: it refuses (kAlreadyExists) an existing
+    // ledger.
     storage::StoreOptions options;
     options.mode = storage::StoreOptions::Mode::kCreate;
     ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
                      storage::Store::Open(DbPath(dir), options));
-    ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> log_key, crypto::SigningKey::Generate());
+    ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> log_key,
+                     crypto::SigningKey::Generate());
     ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> admin_key,
                      crypto::SigningKey::Generate());
     RETURN_IF_ERROR(crypto::WriteSecretKeyFile(log_key_path, *log_key));
-    RETURN_IF_ERROR(crypto::WritePublicKeyFile(log_key_path + ".pub", log_key->public_key()));
+    RETURN_IF_ERROR(crypto::WritePublicKeyFile(log_key_path + ".pub",
+                                               log_key->public_key()));
     RETURN_IF_ERROR(crypto::WriteSecretKeyFile(admin_key_path, *admin_key));
-    RETURN_IF_ERROR(crypto::WritePublicKeyFile(admin_key_path + ".pub", admin_key->public_key()));
+    RETURN_IF_ERROR(crypto::WritePublicKeyFile(admin_key_path + ".pub",
+                                               admin_key->public_key()));
     storage::Batch batch;
     batch.Put(storage::Family::kMeta, keys::kOrigin, origin);
-    batch.Put(storage::Family::kMeta, keys::kLogPublicKey, log_key->public_key().bytes());
+    batch.Put(storage::Family::kMeta, keys::kLogPublicKey,
+              log_key->public_key().bytes());
     RETURN_IF_ERROR(store->Write(&batch));
   }
   LedgerOptions options;
@@ -58,11 +66,13 @@ absl::StatusOr<InitResult> InitLedger(const std::string& dir, const std::string&
   EntrySigner admin(std::move(admin_key), origin, 0);
 
   aifl::ledger::v1::KeyEvent enrol;
-  enrol.mutable_enrol()->set_public_key(std::string(admin.public_key().bytes()));
+  enrol.mutable_enrol()->set_public_key(
+      std::string(admin.public_key().bytes()));
   enrol.mutable_enrol()->set_role(aifl::ledger::v1::ROLE_ADMIN);
   enrol.mutable_enrol()->set_organisation(origin);
   aifl::ledger::v1::KeyEvent announce;
-  announce.mutable_log_key()->set_public_key(std::string(ledger->log_public_key().bytes()));
+  announce.mutable_log_key()->set_public_key(
+      std::string(ledger->log_public_key().bytes()));
   announce.mutable_log_key()->set_origin(origin);
   std::vector<std::string> genesis;
   for (const auto* event : {&enrol, &announce}) {
@@ -70,7 +80,8 @@ absl::StatusOr<InitResult> InitLedger(const std::string& dir, const std::string&
                      admin.SignNext(kKeyEventType, event->SerializeAsString()));
     genesis.push_back(std::move(envelope));
   }
-  for (const AppendResult& result : ledger->Append(genesis)) RETURN_IF_ERROR(result.status);
+  for (const AppendResult& result : ledger->Append(genesis))
+    RETURN_IF_ERROR(result.status);
   InitResult out;
   ASSIGN_OR_RETURN(out.checkpoint, ledger->PublishCheckpoint());
   out.verifier_key = ledger->VerifierKey();

@@ -12,15 +12,16 @@
 namespace ledger {
 
 struct InitResult {
-  std::string verifier_key;   // the note verifier key of the log
-  std::string admin_key_id;   // hex ledger key id of the first admin key
-  std::string checkpoint;     // the first signed checkpoint
+  std::string verifier_key;  // the note verifier key of the log
+  std::string admin_key_id;  // hex ledger key id of the first admin key
+  std::string checkpoint;    // the first signed checkpoint
 };
 
 // Creates the ledger in `dir` (created if missing; its keys/ folder is
 // owner-only). kAlreadyExists when a ledger is already there;
 // kInvalidArgument for a bad origin. `clock` may be null (real clock).
-absl::StatusOr<InitResult> InitLedger(const std::string& dir, const std::string& origin,
+absl::StatusOr<InitResult> InitLedger(const std::string& dir,
+                                      const std::string& origin,
                                       common::Clock* clock);
 
 }  // namespace ledger

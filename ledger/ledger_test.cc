@@ -49,14 +49,16 @@ TEST_F(LedgerTest, GenesisHasAdminAndLogKeyAndACheckpoint) {
   EXPECT_EQ(keys[1].tls_identity, "node-1");
   auto note = f_->ledger().LatestCheckpoint();
   ASSERT_TRUE(note.ok()) << note.status();
-  auto fields = VerifyCheckpoint(*note, f_->ledger().origin(), f_->ledger().log_public_key());
+  auto fields = VerifyCheckpoint(*note, f_->ledger().origin(),
+                                 f_->ledger().log_public_key());
   ASSERT_TRUE(fields.ok()) << fields.status();
   EXPECT_EQ(fields->size, 2u);
 }
 
 TEST_F(LedgerTest, AppendsAndProvesInclusionAndConsistency) {
   std::vector<std::string> envelopes;
-  for (int i = 0; i < 300; ++i) envelopes.push_back(Sign("payload " + std::to_string(i)));
+  for (int i = 0; i < 300; ++i)
+    envelopes.push_back(Sign("payload " + std::to_string(i)));
   auto results = f_->ledger().Append(envelopes);
   for (size_t i = 0; i < results.size(); ++i) {
     ASSERT_TRUE(results[i].status.ok()) << results[i].status;
@@ -72,8 +74,9 @@ TEST_F(LedgerTest, AppendsAndProvesInclusionAndConsistency) {
     ASSERT_TRUE(leaf.ok());
     auto proof = f_->ledger().InclusionProof(index, size);
     ASSERT_TRUE(proof.ok()) << proof.status();
-    EXPECT_TRUE(
-        merkle::VerifyInclusion(index, size, merkle::HashLeaf(*leaf), *proof, *root).ok());
+    EXPECT_TRUE(merkle::VerifyInclusion(index, size, merkle::HashLeaf(*leaf),
+                                        *proof, *root)
+                    .ok());
     auto found = f_->ledger().FindLeafByHash(merkle::HashLeaf(*leaf));
     ASSERT_TRUE(found.ok());
     EXPECT_EQ(*found, index);
@@ -82,7 +85,8 @@ TEST_F(LedgerTest, AppendsAndProvesInclusionAndConsistency) {
     auto old_root = f_->ledger().RootAt(old);
     auto proof = f_->ledger().ConsistencyProof(old, size);
     ASSERT_TRUE(proof.ok()) << proof.status();
-    EXPECT_TRUE(merkle::VerifyConsistency(old, size, *proof, *old_root, *root).ok());
+    EXPECT_TRUE(
+        merkle::VerifyConsistency(old, size, *proof, *old_root, *root).ok());
   }
   auto leaf = entry::ParseLeaf(*f_->ledger().GetLeaf(3));
   ASSERT_TRUE(leaf.ok());
@@ -92,8 +96,10 @@ TEST_F(LedgerTest, AppendsAndProvesInclusionAndConsistency) {
 
 TEST_F(LedgerTest, ProofsAndStateSurviveReopen) {
   std::vector<std::string> envelopes;
-  for (int i = 0; i < 700; ++i) envelopes.push_back(Sign("p" + std::to_string(i)));
-  for (const AppendResult& r : f_->ledger().Append(envelopes)) ASSERT_TRUE(r.status.ok());
+  for (int i = 0; i < 700; ++i)
+    envelopes.push_back(Sign("p" + std::to_string(i)));
+  for (const AppendResult& r : f_->ledger().Append(envelopes))
+    ASSERT_TRUE(r.status.ok());
   ASSERT_TRUE(f_->ledger().PublishCheckpoint().ok());
   const auto root = *f_->ledger().RootAt(703);
   ASSERT_TRUE(f_->Reopen().ok());
@@ -101,9 +107,10 @@ TEST_F(LedgerTest, ProofsAndStateSurviveReopen) {
   EXPECT_EQ(*f_->ledger().RootAt(703), root);
   auto proof = f_->ledger().InclusionProof(500, 703);
   ASSERT_TRUE(proof.ok());
-  EXPECT_TRUE(merkle::VerifyInclusion(500, 703, merkle::HashLeaf(*f_->ledger().GetLeaf(500)),
-                                      *proof, root)
-                  .ok());
+  EXPECT_TRUE(
+      merkle::VerifyInclusion(
+          500, 703, merkle::HashLeaf(*f_->ledger().GetLeaf(500)), *proof, root)
+          .ok());
   // Appends continue after the restart with the next sequence number.
   auto index = f_->AppendOne(Sign("after restart"));
   ASSERT_TRUE(index.ok()) << index.status();
@@ -137,7 +144,8 @@ TEST_F(LedgerTest, RejectsReusedSequenceWithOtherBytes) {
   const uint64_t size = f_->ledger().Size();
   auto forged = collector_->SignAt(0, kInterval, "other bytes");
   auto result = f_->ledger().Append({*forged});
-  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kAlreadyExists) << result[0].status;
+  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kAlreadyExists)
+      << result[0].status;
   EXPECT_EQ(f_->ledger().Size(), size);
 }
 
@@ -145,7 +153,8 @@ TEST_F(LedgerTest, RejectsSequenceGap) {
   auto skipped = collector_->SignAt(5, kInterval, "gap");
   auto result = f_->ledger().Append({*skipped});
   EXPECT_EQ(result[0].status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(result[0].status.message().find("want 0"), std::string::npos) << result[0].status;
+  EXPECT_NE(result[0].status.message().find("want 0"), std::string::npos)
+      << result[0].status;
   EXPECT_EQ(f_->ledger().Size(), 3u);
 }
 
@@ -159,10 +168,11 @@ TEST_F(LedgerTest, RejectsUnknownKey) {
 }
 
 TEST_F(LedgerTest, RejectsWrongRole) {
-  auto result = f_->ledger().Append(
-      {*collector_->SignNext("aifl.provider.v1.ModelDeclaration", "not a collector's fact")});
+  auto result = f_->ledger().Append({*collector_->SignNext(
+      "aifl.provider.v1.ModelDeclaration", "not a collector's fact")});
   EXPECT_EQ(result[0].status.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_NE(result[0].status.message().find("role collector"), std::string::npos);
+  EXPECT_NE(result[0].status.message().find("role collector"),
+            std::string::npos);
   EXPECT_EQ(f_->ledger().Size(), 3u);
 }
 
@@ -170,7 +180,8 @@ TEST_F(LedgerTest, RejectsBadSignature) {
   std::string tampered = Sign("honest");
   tampered[tampered.size() - 70] ^= 1;  // a payload byte
   auto result = f_->ledger().Append({tampered});
-  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kUnauthenticated) << result[0].status;
+  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kUnauthenticated)
+      << result[0].status;
   EXPECT_EQ(f_->ledger().Size(), 3u);
 }
 
@@ -183,20 +194,25 @@ TEST_F(LedgerTest, RejectsEnvelopeSignedForAnotherLog) {
   aifl::ledger::v1::KeyEvent event;
   event.mutable_enrol()->set_public_key(seed_free_copy);
   event.mutable_enrol()->set_role(ROLE_COLLECTOR);
-  ASSERT_TRUE(
-      f_->AppendOne(*f_->admin().SignNext(kKeyEventType, event.SerializeAsString())).ok());
+  ASSERT_TRUE(f_->AppendOne(*f_->admin().SignNext(kKeyEventType,
+                                                  event.SerializeAsString()))
+                  .ok());
   EntrySigner elsewhere(std::move(*key), "other.example/log", 0);
-  auto result = f_->ledger().Append({*elsewhere.SignNext(kInterval, "replayed")});
-  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kUnauthenticated) << result[0].status;
+  auto result =
+      f_->ledger().Append({*elsewhere.SignNext(kInterval, "replayed")});
+  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kUnauthenticated)
+      << result[0].status;
 }
 
 TEST_F(LedgerTest, RejectsRevokedKey) {
   aifl::ledger::v1::KeyEvent revoke;
   revoke.mutable_revoke()->set_key_id(std::string(
-      reinterpret_cast<const char*>(collector_->key_id().bytes().data()), crypto::kKeyIdSize));
+      reinterpret_cast<const char*>(collector_->key_id().bytes().data()),
+      crypto::kKeyIdSize));
   revoke.mutable_revoke()->set_reason("node decommissioned");
-  ASSERT_TRUE(
-      f_->AppendOne(*f_->admin().SignNext(kKeyEventType, revoke.SerializeAsString())).ok());
+  ASSERT_TRUE(f_->AppendOne(*f_->admin().SignNext(kKeyEventType,
+                                                  revoke.SerializeAsString()))
+                  .ok());
   auto result = f_->ledger().Append({Sign("after revocation")});
   EXPECT_EQ(result[0].status.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(result[0].status.message().find("revoked"), std::string::npos);
@@ -219,17 +235,20 @@ TEST_F(LedgerTest, BadEntryDoesNotAffectOthersInBatch) {
 
 TEST_F(LedgerTest, IntegrationTimeNeverDecreases) {
   ASSERT_TRUE(f_->AppendOne(Sign("now")).ok());
-  const auto t1 = entry::ParseLeaf(*f_->ledger().GetLeaf(3))->integration_time_micros;
+  const auto t1 =
+      entry::ParseLeaf(*f_->ledger().GetLeaf(3))->integration_time_micros;
   f_->clock().Advance(-absl::Hours(1));  // the wall clock steps back
   ASSERT_TRUE(f_->AppendOne(Sign("earlier?")).ok());
-  const auto t2 = entry::ParseLeaf(*f_->ledger().GetLeaf(4))->integration_time_micros;
+  const auto t2 =
+      entry::ParseLeaf(*f_->ledger().GetLeaf(4))->integration_time_micros;
   EXPECT_GE(t2, t1);
 }
 
 TEST_F(LedgerTest, ConcurrentAppendersGetDistinctContiguousIndices) {
   constexpr int kThreads = 4, kPerThread = 200;
   std::vector<std::unique_ptr<EntrySigner>> signers;
-  for (int t = 0; t < kThreads; ++t) signers.push_back(*f_->EnrolNewKey(ROLE_COLLECTOR));
+  for (int t = 0; t < kThreads; ++t)
+    signers.push_back(*f_->EnrolNewKey(ROLE_COLLECTOR));
   const uint64_t start = f_->ledger().Size();
   std::vector<std::vector<uint64_t>> indices(kThreads);
   std::vector<std::thread> threads;
@@ -254,7 +273,8 @@ TEST_F(LedgerTest, ConcurrentAppendersGetDistinctContiguousIndices) {
 }
 
 TEST_F(LedgerTest, RefusesToOpenWhenDatabaseIsBehindSignedState) {
-  // Simulates restoring an old backup: the log key already signed a larger tree.
+  // Simulates restoring an old backup: the log key already signed a larger
+  // tree.
   ASSERT_TRUE(f_->AppendOne(Sign("x")).ok());
   ASSERT_TRUE(f_->ledger().PublishCheckpoint().ok());
   const std::string state_path = SignedStatePath(DefaultLogKeyPath(f_->dir()));
@@ -284,7 +304,8 @@ TEST_F(LedgerTest, CheckpointRootMatchesTreeAndIsStoredBySize) {
   ASSERT_TRUE(f_->AppendOne(Sign("x")).ok());
   auto note = f_->ledger().PublishCheckpoint();
   ASSERT_TRUE(note.ok());
-  auto fields = VerifyCheckpoint(*note, f_->ledger().origin(), f_->ledger().log_public_key());
+  auto fields = VerifyCheckpoint(*note, f_->ledger().origin(),
+                                 f_->ledger().log_public_key());
   ASSERT_TRUE(fields.ok());
   EXPECT_EQ(fields->size, 4u);
   EXPECT_EQ(fields->root, *f_->ledger().RootAt(4));

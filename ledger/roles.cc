@@ -37,13 +37,15 @@ absl::Status CheckRoleMaySign(Role role, absl::string_view payload_type) {
         absl::StrCat("a key without a valid role may not sign ", payload_type));
   }
   // Admin keys sign key events only; everything else is a namespace match.
-  const bool allowed = role == aifl::ledger::v1::ROLE_ADMIN
-                           ? payload_type == kKeyEventType
-                           : absl::StartsWith(payload_type, row->namespace_prefix) &&
-                                 payload_type.size() > row->namespace_prefix.size();
+  const bool allowed =
+      role == aifl::ledger::v1::ROLE_ADMIN
+          ? payload_type == kKeyEventType
+          : absl::StartsWith(payload_type, row->namespace_prefix) &&
+                payload_type.size() > row->namespace_prefix.size();
   if (allowed) return absl::OkStatus();
   return absl::PermissionDeniedError(
-      absl::StrCat("role ", row->name, " may not sign payload type ", payload_type, "; it may sign ",
+      absl::StrCat("role ", row->name, " may not sign payload type ",
+                   payload_type, "; it may sign ",
                    role == aifl::ledger::v1::ROLE_ADMIN
                        ? std::string(kKeyEventType)
                        : absl::StrCat(row->namespace_prefix, "*")));
@@ -62,7 +64,8 @@ absl::Status ParseRoleName(absl::string_view name, Role* role) {
     }
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "role: got \"", name, "\", want one of admin, collector, provider, office, rules"));
+      "role: got \"", name,
+      "\", want one of admin, collector, provider, office, rules"));
 }
 
 }  // namespace ledger

@@ -19,7 +19,8 @@ namespace {
 constexpr absl::string_view kHeader = "aifl-log-signed-state-v1";
 
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  return absl::UnavailableError(absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  return absl::UnavailableError(
+      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
 
 absl::Status FsyncPath(const std::string& path, int flags) {
@@ -33,7 +34,8 @@ absl::Status FsyncPath(const std::string& path, int flags) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<SignedState>> ReadSignedState(const std::string& path) {
+absl::StatusOr<std::optional<SignedState>> ReadSignedState(
+    const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (errno == ENOENT) return std::optional<SignedState>();
@@ -44,30 +46,36 @@ absl::StatusOr<std::optional<SignedState>> ReadSignedState(const std::string& pa
   const std::vector<std::string> lines = absl::StrSplit(buffer.str(), '\n');
   // Four lines, each ending in '\n', so the split has an empty fifth part.
   SignedState state;
-  if (lines.size() != 5 || lines[0] != kHeader || !lines[4].empty() || lines[1].empty() ||
-      !absl::SimpleAtoi(lines[2], &state.size)) {
-    return absl::DataLossError(absl::StrCat("signed-state file ", path, " is malformed"));
+  if (lines.size() != 5 || lines[0] != kHeader || !lines[4].empty() ||
+      lines[1].empty() || !absl::SimpleAtoi(lines[2], &state.size)) {
+    return absl::DataLossError(
+        absl::StrCat("signed-state file ", path, " is malformed"));
   }
   auto root = merkle::HashFromBase64(lines[3]);
   if (!root.ok()) {
-    return absl::DataLossError(absl::StrCat("signed-state file ", path, ": ", root.status().message()));
+    return absl::DataLossError(absl::StrCat("signed-state file ", path, ": ",
+                                            root.status().message()));
   }
   state.origin = lines[1];
   state.root = *root;
   return std::optional<SignedState>(state);
 }
 
-absl::Status WriteSignedState(const std::string& path, const SignedState& state) {
-  const std::string content = absl::StrCat(kHeader, "\n", state.origin, "\n", state.size, "\n",
-                                           merkle::HashToBase64(state.root), "\n");
+absl::Status WriteSignedState(const std::string& path,
+                              const SignedState& state) {
+  const std::string content =
+      absl::StrCat(kHeader, "\n", state.origin, "\n", state.size, "\n",
+                   merkle::HashToBase64(state.root), "\n");
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  const int fd =
+      ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError("creating", tmp);
   const ssize_t n = ::write(fd, content.data(), content.size());
   const bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return ErrnoError("writing", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("renaming", tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return ErrnoError("renaming", tmp);
   const size_t slash = path.rfind('/');
   return FsyncPath(slash == std::string::npos ? "." : path.substr(0, slash + 1),
                    O_RDONLY | O_DIRECTORY);

@@ -27,11 +27,13 @@ struct SignedState {
 
 // std::nullopt when the file does not exist (nothing signed yet); kDataLoss
 // when it exists but is malformed.
-absl::StatusOr<std::optional<SignedState>> ReadSignedState(const std::string& path);
+absl::StatusOr<std::optional<SignedState>> ReadSignedState(
+    const std::string& path);
 
 // Replaces the file atomically and durably (temp file, fsync, rename, fsync
 // of the directory).
-absl::Status WriteSignedState(const std::string& path, const SignedState& state);
+absl::Status WriteSignedState(const std::string& path,
+                              const SignedState& state);
 
 }  // namespace ledger
 

@@ -14,10 +14,12 @@ namespace ledger::keys {
 
 // Meta family.
 inline constexpr absl::string_view kOrigin = "origin";
-inline constexpr absl::string_view kTreeSize = "tree_size";            // u64
-inline constexpr absl::string_view kLastTime = "last_time";            // u64 micros
-inline constexpr absl::string_view kLogPublicKey = "log_public_key";   // 32 bytes
-inline constexpr absl::string_view kLatestCheckpoint = "checkpoint";  // signed note
+inline constexpr absl::string_view kTreeSize = "tree_size";  // u64
+inline constexpr absl::string_view kLastTime = "last_time";  // u64 micros
+inline constexpr absl::string_view kLogPublicKey =
+    "log_public_key";  // 32 bytes
+inline constexpr absl::string_view kLatestCheckpoint =
+    "checkpoint";  // signed note
 
 // Meta family: every published checkpoint, "checkpoint/" ‖ u64 size.
 inline std::string CheckpointAt(uint64_t size) {
@@ -32,7 +34,8 @@ inline std::string Leaf(uint64_t index) { return entry::U64Key(index); }
 // Index family: "k" ‖ key id ‖ u64 sequence → u64 leaf index.
 inline std::string Sequence(const crypto::KeyId& id, uint64_t sequence) {
   std::string key = "k";
-  key.append(reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size());
+  key.append(reinterpret_cast<const char*>(id.bytes().data()),
+             id.bytes().size());
   entry::PutU64(&key, sequence);
   return key;
 }
@@ -46,7 +49,8 @@ inline std::string LeafHash(const merkle::Hash& hash) {
 
 // Keys family: key id → KeyInfo (EncodeKeyInfo).
 inline std::string KeyRecord(const crypto::KeyId& id) {
-  return std::string(reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size());
+  return std::string(reinterpret_cast<const char*>(id.bytes().data()),
+                     id.bytes().size());
 }
 
 }  // namespace ledger::keys

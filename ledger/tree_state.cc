@@ -35,26 +35,30 @@ std::string UpperNodeKey(uint32_t level, uint64_t index) {
 }
 
 size_t BlockSlotOffset(uint32_t level, uint64_t index) {
-  const uint64_t level_start = (2 * kBlockLeaves) - ((2 * kBlockLeaves) >> level);
+  const uint64_t level_start =
+      (2 * kBlockLeaves) - ((2 * kBlockLeaves) >> level);
   const uint64_t within = index & ((kBlockLeaves >> level) - 1);
   return (level_start + within) * merkle::kHashSize;
 }
 
-absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(const storage::Store* store,
-                                                           uint64_t size) {
+absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(
+    const storage::Store* store, uint64_t size) {
   auto state = std::unique_ptr<TreeState>(new TreeState(store));
   // The upper levels: one small value per node at level ≥ 8.
   absl::Status scan_error;
   absl::Status s = store->Scan(
-      storage::Family::kTree, "u", "v", [&](absl::string_view key, absl::string_view value) {
+      storage::Family::kTree, "u", "v",
+      [&](absl::string_view key, absl::string_view value) {
         if (key.size() != 10 || value.size() != merkle::kHashSize) {
-          scan_error = absl::DataLossError("malformed upper tree node in storage");
+          scan_error =
+              absl::DataLossError("malformed upper tree node in storage");
           return false;
         }
         const uint32_t level = static_cast<uint8_t>(key[1]);
         const uint64_t index = entry::DecodeU64(key.substr(2));
         if (level < kBlockHeight || level >= 64) {
-          scan_error = absl::DataLossError(absl::StrCat("upper tree node at level ", level));
+          scan_error = absl::DataLossError(
+              absl::StrCat("upper tree node at level ", level));
           return false;
         }
         auto& row = state->upper_.size() > level - kBlockHeight
@@ -62,8 +66,9 @@ absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(const storage::Store*
                         : (state->upper_.resize(level - kBlockHeight + 1),
                            state->upper_[level - kBlockHeight]);
         if (index != row.size()) {
-          scan_error = absl::DataLossError(absl::StrCat("upper tree node (", level, ", ", index,
-                                                        ") out of order: nodes are missing"));
+          scan_error = absl::DataLossError(
+              absl::StrCat("upper tree node (", level, ", ", index,
+                           ") out of order: nodes are missing"));
           return false;
         }
         Hash h;
@@ -78,8 +83,9 @@ absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(const storage::Store*
   for (uint32_t i = 0; i < state->upper_.size(); ++i) {
     const uint64_t complete = size >> (kBlockHeight + i);
     if (state->upper_[i].size() < complete) {
-      return absl::DataLossError(absl::StrCat("tree level ", kBlockHeight + i, " has ",
-                                              state->upper_[i].size(), " nodes, want ", complete));
+      return absl::DataLossError(absl::StrCat("tree level ", kBlockHeight + i,
+                                              " has ", state->upper_[i].size(),
+                                              " nodes, want ", complete));
     }
     state->upper_[i].resize(complete);
   }
@@ -90,7 +96,8 @@ absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(const storage::Store*
     auto stored = store->Get(storage::Family::kTree, BlockKey(state->block_));
     if (!stored.ok()) return stored.status();
     if (!stored->has_value() || (*stored)->size() != kBlockBytes) {
-      return absl::DataLossError(absl::StrCat("tree block ", state->block_, " is missing"));
+      return absl::DataLossError(
+          absl::StrCat("tree block ", state->block_, " is missing"));
     }
     state->block_bytes_ = std::move(**stored);
   }
@@ -131,19 +138,22 @@ PendingAppend TreeState::StageAppend(absl::Span<const Hash> leaf_hashes,
           p.block = block;
           p.block_bytes.assign(kBlockBytes, '\0');
         }
-        std::memcpy(&p.block_bytes[BlockSlotOffset(id.level, id.index)], hash.data(),
-                    hash.size());
+        std::memcpy(&p.block_bytes[BlockSlotOffset(id.level, id.index)],
+                    hash.data(), hash.size());
       }
       if (id.level >= kBlockHeight) {
         batch->Put(storage::Family::kTree, UpperNodeKey(id.level, id.index),
-                   absl::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+                   absl::string_view(reinterpret_cast<const char*>(hash.data()),
+                                     hash.size()));
         p.upper_nodes.push_back({id, hash});
       }
     }
   }
-  if (!leaf_hashes.empty()) batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
+  if (!leaf_hashes.empty())
+    batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
   // A block that just completed hands over to a fresh, empty one.
-  if (p.range.size() % kBlockLeaves == 0 && p.range.size() >> kBlockHeight != p.block) {
+  if (p.range.size() % kBlockLeaves == 0 &&
+      p.range.size() >> kBlockHeight != p.block) {
     p.block = p.range.size() >> kBlockHeight;
     p.block_bytes.assign(kBlockBytes, '\0');
   }
@@ -162,25 +172,27 @@ void TreeState::Apply(PendingAppend pending) {
   }
 }
 
-absl::StatusOr<std::vector<Hash>> TreeState::ReadNodes(absl::Span<const NodeId> ids) {
+absl::StatusOr<std::vector<Hash>> TreeState::ReadNodes(
+    absl::Span<const NodeId> ids) {
   return ReadNodesOfTree(ids, size());
 }
 
-absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(absl::Span<const NodeId> ids,
-                                                             uint64_t tree_size) {
+absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
+    absl::Span<const NodeId> ids, uint64_t tree_size) {
   std::vector<Hash> out;
   out.reserve(ids.size());
   // Most proofs touch one block; a consistency proof may touch two.
   absl::flat_hash_map<uint64_t, std::string> blocks;
   for (const NodeId& id : ids) {
     if (id.level >= 64 || id.index >= (tree_size >> id.level)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("node ", id.ToString(), " is not in the tree of size ", tree_size));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "node ", id.ToString(), " is not in the tree of size ", tree_size));
     }
     if (id.level >= kBlockHeight) {
       const size_t row = id.level - kBlockHeight;
       if (row >= upper_.size() || id.index >= upper_[row].size()) {
-        return absl::DataLossError(absl::StrCat("tree node ", id.ToString(), " is missing"));
+        return absl::DataLossError(
+            absl::StrCat("tree node ", id.ToString(), " is missing"));
       }
       out.push_back(upper_[row][id.index]);
       continue;
@@ -195,7 +207,8 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(absl::Span<const No
         auto stored = store_->Get(storage::Family::kTree, BlockKey(block));
         if (!stored.ok()) return stored.status();
         if (!stored->has_value() || (*stored)->size() != kBlockBytes) {
-          return absl::DataLossError(absl::StrCat("tree block ", block, " is missing"));
+          return absl::DataLossError(
+              absl::StrCat("tree block ", block, " is missing"));
         }
         it = blocks.emplace(block, std::move(**stored)).first;
       }
@@ -203,7 +216,8 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(absl::Span<const No
     }
     const char* p = bytes->data() + BlockSlotOffset(id.level, id.index);
     if (IsZero(p)) {
-      return absl::DataLossError(absl::StrCat("tree node ", id.ToString(), " is missing"));
+      return absl::DataLossError(
+          absl::StrCat("tree node ", id.ToString(), " is missing"));
     }
     Hash h;
     std::memcpy(h.data(), p, h.size());

@@ -53,8 +53,8 @@ class TreeState : public merkle::NodeReader {
  public:
   // Loads the tree of `size` leaves from `store` (not owned; must outlive
   // this). kDataLoss when nodes are missing or the stored frontier is broken.
-  static absl::StatusOr<std::unique_ptr<TreeState>> Load(const storage::Store* store,
-                                                         uint64_t size);
+  static absl::StatusOr<std::unique_ptr<TreeState>> Load(
+      const storage::Store* store, uint64_t size);
 
   uint64_t size() const { return range_.size(); }
   merkle::Hash Root() const { return range_.Root(); }
@@ -81,8 +81,8 @@ class TreeState : public merkle::NodeReader {
 
  private:
   explicit TreeState(const storage::Store* store) : store_(store) {}
-  absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(absl::Span<const merkle::NodeId> ids,
-                                                            uint64_t tree_size);
+  absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(
+      absl::Span<const merkle::NodeId> ids, uint64_t tree_size);
 
   const storage::Store* store_;
   merkle::CompactRange range_;

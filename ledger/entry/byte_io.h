@@ -16,11 +16,13 @@ inline void PutU16(std::string* out, uint16_t v) {
 }
 
 inline void PutU32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>(v >> shift));
 }
 
 inline void PutU64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>(v >> shift));
 }
 
 inline std::string U64Key(uint64_t v) {
@@ -54,7 +56,8 @@ class ByteReader {
   bool ReadInt(size_t n, T* v) {
     if (data_.size() < n) return false;
     uint64_t acc = 0;
-    for (size_t i = 0; i < n; ++i) acc = (acc << 8) | static_cast<uint8_t>(data_[i]);
+    for (size_t i = 0; i < n; ++i)
+      acc = (acc << 8) | static_cast<uint8_t>(data_[i]);
     *v = static_cast<T>(acc);
     data_.remove_prefix(n);
     return true;

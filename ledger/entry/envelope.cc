@@ -15,12 +15,13 @@ constexpr absl::string_view kSignedMessageContext = "aifl-entry-v1\n";
 
 absl::Status ValidatePayloadType(absl::string_view payload_type) {
   if (payload_type.empty() || payload_type.size() > kMaxPayloadTypeSize) {
-    return absl::InvalidArgumentError(absl::StrCat("payload_type: got ", payload_type.size(),
-                                                   " bytes, want 1..", kMaxPayloadTypeSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload_type: got ", payload_type.size(),
+                     " bytes, want 1..", kMaxPayloadTypeSize));
   }
   for (char c : payload_type) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '.' || c == '_';
     if (!ok) {
       return absl::InvalidArgumentError(
           absl::StrCat("payload_type: got \"", absl::CHexEscape(payload_type),
@@ -30,11 +31,12 @@ absl::Status ValidatePayloadType(absl::string_view payload_type) {
   return absl::OkStatus();
 }
 
-std::string SignedMessage(absl::string_view origin, const KeyId& key_id, uint64_t sequence,
-                          absl::string_view payload_type, absl::string_view payload) {
+std::string SignedMessage(absl::string_view origin, const KeyId& key_id,
+                          uint64_t sequence, absl::string_view payload_type,
+                          absl::string_view payload) {
   std::string out;
-  out.reserve(kSignedMessageContext.size() + 2 + origin.size() + kKeyIdSize + 8 + 2 +
-              payload_type.size() + 4 + payload.size());
+  out.reserve(kSignedMessageContext.size() + 2 + origin.size() + kKeyIdSize +
+              8 + 2 + payload_type.size() + 4 + payload.size());
   out.append(kSignedMessageContext.data(), kSignedMessageContext.size());
   PutU16(&out, static_cast<uint16_t>(origin.size()));
   out.append(origin.data(), origin.size());
@@ -48,14 +50,17 @@ std::string SignedMessage(absl::string_view origin, const KeyId& key_id, uint64_
 }
 
 absl::StatusOr<std::string> EncodeEnvelope(const Envelope& envelope) {
-  if (absl::Status s = ValidatePayloadType(envelope.payload_type); !s.ok()) return s;
+  if (absl::Status s = ValidatePayloadType(envelope.payload_type); !s.ok())
+    return s;
   if (envelope.payload.size() > kMaxPayloadSize) {
-    return absl::InvalidArgumentError(absl::StrCat("payload: got ", envelope.payload.size(),
-                                                   " bytes, want at most ", kMaxPayloadSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload: got ", envelope.payload.size(),
+                     " bytes, want at most ", kMaxPayloadSize));
   }
   if (envelope.signature.size() != kSignatureSize) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "signature: got ", envelope.signature.size(), " bytes, want ", kSignatureSize));
+    return absl::InvalidArgumentError(
+        absl::StrCat("signature: got ", envelope.signature.size(),
+                     " bytes, want ", kSignatureSize));
   }
   std::string out;
   out.reserve(1 + kKeyIdSize + 8 + 2 + envelope.payload_type.size() + 4 +
@@ -74,10 +79,11 @@ absl::StatusOr<std::string> EncodeEnvelope(const Envelope& envelope) {
 absl::StatusOr<Envelope> ParseEnvelope(absl::string_view bytes) {
   ByteReader in(bytes);
   uint8_t version = 0;
-  if (!in.ReadU8(&version)) return absl::InvalidArgumentError("envelope: empty");
+  if (!in.ReadU8(&version))
+    return absl::InvalidArgumentError("envelope: empty");
   if (version != kEnvelopeVersion) {
-    return absl::InvalidArgumentError(absl::StrCat("envelope version: got ", version, ", want ",
-                                                   kEnvelopeVersion));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "envelope version: got ", version, ", want ", kEnvelopeVersion));
   }
   Envelope env;
   absl::string_view key_id;
@@ -89,23 +95,25 @@ absl::StatusOr<Envelope> ParseEnvelope(absl::string_view bytes) {
     return absl::InvalidArgumentError("envelope: truncated before the payload");
   }
   if (!in.ReadU32(&payload_len)) {
-    return absl::InvalidArgumentError("envelope: truncated at the payload length");
+    return absl::InvalidArgumentError(
+        "envelope: truncated at the payload length");
   }
   if (payload_len > kMaxPayloadSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("payload: got ", payload_len, " bytes, want at most ", kMaxPayloadSize));
+    return absl::InvalidArgumentError(absl::StrCat("payload: got ", payload_len,
+                                                   " bytes, want at most ",
+                                                   kMaxPayloadSize));
   }
   if (!in.ReadBytes(payload_len, &payload)) {
-    return absl::InvalidArgumentError(absl::StrCat("envelope: payload truncated (want ",
-                                                   payload_len, " bytes)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "envelope: payload truncated (want ", payload_len, " bytes)"));
   }
   if (!in.ReadBytes(kSignatureSize, &signature)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("signature: got ", in.remaining(), " bytes, want ", kSignatureSize));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "signature: got ", in.remaining(), " bytes, want ", kSignatureSize));
   }
   if (in.remaining() != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("envelope: ", in.remaining(), " trailing bytes after the signature"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "envelope: ", in.remaining(), " trailing bytes after the signature"));
   }
   if (absl::Status s = ValidatePayloadType(type); !s.ok()) return s;
   std::copy(key_id.begin(), key_id.end(), env.key_id.begin());
@@ -116,18 +124,19 @@ absl::StatusOr<Envelope> ParseEnvelope(absl::string_view bytes) {
 }
 
 std::string KeyIdToHex(const KeyId& key_id) {
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(key_id.data()), key_id.size()));
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(key_id.data()), key_id.size()));
 }
 
 absl::StatusOr<KeyId> KeyIdFromHex(absl::string_view hex) {
   if (hex.size() != 2 * kKeyIdSize) {
-    return absl::InvalidArgumentError(absl::StrCat("key id: got ", hex.size(),
-                                                   " hex characters, want ", 2 * kKeyIdSize));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "key id: got ", hex.size(), " hex characters, want ", 2 * kKeyIdSize));
   }
   for (char c : hex) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(absl::StrCat("key id: \"", hex, "\" is not hex"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("key id: \"", hex, "\" is not hex"));
     }
   }
   const std::string bytes = absl::HexStringToBytes(hex);

@@ -41,12 +41,14 @@ struct Envelope {
 // The exact bytes the submitter signs (see FORMAT.md, "Signed message").
 // REQUIRES: origin, payload type and payload within the bounds above
 // (EncodeEnvelope / ParseEnvelope check them).
-std::string SignedMessage(absl::string_view origin, const KeyId& key_id, uint64_t sequence,
-                          absl::string_view payload_type, absl::string_view payload);
+std::string SignedMessage(absl::string_view origin, const KeyId& key_id,
+                          uint64_t sequence, absl::string_view payload_type,
+                          absl::string_view payload);
 
 // Serializes `envelope`. Returns kInvalidArgument when a field is out of bounds
 // (empty or over-long payload type, payload over kMaxPayloadSize, signature
-// not kSignatureSize bytes, payload type with characters outside [A-Za-z0-9._]).
+// not kSignatureSize bytes, payload type with characters outside
+// [A-Za-z0-9._]).
 absl::StatusOr<std::string> EncodeEnvelope(const Envelope& envelope);
 
 // Parses envelope bytes. Returns kInvalidArgument, naming the field, for an

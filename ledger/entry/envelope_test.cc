@@ -39,17 +39,22 @@ TEST(EnvelopeTest, EncodesGoldenBytes) {
 
 TEST(EnvelopeTest, SignedMessageGoldenBytes) {
   const Envelope env = GoldenEnvelope();
-  EXPECT_EQ(absl::BytesToHexString(SignedMessage("factory.example/ledger", env.key_id,
-                                                 env.sequence, env.payload_type, env.payload)),
+  EXPECT_EQ(absl::BytesToHexString(
+                SignedMessage("factory.example/ledger", env.key_id,
+                              env.sequence, env.payload_type, env.payload)),
             kGoldenSignedMessageHex);
 }
 
 TEST(EnvelopeTest, SignedMessageBindsOriginAndSequence) {
   const Envelope env = GoldenEnvelope();
-  const std::string base = SignedMessage("a", env.key_id, 1, env.payload_type, env.payload);
-  EXPECT_NE(base, SignedMessage("b", env.key_id, 1, env.payload_type, env.payload));
-  EXPECT_NE(base, SignedMessage("a", env.key_id, 2, env.payload_type, env.payload));
-  EXPECT_NE(base, SignedMessage("a", env.key_id, 1, "aifl.other.v1.X", env.payload));
+  const std::string base =
+      SignedMessage("a", env.key_id, 1, env.payload_type, env.payload);
+  EXPECT_NE(base,
+            SignedMessage("b", env.key_id, 1, env.payload_type, env.payload));
+  EXPECT_NE(base,
+            SignedMessage("a", env.key_id, 2, env.payload_type, env.payload));
+  EXPECT_NE(base,
+            SignedMessage("a", env.key_id, 1, "aifl.other.v1.X", env.payload));
 }
 
 TEST(EnvelopeTest, ParsesWhatItEncodes) {
@@ -67,14 +72,17 @@ TEST(EnvelopeTest, ParsesWhatItEncodes) {
 TEST(EnvelopeTest, RejectsEveryTruncation) {
   const std::string bytes = absl::HexStringToBytes(kGoldenEnvelopeHex);
   for (size_t n = 0; n < bytes.size(); ++n) {
-    absl::StatusOr<Envelope> env = ParseEnvelope(absl::string_view(bytes).substr(0, n));
-    EXPECT_EQ(env.status().code(), absl::StatusCode::kInvalidArgument) << "length " << n;
+    absl::StatusOr<Envelope> env =
+        ParseEnvelope(absl::string_view(bytes).substr(0, n));
+    EXPECT_EQ(env.status().code(), absl::StatusCode::kInvalidArgument)
+        << "length " << n;
   }
 }
 
 TEST(EnvelopeTest, RejectsTrailingBytesAndUnknownVersion) {
   std::string bytes = absl::HexStringToBytes(kGoldenEnvelopeHex);
-  EXPECT_EQ(ParseEnvelope(bytes + "x").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseEnvelope(bytes + "x").status().code(),
+            absl::StatusCode::kInvalidArgument);
   bytes[0] = 2;
   absl::StatusOr<Envelope> env = ParseEnvelope(bytes);
   EXPECT_EQ(env.status().code(), absl::StatusCode::kInvalidArgument);
@@ -85,19 +93,24 @@ TEST(EnvelopeTest, RejectsBadPayloadTypes) {
   Envelope env = GoldenEnvelope();
   for (const char* bad : {"", "has space", "slash/type", "semi;colon"}) {
     env.payload_type = bad;
-    EXPECT_EQ(EncodeEnvelope(env).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(EncodeEnvelope(env).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
   }
   env.payload_type = std::string(kMaxPayloadTypeSize + 1, 'a');
-  EXPECT_EQ(EncodeEnvelope(env).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeEnvelope(env).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(EnvelopeTest, RejectsOversizedPayloadAndShortSignature) {
   Envelope env = GoldenEnvelope();
   env.payload = std::string(kMaxPayloadSize + 1, 'p');
-  EXPECT_EQ(EncodeEnvelope(env).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeEnvelope(env).status().code(),
+            absl::StatusCode::kInvalidArgument);
   env = GoldenEnvelope();
   env.signature.pop_back();
-  EXPECT_EQ(EncodeEnvelope(env).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeEnvelope(env).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(EnvelopeTest, KeyIdHexRoundTrip) {
@@ -113,7 +126,8 @@ TEST(EnvelopeTest, KeyIdHexRoundTrip) {
 TEST(LeafTest, GoldenHeaderAndRoundTrip) {
   const std::string envelope = absl::HexStringToBytes(kGoldenEnvelopeHex);
   const std::string leaf = EncodeLeaf(1764000000123456, envelope);
-  EXPECT_EQ(absl::BytesToHexString(leaf.substr(0, kLeafHeaderSize)), kGoldenLeafHeaderHex);
+  EXPECT_EQ(absl::BytesToHexString(leaf.substr(0, kLeafHeaderSize)),
+            kGoldenLeafHeaderHex);
   EXPECT_EQ(leaf.substr(kLeafHeaderSize), envelope);
   absl::StatusOr<Leaf> parsed = ParseLeaf(leaf);
   ASSERT_TRUE(parsed.ok()) << parsed.status();

@@ -5,7 +5,8 @@
 
 namespace ledger::entry {
 
-std::string EncodeLeaf(int64_t integration_time_micros, absl::string_view envelope_bytes) {
+std::string EncodeLeaf(int64_t integration_time_micros,
+                       absl::string_view envelope_bytes) {
   std::string out;
   out.reserve(kLeafHeaderSize + envelope_bytes.size());
   out.push_back(static_cast<char>(kLeafVersion));
@@ -23,7 +24,8 @@ absl::StatusOr<Leaf> ParseLeaf(absl::string_view bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("leaf version: got ", version, ", want ", kLeafVersion));
   }
-  if (!in.ReadU64(&micros)) return absl::InvalidArgumentError("leaf: truncated integration time");
+  if (!in.ReadU64(&micros))
+    return absl::InvalidArgumentError("leaf: truncated integration time");
   if (static_cast<int64_t>(micros) < 0) {
     return absl::InvalidArgumentError("leaf: negative integration time");
   }

@@ -23,11 +23,14 @@ struct Leaf {
   int64_t integration_time_micros = 0;
   std::string envelope;  // the exact envelope bytes as submitted
 
-  absl::Time integration_time() const { return absl::FromUnixMicros(integration_time_micros); }
+  absl::Time integration_time() const {
+    return absl::FromUnixMicros(integration_time_micros);
+  }
 };
 
 // Serializes a leaf: version byte, integration time, envelope bytes.
-std::string EncodeLeaf(int64_t integration_time_micros, absl::string_view envelope_bytes);
+std::string EncodeLeaf(int64_t integration_time_micros,
+                       absl::string_view envelope_bytes);
 
 // Parses leaf bytes (the envelope inside is not parsed). kInvalidArgument on an
 // unknown version, truncation or a negative time; stored leaves that fail this

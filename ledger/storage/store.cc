@@ -3,18 +3,19 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/filter_policy.h"
 
 namespace ledger::storage {
 namespace {
 
-const char* const kFamilyNames[kFamilyCount] = {"leaves", "tree", "index", "keys", "meta"};
+const char* const kFamilyNames[kFamilyCount] = {"leaves", "tree", "index",
+                                                "keys", "meta"};
 
 bool PathExists(const std::string& path) {
   struct stat st;
@@ -24,7 +25,8 @@ bool PathExists(const std::string& path) {
 rocksdb::Options DbOptions(const StoreOptions& options) {
   rocksdb::Options db;
   db.create_if_missing = options.mode == StoreOptions::Mode::kCreate;
-  db.create_missing_column_families = options.mode == StoreOptions::Mode::kCreate;
+  db.create_missing_column_families =
+      options.mode == StoreOptions::Mode::kCreate;
   db.error_if_exists = options.mode == StoreOptions::Mode::kCreate;
   db.paranoid_checks = true;
   if (options.env != nullptr) db.env = options.env;
@@ -40,7 +42,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const StoreOptions& options) {
   rocksdb::ColumnFamilyOptions cf;
   cf.write_buffer_size = 64 << 20;
   rocksdb::BlockBasedTableOptions table;
-  static std::shared_ptr<rocksdb::Cache> cache;  // shared by all stores in a process
+  static std::shared_ptr<rocksdb::Cache>
+      cache;  // shared by all stores in a process
   if (!cache) cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.block_cache = cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -59,8 +62,8 @@ absl::Status FromRocksDb(const void* rocksdb_status, absl::string_view what) {
   if (s.IsNotFound()) return absl::NotFoundError(message);
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return absl::UnavailableError(
-        absl::StrCat(message, " (is another process, e.g. a running server, using it?)"));
+    return absl::UnavailableError(absl::StrCat(
+        message, " (is another process, e.g. a running server, using it?)"));
   }
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() || s.IsIOError()) {
     return absl::UnavailableError(message);
@@ -77,15 +80,17 @@ size_t Batch::count() const { return puts_.size(); }
 
 size_t Batch::bytes() const {
   size_t n = 0;
-  for (const auto& p : puts_) n += p.second.first.size() + p.second.second.size();
+  for (const auto& p : puts_)
+    n += p.second.first.size() + p.second.second.size();
   return n;
 }
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
-                                                   const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(
+    const std::string& path, const StoreOptions& options) {
   const bool exists = PathExists(path + "/CURRENT");
   if (options.mode == StoreOptions::Mode::kCreate && exists) {
-    return absl::AlreadyExistsError(absl::StrCat("a ledger database already exists in ", path));
+    return absl::AlreadyExistsError(
+        absl::StrCat("a ledger database already exists in ", path));
   }
   if (options.mode != StoreOptions::Mode::kCreate && !exists) {
     return absl::NotFoundError(absl::StrCat("no ledger database in ", path));
@@ -123,11 +128,12 @@ Store::~Store() {
 }
 
 absl::Status Store::Write(Batch* batch) {
-  if (read_only_) return absl::FailedPreconditionError("the ledger is open read-only");
+  if (read_only_)
+    return absl::FailedPreconditionError("the ledger is open read-only");
   rocksdb::WriteBatch wb;
   for (const auto& p : batch->puts_) {
-    rocksdb::Status s =
-        wb.Put(handles_[1 + static_cast<int>(p.first)], p.second.first, p.second.second);
+    rocksdb::Status s = wb.Put(handles_[1 + static_cast<int>(p.first)],
+                               p.second.first, p.second.second);
     if (!s.ok()) return FromRocksDb(&s, "staging a write");
   }
   rocksdb::WriteOptions write_options;
@@ -136,11 +142,12 @@ absl::Status Store::Write(Batch* batch) {
   return FromRocksDb(&s, "writing to the ledger database");
 }
 
-absl::StatusOr<std::optional<std::string>> Store::Get(Family family,
-                                                      absl::string_view key) const {
+absl::StatusOr<std::optional<std::string>> Store::Get(
+    Family family, absl::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[1 + static_cast<int>(family)],
-                               rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handles_[1 + static_cast<int>(family)],
+               rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocksDb(&s, "reading the ledger database");
   return std::optional<std::string>(std::move(value));
@@ -150,10 +157,12 @@ absl::Status Store::Scan(
     Family family, absl::string_view start, absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)>& fn) const {
   rocksdb::ReadOptions read_options;
-  read_options.fill_cache = false;  // scans (audits) must not evict hot proof blocks
+  read_options.fill_cache =
+      false;  // scans (audits) must not evict hot proof blocks
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, handles_[1 + static_cast<int>(family)]));
-  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
+  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid();
+       it->Next()) {
     const rocksdb::Slice k = it->key();
     const absl::string_view key(k.data(), k.size());
     if (!end.empty() && key >= end) break;
@@ -166,7 +175,8 @@ absl::Status Store::Scan(
 
 absl::Status Store::Snapshot(const std::string& out_dir) const {
   if (PathExists(out_dir)) {
-    return absl::AlreadyExistsError(absl::StrCat("snapshot target ", out_dir, " already exists"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("snapshot target ", out_dir, " already exists"));
   }
   rocksdb::Checkpoint* checkpoint = nullptr;
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &checkpoint);
@@ -180,8 +190,10 @@ uint64_t Store::ApproximateDiskBytes() const {
   uint64_t total = 0;
   for (size_t i = 1; i < handles_.size(); ++i) {
     uint64_t v = 0;
-    if (db_->GetIntProperty(handles_[i], "rocksdb.total-sst-files-size", &v)) total += v;
-    if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v)) total += v;
+    if (db_->GetIntProperty(handles_[i], "rocksdb.total-sst-files-size", &v))
+      total += v;
+    if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
+      total += v;
   }
   return total;
 }

@@ -64,7 +64,8 @@ struct StoreOptions {
   // RocksDB block cache for leaves and tree blocks. Default: 256 MiB.
   size_t block_cache_bytes = 256 << 20;
   // A RocksDB Env to use instead of the default, e.g. a fault-injecting one in
-  // tests. Not owned; must outlive the Store. Default: nullptr (Env::Default()).
+  // tests. Not owned; must outlive the Store. Default: nullptr
+  // (Env::Default()).
   rocksdb::Env* env = nullptr;
 };
 
@@ -74,8 +75,8 @@ class Store {
   // database is already there) the database in `path`. kReadOnly works while
   // another process holds the database open for writing; it sees the state
   // as of opening. kNotFound when kOpenExisting/kReadOnly and none exists.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
-                                                     const StoreOptions& options);
+  static absl::StatusOr<std::unique_ptr<Store>> Open(
+      const std::string& path, const StoreOptions& options);
   ~Store();
 
   // Applies `batch` atomically with fsync (WriteOptions::sync = true): when
@@ -84,12 +85,15 @@ class Store {
   absl::Status Write(Batch* batch);
 
   // Point read: the value, std::nullopt when absent.
-  absl::StatusOr<std::optional<std::string>> Get(Family family, absl::string_view key) const;
+  absl::StatusOr<std::optional<std::string>> Get(Family family,
+                                                 absl::string_view key) const;
 
   // Calls `fn(key, value)` for each key in [start, end) of `family`, in key
   // order, until it returns false. An empty `end` means "to the last key".
-  absl::Status Scan(Family family, absl::string_view start, absl::string_view end,
-                    const std::function<bool(absl::string_view, absl::string_view)>& fn) const;
+  absl::Status Scan(
+      Family family, absl::string_view start, absl::string_view end,
+      const std::function<bool(absl::string_view, absl::string_view)>& fn)
+      const;
 
   // Writes a consistent copy of the database to `out_dir` (which must not
   // exist) using RocksDB checkpoints: hard links where possible. The copy

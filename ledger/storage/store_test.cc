@@ -40,10 +40,11 @@ TEST(StoreTest, CreateRefusesExistingAndOpenRefusesMissing) {
   ASSERT_TRUE(Store::Open(path, {StoreOptions::Mode::kCreate}).ok());
   EXPECT_EQ(Store::Open(path, {StoreOptions::Mode::kCreate}).status().code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Store::Open(TempPath("nothing_here"), {StoreOptions::Mode::kOpenExisting})
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      Store::Open(TempPath("nothing_here"), {StoreOptions::Mode::kOpenExisting})
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
 }
 
 TEST(StoreTest, ReadOnlyOpensWhileWriterHoldsIt) {
@@ -58,7 +59,8 @@ TEST(StoreTest, ReadOnlyOpensWhileWriterHoldsIt) {
   EXPECT_EQ((*reader)->Get(Family::kLeaves, "a")->value_or(""), "1");
   Batch refused;
   refused.Put(Family::kLeaves, "b", "2");
-  EXPECT_EQ((*reader)->Write(&refused).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*reader)->Write(&refused).code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(StoreTest, ScanVisitsRangeInOrder) {

@@ -17,21 +17,25 @@ namespace ledger::testonly {
 std::string FreshDir(const std::string& name) {
   static std::atomic<int> counter{0};
   const char* base = std::getenv("TEST_TMPDIR");
-  const std::string dir = absl::StrCat(base != nullptr ? base : "/tmp", "/", name, "-", ::getpid(),
-                                       "-", counter.fetch_add(1));
+  const std::string dir =
+      absl::StrCat(base != nullptr ? base : "/tmp", "/", name, "-", ::getpid(),
+                   "-", counter.fetch_add(1));
   ::mkdir(dir.c_str(), 0755);
   return dir;
 }
 
-absl::StatusOr<std::unique_ptr<LedgerFixture>> LedgerFixture::Create(const std::string& origin) {
+absl::StatusOr<std::unique_ptr<LedgerFixture>> LedgerFixture::Create(
+    const std::string& origin) {
   auto fixture = std::unique_ptr<LedgerFixture>(new LedgerFixture());
   fixture->dir_ = FreshDir("ledger");
   RETURN_IF_ERROR(InitLedger(fixture->dir_, origin, &fixture->clock_).status());
   RETURN_IF_ERROR(fixture->Reopen());
-  ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> admin_key,
-                   crypto::ReadSecretKeyFile(DefaultAdminKeyPath(fixture->dir_)));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<crypto::SigningKey> admin_key,
+      crypto::ReadSecretKeyFile(DefaultAdminKeyPath(fixture->dir_)));
   // Genesis used the admin's sequence numbers 0 and 1.
-  fixture->admin_ = std::make_unique<EntrySigner>(std::move(admin_key), origin, 2);
+  fixture->admin_ =
+      std::make_unique<EntrySigner>(std::move(admin_key), origin, 2);
   return fixture;
 }
 
@@ -53,13 +57,15 @@ absl::StatusOr<uint64_t> LedgerFixture::AppendOne(const std::string& envelope) {
 absl::StatusOr<std::unique_ptr<EntrySigner>> LedgerFixture::EnrolNewKey(
     aifl::ledger::v1::Role role, const std::string& organisation,
     const std::string& tls_identity) {
-  ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> key, crypto::SigningKey::Generate());
+  ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> key,
+                   crypto::SigningKey::Generate());
   aifl::ledger::v1::KeyEvent event;
   event.mutable_enrol()->set_public_key(std::string(key->public_key().bytes()));
   event.mutable_enrol()->set_role(role);
   event.mutable_enrol()->set_organisation(organisation);
   event.mutable_enrol()->set_tls_identity(tls_identity);
-  ASSIGN_OR_RETURN(std::string envelope, admin_->SignNext(kKeyEventType, event.SerializeAsString()));
+  ASSIGN_OR_RETURN(std::string envelope,
+                   admin_->SignNext(kKeyEventType, event.SerializeAsString()));
   RETURN_IF_ERROR(AppendOne(envelope).status());
   return std::make_unique<EntrySigner>(std::move(key), ledger_->origin(), 0);
 }

@@ -31,9 +31,9 @@ class LedgerFixture {
 
   // Generates a key, enrols it with `role` (an admin-signed key event) and
   // returns a signer for it, numbered from 0.
-  absl::StatusOr<std::unique_ptr<EntrySigner>> EnrolNewKey(aifl::ledger::v1::Role role,
-                                                           const std::string& organisation = "org",
-                                                           const std::string& tls_identity = "");
+  absl::StatusOr<std::unique_ptr<EntrySigner>> EnrolNewKey(
+      aifl::ledger::v1::Role role, const std::string& organisation = "org",
+      const std::string& tls_identity = "");
 
   // Appends one envelope and returns its result's status, or its leaf index.
   absl::StatusOr<uint64_t> AppendOne(const std::string& envelope);

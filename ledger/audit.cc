@@ -1,0 +1,272 @@
+#include "ledger/audit.h"
+
+#include <sys/stat.h>
+
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/checkpoint_note.h"
+#include "ledger/entry/byte_io.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+#include "ledger/key_registry.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/storage_keys.h"
+#include "ledger/tree_state.h"
+
+namespace ledger {
+namespace {
+
+using merkle::Hash;
+using storage::Family;
+
+constexpr uint64_t kChunk = 4096;
+
+struct Pending {
+  uint64_t index;
+  entry::Envelope envelope;
+  crypto::PublicKey key;
+};
+
+AuditReport Fail(AuditReport report, std::optional<uint64_t> index, std::string problem) {
+  report.ok = false;
+  report.first_bad_index = index;
+  report.problem = std::move(problem);
+  return report;
+}
+
+// Verifies the signatures of one chunk on `threads` threads; returns the
+// position of the first failure, if any, and its status.
+std::optional<std::pair<size_t, absl::Status>> VerifyChunk(const std::vector<Pending>& chunk,
+                                                           const std::string& origin,
+                                                           int threads) {
+  std::vector<absl::Status> status(chunk.size());
+  auto work = [&](size_t begin, size_t step) {
+    for (size_t i = begin; i < chunk.size(); i += step) {
+      const entry::Envelope& e = chunk[i].envelope;
+      status[i] = chunk[i].key.Verify(
+          entry::SignedMessage(origin, e.key_id, e.sequence, e.payload_type, e.payload),
+          e.signature);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
+  work(0, threads);
+  for (auto& th : pool) th.join();
+  for (size_t i = 0; i < status.size(); ++i) {
+    if (!status[i].ok()) return std::make_pair(i, status[i]);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditOptions& options) {
+  AuditReport report;
+  ASSIGN_OR_RETURN(auto origin, store.Get(Family::kMeta, keys::kOrigin));
+  ASSIGN_OR_RETURN(auto size_bytes, store.Get(Family::kMeta, keys::kTreeSize));
+  ASSIGN_OR_RETURN(auto log_pub_bytes, store.Get(Family::kMeta, keys::kLogPublicKey));
+  if (!origin.has_value() || !log_pub_bytes.has_value()) {
+    return Fail(report, std::nullopt, "not a ledger: the origin or log key is missing");
+  }
+  auto log_pub = crypto::PublicKey::FromBytes(*log_pub_bytes);
+  if (!log_pub.ok()) return Fail(report, std::nullopt, "the stored log public key is invalid");
+  const uint64_t size = size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
+
+  // Every stored checkpoint, by size: each must verify and match the leaves.
+  std::map<uint64_t, CheckpointFields> checkpoints;
+  std::string checkpoint_problem;
+  RETURN_IF_ERROR(store.Scan(Family::kMeta, "checkpoint/", "checkpoint0",
+                             [&](absl::string_view key, absl::string_view note) {
+                               auto fields = VerifyCheckpoint(note, *origin, *log_pub);
+                               if (!fields.ok()) {
+                                 checkpoint_problem = absl::StrCat(
+                                     "a stored checkpoint does not verify: ",
+                                     fields.status().message());
+                                 return false;
+                               }
+                               if (key.size() != 19 ||
+                                   entry::DecodeU64(key.substr(11)) != fields->size) {
+                                 checkpoint_problem = "a checkpoint is stored under a wrong size";
+                                 return false;
+                               }
+                               checkpoints[fields->size] = *fields;
+                               return true;
+                             }));
+  if (!checkpoint_problem.empty()) return Fail(report, std::nullopt, checkpoint_problem);
+  ASSIGN_OR_RETURN(auto latest, store.Get(Family::kMeta, keys::kLatestCheckpoint));
+  if (!latest.has_value() || checkpoints.empty()) {
+    return Fail(report, std::nullopt, "no signed checkpoint is stored");
+  }
+  auto latest_fields = VerifyCheckpoint(*latest, *origin, *log_pub);
+  if (!latest_fields.ok()) {
+    return Fail(report, std::nullopt,
+                absl::StrCat("the latest checkpoint does not verify: ",
+                             latest_fields.status().message()));
+  }
+  report.latest_checkpoint_size = latest_fields->size;
+  if (checkpoints.rbegin()->first != latest_fields->size) {
+    return Fail(report, std::nullopt, "the latest checkpoint is not the largest stored one");
+  }
+  if (latest_fields->size > size) {
+    return Fail(report, std::nullopt,
+                absl::StrCat("the latest checkpoint covers ", latest_fields->size,
+                             " leaves but only ", size, " are stored"));
+  }
+
+  // The stored tree is compared node by node with the recomputed one, so a
+  // changed leaf or tree hash is pinned to its index.
+  ASSIGN_OR_RETURN(std::unique_ptr<TreeState> tree, TreeState::Load(&store, size));
+  KeyRegistry registry;
+  merkle::CompactRange range;
+  std::vector<std::pair<merkle::NodeId, Hash>> completed;
+  int64_t last_time = 0;
+  const int threads = std::max(1, options.threads);
+  for (uint64_t start = 0; start < size; start += kChunk) {
+    const uint64_t end = std::min(size, start + kChunk);
+    std::vector<std::pair<uint64_t, std::string>> leaves;
+    RETURN_IF_ERROR(store.Scan(Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
+                               [&](absl::string_view key, absl::string_view value) {
+                                 leaves.emplace_back(entry::DecodeU64(key), std::string(value));
+                                 return true;
+                               }));
+    std::vector<Pending> chunk;
+    chunk.reserve(leaves.size());
+    std::vector<merkle::NodeId> node_ids;
+    std::vector<Hash> node_hashes;
+    std::vector<uint64_t> node_leaf;  // the leaf whose append completed the node
+    std::optional<std::pair<uint64_t, uint64_t>> root_mismatch;  // (leaf, checkpoint size)
+    for (uint64_t i = start; i < end; ++i) {
+      const size_t pos = i - start;
+      if (pos >= leaves.size() || leaves[pos].first != i) {
+        return Fail(report, i, absl::StrCat("leaf ", i, " is missing"));
+      }
+      const std::string& bytes = leaves[pos].second;
+      auto leaf = entry::ParseLeaf(bytes);
+      if (!leaf.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", leaf.status().message()));
+      if (leaf->integration_time_micros < last_time) {
+        return Fail(report, i, absl::StrCat("leaf ", i, ": integration time goes backwards"));
+      }
+      last_time = leaf->integration_time_micros;
+      auto envelope = entry::ParseEnvelope(leaf->envelope);
+      if (!envelope.ok()) {
+        return Fail(report, i, absl::StrCat("leaf ", i, ": ", envelope.status().message()));
+      }
+      absl::Status check = registry.CheckAppend(*envelope, i);
+      if (!check.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", check.message()));
+      std::optional<aifl::ledger::v1::KeyEvent> event;
+      if (envelope->payload_type == kKeyEventType) {
+        auto parsed = ParseKeyEvent(envelope->payload);
+        absl::Status valid =
+            parsed.ok() ? registry.ValidateKeyEvent(*parsed, *origin) : parsed.status();
+        if (!valid.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", valid.message()));
+        event = std::move(*parsed);
+      }
+      const KeyInfo* signer = registry.Find(crypto::KeyId(envelope->key_id));
+      std::optional<crypto::PublicKey> key;
+      if (signer != nullptr) {
+        key = signer->public_key;
+      } else if (i == 0 && event.has_value() && event->has_enrol() &&
+                 event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN) {
+        auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
+        if (pub.ok() && crypto::ComputeKeyId(*pub) == crypto::KeyId(envelope->key_id)) key = *pub;
+      }
+      if (!key.has_value()) {
+        return Fail(report, i, absl::StrCat("leaf ", i, ": signer is not a valid genesis admin"));
+      }
+      absl::Status applied = registry.Apply(*envelope, i, event ? &*event : nullptr);
+      if (!applied.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", applied.message()));
+      chunk.push_back({i, std::move(*envelope), *key});
+
+      completed.clear();
+      range.Append(merkle::HashLeaf(bytes), &completed);
+      for (const auto& [id, hash] : completed) {
+        node_ids.push_back(id);
+        node_hashes.push_back(hash);
+        node_leaf.push_back(i);
+      }
+      auto cp = checkpoints.find(i + 1);
+      if (cp != checkpoints.end()) {
+        if (range.Root() != cp->second.root && !root_mismatch) root_mismatch = {i, i + 1};
+        ++report.checkpoints;
+      }
+    }
+    // Most specific evidence first: a bad signature names its leaf.
+    if (auto bad = VerifyChunk(chunk, *origin, threads); bad.has_value()) {
+      const uint64_t i = chunk[bad->first].index;
+      return Fail(report, i, absl::StrCat("leaf ", i, ": ", bad->second.message()));
+    }
+    auto stored_nodes = tree->ReadNodes(node_ids);
+    if (!stored_nodes.ok()) {
+      return Fail(report, std::nullopt,
+                  absl::StrCat("stored tree: ", stored_nodes.status().message()));
+    }
+    for (size_t n = 0; n < node_ids.size(); ++n) {
+      if ((*stored_nodes)[n] != node_hashes[n]) {
+        const uint64_t leaf = node_leaf[n];
+        return Fail(report, node_ids[n].level == 0 ? std::optional<uint64_t>(leaf) : std::nullopt,
+                    node_ids[n].level == 0
+                        ? absl::StrCat("leaf ", leaf,
+                                       ": its hash differs from the stored tree (the leaf or the "
+                                       "tree block was changed)")
+                        : absl::StrCat("stored tree node ", node_ids[n].ToString(),
+                                       " differs from the hash of its leaves"));
+      }
+    }
+    if (root_mismatch) {
+      return Fail(report, root_mismatch->first,
+                  absl::StrCat("the leaves do not reproduce the checkpoint root at size ",
+                               root_mismatch->second));
+    }
+    report.entries = end;
+    if (options.progress) options.progress(end, size);
+  }
+  if (checkpoints.count(0) != 0) ++report.checkpoints;
+  report.root = range.Root();
+
+  // The stored tree must give the same root as the leaves.
+  if (tree->Root() != report.root) {
+    return Fail(report, std::nullopt, "the stored tree hashes do not match the leaves");
+  }
+  for (const auto& [cp_size, fields] : checkpoints) {
+    auto root = tree->RootAt(cp_size);
+    if (!root.ok() || *root != fields.root) {
+      return Fail(report, std::nullopt,
+                  absl::StrCat("the stored tree does not reproduce the checkpoint at size ",
+                               cp_size));
+    }
+  }
+  // The stored (derived) key registry must equal the replayed one.
+  size_t stored_keys = 0;
+  std::string key_problem;
+  RETURN_IF_ERROR(store.Scan(Family::kKeys, "", "", [&](absl::string_view, absl::string_view v) {
+    ++stored_keys;
+    auto info = DecodeKeyInfo(v);
+    const KeyInfo* replayed = info.ok() ? registry.Find(info->id) : nullptr;
+    if (replayed == nullptr || EncodeKeyInfo(*replayed) != EncodeKeyInfo(*info)) {
+      key_problem = "the stored key registry differs from the one replayed from the leaves";
+      return false;
+    }
+    return true;
+  }));
+  if (key_problem.empty() && stored_keys != registry.size()) {
+    key_problem = "the stored key registry has a different number of keys than the leaves enrol";
+  }
+  if (!key_problem.empty()) return Fail(report, std::nullopt, key_problem);
+  report.ok = true;
+  return report;
+}
+
+absl::StatusOr<AuditReport> AuditLedgerDir(const std::string& dir, const AuditOptions& options) {
+  struct stat st;
+  const std::string db = ::stat((dir + "/CURRENT").c_str(), &st) == 0 ? dir : DbPath(dir);
+  storage::StoreOptions store_options;
+  store_options.mode = storage::StoreOptions::Mode::kReadOnly;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(db, store_options));
+  return AuditStore(*store, options);
+}
+
+}  // namespace ledger
