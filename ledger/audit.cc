@@ -31,7 +31,8 @@ struct Pending {
   crypto::PublicKey key;
 };
 
-AuditReport Fail(AuditReport report, std::optional<uint64_t> index, std::string problem) {
+AuditReport Fail(AuditReport report, std::optional<uint64_t> index,
+                 std::string problem) {
   report.ok = false;
   report.first_bad_index = index;
   report.problem = std::move(problem);
@@ -40,16 +41,16 @@ AuditReport Fail(AuditReport report, std::optional<uint64_t> index, std::string 
 
 // Verifies the signatures of one chunk on `threads` threads; returns the
 // position of the first failure, if any, and its status.
-std::optional<std::pair<size_t, absl::Status>> VerifyChunk(const std::vector<Pending>& chunk,
-                                                           const std::string& origin,
-                                                           int threads) {
+std::optional<std::pair<size_t, absl::Status>> VerifyChunk(
+    const std::vector<Pending>& chunk, const std::string& origin, int threads) {
   std::vector<absl::Status> status(chunk.size());
   auto work = [&](size_t begin, size_t step) {
     for (size_t i = begin; i < chunk.size(); i += step) {
       const entry::Envelope& e = chunk[i].envelope;
-      status[i] = chunk[i].key.Verify(
-          entry::SignedMessage(origin, e.key_id, e.sequence, e.payload_type, e.payload),
-          e.signature);
+      status[i] =
+          chunk[i].key.Verify(entry::SignedMessage(origin, e.key_id, e.sequence,
+                                                   e.payload_type, e.payload),
+                              e.signature);
     }
   };
   std::vector<std::thread> pool;
@@ -64,40 +65,48 @@ std::optional<std::pair<size_t, absl::Status>> VerifyChunk(const std::vector<Pen
 
 }  // namespace
 
-absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditOptions& options) {
+absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
+                                       const AuditOptions& options) {
   AuditReport report;
   ASSIGN_OR_RETURN(auto origin, store.Get(Family::kMeta, keys::kOrigin));
   ASSIGN_OR_RETURN(auto size_bytes, store.Get(Family::kMeta, keys::kTreeSize));
-  ASSIGN_OR_RETURN(auto log_pub_bytes, store.Get(Family::kMeta, keys::kLogPublicKey));
+  ASSIGN_OR_RETURN(auto log_pub_bytes,
+                   store.Get(Family::kMeta, keys::kLogPublicKey));
   if (!origin.has_value() || !log_pub_bytes.has_value()) {
-    return Fail(report, std::nullopt, "not a ledger: the origin or log key is missing");
+    return Fail(report, std::nullopt,
+                "not a ledger: the origin or log key is missing");
   }
   auto log_pub = crypto::PublicKey::FromBytes(*log_pub_bytes);
-  if (!log_pub.ok()) return Fail(report, std::nullopt, "the stored log public key is invalid");
-  const uint64_t size = size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
+  if (!log_pub.ok())
+    return Fail(report, std::nullopt, "the stored log public key is invalid");
+  const uint64_t size =
+      size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
 
   // Every stored checkpoint, by size: each must verify and match the leaves.
   std::map<uint64_t, CheckpointFields> checkpoints;
   std::string checkpoint_problem;
-  RETURN_IF_ERROR(store.Scan(Family::kMeta, "checkpoint/", "checkpoint0",
-                             [&](absl::string_view key, absl::string_view note) {
-                               auto fields = VerifyCheckpoint(note, *origin, *log_pub);
-                               if (!fields.ok()) {
-                                 checkpoint_problem = absl::StrCat(
-                                     "a stored checkpoint does not verify: ",
-                                     fields.status().message());
-                                 return false;
-                               }
-                               if (key.size() != 19 ||
-                                   entry::DecodeU64(key.substr(11)) != fields->size) {
-                                 checkpoint_problem = "a checkpoint is stored under a wrong size";
-                                 return false;
-                               }
-                               checkpoints[fields->size] = *fields;
-                               return true;
-                             }));
-  if (!checkpoint_problem.empty()) return Fail(report, std::nullopt, checkpoint_problem);
-  ASSIGN_OR_RETURN(auto latest, store.Get(Family::kMeta, keys::kLatestCheckpoint));
+  RETURN_IF_ERROR(store.Scan(
+      Family::kMeta, "checkpoint/", "checkpoint0",
+      [&](absl::string_view key, absl::string_view note) {
+        auto fields = VerifyCheckpoint(note, *origin, *log_pub);
+        if (!fields.ok()) {
+          checkpoint_problem =
+              absl::StrCat("a stored checkpoint does not verify: ",
+                           fields.status().message());
+          return false;
+        }
+        if (key.size() != 19 ||
+            entry::DecodeU64(key.substr(11)) != fields->size) {
+          checkpoint_problem = "a checkpoint is stored under a wrong size";
+          return false;
+        }
+        checkpoints[fields->size] = *fields;
+        return true;
+      }));
+  if (!checkpoint_problem.empty())
+    return Fail(report, std::nullopt, checkpoint_problem);
+  ASSIGN_OR_RETURN(auto latest,
+                   store.Get(Family::kMeta, keys::kLatestCheckpoint));
   if (!latest.has_value() || checkpoints.empty()) {
     return Fail(report, std::nullopt, "no signed checkpoint is stored");
   }
@@ -109,17 +118,20 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
   }
   report.latest_checkpoint_size = latest_fields->size;
   if (checkpoints.rbegin()->first != latest_fields->size) {
-    return Fail(report, std::nullopt, "the latest checkpoint is not the largest stored one");
+    return Fail(report, std::nullopt,
+                "the latest checkpoint is not the largest stored one");
   }
   if (latest_fields->size > size) {
-    return Fail(report, std::nullopt,
-                absl::StrCat("the latest checkpoint covers ", latest_fields->size,
-                             " leaves but only ", size, " are stored"));
+    return Fail(
+        report, std::nullopt,
+        absl::StrCat("the latest checkpoint covers ", latest_fields->size,
+                     " leaves but only ", size, " are stored"));
   }
 
   // The stored tree is compared node by node with the recomputed one, so a
   // changed leaf or tree hash is pinned to its index.
-  ASSIGN_OR_RETURN(std::unique_ptr<TreeState> tree, TreeState::Load(&store, size));
+  ASSIGN_OR_RETURN(std::unique_ptr<TreeState> tree,
+                   TreeState::Load(&store, size));
   KeyRegistry registry;
   merkle::CompactRange range;
   std::vector<std::pair<merkle::NodeId, Hash>> completed;
@@ -128,17 +140,20 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
   for (uint64_t start = 0; start < size; start += kChunk) {
     const uint64_t end = std::min(size, start + kChunk);
     std::vector<std::pair<uint64_t, std::string>> leaves;
-    RETURN_IF_ERROR(store.Scan(Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
-                               [&](absl::string_view key, absl::string_view value) {
-                                 leaves.emplace_back(entry::DecodeU64(key), std::string(value));
-                                 return true;
-                               }));
+    RETURN_IF_ERROR(store.Scan(
+        Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
+        [&](absl::string_view key, absl::string_view value) {
+          leaves.emplace_back(entry::DecodeU64(key), std::string(value));
+          return true;
+        }));
     std::vector<Pending> chunk;
     chunk.reserve(leaves.size());
     std::vector<merkle::NodeId> node_ids;
     std::vector<Hash> node_hashes;
-    std::vector<uint64_t> node_leaf;  // the leaf whose append completed the node
-    std::optional<std::pair<uint64_t, uint64_t>> root_mismatch;  // (leaf, checkpoint size)
+    std::vector<uint64_t>
+        node_leaf;  // the leaf whose append completed the node
+    std::optional<std::pair<uint64_t, uint64_t>>
+        root_mismatch;  // (leaf, checkpoint size)
     for (uint64_t i = start; i < end; ++i) {
       const size_t pos = i - start;
       if (pos >= leaves.size() || leaves[pos].first != i) {
@@ -146,23 +161,33 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
       }
       const std::string& bytes = leaves[pos].second;
       auto leaf = entry::ParseLeaf(bytes);
-      if (!leaf.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", leaf.status().message()));
+      if (!leaf.ok())
+        return Fail(report, i,
+                    absl::StrCat("leaf ", i, ": ", leaf.status().message()));
       if (leaf->integration_time_micros < last_time) {
-        return Fail(report, i, absl::StrCat("leaf ", i, ": integration time goes backwards"));
+        return Fail(
+            report, i,
+            absl::StrCat("leaf ", i, ": integration time goes backwards"));
       }
       last_time = leaf->integration_time_micros;
       auto envelope = entry::ParseEnvelope(leaf->envelope);
       if (!envelope.ok()) {
-        return Fail(report, i, absl::StrCat("leaf ", i, ": ", envelope.status().message()));
+        return Fail(
+            report, i,
+            absl::StrCat("leaf ", i, ": ", envelope.status().message()));
       }
       absl::Status check = registry.CheckAppend(*envelope, i);
-      if (!check.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", check.message()));
+      if (!check.ok())
+        return Fail(report, i, absl::StrCat("leaf ", i, ": ", check.message()));
       std::optional<aifl::ledger::v1::KeyEvent> event;
       if (envelope->payload_type == kKeyEventType) {
         auto parsed = ParseKeyEvent(envelope->payload);
-        absl::Status valid =
-            parsed.ok() ? registry.ValidateKeyEvent(*parsed, *origin) : parsed.status();
-        if (!valid.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", valid.message()));
+        absl::Status valid = parsed.ok()
+                                 ? registry.ValidateKeyEvent(*parsed, *origin)
+                                 : parsed.status();
+        if (!valid.ok())
+          return Fail(report, i,
+                      absl::StrCat("leaf ", i, ": ", valid.message()));
         event = std::move(*parsed);
       }
       const KeyInfo* signer = registry.Find(crypto::KeyId(envelope->key_id));
@@ -172,13 +197,20 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
       } else if (i == 0 && event.has_value() && event->has_enrol() &&
                  event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN) {
         auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
-        if (pub.ok() && crypto::ComputeKeyId(*pub) == crypto::KeyId(envelope->key_id)) key = *pub;
+        if (pub.ok() &&
+            crypto::ComputeKeyId(*pub) == crypto::KeyId(envelope->key_id))
+          key = *pub;
       }
       if (!key.has_value()) {
-        return Fail(report, i, absl::StrCat("leaf ", i, ": signer is not a valid genesis admin"));
+        return Fail(
+            report, i,
+            absl::StrCat("leaf ", i, ": signer is not a valid genesis admin"));
       }
-      absl::Status applied = registry.Apply(*envelope, i, event ? &*event : nullptr);
-      if (!applied.ok()) return Fail(report, i, absl::StrCat("leaf ", i, ": ", applied.message()));
+      absl::Status applied =
+          registry.Apply(*envelope, i, event ? &*event : nullptr);
+      if (!applied.ok())
+        return Fail(report, i,
+                    absl::StrCat("leaf ", i, ": ", applied.message()));
       chunk.push_back({i, std::move(*envelope), *key});
 
       completed.clear();
@@ -190,36 +222,45 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
       }
       auto cp = checkpoints.find(i + 1);
       if (cp != checkpoints.end()) {
-        if (range.Root() != cp->second.root && !root_mismatch) root_mismatch = {i, i + 1};
+        if (range.Root() != cp->second.root && !root_mismatch)
+          root_mismatch = {i, i + 1};
         ++report.checkpoints;
       }
     }
     // Most specific evidence first: a bad signature names its leaf.
     if (auto bad = VerifyChunk(chunk, *origin, threads); bad.has_value()) {
       const uint64_t i = chunk[bad->first].index;
-      return Fail(report, i, absl::StrCat("leaf ", i, ": ", bad->second.message()));
+      return Fail(report, i,
+                  absl::StrCat("leaf ", i, ": ", bad->second.message()));
     }
     auto stored_nodes = tree->ReadNodes(node_ids);
     if (!stored_nodes.ok()) {
-      return Fail(report, std::nullopt,
-                  absl::StrCat("stored tree: ", stored_nodes.status().message()));
+      return Fail(
+          report, std::nullopt,
+          absl::StrCat("stored tree: ", stored_nodes.status().message()));
     }
     for (size_t n = 0; n < node_ids.size(); ++n) {
       if ((*stored_nodes)[n] != node_hashes[n]) {
         const uint64_t leaf = node_leaf[n];
-        return Fail(report, node_ids[n].level == 0 ? std::optional<uint64_t>(leaf) : std::nullopt,
-                    node_ids[n].level == 0
-                        ? absl::StrCat("leaf ", leaf,
-                                       ": its hash differs from the stored tree (the leaf or the "
-                                       "tree block was changed)")
-                        : absl::StrCat("stored tree node ", node_ids[n].ToString(),
-                                       " differs from the hash of its leaves"));
+        return Fail(
+            report,
+            node_ids[n].level == 0 ? std::optional<uint64_t>(leaf)
+                                   : std::nullopt,
+            node_ids[n].level == 0
+                ? absl::StrCat("leaf ", leaf,
+                               ": its hash differs from the stored tree (the "
+                               "leaf or the "
+                               "tree block was changed)")
+                : absl::StrCat("stored tree node ", node_ids[n].ToString(),
+                               " differs from the hash of its leaves"));
       }
     }
     if (root_mismatch) {
-      return Fail(report, root_mismatch->first,
-                  absl::StrCat("the leaves do not reproduce the checkpoint root at size ",
-                               root_mismatch->second));
+      return Fail(
+          report, root_mismatch->first,
+          absl::StrCat(
+              "the leaves do not reproduce the checkpoint root at size ",
+              root_mismatch->second));
     }
     report.entries = end;
     if (options.progress) options.progress(end, size);
@@ -229,43 +270,55 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditO
 
   // The stored tree must give the same root as the leaves.
   if (tree->Root() != report.root) {
-    return Fail(report, std::nullopt, "the stored tree hashes do not match the leaves");
+    return Fail(report, std::nullopt,
+                "the stored tree hashes do not match the leaves");
   }
   for (const auto& [cp_size, fields] : checkpoints) {
     auto root = tree->RootAt(cp_size);
     if (!root.ok() || *root != fields.root) {
-      return Fail(report, std::nullopt,
-                  absl::StrCat("the stored tree does not reproduce the checkpoint at size ",
-                               cp_size));
+      return Fail(
+          report, std::nullopt,
+          absl::StrCat(
+              "the stored tree does not reproduce the checkpoint at size ",
+              cp_size));
     }
   }
   // The stored (derived) key registry must equal the replayed one.
   size_t stored_keys = 0;
   std::string key_problem;
-  RETURN_IF_ERROR(store.Scan(Family::kKeys, "", "", [&](absl::string_view, absl::string_view v) {
-    ++stored_keys;
-    auto info = DecodeKeyInfo(v);
-    const KeyInfo* replayed = info.ok() ? registry.Find(info->id) : nullptr;
-    if (replayed == nullptr || EncodeKeyInfo(*replayed) != EncodeKeyInfo(*info)) {
-      key_problem = "the stored key registry differs from the one replayed from the leaves";
-      return false;
-    }
-    return true;
-  }));
+  RETURN_IF_ERROR(store.Scan(
+      Family::kKeys, "", "", [&](absl::string_view, absl::string_view v) {
+        ++stored_keys;
+        auto info = DecodeKeyInfo(v);
+        const KeyInfo* replayed = info.ok() ? registry.Find(info->id) : nullptr;
+        if (replayed == nullptr ||
+            EncodeKeyInfo(*replayed) != EncodeKeyInfo(*info)) {
+          key_problem =
+              "the stored key registry differs from the one replayed from the "
+              "leaves";
+          return false;
+        }
+        return true;
+      }));
   if (key_problem.empty() && stored_keys != registry.size()) {
-    key_problem = "the stored key registry has a different number of keys than the leaves enrol";
+    key_problem =
+        "the stored key registry has a different number of keys than the "
+        "leaves enrol";
   }
   if (!key_problem.empty()) return Fail(report, std::nullopt, key_problem);
   report.ok = true;
   return report;
 }
 
-absl::StatusOr<AuditReport> AuditLedgerDir(const std::string& dir, const AuditOptions& options) {
+absl::StatusOr<AuditReport> AuditLedgerDir(const std::string& dir,
+                                           const AuditOptions& options) {
   struct stat st;
-  const std::string db = ::stat((dir + "/CURRENT").c_str(), &st) == 0 ? dir : DbPath(dir);
+  const std::string db =
+      ::stat((dir + "/CURRENT").c_str(), &st) == 0 ? dir : DbPath(dir);
   storage::StoreOptions store_options;
   store_options.mode = storage::StoreOptions::Mode::kReadOnly;
-  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::Store::Open(db, store_options));
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
+                   storage::Store::Open(db, store_options));
   return AuditStore(*store, options);
 }
 

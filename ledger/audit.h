@@ -35,23 +35,25 @@ struct AuditOptions {
 
 struct AuditReport {
   bool ok = false;
-  uint64_t entries = 0;           // leaves checked
-  uint64_t checkpoints = 0;       // stored checkpoints checked
+  uint64_t entries = 0;      // leaves checked
+  uint64_t checkpoints = 0;  // stored checkpoints checked
   uint64_t latest_checkpoint_size = 0;
-  merkle::Hash root{};            // recomputed root of all leaves
+  merkle::Hash root{};  // recomputed root of all leaves
   // The first leaf that failed, when the failure is about one leaf.
   std::optional<uint64_t> first_bad_index;
-  std::string problem;            // empty when ok
+  std::string problem;  // empty when ok
 };
 
 // Audits the ledger whose database is open in `store` (read-only is fine).
 // Returns a report (ok or the first problem found); a non-OK status only when
 // the audit itself could not run (I/O errors).
-absl::StatusOr<AuditReport> AuditStore(const storage::Store& store, const AuditOptions& options);
+absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
+                                       const AuditOptions& options);
 
 // Opens <dir>/db (or `dir` itself when it is a database, e.g. a snapshot)
 // read-only and audits it.
-absl::StatusOr<AuditReport> AuditLedgerDir(const std::string& dir, const AuditOptions& options);
+absl::StatusOr<AuditReport> AuditLedgerDir(const std::string& dir,
+                                           const AuditOptions& options);
 
 }  // namespace ledger
 

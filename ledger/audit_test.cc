@@ -21,17 +21,20 @@ class AuditTest : public ::testing::Test {
     ASSERT_TRUE(collector.ok());
     std::vector<std::string> envelopes;
     for (int i = 0; i < 600; ++i) {
-      envelopes.push_back(
-          *(*collector)->SignNext("aifl.collector.v1.IntervalReport", "interval " + std::to_string(i)));
+      envelopes.push_back(*(*collector)
+                               ->SignNext("aifl.collector.v1.IntervalReport",
+                                          "interval " + std::to_string(i)));
     }
-    for (const auto& r : f_->ledger().Append(envelopes)) ASSERT_TRUE(r.status.ok());
+    for (const auto& r : f_->ledger().Append(envelopes))
+      ASSERT_TRUE(r.status.ok());
     ASSERT_TRUE(f_->ledger().PublishCheckpoint().ok());
     f_->Close();
   }
 
   // Rewrites one stored value, as a disk error or an attacker would.
   void Tamper(storage::Family family, const std::string& key, size_t byte) {
-    auto store = storage::Store::Open(DbPath(f_->dir()), {storage::StoreOptions::Mode::kOpenExisting});
+    auto store = storage::Store::Open(
+        DbPath(f_->dir()), {storage::StoreOptions::Mode::kOpenExisting});
     ASSERT_TRUE(store.ok()) << store.status();
     auto value = (*store)->Get(family, key);
     ASSERT_TRUE(value.ok() && value->has_value());
@@ -70,7 +73,8 @@ TEST_F(AuditTest, NamesTheLeafWhoseByteWasFlipped) {
 }
 
 TEST_F(AuditTest, DetectsAFlippedSignatureByte) {
-  Tamper(storage::Family::kLeaves, keys::Leaf(10), 100000);  // wraps into the leaf
+  Tamper(storage::Family::kLeaves, keys::Leaf(10),
+         100000);  // wraps into the leaf
   auto report = AuditLedgerDir(f_->dir(), {});
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok);
@@ -101,7 +105,8 @@ TEST_F(AuditTest, DetectsATamperedCheckpoint) {
   auto report = AuditLedgerDir(f_->dir(), {});
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok);
-  EXPECT_NE(report->problem.find("checkpoint"), std::string::npos) << report->problem;
+  EXPECT_NE(report->problem.find("checkpoint"), std::string::npos)
+      << report->problem;
   EXPECT_EQ(f_->Reopen().code(), absl::StatusCode::kDataLoss);
 }
 

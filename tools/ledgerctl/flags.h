@@ -1,0 +1,29 @@
+// ledgerctl's flags, shared by main and the commands.
+#ifndef TOOLS_LEDGERCTL_FLAGS_H_
+#define TOOLS_LEDGERCTL_FLAGS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/flags/declare.h"
+
+ABSL_DECLARE_FLAG(std::string, dir);
+ABSL_DECLARE_FLAG(std::string, origin);
+ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(std::string, pub);
+ABSL_DECLARE_FLAG(std::string, key);
+ABSL_DECLARE_FLAG(std::string, admin_key);
+ABSL_DECLARE_FLAG(std::string, role);
+ABSL_DECLARE_FLAG(std::string, organisation);
+ABSL_DECLARE_FLAG(std::string, node);
+ABSL_DECLARE_FLAG(std::string, tls_identity);
+ABSL_DECLARE_FLAG(std::string, key_id);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(std::string, type);
+ABSL_DECLARE_FLAG(int64_t, index);
+ABSL_DECLARE_FLAG(int64_t, size);
+ABSL_DECLARE_FLAG(int64_t, from);
+ABSL_DECLARE_FLAG(int64_t, to);
+ABSL_DECLARE_FLAG(bool, json);
+
+#endif  // TOOLS_LEDGERCTL_FLAGS_H_

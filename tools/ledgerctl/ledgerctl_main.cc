@@ -1,0 +1,80 @@
+// ledgerctl: the operator's and auditor's command line. Thin: parses flags,
+// runs one command from local_commands.h, prints one stderr line on failure.
+// Exit codes: 0 success, 1 failure (including a failed audit), 2 usage.
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/local_commands.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(ledgerctl COMMAND [flags]
+
+Commands on a local ledger folder (--dir D):
+  init        --dir D --origin ORIGIN        create a ledger; prints the verifier key last
+  keygen      --out K                        write a signing key to K and K.pub; prints its id
+  enroll      --dir D --pub K.pub --role R   enrol a key (admin-signed) [--organisation --node --tls_identity]
+  revoke      --dir D --key_id HEX           revoke a key [--reason]
+  append      --dir D --key K FILE...        sign and append each file; prints leaf indices [--type]
+  checkpoint  --dir D                        print the latest signed checkpoint note
+  leaf        --dir D --index I              write the exact leaf bytes to stdout
+  prove       --dir D --index I [--size N]   inclusion proof, one base64 hash per line
+  consistency --dir D --from N0 [--to N]     consistency proof, one base64 hash per line
+  verify      --dir D [--json]               full audit; exit 0 only when everything checks
+  keys        --dir D [--json]               list enrolled keys
+  snapshot    --dir D --out S                consistent copy of the database
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  if (argc < 2 || argv[1][0] == '-') {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  // Let absl parse the flags after the command word.
+  argv[1] = argv[0];
+  std::vector<char*> positional = absl::ParseCommandLine(argc - 1, argv + 1);
+  ledgerctl::CommandArgs args;
+  args.dir = absl::GetFlag(FLAGS_dir);
+  args.json = absl::GetFlag(FLAGS_json);
+  for (size_t i = 1; i < positional.size(); ++i) args.positional.push_back(positional[i]);
+
+  using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
+  const std::map<std::string, Fn> commands = {
+      {"init", [](auto& a) { return ledgerctl::Init(a, std::cout); }},
+      {"keygen", [](auto& a) { return ledgerctl::Keygen(a, std::cout); }},
+      {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
+      {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
+      {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
+      {"checkpoint", [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
+      {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
+      {"prove", [](auto& a) { return ledgerctl::Prove(a, std::cout); }},
+      {"consistency", [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
+      {"verify", [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
+      {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
+      {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
+  };
+  auto it = commands.find(command);
+  if (it == commands.end()) {
+    std::cerr << "ledgerctl: unknown command \"" << command << "\" (run ledgerctl --help)\n";
+    return 2;
+  }
+  const absl::Status status = it->second(args);
+  std::cout.flush();
+  if (status.ok()) return 0;
+  std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";
+  return status.code() == absl::StatusCode::kInvalidArgument &&
+                 status.message().find("required") != absl::string_view::npos
+             ? 2
+             : 1;
+}
