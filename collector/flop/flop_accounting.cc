@@ -17,10 +17,10 @@ constexpr double kT = 1e12;
 
 // Dense peaks from NVIDIA's data sheets (SXM parts). H200 has the H100 SXM's
 // compute (more and faster memory only).
-constexpr ChipSpec kH100Sxm{"H100-SXM", 1979 * kT, 989 * kT, 495 * kT, 67 * kT,
-                            34 * kT};
-constexpr ChipSpec kH200{"H200", 1979 * kT, 989 * kT, 495 * kT, 67 * kT,
-                         34 * kT};
+constexpr ChipSpec kH100Sxm{"H100-SXM", 1979 * kT, 989 * kT,
+                            495 * kT,   67 * kT,   34 * kT};
+constexpr ChipSpec kH200{"H200",   1979 * kT, 989 * kT,
+                         495 * kT, 67 * kT,   34 * kT};
 constexpr ChipSpec kA100{"A100", 0, 312 * kT, 156 * kT, 19.5 * kT, 9.7 * kT};
 
 // How loose a method is: a sum of ranges carries the loosest one.
@@ -116,17 +116,18 @@ FlopEstimate Estimate(const ChipSpec& chip, const ActivityInput& input,
   if (input.counted_flop.has_value()) {
     const double counted = *input.counted_flop;
     if (counted < 0 || counted > range->upper()) {
-      range->set_assumptions(absl::StrCat(
-          range->assumptions(), "; counted FLOP ",
-          absl::StrFormat("%.6g", counted), " outside hardware range: ignored"));
+      range->set_assumptions(absl::StrCat(range->assumptions(),
+                                          "; counted FLOP ",
+                                          absl::StrFormat("%.6g", counted),
+                                          " outside hardware range: ignored"));
     } else {
       const double tol = assumptions.counted_tolerance;
       range->set_lower(std::max(range->lower(), counted * (1 - tol)));
       range->set_upper(std::min(range->upper(), counted * (1 + tol)));
       range->set_method(aifl::common::v1::MEASURED_COUNTED);
-      range->set_assumptions(absl::StrCat(range->assumptions(),
-                                          "; narrowed by counted FLOP +/-",
-                                          absl::StrFormat("%g", tol * 100), "%"));
+      range->set_assumptions(
+          absl::StrCat(range->assumptions(), "; narrowed by counted FLOP +/-",
+                       absl::StrFormat("%g", tol * 100), "%"));
     }
   }
   return out;
@@ -135,8 +136,9 @@ FlopEstimate Estimate(const ChipSpec& chip, const ActivityInput& input,
 void Accumulate(FlopEstimate* a, const FlopEstimate& b) {
   auto* ra = &a->range;
   const auto& rb = b.range;
-  const bool a_empty = ra->method() == aifl::common::v1::COMPUTE_METHOD_UNSPECIFIED &&
-                       ra->upper() == 0 && ra->assumptions().empty();
+  const bool a_empty =
+      ra->method() == aifl::common::v1::COMPUTE_METHOD_UNSPECIFIED &&
+      ra->upper() == 0 && ra->assumptions().empty();
   if (a_empty) {
     *a = b;
     return;
@@ -148,9 +150,11 @@ void Accumulate(FlopEstimate* a, const FlopEstimate& b) {
   }
   if (!rb.assumptions().empty() &&
       !absl::StrContains(ra->assumptions(), rb.assumptions())) {
-    ra->set_assumptions(absl::StrCat(ra->assumptions(), " | ", rb.assumptions()));
+    ra->set_assumptions(
+        absl::StrCat(ra->assumptions(), " | ", rb.assumptions()));
   }
-  // Widen: the lowest low (UNSPECIFIED = 0 means "could be none"), highest high.
+  // Widen: the lowest low (UNSPECIFIED = 0 means "could be none"), highest
+  // high.
   a->precision_low = std::min(a->precision_low, b.precision_low);
   a->precision_high = std::max(a->precision_high, b.precision_high);
 }

@@ -69,17 +69,19 @@ struct FlopAssumptions {
 // Activity of one device (or several identical devices summed) over one
 // interval. Fractions are in [0, 1]; absent means the counter gave no reading.
 struct ActivityInput {
-  double seconds = 0;                      // length of the interval (> 0)
-  std::optional<double> tensor_fraction;   // GPM any-tensor-active
-  std::optional<double> busy_fraction;     // GPM SM-active (or busy time)
-  std::optional<double> counted_flop;      // CUPTI calibration count
+  double seconds = 0;                     // length of the interval (> 0)
+  std::optional<double> tensor_fraction;  // GPM any-tensor-active
+  std::optional<double> busy_fraction;    // GPM SM-active (or busy time)
+  std::optional<double> counted_flop;     // CUPTI calibration count
 };
 
 // A FLOP range with its provenance; `range` is ready for IntervalReport.flop.
 struct FlopEstimate {
   aifl::common::v1::FlopRange range;
-  aifl::common::v1::Precision precision_low = aifl::common::v1::PRECISION_UNSPECIFIED;
-  aifl::common::v1::Precision precision_high = aifl::common::v1::PRECISION_UNSPECIFIED;
+  aifl::common::v1::Precision precision_low =
+      aifl::common::v1::PRECISION_UNSPECIFIED;
+  aifl::common::v1::Precision precision_high =
+      aifl::common::v1::PRECISION_UNSPECIFIED;
 };
 
 // Estimates the FLOP of one interval on `chip`. Never fails: missing counters

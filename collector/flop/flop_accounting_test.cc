@@ -58,7 +58,8 @@ TEST(FlopAccountingTest, FallsBackToBusyTimeWithoutTensorCounters) {
   EXPECT_DOUBLE_EQ(e.range.upper(), 5 * 1979e12);
   EXPECT_EQ(e.range.method(), aifl::common::v1::MEASURED_BUSY_TIME);
   // No counters at all: the whole allocated time is assumed busy.
-  FlopEstimate none = Estimate(H100(), {10, std::nullopt, std::nullopt, std::nullopt});
+  FlopEstimate none =
+      Estimate(H100(), {10, std::nullopt, std::nullopt, std::nullopt});
   EXPECT_DOUBLE_EQ(none.range.upper(), 10 * 1979e12);
 }
 
