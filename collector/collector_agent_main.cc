@@ -1,0 +1,180 @@
+// collector_agent: thin CLI over the collector libraries.
+//
+//   collector_agent run --spool_dir=DIR [--replay=FILE] [--out_dir=DIR]
+//                       [--interval=5m] [--cluster=C] [--node=N]
+//                       [--secret_file=F]
+//   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
+//   collector_agent job-end   --spool_dir=DIR run=<run id> exit=<code>
+//
+// job-start / job-end hand off to the daemon through files in
+// DIR/control/ (collector/README.md, "Job hand-off"); the daemon applies
+// them once a second. Without a ledger connection (none exists yet), `run`
+// writes envelopes to --out_dir.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "collector/agent/control_dir.h"
+#include "collector/agent/node_agent.h"
+#include "collector/agent/replay_driver.h"
+#include "collector/nvml/nvml_gpu_source.h"
+#include "collector/nvml/replay_gpu_source.h"
+#include "collector/spool/dev_sinks.h"
+#include "collector/spool/spool.h"
+#include "collector/spool/spool_shipper.h"
+#include "common/clock.h"
+
+ABSL_FLAG(std::string, spool_dir, "/var/spool/aifl-collector", "spool folder");
+ABSL_FLAG(std::string, replay, "",
+          "replay file (collector/FORMAT.md) instead of NVML");
+ABSL_FLAG(std::string, out_dir, "",
+          "write envelopes here (no ledger configured)");
+ABSL_FLAG(absl::Duration, interval, absl::Minutes(5), "IntervalReport length");
+ABSL_FLAG(std::string, cluster, "cluster", "cluster name (run id prefix)");
+ABSL_FLAG(std::string, node, "", "node name; default: hostname");
+ABSL_FLAG(std::string, secret_file, "", "factory secret for user pseudonyms");
+
+namespace {
+
+using collector::agent::NodeAgent;
+using collector::agent::Record;
+
+int Fail(const absl::Status& s) {
+  std::fprintf(stderr, "collector_agent: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+std::string NodeName() {
+  if (!absl::GetFlag(FLAGS_node).empty()) return absl::GetFlag(FLAGS_node);
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return host;
+}
+
+std::string Secret() {
+  const std::string path = absl::GetFlag(FLAGS_secret_file);
+  if (path.empty()) {
+    std::fprintf(stderr,
+                 "collector_agent: WARNING no --secret_file: using a "
+                 "fixed development secret for pseudonyms\n");
+    return std::string(32, 'd');
+  }
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int Run() {
+  const std::string spool_dir = absl::GetFlag(FLAGS_spool_dir);
+  auto spool = collector::spool::Spool::Open(spool_dir);
+  if (!spool.ok()) return Fail(spool.status());
+  auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
+  if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
+  if (absl::GetFlag(FLAGS_out_dir).empty()) {
+    return Fail(absl::FailedPreconditionError(
+        "no ledger shipper exists yet: give --out_dir"));
+  }
+  collector::spool::DevUnsignedSigner signer;
+  collector::spool::DirectoryShipper shipper(absl::GetFlag(FLAGS_out_dir));
+  collector::spool::DirectoryReceiptVerifier verifier;
+  collector::agent::AgentOptions options;
+  options.cluster = absl::GetFlag(FLAGS_cluster);
+  options.node = NodeName();
+  options.interval = absl::GetFlag(FLAGS_interval);
+  auto sink = [&](std::vector<Record> records) -> absl::Status {
+    for (const Record& r : records) {
+      absl::Status s = (*spool)->Enqueue(r.payload_type, r.payload);
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+
+  if (!absl::GetFlag(FLAGS_replay).empty()) {
+    auto file = collector::nvml::ReadReplayFile(absl::GetFlag(FLAGS_replay));
+    if (!file.ok()) return Fail(file.status());
+    collector::nvml::ReplayGpuSource source(*std::move(file));
+    common::FakeClock clock(absl::UnixEpoch());
+    NodeAgent agent(options, source.file().devices, *std::move(pseudonymizer),
+                    &clock);
+    absl::Status s = RunReplay(&source, &agent, &clock, options.cluster, sink);
+    if (!s.ok()) return Fail(s);
+    collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
+                                        &verifier, &clock);
+    while ((*spool)->pending_count() + (*spool)->sealed_count() > 0) {
+      s = ship.Tick();
+      if (!s.ok()) return Fail(s);
+    }
+    std::printf("replayed: %llu envelopes written to %s\n",
+                static_cast<unsigned long long>(ship.stats().shipped),
+                absl::GetFlag(FLAGS_out_dir).c_str());
+    return 0;
+  }
+
+  common::Clock* clock = common::RealClock::Get();
+  auto source = collector::nvml::NvmlGpuSource::Open(clock);
+  if (!source.ok()) return Fail(source.status());
+  auto devices = (*source)->ListDevices();
+  if (!devices.ok()) return Fail(devices.status());
+  NodeAgent agent(options, *devices, *std::move(pseudonymizer), clock);
+  collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
+                                      &verifier, clock);
+  collector::agent::ControlDir control(spool_dir + "/control");
+  std::vector<Record> backlog;  // records the spool could not take yet
+  while (true) {
+    absl::Status s = control.Apply(&agent);
+    if (!s.ok()) Fail(s);  // logged; the bad request file is removed
+    auto sample = (*source)->Sample();
+    if (sample.ok()) agent.OnSample(*sample);
+    agent.EmitDue();
+    for (Record& r : agent.TakeRecords()) backlog.push_back(std::move(r));
+    size_t done = 0;
+    for (; done < backlog.size(); ++done) {
+      if (!(*spool)
+               ->Enqueue(backlog[done].payload_type, backlog[done].payload)
+               .ok()) {
+        break;  // full: keep in memory and retry next second
+      }
+    }
+    backlog.erase(backlog.begin(), backlog.begin() + done);
+    (void)ship.Tick();  // failures back off inside; logged by the shipper
+    absl::SleepFor(absl::Seconds(1));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) {
+    std::fprintf(stderr, "usage: collector_agent run|job-start|job-end ...\n");
+    return 2;
+  }
+  const std::string cmd = args[1];
+  if (cmd == "run") return Run();
+  if (cmd == "job-start" || cmd == "job-end") {
+    std::map<std::string, std::string> fields;
+    for (size_t i = 2; i < args.size(); ++i) {
+      std::pair<std::string, std::string> kv =
+          absl::StrSplit(args[i], absl::MaxSplits('=', 1));
+      fields[kv.first] = kv.second;
+    }
+    collector::agent::ControlDir control(absl::GetFlag(FLAGS_spool_dir) +
+                                         "/control");
+    absl::Status s = cmd == "job-start" ? control.SubmitStart(fields, environ)
+                                        : control.SubmitEnd(fields);
+    return s.ok() ? 0 : Fail(s);
+  }
+  std::fprintf(stderr, "collector_agent: unknown command '%s'\n", cmd.c_str());
+  return 2;
+}

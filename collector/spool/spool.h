@@ -1,0 +1,112 @@
+// Spool: the agent's durable outbox, a folder with two stages.
+//
+//   pending/<id>.rec  unsigned payloads, fsynced on Enqueue. Near the size
+//                     bound, pending IntervalReports of the same run and
+//                     node are merged (interval_merge.h) instead of dropped.
+//   sealed/<id>.env   signed envelopes: Seal() signs the oldest pending
+//                     records with the RecordSigner and fsyncs the envelope
+//                     BEFORE it is ever sent; it is re-sent byte for byte
+//                     until a verified receipt arrives (Ack), so shipping is
+//                     idempotent and merging never touches signed bytes.
+//   rejected/         envelopes the ledger refused permanently (kept).
+//
+// Crash safety: each file is written tmp + fsync + rename + fsync(dir). A
+// file that supersedes others names them (`replaces`); Open() deletes
+// superseded files, *.tmp leftovers, and moves undecodable files to
+// corrupt/. Nothing acknowledged by Enqueue is lost and no record is both
+// pending and sealed after recovery. collector/README.md has the design.
+//
+// Thread-compatible: one owner thread (the agent's spool loop).
+#ifndef COLLECTOR_SPOOL_SPOOL_H_
+#define COLLECTOR_SPOOL_SPOOL_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "collector/spool/record_signer.h"
+
+namespace collector {
+namespace spool {
+
+struct SpoolOptions {
+  // Bound on the bytes of pending + sealed files. Default: 1 GiB.
+  uint64_t max_bytes = uint64_t{1} << 30;
+  // Merging starts when the spool holds more than this share of max_bytes.
+  // Default: 0.8.
+  double merge_at = 0.8;
+  // Where loud messages go (merges, rejections, corrupt files).
+  // Default: stderr.
+  std::function<void(const std::string&)> log;
+};
+
+struct SpoolEntry {
+  uint64_t id = 0;
+  bool sealed = false;
+  std::string payload_type;
+  std::string bytes;  // payload (pending) or envelope (sealed)
+};
+
+class Spool {
+ public:
+  // Opens or creates the spool in `dir` and recovers it (see above).
+  // kInternal on I/O errors.
+  static absl::StatusOr<std::unique_ptr<Spool>> Open(const std::string& dir,
+                                                     SpoolOptions options = {});
+
+  // Durably adds an unsigned payload. OK means it is on disk (fsynced).
+  // Near the bound, merges first; kResourceExhausted when even after merging
+  // it does not fit (the caller keeps the record and retries later: nothing
+  // is dropped).
+  absl::Status Enqueue(absl::string_view payload_type,
+                       absl::string_view payload);
+
+  // Signs up to `max` oldest pending records into sealed envelopes. Returns
+  // how many were sealed; stops at the first signer error and returns it.
+  absl::StatusOr<size_t> Seal(RecordSigner* signer, size_t max);
+
+  // Up to `max` oldest sealed envelopes, read from disk.
+  absl::StatusOr<std::vector<SpoolEntry>> Sealed(size_t max) const;
+
+  // Deletes a sealed envelope after its receipt verified.
+  absl::Status Ack(uint64_t id);
+  // Moves a sealed envelope the ledger refused permanently to rejected/.
+  absl::Status Reject(uint64_t id);
+
+  // Every entry, pending and sealed, oldest first (tests, inspection).
+  absl::StatusOr<std::vector<SpoolEntry>> All() const;
+
+  uint64_t bytes() const { return bytes_; }
+  size_t pending_count() const;
+  size_t sealed_count() const;
+  uint64_t merged_records() const { return merged_records_; }
+
+ private:
+  struct Meta {
+    bool sealed = false;
+    uint64_t size = 0;
+    std::string payload_type;
+  };
+  Spool(std::string dir, SpoolOptions options);
+  absl::Status Recover();
+  absl::Status MergePending();
+  std::string PathOf(uint64_t id, bool sealed) const;
+  void Log(const std::string& msg) const;
+
+  const std::string dir_;
+  const SpoolOptions options_;
+  std::map<uint64_t, Meta> index_;  // id -> file, ordered oldest first
+  uint64_t next_id_ = 1;
+  uint64_t bytes_ = 0;
+  uint64_t merged_records_ = 0;
+};
+
+}  // namespace spool
+}  // namespace collector
+
+#endif  // COLLECTOR_SPOOL_SPOOL_H_

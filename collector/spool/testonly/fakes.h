@@ -1,0 +1,73 @@
+// Fakes of the spool's interfaces, for tests in any package.
+//  - FakeSigner: envelope = "<seq>|<type>|<payload>"; sequence from 1 (or a
+//    given start). Can be told to fail.
+//  - FakeShipper: a ledger that stores envelopes by value (idempotent), can
+//    be taken down (kUnavailable) and can refuse envelopes containing a
+//    marker; receipt = "ok:" + envelope.
+//  - FakeReceiptVerifier: accepts receipt == "ok:" + envelope.
+#ifndef COLLECTOR_SPOOL_TESTONLY_FAKES_H_
+#define COLLECTOR_SPOOL_TESTONLY_FAKES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "collector/spool/record_signer.h"
+#include "collector/spool/shipper.h"
+
+namespace collector {
+namespace spool {
+
+class FakeSigner final : public RecordSigner {
+ public:
+  explicit FakeSigner(uint64_t first_sequence = 1) : next_(first_sequence) {}
+  absl::StatusOr<std::string> SignNext(absl::string_view type,
+                                       absl::string_view payload) override {
+    if (fail) return absl::UnavailableError("fake signer down");
+    return absl::StrCat(next_++, "|", type, "|", payload);
+  }
+  bool fail = false;
+
+ private:
+  uint64_t next_;
+};
+
+class FakeShipper final : public Shipper {
+ public:
+  absl::StatusOr<std::vector<absl::StatusOr<Receipt>>> Ship(
+      absl::Span<const std::string> envelopes) override {
+    ++calls;
+    if (down) return absl::UnavailableError("fake ledger down");
+    std::vector<absl::StatusOr<Receipt>> out;
+    for (const std::string& e : envelopes) {
+      if (!refuse_marker.empty() && absl::StrContains(e, refuse_marker)) {
+        out.push_back(absl::InvalidArgumentError("refused"));
+        continue;
+      }
+      ++received[e];
+      out.push_back(Receipt{absl::StrCat("ok:", e)});
+    }
+    return out;
+  }
+  bool down = false;
+  std::string refuse_marker;
+  int calls = 0;
+  std::map<std::string, int> received;  // envelope -> times received
+};
+
+class FakeReceiptVerifier final : public ReceiptVerifier {
+ public:
+  absl::Status Verify(absl::string_view envelope, const Receipt& r) override {
+    if (r.bytes != absl::StrCat("ok:", envelope)) {
+      return absl::DataLossError("receipt is not about this envelope");
+    }
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace spool
+}  // namespace collector
+
+#endif  // COLLECTOR_SPOOL_TESTONLY_FAKES_H_
