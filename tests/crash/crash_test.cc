@@ -71,6 +71,7 @@ struct ChildRun {
   std::vector<Ack> acks;
   std::vector<uint64_t> checkpoints;  // sizes of published checkpoints
   int wait_status = 0;
+  absl::Duration ready_after;  // when "ready" was read, if it was
   absl::Duration killed_after;
   std::string bad_line;  // the first line that did not parse
 };
@@ -101,11 +102,14 @@ void ParseLine(absl::string_view line, ChildRun* run) {
 }
 
 // Starts append_loop with `args`, reads its stdout, and kills it with SIGKILL
-// after `kill_after`, or as soon as it has acknowledged `kill_after_acks`
-// entries (0: no such limit). Then reads what was already in the pipe (those
-// lines were printed, so those entries were acknowledged) and reaps it.
+// `kill_after` after it started (`from_ready`: after it printed "ready", i.e.
+// opened the ledger; 30 s at most), or as soon as it has acknowledged
+// `kill_after_acks` entries (0: no such limit). Then reads what was already
+// in the pipe (those lines were printed, so those entries were acknowledged)
+// and reaps it.
 ChildRun RunAndKill(const std::vector<std::string>& args,
-                    absl::Duration kill_after, size_t kill_after_acks) {
+                    absl::Duration kill_after, bool from_ready,
+                    size_t kill_after_acks) {
   ChildRun run;
   std::vector<char*> argv;
   const std::string binary = AppendLoopPath();
@@ -140,9 +144,14 @@ ChildRun RunAndKill(const std::vector<std::string>& args,
       buffer.erase(0, end + 1);
     }
   };
-  const absl::Time deadline = start + kill_after;
+  absl::Time deadline =
+      from_ready ? start + absl::Seconds(30) : start + kill_after;
   bool eof = false;
   while (!eof) {
+    if (run.ready && run.ready_after == absl::ZeroDuration()) {
+      run.ready_after = absl::Now() - start;
+      if (from_ready) deadline = absl::Now() + kill_after;
+    }
     if (kill_after_acks > 0 && run.acks.size() >= kill_after_acks) break;
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) break;
@@ -392,7 +401,10 @@ TEST_F(CrashTest, AcknowledgedEntriesSurviveSigkill) {
   int ready_runs = 0;
   for (int cycle = 1; cycle <= g_cycles; ++cycle) {
     const absl::Duration delay = absl::Milliseconds(delay_ms(rng));
-    const ChildRun run = RunAndKill(ChildArgs(cycle), delay, 0);
+    // Most kills land while appending; every fourth while the child is
+    // still opening (and recovering) the ledger.
+    const bool from_ready = cycle % 4 != 0;
+    const ChildRun run = RunAndKill(ChildArgs(cycle), delay, from_ready, 0);
     ASSERT_TRUE(WIFSIGNALED(run.wait_status) &&
                 WTERMSIG(run.wait_status) == SIGKILL)
         << "append_loop ended on its own (wait status " << run.wait_status
@@ -400,18 +412,22 @@ TEST_F(CrashTest, AcknowledgedEntriesSurviveSigkill) {
     if (run.ready) ++ready_runs;
     ASSERT_NO_FATAL_FAILURE(Verify(run, false)) << "after cycle " << cycle;
     std::printf(
-        "cycle %d/%d: killed after %lld ms%s, acked %zu, checkpoints %zu, "
-        "size %zu, latest checkpoint %llu\n",
+        "cycle %d/%d: killed %lld ms after start (%s), acked %zu, "
+        "checkpoints %zu, size %zu, latest checkpoint %llu\n",
         cycle, g_cycles,
         static_cast<long long>(absl::ToInt64Milliseconds(run.killed_after)),
-        run.ready ? "" : " (while opening)", run.acks.size(),
-        run.checkpoints.size(), leaf_hashes_.size(),
+        run.ready
+            ? absl::StrCat("opened at ",
+                           absl::ToInt64Milliseconds(run.ready_after), " ms")
+                  .c_str()
+            : "while opening",
+        run.acks.size(), run.checkpoints.size(), leaf_hashes_.size(),
         static_cast<unsigned long long>(latest_checkpoint_size_));
     std::fflush(stdout);
   }
   // Appends continue after all those crashes.
   const uint64_t before = leaf_hashes_.size();
-  const ChildRun last = RunAndKill(ChildArgs(0), absl::Seconds(60), 100);
+  const ChildRun last = RunAndKill(ChildArgs(0), absl::Seconds(60), false, 100);
   ASSERT_TRUE(WIFSIGNALED(last.wait_status)) << last.wait_status;
   ASSERT_GE(last.acks.size(), 100u) << "appends did not continue";
   ASSERT_NO_FATAL_FAILURE(Verify(last, false)) << "after the final run";
