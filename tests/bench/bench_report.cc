@@ -50,6 +50,10 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
                             Rate(r.append_calls_per_s),
                             absl::StrFormat("fsync %.0f/s", r.synced_write_per_s),
                             "", ""));
+  absl::StrAppend(&out, Row("  CPU cores busy while appending",
+                            absl::StrFormat("%.2f", r.append_cpu_seconds /
+                                                        r.append_seconds),
+                            absl::StrFormat("%d CPUs", r.cpus), "", ""));
   absl::StrAppend(&out, Row("  pre-signing (not timed above)",
                             Rate(r.sign_per_s), "", "", ""));
   absl::StrAppend(&out,
@@ -97,7 +101,7 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "\"verify_per_s\":%.0f,\"leaf_hash_per_s\":%.0f,"
       "\"synced_write_per_s\":%.1f,\"sign_seconds\":%.3f,"
       "\"append_seconds\":%.3f,\"append_per_s\":%.0f,"
-      "\"append_calls_per_s\":%.1f,\"append_errors\":%d,"
+      "\"append_calls_per_s\":%.1f,\"append_cpu_seconds\":%.3f,\"append_errors\":%d,"
       "\"append_target_per_s\":%.0f,\"checkpoint_ms\":%.2f,"
       "\"inclusion_per_s\":%.0f,\"consistency_per_s\":%.0f,"
       "\"proofs_verified\":%d,\"reopen_ms\":%.1f,\"db_bytes\":%d,"
@@ -107,7 +111,8 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       r.entries, o.threads, o.batch, o.payload_bytes, r.envelope_bytes, r.cpus,
       r.cpu_model, r.load_before, r.load_after, r.verify_per_s,
       r.leaf_hash_per_s, r.synced_write_per_s, r.sign_seconds,
-      r.append_seconds, r.append_per_s, r.append_calls_per_s, r.append_errors,
+      r.append_seconds, r.append_per_s, r.append_calls_per_s,
+      r.append_cpu_seconds, r.append_errors,
       kAppendTargetOfTwoCoreVerify * 2 * r.verify_per_s, r.checkpoint_ms,
       r.inclusion_per_s, r.consistency_per_s, r.proofs_verified, r.reopen_ms,
       r.db_bytes, r.ledger_size, r.bytes_per_entry, r.audit_seconds,

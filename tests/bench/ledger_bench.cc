@@ -1,6 +1,7 @@
 #include "tests/bench/ledger_bench.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <random>
@@ -34,6 +35,13 @@ void Log(const std::string& line) {
   absl::FPrintF(stderr, "[%s] %s\n",
                 absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()),
                 line);
+}
+
+double ProcessCpuSeconds() {
+  struct rusage u;
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
+         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
 }
 
 double Since(absl::Time start) {
@@ -89,7 +97,9 @@ absl::Status RunAppends(const BenchOptions& options, const std::string& dir,
     Log(absl::StrFormat("signed %d envelopes in %.1f s (clock paused)", count,
                         sign_s));
     chunk_start = absl::Now();
+    const double cpu_start = ProcessCpuSeconds();
     r->append_seconds += driver->AppendChunk(progress);
+    r->append_cpu_seconds += ProcessCpuSeconds() - cpu_start;
     before += count;
   }
   r->entries = total;

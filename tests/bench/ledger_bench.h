@@ -56,6 +56,9 @@ struct BenchResults {
   double append_seconds = 0;     // appends only, clock paused while signing
   double append_per_s = 0;
   double append_calls_per_s = 0;  // Append() calls per second (all threads)
+  // Process CPU seconds (user + system) while appending; divided by
+  // append_seconds it is the number of cores the appends kept busy.
+  double append_cpu_seconds = 0;
   uint64_t append_errors = 0;
   double checkpoint_ms = 0;  // PublishCheckpoint after the appends
   // Proofs (single thread, random, against the full tree).
