@@ -93,8 +93,10 @@ std::vector<v1::Finding> Evaluator::Evaluate(const ModelState& state,
       applies = And(applies, v);
       if (v == Tri::kFalse) break;
       if (v == Tri::kUnknown) {
-        absl::StrAppend(&missing, missing.empty() ? "" : "; ",
-                        facts.WhyUnknown(p.fact()));
+        const std::string why = facts.WhyUnknown(p.fact());
+        if (missing.find(why) == std::string::npos) {
+          absl::StrAppend(&missing, missing.empty() ? "" : "; ", why);
+        }
       }
     }
     Outcome o;
