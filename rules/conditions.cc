@@ -1,6 +1,7 @@
 #include "rules/conditions.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -187,19 +188,9 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
     return Missing("the date of placing on the EU market is not declared");
   }
   const absl::Time placed = absl::FromUnixMillis(d->placed_on_market_unix_ms());
-  absl::Time due;
-  std::string why;
-  if (dates.has_grace && placed < dates.grace_placed_before) {
-    due = dates.grace_due;
-    why = absl::StrCat("placed on the market on ", DayText(placed), ", before ",
-                       rule.grace().placed_before(),
-                       ": Art. 111(3) grace period to the end of ",
-                       rule.grace().comply_by());
-  } else {
-    due = std::max(placed, dates.applies_from);
-    why = absl::StrCat("placed on the market on ", DayText(placed),
-                       ", applicable from ", DayText(due));
-  }
+  const bool grace = dates.has_grace && placed < dates.grace_placed_before;
+  const absl::Time due =
+      grace ? dates.grace_due : std::max(placed, dates.applies_from);
   Outcome o;
   if (as_of < due) return o;
   for (int kind : rule.document_required().any_of()) {
@@ -208,6 +199,13 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
       if (doc.time <= as_of) return o;
     }
   }
+  const std::string why =
+      grace ? absl::StrCat("placed on the market on ", DayText(placed),
+                           ", before ", rule.grace().placed_before(),
+                           ": Art. 111(3) grace period to the end of ",
+                           rule.grace().comply_by())
+            : absl::StrCat("placed on the market on ", DayText(placed),
+                           ", applicable from ", DayText(due));
   std::string kinds;
   for (int kind : rule.document_required().any_of()) {
     absl::StrAppend(&kinds, kinds.empty() ? "" : " or ",
@@ -226,7 +224,11 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
 }  // namespace
 
 std::string DayText(absl::Time t) {
-  return absl::FormatCivilTime(BrusselsDay(t));
+  const absl::CivilDay d = BrusselsDay(t);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", static_cast<int>(d.year()),
+                d.month(), d.day());
+  return buf;
 }
 
 Outcome EvaluateCondition(const pack::Rule& rule, const RuleDates& dates,
