@@ -1,0 +1,264 @@
+#include "rules/conditions.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "rules/deadline.h"
+
+namespace rules {
+namespace {
+
+namespace pack = aifl::rules::pack::v1;
+namespace v1 = aifl::rules::v1;
+using Kind = Outcome::Kind;
+
+v1::Figure MakeFigure(const std::string& name, const FlopRange& r) {
+  v1::Figure f;
+  f.set_name(name);
+  f.set_lower(RoundTwoSig(r.lower));
+  f.set_upper(RoundTwoSig(r.upper));
+  f.set_method(MethodNames(r.methods));
+  return f;
+}
+
+std::string RangeText(const FlopRange& r) {
+  std::string s = r.lower == r.upper
+                      ? TwoSig(r.lower)
+                      : absl::StrCat(TwoSig(r.lower), "..", TwoSig(r.upper));
+  absl::StrAppend(&s, " FLOP");
+  if (r.methods != 0) absl::StrAppend(&s, " (", MethodNames(r.methods), ")");
+  return s;
+}
+
+const char* QuantityName(pack::Quantity q) {
+  return q == pack::TRAINING_COMPUTE ? "training" : "cumulative";
+}
+
+Outcome Missing(std::string why) {
+  Outcome o;
+  o.kind = Kind::kMissing;
+  o.message = std::move(why);
+  return o;
+}
+
+// Figures and evidence behind a compute quantity.
+void AddComputeBasis(pack::Quantity q, const ModelState& s, Outcome* o) {
+  const bool training = q == pack::TRAINING_COMPUTE;
+  const FlopRange declared =
+      training ? DeclaredTraining(s) : DeclaredCumulative(s);
+  const FlopRange& measured =
+      training ? s.measured_training : s.measured_cumulative;
+  const std::string name = QuantityName(q);
+  if (declared.known) {
+    o->figures.push_back(
+        MakeFigure("declared_" + name + "_compute_flop", declared));
+  }
+  if (measured.known) {
+    o->figures.push_back(
+        MakeFigure("measured_" + name + "_compute_flop", measured));
+    v1::Figure n;
+    n.set_name("measured_intervals");
+    n.set_lower(s.counted_leaves.size());
+    n.set_upper(s.counted_leaves.size());
+    o->figures.push_back(n);
+  }
+  if (!training && BaseTraining(s).known) {
+    o->figures.push_back(
+        MakeFigure("base_model_training_compute_flop", BaseTraining(s)));
+  }
+  if (s.declaration_leaf() != nullptr)
+    o->evidence.push_back(s.declaration_leaf()->leaf);
+  for (const DeclarationRecord& a : s.alias_declarations)
+    o->evidence.push_back(a.at.leaf);
+  const size_t n = std::min(s.counted_leaves.size(), kMaxComputeEvidence);
+  o->evidence.insert(o->evidence.end(), s.counted_leaves.begin(),
+                     s.counted_leaves.begin() + n);
+}
+
+std::string Sources(pack::Quantity q, const ModelState& s) {
+  const bool training = q == pack::TRAINING_COMPUTE;
+  const FlopRange declared =
+      training ? DeclaredTraining(s) : DeclaredCumulative(s);
+  const FlopRange& measured =
+      training ? s.measured_training : s.measured_cumulative;
+  std::string out;
+  if (declared.known) absl::StrAppend(&out, "declared ", RangeText(declared));
+  if (measured.known) {
+    absl::StrAppend(&out, out.empty() ? "" : "; ", "measured ",
+                    RangeText(measured));
+  }
+  if (!training && BaseTraining(s).known) {
+    absl::StrAppend(&out, "; plus the base model's ",
+                    RangeText(BaseTraining(s)));
+  }
+  return out;
+}
+
+Outcome Threshold(const pack::Rule& rule, const ModelState& s) {
+  const auto& c = rule.compute_threshold();
+  const FlopRange q = c.quantity() == pack::TRAINING_COMPUTE
+                          ? CombinedTraining(s)
+                          : CombinedCumulative(s);
+  const char* name = QuantityName(c.quantity());
+  if (!q.known) {
+    return Missing(absl::StrCat("no declared or measured ", name, " compute"));
+  }
+  Outcome o;
+  switch (Compare(q, c.threshold_flop())) {
+    case ThresholdState::kBelow:
+      return o;
+    case ThresholdState::kOver:
+      o.kind = Kind::kRaised;
+      o.severity = rule.severity();
+      o.message =
+          absl::StrCat(name, " compute is over ", TwoSig(c.threshold_flop()),
+                       " FLOP (", Sources(c.quantity(), s), ").");
+      break;
+    case ThresholdState::kPossiblyOver:
+      o.kind = Kind::kPossibly;
+      o.severity = c.possibly_over_severity();
+      o.message = absl::StrCat(name, " compute is possibly over ",
+                               TwoSig(c.threshold_flop()),
+                               " FLOP: its upper bound ", TwoSig(q.upper),
+                               " is over, its lower bound ", TwoSig(q.lower),
+                               " is not (", Sources(c.quantity(), s), ").");
+      break;
+  }
+  AddComputeBasis(c.quantity(), s, &o);
+  return o;
+}
+
+Outcome Modifier(const pack::Rule& rule, const ModelState& s,
+                 const FactTable& f) {
+  const auto& c = rule.modifier_test();
+  const FlopRange mod = CombinedTraining(s);
+  if (!mod.known) {
+    return Missing(
+        "the modification's training compute is neither declared nor measured");
+  }
+  const FlopRange base = BaseTraining(s);
+  double base_flop;
+  std::string basis;
+  if (base.known) {
+    base_flop = base.lower;
+    basis = absl::StrCat("the base model's training compute ",
+                         TwoSig(base_flop), " FLOP / ", c.base_divisor());
+  } else {
+    const Tri systemic = f.Get(pack::BASE_SYSTEMIC);
+    if (systemic == Tri::kUnknown)
+      return Missing(f.WhyUnknown(pack::BASE_SYSTEMIC));
+    base_flop = systemic == Tri::kTrue ? c.assumed_base_if_systemic_flop()
+                                       : c.assumed_base_otherwise_flop();
+    basis = absl::StrCat(
+        "the fallback for an unknown base compute (",
+        systemic == Tri::kTrue ? "systemic-risk" : "non-systemic",
+        " base): ", TwoSig(base_flop), " FLOP / ", c.base_divisor());
+  }
+  const double threshold = base_flop / c.base_divisor();
+  Outcome o;
+  const ThresholdState ts = Compare(mod, threshold);
+  if (ts == ThresholdState::kBelow) return o;
+  o.kind = ts == ThresholdState::kOver ? Kind::kRaised : Kind::kPossibly;
+  o.severity = ts == ThresholdState::kOver ? rule.severity()
+                                           : c.possibly_over_severity();
+  o.message =
+      absl::StrCat("the modification's training compute (",
+                   Sources(pack::TRAINING_COMPUTE, s), ") is ",
+                   ts == ThresholdState::kOver ? "" : "possibly ", "over ",
+                   TwoSig(threshold), " FLOP, ", basis, ": the modifier ",
+                   ts == ThresholdState::kOver ? "is" : "may be",
+                   " the provider of the modified model.");
+  v1::Figure t;
+  t.set_name("modifier_threshold_flop");
+  t.set_lower(RoundTwoSig(threshold));
+  t.set_upper(RoundTwoSig(threshold));
+  t.set_method(base.known ? "base/3" : "fallback para 61");
+  o.figures.push_back(t);
+  AddComputeBasis(pack::TRAINING_COMPUTE, s, &o);
+  return o;
+}
+
+Outcome Document(const pack::Rule& rule, const RuleDates& dates,
+                 const ModelState& s, absl::Time as_of) {
+  const auto* d = s.declaration();
+  if (d == nullptr) return Missing("the provider has not declared the model");
+  if (d->placed_on_market_unix_ms() == 0) {
+    return Missing("the date of placing on the EU market is not declared");
+  }
+  const absl::Time placed = absl::FromUnixMillis(d->placed_on_market_unix_ms());
+  const bool grace = dates.has_grace && placed < dates.grace_placed_before;
+  const absl::Time due =
+      grace ? dates.grace_due : std::max(placed, dates.applies_from);
+  Outcome o;
+  if (as_of < due) return o;
+  for (int kind : rule.document_required().any_of()) {
+    if (kind <= 0 || kind >= kDocumentKinds) continue;
+    for (const DatedLeaf& doc : s.documents[kind]) {
+      if (doc.time <= as_of) return o;
+    }
+  }
+  const std::string why =
+      grace ? absl::StrCat("placed on the market on ", DayText(placed),
+                           ", before ", rule.grace().placed_before(),
+                           ": Art. 111(3) grace period to the end of ",
+                           rule.grace().comply_by())
+            : absl::StrCat("placed on the market on ", DayText(placed),
+                           ", applicable from ", DayText(due));
+  std::string kinds;
+  for (int kind : rule.document_required().any_of()) {
+    absl::StrAppend(&kinds, kinds.empty() ? "" : " or ",
+                    aifl::provider::v1::DocumentKind_Name(kind));
+  }
+  o.kind = Kind::kRaised;
+  o.severity = rule.severity();
+  o.message =
+      absl::StrCat("no ", kinds, " is recorded for the model (", why, ").");
+  o.deadline = due;
+  if (s.declaration_leaf() != nullptr)
+    o.evidence.push_back(s.declaration_leaf()->leaf);
+  return o;
+}
+
+}  // namespace
+
+std::string DayText(absl::Time t) {
+  const absl::CivilDay d = BrusselsDay(t);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", static_cast<int>(d.year()),
+                d.month(), d.day());
+  return buf;
+}
+
+Outcome EvaluateCondition(const pack::Rule& rule, const RuleDates& dates,
+                          const ModelState& state, const FactTable& facts,
+                          absl::Time as_of) {
+  switch (rule.condition_case()) {
+    case pack::Rule::kComputeThreshold:
+      return Threshold(rule, state);
+    case pack::Rule::kModifierTest:
+      return Modifier(rule, state, facts);
+    case pack::Rule::kDocumentRequired:
+      return Document(rule, dates, state, as_of);
+    case pack::Rule::kNotificationRequired:
+      return NotificationOutcome(rule, dates, state, as_of);
+    case pack::Rule::kDeclaredVsMeasured:
+      return DeclaredVsMeasuredOutcome(rule, state);
+    case pack::Rule::kFlag: {
+      Outcome o;
+      o.kind = Kind::kRaised;
+      o.severity = rule.severity();
+      o.message = rule.flag().message();
+      if (state.declaration_leaf() != nullptr) {
+        o.evidence.push_back(state.declaration_leaf()->leaf);
+      }
+      return o;
+    }
+    case pack::Rule::CONDITION_NOT_SET:
+      break;
+  }
+  return Outcome{};
+}
+
+}  // namespace rules

@@ -1,0 +1,56 @@
+// Evaluates a rule pack against one model's state. Pure: the result depends
+// only on the pack, the state and the evaluation time `as_of`. Thread-safe
+// (const after construction).
+//
+// For each rule in pack order: its `applies_when` facts are combined with
+// Kleene "and" — false: the rule does not apply (no finding); unknown: an
+// "information missing" finding naming what is missing; true: the condition
+// is evaluated. Rules listing derived facts in `defines` set them for later
+// rules. Never a silent pass on missing facts, never a violation from them.
+#ifndef RULES_EVALUATOR_H_
+#define RULES_EVALUATOR_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "api/v1/findings.pb.h"
+#include "rules/conditions.h"
+#include "rules/model_state.h"
+#include "rules/model_state_fold.h"
+#include "rules/rule_pack_loader.h"
+
+namespace rules {
+
+class Evaluator {
+ public:
+  // Validates `pack` (rules/rule_pack_loader.h) and parses its dates.
+  // kInvalidArgument when the pack is not valid.
+  static absl::StatusOr<std::unique_ptr<Evaluator>> Create(RulePack pack);
+
+  // The findings currently raised for `state` at `as_of`, in pack order, each
+  // with state RAISED: violations, possibly-over results, pending deadlines
+  // and information missing. Rules that pass or do not apply give nothing.
+  // Messages start with the rule's fact-status tag ("[P]", "[S]", "[U]").
+  std::vector<aifl::rules::v1::Finding> Evaluate(const ModelState& state,
+                                                 absl::Time as_of) const;
+
+  const RulePack& pack() const { return pack_; }
+  // The fold options the pack needs: watched notification thresholds and the
+  // forecast horizon.
+  FoldOptions fold_options() const;
+
+ private:
+  explicit Evaluator(RulePack pack) : pack_(std::move(pack)) {}
+
+  RulePack pack_;
+  std::vector<RuleDates> dates_;  // per rule
+};
+
+// "[P]", "[S]", "[U]" for a fact status.
+const char* FactStatusTag(aifl::rules::v1::FactStatus status);
+
+}  // namespace rules
+
+#endif  // RULES_EVALUATOR_H_

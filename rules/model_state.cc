@@ -1,0 +1,106 @@
+#include "rules/model_state.h"
+
+#include <algorithm>
+
+namespace rules {
+namespace {
+
+using aifl::common::v1::DECLARED_ARCHITECTURE;
+using aifl::common::v1::DECLARED_HARDWARE;
+using aifl::provider::v1::ModelDeclaration;
+
+void AddDeclaredTraining(const ModelDeclaration& d, FlopRange* out) {
+  if (!d.has_compute()) return;
+  const auto& c = d.compute();
+  if (c.has_training() && c.training().upper() > 0) {
+    out->Add(c.training().lower(), c.training().upper(), c.training().method());
+  } else if (c.units() > 0 && c.seconds() > 0 && c.peak_flop_per_s() > 0 &&
+             c.utilisation() > 0) {
+    const double f =
+        c.units() * c.seconds() * c.peak_flop_per_s() * c.utilisation();
+    out->Add(f, f, DECLARED_HARDWARE);
+  } else if (c.parameters() > 0 && c.tokens() > 0) {
+    const double f = 6 * c.parameters() * c.tokens();
+    out->Add(f, f, DECLARED_ARCHITECTURE);
+  }
+}
+
+void AddDeclaredCumulative(const ModelDeclaration& d, FlopRange* out) {
+  if (!d.has_compute()) return;
+  const auto& c = d.compute();
+  if (c.has_cumulative() && c.cumulative().upper() > 0) {
+    out->Add(c.cumulative().lower(), c.cumulative().upper(),
+             c.cumulative().method());
+  } else {
+    AddDeclaredTraining(d, out);
+  }
+}
+
+FlopRange Combine(const FlopRange& declared, const FlopRange& measured) {
+  if (!declared.known) return measured;
+  if (!measured.known) return declared;
+  FlopRange r;
+  r.known = true;
+  r.lower = std::max(declared.lower, measured.lower);
+  r.upper = std::max(declared.upper, measured.upper);
+  r.methods = declared.methods | measured.methods;
+  return r;
+}
+
+}  // namespace
+
+FlopRange DeclaredTraining(const ModelState& state) {
+  FlopRange r;
+  if (state.declaration() != nullptr) {
+    AddDeclaredTraining(*state.declaration(), &r);
+  }
+  for (const DeclarationRecord& a : state.alias_declarations) {
+    AddDeclaredTraining(a.declaration, &r);
+  }
+  return r;
+}
+
+FlopRange DeclaredCumulative(const ModelState& state) {
+  FlopRange r;
+  if (state.declaration() != nullptr) {
+    AddDeclaredCumulative(*state.declaration(), &r);
+  }
+  for (const DeclarationRecord& a : state.alias_declarations) {
+    AddDeclaredCumulative(a.declaration, &r);
+  }
+  return r;
+}
+
+bool IsModification(const ModelState& state) {
+  const ModelDeclaration* d = state.declaration();
+  return d != nullptr && d->has_base_model() &&
+         !d->base_model().model_id().empty() &&
+         !d->base_model().same_provider();
+}
+
+FlopRange BaseTraining(const ModelState& state) {
+  FlopRange r;
+  if (!IsModification(state)) return r;
+  const auto& base = state.declaration()->base_model();
+  if (base.has_training_compute_flop()) {
+    r.Add(base.training_compute_flop(), base.training_compute_flop(),
+          aifl::common::v1::COMPUTE_METHOD_UNSPECIFIED);
+  }
+  return r;
+}
+
+FlopRange CombinedTraining(const ModelState& state) {
+  return Combine(DeclaredTraining(state), state.measured_training);
+}
+
+FlopRange CombinedCumulative(const ModelState& state) {
+  FlopRange r = Combine(DeclaredCumulative(state), state.measured_cumulative);
+  const FlopRange base = BaseTraining(state);
+  if (r.known && base.known) {
+    r.lower += base.lower;
+    r.upper += base.upper;
+  }
+  return r;
+}
+
+}  // namespace rules

@@ -1,0 +1,151 @@
+// One model's state: everything the ledger has learnt about a general-purpose
+// AI model, folded from its entries by rules/model_state_fold.h. A plain value
+// type; the derived figures below are pure functions of it.
+//
+// Compute is kept in two counters (Guidelines Annex A.1), each as a range with
+// its methods, and declared and measured figures are kept apart:
+//   * training compute  — parameter updates: PRE_TRAINING, FINE_TUNING, and
+//                         runs with no declared purpose (counted, and tagged);
+//   * cumulative compute — training plus non-public synthetic data and merged /
+//                         initialisation weights;
+//   * excluded purposes (public synthetic data, evaluations, exploratory and
+//     failed runs, distillation parents, reward models, recomputation) are
+//     recorded per purpose and left out of both totals.
+// Every fact keeps the leaf that established it and its integration time.
+#ifndef RULES_MODEL_STATE_H_
+#define RULES_MODEL_STATE_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "api/v1/common.pb.h"
+#include "api/v1/office.pb.h"
+#include "api/v1/provider.pb.h"
+#include "rules/flop_range.h"
+
+namespace rules {
+
+// A fact and where it came from.
+struct DatedLeaf {
+  uint64_t leaf = 0;
+  absl::Time time = absl::InfinitePast();
+};
+
+struct DeclarationRecord {
+  DatedLeaf at;
+  std::string signer_organisation;
+  aifl::provider::v1::ModelDeclaration declaration;
+};
+
+struct RunState {
+  std::string run_id;
+  std::string account;
+  std::string label;
+  aifl::common::v1::RunPurpose purpose =
+      aifl::common::v1::RUN_PURPOSE_UNSPECIFIED;
+  DatedLeaf started;  // leaf 0 / InfinitePast when only intervals seen
+  bool has_start = false;
+  bool ended = false;
+  double planned_flop = 0;
+  FlopRange flop;
+  double accelerator_energy_joules = 0;
+  uint64_t intervals = 0;
+};
+
+// A watched threshold on cumulative compute (see FoldOptions): when the
+// combined lower bound first exceeded it, and when the measured trajectory was
+// first forecast to cross it within the horizon.
+struct Crossing {
+  double threshold = 0;
+  bool crossed = false;
+  DatedLeaf crossed_at;
+  bool forecast = false;
+  DatedLeaf forecast_at;
+};
+
+// A new high of the planned compute budget.
+struct PlannedBudget {
+  double flop = 0;
+  DatedLeaf at;
+};
+
+struct OfficeDecision {
+  DatedLeaf at;
+  bool systemic_risk = false;            // designations
+  aifl::office::v1::RebuttalKind kind =  // rebuttal decisions
+      aifl::office::v1::REBUTTAL_KIND_UNSPECIFIED;
+  bool accepted = false;
+};
+
+inline constexpr int kPurposeCount = 11;  // aifl.common.v1.RunPurpose values
+inline constexpr int kDocumentKinds =
+    12;  // aifl.provider.v1.DocumentKind values
+
+struct ModelState {
+  std::string model_id;
+  // Ids of further development by or for the same provider (para 23), folded
+  // into this model; their declarations are kept here too.
+  std::vector<std::string> aliases;
+  std::vector<DeclarationRecord> alias_declarations;
+
+  // Declarations, oldest first; the last one is in force, all stay visible.
+  std::vector<DeclarationRecord> declarations;
+  DatedLeaf eu_market_intent;  // first declaration with intent or placement
+  bool has_eu_market_intent = false;
+
+  // Measured by collectors.
+  FlopRange measured_training;
+  FlopRange measured_cumulative;
+  std::array<FlopRange, kPurposeCount> measured_by_purpose;
+  std::map<std::string, FlopRange> measured_by_account;
+  std::map<std::string, FlopRange> measured_by_label;
+  std::map<std::string, RunState> runs;
+  std::vector<uint64_t> counted_leaves;   // intervals in the totals
+  std::vector<uint64_t> excluded_leaves;  // intervals of excluded purposes
+  int64_t first_interval_start_ms = 0;
+  int64_t last_interval_end_ms = 0;
+  int active_runs = 0;
+
+  // Energy: accelerator level is measured; node and facility level declared.
+  double accelerator_energy_joules = 0;
+  uint64_t intervals_without_energy = 0;
+
+  std::vector<PlannedBudget> planned_highs;  // increasing
+  std::vector<Crossing> crossings;           // one per watched threshold
+
+  std::array<std::vector<DatedLeaf>, kDocumentKinds> documents;
+  std::vector<DatedLeaf> notifications;
+  std::vector<OfficeDecision> designations;
+  std::vector<OfficeDecision> rebuttals;
+
+  // The declaration in force, or null.
+  const aifl::provider::v1::ModelDeclaration* declaration() const {
+    return declarations.empty() ? nullptr : &declarations.back().declaration;
+  }
+  const DatedLeaf* declaration_leaf() const {
+    return declarations.empty() ? nullptr : &declarations.back().at;
+  }
+};
+
+// Declared training compute: the declaration's training range, else
+// N·L·H·U, else 6·P·D; plus the same for same-provider further development.
+FlopRange DeclaredTraining(const ModelState& state);
+// Declared cumulative compute (the training figure when none is declared).
+FlopRange DeclaredCumulative(const ModelState& state);
+// True when the model is built on another provider's model.
+bool IsModification(const ModelState& state);
+// The base model's training compute as declared by the modifier (unknown when
+// absent).
+FlopRange BaseTraining(const ModelState& state);
+// Combined figures: lower = max(declared, measured lower), upper = max of the
+// uppers. Cumulative compute of a modification adds the base's known compute.
+FlopRange CombinedTraining(const ModelState& state);
+FlopRange CombinedCumulative(const ModelState& state);
+
+}  // namespace rules
+
+#endif  // RULES_MODEL_STATE_H_

@@ -1,0 +1,92 @@
+// The fold of ledger entries into per-model state. Pure and deterministic:
+// the same entries in the same order give the same states; no clock, no I/O.
+// Not thread-safe (one writer; the engine owns it).
+//
+// Attribution of collector records to a model: the record's own model id,
+// else the model named when its run started, else the model whose
+// declaration lists the scheduler account; otherwise the compute is kept as
+// "unattributed" (visible, never dropped). Ids declared as further
+// development by or for the same provider (BaseModel.same_provider,
+// Guidelines para 23) are aliases of their base: their entries fold into it.
+// Limits: attribution and aliases apply from the entry that establishes them;
+// earlier entries are not re-attributed.
+#ifndef RULES_MODEL_STATE_FOLD_H_
+#define RULES_MODEL_STATE_FOLD_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "rules/ledger_entry.h"
+#include "rules/model_state.h"
+
+namespace rules {
+
+struct FoldOptions {
+  // Cumulative-compute thresholds whose first crossing (and forecast
+  // crossing) is recorded per model, e.g. 1e25 for the Art. 52(1) notice.
+  std::vector<double> watched_thresholds;
+  // A running model whose measured trajectory reaches a watched threshold
+  // within this horizon is recorded as forecast to cross. Zero: no forecasts.
+  absl::Duration forecast_horizon = absl::ZeroDuration();
+};
+
+class ModelStateFold {
+ public:
+  explicit ModelStateFold(FoldOptions options);
+
+  // Folds one entry. Returns the ids of the models whose state changed
+  // (empty for entries about no model: key events, findings, unknown types).
+  // Errors, leaving all state unchanged:
+  //   kFailedPrecondition: leaf_index not greater than the previous entry's;
+  //   kInvalidArgument: a known payload type that does not parse, or one
+  //     signed by a key of the wrong role.
+  absl::StatusOr<std::vector<std::string>> Apply(const LedgerEntry& entry);
+
+  // The state of `model_id` (aliases resolved), or null. The pointer stays
+  // valid until the fold is destroyed.
+  const ModelState* Find(absl::string_view model_id) const;
+  const absl::node_hash_map<std::string, ModelState>& models() const {
+    return models_;
+  }
+  // Collector compute that names no known model.
+  const FlopRange& unattributed() const { return unattributed_; }
+  const std::vector<uint64_t>& unattributed_leaves() const {
+    return unattributed_leaves_;
+  }
+
+ private:
+  std::string Canonical(absl::string_view model_id) const;
+  ModelState& Get(const std::string& canonical_id);
+  void UpdateCrossings(ModelState& m, const DatedLeaf& at);
+
+  absl::StatusOr<std::vector<std::string>> ApplyRunStarted(const LedgerEntry& e,
+                                                           const DatedLeaf& at);
+  absl::StatusOr<std::vector<std::string>> ApplyInterval(const LedgerEntry& e,
+                                                         const DatedLeaf& at);
+  absl::StatusOr<std::vector<std::string>> ApplyRunEnded(const LedgerEntry& e);
+  absl::StatusOr<std::vector<std::string>> ApplyDeclaration(
+      const LedgerEntry& e, const DatedLeaf& at);
+  absl::StatusOr<std::vector<std::string>> ApplyProviderFact(
+      const LedgerEntry& e, const DatedLeaf& at);
+  absl::StatusOr<std::vector<std::string>> ApplyOfficeFact(const LedgerEntry& e,
+                                                           const DatedLeaf& at);
+
+  FoldOptions options_;
+  bool any_applied_ = false;
+  uint64_t last_leaf_ = 0;
+  absl::node_hash_map<std::string, ModelState> models_;
+  absl::flat_hash_map<std::string, std::string> alias_;          // id → base
+  absl::flat_hash_map<std::string, std::string> account_model_;  // account →
+  absl::flat_hash_map<std::string, std::string> run_model_;      // run →
+  FlopRange unattributed_;
+  std::vector<uint64_t> unattributed_leaves_;
+};
+
+}  // namespace rules
+
+#endif  // RULES_MODEL_STATE_FOLD_H_

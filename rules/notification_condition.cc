@@ -1,0 +1,182 @@
+// Art. 52(1) notification and the Annex A.2 declared-vs-measured check.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rules/conditions.h"
+#include "rules/deadline.h"
+
+namespace rules {
+namespace {
+
+namespace pack = aifl::rules::pack::v1;
+namespace v1 = aifl::rules::v1;
+using Kind = Outcome::Kind;
+
+struct Trigger {
+  DatedLeaf at;
+  std::string what;
+};
+
+v1::Figure Fig(const std::string& name, double lo, double hi,
+               const std::string& method) {
+  v1::Figure f;
+  f.set_name(name);
+  f.set_lower(RoundTwoSig(lo));
+  f.set_upper(RoundTwoSig(hi));
+  f.set_method(method);
+  return f;
+}
+
+}  // namespace
+
+Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
+                            const ModelState& s, absl::Time as_of) {
+  const auto& c = rule.notification_required();
+  const double t = c.threshold_flop();
+  const FlopRange cum = CombinedCumulative(s);
+  const Crossing* crossing = nullptr;
+  for (const Crossing& x : s.crossings) {
+    if (x.threshold == t) crossing = &x;
+  }
+  std::vector<Trigger> triggers;
+  if (c.met_triggers() && cum.known && cum.lower > t) {
+    // The fold records the first crossing; without it (threshold not
+    // watched) the most recent compute fact stands in.
+    DatedLeaf at = crossing != nullptr && crossing->crossed
+                       ? crossing->crossed_at
+                       : (s.declaration_leaf() ? *s.declaration_leaf()
+                                               : DatedLeaf{0, as_of});
+    triggers.push_back(
+        {at, absl::StrCat("cumulative compute ", TwoSig(cum.lower),
+                          " FLOP met the ", TwoSig(t), " FLOP threshold")});
+  }
+  if (c.planned_budget_triggers() && s.has_eu_market_intent) {
+    for (const PlannedBudget& p : s.planned_highs) {
+      if (p.flop <= t) continue;
+      DatedLeaf at =
+          p.at.time >= s.eu_market_intent.time ? p.at : s.eu_market_intent;
+      triggers.push_back(
+          {at, absl::StrCat("a planned budget of ", TwoSig(p.flop),
+                            " FLOP for a model declared for the EU market")});
+      break;
+    }
+  }
+  if (c.forecast_triggers() && crossing != nullptr && crossing->forecast) {
+    triggers.push_back(
+        {crossing->forecast_at,
+         absl::StrCat("the measured trajectory is forecast to reach ",
+                      TwoSig(t), " FLOP within ", c.forecast_horizon_days(),
+                      " days")});
+  }
+  Outcome o;
+  if (triggers.empty()) {
+    if (!cum.known && s.planned_highs.empty()) {
+      return Outcome{Kind::kMissing,
+                     v1::SEVERITY_UNSPECIFIED,
+                     "no declared, measured or planned compute",
+                     {},
+                     {},
+                     absl::InfinitePast()};
+    }
+    return o;
+  }
+  const Trigger* first = &triggers[0];
+  for (const Trigger& tr : triggers) {
+    if (tr.at.time < first->at.time) first = &tr;
+  }
+  const absl::Time start = std::max(first->at.time, dates.applies_from);
+  const absl::Time deadline = PeriodEndWeeks(start, c.period_weeks());
+  const DatedLeaf* notified = nullptr;
+  for (const DatedLeaf& n : s.notifications) {
+    if (n.time <= as_of && (notified == nullptr || n.time < notified->time))
+      notified = &n;
+  }
+  if (notified != nullptr && notified->time < deadline) return o;
+  const std::string period = absl::StrCat(
+      first->what, " (leaf ", first->at.leaf, ", ", DayText(first->at.time),
+      "); the ", c.period_weeks(), "-week period ends at the end of ",
+      DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
+  o.kind = Kind::kRaised;
+  o.deadline = deadline;
+  if (notified != nullptr) {
+    o.severity = rule.severity();
+    o.message = absl::StrCat("notified late on ", DayText(notified->time), ": ",
+                             period, ".");
+    o.evidence.push_back(notified->leaf);
+  } else if (as_of < deadline) {
+    o.severity = c.pending_severity();
+    o.message = absl::StrCat("notification due: ", period, ".");
+  } else {
+    o.severity = rule.severity();
+    o.message = absl::StrCat("no notification recorded: ", period, ".");
+  }
+  o.evidence.push_back(first->at.leaf);
+  if (s.declaration_leaf() != nullptr)
+    o.evidence.push_back(s.declaration_leaf()->leaf);
+  if (cum.known) {
+    o.figures.push_back(Fig("cumulative_compute_flop", cum.lower, cum.upper,
+                            MethodNames(cum.methods)));
+  }
+  if (!s.planned_highs.empty()) {
+    const double p = s.planned_highs.back().flop;
+    o.figures.push_back(Fig("planned_compute_flop", p, p, "DECLARED_PLANNED"));
+  }
+  return o;
+}
+
+Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s) {
+  const auto& c = rule.declared_vs_measured();
+  const bool training = c.quantity() == pack::TRAINING_COMPUTE;
+  const char* name = training ? "training" : "cumulative";
+  const FlopRange declared =
+      training ? DeclaredTraining(s) : DeclaredCumulative(s);
+  const FlopRange& measured =
+      training ? s.measured_training : s.measured_cumulative;
+  Outcome o;
+  if (!declared.known) {
+    o.kind = Kind::kMissing;
+    o.message = absl::StrCat("no declared ", name, " compute");
+    return o;
+  }
+  if (!measured.known) {
+    o.kind = Kind::kMissing;
+    o.message = absl::StrCat("no measured ", name, " compute at this factory");
+    return o;
+  }
+  const double band_lo = declared.lower * (1 - c.tolerance());
+  const double band_hi = declared.upper * (1 + c.tolerance());
+  const int pct = static_cast<int>(c.tolerance() * 100 + 0.5);
+  if (band_hi < measured.lower) {
+    o.message = absl::StrCat(
+        "measured ", name, " compute of at least ", TwoSig(measured.lower),
+        " FLOP is above the declared ", TwoSig(declared.upper),
+        " FLOP and its +", pct, " % band (", TwoSig(band_hi), " FLOP).");
+  } else if (band_lo > measured.upper) {
+    o.message = absl::StrCat(
+        "measured ", name, " compute of at most ", TwoSig(measured.upper),
+        " FLOP is below the declared ", TwoSig(declared.lower),
+        " FLOP and its -", pct, " % band (", TwoSig(band_lo), " FLOP).");
+  } else {
+    return o;
+  }
+  o.kind = Kind::kRaised;
+  o.severity = rule.severity();
+  o.figures.push_back(Fig(absl::StrCat("declared_", name, "_compute_flop"),
+                          declared.lower, declared.upper,
+                          MethodNames(declared.methods)));
+  o.figures.push_back(Fig(absl::StrCat("declared_", name, "_band_flop"),
+                          band_lo, band_hi, absl::StrCat("+/-", pct, "%")));
+  o.figures.push_back(Fig(absl::StrCat("measured_", name, "_compute_flop"),
+                          measured.lower, measured.upper,
+                          MethodNames(measured.methods)));
+  if (s.declaration_leaf() != nullptr)
+    o.evidence.push_back(s.declaration_leaf()->leaf);
+  const size_t n = std::min(s.counted_leaves.size(), kMaxComputeEvidence);
+  o.evidence.insert(o.evidence.end(), s.counted_leaves.begin(),
+                    s.counted_leaves.begin() + n);
+  return o;
+}
+
+}  // namespace rules
