@@ -98,6 +98,19 @@ absl::Status Ledger::LoadState() {
     absl::MutexLock lock(&tree_mu_);
     ASSIGN_OR_RETURN(tree_, TreeState::Load(store_.get(), tree_size));
   }
+  ASSIGN_OR_RETURN(KeyRegistry registry, ReadRegistry());
+  {
+    absl::MutexLock lock(&registry_mu_);
+    registry_ = std::move(registry);
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> note,
+                   store_->Get(Family::kMeta, keys::kLatestCheckpoint));
+  absl::MutexLock lock(&checkpoint_mu_);
+  latest_checkpoint_ = note.value_or("");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<KeyRegistry> Ledger::ReadRegistry() const {
   absl::Status decode_error;
   KeyRegistry registry;
   RETURN_IF_ERROR(store_->Scan(Family::kKeys, "", "",
@@ -112,15 +125,7 @@ absl::Status Ledger::LoadState() {
                                }));
   RETURN_IF_ERROR(decode_error);
   registry.TakeDirty();
-  {
-    absl::MutexLock lock(&registry_mu_);
-    registry_ = std::move(registry);
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> note,
-                   store_->Get(Family::kMeta, keys::kLatestCheckpoint));
-  absl::MutexLock lock(&checkpoint_mu_);
-  latest_checkpoint_ = note.value_or("");
-  return absl::OkStatus();
+  return registry;
 }
 
 absl::Status Ledger::CheckOpenInvariants() {

@@ -133,6 +133,8 @@ class Ledger {
   Ledger() = default;
   absl::Status LoadState();
   absl::Status CheckOpenInvariants();
+  // The durable key registry, as stored in the keys family.
+  absl::StatusOr<KeyRegistry> ReadRegistry() const;
   void CommitGroup(std::vector<Writer*>& group);
   void PrepareOne(const std::string& bytes, Prepared* out) const;
 

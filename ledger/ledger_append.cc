@@ -276,18 +276,11 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     for (Prepared* item : accepted) *item->result = AppendResult{written};
     for (AppendResult* result : in_group_duplicates)
       *result = AppendResult{written};
-    KeyRegistry durable;
-    absl::Status reload = store_->Scan(
-        Family::kKeys, "", "", [&](absl::string_view, absl::string_view value) {
-          auto info = DecodeKeyInfo(value);
-          if (info.ok()) durable.Insert(std::move(*info));
-          return info.ok();
-        });
-    durable.TakeDirty();
     // If even the reload fails the registry may run ahead of disk; later
     // appends then fail their checks rather than corrupt anything, and a
     // restart reloads it.
-    if (reload.ok()) registry_ = std::move(durable);
+    absl::StatusOr<KeyRegistry> durable = ReadRegistry();
+    if (durable.ok()) registry_ = std::move(*durable);
     return;
   }
   last_time_micros_ = now;

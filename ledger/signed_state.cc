@@ -1,6 +1,7 @@
 #include "ledger/signed_state.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,11 +37,13 @@ absl::Status FsyncPath(const std::string& path, int flags) {
 
 absl::StatusOr<std::optional<SignedState>> ReadSignedState(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return std::optional<SignedState>();
     return ErrnoError("reading", path);
   }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::vector<std::string> lines = absl::StrSplit(buffer.str(), '\n');

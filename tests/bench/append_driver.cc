@@ -12,8 +12,7 @@
 namespace ledger::bench {
 namespace {
 
-constexpr absl::string_view kPayloadType =
-    "aifl.collector.v1.IntervalReport";
+constexpr absl::string_view kPayloadType = "aifl.collector.v1.IntervalReport";
 
 // Runs fn(t) on `threads` threads (t = 0 on the caller's) and joins them.
 template <typename Fn>
@@ -47,11 +46,12 @@ absl::StatusOr<std::unique_ptr<AppendDriver>> AppendDriver::Create(
       event.mutable_enrol()->set_role(aifl::ledger::v1::ROLE_COLLECTOR);
       event.mutable_enrol()->set_organisation("bench");
       event.mutable_enrol()->set_node(absl::StrCat("node-", t, "-", k));
-      ASSIGN_OR_RETURN(std::string envelope,
-                       admin->SignNext(kKeyEventType, event.SerializeAsString()));
+      ASSIGN_OR_RETURN(
+          std::string envelope,
+          admin->SignNext(kKeyEventType, event.SerializeAsString()));
       enrolments.push_back(std::move(envelope));
-      driver->signers_[t].push_back(std::make_unique<EntrySigner>(
-          std::move(key), ledger->origin(), 0));
+      driver->signers_[t].push_back(
+          std::make_unique<EntrySigner>(std::move(key), ledger->origin(), 0));
     }
   }
   for (const AppendResult& r : ledger->Append(enrolments)) {
@@ -62,9 +62,9 @@ absl::StatusOr<std::unique_ptr<AppendDriver>> AppendDriver::Create(
 
 std::string AppendDriver::Payload(uint64_t n) const {
   // Shaped like a serialized IntervalReport: ids, counters, then padding.
-  std::string p = absl::StrCat("run=bench-run-0001;interval=", n,
-                               ";gpu_seconds=", n % 9973,
-                               ";flops=", n * 1'000'003, ";");
+  std::string p =
+      absl::StrCat("run=bench-run-0001;interval=", n, ";gpu_seconds=", n % 9973,
+                   ";flops=", n * 1'000'003, ";");
   p.resize(payload_bytes_, 'x');
   return p;
 }

@@ -32,24 +32,23 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
   absl::StrAppend(&out, Row("figure", "measured", "physical limit (same run)",
                             "target", "met?"));
   absl::StrAppend(&out, Row("---", "---", "---", "---", "---"));
-  absl::StrAppend(&out, Row("Ed25519 verify, 300 B, 1 core", Rate(r.verify_per_s),
-                            "(limit)", "", ""));
+  absl::StrAppend(&out, Row("Ed25519 verify, 300 B, 1 core",
+                            Rate(r.verify_per_s), "(limit)", "", ""));
   absl::StrAppend(&out, Row("HashLeaf 300 B, 1 core", Rate(r.leaf_hash_per_s),
                             "(limit)", "", ""));
-  absl::StrAppend(&out, Row("synced Store::Write, 1 small batch",
-                            Rate(r.synced_write_per_s), "(limit: fsync)", "", ""));
+  absl::StrAppend(&out,
+                  Row("synced Store::Write, 1 small batch",
+                      Rate(r.synced_write_per_s), "(limit: fsync)", "", ""));
   absl::StrAppend(
-      &out,
-      Row(absl::StrFormat("durable appends (%d thr, batch %d)", o.threads,
-                          o.batch),
-          Rate(r.append_per_s),
-          absl::StrFormat("2 x verify = %.0f/s", 2 * r.verify_per_s),
-          absl::StrFormat(">= %.0f/s (70%%)", append_target),
-          Met(r.append_per_s >= append_target && r.append_errors == 0)));
-  absl::StrAppend(&out, Row("  Append() calls (group commit)",
-                            Rate(r.append_calls_per_s),
-                            absl::StrFormat("fsync %.0f/s", r.synced_write_per_s),
-                            "", ""));
+      &out, Row(absl::StrFormat("durable appends (%d thr, batch %d)", o.threads,
+                                o.batch),
+                Rate(r.append_per_s),
+                absl::StrFormat("2 x verify = %.0f/s", 2 * r.verify_per_s),
+                absl::StrFormat(">= %.0f/s (70%%)", append_target),
+                Met(r.append_per_s >= append_target && r.append_errors == 0)));
+  absl::StrAppend(
+      &out, Row("  Append() calls (group commit)", Rate(r.append_calls_per_s),
+                absl::StrFormat("fsync %.0f/s", r.synced_write_per_s), "", ""));
   absl::StrAppend(&out, Row("  CPU cores busy while appending",
                             absl::StrFormat("%.2f", r.append_cpu_seconds /
                                                         r.append_seconds),
@@ -64,23 +63,26 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
   absl::StrAppend(&out, Row("consistency proofs, 1 thread",
                             Rate(r.consistency_per_s), "", "", ""));
   absl::StrAppend(
-      &out, Row(absl::StrFormat("full audit (%d threads)", o.audit_threads),
-                Rate(r.audit_per_s),
-                absl::StrFormat("verify %.0f/s", r.verify_per_s),
-                absl::StrFormat(">= %.0f/s (90%%)", audit_target),
-                Met(r.audit_per_s >= audit_target && r.audit_ok)));
-  absl::StrAppend(&out, Row("storage bytes / entry (after flush)",
-                            absl::StrFormat("%.0f B", r.bytes_per_entry),
-                            absl::StrFormat("envelope %.0f B", r.envelope_bytes),
-                            "", ""));
-  absl::StrAppend(&out, Row("peak RSS", absl::StrFormat("%.0f MiB", r.peak_rss / kMiB),
-                            "", "", ""));
-  absl::StrAppend(&out, Row("RSS after appends",
-                            absl::StrFormat("%.0f MiB", r.rss_after_append / kMiB),
-                            "", "", ""));
-  absl::StrAppend(&out, Row("Ledger::MemoryBytes()",
-                            absl::StrFormat("%.1f MiB", r.ledger_memory_bytes / kMiB),
-                            "", "", ""));
+      &out,
+      Row(absl::StrFormat("full audit (%d threads)", o.audit_threads),
+          Rate(r.audit_per_s), absl::StrFormat("verify %.0f/s", r.verify_per_s),
+          absl::StrFormat(">= %.0f/s (90%%)", audit_target),
+          Met(r.audit_per_s >= audit_target && r.audit_ok)));
+  absl::StrAppend(
+      &out, Row("storage bytes / entry (after flush)",
+                absl::StrFormat("%.0f B", r.bytes_per_entry),
+                absl::StrFormat("envelope %.0f B", r.envelope_bytes), "", ""));
+  absl::StrAppend(
+      &out, Row("peak RSS", absl::StrFormat("%.0f MiB", r.peak_rss / kMiB), "",
+                "", ""));
+  absl::StrAppend(
+      &out,
+      Row("RSS after appends",
+          absl::StrFormat("%.0f MiB", r.rss_after_append / kMiB), "", "", ""));
+  absl::StrAppend(
+      &out, Row("Ledger::MemoryBytes()",
+                absl::StrFormat("%.1f MiB", r.ledger_memory_bytes / kMiB), "",
+                "", ""));
   absl::StrAppend(
       &out,
       absl::StrFormat(
@@ -101,7 +103,8 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "\"verify_per_s\":%.0f,\"leaf_hash_per_s\":%.0f,"
       "\"synced_write_per_s\":%.1f,\"sign_seconds\":%.3f,"
       "\"append_seconds\":%.3f,\"append_per_s\":%.0f,"
-      "\"append_calls_per_s\":%.1f,\"append_cpu_seconds\":%.3f,\"append_errors\":%d,"
+      "\"append_calls_per_s\":%.1f,\"append_cpu_seconds\":%.3f,\"append_"
+      "errors\":%d,"
       "\"append_target_per_s\":%.0f,\"checkpoint_ms\":%.2f,"
       "\"inclusion_per_s\":%.0f,\"consistency_per_s\":%.0f,"
       "\"proofs_verified\":%d,\"reopen_ms\":%.1f,\"db_bytes\":%d,"
@@ -110,15 +113,14 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "\"rss_after_append\":%d,\"peak_rss\":%d,\"ledger_memory_bytes\":%d}\n",
       r.entries, o.threads, o.batch, o.payload_bytes, r.envelope_bytes, r.cpus,
       r.cpu_model, r.load_before, r.load_after, r.verify_per_s,
-      r.leaf_hash_per_s, r.synced_write_per_s, r.sign_seconds,
-      r.append_seconds, r.append_per_s, r.append_calls_per_s,
-      r.append_cpu_seconds, r.append_errors,
-      kAppendTargetOfTwoCoreVerify * 2 * r.verify_per_s, r.checkpoint_ms,
-      r.inclusion_per_s, r.consistency_per_s, r.proofs_verified, r.reopen_ms,
-      r.db_bytes, r.ledger_size, r.bytes_per_entry, r.audit_seconds,
-      r.audit_per_s, kAuditTargetOfVerify * r.verify_per_s,
-      r.audit_ok ? "true" : "false", r.rss_after_append, r.peak_rss,
-      r.ledger_memory_bytes);
+      r.leaf_hash_per_s, r.synced_write_per_s, r.sign_seconds, r.append_seconds,
+      r.append_per_s, r.append_calls_per_s, r.append_cpu_seconds,
+      r.append_errors, kAppendTargetOfTwoCoreVerify * 2 * r.verify_per_s,
+      r.checkpoint_ms, r.inclusion_per_s, r.consistency_per_s,
+      r.proofs_verified, r.reopen_ms, r.db_bytes, r.ledger_size,
+      r.bytes_per_entry, r.audit_seconds, r.audit_per_s,
+      kAuditTargetOfVerify * r.verify_per_s, r.audit_ok ? "true" : "false",
+      r.rss_after_append, r.peak_rss, r.ledger_memory_bytes);
 }
 
 }  // namespace ledger::bench

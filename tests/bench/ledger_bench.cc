@@ -32,9 +32,9 @@ constexpr size_t kVerifySample = 1000;
 constexpr size_t kLeafBytes = 300;  // a typical leaf, for the hash limit
 
 void Log(const std::string& line) {
-  absl::FPrintF(stderr, "[%s] %s\n",
-                absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()),
-                line);
+  absl::FPrintF(
+      stderr, "[%s] %s\n",
+      absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone()), line);
 }
 
 double ProcessCpuSeconds() {
@@ -75,7 +75,7 @@ absl::Status RunAppends(const BenchOptions& options, const std::string& dir,
                    AppendDriver::Create(ledger, &admin, options.threads,
                                         options.batch, options.payload_bytes));
   const uint64_t total = options.entries;
-  uint64_t before = 0;  // appended in earlier chunks
+  uint64_t before = 0;                   // appended in earlier chunks
   std::atomic<uint64_t> next_report{1};  // in twentieths of total
   absl::Time chunk_start = absl::Now();
   auto progress = [&](uint64_t done_in_chunk) {
@@ -110,8 +110,8 @@ absl::Status RunAppends(const BenchOptions& options, const std::string& dir,
   r->append_calls_per_s = driver->append_calls() / r->append_seconds;
   r->append_errors = driver->errors();
   if (driver->errors() > 0)
-    Log(absl::StrCat(driver->errors(), " appends failed; first: ",
-                     driver->first_error()));
+    Log(absl::StrCat(driver->errors(),
+                     " appends failed; first: ", driver->first_error()));
   return absl::OkStatus();
 }
 
@@ -176,8 +176,7 @@ absl::Status RunConsistencyProofs(const BenchOptions& options, Ledger* ledger,
   ASSIGN_OR_RETURN(const merkle::Hash root, ledger->RootAt(size));
   for (const auto& [size1, proof] : sample) {
     ASSIGN_OR_RETURN(const merkle::Hash root1, ledger->RootAt(size1));
-    RETURN_IF_ERROR(
-        merkle::VerifyConsistency(size1, size, proof, root1, root));
+    RETURN_IF_ERROR(merkle::VerifyConsistency(size1, size, proof, root1, root));
     ++r->proofs_verified;
   }
   return absl::OkStatus();
@@ -189,8 +188,9 @@ absl::Status RunAll(const BenchOptions& options, const std::string& dir,
   ASSIGN_OR_RETURN(r->verify_per_s,
                    Ed25519VerifiesPerSecond(kLeafBytes, options.seconds));
   r->leaf_hash_per_s = LeafHashesPerSecond(kLeafBytes, options.seconds);
-  ASSIGN_OR_RETURN(r->synced_write_per_s,
-                   SyncedWritesPerSecond(dir + "/fsync_probe", options.seconds));
+  ASSIGN_OR_RETURN(
+      r->synced_write_per_s,
+      SyncedWritesPerSecond(dir + "/fsync_probe", options.seconds));
   std::filesystem::remove_all(dir + "/fsync_probe");
   Log(absl::StrFormat("verify %.0f/s, leaf hash %.0f/s, synced write %.0f/s",
                       r->verify_per_s, r->leaf_hash_per_s,

@@ -48,12 +48,12 @@ struct BenchResults {
   double leaf_hash_per_s = 0;     // HashLeaf of a 300-byte leaf, 1 core
   double synced_write_per_s = 0;  // Store::Write of one small batch, fsync'd
   // Appends.
-  uint64_t entries = 0;          // appended by the benchmark
-  uint64_t ledger_size = 0;      // leaves including genesis and enrolments
-  double envelope_bytes = 0;     // mean encoded envelope size
-  double sign_seconds = 0;       // pre-signing (not in the append figure)
+  uint64_t entries = 0;       // appended by the benchmark
+  uint64_t ledger_size = 0;   // leaves including genesis and enrolments
+  double envelope_bytes = 0;  // mean encoded envelope size
+  double sign_seconds = 0;    // pre-signing (not in the append figure)
   double sign_per_s = 0;
-  double append_seconds = 0;     // appends only, clock paused while signing
+  double append_seconds = 0;  // appends only, clock paused while signing
   double append_per_s = 0;
   double append_calls_per_s = 0;  // Append() calls per second (all threads)
   // Process CPU seconds (user + system) while appending; divided by
@@ -74,8 +74,8 @@ struct BenchResults {
   double audit_per_s = 0;
   bool audit_ok = false;
   // Memory.
-  uint64_t rss_after_append = 0;  // VmRSS after appending
-  uint64_t peak_rss = 0;          // VmHWM at the end
+  uint64_t rss_after_append = 0;     // VmRSS after appending
+  uint64_t peak_rss = 0;             // VmHWM at the end
   uint64_t ledger_memory_bytes = 0;  // Ledger::MemoryBytes() after appending
 };
 

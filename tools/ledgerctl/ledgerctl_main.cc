@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
   ledgerctl::CommandArgs args;
   args.dir = absl::GetFlag(FLAGS_dir);
   args.json = absl::GetFlag(FLAGS_json);
-  for (size_t i = 1; i < positional.size(); ++i) args.positional.push_back(positional[i]);
+  for (size_t i = 1; i < positional.size(); ++i)
+    args.positional.push_back(positional[i]);
 
   using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
   const std::map<std::string, Fn> commands = {
@@ -56,17 +57,21 @@ int main(int argc, char** argv) {
       {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
       {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
-      {"checkpoint", [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
+      {"checkpoint",
+       [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
       {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
       {"prove", [](auto& a) { return ledgerctl::Prove(a, std::cout); }},
-      {"consistency", [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
-      {"verify", [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
+      {"consistency",
+       [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
+      {"verify",
+       [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
       {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
   };
   auto it = commands.find(command);
   if (it == commands.end()) {
-    std::cerr << "ledgerctl: unknown command \"" << command << "\" (run ledgerctl --help)\n";
+    std::cerr << "ledgerctl: unknown command \"" << command
+              << "\" (run ledgerctl --help)\n";
     return 2;
   }
   const absl::Status status = it->second(args);

@@ -28,7 +28,8 @@ absl::Status RequireDir(const CommandArgs& args) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const CommandArgs& args, bool read_only) {
+absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const CommandArgs& args,
+                                                   bool read_only) {
   RETURN_IF_ERROR(RequireDir(args));
   ledger::LedgerOptions options;
   options.dir = args.dir;
@@ -47,28 +48,33 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 // The size proofs default to: the latest signed checkpoint's.
 absl::StatusOr<uint64_t> SignedSize(const Ledger& ledger) {
   ASSIGN_OR_RETURN(std::string note, ledger.LatestCheckpoint());
-  ASSIGN_OR_RETURN(ledger::CheckpointFields fields,
-                   ledger::VerifyCheckpoint(note, ledger.origin(), ledger.log_public_key()));
+  ASSIGN_OR_RETURN(
+      ledger::CheckpointFields fields,
+      ledger::VerifyCheckpoint(note, ledger.origin(), ledger.log_public_key()));
   return fields.size;
 }
 
 // Signs `event` with the admin key and appends it, then publishes a
 // checkpoint; prints the leaf index.
-absl::Status AppendKeyEvent(const CommandArgs& args, const aifl::ledger::v1::KeyEvent& event,
+absl::Status AppendKeyEvent(const CommandArgs& args,
+                            const aifl::ledger::v1::KeyEvent& event,
                             std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, false));
   std::string admin_path = absl::GetFlag(FLAGS_admin_key);
   if (admin_path.empty()) admin_path = ledger::DefaultAdminKeyPath(args.dir);
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> admin_key,
                    ledger::crypto::ReadSecretKeyFile(admin_path));
-  const auto info = ledger->FindKey(ledger::crypto::ComputeKeyId(admin_key->public_key()));
+  const auto info =
+      ledger->FindKey(ledger::crypto::ComputeKeyId(admin_key->public_key()));
   if (!info.has_value() || info->role != aifl::ledger::v1::ROLE_ADMIN) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(admin_path, " is not an enrolled admin key of this ledger"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        admin_path, " is not an enrolled admin key of this ledger"));
   }
-  ledger::EntrySigner admin(std::move(admin_key), ledger->origin(), info->next_sequence);
-  ASSIGN_OR_RETURN(std::string envelope,
-                   admin.SignNext(ledger::kKeyEventType, event.SerializeAsString()));
+  ledger::EntrySigner admin(std::move(admin_key), ledger->origin(),
+                            info->next_sequence);
+  ASSIGN_OR_RETURN(
+      std::string envelope,
+      admin.SignNext(ledger::kKeyEventType, event.SerializeAsString()));
   ledger::AppendResult result = ledger->Append({envelope})[0];
   RETURN_IF_ERROR(result.status);
   RETURN_IF_ERROR(ledger->PublishCheckpoint().status());
@@ -82,10 +88,11 @@ absl::Status Init(const CommandArgs& args, std::ostream& out) {
   RETURN_IF_ERROR(RequireDir(args));
   const std::string origin = absl::GetFlag(FLAGS_origin);
   if (origin.empty()) return absl::InvalidArgumentError("--origin is required");
-  ASSIGN_OR_RETURN(ledger::InitResult result, ledger::InitLedger(args.dir, origin, nullptr));
+  ASSIGN_OR_RETURN(ledger::InitResult result,
+                   ledger::InitLedger(args.dir, origin, nullptr));
   out << "created ledger " << origin << " in " << args.dir << "\n"
-      << "admin key: " << ledger::DefaultAdminKeyPath(args.dir) << " (id " << result.admin_key_id
-      << ")\n"
+      << "admin key: " << ledger::DefaultAdminKeyPath(args.dir) << " (id "
+      << result.admin_key_id << ")\n"
       << "log key: " << ledger::DefaultLogKeyPath(args.dir) << "\n"
       << result.verifier_key << "\n";
   return absl::OkStatus();
@@ -97,7 +104,8 @@ absl::Status Keygen(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::SigningKey::Generate());
   RETURN_IF_ERROR(ledger::crypto::WriteSecretKeyFile(path, *key));
-  RETURN_IF_ERROR(ledger::crypto::WritePublicKeyFile(path + ".pub", key->public_key()));
+  RETURN_IF_ERROR(
+      ledger::crypto::WritePublicKeyFile(path + ".pub", key->public_key()));
   out << ledger::crypto::ComputeKeyId(key->public_key()).ToString() << "\n";
   return absl::OkStatus();
 }
@@ -107,7 +115,8 @@ absl::Status Enroll(const CommandArgs& args, std::ostream& out) {
   if (pub_path.empty()) return absl::InvalidArgumentError("--pub is required");
   ledger::Role role;
   RETURN_IF_ERROR(ledger::ParseRoleName(absl::GetFlag(FLAGS_role), &role));
-  ASSIGN_OR_RETURN(ledger::crypto::PublicKey pub, ledger::crypto::ReadPublicKeyFile(pub_path));
+  ASSIGN_OR_RETURN(ledger::crypto::PublicKey pub,
+                   ledger::crypto::ReadPublicKeyFile(pub_path));
   aifl::ledger::v1::KeyEvent event;
   auto* enrol = event.mutable_enrol();
   enrol->set_public_key(std::string(pub.bytes()));
@@ -119,11 +128,11 @@ absl::Status Enroll(const CommandArgs& args, std::ostream& out) {
 }
 
 absl::Status Revoke(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ledger::crypto::KeyId id,
-                   ledger::crypto::KeyId::FromString(absl::GetFlag(FLAGS_key_id)));
+  ASSIGN_OR_RETURN(ledger::crypto::KeyId id, ledger::crypto::KeyId::FromString(
+                                                 absl::GetFlag(FLAGS_key_id)));
   aifl::ledger::v1::KeyEvent event;
-  event.mutable_revoke()->set_key_id(
-      std::string(reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size()));
+  event.mutable_revoke()->set_key_id(std::string(
+      reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size()));
   event.mutable_revoke()->set_reason(absl::GetFlag(FLAGS_reason));
   return AppendKeyEvent(args, event, out);
 }
@@ -131,7 +140,8 @@ absl::Status Revoke(const CommandArgs& args, std::ostream& out) {
 absl::Status Append(const CommandArgs& args, std::ostream& out) {
   const std::string key_path = absl::GetFlag(FLAGS_key);
   if (key_path.empty()) return absl::InvalidArgumentError("--key is required");
-  if (args.positional.empty()) return absl::InvalidArgumentError("no payload files given");
+  if (args.positional.empty())
+    return absl::InvalidArgumentError("no payload files given");
   std::vector<std::string> payloads;
   for (const std::string& file : args.positional) {
     ASSIGN_OR_RETURN(std::string payload, ReadFile(file));
@@ -140,14 +150,17 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, false));
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::ReadSecretKeyFile(key_path));
-  const auto info = ledger->FindKey(ledger::crypto::ComputeKeyId(key->public_key()));
+  const auto info =
+      ledger->FindKey(ledger::crypto::ComputeKeyId(key->public_key()));
   if (!info.has_value()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the key in ", key_path, " is not enrolled in this ledger"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the key in ", key_path, " is not enrolled in this ledger"));
   }
   std::string type = absl::GetFlag(FLAGS_type);
-  if (type.empty()) type = absl::StrCat("aifl.", ledger::RoleName(info->role), ".v1.Blob");
-  ledger::EntrySigner signer(std::move(key), ledger->origin(), info->next_sequence);
+  if (type.empty())
+    type = absl::StrCat("aifl.", ledger::RoleName(info->role), ".v1.Blob");
+  ledger::EntrySigner signer(std::move(key), ledger->origin(),
+                             info->next_sequence);
   std::vector<std::string> envelopes;
   for (const std::string& payload : payloads) {
     ASSIGN_OR_RETURN(std::string envelope, signer.SignNext(type, payload));
@@ -157,11 +170,13 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
   for (size_t i = 0; i < results.size(); ++i) {
     if (!results[i].status.ok()) {
       // Earlier entries are durable; say so, so nothing is appended twice.
-      return absl::Status(results[i].status.code(),
-                          absl::StrCat(args.positional[i], ": ", results[i].status.message(),
-                                       i > 0 ? absl::StrCat(" (the ", i, " file(s) before it were "
-                                                            "appended)")
-                                             : ""));
+      return absl::Status(
+          results[i].status.code(),
+          absl::StrCat(args.positional[i], ": ", results[i].status.message(),
+                       i > 0 ? absl::StrCat(" (the ", i,
+                                            " file(s) before it were "
+                                            "appended)")
+                             : ""));
     }
     out << results[i].leaf_index << "\n";
   }
@@ -179,7 +194,8 @@ absl::Status Leaf(const CommandArgs& args, std::ostream& out) {
   const int64_t index = absl::GetFlag(FLAGS_index);
   if (index < 0) return absl::InvalidArgumentError("--index is required (≥ 0)");
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, true));
-  ASSIGN_OR_RETURN(std::string leaf, ledger->GetLeaf(static_cast<uint64_t>(index)));
+  ASSIGN_OR_RETURN(std::string leaf,
+                   ledger->GetLeaf(static_cast<uint64_t>(index)));
   out << leaf;
   return absl::OkStatus();
 }
@@ -194,7 +210,8 @@ absl::Status Prove(const CommandArgs& args, std::ostream& out) {
     size = static_cast<int64_t>(signed_size);
   }
   ASSIGN_OR_RETURN(auto proof, ledger->InclusionProof(index, size));
-  for (const auto& hash : proof) out << ledger::merkle::HashToBase64(hash) << "\n";
+  for (const auto& hash : proof)
+    out << ledger::merkle::HashToBase64(hash) << "\n";
   return absl::OkStatus();
 }
 
@@ -208,32 +225,39 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out) {
     to = static_cast<int64_t>(signed_size);
   }
   ASSIGN_OR_RETURN(auto proof, ledger->ConsistencyProof(from, to));
-  for (const auto& hash : proof) out << ledger::merkle::HashToBase64(hash) << "\n";
+  for (const auto& hash : proof)
+    out << ledger::merkle::HashToBase64(hash) << "\n";
   return absl::OkStatus();
 }
 
-absl::Status Verify(const CommandArgs& args, std::ostream& out, std::ostream& err) {
+absl::Status Verify(const CommandArgs& args, std::ostream& out,
+                    std::ostream& err) {
   RETURN_IF_ERROR(RequireDir(args));
   ledger::AuditOptions options;
   const bool tty = !args.json;
   options.progress = [&](uint64_t done, uint64_t total) {
-    if (tty) err << absl::StrFormat("\raudit: %d / %d leaves (%.0f%%)", done, total,
-                                    total == 0 ? 100.0 : 100.0 * done / total)
-                 << std::flush;
+    if (tty)
+      err << absl::StrFormat("\raudit: %d / %d leaves (%.0f%%)", done, total,
+                             total == 0 ? 100.0 : 100.0 * done / total)
+          << std::flush;
   };
-  ASSIGN_OR_RETURN(ledger::AuditReport report, ledger::AuditLedgerDir(args.dir, options));
+  ASSIGN_OR_RETURN(ledger::AuditReport report,
+                   ledger::AuditLedgerDir(args.dir, options));
   if (tty) err << "\n";
   if (args.json) {
     out << absl::StrFormat(
-        "{\"ok\": %s, \"entries\": %d, \"checkpoints\": %d, \"latest_checkpoint_size\": %d, "
+        "{\"ok\": %s, \"entries\": %d, \"checkpoints\": %d, "
+        "\"latest_checkpoint_size\": %d, "
         "\"root\": \"%s\", \"first_bad_index\": %s, \"problem\": %s}\n",
         report.ok ? "true" : "false", report.entries, report.checkpoints,
-        report.latest_checkpoint_size, ledger::merkle::HashToBase64(report.root),
+        report.latest_checkpoint_size,
+        ledger::merkle::HashToBase64(report.root),
         report.first_bad_index ? absl::StrCat(*report.first_bad_index) : "null",
         common::JsonQuote(report.problem));
   } else if (report.ok) {
     out << "ok: " << report.entries << " entries, " << report.checkpoints
-        << " checkpoints verified; root " << ledger::merkle::HashToBase64(report.root) << "\n";
+        << " checkpoints verified; root "
+        << ledger::merkle::HashToBase64(report.root) << "\n";
   }
   if (!report.ok) {
     return absl::DataLossError(absl::StrCat("audit failed: ", report.problem));
@@ -247,22 +271,27 @@ absl::Status Keys(const CommandArgs& args, std::ostream& out) {
   if (args.json) out << "[";
   bool first = true;
   for (const ledger::KeyInfo& k : keys) {
-    const std::string revoked =
-        k.revoked_at_leaf ? absl::StrCat(*k.revoked_at_leaf) : std::string(args.json ? "null" : "-");
+    const std::string revoked = k.revoked_at_leaf
+                                    ? absl::StrCat(*k.revoked_at_leaf)
+                                    : std::string(args.json ? "null" : "-");
     if (args.json) {
       out << (first ? "" : ",")
           << absl::StrFormat(
-                 "\n  {\"key_id\": \"%s\", \"role\": \"%s\", \"organisation\": \"%s\", "
-                 "\"node\": \"%s\", \"tls_identity\": \"%s\", \"enrolled_at_leaf\": %d, "
+                 "\n  {\"key_id\": \"%s\", \"role\": \"%s\", \"organisation\": "
+                 "\"%s\", "
+                 "\"node\": \"%s\", \"tls_identity\": \"%s\", "
+                 "\"enrolled_at_leaf\": %d, "
                  "\"revoked_at_leaf\": %s, \"next_sequence\": %d}",
-                 k.id.ToString(), ledger::RoleName(k.role), common::JsonQuote(k.organisation),
-                 common::JsonQuote(k.node), common::JsonQuote(k.tls_identity), k.enrolled_at_leaf, revoked,
+                 k.id.ToString(), ledger::RoleName(k.role),
+                 common::JsonQuote(k.organisation), common::JsonQuote(k.node),
+                 common::JsonQuote(k.tls_identity), k.enrolled_at_leaf, revoked,
                  k.next_sequence);
     } else {
-      out << absl::StrFormat("%s  %-9s  enrolled@%-6d revoked@%-6s next_seq=%-6d %s%s%s\n",
-                             k.id.ToString(), ledger::RoleName(k.role), k.enrolled_at_leaf,
-                             revoked, k.next_sequence, k.organisation,
-                             k.node.empty() ? "" : "/", k.node);
+      out << absl::StrFormat(
+          "%s  %-9s  enrolled@%-6d revoked@%-6s next_seq=%-6d %s%s%s\n",
+          k.id.ToString(), ledger::RoleName(k.role), k.enrolled_at_leaf,
+          revoked, k.next_sequence, k.organisation, k.node.empty() ? "" : "/",
+          k.node);
     }
     first = false;
   }

@@ -31,7 +31,8 @@ absl::Status Checkpoint(const CommandArgs& args, std::ostream& out);
 absl::Status Leaf(const CommandArgs& args, std::ostream& out);
 absl::Status Prove(const CommandArgs& args, std::ostream& out);
 absl::Status Consistency(const CommandArgs& args, std::ostream& out);
-absl::Status Verify(const CommandArgs& args, std::ostream& out, std::ostream& err);
+absl::Status Verify(const CommandArgs& args, std::ostream& out,
+                    std::ostream& err);
 absl::Status Keys(const CommandArgs& args, std::ostream& out);
 absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
 
