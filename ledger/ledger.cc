@@ -113,6 +113,14 @@ absl::Status Ledger::LoadState() {
   RETURN_IF_ERROR(decode_error);
   registry.TakeDirty();
   {
+    absl::MutexLock keys_lock(&verify_keys_mu_);
+    verify_keys_.clear();
+    for (const KeyInfo& info : registry.All()) {
+      if (info.public_key.has_value())
+        verify_keys_.insert({info.id, *info.public_key});
+    }
+  }
+  {
     absl::MutexLock lock(&registry_mu_);
     registry_ = std::move(registry);
   }
