@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -154,6 +155,14 @@ class Ledger {
   // The key registry: read by callers pre-verifying, written by the leader.
   mutable absl::Mutex registry_mu_;
   KeyRegistry registry_ ABSL_GUARDED_BY(registry_mu_);
+  // The public key of every registered key whose record is durable, for
+  // callers pre-verifying signatures. The leader holds registry_mu_ across its
+  // synced write; a separate mutex lets callers verify meanwhile. Only grows
+  // (a key id names one public key for ever); revocation and roles are still
+  // checked by the leader against registry_.
+  mutable absl::Mutex verify_keys_mu_;
+  absl::flat_hash_map<crypto::KeyId, crypto::PublicKey> verify_keys_
+      ABSL_GUARDED_BY(verify_keys_mu_);
 
   // The committed tree: read by proofs, written by the leader after a
   // durable write.

@@ -42,9 +42,10 @@ void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
   out->envelope = std::move(*envelope);
   std::optional<crypto::PublicKey> key;
   {
-    absl::ReaderMutexLock lock(&registry_mu_);
-    const KeyInfo* info = registry_.Find(crypto::KeyId(out->envelope.key_id));
-    if (info != nullptr) key = info->public_key;
+    // Not registry_mu_: a leader holds that across its synced write.
+    absl::ReaderMutexLock lock(&verify_keys_mu_);
+    auto it = verify_keys_.find(crypto::KeyId(out->envelope.key_id));
+    if (it != verify_keys_.end()) key = it->second;
   }
   if (!key.has_value())
     return;  // maybe enrolled earlier in this group: the leader verifies
@@ -256,7 +257,8 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
   }
   if (accepted.empty()) return;
 
-  for (const crypto::KeyId& id : registry_.TakeDirty()) {
+  const std::vector<crypto::KeyId> dirty = registry_.TakeDirty();
+  for (const crypto::KeyId& id : dirty) {
     const KeyInfo* info = registry_.Find(id);
     if (info != nullptr)
       batch.Put(Family::kKeys, keys::KeyRecord(id), EncodeKeyInfo(*info));
@@ -284,6 +286,14 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     return;
   }
   last_time_micros_ = now;
+  {
+    absl::MutexLock keys_lock(&verify_keys_mu_);
+    for (const crypto::KeyId& id : dirty) {
+      const KeyInfo* info = registry_.Find(id);
+      if (info != nullptr && info->public_key.has_value())
+        verify_keys_.insert({id, *info->public_key});
+    }
+  }
   absl::MutexLock lock(&tree_mu_);
   tree_->Apply(std::move(pending));
 }

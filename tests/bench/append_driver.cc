@@ -61,11 +61,20 @@ absl::StatusOr<std::unique_ptr<AppendDriver>> AppendDriver::Create(
 }
 
 std::string AppendDriver::Payload(uint64_t n) const {
-  // Shaped like a serialized IntervalReport: ids, counters, then padding.
+  // Shaped like a serialized IntervalReport: ids and counters, then
+  // pseudo-random bytes (measured values compress poorly; a constant
+  // padding would make RocksDB's compression flatter the storage figure).
   std::string p =
       absl::StrCat("run=bench-run-0001;interval=", n, ";gpu_seconds=", n % 9973,
                    ";flops=", n * 1'000'003, ";");
-  p.resize(payload_bytes_, 'x');
+  uint64_t x = n * 0x9E3779B97F4A7C15ULL + 1;
+  while (p.size() < static_cast<size_t>(payload_bytes_)) {
+    x ^= x << 13;  // xorshift64
+    x ^= x >> 7;
+    x ^= x << 17;
+    p.push_back(static_cast<char>(x));
+  }
+  p.resize(payload_bytes_);
   return p;
 }
 
