@@ -100,6 +100,14 @@ absl::Status Ledger::LoadState() {
   }
   ASSIGN_OR_RETURN(KeyRegistry registry, ReadRegistry());
   {
+    absl::MutexLock keys_lock(&verify_keys_mu_);
+    verify_keys_.clear();
+    for (const KeyInfo& info : registry.All()) {
+      if (info.public_key.has_value())
+        verify_keys_.insert({info.id, *info.public_key});
+    }
+  }
+  {
     absl::MutexLock lock(&registry_mu_);
     registry_ = std::move(registry);
   }
@@ -125,27 +133,7 @@ absl::StatusOr<KeyRegistry> Ledger::ReadRegistry() const {
                                }));
   RETURN_IF_ERROR(decode_error);
   registry.TakeDirty();
-<<<<<<< HEAD
   return registry;
-=======
-  {
-    absl::MutexLock keys_lock(&verify_keys_mu_);
-    verify_keys_.clear();
-    for (const KeyInfo& info : registry.All()) {
-      if (info.public_key.has_value())
-        verify_keys_.insert({info.id, *info.public_key});
-    }
-  }
-  {
-    absl::MutexLock lock(&registry_mu_);
-    registry_ = std::move(registry);
-  }
-  ASSIGN_OR_RETURN(std::optional<std::string> note,
-                   store_->Get(Family::kMeta, keys::kLatestCheckpoint));
-  absl::MutexLock lock(&checkpoint_mu_);
-  latest_checkpoint_ = note.value_or("");
-  return absl::OkStatus();
->>>>>>> bench
 }
 
 absl::Status Ledger::CheckOpenInvariants() {
