@@ -30,9 +30,11 @@
 #include "collector/nvml/nvml_gpu_source.h"
 #include "collector/nvml/replay_gpu_source.h"
 #include "collector/spool/dev_sinks.h"
+#include "collector/spool/ledger_record_signer.h"
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
+#include "ledger/crypto/key_file.h"
 
 ABSL_FLAG(std::string, spool_dir, "/var/spool/aifl-collector", "spool folder");
 ABSL_FLAG(std::string, replay, "",
@@ -43,6 +45,11 @@ ABSL_FLAG(absl::Duration, interval, absl::Minutes(5), "IntervalReport length");
 ABSL_FLAG(std::string, cluster, "cluster", "cluster name (run id prefix)");
 ABSL_FLAG(std::string, node, "", "node name; default: hostname");
 ABSL_FLAG(std::string, secret_file, "", "factory secret for user pseudonyms");
+ABSL_FLAG(std::string, key, "",
+          "the node's enrolled collector key file (ledgerctl keygen); without "
+          "it envelopes are NOT signed (development only)");
+ABSL_FLAG(std::string, origin, "",
+          "the ledger's origin the envelopes are signed for (with --key)");
 
 namespace {
 
@@ -85,7 +92,23 @@ int Run() {
     return Fail(absl::FailedPreconditionError(
         "no ledger shipper exists yet: give --out_dir"));
   }
-  collector::spool::DevUnsignedSigner signer;
+  collector::spool::DevUnsignedSigner dev_signer;
+  std::unique_ptr<collector::spool::LedgerRecordSigner> ledger_signer;
+  collector::spool::RecordSigner* signer_ptr = &dev_signer;
+  if (!absl::GetFlag(FLAGS_key).empty()) {
+    if (absl::GetFlag(FLAGS_origin).empty()) {
+      return Fail(absl::InvalidArgumentError("--key needs --origin"));
+    }
+    auto key = ledger::crypto::ReadSecretKeyFile(absl::GetFlag(FLAGS_key));
+    if (!key.ok()) return Fail(key.status());
+    auto created = collector::spool::LedgerRecordSigner::Create(
+        *std::move(key), absl::GetFlag(FLAGS_origin), **spool,
+        spool_dir + "/next_sequence", std::nullopt);
+    if (!created.ok()) return Fail(created.status());
+    ledger_signer = *std::move(created);
+    signer_ptr = ledger_signer.get();
+  }
+  collector::spool::RecordSigner& signer = *signer_ptr;
   collector::spool::DirectoryShipper shipper(absl::GetFlag(FLAGS_out_dir));
   collector::spool::DirectoryReceiptVerifier verifier;
   collector::agent::AgentOptions options;

@@ -21,6 +21,12 @@ absl::StatusOr<std::string> DevUnsignedSigner::SignNext(
                       "\n", payload);
 }
 
+absl::StatusOr<std::string> DevUnsignedSigner::SignRefusalMarker(
+    absl::string_view refused_envelope, const absl::Status& why) {
+  return absl::StrCat("AIFL-DEV-UNSIGNED v1 refusal marker\n", why.ToString(),
+                      "\n", refused_envelope);
+}
+
 absl::StatusOr<std::vector<absl::StatusOr<Receipt>>> DirectoryShipper::Ship(
     absl::Span<const std::string> envelopes) {
   absl::Status s = EnsureDir(dir_);

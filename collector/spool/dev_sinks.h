@@ -21,6 +21,8 @@ class DevUnsignedSigner final : public RecordSigner {
  public:
   absl::StatusOr<std::string> SignNext(absl::string_view payload_type,
                                        absl::string_view payload) override;
+  absl::StatusOr<std::string> SignRefusalMarker(
+      absl::string_view refused_envelope, const absl::Status& why) override;
 
  private:
   uint64_t next_ = 1;

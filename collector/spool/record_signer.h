@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace collector {
 namespace spool {
@@ -22,14 +23,33 @@ class RecordSigner {
   // the signed envelope bytes. The spool stores and ships exactly these
   // bytes, so re-sending after a crash is idempotent at the ledger.
   //
-  // Contract for implementations: a sequence number is never reused, also
-  // across restarts (persist the counter before returning). A crash between
-  // SignNext and the spool's fsync of the envelope leaves a gap in the
-  // sequence, never a duplicate. Errors: kUnavailable when the key is not
-  // reachable (the spool retries later); anything else is reported as is.
-  // Not called concurrently by the spool.
+  // Contract for implementations: no gap and no reuse of a sequence number
+  // that may have reached the ledger. The spool fsyncs every envelope before
+  // its first send, so the next number after a restart is one past the
+  // highest of: the sealed envelopes in the spool, the ones reported through
+  // Delivered(), and the ledger's own count when known. An envelope signed
+  // but lost in a crash before its fsync never left the node, so its number
+  // is simply signed again (see ledger_record_signer.h). Errors: kUnavailable
+  // when the key is not reachable (the spool retries later); anything else is
+  // reported as is. Not called concurrently by the spool.
   virtual absl::StatusOr<std::string> SignNext(absl::string_view payload_type,
                                                absl::string_view payload) = 0;
+
+  // The ledger requires each key's sequence numbers to be contiguous: an
+  // envelope it refuses for good (bad payload, wrong role…) would leave a
+  // gap that blocks every later one. This signs a marker
+  // ("aifl.collector.v1.RecordRefused") under the refused envelope's own
+  // sequence number, recording what was refused and why, so the chain goes
+  // on and the log shows the refusal.
+  virtual absl::StatusOr<std::string> SignRefusalMarker(
+      absl::string_view refused_envelope, const absl::Status& why) = 0;
+
+  // Called with envelopes whose receipts verified, before the spool deletes
+  // them: an implementation that recovers its sequence counter from the
+  // spool persists here that these sequence numbers are used.
+  virtual absl::Status Delivered(absl::Span<const std::string> envelopes) {
+    return absl::OkStatus();
+  }
 };
 
 }  // namespace spool

@@ -247,6 +247,25 @@ absl::Status Spool::Reject(uint64_t id) {
   return absl::OkStatus();
 }
 
+absl::Status Spool::ReplaceSealed(uint64_t id, absl::string_view payload_type,
+                                  absl::string_view envelope) {
+  auto it = index_.find(id);
+  if (it == index_.end() || !it->second.sealed) {
+    return absl::NotFoundError(absl::StrCat("sealed envelope ", id));
+  }
+  ASSIGN_OR_RETURN(std::string original, ReadWholeFile(PathOf(id, true)));
+  RETURN_IF_ERROR(
+      WriteFileDurably(dir_ + "/rejected", FileName(id, true), original));
+  ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(original));
+  SpoolFile marker{id, std::string(payload_type), f.replaces,
+                   std::string(envelope)};
+  const std::string out = EncodeSpoolFile(marker);
+  RETURN_IF_ERROR(WriteFileDurably(dir_ + "/sealed", FileName(id, true), out));
+  bytes_ = bytes_ - it->second.size + out.size();
+  it->second = Meta{true, out.size(), std::string(payload_type)};
+  return absl::OkStatus();
+}
+
 size_t Spool::pending_count() const {
   size_t n = 0;
   for (const auto& [id, m] : index_) n += !m.sealed;

@@ -77,6 +77,12 @@ class Spool {
   absl::Status Ack(uint64_t id);
   // Moves a sealed envelope the ledger refused permanently to rejected/.
   absl::Status Reject(uint64_t id);
+  // Keeps a copy of a refused sealed envelope in rejected/ and replaces it,
+  // under the same id (so in the same shipping order), with `envelope` (a
+  // refusal marker carrying the same sequence number). Each step is durable;
+  // a crash in between leaves the original sealed, to be refused again.
+  absl::Status ReplaceSealed(uint64_t id, absl::string_view payload_type,
+                             absl::string_view envelope);
 
   // Every entry, pending and sealed, oldest first (tests, inspection).
   absl::StatusOr<std::vector<SpoolEntry>> All() const;

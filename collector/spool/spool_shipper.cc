@@ -9,11 +9,18 @@ namespace collector {
 namespace spool {
 namespace {
 
+// Refusals that sending again cannot cure. kFailedPrecondition is not one:
+// the ledger answers it for a sequence gap, which heals once the missing
+// earlier envelope (or its refusal marker) lands.
 bool IsPermanent(absl::StatusCode c) {
   return c == absl::StatusCode::kInvalidArgument ||
-         c == absl::StatusCode::kFailedPrecondition ||
-         c == absl::StatusCode::kPermissionDenied;
+         c == absl::StatusCode::kPermissionDenied ||
+         c == absl::StatusCode::kUnauthenticated ||
+         c == absl::StatusCode::kAlreadyExists;
 }
+
+constexpr absl::string_view kRefusalMarkerType =
+    "aifl.collector.v1.RecordRefused";
 
 }  // namespace
 
@@ -61,22 +68,41 @@ absl::Status SpoolShipper::Tick() {
         "shipper returned a result count unlike the batch");
   }
   absl::Status first_error;
+  std::vector<std::string> delivered;
+  std::vector<uint64_t> to_ack;
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& r = (*results)[i];
     absl::Status s =
         r.ok() ? verifier_->Verify(batch[i].bytes, *r) : r.status();
     if (s.ok()) {
-      RETURN_IF_ERROR(spool_->Ack(batch[i].id));
-      ++stats_.shipped;
+      delivered.push_back(batch[i].bytes);
+      to_ack.push_back(batch[i].id);
     } else if (!r.ok() && IsPermanent(s.code())) {
       std::fprintf(stderr, "collector: ledger REJECTED envelope %llu: %s\n",
                    static_cast<unsigned long long>(batch[i].id),
                    s.ToString().c_str());
-      RETURN_IF_ERROR(spool_->Reject(batch[i].id));
       ++stats_.rejected;
+      // A used sequence number (kAlreadyExists) or a refused marker cannot
+      // be filled again: keep the evidence and move on, loudly.
+      if (s.code() == absl::StatusCode::kAlreadyExists ||
+          batch[i].payload_type == kRefusalMarkerType) {
+        RETURN_IF_ERROR(spool_->Reject(batch[i].id));
+        continue;
+      }
+      ASSIGN_OR_RETURN(std::string marker,
+                       signer_->SignRefusalMarker(batch[i].bytes, s));
+      RETURN_IF_ERROR(
+          spool_->ReplaceSealed(batch[i].id, kRefusalMarkerType, marker));
+      if (first_error.ok()) first_error = s;  // the marker goes out next time
     } else if (first_error.ok()) {
       first_error = s;  // kept; retried after the backoff
     }
+  }
+  // Record that these sequence numbers are used before their envelopes go.
+  if (!delivered.empty()) RETURN_IF_ERROR(signer_->Delivered(delivered));
+  for (uint64_t id : to_ack) {
+    RETURN_IF_ERROR(spool_->Ack(id));
+    ++stats_.shipped;
   }
   if (!first_error.ok()) {
     Backoff();

@@ -96,13 +96,39 @@ TEST_F(SpoolShipperTest, KeepsEnvelopesWhoseReceiptDoesNotVerify) {
   for (const auto& [env, n] : ledger_.received) EXPECT_EQ(n, 2) << env;
 }
 
-TEST_F(SpoolShipperTest, PermanentlyRefusedEnvelopesMoveToRejected) {
+TEST_F(SpoolShipperTest, PermanentlyRefusedEnvelopeIsReplacedByAMarker) {
   Enqueue(3);
   ledger_.refuse_marker = "p1";
-  ASSERT_TRUE(shipper_->Tick().ok());
+  // p0 and p2 land; p1 is refused for good and replaced, under its own
+  // sequence number (2), by a signed refusal marker, so the key's sequence
+  // stays contiguous at the ledger.
+  EXPECT_EQ(shipper_->Tick().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(shipper_->stats().shipped, 2u);
   EXPECT_EQ(shipper_->stats().rejected, 1u);
+  ASSERT_EQ(spool_->sealed_count(), 1u);
+  auto sealed = spool_->Sealed(10);
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ((*sealed)[0].payload_type, "aifl.collector.v1.RecordRefused");
+  EXPECT_EQ((*sealed)[0].bytes, "2|aifl.collector.v1.RecordRefused|refused");
+  EXPECT_EQ(signer_.delivered, 2u);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(shipper_->Tick().ok());
   EXPECT_EQ(spool_->sealed_count(), 0u);
+  EXPECT_EQ(ledger_.received.count("2|aifl.collector.v1.RecordRefused|refused"),
+            1u);
+  EXPECT_EQ(signer_.delivered, 3u);
+}
+
+TEST_F(SpoolShipperTest, SequenceGapIsRetriedNotRejected) {
+  Enqueue(2);
+  ledger_.gap_marker = "p1";  // refused once as a gap, then accepted
+  EXPECT_EQ(shipper_->Tick().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(shipper_->stats().rejected, 0u);
+  EXPECT_EQ(spool_->sealed_count(), 1u);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(shipper_->Tick().ok());
+  EXPECT_EQ(spool_->sealed_count(), 0u);
+  EXPECT_EQ(shipper_->stats().shipped, 2u);
 }
 
 }  // namespace

@@ -28,6 +28,17 @@ class FakeSigner final : public RecordSigner {
     if (fail) return absl::UnavailableError("fake signer down");
     return absl::StrCat(next_++, "|", type, "|", payload);
   }
+  // Keeps the refused envelope's sequence (its text before the first '|').
+  absl::StatusOr<std::string> SignRefusalMarker(
+      absl::string_view refused, const absl::Status& why) override {
+    return absl::StrCat(refused.substr(0, refused.find('|')),
+                        "|aifl.collector.v1.RecordRefused|", why.message());
+  }
+  absl::Status Delivered(absl::Span<const std::string> envelopes) override {
+    delivered += envelopes.size();
+    return absl::OkStatus();
+  }
+  size_t delivered = 0;
   bool fail = false;
 
  private:
@@ -42,8 +53,14 @@ class FakeShipper final : public Shipper {
     if (down) return absl::UnavailableError("fake ledger down");
     std::vector<absl::StatusOr<Receipt>> out;
     for (const std::string& e : envelopes) {
-      if (!refuse_marker.empty() && absl::StrContains(e, refuse_marker)) {
+      if (!refuse_marker.empty() && absl::StrContains(e, refuse_marker) &&
+          !absl::StrContains(e, "RecordRefused")) {
         out.push_back(absl::InvalidArgumentError("refused"));
+        continue;
+      }
+      if (!gap_marker.empty() && absl::StrContains(e, gap_marker)) {
+        gap_marker.clear();
+        out.push_back(absl::FailedPreconditionError("sequence gap"));
         continue;
       }
       ++received[e];
@@ -52,7 +69,8 @@ class FakeShipper final : public Shipper {
     return out;
   }
   bool down = false;
-  std::string refuse_marker;
+  std::string refuse_marker;  // refused for good (kInvalidArgument)
+  std::string gap_marker;     // refused once as a sequence gap
   int calls = 0;
   std::map<std::string, int> received;  // envelope -> times received
 };
