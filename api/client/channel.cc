@@ -44,7 +44,11 @@ std::string HostOf(std::string target) {
 bool IsLoopbackTarget(const std::string& target) {
   if (absl::StartsWith(target, "unix:")) return true;
   const std::string host = HostOf(target);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8, written as a dotted IPv4 address (not a name like
+  // "127.example.com").
+  return absl::StartsWith(host, "127.") &&
+         host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(

@@ -3,6 +3,7 @@
 #ifndef TESTS_CLIENT_CLIENT_TEST_BASE_H_
 #define TESTS_CLIENT_CLIENT_TEST_BASE_H_
 
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,10 +56,12 @@ class ClientTestBase : public ::testing::Test {
   std::unique_ptr<FakeLedgerServer> server_;
 };
 
-// Matches a status with code kDataLoss whose message contains `text`.
+// Matches a status with code kDataLoss whose message contains `text`, and
+// logs the refusal so the test log shows what a user would read.
 #define EXPECT_DATA_LOSS(expr, text)                                         \
   do {                                                                       \
     const absl::Status status_ = (expr);                                     \
+    std::cerr << "refused: " << status_ << "\n";                             \
     EXPECT_EQ(status_.code(), absl::StatusCode::kDataLoss) << status_;       \
     EXPECT_THAT(std::string(status_.message()), ::testing::HasSubstr(text)); \
   } while (false)
