@@ -1,0 +1,205 @@
+// LedgerClient: the verifying client of one ledger's gRPC services, used by
+// ledgerctl, the collector and the tests.
+//
+// It trusts nothing the server says without checking it: every checkpoint's
+// signature against the log's verifier key, every inclusion proof against a
+// verified checkpoint root (with a leaf hash the client computes itself), and
+// every new checkpoint against the last one it trusted (consistency proof for
+// a larger size, equal root for the same size, refusal for a smaller one).
+// The last trusted checkpoint is kept in memory and, when a store folder is
+// given, on disk (TrustedCheckpointStore), so a restarted client still
+// detects a server that rolled back or forked history. The first checkpoint
+// ever seen is trusted on first use unless the store already holds one.
+//
+// Errors:
+//   - What the server did wrong (bad signature, proof, fork, rollback, an
+//     answer that does not fit the request): kDataLoss with a message naming
+//     it, e.g. "server rolled back from size 12 to 10".
+//   - gRPC failures: the gRPC code, message prefixed by the method
+//     ("Audit.GetCheckpoint: ...").
+//   - Trusted store I/O: kUnavailable / kDataLoss from the store.
+//
+// Thread-safe. Checks against the trusted checkpoint are serialized.
+#ifndef API_CLIENT_LEDGER_CLIENT_H_
+#define API_CLIENT_LEDGER_CLIENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "api/client/log_verifier.h"
+#include "api/client/trusted_checkpoint_store.h"
+#include "api/v1/ledger_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+namespace api::client {
+
+struct LedgerClientOptions {
+  // Folder of the trusted-checkpoint store; "" keeps trust in memory only.
+  // Default: "".
+  std::string trusted_store_dir;
+  // Deadline of each call. Default: 30 s.
+  absl::Duration rpc_timeout = absl::Seconds(30);
+  // Deadline of GetProofReceipt with wait = true. Default: 40 s (the server
+  // waits at most 30 s).
+  absl::Duration wait_timeout = absl::Seconds(40);
+};
+
+// An entry the caller submitted and the durable receipt the server gave it.
+struct SubmittedEntry {
+  std::string envelope;  // the exact envelope bytes sent
+  aifl::api::v1::DurableReceipt receipt;
+};
+
+// A leaf proven to be in the tree of `checkpoint`.
+struct VerifiedLeaf {
+  uint64_t index = 0;
+  std::string leaf;  // leaf bytes (ledger/FORMAT.md, "Leaf")
+};
+
+struct VerifiedEntries {
+  VerifiedCheckpoint checkpoint;
+  std::vector<VerifiedLeaf> leaves;
+};
+
+class LedgerClient {
+ public:
+  // `verifier_key` is the log's note verifier key
+  // "<origin>+<hex key id>+<base64 key>". Loads and re-verifies the trusted
+  // checkpoint from the store, if any. Does not contact the server.
+  // kInvalidArgument for a bad key or a null channel; kDataLoss when the
+  // stored checkpoint does not verify under the key.
+  static absl::StatusOr<std::unique_ptr<LedgerClient>> Create(
+      std::shared_ptr<grpc::Channel> channel, absl::string_view verifier_key,
+      LedgerClientOptions options = {});
+
+  // ---- Ingest
+
+  // Submits envelopes (≤ 1000) in one call. On success, one result per
+  // envelope, in order: its durable receipt, or why it was refused (the
+  // server's code and message).
+  absl::StatusOr<std::vector<absl::StatusOr<aifl::api::v1::DurableReceipt>>>
+  Submit(absl::Span<const std::string> envelopes);
+
+  // Fetches the proof receipt for `leaf_indices` and verifies its checkpoint
+  // (signature, consistency with the trusted checkpoint, which it then
+  // advances) and its shape (one proof per index, in order, at the
+  // checkpoint's size). Inclusion needs the leaves: see VerifyReceipt.
+  // `wait`: let the server wait until a checkpoint covers every index.
+  absl::StatusOr<aifl::api::v1::ProofReceipt> GetProofReceipt(
+      absl::Span<const uint64_t> leaf_indices, bool wait);
+
+  // Verifies, without the server, that `envelope`, integrated at the time
+  // and index of `receipt`, is in the tree of `proof_receipt`'s checkpoint:
+  // the leaf bytes are rebuilt (EncodeLeaf) and hashed here. kDataLoss
+  // naming the failure; kNotFound when proof_receipt has no proof for the
+  // index. Only a receipt from GetProofReceipt was checked against history.
+  absl::Status VerifyReceipt(
+      absl::string_view envelope, const aifl::api::v1::DurableReceipt& receipt,
+      const aifl::api::v1::ProofReceipt& proof_receipt) const;
+
+  // GetProofReceipt + VerifyReceipt for every entry: OK means each entry is
+  // provably in a checkpoint this client trusts, so its local copy (a
+  // collector's spool) may be deleted.
+  absl::Status ConfirmIncluded(absl::Span<const SubmittedEntry> entries,
+                               bool wait);
+
+  // ---- Audit
+
+  // The server's latest checkpoint, verified and reconciled with the trusted
+  // one (kDataLoss "server rolled back from size X to Y" when smaller;
+  // "server forked: ..." when it contradicts it), then trusted.
+  absl::StatusOr<VerifiedCheckpoint> LatestCheckpoint();
+
+  // The checkpoint published at exactly `size` (> 0), verified and shown
+  // consistent with the trusted checkpoint (either direction).
+  absl::StatusOr<VerifiedCheckpoint> CheckpointAt(uint64_t size);
+
+  // Leaves [start, start + n) as the server sends them, n ≤ count (≤ 1000).
+  // NOT verified: prefer GetVerifiedEntries.
+  absl::StatusOr<std::vector<std::string>> GetEntries(uint64_t start,
+                                                      uint32_t count);
+
+  // Leaves from `start` (at most `count`, and only those the latest
+  // checkpoint covers), each with its inclusion proof verified against the
+  // latest checkpoint. kOutOfRange when start ≥ that checkpoint's size.
+  absl::StatusOr<VerifiedEntries> GetVerifiedEntries(uint64_t start,
+                                                     uint32_t count);
+
+  // The leaf at `index`, proven in the latest checkpoint.
+  absl::StatusOr<VerifiedLeaf> InclusionProofByIndex(uint64_t index);
+
+  // The index of the leaf with RFC 6962 hash `leaf_hash`, proven in the
+  // latest checkpoint. kNotFound (from the server) when absent.
+  absl::StatusOr<uint64_t> InclusionProofByHash(
+      const ledger::merkle::Hash& leaf_hash);
+
+  // Proves that the checkpoint at `from_size` is a prefix of the one at
+  // `to_size` (0 = the latest). Both checkpoints are fetched, verified and
+  // reconciled with the trusted one. Returns the newer checkpoint.
+  // kInvalidArgument when from_size > to_size.
+  absl::StatusOr<VerifiedCheckpoint> ConsistencyProof(uint64_t from_size,
+                                                      uint64_t to_size);
+
+  absl::StatusOr<aifl::api::v1::ListFindingsResponse> ListFindings(
+      const aifl::api::v1::ListFindingsRequest& request);
+
+  // ---- Admin
+
+  absl::StatusOr<aifl::api::v1::ListKeysResponse> ListKeys();
+  // The server's status. kDataLoss when it reports another verifier key.
+  absl::StatusOr<aifl::api::v1::ServerStatus> GetStatus();
+
+  // ---- Local state
+
+  const LogVerifier& verifier() const { return verifier_; }
+  // The last trusted checkpoint; std::nullopt before the first.
+  std::optional<VerifiedCheckpoint> trusted() const;
+
+ private:
+  LedgerClient(std::shared_ptr<grpc::Channel> channel, LogVerifier verifier,
+               LedgerClientOptions options);
+
+  // Verifies `note` and reconciles it with the trusted checkpoint. `latest`:
+  // the server claims this is its latest (a smaller size is a rollback);
+  // otherwise a smaller size must be a prefix of the trusted tree.
+  // `want_size` (0: any) is the size that was asked for.
+  absl::StatusOr<VerifiedCheckpoint> Accept(absl::string_view note, bool latest,
+                                            uint64_t want_size);
+  // Fetches and checks the consistency proof between two verified trees.
+  absl::Status CheckConsistency(const ledger::CheckpointFields& older,
+                                const ledger::CheckpointFields& newer);
+  absl::StatusOr<VerifiedCheckpoint> FetchCheckpoint(uint64_t size,
+                                                     bool latest);
+  absl::Status Trust(const VerifiedCheckpoint& checkpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
+  // Fetches the inclusion proof of `leaf` at `index` in `checkpoint`'s tree
+  // and verifies it.
+  absl::Status ProveLeaf(const VerifiedCheckpoint& checkpoint, uint64_t index,
+                         absl::string_view leaf);
+  void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) const;
+  // The proof hashes of a response, each checked to be 32 bytes.
+  static absl::StatusOr<std::vector<ledger::merkle::Hash>> Hashes(
+      const google::protobuf::RepeatedPtrField<std::string>& hashes);
+
+  std::unique_ptr<aifl::api::v1::Ingest::Stub> ingest_;
+  std::unique_ptr<aifl::api::v1::Audit::Stub> audit_;
+  std::unique_ptr<aifl::api::v1::Admin::Stub> admin_;
+  const LogVerifier verifier_;
+  const LedgerClientOptions options_;
+
+  mutable absl::Mutex trust_mu_;
+  std::unique_ptr<TrustedCheckpointStore> store_ ABSL_GUARDED_BY(trust_mu_);
+  std::optional<VerifiedCheckpoint> trusted_ ABSL_GUARDED_BY(trust_mu_);
+};
+
+}  // namespace api::client
+
+#endif  // API_CLIENT_LEDGER_CLIENT_H_

@@ -1,0 +1,110 @@
+// LedgerClient: entries and inclusion proofs, each verified against the
+// latest checkpoint.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "api/client/ledger_client.h"
+#include "api/client/rpc_status.h"
+#include "common/status_macros.h"
+#include "grpcpp/client_context.h"
+
+namespace api::client {
+
+using ledger::merkle::Hash;
+namespace v1 = ::aifl::api::v1;
+
+absl::StatusOr<std::vector<std::string>> LedgerClient::GetEntries(
+    uint64_t start, uint32_t count) {
+  v1::GetEntriesRequest request;
+  request.set_start(start);
+  request.set_count(count);
+  v1::GetEntriesResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options_.rpc_timeout);
+  RETURN_IF_ERROR(FromGrpcStatus(
+      "Audit.GetEntries", audit_->GetEntries(&context, request, &response)));
+  if (response.leaves_size() > static_cast<int64_t>(count)) {
+    return absl::DataLossError(absl::StrCat(
+        "asked for ", count, " leaves, got ", response.leaves_size()));
+  }
+  return std::vector<std::string>(response.leaves().begin(),
+                                  response.leaves().end());
+}
+
+absl::Status LedgerClient::ProveLeaf(const VerifiedCheckpoint& checkpoint,
+                                     uint64_t index, absl::string_view leaf) {
+  v1::InclusionProofRequest request;
+  request.set_leaf_index(index);
+  request.set_tree_size(checkpoint.fields.size);
+  v1::InclusionProof response;
+  grpc::ClientContext context;
+  SetDeadline(context, options_.rpc_timeout);
+  RETURN_IF_ERROR(
+      FromGrpcStatus("Audit.GetInclusionProof",
+                     audit_->GetInclusionProof(&context, request, &response)));
+  if (response.leaf_index() != index ||
+      response.tree_size() != checkpoint.fields.size) {
+    return absl::DataLossError(
+        absl::StrCat("asked for the inclusion proof of leaf ", index,
+                     " at size ", checkpoint.fields.size, ", got leaf ",
+                     response.leaf_index(), " at size ", response.tree_size()));
+  }
+  ASSIGN_OR_RETURN(std::vector<Hash> hashes, Hashes(response.hashes()));
+  return verifier_.VerifyInclusion(index, ledger::merkle::HashLeaf(leaf),
+                                   hashes, checkpoint.fields);
+}
+
+absl::StatusOr<VerifiedEntries> LedgerClient::GetVerifiedEntries(
+    uint64_t start, uint32_t count) {
+  VerifiedEntries out;
+  ASSIGN_OR_RETURN(out.checkpoint, LatestCheckpoint());
+  const uint64_t size = out.checkpoint.fields.size;
+  if (start >= size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "start ", start, " is beyond the latest checkpoint's size ", size));
+  }
+  const uint32_t n =
+      static_cast<uint32_t>(std::min<uint64_t>(count, size - start));
+  ASSIGN_OR_RETURN(std::vector<std::string> leaves, GetEntries(start, n));
+  if (leaves.empty() && n > 0) {
+    return absl::DataLossError(
+        absl::StrCat("server returned no leaves from ", start,
+                     " though its checkpoint covers size ", size));
+  }
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    RETURN_IF_ERROR(ProveLeaf(out.checkpoint, start + i, leaves[i]));
+    out.leaves.push_back(VerifiedLeaf{start + i, std::move(leaves[i])});
+  }
+  return out;
+}
+
+absl::StatusOr<VerifiedLeaf> LedgerClient::InclusionProofByIndex(
+    uint64_t index) {
+  ASSIGN_OR_RETURN(VerifiedEntries entries, GetVerifiedEntries(index, 1));
+  return std::move(entries.leaves.front());
+}
+
+absl::StatusOr<uint64_t> LedgerClient::InclusionProofByHash(
+    const Hash& leaf_hash) {
+  ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint, LatestCheckpoint());
+  v1::InclusionProofRequest request;
+  request.set_leaf_hash(std::string(leaf_hash.begin(), leaf_hash.end()));
+  request.set_tree_size(checkpoint.fields.size);
+  v1::InclusionProof response;
+  grpc::ClientContext context;
+  SetDeadline(context, options_.rpc_timeout);
+  RETURN_IF_ERROR(
+      FromGrpcStatus("Audit.GetInclusionProof",
+                     audit_->GetInclusionProof(&context, request, &response)));
+  if (response.tree_size() != checkpoint.fields.size) {
+    return absl::DataLossError(absl::StrCat(
+        "asked for an inclusion proof at size ", checkpoint.fields.size,
+        ", got one at size ", response.tree_size()));
+  }
+  ASSIGN_OR_RETURN(std::vector<Hash> hashes, Hashes(response.hashes()));
+  RETURN_IF_ERROR(verifier_.VerifyInclusion(response.leaf_index(), leaf_hash,
+                                            hashes, checkpoint.fields));
+  return response.leaf_index();
+}
+
+}  // namespace api::client
