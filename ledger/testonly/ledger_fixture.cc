@@ -39,11 +39,12 @@ absl::StatusOr<std::unique_ptr<LedgerFixture>> LedgerFixture::Create(
   return fixture;
 }
 
-absl::Status LedgerFixture::Reopen() {
+absl::Status LedgerFixture::Reopen(rocksdb::Env* env) {
   ledger_.reset();
   LedgerOptions options;
   options.dir = dir_;
   options.clock = &clock_;
+  options.store_options.env = env;
   ASSIGN_OR_RETURN(ledger_, Ledger::Open(options));
   return absl::OkStatus();
 }

@@ -13,6 +13,10 @@
 #include "ledger/ledger.h"
 #include "ledger/proto/key_event.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace ledger::testonly {
 
 // A unique empty folder under $TEST_TMPDIR (or /tmp).
@@ -38,8 +42,9 @@ class LedgerFixture {
   // Appends one envelope and returns its result's status, or its leaf index.
   absl::StatusOr<uint64_t> AppendOne(const std::string& envelope);
 
-  // Closes and reopens the ledger (as a restart would).
-  absl::Status Reopen();
+  // Closes and reopens the ledger (as a restart would), optionally over
+  // another RocksDB Env (e.g. a fault-injecting one; not owned).
+  absl::Status Reopen(rocksdb::Env* env = nullptr);
   void Close() { ledger_.reset(); }
 
  private:
