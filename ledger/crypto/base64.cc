@@ -17,13 +17,31 @@ std::string Base64Encode(absl::string_view data) {
   return out;
 }
 
+namespace {
+
+// Debian's libsodium 1.0.18 sodium_base642bin accepts bytes >= 0x80 as if
+// they were alphabet characters (found by tests/fuzz:note_fuzz), so the
+// alphabet is checked here first: otherwise one value would have several
+// accepted encodings.
+bool OnlyBase64Alphabet(absl::string_view text) {
+  for (unsigned char c : text) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> Base64Decode(absl::string_view text) {
   // Decoded length is at most 3/4 of the input.
   std::string out(text.size() / 4 * 3 + 3, '\0');
   size_t out_len = 0;
   // ignore = nullptr: no whitespace tolerated. b64_end = nullptr: the whole
   // input must be consumed. libsodium also rejects non-zero padding bits.
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()),
+  if (!OnlyBase64Alphabet(text) ||
+      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()),
                         out.size(), text.data(), text.size(),
                         /*ignore=*/nullptr, &out_len, /*b64_end=*/nullptr,
                         sodium_base64_VARIANT_ORIGINAL) != 0) {

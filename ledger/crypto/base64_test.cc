@@ -33,3 +33,20 @@ TEST(Base64Test, RejectsNonCanonicalInput) {
 
 }  // namespace
 }  // namespace ledger::crypto
+
+namespace ledger::crypto {
+namespace {
+
+// Debian's libsodium 1.0.18 decodes bytes >= 0x80 as alphabet characters;
+// found by tests/fuzz:note_fuzz (corpus file regression_high_bit_base64_root).
+TEST(Base64RegressionTest, RejectsBytesOutsideTheAlphabet) {
+  for (int c = 0x80; c <= 0xff; ++c) {
+    const std::string text = std::string("AAA") + static_cast<char>(c);
+    EXPECT_FALSE(Base64Decode(text).ok()) << "byte " << c;
+  }
+  EXPECT_FALSE(Base64Decode("AA A").ok());
+  EXPECT_TRUE(Base64Decode("AAAA").ok());
+}
+
+}  // namespace
+}  // namespace ledger::crypto

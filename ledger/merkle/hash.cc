@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/crypto/base64.h"
 
 namespace ledger::merkle {
 namespace {
@@ -114,18 +115,16 @@ absl::StatusOr<Hash> HashFromBase64(absl::string_view base64) {
     return absl::InvalidArgumentError(absl::StrCat(
         "base64 hash: got ", base64.size(), " characters, want ", kBase64Size));
   }
-  Hash out;
-  size_t decoded = 0;
-  const char* end = nullptr;
-  // libsodium rejects bad characters, bad padding and non-zero trailing bits.
-  if (sodium_base642bin(out.data(), out.size(), base64.data(), base64.size(),
-                        /*ignore=*/nullptr, &decoded, &end,
-                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      end != base64.data() + base64.size() || decoded != kHashSize) {
+  // One strict decoder for the project (crypto/base64.h): canonical padded
+  // standard base64, alphabet checked.
+  absl::StatusOr<std::string> decoded = crypto::Base64Decode(base64);
+  if (!decoded.ok() || decoded->size() != kHashSize) {
     return absl::InvalidArgumentError(
         absl::StrCat("base64 hash: \"", base64,
                      "\" is not canonical padded standard base64 of 32 bytes"));
   }
+  Hash out;
+  std::copy(decoded->begin(), decoded->end(), out.begin());
   return out;
 }
 

@@ -101,3 +101,15 @@ TEST(HashTest, Base64RejectsUrlAlphabetMissingPaddingAndNonCanonical) {
 
 }  // namespace
 }  // namespace ledger::merkle
+
+namespace ledger::merkle {
+namespace {
+
+TEST(HashBase64RegressionTest, RejectsHighBitBytes) {
+  std::string text = HashToBase64(EmptyRoot());
+  text[10] = static_cast<char>(0xf6);
+  EXPECT_FALSE(HashFromBase64(text).ok());
+}
+
+}  // namespace
+}  // namespace ledger::merkle
