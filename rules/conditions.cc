@@ -222,8 +222,8 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
   o.severity = rule.severity();
   o.deadline = due;
   o.key.Add(grace ? 1 : 0);
-  o.key.AddDay(placed);
-  if (!grace) o.key.AddDay(due);
+  o.key.AddTime(placed);
+  if (!grace) o.key.AddTime(due);
   if (!render) return o;
   const std::string why =
       grace ? absl::StrCat("placed on the market on ", DayText(placed),
@@ -255,10 +255,6 @@ void OutcomeKey::AddRange(const FlopRange& r) {
   Add(1 | (r.lower == r.upper ? 2 : 0) | (uint64_t{r.methods} << 2));
   AddTwoSig(r.lower);
   AddTwoSig(r.upper);
-}
-
-void OutcomeKey::AddDay(absl::Time t) {
-  Add(static_cast<uint64_t>(BrusselsDay(t) - absl::CivilDay(1970, 1, 1)));
 }
 
 bool SameRendering(const Outcome& a, const Outcome& b) {

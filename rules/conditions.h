@@ -51,8 +51,11 @@ struct OutcomeKey {
   void AddTwoSig(double v) { Add(absl::bit_cast<uint64_t>(RoundTwoSig(v))); }
   // A range as RangeText prints it.
   void AddRange(const FlopRange& r);
-  // The Brussels civil day of `t` (as DayText prints it).
-  void AddDay(absl::Time t);
+  // An instant whose Brussels day a message prints (DayText). Keyed
+  // exactly: stronger than the day, and no time-zone lookup.
+  void AddTime(absl::Time t) {
+    Add(absl::bit_cast<uint64_t>(absl::ToUnixNanos(t)));
+  }
 
   friend bool operator==(const OutcomeKey& a, const OutcomeKey& b) {
     if (a.overflow || b.overflow || a.size != b.size) return false;

@@ -113,8 +113,8 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   o.key.Add(first->kind);
   o.key.AddTwoSig(first->flop);
   o.key.Add(first->at.leaf);
-  o.key.AddDay(first->at.time);
-  if (notified != nullptr) o.key.AddDay(notified->time);
+  o.key.AddTime(first->at.time);
+  if (notified != nullptr) o.key.AddTime(notified->time);
   if (!render) return o;
   const std::string period =
       absl::StrCat(TriggerText(*first, t, c.forecast_horizon_days()), " (leaf ",
