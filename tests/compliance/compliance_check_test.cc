@@ -94,7 +94,7 @@ TEST(ComplianceCheckTest, ReportsTheExactFindings) {
 TEST(ComplianceCheckTest, ExitCodes) {
   ScenarioLedger s = Build();
   std::ostringstream out, err;
-  EXPECT_EQ(Run(Base(s), out, err), kExitFindings);
+  EXPECT_EQ(compliance_check::Run(Base(s), out, err), kExitFindings);
   EXPECT_THAT(out.str(), HasSubstr("== Regulation and Compliance =="));
   EXPECT_THAT(out.str(), HasSubstr("== AI Safety =="));
   EXPECT_THAT(out.str(), HasSubstr("figure measured_training_compute_flop: "
@@ -103,30 +103,31 @@ TEST(ComplianceCheckTest, ExitCodes) {
 
   Options clean = Base(s);
   clean.model = "clean";
-  EXPECT_EQ(Run(clean, out, err), kExitClean);
+  EXPECT_EQ(compliance_check::Run(clean, out, err), kExitClean);
 
   Options critical = Base(s);
   critical.fail_on = v1::CRITICAL;
-  EXPECT_EQ(Run(critical, out, err), kExitClean);
+  EXPECT_EQ(compliance_check::Run(critical, out, err), kExitClean);
 
   Options json = Base(s);
   json.json = true;
   json.model = "small";
   std::ostringstream json_out;
-  EXPECT_EQ(Run(json, json_out, err), kExitFindings);
+  EXPECT_EQ(compliance_check::Run(json, json_out, err), kExitFindings);
   EXPECT_THAT(json_out.str(), HasSubstr("\"rule\":\"O1\""));
   EXPECT_THAT(json_out.str(), HasSubstr("\"failing\":1"));
 
   Options missing = Base(s);
   missing.dir = s.fixture->dir() + "/nope";
   std::ostringstream missing_err;
-  EXPECT_EQ(Run(missing, out, missing_err), kExitError);
-  EXPECT_EQ(
-      std::count(missing_err.str().begin(), missing_err.str().end(), '\n'), 1);
+  EXPECT_EQ(compliance_check::Run(missing, out, missing_err), kExitError);
+  const std::string missing_text = missing_err.str();
+  EXPECT_EQ(std::count(missing_text.begin(), missing_text.end(), '\n'), 1)
+      << missing_text;
 
   Options no_dir = Base(s);
   no_dir.dir = "";
-  EXPECT_EQ(Run(no_dir, out, err), kExitError);
+  EXPECT_EQ(compliance_check::Run(no_dir, out, err), kExitError);
 }
 
 TEST(ComplianceCheckTest, AsOfUsesOnlyEntriesIntegratedByThen) {
@@ -145,9 +146,10 @@ TEST(ComplianceCheckTest, AsOfUsesOnlyEntriesIntegratedByThen) {
 
   o.model = "big";
   std::ostringstream out, err;
-  EXPECT_EQ(Run(o, out, err), kExitClean);  // only a WARNING then
+  EXPECT_EQ(compliance_check::Run(o, out, err),
+            kExitClean);  // only a WARNING then
   o.fail_on = v1::WARNING;
-  EXPECT_EQ(Run(o, out, err), kExitFindings);
+  EXPECT_EQ(compliance_check::Run(o, out, err), kExitFindings);
 
   Options before = Base(s);
   before.as_of = Brussels(2026, 5, 30);
