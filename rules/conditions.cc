@@ -96,7 +96,15 @@ std::string Sources(pack::Quantity q, const ModelState& s) {
   return out;
 }
 
-Outcome Threshold(const pack::Rule& rule, const ModelState& s) {
+// Keys what Sources() prints.
+void AddSourcesKey(pack::Quantity q, const ModelState& s, OutcomeKey* key) {
+  const bool training = q == pack::TRAINING_COMPUTE;
+  key->AddRange(training ? DeclaredTraining(s) : DeclaredCumulative(s));
+  key->AddRange(training ? s.measured_training : s.measured_cumulative);
+  if (!training) key->AddRange(BaseTraining(s));
+}
+
+Outcome Threshold(const pack::Rule& rule, const ModelState& s, bool render) {
   const auto& c = rule.compute_threshold();
   const FlopRange q = c.quantity() == pack::TRAINING_COMPUTE
                           ? CombinedTraining(s)
@@ -106,32 +114,36 @@ Outcome Threshold(const pack::Rule& rule, const ModelState& s) {
     return Missing(absl::StrCat("no declared or measured ", name, " compute"));
   }
   Outcome o;
-  switch (Compare(q, c.threshold_flop())) {
-    case ThresholdState::kBelow:
-      return o;
-    case ThresholdState::kOver:
-      o.kind = Kind::kRaised;
-      o.severity = rule.severity();
-      o.message =
-          absl::StrCat(name, " compute is over ", TwoSig(c.threshold_flop()),
-                       " FLOP (", Sources(c.quantity(), s), ").");
-      break;
-    case ThresholdState::kPossiblyOver:
-      o.kind = Kind::kPossibly;
-      o.severity = c.possibly_over_severity();
-      o.message = absl::StrCat(name, " compute is possibly over ",
-                               TwoSig(c.threshold_flop()),
-                               " FLOP: its upper bound ", TwoSig(q.upper),
-                               " is over, its lower bound ", TwoSig(q.lower),
-                               " is not (", Sources(c.quantity(), s), ").");
-      break;
+  const ThresholdState ts = Compare(q, c.threshold_flop());
+  if (ts == ThresholdState::kBelow) return o;
+  AddSourcesKey(c.quantity(), s, &o.key);
+  if (ts == ThresholdState::kOver) {
+    o.kind = Kind::kRaised;
+    o.severity = rule.severity();
+  } else {
+    o.kind = Kind::kPossibly;
+    o.severity = c.possibly_over_severity();
+    o.key.AddTwoSig(q.upper);
+    o.key.AddTwoSig(q.lower);
+  }
+  if (!render) return o;
+  if (ts == ThresholdState::kOver) {
+    o.message =
+        absl::StrCat(name, " compute is over ", TwoSig(c.threshold_flop()),
+                     " FLOP (", Sources(c.quantity(), s), ").");
+  } else {
+    o.message = absl::StrCat(name, " compute is possibly over ",
+                             TwoSig(c.threshold_flop()),
+                             " FLOP: its upper bound ", TwoSig(q.upper),
+                             " is over, its lower bound ", TwoSig(q.lower),
+                             " is not (", Sources(c.quantity(), s), ").");
   }
   AddComputeBasis(c.quantity(), s, &o);
   return o;
 }
 
 Outcome Modifier(const pack::Rule& rule, const ModelState& s,
-                 const FactTable& f) {
+                 const FactTable& f, bool render) {
   const auto& c = rule.modifier_test();
   const FlopRange mod = CombinedTraining(s);
   if (!mod.known) {
@@ -140,21 +152,15 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
   }
   const FlopRange base = BaseTraining(s);
   double base_flop;
-  std::string basis;
+  Tri systemic = Tri::kUnknown;
   if (base.known) {
     base_flop = base.lower;
-    basis = absl::StrCat("the base model's training compute ",
-                         TwoSig(base_flop), " FLOP / ", c.base_divisor());
   } else {
-    const Tri systemic = f.Get(pack::BASE_SYSTEMIC);
+    systemic = f.Get(pack::BASE_SYSTEMIC);
     if (systemic == Tri::kUnknown)
       return Missing(f.WhyUnknown(pack::BASE_SYSTEMIC));
     base_flop = systemic == Tri::kTrue ? c.assumed_base_if_systemic_flop()
                                        : c.assumed_base_otherwise_flop();
-    basis = absl::StrCat(
-        "the fallback for an unknown base compute (",
-        systemic == Tri::kTrue ? "systemic-risk" : "non-systemic",
-        " base): ", TwoSig(base_flop), " FLOP / ", c.base_divisor());
   }
   const double threshold = base_flop / c.base_divisor();
   Outcome o;
@@ -163,6 +169,19 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
   o.kind = ts == ThresholdState::kOver ? Kind::kRaised : Kind::kPossibly;
   o.severity = ts == ThresholdState::kOver ? rule.severity()
                                            : c.possibly_over_severity();
+  AddSourcesKey(pack::TRAINING_COMPUTE, s, &o.key);
+  o.key.Add(base.known ? 0 : (systemic == Tri::kTrue ? 1 : 2));
+  o.key.AddTwoSig(base_flop);
+  o.key.AddTwoSig(threshold);
+  if (!render) return o;
+  const std::string basis =
+      base.known
+          ? absl::StrCat("the base model's training compute ",
+                         TwoSig(base_flop), " FLOP / ", c.base_divisor())
+          : absl::StrCat(
+                "the fallback for an unknown base compute (",
+                systemic == Tri::kTrue ? "systemic-risk" : "non-systemic",
+                " base): ", TwoSig(base_flop), " FLOP / ", c.base_divisor());
   o.message =
       absl::StrCat("the modification's training compute (",
                    Sources(pack::TRAINING_COMPUTE, s), ") is ",
@@ -181,7 +200,7 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
 }
 
 Outcome Document(const pack::Rule& rule, const RuleDates& dates,
-                 const ModelState& s, absl::Time as_of) {
+                 const ModelState& s, absl::Time as_of, bool render) {
   const auto* d = s.declaration();
   if (d == nullptr) return Missing("the provider has not declared the model");
   if (d->placed_on_market_unix_ms() == 0) {
@@ -199,6 +218,13 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
       if (doc.time <= as_of) return o;
     }
   }
+  o.kind = Kind::kRaised;
+  o.severity = rule.severity();
+  o.deadline = due;
+  o.key.Add(grace ? 1 : 0);
+  o.key.AddTime(placed);
+  if (!grace) o.key.AddTime(due);
+  if (!render) return o;
   const std::string why =
       grace ? absl::StrCat("placed on the market on ", DayText(placed),
                            ", before ", rule.grace().placed_before(),
@@ -211,17 +237,30 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
     absl::StrAppend(&kinds, kinds.empty() ? "" : " or ",
                     aifl::provider::v1::DocumentKind_Name(kind));
   }
-  o.kind = Kind::kRaised;
-  o.severity = rule.severity();
   o.message =
       absl::StrCat("no ", kinds, " is recorded for the model (", why, ").");
-  o.deadline = due;
   if (s.declaration_leaf() != nullptr)
     o.evidence.push_back(s.declaration_leaf()->leaf);
   return o;
 }
 
 }  // namespace
+
+void OutcomeKey::AddRange(const FlopRange& r) {
+  if (!r.known) {
+    Add(0);
+    return;
+  }
+  // Known, whether printed as one number, and the methods.
+  Add(1 | (r.lower == r.upper ? 2 : 0) | (uint64_t{r.methods} << 2));
+  AddTwoSig(r.lower);
+  AddTwoSig(r.upper);
+}
+
+bool SameRendering(const Outcome& a, const Outcome& b) {
+  return a.kind == b.kind && a.severity == b.severity &&
+         a.deadline == b.deadline && a.key == b.key && a.message == b.message;
+}
 
 std::string DayText(absl::Time t) {
   const absl::CivilDay d = BrusselsDay(t);
@@ -233,22 +272,23 @@ std::string DayText(absl::Time t) {
 
 Outcome EvaluateCondition(const pack::Rule& rule, const RuleDates& dates,
                           const ModelState& state, const FactTable& facts,
-                          absl::Time as_of) {
+                          absl::Time as_of, bool render) {
   switch (rule.condition_case()) {
     case pack::Rule::kComputeThreshold:
-      return Threshold(rule, state);
+      return Threshold(rule, state, render);
     case pack::Rule::kModifierTest:
-      return Modifier(rule, state, facts);
+      return Modifier(rule, state, facts, render);
     case pack::Rule::kDocumentRequired:
-      return Document(rule, dates, state, as_of);
+      return Document(rule, dates, state, as_of, render);
     case pack::Rule::kNotificationRequired:
-      return NotificationOutcome(rule, dates, state, as_of);
+      return NotificationOutcome(rule, dates, state, as_of, render);
     case pack::Rule::kDeclaredVsMeasured:
-      return DeclaredVsMeasuredOutcome(rule, state);
+      return DeclaredVsMeasuredOutcome(rule, state, render);
     case pack::Rule::kFlag: {
       Outcome o;
       o.kind = Kind::kRaised;
       o.severity = rule.severity();
+      if (!render) return o;
       o.message = rule.flag().message();
       if (state.declaration_leaf() != nullptr) {
         o.evidence.push_back(state.declaration_leaf()->leaf);

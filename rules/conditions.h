@@ -4,13 +4,16 @@
 #ifndef RULES_CONDITIONS_H_
 #define RULES_CONDITIONS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/base/casts.h"
 #include "absl/time/time.h"
 #include "api/v1/findings.pb.h"
 #include "rules/facts.h"
+#include "rules/flop_range.h"
 #include "rules/model_state.h"
 #include "rules/rule_pack.pb.h"
 
@@ -24,15 +27,61 @@ struct RuleDates {
   absl::Time grace_due = absl::InfinitePast();  // end of comply_by, Brussels
 };
 
+// What a finding's message shows, as numbers: every number, date, leaf
+// index and choice of wording a condition prints is added here, numbers
+// rounded as printed (RoundTwoSig). Two outcomes of one rule with equal kind,
+// severity, deadline, key and missing-information text render the same
+// message, so the engine compares keys and renders only changed findings.
+// A key with more than kMax entries overflows and never compares equal (the
+// caller then renders and compares messages).
+struct OutcomeKey {
+  static constexpr int kMax = 16;
+  std::array<uint64_t, kMax> values{};
+  int size = 0;
+  bool overflow = false;
+
+  void Add(uint64_t v) {
+    if (size < kMax) {
+      values[size++] = v;
+    } else {
+      overflow = true;
+    }
+  }
+  // `v` as printed with two significant figures (TwoSig).
+  void AddTwoSig(double v) { Add(absl::bit_cast<uint64_t>(RoundTwoSig(v))); }
+  // A range as RangeText prints it.
+  void AddRange(const FlopRange& r);
+  // An instant whose Brussels day a message prints (DayText). Keyed
+  // exactly: stronger than the day, and no time-zone lookup.
+  void AddTime(absl::Time t) {
+    Add(absl::bit_cast<uint64_t>(absl::ToUnixNanos(t)));
+  }
+
+  friend bool operator==(const OutcomeKey& a, const OutcomeKey& b) {
+    if (a.overflow || b.overflow || a.size != b.size) return false;
+    for (int i = 0; i < a.size; ++i) {
+      if (a.values[i] != b.values[i]) return false;
+    }
+    return true;
+  }
+};
+
 struct Outcome {
   enum class Kind { kPass, kRaised, kPossibly, kMissing };
   Kind kind = Kind::kPass;
   aifl::rules::v1::Severity severity = aifl::rules::v1::SEVERITY_UNSPECIFIED;
-  std::string message;  // what was found, with its numbers
-  std::vector<aifl::rules::v1::Figure> figures;
-  std::vector<uint64_t> evidence;
-  absl::Time deadline = absl::InfinitePast();  // InfinitePast: none
+  // What was found, with its numbers. Compact outcomes (render = false) set
+  // it only for kMissing (what is missing), where it is also the key.
+  std::string message;
+  std::vector<aifl::rules::v1::Figure> figures;  // rendered only
+  std::vector<uint64_t> evidence;                // rendered only
+  absl::Time deadline = absl::InfinitePast();    // InfinitePast: none
+  OutcomeKey key;                                // always set
 };
+
+// True when two outcomes of the same rule render the same message, severity
+// and deadline (figures and evidence may differ).
+bool SameRendering(const Outcome& a, const Outcome& b);
 
 // At most this many interval leaves are cited as evidence for a compute
 // figure (the first ones, plus the leaf at which a threshold was crossed);
@@ -40,10 +89,13 @@ struct Outcome {
 inline constexpr size_t kMaxComputeEvidence = 256;
 
 // Evaluates `rule`'s condition for a model whose applicability holds.
-// `as_of` is the evaluation clock.
+// `as_of` is the evaluation clock. With `render` false only the compact
+// outcome is computed (kind, severity, deadline, key; message only when
+// information is missing): no figures, evidence or message text.
 Outcome EvaluateCondition(const aifl::rules::pack::v1::Rule& rule,
                           const RuleDates& dates, const ModelState& state,
-                          const FactTable& facts, absl::Time as_of);
+                          const FactTable& facts, absl::Time as_of,
+                          bool render = true);
 
 // The notification condition (rules/notification_condition.cc): triggers
 // are the first crossing of the threshold, a planned budget over it (from the
@@ -52,11 +104,11 @@ Outcome EvaluateCondition(const aifl::rules::pack::v1::Rule& rule,
 // applies_from). A notification integrated before the period's end passes.
 Outcome NotificationOutcome(const aifl::rules::pack::v1::Rule& rule,
                             const RuleDates& dates, const ModelState& state,
-                            absl::Time as_of);
+                            absl::Time as_of, bool render = true);
 // Raised when the declared figure's ±tolerance band and the measured range
 // do not overlap.
 Outcome DeclaredVsMeasuredOutcome(const aifl::rules::pack::v1::Rule& rule,
-                                  const ModelState& state);
+                                  const ModelState& state, bool render = true);
 
 // "2025-08-18" (the Brussels civil day of `t`).
 std::string DayText(absl::Time t);

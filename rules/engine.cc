@@ -17,7 +17,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(RulePack pack) {
 }
 
 Engine::Engine(std::unique_ptr<Evaluator> evaluator)
-    : evaluator_(std::move(evaluator)), fold_(evaluator_->fold_options()) {}
+    : evaluator_(std::move(evaluator)),
+      fold_(evaluator_->fold_options()),
+      recorded_(evaluator_.get()) {}
 
 absl::Status Engine::Ingest(const LedgerEntry& entry) {
   if (entry.payload_type == "aifl.rules.v1.Finding") {
@@ -40,12 +42,7 @@ absl::Status Engine::Ingest(const LedgerEntry& entry) {
 
 void Engine::EvaluateModel(const ModelState& state, absl::Time now,
                            std::vector<v1::Finding>* out) {
-  const std::vector<v1::Finding> current = evaluator_->Evaluate(state, now);
-  std::vector<v1::Finding> diff = recorded_.Diff(state.model_id, current, now);
-  for (v1::Finding& f : diff) {
-    recorded_.Record(f);
-    out->push_back(std::move(f));
-  }
+  recorded_.Update(state, now, out);
 }
 
 std::vector<v1::Finding> Engine::EvaluateChanged(absl::Time now) {

@@ -81,12 +81,27 @@ FoldOptions Evaluator::fold_options() const {
 std::vector<v1::Finding> Evaluator::Evaluate(const ModelState& state,
                                              absl::Time as_of) const {
   std::vector<v1::Finding> out;
+  Evaluate(
+      state, as_of, [](int, const Outcome&) { return true; },
+      [&out](int, const Outcome&, v1::Finding f) {
+        out.push_back(std::move(f));
+      });
+  return out;
+}
+
+void Evaluator::Evaluate(
+    const ModelState& state, absl::Time as_of,
+    absl::FunctionRef<bool(int, const Outcome&)> visit,
+    absl::FunctionRef<void(int, const Outcome&, v1::Finding)> emit) const {
   FactTable facts(state);
+  const v1::Severity missing_severity =
+      pack_.information_missing_severity() != v1::SEVERITY_UNSPECIFIED
+          ? pack_.information_missing_severity()
+          : v1::INFO;
   for (int i = 0; i < pack_.rules_size(); ++i) {
     const pack::Rule& rule = pack_.rules(i);
     Tri applies = Tri::kTrue;
     std::string missing;
-    std::vector<uint64_t> fact_evidence;
     for (const pack::Predicate& p : rule.applies_when()) {
       Tri v = facts.Get(p.fact());
       if (p.negate()) v = Not(v);
@@ -104,55 +119,72 @@ std::vector<v1::Finding> Evaluator::Evaluate(const ModelState& state,
       o.kind = Kind::kMissing;
       o.message = std::move(missing);
     } else if (applies == Tri::kTrue) {
-      o = EvaluateCondition(rule, dates_[i], state, facts, as_of);
+      o = EvaluateCondition(rule, dates_[i], state, facts, as_of,
+                            /*render=*/false);
+    }
+    if (o.kind == Kind::kMissing) {
+      o.severity = missing_severity;
+    } else if (o.kind != Kind::kPass &&
+               o.severity == v1::SEVERITY_UNSPECIFIED) {
+      o.severity = rule.severity();
+    }
+    // The finding is rendered before later rules define more facts: a
+    // missing-information text reads the facts as this rule saw them.
+    if (visit(i, o) && o.kind != Kind::kPass) {
+      emit(i, o, Render(i, state, facts, as_of, o));
     }
     for (int f : rule.defines()) {
-      facts.Define(
-          static_cast<pack::Fact>(f), Outcome3(o.kind),
-          absl::StrCat(rule.id(), ": ",
-                       o.kind == Kind::kMissing ? o.message : "possibly over"));
-    }
-    if (o.kind == Kind::kPass) continue;
-    v1::Finding& f = out.emplace_back();
-    f.set_rule_id(rule.id());
-    f.set_rule_pack_version(pack_.version());
-    f.set_title(rule.title());
-    f.set_citation(rule.citation());
-    f.set_fact_status(rule.fact_status());
-    f.set_unit(rule.unit());
-    f.set_model_id(state.model_id);
-    f.set_state(v1::RAISED);
-    if (o.kind == Kind::kMissing) {
-      f.set_severity(pack_.information_missing_severity() !=
-                             v1::SEVERITY_UNSPECIFIED
-                         ? pack_.information_missing_severity()
-                         : v1::INFO);
-      f.set_message(absl::StrCat(FactStatusTag(rule.fact_status()), " ",
-                                 rule.id(), " ", rule.title(),
-                                 ": information missing: ", o.message, "."));
-      if (state.declaration_leaf() != nullptr) {
-        o.evidence.push_back(state.declaration_leaf()->leaf);
-      }
-    } else {
-      f.set_severity(o.severity != v1::SEVERITY_UNSPECIFIED ? o.severity
-                                                            : rule.severity());
-      f.set_message(absl::StrCat(FactStatusTag(rule.fact_status()), " ",
-                                 rule.id(), " ", rule.title(), ": ",
-                                 o.message));
-    }
-    if (!rule.note().empty())
-      absl::StrAppend(f.mutable_message(), " ", rule.note());
-    std::sort(o.evidence.begin(), o.evidence.end());
-    o.evidence.erase(std::unique(o.evidence.begin(), o.evidence.end()),
-                     o.evidence.end());
-    for (uint64_t leaf : o.evidence) f.add_evidence_leaves(leaf);
-    for (v1::Figure& fig : o.figures) *f.add_figures() = std::move(fig);
-    f.set_evaluated_at_unix_ms(absl::ToUnixMillis(as_of));
-    if (o.deadline != absl::InfinitePast()) {
-      f.set_deadline_unix_ms(absl::ToUnixMillis(o.deadline));
+      facts.Define(static_cast<pack::Fact>(f), Outcome3(o.kind), rule.id(),
+                   o.kind == Kind::kMissing ? o.message : "possibly over");
     }
   }
-  return out;
+}
+
+v1::Finding Evaluator::Render(int rule_index, const ModelState& state,
+                              const FactTable& facts, absl::Time as_of,
+                              const Outcome& compact) const {
+  const pack::Rule& rule = pack_.rules(rule_index);
+  Outcome o;
+  if (compact.kind == Kind::kMissing) {
+    o = compact;
+    if (state.declaration_leaf() != nullptr) {
+      o.evidence.push_back(state.declaration_leaf()->leaf);
+    }
+  } else {
+    o = EvaluateCondition(rule, dates_[rule_index], state, facts, as_of,
+                          /*render=*/true);
+    o.severity = compact.severity;
+  }
+  v1::Finding f;
+  f.set_rule_id(rule.id());
+  f.set_rule_pack_version(pack_.version());
+  f.set_title(rule.title());
+  f.set_citation(rule.citation());
+  f.set_fact_status(rule.fact_status());
+  f.set_unit(rule.unit());
+  f.set_model_id(state.model_id);
+  f.set_state(v1::RAISED);
+  f.set_severity(o.severity);
+  if (o.kind == Kind::kMissing) {
+    f.set_message(absl::StrCat(FactStatusTag(rule.fact_status()), " ",
+                               rule.id(), " ", rule.title(),
+                               ": information missing: ", o.message, "."));
+  } else {
+    f.set_message(absl::StrCat(FactStatusTag(rule.fact_status()), " ",
+                               rule.id(), " ", rule.title(), ": ", o.message));
+  }
+  if (!rule.note().empty())
+    absl::StrAppend(f.mutable_message(), " ", rule.note());
+  std::sort(o.evidence.begin(), o.evidence.end());
+  o.evidence.erase(std::unique(o.evidence.begin(), o.evidence.end()),
+                   o.evidence.end());
+  for (uint64_t leaf : o.evidence) f.add_evidence_leaves(leaf);
+  for (v1::Figure& fig : o.figures) *f.add_figures() = std::move(fig);
+  f.set_evaluated_at_unix_ms(absl::ToUnixMillis(as_of));
+  if (o.deadline != absl::InfinitePast()) {
+    f.set_deadline_unix_ms(absl::ToUnixMillis(o.deadline));
+  }
+  return f;
 }
 
 }  // namespace rules

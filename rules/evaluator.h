@@ -13,10 +13,12 @@
 #include <memory>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "api/v1/findings.pb.h"
 #include "rules/conditions.h"
+#include "rules/facts.h"
 #include "rules/model_state.h"
 #include "rules/model_state_fold.h"
 #include "rules/rule_pack_loader.h"
@@ -36,6 +38,20 @@ class Evaluator {
   std::vector<aifl::rules::v1::Finding> Evaluate(const ModelState& state,
                                                  absl::Time as_of) const;
 
+  // The compact evaluation behind Evaluate(): for each rule in pack order,
+  // `visit(rule_index, outcome)` sees its compact outcome (kPass included;
+  // severity is the finding's; no message text, figures or evidence unless
+  // information is missing). When `visit` returns true, the rule's full
+  // finding is built and passed to `emit(rule_index, outcome, finding)` —
+  // exactly the finding Evaluate() returns for that rule. Only rules that
+  // raise something are ever emitted. Cost: no allocation for rules that
+  // pass or are not emitted, except information-missing text.
+  void Evaluate(
+      const ModelState& state, absl::Time as_of,
+      absl::FunctionRef<bool(int, const Outcome&)> visit,
+      absl::FunctionRef<void(int, const Outcome&, aifl::rules::v1::Finding)>
+          emit) const;
+
   const RulePack& pack() const { return pack_; }
   // The fold options the pack needs: watched notification thresholds and the
   // forecast horizon.
@@ -43,6 +59,9 @@ class Evaluator {
 
  private:
   explicit Evaluator(RulePack pack) : pack_(std::move(pack)) {}
+  aifl::rules::v1::Finding Render(int rule_index, const ModelState& state,
+                                  const FactTable& facts, absl::Time as_of,
+                                  const Outcome& compact) const;
 
   RulePack pack_;
   std::vector<RuleDates> dates_;  // per rule

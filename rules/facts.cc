@@ -1,5 +1,7 @@
 #include "rules/facts.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace rules {
 namespace {
 
@@ -109,11 +111,14 @@ std::vector<uint64_t> FactTable::Evidence(Fact f) const {
   return out;
 }
 
-void FactTable::Define(Fact f, Tri value, const std::string& why) {
+void FactTable::Define(Fact f, Tri value, absl::string_view rule_id,
+                       absl::string_view why) {
   if (f <= 0 || f >= kFactCount) return;
   const Tri before = value_[f];
   value_[f] = Or(before, value);
-  if (value_[f] == Tri::kUnknown && why_[f].empty()) why_[f] = why;
+  if (value_[f] == Tri::kUnknown && why_[f].empty()) {
+    why_[f] = absl::StrCat(rule_id, ": ", why);
+  }
 }
 
 }  // namespace rules

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "rules/model_state.h"
 #include "rules/rule_pack.pb.h"
 
@@ -50,8 +51,10 @@ class FactTable {
   // Leaves behind the fact's value (declaration, decision), possibly empty.
   std::vector<uint64_t> Evidence(Fact f) const;
 
-  // Or-accumulates a rule's outcome into a derived fact.
-  void Define(Fact f, Tri value, const std::string& why);
+  // Or-accumulates a rule's outcome into a derived fact. When the fact
+  // becomes unknown, why = "<rule_id>: <why>" (built only then).
+  void Define(Fact f, Tri value, absl::string_view rule_id,
+              absl::string_view why);
 
  private:
   const ModelState& state_;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "rules/conditions.h"
 #include "rules/deadline.h"
@@ -14,10 +15,30 @@ namespace pack = aifl::rules::pack::v1;
 namespace v1 = aifl::rules::v1;
 using Kind = Outcome::Kind;
 
+// What started the period; its text is built only when rendered.
 struct Trigger {
+  enum Kind { kMet, kPlanned, kForecast };
   DatedLeaf at;
-  std::string what;
+  Kind kind = kMet;
+  double flop = 0;  // the compute figure the text shows
 };
+
+std::string TriggerText(const Trigger& tr, double threshold, int horizon_days) {
+  switch (tr.kind) {
+    case Trigger::kMet:
+      return absl::StrCat("cumulative compute ", TwoSig(tr.flop),
+                          " FLOP met the ", TwoSig(threshold),
+                          " FLOP threshold");
+    case Trigger::kPlanned:
+      return absl::StrCat("a planned budget of ", TwoSig(tr.flop),
+                          " FLOP for a model declared for the EU market");
+    case Trigger::kForecast:
+      break;
+  }
+  return absl::StrCat("the measured trajectory is forecast to reach ",
+                      TwoSig(threshold), " FLOP within ", horizon_days,
+                      " days");
+}
 
 v1::Figure Fig(const std::string& name, double lo, double hi,
                const std::string& method) {
@@ -32,7 +53,8 @@ v1::Figure Fig(const std::string& name, double lo, double hi,
 }  // namespace
 
 Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
-                            const ModelState& s, absl::Time as_of) {
+                            const ModelState& s, absl::Time as_of,
+                            bool render) {
   const auto& c = rule.notification_required();
   const double t = c.threshold_flop();
   const FlopRange cum = CombinedCumulative(s);
@@ -40,7 +62,7 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   for (const Crossing& x : s.crossings) {
     if (x.threshold == t) crossing = &x;
   }
-  std::vector<Trigger> triggers;
+  absl::InlinedVector<Trigger, 3> triggers;
   if (c.met_triggers() && cum.known && cum.lower > t) {
     // The fold records the first crossing; without it (threshold not
     // watched) the most recent compute fact stands in.
@@ -48,37 +70,25 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
                        ? crossing->crossed_at
                        : (s.declaration_leaf() ? *s.declaration_leaf()
                                                : DatedLeaf{0, as_of});
-    triggers.push_back(
-        {at, absl::StrCat("cumulative compute ", TwoSig(cum.lower),
-                          " FLOP met the ", TwoSig(t), " FLOP threshold")});
+    triggers.push_back({at, Trigger::kMet, cum.lower});
   }
   if (c.planned_budget_triggers() && s.has_eu_market_intent) {
     for (const PlannedBudget& p : s.planned_highs) {
       if (p.flop <= t) continue;
       DatedLeaf at =
           p.at.time >= s.eu_market_intent.time ? p.at : s.eu_market_intent;
-      triggers.push_back(
-          {at, absl::StrCat("a planned budget of ", TwoSig(p.flop),
-                            " FLOP for a model declared for the EU market")});
+      triggers.push_back({at, Trigger::kPlanned, p.flop});
       break;
     }
   }
   if (c.forecast_triggers() && crossing != nullptr && crossing->forecast) {
-    triggers.push_back(
-        {crossing->forecast_at,
-         absl::StrCat("the measured trajectory is forecast to reach ",
-                      TwoSig(t), " FLOP within ", c.forecast_horizon_days(),
-                      " days")});
+    triggers.push_back({crossing->forecast_at, Trigger::kForecast, 0});
   }
   Outcome o;
   if (triggers.empty()) {
     if (!cum.known && s.planned_highs.empty()) {
-      return Outcome{Kind::kMissing,
-                     v1::SEVERITY_UNSPECIFIED,
-                     "no declared, measured or planned compute",
-                     {},
-                     {},
-                     absl::InfinitePast()};
+      o.kind = Kind::kMissing;
+      o.message = "no declared, measured or planned compute";
     }
     return o;
   }
@@ -94,22 +104,30 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
       notified = &n;
   }
   if (notified != nullptr && notified->time < deadline) return o;
-  const std::string period = absl::StrCat(
-      first->what, " (leaf ", first->at.leaf, ", ", DayText(first->at.time),
-      "); the ", c.period_weeks(), "-week period ends at the end of ",
-      DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
   o.kind = Kind::kRaised;
   o.deadline = deadline;
-  if (notified != nullptr) {
-    o.severity = rule.severity();
+  // Which sentence: late, due, or missing.
+  const int wording = notified != nullptr ? 0 : (as_of < deadline ? 1 : 2);
+  o.severity = wording == 1 ? c.pending_severity() : rule.severity();
+  o.key.Add(wording);
+  o.key.Add(first->kind);
+  o.key.AddTwoSig(first->flop);
+  o.key.Add(first->at.leaf);
+  o.key.AddTime(first->at.time);
+  if (notified != nullptr) o.key.AddTime(notified->time);
+  if (!render) return o;
+  const std::string period =
+      absl::StrCat(TriggerText(*first, t, c.forecast_horizon_days()), " (leaf ",
+                   first->at.leaf, ", ", DayText(first->at.time), "); the ",
+                   c.period_weeks(), "-week period ends at the end of ",
+                   DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
+  if (wording == 0) {
     o.message = absl::StrCat("notified late on ", DayText(notified->time), ": ",
                              period, ".");
     o.evidence.push_back(notified->leaf);
-  } else if (as_of < deadline) {
-    o.severity = c.pending_severity();
+  } else if (wording == 1) {
     o.message = absl::StrCat("notification due: ", period, ".");
   } else {
-    o.severity = rule.severity();
     o.message = absl::StrCat("no notification recorded: ", period, ".");
   }
   o.evidence.push_back(first->at.leaf);
@@ -126,7 +144,8 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   return o;
 }
 
-Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s) {
+Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s,
+                                  bool render) {
   const auto& c = rule.declared_vs_measured();
   const bool training = c.quantity() == pack::TRAINING_COMPUTE;
   const char* name = training ? "training" : "cumulative";
@@ -148,21 +167,32 @@ Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s) {
   const double band_lo = declared.lower * (1 - c.tolerance());
   const double band_hi = declared.upper * (1 + c.tolerance());
   const int pct = static_cast<int>(c.tolerance() * 100 + 0.5);
-  if (band_hi < measured.lower) {
+  const bool above = band_hi < measured.lower;
+  if (!above && !(band_lo > measured.upper)) return o;
+  o.kind = Kind::kRaised;
+  o.severity = rule.severity();
+  o.key.Add(above ? 1 : 0);
+  if (above) {
+    o.key.AddTwoSig(measured.lower);
+    o.key.AddTwoSig(declared.upper);
+    o.key.AddTwoSig(band_hi);
+  } else {
+    o.key.AddTwoSig(measured.upper);
+    o.key.AddTwoSig(declared.lower);
+    o.key.AddTwoSig(band_lo);
+  }
+  if (!render) return o;
+  if (above) {
     o.message = absl::StrCat(
         "measured ", name, " compute of at least ", TwoSig(measured.lower),
         " FLOP is above the declared ", TwoSig(declared.upper),
         " FLOP and its +", pct, " % band (", TwoSig(band_hi), " FLOP).");
-  } else if (band_lo > measured.upper) {
+  } else {
     o.message = absl::StrCat(
         "measured ", name, " compute of at most ", TwoSig(measured.upper),
         " FLOP is below the declared ", TwoSig(declared.lower),
         " FLOP and its -", pct, " % band (", TwoSig(band_lo), " FLOP).");
-  } else {
-    return o;
   }
-  o.kind = Kind::kRaised;
-  o.severity = rule.severity();
   o.figures.push_back(Fig(absl::StrCat("declared_", name, "_compute_flop"),
                           declared.lower, declared.upper,
                           MethodNames(declared.methods)));

@@ -1,0 +1,215 @@
+#include "tools/compliance_check/compliance_check.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/audit.h"
+#include "ledger/ledger.h"
+#include "rules/engine.h"
+#include "rules/rule_pack_loader.h"
+#include "tools/compliance_check/findings_recorder.h"
+#include "tools/compliance_check/ledger_entries.h"
+#include "tools/compliance_check/report.h"
+
+namespace compliance_check {
+
+namespace v1 = aifl::rules::v1;
+
+absl::StatusOr<v1::Severity> ParseSeverity(absl::string_view s) {
+  const std::string lower = absl::AsciiStrToLower(s);
+  if (lower == "info") return v1::INFO;
+  if (lower == "warning") return v1::WARNING;
+  if (lower == "violation") return v1::VIOLATION;
+  if (lower == "critical") return v1::CRITICAL;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--fail_on: got \"", s, "\", want info, warning, violation or critical"));
+}
+
+absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view s) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, s, &t, &err)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--as-of: got \"", s, "\", want RFC 3339 (2025-10-01T12:00:00Z)"));
+  }
+  return t;
+}
+
+const char kUsage[] =
+    "AI Act compliance findings for a local ledger folder.\n"
+    "  bazel run //tools/compliance_check -- --dir D [--model M]\n"
+    "      [--as-of RFC3339] [--json] [--fail_on info|warning|violation|"
+    "critical]\n"
+    "      [--audit] [--record --rules_key K] [--pack P]\n"
+    "  --dir D        ledger folder, opened read-only (unless --record)\n"
+    "  --model M      only this model's findings (default: all)\n"
+    "  --as-of T      only entries integrated by T; T is also the "
+    "evaluation clock\n"
+    "                 (default: now)\n"
+    "  --json         JSON instead of text\n"
+    "  --fail_on S    lowest severity giving exit code 1 (default: "
+    "violation)\n"
+    "  --audit        run the full offline ledger audit first (the latest\n"
+    "                 checkpoint and the root of the leaves read are always "
+    "checked)\n"
+    "  --record       append the raised/cleared findings, signed by "
+    "--rules_key K\n"
+    "                 (a rules key's secret key file), then a checkpoint\n"
+    "  --pack P       rule pack (default: the shipped v1 pack)\n"
+    "Exit codes: 0 no finding at or above --fail_on; 1 some; 2 usage or I/O "
+    "error.\n"
+    "Not implemented yet: --server (evaluating through the gRPC Audit "
+    "service).\n";
+
+namespace {
+
+std::string Resolve(const std::string& cwd, const std::string& path) {
+  if (cwd.empty() || path.empty() || path[0] == '/') return path;
+  return absl::StrCat(cwd, "/", path);
+}
+
+}  // namespace
+
+absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
+                                  const std::string& cwd, absl::Time now,
+                                  bool* help) {
+  Options o;
+  o.now = now;
+  *help = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    if (name == "--help" || name == "-h") {
+      *help = true;
+      return o;
+    }
+    if (name.rfind("--", 0) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument \"", name, "\" (see --help)"));
+    }
+    std::string value;
+    bool has_value = false;
+    const size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    for (char& c : name) c = c == '-' ? '_' : c;  // --as-of == --as_of
+    if (name == "__json" || name == "__audit" || name == "__record") {
+      if (has_value && value != "true" && value != "false") {
+        return absl::InvalidArgumentError(
+            absl::StrCat(args[i], ": want true or false"));
+      }
+      const bool on = !has_value || value == "true";
+      (name == "__json" ? o.json : name == "__audit" ? o.audit : o.record) = on;
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(args[i], " needs a value"));
+      }
+      value = args[++i];
+    }
+    if (name == "__dir") {
+      o.dir = Resolve(cwd, value);
+    } else if (name == "__model") {
+      o.model = value;
+    } else if (name == "__as_of") {
+      ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(value));
+      o.as_of = t;
+    } else if (name == "__fail_on") {
+      ASSIGN_OR_RETURN(o.fail_on, ParseSeverity(value));
+    } else if (name == "__rules_key") {
+      o.rules_key = Resolve(cwd, value);
+    } else if (name == "__pack") {
+      o.pack_path = Resolve(cwd, value);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag ", args[i], " (see --help)"));
+    }
+  }
+  return o;
+}
+
+namespace {
+
+absl::Status Validate(const Options& o) {
+  if (o.dir.empty()) return absl::InvalidArgumentError("--dir is required");
+  if (o.record && o.rules_key.empty()) {
+    return absl::InvalidArgumentError("--record needs --rules_key");
+  }
+  if (o.record && o.as_of.has_value()) {
+    return absl::InvalidArgumentError(
+        "--record records findings as of now: do not combine it with --as-of");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<CheckResult> Check(const Options& options) {
+  RETURN_IF_ERROR(Validate(options));
+  ASSIGN_OR_RETURN(rules::RulePack pack,
+                   rules::LoadRulePackFile(options.pack_path));
+  if (options.audit) {
+    ASSIGN_OR_RETURN(ledger::AuditReport audit,
+                     ledger::AuditLedgerDir(options.dir, {}));
+    if (!audit.ok) {
+      return absl::DataLossError(absl::StrCat("audit: ", audit.problem));
+    }
+  }
+  ledger::LedgerOptions lo;
+  lo.dir = options.dir;
+  lo.read_only = !options.record;
+  lo.clock = options.ledger_clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
+                   ledger::Ledger::Open(lo));
+  if (options.record) {
+    // Sign what is there, so that the findings already recorded are read.
+    RETURN_IF_ERROR(ledger->PublishCheckpoint().status());
+  }
+  CheckResult result;
+  result.origin = ledger->origin();
+  result.clock = options.as_of.value_or(options.now);
+  result.rule_pack_version = pack.version();
+  ASSIGN_OR_RETURN(VerifiedEntries read,
+                   ReadVerifiedEntries(*ledger, options.as_of));
+  result.checkpoint_size = read.checkpoint_size;
+  result.ledger_size = read.ledger_size;
+  result.entries_evaluated = read.entries.size();
+
+  ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
+                   rules::EvaluateAsOf(pack, read.entries, result.clock));
+  for (v1::Finding& f : all) {
+    if (!options.model.empty() && f.model_id() != options.model) continue;
+    if (f.severity() >= options.fail_on) ++result.failing;
+    result.findings.push_back(std::move(f));
+  }
+  if (options.record) {
+    ASSIGN_OR_RETURN(
+        RecordResult rec,
+        RecordFindings(*ledger, pack, read.entries, options.rules_key,
+                       result.clock, options.model));
+    result.recorded = std::move(rec.appended);
+    result.recorded_from_leaf = rec.first_leaf;
+    result.ledger_size = ledger->Size();
+  }
+  return result;
+}
+
+int Run(const Options& options, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<CheckResult> result = Check(options);
+  if (!result.ok()) {
+    err << "compliance_check: " << result.status().ToString() << "\n";
+    return kExitError;
+  }
+  out << (options.json ? JsonReport(*result, options.fail_on)
+                       : TextReport(*result, options.fail_on));
+  return result->failing > 0 ? kExitFindings : kExitClean;
+}
+
+}  // namespace compliance_check

@@ -1,0 +1,107 @@
+// compliance_check: evaluates the AI Act rule pack against a local ledger
+// folder and reports the findings; optionally records the raised and cleared
+// findings in the ledger, signed by a rules key. The library behind
+// compliance_check_main.cc (which only parses flags), so that tests call it.
+//
+// Exit codes: kExitClean (0) when no finding reaches `fail_on`,
+// kExitFindings (1) when some do, kExitError (2) on usage or I/O errors
+// (one line on `err`). Not thread-safe (one run at a time per ledger folder
+// when recording).
+#ifndef TOOLS_COMPLIANCE_CHECK_COMPLIANCE_CHECK_H_
+#define TOOLS_COMPLIANCE_CHECK_COMPLIANCE_CHECK_H_
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "api/v1/findings.pb.h"
+#include "common/clock.h"
+
+namespace compliance_check {
+
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+struct Options {
+  // The ledger folder (made by ledgerctl init). Required.
+  std::string dir;
+  // Only this model's findings ("" = every model).
+  std::string model;
+  // Only entries integrated at or before this instant; also the evaluation
+  // clock. Default: none (every checkpointed entry, clock = `now`).
+  std::optional<absl::Time> as_of;
+  // The current time (main: the real clock).
+  absl::Time now = absl::UnixEpoch();
+  // The rule pack file. Default: the shipped v1 pack.
+  std::string pack_path = "rules/packs/ai_act_gpai_v1.textproto";
+  // JSON instead of text. Default: false.
+  bool json = false;
+  // The lowest severity that makes the exit code 1. Default: VIOLATION.
+  aifl::rules::v1::Severity fail_on = aifl::rules::v1::VIOLATION;
+  // Run the full offline audit (ledger::AuditLedgerDir) first. Default: false.
+  bool audit = false;
+  // Append the findings that changed (raised or cleared) since those already
+  // in the ledger, signed by the key in `rules_key` (a secret key file of an
+  // enrolled ROLE_RULES key); opens the ledger read-write and publishes a
+  // checkpoint. Not with `as_of`. Default: false.
+  bool record = false;
+  std::string rules_key;
+  // Integration-time source when recording. Not owned. Default: real clock.
+  common::Clock* ledger_clock = nullptr;
+};
+
+struct CheckResult {
+  std::string origin;
+  uint64_t checkpoint_size = 0;  // entries evaluated come from [0, this)
+  uint64_t ledger_size = 0;
+  uint64_t entries_evaluated = 0;
+  absl::Time clock;  // the evaluation clock
+  std::string rule_pack_version;
+  // Raised findings, by model id then pack order.
+  std::vector<aifl::rules::v1::Finding> findings;
+  // With Options::record: what was appended (raised, changed or cleared),
+  // and the first leaf index it went to.
+  std::vector<aifl::rules::v1::Finding> recorded;
+  uint64_t recorded_from_leaf = 0;
+  // Findings at or above Options::fail_on.
+  size_t failing = 0;
+};
+
+// Opens the ledger (read-only unless recording), verifies its latest
+// checkpoint and that the leaves reproduce its root, evaluates, and records
+// when asked. Errors: kInvalidArgument for bad options; kNotFound for a
+// missing ledger, pack or key; kDataLoss when a check or the audit fails;
+// kPermissionDenied when the rules key is not an enrolled rules key.
+absl::StatusOr<CheckResult> Check(const Options& options);
+
+// Check(), then the report on `out`; returns the exit code. Errors are one
+// line on `err`.
+int Run(const Options& options, std::ostream& out, std::ostream& err);
+
+// The --help text.
+extern const char kUsage[];
+
+// Parses the command line (argv[0] excluded): --dir D, --model M,
+// --as-of T (or --as_of), --json, --fail_on S, --audit, --record,
+// --rules_key K, --pack P; "--flag value" or "--flag=value". Sets
+// `*help` for --help / -h. Relative paths are resolved against `cwd` when
+// it is not empty (bazel run's BUILD_WORKING_DIRECTORY). `now` is the
+// clock. kInvalidArgument naming the flag for anything else.
+absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
+                                  const std::string& cwd, absl::Time now,
+                                  bool* help);
+
+// Flag values: "info", "warning", "violation", "critical" (any case).
+absl::StatusOr<aifl::rules::v1::Severity> ParseSeverity(absl::string_view s);
+// RFC 3339, e.g. "2025-10-01T12:00:00Z" or "2025-10-01T14:00:00+02:00".
+absl::StatusOr<absl::Time> ParseRfc3339(absl::string_view s);
+
+}  // namespace compliance_check
+
+#endif  // TOOLS_COMPLIANCE_CHECK_COMPLIANCE_CHECK_H_

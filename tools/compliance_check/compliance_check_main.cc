@@ -1,0 +1,30 @@
+// compliance_check: AI Act findings for a local ledger folder. Thin: parses
+// the command line and calls compliance_check::Run
+// (tools/compliance_check/compliance_check.h).
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "tools/compliance_check/compliance_check.h"
+
+int main(int argc, char** argv) {
+  // Under `bazel run` the working directory is the runfiles tree: the
+  // user's relative paths are resolved against where the command was run.
+  const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
+  bool help = false;
+  absl::StatusOr<compliance_check::Options> options =
+      compliance_check::ParseArgs(
+          std::vector<std::string>(argv + 1, argv + argc),
+          wd != nullptr ? wd : "", absl::Now(), &help);
+  if (!options.ok()) {
+    std::cerr << "compliance_check: " << options.status().message() << "\n";
+    return compliance_check::kExitError;
+  }
+  if (help) {
+    std::cout << compliance_check::kUsage;
+    return compliance_check::kExitClean;
+  }
+  return compliance_check::Run(*options, std::cout, std::cerr);
+}

@@ -1,0 +1,43 @@
+// Records the rules engine's findings in a ledger: the raised, changed and
+// cleared findings relative to those already in it (signed by rules keys),
+// appended as "aifl.rules.v1.Finding" entries signed by a rules key, then a
+// checkpoint. Recording again without new facts appends nothing.
+#ifndef TOOLS_COMPLIANCE_CHECK_FINDINGS_RECORDER_H_
+#define TOOLS_COMPLIANCE_CHECK_FINDINGS_RECORDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "api/v1/findings.pb.h"
+#include "ledger/ledger.h"
+#include "rules/ledger_entry.h"
+#include "rules/rule_pack_loader.h"
+
+namespace compliance_check {
+
+inline constexpr char kFindingType[] = "aifl.rules.v1.Finding";
+
+struct RecordResult {
+  std::vector<aifl::rules::v1::Finding> appended;
+  uint64_t first_leaf = 0;  // leaf of appended[0]
+};
+
+// Folds `entries` (every leaf of `ledger`, in order) into a rules engine,
+// evaluates every model at `now` and appends what changed, in order, signed
+// by the secret key in `rules_key_path`; then publishes a checkpoint.
+// `model` ("" = all) limits what is appended. `ledger` must be open
+// read-write. Errors: kNotFound / kInvalidArgument for the key file;
+// kPermissionDenied when the key is not an enrolled, unrevoked rules key;
+// the ledger's append errors (nothing after the first failure is appended).
+absl::StatusOr<RecordResult> RecordFindings(
+    ledger::Ledger& ledger, const rules::RulePack& pack,
+    const std::vector<rules::LedgerEntry>& entries,
+    const std::string& rules_key_path, absl::Time now,
+    const std::string& model);
+
+}  // namespace compliance_check
+
+#endif  // TOOLS_COMPLIANCE_CHECK_FINDINGS_RECORDER_H_

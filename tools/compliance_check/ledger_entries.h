@@ -1,0 +1,57 @@
+// The adapter from a ledger's leaves to the rules engine's input
+// (rules/ledger_entry.h): parses each leaf and its envelope and looks the
+// signer up in the key registry for its role and organisation. Reads only the
+// leaves a verified checkpoint covers, and checks that they reproduce its
+// Merkle root, so the rules see exactly what the log has signed.
+//
+// Lives here, not in rules/, because rules/ must not depend on storage.
+// Thread-compatible: the Ledger it reads is thread-safe.
+#ifndef TOOLS_COMPLIANCE_CHECK_LEDGER_ENTRIES_H_
+#define TOOLS_COMPLIANCE_CHECK_LEDGER_ENTRIES_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "ledger/key_registry.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle/hash.h"
+#include "rules/ledger_entry.h"
+
+namespace compliance_check {
+
+// Finds an enrolled key by id (Ledger::FindKey in production).
+using KeyLookup =
+    std::function<std::optional<ledger::KeyInfo>(const ledger::crypto::KeyId&)>;
+
+// Converts the leaf at `index` (its exact bytes). kDataLoss when the leaf or
+// its envelope does not parse or its key is not in the registry (the ledger
+// accepted it, so its key must be known).
+absl::StatusOr<rules::LedgerEntry> EntryFromLeaf(uint64_t index,
+                                                 absl::string_view leaf_bytes,
+                                                 const KeyLookup& keys);
+
+struct VerifiedEntries {
+  uint64_t checkpoint_size = 0;  // leaves covered by the latest checkpoint
+  uint64_t ledger_size = 0;      // leaves in the ledger (may be more)
+  ledger::merkle::Hash root{};   // the checkpoint's root, reproduced
+  std::vector<rules::LedgerEntry> entries;  // leaves [0, checkpoint_size)
+};
+
+// Verifies the latest checkpoint's signature under the log key, reads the
+// leaves it covers (1000 at a time) and checks that they hash to its root.
+// Entries integrated after `as_of` (when given) are left out; reading stops
+// at the first one (integration times never decrease). Errors: kNotFound
+// when the ledger has no checkpoint; kDataLoss when a leaf does not parse,
+// names an unknown key, or the root differs; storage errors as they come.
+absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
+    const ledger::Ledger& ledger,
+    std::optional<absl::Time> as_of = std::nullopt);
+
+}  // namespace compliance_check
+
+#endif  // TOOLS_COMPLIANCE_CHECK_LEDGER_ENTRIES_H_

@@ -1,0 +1,159 @@
+#include "tools/compliance_check/report.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/json.h"
+#include "rules/evaluator.h"
+#include "rules/flop_range.h"
+
+namespace compliance_check {
+namespace {
+
+namespace v1 = aifl::rules::v1;
+using common::JsonQuote;
+
+constexpr v1::Unit kUnits[] = {v1::REGULATION_AND_COMPLIANCE, v1::AI_SAFETY,
+                               v1::UNIT_UNSPECIFIED};
+
+const char* UnitName(v1::Unit u) {
+  switch (u) {
+    case v1::REGULATION_AND_COMPLIANCE:
+      return "Regulation and Compliance";
+    case v1::AI_SAFETY:
+      return "AI Safety";
+    default:
+      return "No unit";
+  }
+}
+
+std::string TimeText(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::string MillisText(int64_t ms) {
+  return TimeText(absl::FromUnixMillis(ms));
+}
+
+bool IsCount(const v1::Figure& f) {
+  return f.method().empty() && f.lower() == f.upper() &&
+         f.lower() == std::floor(f.lower()) && f.lower() < 1e15;
+}
+
+std::string Header(const CheckResult& r, v1::Severity fail_on) {
+  std::string s =
+      absl::StrCat("Ledger ", r.origin, ": ", r.entries_evaluated,
+                   " entries evaluated (latest checkpoint: ", r.checkpoint_size,
+                   " leaves, signature and root verified)");
+  if (r.ledger_size > r.checkpoint_size + r.recorded.size()) {
+    absl::StrAppend(&s, "; ", r.ledger_size - r.checkpoint_size,
+                    " later leaves not yet checkpointed, not evaluated");
+  }
+  absl::StrAppend(&s, "\nEvaluated as of ", TimeText(r.clock),
+                  " with rule pack ", r.rule_pack_version, "\n",
+                  r.findings.size(), " findings, ", r.failing, " at or above ",
+                  v1::Severity_Name(fail_on), "\n");
+  return s;
+}
+
+void AppendFindingText(const v1::Finding& f, std::string* s) {
+  absl::StrAppend(s, "  [", v1::Severity_Name(f.severity()), "] ", f.rule_id(),
+                  " ", rules::FactStatusTag(f.fact_status()), " ", f.citation(),
+                  " — model ", f.model_id(), "\n    ", f.message(), "\n");
+  for (const v1::Figure& fig : f.figures()) {
+    absl::StrAppend(s, "    figure ", fig.name(), ": ", FigureText(fig), "\n");
+  }
+  if (f.deadline_unix_ms() != 0) {
+    absl::StrAppend(s, "    deadline (exclusive): ",
+                    MillisText(f.deadline_unix_ms()), "\n");
+  }
+  absl::StrAppend(s, "    evidence leaves: ",
+                  f.evidence_leaves().empty()
+                      ? "none"
+                      : absl::StrJoin(f.evidence_leaves(), ", "),
+                  "\n");
+}
+
+std::string FindingJson(const v1::Finding& f) {
+  std::string figures;
+  for (const v1::Figure& fig : f.figures()) {
+    absl::StrAppend(&figures, figures.empty() ? "" : ",",
+                    "{\"name\":", JsonQuote(fig.name()),
+                    ",\"lower\":", fig.lower(), ",\"upper\":", fig.upper(),
+                    ",\"method\":", JsonQuote(fig.method()),
+                    ",\"text\":", JsonQuote(FigureText(fig)), "}");
+  }
+  return absl::StrCat(
+      "{\"model\":", JsonQuote(f.model_id()),
+      ",\"rule\":", JsonQuote(f.rule_id()), ",\"title\":", JsonQuote(f.title()),
+      ",\"citation\":", JsonQuote(f.citation()),
+      ",\"fact_status\":", JsonQuote(rules::FactStatusTag(f.fact_status())),
+      ",\"unit\":", JsonQuote(v1::Unit_Name(f.unit())),
+      ",\"severity\":", JsonQuote(v1::Severity_Name(f.severity())),
+      ",\"state\":", JsonQuote(v1::FindingState_Name(f.state())),
+      ",\"message\":", JsonQuote(f.message()), ",\"figures\":[", figures,
+      "],\"evidence_leaves\":[", absl::StrJoin(f.evidence_leaves(), ","),
+      "],\"deadline\":",
+      f.deadline_unix_ms() != 0 ? JsonQuote(MillisText(f.deadline_unix_ms()))
+                                : "null",
+      ",\"rule_pack_version\":", JsonQuote(f.rule_pack_version()), "}");
+}
+
+}  // namespace
+
+std::string FigureText(const v1::Figure& f) {
+  if (IsCount(f)) return absl::StrCat(static_cast<int64_t>(f.lower()));
+  std::string s = f.lower() == f.upper()
+                      ? rules::TwoSig(f.lower())
+                      : absl::StrCat(rules::TwoSig(f.lower()), "..",
+                                     rules::TwoSig(f.upper()));
+  if (!f.method().empty()) absl::StrAppend(&s, " (", f.method(), ")");
+  return s;
+}
+
+std::string TextReport(const CheckResult& r, v1::Severity fail_on) {
+  std::string s = Header(r, fail_on);
+  for (v1::Unit unit : kUnits) {
+    std::string body;
+    for (const v1::Finding& f : r.findings) {
+      if (f.unit() == unit) AppendFindingText(f, &body);
+    }
+    if (body.empty() && unit == v1::UNIT_UNSPECIFIED) continue;
+    absl::StrAppend(&s, "\n== ", UnitName(unit), " ==\n",
+                    body.empty() ? "  (no findings)\n" : body);
+  }
+  if (!r.recorded.empty()) {
+    absl::StrAppend(&s, "\nRecorded ", r.recorded.size(),
+                    " findings in the ledger from leaf ", r.recorded_from_leaf,
+                    ":\n");
+    for (const v1::Finding& f : r.recorded) {
+      absl::StrAppend(&s, "  ", v1::FindingState_Name(f.state()), " ",
+                      f.model_id(), " ", f.rule_id(), " [",
+                      v1::Severity_Name(f.severity()), "]\n");
+    }
+  }
+  return s;
+}
+
+std::string JsonReport(const CheckResult& r, v1::Severity fail_on) {
+  std::string findings, recorded;
+  for (const v1::Finding& f : r.findings) {
+    absl::StrAppend(&findings, findings.empty() ? "" : ",\n  ", FindingJson(f));
+  }
+  for (const v1::Finding& f : r.recorded) {
+    absl::StrAppend(&recorded, recorded.empty() ? "" : ",\n  ", FindingJson(f));
+  }
+  return absl::StrCat("{\"origin\":", JsonQuote(r.origin),
+                      ",\"checkpoint_size\":", r.checkpoint_size,
+                      ",\"ledger_size\":", r.ledger_size,
+                      ",\"entries_evaluated\":", r.entries_evaluated,
+                      ",\"as_of\":", JsonQuote(TimeText(r.clock)),
+                      ",\"rule_pack_version\":", JsonQuote(r.rule_pack_version),
+                      ",\"fail_on\":", JsonQuote(v1::Severity_Name(fail_on)),
+                      ",\"failing\":", r.failing, ",\n \"findings\":[\n  ",
+                      findings, "],\n \"recorded\":[", recorded,
+                      "],\"recorded_from_leaf\":", r.recorded_from_leaf, "}\n");
+}
+
+}  // namespace compliance_check
