@@ -19,10 +19,10 @@ grpc::ServerUnaryReactor* AdminService::SubmitKeyEvent(
       ledger::entry::ParseEnvelope(request->envelope());
   if (!envelope.ok()) return FinishWith(ctx, envelope.status());
   if (envelope->payload_type != ledger::kKeyEventType) {
-    return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
-                               "envelope payload type: got ",
-                               envelope->payload_type, ", want ",
-                               ledger::kKeyEventType)));
+    return FinishWith(ctx,
+                      absl::InvalidArgumentError(absl::StrCat(
+                          "envelope payload type: got ", envelope->payload_type,
+                          ", want ", ledger::kKeyEventType)));
   }
   absl::Status may_submit =
       CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelope());

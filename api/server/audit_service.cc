@@ -25,9 +25,9 @@ absl::StatusOr<uint64_t> ResolveTreeSize(const ledger::Ledger& ledger,
                                          uint64_t requested) {
   if (requested != 0) {
     if (requested > ledger.Size()) {
-      return absl::OutOfRangeError(absl::StrCat(
-          "tree size: got ", requested, ", the log has ", ledger.Size(),
-          " entries"));
+      return absl::OutOfRangeError(absl::StrCat("tree size: got ", requested,
+                                                ", the log has ", ledger.Size(),
+                                                " entries"));
     }
     return requested;
   }
@@ -47,9 +47,9 @@ absl::Status ValidateFilter(int unit, int min_severity) {
         absl::StrCat("unit: got ", unit, ", want a aifl.rules.v1.Unit value"));
   }
   if (!aifl::rules::v1::Severity_IsValid(min_severity)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "min_severity: got ", min_severity,
-        ", want a aifl.rules.v1.Severity value"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_severity: got ", min_severity,
+                     ", want a aifl.rules.v1.Severity value"));
   }
   return absl::OkStatus();
 }
@@ -57,9 +57,9 @@ absl::Status ValidateFilter(int unit, int min_severity) {
 absl::StatusOr<uint32_t> ResolvePageSize(uint32_t page_size) {
   if (page_size == 0) return kDefaultPage;
   if (page_size > kMaxPage) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "page_size: got ", page_size, ", want 0 (default ", kDefaultPage,
-        ") or 1..", kMaxPage));
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: got ", page_size, ", want 0 (default ",
+                     kDefaultPage, ") or 1..", kMaxPage));
   }
   return page_size;
 }
@@ -99,9 +99,9 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(
   absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kGetEntries);
   if (!caller.ok()) return FinishWith(ctx, caller.status());
   if (request->count() < 1 || request->count() > kMaxPage) {
-    return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
-                               "count: got ", request->count(), ", want 1..",
-                               kMaxPage)));
+    return FinishWith(
+        ctx, absl::InvalidArgumentError(absl::StrCat(
+                 "count: got ", request->count(), ", want 1..", kMaxPage)));
   }
   const uint64_t size = deps_.ledger->Size();
   if (request->start() >= size) {
@@ -109,7 +109,8 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(
                                "start: got ", request->start(),
                                ", the log has ", size, " entries")));
   }
-  uint64_t count = std::min<uint64_t>(request->count(), size - request->start());
+  uint64_t count =
+      std::min<uint64_t>(request->count(), size - request->start());
   absl::StatusOr<std::vector<std::string>> leaves =
       deps_.ledger->GetLeaves(request->start(), count);
   if (!leaves.ok()) return FinishWith(ctx, leaves.status());
@@ -131,9 +132,10 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
       break;
     case aifl::api::v1::InclusionProofRequest::kLeafHash: {
       if (request->leaf_hash().size() != ledger::merkle::kHashSize) {
-        return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
-                                   "leaf_hash: got ", request->leaf_hash().size(),
-                                   " bytes, want ", ledger::merkle::kHashSize)));
+        return FinishWith(ctx,
+                          absl::InvalidArgumentError(absl::StrCat(
+                              "leaf_hash: got ", request->leaf_hash().size(),
+                              " bytes, want ", ledger::merkle::kHashSize)));
       }
       ledger::merkle::Hash hash;
       std::copy(request->leaf_hash().begin(), request->leaf_hash().end(),
@@ -141,8 +143,8 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
       absl::StatusOr<uint64_t> found = deps_.ledger->FindLeafByHash(hash);
       if (!found.ok()) {
         if (absl::IsNotFound(found.status())) {
-          return FinishWith(ctx, absl::NotFoundError(
-                                     "leaf_hash: no leaf has this hash"));
+          return FinishWith(
+              ctx, absl::NotFoundError("leaf_hash: no leaf has this hash"));
         }
         return FinishWith(ctx, found.status());
       }
@@ -150,16 +152,16 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
       break;
     }
     default:
-      return FinishWith(ctx, absl::InvalidArgumentError(
-                                 "leaf: set leaf_index or leaf_hash"));
+      return FinishWith(
+          ctx, absl::InvalidArgumentError("leaf: set leaf_index or leaf_hash"));
   }
   absl::StatusOr<uint64_t> size =
       ResolveTreeSize(*deps_.ledger, request->tree_size());
   if (!size.ok()) return FinishWith(ctx, size.status());
   if (index >= *size) {
-    return FinishWith(ctx, absl::OutOfRangeError(absl::StrCat(
-                               "leaf index ", index,
-                               " is not in the tree of size ", *size)));
+    return FinishWith(
+        ctx, absl::OutOfRangeError(absl::StrCat(
+                 "leaf index ", index, " is not in the tree of size ", *size)));
   }
   absl::StatusOr<std::vector<ledger::merkle::Hash>> proof =
       deps_.ledger->InclusionProof(index, *size);
@@ -262,8 +264,9 @@ grpc::ServerUnaryReactor* AuditService::ListFindings(
 }
 
 grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>*
-AuditService::WatchFindings(grpc::CallbackServerContext* ctx,
-                            const aifl::api::v1::WatchFindingsRequest* request) {
+AuditService::WatchFindings(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::WatchFindingsRequest* request) {
   absl::Status status = Authorize(ctx, deps_, Method::kWatchFindings).status();
   if (status.ok()) {
     status = ValidateFilter(request->unit(), request->min_severity());

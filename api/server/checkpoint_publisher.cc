@@ -40,9 +40,8 @@ void CheckpointPublisher::Run() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        return stopping_;
-      };
+      auto stop = [this]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
       mu_.AwaitWithTimeout(absl::Condition(&stop), interval_);
       if (stopping_) return;
     }

@@ -35,9 +35,9 @@ absl::Status CheckMayReadLeaf(const ledger::Ledger& ledger,
   std::optional<ledger::KeyInfo> key =
       ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
   if (!key.has_value() || key->tls_identity != caller.identity) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "leaf ", index, " was not signed by a key bound to \"",
-        caller.identity, "\""));
+    return absl::PermissionDeniedError(
+        absl::StrCat("leaf ", index, " was not signed by a key bound to \"",
+                     caller.identity, "\""));
   }
   return absl::OkStatus();
 }
@@ -131,9 +131,9 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
   if (!caller.ok()) return FinishWith(ctx, caller.status());
   const int n = request->leaf_indices_size();
   if (n < 1 || n > kMaxBatch) {
-    return FinishWith(ctx,
-                      absl::InvalidArgumentError(absl::StrCat(
-                          "leaf_indices: got ", n, ", want 1..", kMaxBatch)));
+    return FinishWith(
+        ctx, absl::InvalidArgumentError(absl::StrCat("leaf_indices: got ", n,
+                                                     ", want 1..", kMaxBatch)));
   }
   const uint64_t tree_size = deps_.ledger->Size();
   uint64_t needed = 0;
@@ -150,7 +150,8 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
   }
   if (!request->wait()) {
     return FinishWith(
-        ctx, BuildProofReceipt(*deps_.ledger, request->leaf_indices(), response));
+        ctx,
+        BuildProofReceipt(*deps_.ledger, request->leaf_indices(), response));
   }
   // Wait without holding a thread: the publisher answers after the
   // checkpoint that covers `needed` (or at the deadline, at most 30 s).
@@ -161,8 +162,8 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
   const ledger::Ledger* ledger = deps_.ledger;
   deps_.publisher->WhenCovered(
       needed, deadline, [reactor, ledger, request, response](absl::Status s) {
-        if (s.ok()) s = BuildProofReceipt(*ledger, request->leaf_indices(),
-                                          response);
+        if (s.ok())
+          s = BuildProofReceipt(*ledger, request->leaf_indices(), response);
         reactor->Finish(ToGrpcStatus(s));
       });
   return reactor;

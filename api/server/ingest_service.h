@@ -31,10 +31,10 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 // Fills `receipt` with the latest checkpoint and an inclusion proof of each
 // of `indices` against it. kFailedPrecondition when the latest checkpoint
 // does not cover every index yet.
-absl::Status BuildProofReceipt(const ledger::Ledger& ledger,
-                               const google::protobuf::RepeatedField<uint64_t>&
-                                   indices,
-                               aifl::api::v1::ProofReceipt* receipt);
+absl::Status BuildProofReceipt(
+    const ledger::Ledger& ledger,
+    const google::protobuf::RepeatedField<uint64_t>& indices,
+    aifl::api::v1::ProofReceipt* receipt);
 
 }  // namespace api::server
 

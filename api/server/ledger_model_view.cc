@@ -159,9 +159,10 @@ std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
   absl::MutexLock lock(&mu_);
   std::vector<aifl::api::v1::RecordedFinding> out;
   *next_leaf = 0;
-  auto it = std::lower_bound(findings_.begin(), findings_.end(), from_leaf,
-                             [](const aifl::api::v1::RecordedFinding& f,
-                                uint64_t leaf) { return f.leaf_index() < leaf; });
+  auto it =
+      std::lower_bound(findings_.begin(), findings_.end(), from_leaf,
+                       [](const aifl::api::v1::RecordedFinding& f,
+                          uint64_t leaf) { return f.leaf_index() < leaf; });
   for (; it != findings_.end(); ++it) {
     if (!filter.Matches(it->finding())) continue;
     if (out.size() == limit) {

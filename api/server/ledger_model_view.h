@@ -51,8 +51,7 @@ class LedgerModelView final : public ModelView {
   rules::ModelStateFold fold_ ABSL_GUARDED_BY(mu_);
   std::vector<aifl::api::v1::RecordedFinding> findings_ ABSL_GUARDED_BY(mu_);
   // model id → rule id → raised (true) or cleared (false), latest wins.
-  std::map<std::string, std::map<std::string, bool>> open_
-      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::map<std::string, bool>> open_ ABSL_GUARDED_BY(mu_);
   size_t fold_errors_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex sub_mu_;

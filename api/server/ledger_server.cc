@@ -94,7 +94,8 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   server->publisher_->set_after_tick([models] {
     absl::Status s = models->CatchUp();
     if (!s.ok()) {
-      LogEvent("warning", "model_view_catch_up_failed", {{"error", s.ToString()}});
+      LogEvent("warning", "model_view_catch_up_failed",
+               {{"error", s.ToString()}});
     }
   });
   ServiceDeps deps{ledger, server->publisher_.get(), server->models_.get(),

@@ -2,7 +2,8 @@
 //
 //   ledger_server --ledger_dir=/var/lib/aifl --listen=0.0.0.0:8443
 //     --tls_cert=server.pem --tls_key=server.key --tls_client_ca=ca.pem
-//   ledger_server --ledger_dir=/tmp/l --insecure_loopback --listen=127.0.0.1:8080
+//   ledger_server --ledger_dir=/tmp/l --insecure_loopback
+//   --listen=127.0.0.1:8080
 //
 // Exits 1 when the ledger fails its open-time check or the server cannot
 // start; on SIGTERM or SIGINT it finishes in-flight calls, publishes a final
@@ -20,13 +21,15 @@
 #include "api/server/log.h"
 #include "ledger/ledger.h"
 
-ABSL_FLAG(std::string, ledger_dir, "", "the ledger folder (made by ledgerctl init)");
+ABSL_FLAG(std::string, ledger_dir, "",
+          "the ledger folder (made by ledgerctl init)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:8443", "host:port to listen on");
 ABSL_FLAG(std::string, log_key, "",
           "the checkpoint signing key; default <ledger_dir>/keys/log.key");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM)");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
-ABSL_FLAG(std::string, tls_client_ca, "", "CA that signs client certificates (PEM)");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "CA that signs client certificates (PEM)");
 ABSL_FLAG(bool, insecure_loopback, false,
           "plaintext on a loopback address only; every caller is the local "
           "operator (local use and demos)");
@@ -80,7 +83,8 @@ int Run() {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
-  absl::Status stopped = (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  absl::Status stopped =
+      (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();
   ledger->reset();
   return stopped.ok() ? 0 : 1;

@@ -12,10 +12,9 @@
 
 namespace api::server {
 
-void LogEvent(
-    absl::string_view level, absl::string_view event,
-    std::initializer_list<std::pair<absl::string_view, std::string>> fields =
-        {});
+void LogEvent(absl::string_view level, absl::string_view event,
+              std::initializer_list<std::pair<absl::string_view, std::string>>
+                  fields = {});
 
 }  // namespace api::server
 

@@ -30,7 +30,8 @@ struct FindingFilter {
 
 class ModelView {
  public:
-  using FindingSink = std::function<void(const aifl::api::v1::RecordedFinding&)>;
+  using FindingSink =
+      std::function<void(const aifl::api::v1::RecordedFinding&)>;
 
   virtual ~ModelView() = default;
 

@@ -18,8 +18,8 @@
 namespace api::server {
 
 // Request bounds (also documented in ledger_service.proto).
-inline constexpr int kMaxBatch = 1000;       // envelopes, indices
-inline constexpr uint32_t kMaxPage = 1000;   // entries, models, findings
+inline constexpr int kMaxBatch = 1000;      // envelopes, indices
+inline constexpr uint32_t kMaxPage = 1000;  // entries, models, findings
 inline constexpr uint32_t kDefaultPage = 100;
 
 // None owned; all outlive the services.

@@ -21,8 +21,8 @@ WatchFindingsReactor* WatchFindingsReactor::Start(ModelView* view,
   // both paths, and Enqueue keeps only the first (leaves only increase).
   {
     absl::MutexLock lock(&reactor->sub_mu_);
-    reactor->subscription_ = view->Subscribe(
-        [reactor](const aifl::api::v1::RecordedFinding& f) {
+    reactor->subscription_ =
+        view->Subscribe([reactor](const aifl::api::v1::RecordedFinding& f) {
           reactor->Enqueue(f);
         });
     reactor->subscribed_ = true;

@@ -27,9 +27,11 @@ class FindingsTest : public ::testing::Test {
     harness_ = std::move(*harness);
     ingest_ = Ingest::NewStub(harness_->InsecureChannel());
     audit_ = Audit::NewStub(harness_->InsecureChannel());
-    rules_ = harness_->fixture().EnrolNewKey(aifl::ledger::v1::ROLE_RULES).value();
-    provider_ =
-        harness_->fixture().EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Lab").value();
+    rules_ =
+        harness_->fixture().EnrolNewKey(aifl::ledger::v1::ROLE_RULES).value();
+    provider_ = harness_->fixture()
+                    .EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Lab")
+                    .value();
   }
 
   uint64_t Submit(const std::string& envelope) {
@@ -38,11 +40,13 @@ class FindingsTest : public ::testing::Test {
     aifl::api::v1::SubmitResponse response;
     grpc::ClientContext ctx;
     EXPECT_TRUE(ingest_->Submit(&ctx, request, &response).ok());
-    EXPECT_TRUE(response.results(0).has_receipt()) << response.results(0).error().message();
+    EXPECT_TRUE(response.results(0).has_receipt())
+        << response.results(0).error().message();
     return response.results(0).receipt().leaf_index();
   }
 
-  uint64_t SubmitFinding(const std::string& rule, aifl::rules::v1::Severity severity,
+  uint64_t SubmitFinding(const std::string& rule,
+                         aifl::rules::v1::Severity severity,
                          const std::string& model) {
     aifl::rules::v1::Finding f;
     f.set_rule_id(rule);
@@ -50,7 +54,9 @@ class FindingsTest : public ::testing::Test {
     f.set_severity(severity);
     f.set_model_id(model);
     f.set_state(aifl::rules::v1::RAISED);
-    return Submit(rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString()).value());
+    return Submit(
+        rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
+            .value());
   }
 
   std::unique_ptr<ServerHarness> harness_;
@@ -98,11 +104,13 @@ TEST_F(FindingsTest, FindingsSignedByOtherRolesAreNotFindings) {
   f.set_rule_id("fake");
   aifl::api::v1::SubmitRequest request;
   request.add_envelopes(
-      provider_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString()).value());
+      provider_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
+          .value());
   aifl::api::v1::SubmitResponse response;
   grpc::ClientContext ctx;
   ASSERT_TRUE(ingest_->Submit(&ctx, request, &response).ok());
-  EXPECT_EQ(response.results(0).error().code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.results(0).error().code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(FindingsTest, WatchReplaysThenStreamsNewFindings) {
@@ -130,8 +138,10 @@ TEST_F(FindingsTest, ModelsAreFoldedFromDeclarations) {
   aifl::provider::v1::ModelDeclaration d;
   d.set_model_id("lab/model-a");
   d.set_provider("Lab");
-  Submit(provider_->SignNext("aifl.provider.v1.ModelDeclaration", d.SerializeAsString())
-             .value());
+  Submit(
+      provider_
+          ->SignNext("aifl.provider.v1.ModelDeclaration", d.SerializeAsString())
+          .value());
   SubmitFinding("r9", aifl::rules::v1::VIOLATION, "lab/model-a");
   aifl::api::v1::ListModelsResponse models;
   {

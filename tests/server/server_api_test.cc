@@ -27,7 +27,8 @@ using ledger::merkle::Hash;
 
 constexpr char kInterval[] = "aifl.collector.v1.IntervalReport";
 
-std::vector<Hash> ToHashes(const google::protobuf::RepeatedPtrField<std::string>& in) {
+std::vector<Hash> ToHashes(
+    const google::protobuf::RepeatedPtrField<std::string>& in) {
   std::vector<Hash> out;
   for (const std::string& s : in) {
     Hash h{};
@@ -38,7 +39,8 @@ std::vector<Hash> ToHashes(const google::protobuf::RepeatedPtrField<std::string>
 }
 
 Hash RootOf(const std::string& note) {
-  auto body = ledger::note::ParseCheckpointBody(note.substr(0, note.find("\n\n") + 1));
+  auto body =
+      ledger::note::ParseCheckpointBody(note.substr(0, note.find("\n\n") + 1));
   EXPECT_TRUE(body.ok()) << body.status();
   Hash h{};
   std::copy(body->root.begin(), body->root.end(), h.begin());
@@ -106,9 +108,10 @@ TEST_F(ServerApiTest, SubmitGivesDurableThenProofReceipts) {
   for (int i = 0; i < 3; ++i) {
     const auto& proof = receipt.proofs(i);
     std::string leaf = harness_->ledger().GetLeaf(proof.leaf_index()).value();
-    EXPECT_TRUE(ledger::merkle::VerifyInclusion(
-                    proof.leaf_index(), proof.tree_size(),
-                    ledger::merkle::HashLeaf(leaf), ToHashes(proof.hashes()), root)
+    EXPECT_TRUE(ledger::merkle::VerifyInclusion(proof.leaf_index(),
+                                                proof.tree_size(),
+                                                ledger::merkle::HashLeaf(leaf),
+                                                ToHashes(proof.hashes()), root)
                     .ok());
   }
 }
@@ -179,11 +182,12 @@ TEST_F(ServerApiTest, AuditReadsCheckpointsEntriesAndProofs) {
     r.set_leaf_index(0);
     r.set_tree_size(size1);
     ASSERT_TRUE(audit_->GetInclusionProof(&ctx, r, &proof).ok());
-    EXPECT_TRUE(ledger::merkle::VerifyInclusion(
-                    0, size1,
-                    ledger::merkle::HashLeaf(harness_->ledger().GetLeaf(0).value()),
-                    ToHashes(proof.hashes()), RootOf(old.note()))
-                    .ok());
+    EXPECT_TRUE(
+        ledger::merkle::VerifyInclusion(
+            0, size1,
+            ledger::merkle::HashLeaf(harness_->ledger().GetLeaf(0).value()),
+            ToHashes(proof.hashes()), RootOf(old.note()))
+            .ok());
   }
   {
     grpc::ClientContext ctx;
@@ -192,10 +196,9 @@ TEST_F(ServerApiTest, AuditReadsCheckpointsEntriesAndProofs) {
     aifl::api::v1::ConsistencyProof c;
     ASSERT_TRUE(audit_->GetConsistencyProof(&ctx, r, &c).ok());
     EXPECT_EQ(c.to_size(), size2);
-    EXPECT_TRUE(ledger::merkle::VerifyConsistency(size1, size2,
-                                                  ToHashes(c.hashes()),
-                                                  RootOf(old.note()),
-                                                  RootOf(latest.note()))
+    EXPECT_TRUE(ledger::merkle::VerifyConsistency(
+                    size1, size2, ToHashes(c.hashes()), RootOf(old.note()),
+                    RootOf(latest.note()))
                     .ok());
   }
 }
@@ -208,10 +211,11 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   event.mutable_enrol()->set_organisation("Model Lab");
   event.mutable_enrol()->set_tls_identity("lab-submitter");
   aifl::api::v1::SubmitKeyEventRequest request;
-  request.set_envelope(harness_->fixture()
-                           .admin()
-                           .SignNext(ledger::kKeyEventType, event.SerializeAsString())
-                           .value());
+  request.set_envelope(
+      harness_->fixture()
+          .admin()
+          .SignNext(ledger::kKeyEventType, event.SerializeAsString())
+          .value());
   aifl::api::v1::EntryResult result;
   {
     grpc::ClientContext ctx;
@@ -275,7 +279,8 @@ TEST_F(ServerApiTest, HealthCheckServes) {
 
 // ------------------------------------------------------------ bad input
 
-grpc::StatusCode SubmitCode(Ingest::Stub* stub, const aifl::api::v1::SubmitRequest& r,
+grpc::StatusCode SubmitCode(Ingest::Stub* stub,
+                            const aifl::api::v1::SubmitRequest& r,
                             aifl::api::v1::SubmitResponse* response) {
   grpc::ClientContext ctx;
   return stub->Submit(&ctx, r, response).error_code();
@@ -299,22 +304,32 @@ TEST_F(ServerApiTest, RejectsBadBatchesAndAppendsNothing) {
   // Per-entry errors: malformed, bad signature, sequence gap, wrong role for
   // the payload type. The valid entry beside them is appended.
   std::string good = Sign("good");
-  std::string tampered = collector_->SignAt(collector_->next_sequence(), kInterval, "t").value();
+  std::string tampered =
+      collector_->SignAt(collector_->next_sequence(), kInterval, "t").value();
   tampered[tampered.size() - 1] ^= 1;
-  std::string gap = collector_->SignAt(collector_->next_sequence() + 5, kInterval, "g").value();
+  std::string gap =
+      collector_->SignAt(collector_->next_sequence() + 5, kInterval, "g")
+          .value();
   std::string wrong_type =
-      collector_->SignAt(collector_->next_sequence(), "aifl.provider.v1.ModelDeclaration", "w")
+      collector_
+          ->SignAt(collector_->next_sequence(),
+                   "aifl.provider.v1.ModelDeclaration", "w")
           .value();
   aifl::api::v1::SubmitRequest mixed;
-  for (const auto& e : {std::string("not an envelope"), tampered, gap, wrong_type, good}) {
+  for (const auto& e :
+       {std::string("not an envelope"), tampered, gap, wrong_type, good}) {
     mixed.add_envelopes(e);
   }
   ASSERT_EQ(SubmitCode(ingest_.get(), mixed, &response), grpc::StatusCode::OK);
   ASSERT_EQ(response.results_size(), 5);
-  EXPECT_EQ(response.results(0).error().code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(response.results(1).error().code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(response.results(2).error().code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(response.results(3).error().code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(response.results(0).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(1).error().code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(response.results(2).error().code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(response.results(3).error().code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_FALSE(response.results(0).error().message().empty());
   // `good` was signed before the others, with the next sequence number.
   EXPECT_TRUE(response.results(4).has_receipt());
@@ -331,14 +346,16 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     aifl::api::v1::GetEntriesRequest r;
     r.set_count(0);
     aifl::api::v1::GetEntriesResponse out;
-    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::GetEntriesRequest r;
     r.set_count(1001);
     aifl::api::v1::GetEntriesResponse out;
-    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
@@ -346,14 +363,16 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     r.set_start(size);
     r.set_count(1);
     aifl::api::v1::GetEntriesResponse out;
-    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)), grpc::StatusCode::OUT_OF_RANGE);
+    EXPECT_EQ(code(audit_->GetEntries(&ctx, r, &out)),
+              grpc::StatusCode::OUT_OF_RANGE);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::GetCheckpointRequest r;
     r.set_size(size + 7);
     aifl::api::v1::Checkpoint out;
-    EXPECT_EQ(code(audit_->GetCheckpoint(&ctx, r, &out)), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(code(audit_->GetCheckpoint(&ctx, r, &out)),
+              grpc::StatusCode::NOT_FOUND);
   }
   aifl::api::v1::InclusionProof proof;
   {
@@ -373,7 +392,8 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     grpc::ClientContext ctx;
     aifl::api::v1::InclusionProofRequest r;
     r.set_leaf_hash(std::string(32, 'h'));
-    EXPECT_EQ(code(audit_->GetInclusionProof(&ctx, r, &proof)), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(code(audit_->GetInclusionProof(&ctx, r, &proof)),
+              grpc::StatusCode::NOT_FOUND);
   }
   {
     grpc::ClientContext ctx;
@@ -402,34 +422,39 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     aifl::api::v1::ListFindingsRequest r;
     r.set_unit(static_cast<aifl::rules::v1::Unit>(99));
     aifl::api::v1::ListFindingsResponse out;
-    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::ListFindingsRequest r;
     r.set_page_size(5000);
     aifl::api::v1::ListFindingsResponse out;
-    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::ListFindingsRequest r;
     r.set_page_token("garbage");
     aifl::api::v1::ListFindingsResponse out;
-    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::GetModelRequest r;
     aifl::api::v1::ModelDetail out;
-    EXPECT_EQ(code(audit_->GetModel(&ctx, r, &out)), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(code(audit_->GetModel(&ctx, r, &out)),
+              grpc::StatusCode::INVALID_ARGUMENT);
   }
   {
     grpc::ClientContext ctx;
     aifl::api::v1::GetModelRequest r;
     r.set_model_id("no-such-model");
     aifl::api::v1::ModelDetail out;
-    EXPECT_EQ(code(audit_->GetModel(&ctx, r, &out)), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(code(audit_->GetModel(&ctx, r, &out)),
+              grpc::StatusCode::NOT_FOUND);
   }
 }
 

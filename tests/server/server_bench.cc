@@ -33,7 +33,8 @@ ABSL_FLAG(int, batch, 100, "envelopes per Submit in the throughput phase");
 ABSL_FLAG(int, latency_batch, 10, "envelopes per Submit in the latency phase");
 ABSL_FLAG(double, latency_seconds, 5, "length of the latency phase");
 ABSL_FLAG(int, payload_bytes, 300, "random payload bytes per entry");
-ABSL_FLAG(int, queries_per_client, 20000, "proof queries / empty calls per client");
+ABSL_FLAG(int, queries_per_client, 20000,
+          "proof queries / empty calls per client");
 
 namespace {
 
@@ -106,8 +107,8 @@ int main(int argc, char** argv) {
   for (int c = 0; c < clients; ++c) {
     signers.push_back((*harness)
                           ->fixture()
-                          .EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR, "bench",
-                                       absl::StrCat("node-", c))
+                          .EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR,
+                                       "bench", absl::StrCat("node-", c))
                           .value());
   }
   auto sign_all = [&](std::vector<std::vector<std::string>>& out, int n) {
@@ -116,9 +117,10 @@ int main(int argc, char** argv) {
       std::string payload(absl::GetFlag(FLAGS_payload_bytes), '\0');
       for (int i = 0; i < n; ++i) {
         for (char& ch : payload) ch = static_cast<char>(local());
-        out[c].push_back(signers[c]
-                             ->SignNext("aifl.collector.v1.IntervalReport", payload)
-                             .value());
+        out[c].push_back(
+            signers[c]
+                ->SignNext("aifl.collector.v1.IntervalReport", payload)
+                .value());
       }
     });
   };
@@ -128,7 +130,8 @@ int main(int argc, char** argv) {
   const double ingest_s = RunClients(clients, [&](int c) {
     auto stub = Ingest::NewStub(OwnChannel(port));
     for (int i = 0; i < per_client; i += batch) {
-      if (!SubmitBatch(stub.get(), envelopes[c], i, std::min(per_client, i + batch))) {
+      if (!SubmitBatch(stub.get(), envelopes[c], i,
+                       std::min(per_client, i + batch))) {
         std::exit(1);
       }
     }
@@ -139,8 +142,9 @@ int main(int argc, char** argv) {
   const int lb = absl::GetFlag(FLAGS_latency_batch);
   const double target = ingest_rate / 2;
   const double per_client_calls = target / lb / clients;  // calls/s per client
-  const int calls = std::max(1, static_cast<int>(per_client_calls *
-                                                 absl::GetFlag(FLAGS_latency_seconds)));
+  const int calls =
+      std::max(1, static_cast<int>(per_client_calls *
+                                   absl::GetFlag(FLAGS_latency_seconds)));
   sign_all(latency_envelopes, calls * lb);
   std::vector<std::vector<double>> latencies(clients);
   const double latency_s = RunClients(clients, [&](int c) {
@@ -151,7 +155,8 @@ int main(int argc, char** argv) {
       auto scheduled =
           start + std::chrono::duration_cast<Clock::duration>(period * k);
       std::this_thread::sleep_until(scheduled);
-      if (!SubmitBatch(stub.get(), latency_envelopes[c], k * lb, (k + 1) * lb)) {
+      if (!SubmitBatch(stub.get(), latency_envelopes[c], k * lb,
+                       (k + 1) * lb)) {
         std::exit(1);
       }
       latencies[c].push_back(Seconds(Clock::now() - scheduled) * 1000);
@@ -160,7 +165,9 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all[std::min(all.size() - 1, size_t(p * all.size()))]; };
+  auto pct = [&](double p) {
+    return all[std::min(all.size() - 1, size_t(p * all.size()))];
+  };
   const double achieved = all.size() * lb / latency_s;
 
   // Publish so proof queries have a checkpoint to answer against.
@@ -200,18 +207,25 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::printf("machine: %u hardware threads; %d clients, insecure loopback, "
-              "%d-byte payloads\n",
-              std::thread::hardware_concurrency(), clients,
-              absl::GetFlag(FLAGS_payload_bytes));
-  std::printf("durable ingest:        %.0f entries/s (%d entries, batches of %d, %.2f s)\n",
-              ingest_rate, clients * per_client, batch, ingest_s);
-  std::printf("receipt latency @%.0f/s target (achieved %.0f entries/s, batches of %d): "
-              "p50 %.2f ms  p99 %.2f ms  max %.2f ms (%zu calls)\n",
-              target, achieved, lb, pct(0.5), pct(0.99), all.back(), all.size());
+  std::printf(
+      "machine: %u hardware threads; %d clients, insecure loopback, "
+      "%d-byte payloads\n",
+      std::thread::hardware_concurrency(), clients,
+      absl::GetFlag(FLAGS_payload_bytes));
+  std::printf(
+      "durable ingest:        %.0f entries/s (%d entries, batches of %d, %.2f "
+      "s)\n",
+      ingest_rate, clients * per_client, batch, ingest_s);
+  std::printf(
+      "receipt latency @%.0f/s target (achieved %.0f entries/s, batches of "
+      "%d): "
+      "p50 %.2f ms  p99 %.2f ms  max %.2f ms (%zu calls)\n",
+      target, achieved, lb, pct(0.5), pct(0.99), all.back(), all.size());
   std::printf("inclusion proofs:      %.0f queries/s (tree size %llu)\n",
-              clients * queries / proof_s, static_cast<unsigned long long>(size));
-  std::printf("empty calls (health):  %.0f calls/s\n", clients * queries / empty_s);
+              clients * queries / proof_s,
+              static_cast<unsigned long long>(size));
+  std::printf("empty calls (health):  %.0f calls/s\n",
+              clients * queries / empty_s);
   (void)(*harness)->server().Shutdown(absl::Seconds(5));
   return 0;
 }

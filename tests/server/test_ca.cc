@@ -13,8 +13,8 @@ absl::Status Shell(const std::string& command) {
   const std::string quiet = absl::StrCat(command, " >/dev/null 2>&1");
   int rc = std::system(quiet.c_str());
   if (rc != 0) {
-    return absl::InternalError(absl::StrCat("command failed (", rc, "): ",
-                                            command));
+    return absl::InternalError(
+        absl::StrCat("command failed (", rc, "): ", command));
   }
   return absl::OkStatus();
 }
@@ -73,7 +73,8 @@ absl::StatusOr<CertFiles> TestCa::IssueClient(const std::string& name,
                              "extendedKeyUsage=clientAuth\n");
   if (!s.ok()) return s;
   std::string subject = absl::StrCat("/O=", org, "/CN=", cn);
-  if (!role.empty()) subject = absl::StrCat("/O=", org, "/OU=", role, "/CN=", cn);
+  if (!role.empty())
+    subject = absl::StrCat("/O=", org, "/OU=", role, "/CN=", cn);
   s = Shell(absl::StrCat(
       "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ",
       files.key, " -out ", dir_, "/", name, ".csr -subj '", subject, "' && ",

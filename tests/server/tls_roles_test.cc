@@ -51,7 +51,8 @@ class TlsRolesTest : public ::testing::Test {
     return harness_->TlsChannel(cert, *ca_pem_);
   }
 
-  std::unique_ptr<ledger::EntrySigner> Enrol(Role role, const std::string& identity) {
+  std::unique_ptr<ledger::EntrySigner> Enrol(Role role,
+                                             const std::string& identity) {
     return harness_->fixture().EnrolNewKey(role, "org", identity).value();
   }
 
@@ -95,23 +96,33 @@ class TlsRolesTest : public ::testing::Test {
     request.set_wait(true);
     aifl::api::v1::ProofReceipt response;
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
     return stub->GetProofReceipt(&ctx, request, &response).error_code();
   }
 
   grpc::StatusCode EnrolAs(const CertFiles* cert, ledger::EntrySigner& admin) {
     auto key = ledger::crypto::SigningKey::Generate().value();
     aifl::ledger::v1::KeyEvent event;
-    event.mutable_enrol()->set_public_key(std::string(key->public_key().bytes()));
+    event.mutable_enrol()->set_public_key(
+        std::string(key->public_key().bytes()));
     event.mutable_enrol()->set_role(aifl::ledger::v1::ROLE_COLLECTOR);
     event.mutable_enrol()->set_tls_identity("node-9");
     aifl::api::v1::SubmitKeyEventRequest request;
-    request.set_envelope(
-        admin.SignNext(ledger::kKeyEventType, event.SerializeAsString()).value());
+    // Signed without advancing the signer: a refused event uses no number.
+    request.set_envelope(admin
+                             .SignAt(admin.next_sequence(),
+                                     ledger::kKeyEventType,
+                                     event.SerializeAsString())
+                             .value());
     auto stub = Admin::NewStub(Channel(cert));
     aifl::api::v1::EntryResult response;
     grpc::ClientContext ctx;
-    return stub->SubmitKeyEvent(&ctx, request, &response).error_code();
+    grpc::StatusCode code =
+        stub->SubmitKeyEvent(&ctx, request, &response).error_code();
+    if (code == grpc::StatusCode::OK)
+      admin.set_next_sequence(admin.next_sequence() + 1);
+    return code;
   }
 
   static TestCa* ca_;
@@ -132,22 +143,29 @@ TEST_F(TlsRolesTest, CollectorSubmitsWithItsBoundKeyAndReadsOwnReceipts) {
   auto mine = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "node-1");
   auto other = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "node-2");
   uint64_t my_leaf = 0, other_leaf = 0;
-  ASSERT_EQ(SubmitAs(collector_cert_,
-                     mine->SignNext("aifl.collector.v1.IntervalReport", "a").value(),
-                     &my_leaf),
-            grpc::StatusCode::OK);
+  ASSERT_EQ(
+      SubmitAs(collector_cert_,
+               mine->SignNext("aifl.collector.v1.IntervalReport", "a").value(),
+               &my_leaf),
+      grpc::StatusCode::OK);
   // Another node's key: refused, and nothing appended.
   const uint64_t size = harness_->ledger().Size();
-  EXPECT_EQ(SubmitAs(collector_cert_,
-                     other->SignAt(0, "aifl.collector.v1.IntervalReport", "b").value()),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      SubmitAs(
+          collector_cert_,
+          other->SignAt(0, "aifl.collector.v1.IntervalReport", "b").value()),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(harness_->ledger().Size(), size);
-  ASSERT_EQ(harness_->fixture().AppendOne(
-                other->SignNext("aifl.collector.v1.IntervalReport", "c").value()).status(),
-            absl::OkStatus());
+  ASSERT_EQ(
+      harness_->fixture()
+          .AppendOne(
+              other->SignNext("aifl.collector.v1.IntervalReport", "c").value())
+          .status(),
+      absl::OkStatus());
   other_leaf = harness_->ledger().Size() - 1;
   EXPECT_EQ(ReceiptAs(collector_cert_, my_leaf), grpc::StatusCode::OK);
-  EXPECT_EQ(ReceiptAs(collector_cert_, other_leaf), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ReceiptAs(collector_cert_, other_leaf),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(GetEntriesAs(collector_cert_), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(ListKeysAs(collector_cert_), grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -156,21 +174,26 @@ TEST_F(TlsRolesTest, SubmittersMayNotUseKeysOfAnotherRole) {
   // A provider key bound to the collector's identity: the collector's TLS
   // role submits collector keys only.
   auto provider_key = Enrol(aifl::ledger::v1::ROLE_PROVIDER, "node-1");
-  EXPECT_EQ(SubmitAs(collector_cert_,
-                     provider_key->SignNext("aifl.provider.v1.ModelDeclaration", "").value()),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      SubmitAs(collector_cert_,
+               provider_key->SignNext("aifl.provider.v1.ModelDeclaration", "")
+                   .value()),
+      grpc::StatusCode::PERMISSION_DENIED);
   auto lab_key = Enrol(aifl::ledger::v1::ROLE_PROVIDER, "lab-1");
-  EXPECT_EQ(SubmitAs(provider_cert_,
-                     lab_key->SignNext("aifl.provider.v1.ModelDeclaration", "").value()),
-            grpc::StatusCode::OK);
+  EXPECT_EQ(
+      SubmitAs(
+          provider_cert_,
+          lab_key->SignNext("aifl.provider.v1.ModelDeclaration", "").value()),
+      grpc::StatusCode::OK);
   EXPECT_EQ(GetEntriesAs(provider_cert_), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(TlsRolesTest, OfficeSubmitsDecisionsAndReadsEverything) {
   auto office_key = Enrol(aifl::ledger::v1::ROLE_OFFICE, "office-1");
-  EXPECT_EQ(SubmitAs(office_cert_,
-                     office_key->SignNext("aifl.office.v1.Designation", "").value()),
-            grpc::StatusCode::OK);
+  EXPECT_EQ(
+      SubmitAs(office_cert_,
+               office_key->SignNext("aifl.office.v1.Designation", "").value()),
+      grpc::StatusCode::OK);
   EXPECT_EQ(GetEntriesAs(office_cert_), grpc::StatusCode::OK);
   EXPECT_EQ(ListKeysAs(office_cert_), grpc::StatusCode::OK);
   EXPECT_EQ(ReceiptAs(office_cert_, 0), grpc::StatusCode::OK);
@@ -183,9 +206,10 @@ TEST_F(TlsRolesTest, AuditorReadsButNeverWrites) {
   EXPECT_EQ(ListKeysAs(auditor_cert_), grpc::StatusCode::OK);
   EXPECT_EQ(ReceiptAs(auditor_cert_, 0), grpc::StatusCode::OK);
   auto key = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "auditor-1");
-  EXPECT_EQ(SubmitAs(auditor_cert_,
-                     key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      SubmitAs(auditor_cert_,
+               key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(EnrolAs(auditor_cert_, harness_->fixture().admin()),
             grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -206,14 +230,17 @@ TEST_F(TlsRolesTest, CallersWithoutAProperCertificateAreUnauthenticated) {
   EXPECT_EQ(GetEntriesAs(no_role_cert_), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(GetEntriesAs(bad_role_cert_), grpc::StatusCode::UNAUTHENTICATED);
   auto key = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "somebody");
-  EXPECT_EQ(SubmitAs(nullptr, key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      SubmitAs(nullptr,
+               key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
+      grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(TlsRolesTest, CertificateFromAnotherCaIsRefusedAtTheHandshake) {
   auto other = TestCa::Create(ledger::testonly::FreshDir("other-ca"));
   ASSERT_TRUE(other.ok()) << other.status();
-  CertFiles stranger = (*other)->IssueClient("stranger", "node-1", "collector").value();
+  CertFiles stranger =
+      (*other)->IssueClient("stranger", "node-1", "collector").value();
   EXPECT_EQ(GetEntriesAs(&stranger), grpc::StatusCode::UNAVAILABLE);
 }
 
