@@ -114,7 +114,14 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(
   absl::StatusOr<std::vector<std::string>> leaves =
       deps_.ledger->GetLeaves(request->start(), count);
   if (!leaves.ok()) return FinishWith(ctx, leaves.status());
-  for (std::string& leaf : *leaves) response->add_leaves(std::move(leaf));
+  // Stop early rather than exceed what a default gRPC client accepts (4 MiB):
+  // the client continues from start + leaves_size(). At least one leaf.
+  size_t bytes = 0;
+  for (std::string& leaf : *leaves) {
+    bytes += leaf.size();
+    if (response->leaves_size() > 0 && bytes > kMaxResponseLeafBytes) break;
+    response->add_leaves(std::move(leaf));
+  }
   return FinishWith(ctx, absl::OkStatus());
 }
 

@@ -21,6 +21,8 @@ namespace api::server {
 inline constexpr int kMaxBatch = 1000;      // envelopes, indices
 inline constexpr uint32_t kMaxPage = 1000;  // entries, models, findings
 inline constexpr uint32_t kDefaultPage = 100;
+// GetEntries returns fewer leaves than asked rather than more leaf bytes.
+inline constexpr size_t kMaxResponseLeafBytes = 3 << 20;
 
 // None owned; all outlive the services.
 struct ServiceDeps {
