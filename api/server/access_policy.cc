@@ -1,0 +1,114 @@
+#include "api/server/access_policy.h"
+
+#include "absl/strings/str_cat.h"
+#include "ledger/roles.h"
+
+namespace api::server {
+namespace {
+
+using aifl::ledger::v1::Role;
+
+// The signing role a TLS role submits with; ROLE_UNSPECIFIED = none.
+Role SigningRoleOf(TlsRole role) {
+  switch (role) {
+    case TlsRole::kAdmin:
+      return aifl::ledger::v1::ROLE_ADMIN;
+    case TlsRole::kCollector:
+      return aifl::ledger::v1::ROLE_COLLECTOR;
+    case TlsRole::kProvider:
+      return aifl::ledger::v1::ROLE_PROVIDER;
+    case TlsRole::kOffice:
+      return aifl::ledger::v1::ROLE_OFFICE;
+    case TlsRole::kRules:
+      return aifl::ledger::v1::ROLE_RULES;
+    default:
+      return aifl::ledger::v1::ROLE_UNSPECIFIED;
+  }
+}
+
+bool Allowed(TlsRole role, Method m) {
+  switch (role) {
+    case TlsRole::kLocalOperator:
+      return true;
+    case TlsRole::kAdmin:
+      return m == Method::kSubmitKeyEvent || m == Method::kListKeys ||
+             m == Method::kGetStatus || m == Method::kGetCheckpoint ||
+             m == Method::kGetConsistencyProof;
+    case TlsRole::kCollector:
+    case TlsRole::kProvider:
+    case TlsRole::kRules:
+      return m == Method::kSubmit || m == Method::kGetProofReceipt ||
+             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof;
+    case TlsRole::kOffice:
+      return m != Method::kSubmitKeyEvent;
+    case TlsRole::kAuditor:
+      return m != Method::kSubmitKeyEvent && m != Method::kSubmit;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::string_view MethodName(Method method) {
+  switch (method) {
+    case Method::kSubmit:
+      return "Ingest.Submit";
+    case Method::kGetProofReceipt:
+      return "Ingest.GetProofReceipt";
+    case Method::kGetCheckpoint:
+      return "Audit.GetCheckpoint";
+    case Method::kGetEntries:
+      return "Audit.GetEntries";
+    case Method::kGetInclusionProof:
+      return "Audit.GetInclusionProof";
+    case Method::kGetConsistencyProof:
+      return "Audit.GetConsistencyProof";
+    case Method::kListModels:
+      return "Audit.ListModels";
+    case Method::kGetModel:
+      return "Audit.GetModel";
+    case Method::kListFindings:
+      return "Audit.ListFindings";
+    case Method::kWatchFindings:
+      return "Audit.WatchFindings";
+    case Method::kSubmitKeyEvent:
+      return "Admin.SubmitKeyEvent";
+    case Method::kListKeys:
+      return "Admin.ListKeys";
+    case Method::kGetStatus:
+      return "Admin.GetStatus";
+  }
+  return "unknown";
+}
+
+absl::Status CheckMethodAllowed(const Caller& caller, Method method) {
+  if (Allowed(caller.role, method)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("TLS role ", TlsRoleName(caller.role), " (", caller.identity,
+                   ") may not call ", MethodName(method)));
+}
+
+bool ReadsEverything(const Caller& caller) {
+  return caller.role == TlsRole::kLocalOperator ||
+         caller.role == TlsRole::kOffice || caller.role == TlsRole::kAuditor;
+}
+
+absl::Status CheckMaySubmitWith(const Caller& caller,
+                                const ledger::KeyInfo& key) {
+  if (caller.role == TlsRole::kLocalOperator) return absl::OkStatus();
+  Role want = SigningRoleOf(caller.role);
+  if (want == aifl::ledger::v1::ROLE_UNSPECIFIED || key.role != want) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key ", key.id.ToString(), " has signing role ",
+        ledger::RoleName(key.role), "; TLS role ", TlsRoleName(caller.role),
+        " may submit only with ", ledger::RoleName(want), " keys"));
+  }
+  if (key.tls_identity != caller.identity) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "key ", key.id.ToString(), " is bound to TLS identity \"",
+        key.tls_identity, "\", not to the caller's \"", caller.identity, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace api::server

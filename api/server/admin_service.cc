@@ -1,0 +1,87 @@
+#include "api/server/admin_service.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/roles.h"
+
+namespace api::server {
+
+grpc::ServerUnaryReactor* AdminService::SubmitKeyEvent(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::SubmitKeyEventRequest* request,
+    aifl::api::v1::EntryResult* response) {
+  absl::StatusOr<Caller> caller =
+      Authorize(ctx, deps_, Method::kSubmitKeyEvent);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(request->envelope());
+  if (!envelope.ok()) return FinishWith(ctx, envelope.status());
+  if (envelope->payload_type != ledger::kKeyEventType) {
+    return FinishWith(ctx,
+                      absl::InvalidArgumentError(absl::StrCat(
+                          "envelope payload type: got ", envelope->payload_type,
+                          ", want ", ledger::kKeyEventType)));
+  }
+  absl::Status may_submit =
+      CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelope());
+  if (!may_submit.ok()) return FinishWith(ctx, may_submit);
+  std::vector<ledger::AppendResult> results =
+      deps_.ledger->Append({request->envelope()});
+  if (!results[0].status.ok()) return FinishWith(ctx, results[0].status);
+  aifl::api::v1::DurableReceipt* receipt = response->mutable_receipt();
+  receipt->set_leaf_index(results[0].leaf_index);
+  receipt->set_integration_time_unix_micros(results[0].integration_time_micros);
+  receipt->set_duplicate(results[0].duplicate);
+  return FinishWith(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AdminService::ListKeys(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::ListKeysRequest* request,
+    aifl::api::v1::ListKeysResponse* response) {
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kListKeys);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  for (const ledger::KeyInfo& key : deps_.ledger->Keys()) {
+    aifl::api::v1::KeyRecord* out = response->add_keys();
+    out->set_key_id(key.id.bytes().data(), key.id.bytes().size());
+    if (key.public_key.has_value()) {
+      out->set_public_key(std::string(key.public_key->bytes()));
+    }
+    out->set_role(std::string(ledger::RoleName(key.role)));
+    out->set_organisation(key.organisation);
+    out->set_node(key.node);
+    out->set_tls_identity(key.tls_identity);
+    out->set_enrolled_at_leaf(key.enrolled_at_leaf);
+    out->set_revoked(key.revoked());
+    if (key.revoked()) out->set_revoked_at_leaf(*key.revoked_at_leaf);
+    out->set_next_sequence(key.next_sequence);
+  }
+  return FinishWith(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AdminService::GetStatus(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::GetStatusRequest* request,
+    aifl::api::v1::ServerStatus* response) {
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kGetStatus);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  const ledger::Ledger& ledger = *deps_.ledger;
+  response->set_origin(ledger.origin());
+  response->set_verifier_key(ledger.VerifierKey());
+  response->set_tree_size(ledger.Size());
+  absl::StatusOr<std::string> note = ledger.LatestCheckpoint();
+  if (note.ok()) {
+    absl::StatusOr<uint64_t> size = CheckpointNoteSize(*note);
+    if (!size.ok()) return FinishWith(ctx, size.status());
+    response->set_checkpoint_size(*size);
+  }
+  response->set_checkpoint_age_seconds(deps_.publisher->CheckpointAgeSeconds());
+  response->set_storage_bytes(ledger.store().ApproximateDiskBytes());
+  response->set_ingest_entries_per_second(deps_.publisher->IngestRate());
+  response->set_version(version_);
+  return FinishWith(ctx, absl::OkStatus());
+}
+
+}  // namespace api::server

@@ -1,0 +1,65 @@
+// Audit: checkpoints, entries, proofs, models and findings (and a stream of
+// new findings). Thin callback handlers: validate, call the ledger or the
+// model view, convert. Thread-safe.
+#ifndef API_SERVER_AUDIT_SERVICE_H_
+#define API_SERVER_AUDIT_SERVICE_H_
+
+#include "api/server/service_deps.h"
+#include "api/v1/ledger_service.grpc.pb.h"
+
+namespace api::server {
+
+class AuditService final : public aifl::api::v1::Audit::CallbackService {
+ public:
+  explicit AuditService(ServiceDeps deps) : deps_(deps) {}
+
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetCheckpointRequest* request,
+      aifl::api::v1::Checkpoint* response) override;
+  grpc::ServerUnaryReactor* GetEntries(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetEntriesRequest* request,
+      aifl::api::v1::GetEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::InclusionProofRequest* request,
+      aifl::api::v1::InclusionProof* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::ConsistencyProofRequest* request,
+      aifl::api::v1::ConsistencyProof* response) override;
+  grpc::ServerUnaryReactor* ListModels(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::ListModelsRequest* request,
+      aifl::api::v1::ListModelsResponse* response) override;
+  grpc::ServerUnaryReactor* GetModel(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetModelRequest* request,
+      aifl::api::v1::ModelDetail* response) override;
+  grpc::ServerUnaryReactor* ListFindings(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::ListFindingsRequest* request,
+      aifl::api::v1::ListFindingsResponse* response) override;
+  grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>* WatchFindings(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::WatchFindingsRequest* request) override;
+
+ private:
+  ServiceDeps deps_;
+};
+
+// The size a request's "0 = latest checkpoint" means. kFailedPrecondition
+// before the first checkpoint.
+absl::StatusOr<uint64_t> ResolveTreeSize(const ledger::Ledger& ledger,
+                                         uint64_t requested);
+
+// Checks a findings filter's enums. kInvalidArgument naming the field.
+absl::Status ValidateFilter(int unit, int min_severity);
+
+// Page size 0 → default; 1..1000 kept; else kInvalidArgument.
+absl::StatusOr<uint32_t> ResolvePageSize(uint32_t page_size);
+
+}  // namespace api::server
+
+#endif  // API_SERVER_AUDIT_SERVICE_H_

@@ -1,0 +1,172 @@
+#include "api/server/ingest_service.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/server/grpc_status.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+
+namespace api::server {
+namespace {
+
+using aifl::api::v1::EntryResult;
+
+void SetError(EntryResult* result, const absl::Status& status) {
+  result->mutable_error()->set_code(static_cast<int>(status.code()));
+  result->mutable_error()->set_message(std::string(status.message()));
+}
+
+// OK when `caller` may read the receipt of leaf `index`.
+absl::Status CheckMayReadLeaf(const ledger::Ledger& ledger,
+                              const Caller& caller, uint64_t index) {
+  if (ReadsEverything(caller)) return absl::OkStatus();
+  absl::StatusOr<std::string> leaf_bytes = ledger.GetLeaf(index);
+  if (!leaf_bytes.ok()) return leaf_bytes.status();
+  absl::StatusOr<ledger::entry::Leaf> leaf =
+      ledger::entry::ParseLeaf(*leaf_bytes);
+  if (!leaf.ok()) return absl::DataLossError(leaf.status().message());
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(leaf->envelope);
+  if (!envelope.ok()) return absl::DataLossError(envelope.status().message());
+  std::optional<ledger::KeyInfo> key =
+      ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
+  if (!key.has_value() || key->tls_identity != caller.identity) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("leaf ", index, " was not signed by a key bound to \"",
+                     caller.identity, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status BuildProofReceipt(
+    const ledger::Ledger& ledger,
+    const google::protobuf::RepeatedField<uint64_t>& indices,
+    aifl::api::v1::ProofReceipt* receipt) {
+  absl::StatusOr<std::string> note = ledger.LatestCheckpoint();
+  if (!note.ok()) {
+    if (absl::IsNotFound(note.status())) {
+      return absl::FailedPreconditionError("no checkpoint published yet");
+    }
+    return note.status();
+  }
+  absl::StatusOr<uint64_t> size = CheckpointNoteSize(*note);
+  if (!size.ok()) return size.status();
+  receipt->set_checkpoint(*note);
+  for (uint64_t index : indices) {
+    if (index >= *size) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "leaf ", index, " is not covered by the latest checkpoint (size ",
+          *size, ") yet: retry, or set wait"));
+    }
+    absl::StatusOr<std::vector<ledger::merkle::Hash>> proof =
+        ledger.InclusionProof(index, *size);
+    if (!proof.ok()) return proof.status();
+    aifl::api::v1::InclusionProof* out = receipt->add_proofs();
+    out->set_leaf_index(index);
+    out->set_tree_size(*size);
+    for (const ledger::merkle::Hash& h : *proof) {
+      out->add_hashes(h.data(), h.size());
+    }
+  }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* IngestService::Submit(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::SubmitRequest* request,
+    aifl::api::v1::SubmitResponse* response) {
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kSubmit);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  const int n = request->envelopes_size();
+  if (n < 1 || n > kMaxBatch) {
+    return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
+                               "envelopes: got ", n, ", want 1..", kMaxBatch)));
+  }
+  // Entries the caller may not submit get their error here; the others go to
+  // the ledger in one Append (group-committed with concurrent calls).
+  std::vector<std::string> accepted;
+  std::vector<int> position;
+  accepted.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    EntryResult* result = response->add_results();
+    absl::Status allowed =
+        CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelopes(i));
+    if (!allowed.ok()) {
+      SetError(result, allowed);
+      continue;
+    }
+    accepted.push_back(request->envelopes(i));
+    position.push_back(i);
+  }
+  if (!accepted.empty()) {
+    std::vector<ledger::AppendResult> results = deps_.ledger->Append(accepted);
+    for (size_t j = 0; j < results.size(); ++j) {
+      EntryResult* result = response->mutable_results(position[j]);
+      if (!results[j].status.ok()) {
+        SetError(result, results[j].status);
+        continue;
+      }
+      aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
+      receipt->set_leaf_index(results[j].leaf_index);
+      receipt->set_integration_time_unix_micros(
+          results[j].integration_time_micros);
+      receipt->set_duplicate(results[j].duplicate);
+    }
+  }
+  return FinishWith(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::ProofReceiptRequest* request,
+    aifl::api::v1::ProofReceipt* response) {
+  absl::StatusOr<Caller> caller =
+      Authorize(ctx, deps_, Method::kGetProofReceipt);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  const int n = request->leaf_indices_size();
+  if (n < 1 || n > kMaxBatch) {
+    return FinishWith(
+        ctx, absl::InvalidArgumentError(absl::StrCat("leaf_indices: got ", n,
+                                                     ", want 1..", kMaxBatch)));
+  }
+  const uint64_t tree_size = deps_.ledger->Size();
+  uint64_t needed = 0;
+  for (int i = 0; i < n; ++i) {
+    uint64_t index = request->leaf_indices(i);
+    if (index >= tree_size) {
+      return FinishWith(ctx, absl::OutOfRangeError(absl::StrCat(
+                                 "leaf_indices[", i, "]: got ", index,
+                                 ", the log has ", tree_size, " entries")));
+    }
+    absl::Status may_read = CheckMayReadLeaf(*deps_.ledger, *caller, index);
+    if (!may_read.ok()) return FinishWith(ctx, may_read);
+    needed = std::max(needed, index + 1);
+  }
+  if (!request->wait()) {
+    return FinishWith(
+        ctx,
+        BuildProofReceipt(*deps_.ledger, request->leaf_indices(), response));
+  }
+  // Wait without holding a thread: the publisher answers after the
+  // checkpoint that covers `needed` (or at the deadline, at most 30 s).
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  absl::Time call_deadline = absl::FromChrono(ctx->deadline());
+  if (call_deadline < deadline) deadline = call_deadline;
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const ledger::Ledger* ledger = deps_.ledger;
+  deps_.publisher->WhenCovered(
+      needed, deadline, [reactor, ledger, request, response](absl::Status s) {
+        if (s.ok())
+          s = BuildProofReceipt(*ledger, request->leaf_indices(), response);
+        reactor->Finish(ToGrpcStatus(s));
+      });
+  return reactor;
+}
+
+}  // namespace api::server

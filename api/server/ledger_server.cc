@@ -1,0 +1,153 @@
+#include "api/server/ledger_server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "api/server/admin_service.h"
+#include "api/server/audit_service.h"
+#include "api/server/checkpoint_publisher.h"
+#include "api/server/ingest_service.h"
+#include "api/server/ledger_model_view.h"
+#include "api/server/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+
+namespace api::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": no file given (or use insecure loopback mode)"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": cannot read ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  return absl::StartsWith(address, "127.0.0.1:") ||
+         absl::StartsWith(address, "[::1]:") ||
+         absl::StartsWith(address, "localhost:");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.insecure_loopback) {
+    if (!IsLoopbackAddress(options.listen_address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "listen address: got ", options.listen_address,
+          ", insecure loopback mode wants 127.0.0.1:PORT, [::1]:PORT or "
+          "localhost:PORT"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<std::string> cert =
+      ReadFile(options.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(options.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  absl::StatusOr<std::string> ca =
+      ReadFile(options.tls_client_ca_file, "TLS client CA");
+  if (!ca.ok()) return ca.status();
+  // Clients without a certificate may connect (health checks, reflection)
+  // but every ledger method answers them UNAUTHENTICATED; a certificate that
+  // is presented must verify against the CA.
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = *ca;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
+    ledger::Ledger* ledger, ServerOptions options) {
+  if (options.clock == nullptr) options.clock = common::RealClock::Get();
+  if (options.checkpoint_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "checkpoint interval: want a positive duration");
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(options);
+  if (!credentials.ok()) return credentials.status();
+
+  auto server = std::unique_ptr<LedgerServer>(new LedgerServer());
+  server->publisher_ = std::make_unique<CheckpointPublisher>(
+      ledger, options.clock, options.checkpoint_interval);
+  server->models_ = std::make_unique<LedgerModelView>(ledger);
+  absl::Status caught_up = server->models_->CatchUp();
+  if (!caught_up.ok()) return caught_up;
+  LedgerModelView* models = server->models_.get();
+  server->publisher_->set_after_tick([models] {
+    absl::Status s = models->CatchUp();
+    if (!s.ok()) {
+      LogEvent("warning", "model_view_catch_up_failed",
+               {{"error", s.ToString()}});
+    }
+  });
+  ServiceDeps deps{ledger, server->publisher_.get(), server->models_.get(),
+                   options.clock, options.insecure_loopback};
+  server->ingest_ = std::make_unique<IngestService>(deps);
+  server->audit_ = std::make_unique<AuditService>(deps);
+  server->admin_ = std::make_unique<AdminService>(deps, options.version);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, *credentials,
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  builder.RegisterService(server->ingest_.get());
+  builder.RegisterService(server->audit_.get());
+  builder.RegisterService(server->admin_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  server->publisher_->Start();
+  LogEvent("info", "server_started",
+           {{"address", options.listen_address},
+            {"port", absl::StrCat(server->port_)},
+            {"mode", options.insecure_loopback ? "insecure_loopback" : "mtls"},
+            {"origin", ledger->origin()},
+            {"tree_size", absl::StrCat(ledger->Size())}});
+  return server;
+}
+
+LedgerServer::~LedgerServer() {
+  // The owner calls Shutdown() to see its status; here it is dropped.
+  (void)Shutdown(absl::Seconds(1));
+}
+
+absl::Status LedgerServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return final_status_;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    if (auto* health = server_->GetHealthCheckService()) {
+      health->Shutdown();
+    }
+    // The publisher keeps ticking meanwhile, so calls waiting for a
+    // checkpoint are answered; streams are cancelled at the deadline.
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  }
+  final_status_ = publisher_->Stop();
+  LogEvent(final_status_.ok() ? "info" : "error", "server_stopped",
+           {{"final_checkpoint", final_status_.ToString()}});
+  return final_status_;
+}
+
+}  // namespace api::server

@@ -1,0 +1,98 @@
+// ledger_server: serves a ledger folder over gRPC (see api/README.md).
+//
+//   ledger_server --ledger_dir=/var/lib/aifl --listen=0.0.0.0:8443
+//     --tls_cert=server.pem --tls_key=server.key --tls_client_ca=ca.pem
+//   ledger_server --ledger_dir=/tmp/l --insecure_loopback
+//   --listen=127.0.0.1:8080
+//
+// Exits 1 when the ledger fails its open-time check or the server cannot
+// start; on SIGTERM or SIGINT it finishes in-flight calls, publishes a final
+// checkpoint and exits 0.
+#include <signal.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "api/server/ledger_server.h"
+#include "api/server/log.h"
+#include "ledger/ledger.h"
+
+ABSL_FLAG(std::string, ledger_dir, "",
+          "the ledger folder (made by ledgerctl init)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:8443", "host:port to listen on");
+ABSL_FLAG(std::string, log_key, "",
+          "the checkpoint signing key; default <ledger_dir>/keys/log.key");
+ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM)");
+ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "CA that signs client certificates (PEM)");
+ABSL_FLAG(bool, insecure_loopback, false,
+          "plaintext on a loopback address only; every caller is the local "
+          "operator (local use and demos)");
+ABSL_FLAG(absl::Duration, checkpoint_interval, absl::Seconds(1),
+          "how often a checkpoint is published when the log grew");
+ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "how long in-flight calls may run after SIGTERM");
+
+namespace {
+
+int Run() {
+  using api::server::LogEvent;
+  const std::string dir = absl::GetFlag(FLAGS_ledger_dir);
+  if (dir.empty()) {
+    LogEvent("error", "bad_flags", {{"error", "--ledger_dir is required"}});
+    return 1;
+  }
+  // Block the stop signals in every thread; main waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ledger::LedgerOptions ledger_options;
+  ledger_options.dir = dir;
+  ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
+      ledger::Ledger::Open(ledger_options);
+  if (!ledger.ok()) {
+    LogEvent("error", "ledger_open_failed",
+             {{"dir", dir}, {"error", ledger.status().ToString()}});
+    return 1;
+  }
+  api::server::ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.insecure_loopback = absl::GetFlag(FLAGS_insecure_loopback);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.checkpoint_interval = absl::GetFlag(FLAGS_checkpoint_interval);
+  options.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
+  absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
+      api::server::LedgerServer::Start(ledger->get(), options);
+  if (!server.ok()) {
+    LogEvent("error", "server_start_failed",
+             {{"error", server.status().ToString()}});
+    return 1;
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
+  absl::Status stopped =
+      (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
+  server->reset();
+  ledger->reset();
+  return stopped.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  return Run();
+}

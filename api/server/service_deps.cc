@@ -1,0 +1,60 @@
+#include "api/server/service_deps.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "api/server/grpc_status.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/note/checkpoint.h"
+
+namespace api::server {
+
+absl::StatusOr<Caller> Authorize(grpc::CallbackServerContext* ctx,
+                                 const ServiceDeps& deps, Method method) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx->auth_context();
+  absl::StatusOr<Caller> caller =
+      IdentifyCaller(auth.get(), deps.insecure_loopback);
+  if (!caller.ok()) return caller.status();
+  absl::Status allowed = CheckMethodAllowed(*caller, method);
+  if (!allowed.ok()) return allowed;
+  return caller;
+}
+
+absl::Status CheckMaySubmitEnvelope(const ledger::Ledger& ledger,
+                                    const Caller& caller,
+                                    const std::string& bytes) {
+  if (caller.role == TlsRole::kLocalOperator) return absl::OkStatus();
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(bytes);
+  if (!envelope.ok()) return envelope.status();
+  std::optional<ledger::KeyInfo> key =
+      ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
+  if (!key.has_value()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unknown key ", ledger::entry::KeyIdToHex(envelope->key_id)));
+  }
+  return CheckMaySubmitWith(caller, *key);
+}
+
+absl::StatusOr<uint64_t> CheckpointNoteSize(absl::string_view note) {
+  size_t end = note.find("\n\n");
+  if (end == absl::string_view::npos) {
+    return absl::DataLossError("stored checkpoint note has no signature block");
+  }
+  absl::StatusOr<ledger::note::Checkpoint> body =
+      ledger::note::ParseCheckpointBody(note.substr(0, end + 1));
+  if (!body.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("stored checkpoint: ", body.status().message()));
+  }
+  return body->size;
+}
+
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* ctx,
+                                     const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace api::server

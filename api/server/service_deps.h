@@ -1,0 +1,58 @@
+// What the three gRPC services share: the ledger, the checkpoint publisher,
+// the model view and the transport mode, plus the steps every handler starts
+// with (who is calling, may they call this). Thread-safe.
+#ifndef API_SERVER_SERVICE_DEPS_H_
+#define API_SERVER_SERVICE_DEPS_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "api/server/access_policy.h"
+#include "api/server/caller.h"
+#include "api/server/checkpoint_publisher.h"
+#include "api/server/model_view.h"
+#include "common/clock.h"
+#include "grpcpp/server_context.h"
+#include "ledger/ledger.h"
+
+namespace api::server {
+
+// Request bounds (also documented in ledger_service.proto).
+inline constexpr int kMaxBatch = 1000;      // envelopes, indices
+inline constexpr uint32_t kMaxPage = 1000;  // entries, models, findings
+inline constexpr uint32_t kDefaultPage = 100;
+// GetEntries returns fewer leaves than asked rather than more leaf bytes.
+inline constexpr size_t kMaxResponseLeafBytes = 3 << 20;
+
+// None owned; all outlive the services.
+struct ServiceDeps {
+  ledger::Ledger* ledger = nullptr;
+  CheckpointPublisher* publisher = nullptr;
+  ModelView* models = nullptr;
+  common::Clock* clock = nullptr;
+  bool insecure_loopback = false;
+};
+
+// The caller of `ctx`, when it may call `method`: kUnauthenticated or
+// kPermissionDenied otherwise.
+absl::StatusOr<Caller> Authorize(grpc::CallbackServerContext* ctx,
+                                 const ServiceDeps& deps, Method method);
+
+// OK when `caller` may submit the envelope `bytes`: its key is known and
+// CheckMaySubmitWith allows it. kInvalidArgument for an envelope that does
+// not parse; kPermissionDenied otherwise.
+absl::Status CheckMaySubmitEnvelope(const ledger::Ledger& ledger,
+                                    const Caller& caller,
+                                    const std::string& bytes);
+
+// The tree size a signed checkpoint note commits to. kDataLoss when the note
+// does not parse (it came from our own store).
+absl::StatusOr<uint64_t> CheckpointNoteSize(absl::string_view note);
+
+// Finishes a unary call now with `status` and returns its reactor.
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* ctx,
+                                     const absl::Status& status);
+
+}  // namespace api::server
+
+#endif  // API_SERVER_SERVICE_DEPS_H_

@@ -1,0 +1,231 @@
+// Loopback gRPC benchmark of the ledger server (insecure loopback mode, a
+// real ledger with synced RocksDB writes in a temp folder):
+//   1. durable ingest throughput: N clients, each on its own connection,
+//      submitting pre-signed batches back to back;
+//   2. durable-receipt latency at half that rate (open loop, latency from
+//      each call's scheduled start, so queueing counts);
+//   3. inclusion-proof queries per second;
+//   4. the empty-call rate (health Check) on the same machine, same run, as
+//      the ceiling the transport allows.
+//   bazel run -c opt //tests/server:server_bench -- --clients=8
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "api/v1/ledger_service.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/channel_arguments.h"
+#include "tests/server/server_harness.h"
+
+ABSL_FLAG(int, clients, 8, "concurrent clients (one connection each)");
+ABSL_FLAG(int, entries_per_client, 12500, "entries each client submits");
+ABSL_FLAG(int, batch, 100, "envelopes per Submit in the throughput phase");
+ABSL_FLAG(int, latency_batch, 10, "envelopes per Submit in the latency phase");
+ABSL_FLAG(double, latency_seconds, 5, "length of the latency phase");
+ABSL_FLAG(int, payload_bytes, 300, "random payload bytes per entry");
+ABSL_FLAG(int, queries_per_client, 20000,
+          "proof queries / empty calls per client");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using aifl::api::v1::Audit;
+using aifl::api::v1::Ingest;
+
+std::shared_ptr<grpc::Channel> OwnChannel(int port) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetMaxSendMessageSize(-1);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// Runs fn(client) on `n` threads; returns the wall time.
+template <typename Fn>
+double RunClients(int n, Fn fn) {
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < n; ++c) threads.emplace_back([&fn, c] { fn(c); });
+  for (auto& t : threads) t.join();
+  return Seconds(Clock::now() - start);
+}
+
+bool SubmitBatch(Ingest::Stub* stub, const std::vector<std::string>& envs,
+                 size_t begin, size_t end) {
+  aifl::api::v1::SubmitRequest request;
+  for (size_t i = begin; i < end; ++i) request.add_envelopes(envs[i]);
+  aifl::api::v1::SubmitResponse response;
+  grpc::ClientContext ctx;
+  grpc::Status s = stub->Submit(&ctx, request, &response);
+  if (!s.ok()) {
+    std::fprintf(stderr, "Submit: %s\n", s.error_message().c_str());
+    return false;
+  }
+  for (const auto& r : response.results()) {
+    if (!r.has_receipt()) {
+      std::fprintf(stderr, "entry: %s\n", r.error().message().c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int clients = absl::GetFlag(FLAGS_clients);
+  const int per_client = absl::GetFlag(FLAGS_entries_per_client);
+  const int batch = absl::GetFlag(FLAGS_batch);
+  api::server::ServerOptions options;
+  auto harness = tests::server::ServerHarness::Start(nullptr, options);
+  if (!harness.ok()) {
+    std::fprintf(stderr, "%s\n", harness.status().ToString().c_str());
+    return 1;
+  }
+  const int port = (*harness)->port();
+
+  // Keys and pre-signed envelopes (signing is the client's cost, not timed).
+  std::mt19937_64 rng(42);
+  std::vector<std::unique_ptr<ledger::EntrySigner>> signers;
+  std::vector<std::vector<std::string>> envelopes(clients);
+  std::vector<std::vector<std::string>> latency_envelopes(clients);
+  for (int c = 0; c < clients; ++c) {
+    signers.push_back((*harness)
+                          ->fixture()
+                          .EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR,
+                                       "bench", absl::StrCat("node-", c))
+                          .value());
+  }
+  auto sign_all = [&](std::vector<std::vector<std::string>>& out, int n) {
+    RunClients(clients, [&](int c) {
+      std::mt19937_64 local(1000 + c + n);
+      std::string payload(absl::GetFlag(FLAGS_payload_bytes), '\0');
+      for (int i = 0; i < n; ++i) {
+        for (char& ch : payload) ch = static_cast<char>(local());
+        out[c].push_back(
+            signers[c]
+                ->SignNext("aifl.collector.v1.IntervalReport", payload)
+                .value());
+      }
+    });
+  };
+  sign_all(envelopes, per_client);
+
+  // 1. Throughput.
+  const double ingest_s = RunClients(clients, [&](int c) {
+    auto stub = Ingest::NewStub(OwnChannel(port));
+    for (int i = 0; i < per_client; i += batch) {
+      if (!SubmitBatch(stub.get(), envelopes[c], i,
+                       std::min(per_client, i + batch))) {
+        std::exit(1);
+      }
+    }
+  });
+  const double ingest_rate = clients * per_client / ingest_s;
+
+  // 2. Latency at half that rate, open loop.
+  const int lb = absl::GetFlag(FLAGS_latency_batch);
+  const double target = ingest_rate / 2;
+  const double per_client_calls = target / lb / clients;  // calls/s per client
+  const int calls =
+      std::max(1, static_cast<int>(per_client_calls *
+                                   absl::GetFlag(FLAGS_latency_seconds)));
+  sign_all(latency_envelopes, calls * lb);
+  std::vector<std::vector<double>> latencies(clients);
+  const double latency_s = RunClients(clients, [&](int c) {
+    auto stub = Ingest::NewStub(OwnChannel(port));
+    auto start = Clock::now() + std::chrono::milliseconds(10 * c);
+    auto period = std::chrono::duration<double>(1.0 / per_client_calls);
+    for (int k = 0; k < calls; ++k) {
+      auto scheduled =
+          start + std::chrono::duration_cast<Clock::duration>(period * k);
+      std::this_thread::sleep_until(scheduled);
+      if (!SubmitBatch(stub.get(), latency_envelopes[c], k * lb,
+                       (k + 1) * lb)) {
+        std::exit(1);
+      }
+      latencies[c].push_back(Seconds(Clock::now() - scheduled) * 1000);
+    }
+  });
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all[std::min(all.size() - 1, size_t(p * all.size()))];
+  };
+  const double achieved = all.size() * lb / latency_s;
+
+  // Publish so proof queries have a checkpoint to answer against.
+  (void)(*harness)->ledger().PublishCheckpoint();
+  const uint64_t size = (*harness)->ledger().Size();
+
+  // 3. Inclusion proofs.
+  const int queries = absl::GetFlag(FLAGS_queries_per_client);
+  const double proof_s = RunClients(clients, [&](int c) {
+    auto stub = Audit::NewStub(OwnChannel(port));
+    std::mt19937_64 local(7 + c);
+    for (int q = 0; q < queries; ++q) {
+      aifl::api::v1::InclusionProofRequest request;
+      request.set_leaf_index(local() % size);
+      aifl::api::v1::InclusionProof proof;
+      grpc::ClientContext ctx;
+      grpc::Status s = stub->GetInclusionProof(&ctx, request, &proof);
+      if (!s.ok()) {
+        std::fprintf(stderr, "proof: %s\n", s.error_message().c_str());
+        std::exit(1);
+      }
+    }
+  });
+
+  // 4. Empty calls (health Check with an empty request).
+  const double empty_s = RunClients(clients, [&](int c) {
+    grpc::GenericStub stub(OwnChannel(port));
+    grpc::Slice empty("");
+    for (int q = 0; q < queries; ++q) {
+      grpc::ByteBuffer request(&empty, 1), response;
+      grpc::ClientContext ctx;
+      std::promise<grpc::Status> done;
+      stub.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                     &request, &response,
+                     [&done](grpc::Status s) { done.set_value(s); });
+      if (!done.get_future().get().ok()) std::exit(1);
+    }
+  });
+
+  std::printf(
+      "machine: %u hardware threads; %d clients, insecure loopback, "
+      "%d-byte payloads\n",
+      std::thread::hardware_concurrency(), clients,
+      absl::GetFlag(FLAGS_payload_bytes));
+  std::printf(
+      "durable ingest:        %.0f entries/s (%d entries, batches of %d, %.2f "
+      "s)\n",
+      ingest_rate, clients * per_client, batch, ingest_s);
+  std::printf(
+      "receipt latency @%.0f/s target (achieved %.0f entries/s, batches of "
+      "%d): "
+      "p50 %.2f ms  p99 %.2f ms  max %.2f ms (%zu calls)\n",
+      target, achieved, lb, pct(0.5), pct(0.99), all.back(), all.size());
+  std::printf("inclusion proofs:      %.0f queries/s (tree size %llu)\n",
+              clients * queries / proof_s,
+              static_cast<unsigned long long>(size));
+  std::printf("empty calls (health):  %.0f calls/s\n",
+              clients * queries / empty_s);
+  (void)(*harness)->server().Shutdown(absl::Seconds(5));
+  return 0;
+}

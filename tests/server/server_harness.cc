@@ -1,0 +1,60 @@
+#include "tests/server/server_harness.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace tests::server {
+
+absl::StatusOr<std::unique_ptr<ServerHarness>> ServerHarness::Start(
+    const TestCa* ca, api::server::ServerOptions options) {
+  auto harness = std::make_unique<ServerHarness>();
+  absl::StatusOr<std::unique_ptr<ledger::testonly::LedgerFixture>> fixture =
+      ledger::testonly::LedgerFixture::Create();
+  if (!fixture.ok()) return fixture.status();
+  harness->fixture_ = std::move(*fixture);
+  options.listen_address = "127.0.0.1:0";
+  options.clock = &harness->fixture_->clock();
+  options.insecure_loopback = ca == nullptr;
+  if (ca != nullptr) {
+    options.tls_cert_file = ca->server().cert;
+    options.tls_key_file = ca->server().key;
+    options.tls_client_ca_file = ca->ca_cert();
+  }
+  absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
+      api::server::LedgerServer::Start(&harness->fixture_->ledger(), options);
+  if (!server.ok()) return server.status();
+  harness->server_ = std::move(*server);
+  return harness;
+}
+
+ServerHarness::~ServerHarness() {
+  if (server_ != nullptr) (void)server_->Shutdown(absl::Seconds(2));
+  server_.reset();
+}
+
+std::shared_ptr<grpc::Channel> ServerHarness::InsecureChannel() const {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(-1);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port()),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+std::shared_ptr<grpc::Channel> ServerHarness::TlsChannel(
+    const CertFiles* client, const std::string& ca_pem) const {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ca_pem;
+  if (client != nullptr) {
+    ssl.pem_private_key = ReadWholeFile(client->key).value();
+    ssl.pem_cert_chain = ReadWholeFile(client->cert).value();
+  }
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  // A fresh connection per channel: certificates differ between channels.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port()),
+                                   grpc::SslCredentials(ssl), args);
+}
+
+}  // namespace tests::server
