@@ -45,12 +45,14 @@ void WatchFindingsReactor::Enqueue(const aifl::api::v1::RecordedFinding& f) {
   if (any_enqueued_ && f.leaf_index() <= last_leaf_) return;
   any_enqueued_ = true;
   last_leaf_ = f.leaf_index();
-  if (queue_.size() >= kMaxQueued) {
+  const size_t bytes = f.ByteSizeLong();
+  if (queue_.size() >= kMaxQueued || queued_bytes_ + bytes > kMaxQueuedBytes) {
     FinishLocked(absl::ResourceExhaustedError(
         "the client reads findings too slowly; resume with from_leaf"));
     return;
   }
   queue_.push_back(f);
+  queued_bytes_ += bytes;
   WriteNextLocked();
 }
 
@@ -63,6 +65,7 @@ void WatchFindingsReactor::WriteNextLocked() {
 void WatchFindingsReactor::OnWriteDone(bool ok) {
   absl::MutexLock lock(&mu_);
   writing_ = false;
+  queued_bytes_ -= queue_.front().ByteSizeLong();
   queue_.pop_front();
   if (!ok) {
     FinishLocked(absl::CancelledError("the stream broke"));

@@ -19,7 +19,11 @@ namespace api::server {
 class WatchFindingsReactor final
     : public grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding> {
  public:
+  // A watcher more than this far behind is ended with RESOURCE_EXHAUSTED (it
+  // resumes with from_leaf): bounds server memory per stream by count and
+  // by bytes, so many slow or abandoned streams cannot exhaust it.
   static constexpr size_t kMaxQueued = 10000;
+  static constexpr size_t kMaxQueuedBytes = 256 << 10;
 
   // Starts a stream; when `status` is not OK it finishes at once with it.
   static WatchFindingsReactor* Start(ModelView* view, FindingFilter filter,
@@ -46,6 +50,7 @@ class WatchFindingsReactor final
 
   absl::Mutex mu_;
   std::deque<aifl::api::v1::RecordedFinding> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool any_enqueued_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t last_leaf_ ABSL_GUARDED_BY(mu_) = 0;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;

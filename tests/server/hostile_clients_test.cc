@@ -1,0 +1,200 @@
+// Hostile and careless clients against a real server over loopback gRPC:
+// streams opened and abandoned, slow readers of the findings stream, raw
+// garbage on the port, replayed and mis-signed submissions, calls that time
+// out mid-flight. The server must stay up, answer with the right codes,
+// append nothing invalid and keep its memory bounded.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/v1/ledger_service.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/server/server_harness.h"
+
+namespace tests::server {
+namespace {
+
+using aifl::api::v1::Audit;
+using aifl::api::v1::Ingest;
+
+// Resident memory of this process (the server runs in-process), in KiB.
+long RssKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+class HostileClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    api::server::ServerOptions options;
+    options.checkpoint_interval = absl::Milliseconds(20);
+    auto harness = ServerHarness::Start(nullptr, options);
+    ASSERT_TRUE(harness.ok()) << harness.status();
+    harness_ = std::move(*harness);
+    ingest_ = Ingest::NewStub(harness_->InsecureChannel());
+    audit_ = Audit::NewStub(harness_->InsecureChannel());
+    rules_ =
+        harness_->fixture().EnrolNewKey(aifl::ledger::v1::ROLE_RULES).value();
+  }
+
+  // The server still answers a plain call correctly.
+  void ExpectServerHealthy() {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(5));
+    aifl::api::v1::GetCheckpointRequest request;
+    aifl::api::v1::Checkpoint checkpoint;
+    grpc::Status s = audit_->GetCheckpoint(&ctx, request, &checkpoint);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_FALSE(checkpoint.note().empty());
+  }
+
+  aifl::api::v1::SubmitResponse Submit(
+      const std::vector<std::string>& envelopes) {
+    aifl::api::v1::SubmitRequest request;
+    for (const auto& e : envelopes) request.add_envelopes(e);
+    aifl::api::v1::SubmitResponse response;
+    grpc::ClientContext ctx;
+    grpc::Status s = ingest_->Submit(&ctx, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  std::string Finding(int i) {
+    aifl::rules::v1::Finding f;
+    f.set_rule_id("R" + std::to_string(i));
+    f.set_unit(aifl::rules::v1::AI_SAFETY);
+    f.set_severity(aifl::rules::v1::WARNING);
+    f.set_model_id("m");
+    f.set_state(aifl::rules::v1::RAISED);
+    f.set_message(std::string(2000, 'x'));  // make slow readers' backlog real
+    return rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
+        .value();
+  }
+
+  std::unique_ptr<ServerHarness> harness_;
+  std::unique_ptr<Ingest::Stub> ingest_;
+  std::unique_ptr<Audit::Stub> audit_;
+  std::unique_ptr<ledger::EntrySigner> rules_;
+};
+
+TEST_F(HostileClientsTest, AbandonedAndSlowStreamsKeepMemoryBounded) {
+  const long rss_before = RssKib();
+  // 64 watchers that never read, on their own channels, then abandoned.
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<
+      std::unique_ptr<grpc::ClientReader<aifl::api::v1::RecordedFinding>>>
+      readers;
+  std::vector<std::unique_ptr<Audit::Stub>> stubs;
+  for (int i = 0; i < 64; ++i) {
+    stubs.push_back(Audit::NewStub(harness_->InsecureChannel()));
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    aifl::api::v1::WatchFindingsRequest request;
+    readers.push_back(
+        stubs.back()->WatchFindings(contexts.back().get(), request));
+  }
+  // Meanwhile 1,000 findings (~2 MB) are appended.
+  for (int batch = 0; batch < 10; ++batch) {
+    std::vector<std::string> envelopes;
+    for (int i = 0; i < 100; ++i) envelopes.push_back(Finding(batch * 100 + i));
+    auto response = Submit(envelopes);
+    for (const auto& r : response.results()) ASSERT_TRUE(r.has_receipt());
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  ExpectServerHealthy();
+  // Abandon them all without reading or finishing.
+  for (auto& ctx : contexts) ctx->TryCancel();
+  readers.clear();
+  contexts.clear();
+  stubs.clear();
+  absl::SleepFor(absl::Milliseconds(300));
+  ExpectServerHealthy();
+  const long growth_kib = RssKib() - rss_before;
+  std::printf(
+      "RSS growth with 64 abandoned slow watchers and 1000 findings: %ld KiB\n",
+      growth_kib);
+  // 64 watchers × 2 MB of backlog would be 128 MB if buffered without bound.
+  EXPECT_LT(growth_kib, 64 * 1024);
+}
+
+TEST_F(HostileClientsTest, RawGarbageOnThePortDoesNotHurtTheServer) {
+  for (int i = 0; i < 20; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(harness_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
+              0);
+    // Half a valid HTTP/2 preface, then junk, then a hang-up.
+    const std::string junk = i % 2 == 0
+                                 ? std::string("PRI * HTTP/2.0\r\n\r\nSM") +
+                                       std::string(1000, '\xff')
+                                 : std::string(64 * 1024, '\0');
+    (void)!::write(fd, junk.data(), junk.size());
+    ::close(fd);
+  }
+  ExpectServerHealthy();
+}
+
+TEST_F(HostileClientsTest, ReplayedAndMisSignedSubmissionsAppendNothing) {
+  const std::string good = Finding(1);
+  auto first = Submit({good});
+  ASSERT_TRUE(first.results(0).has_receipt());
+  const uint64_t size = harness_->ledger().Size();
+  // Replayed 200 times, concurrently: always the original receipt.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto again = Submit({good});
+        EXPECT_TRUE(again.results(0).receipt().duplicate());
+        EXPECT_EQ(again.results(0).receipt().leaf_index(),
+                  first.results(0).receipt().leaf_index());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // Every single-byte corruption of the signature is refused.
+  std::string bad = Finding(2);
+  for (size_t i = bad.size() - 64; i < bad.size(); i += 7) {
+    std::string corrupted = bad;
+    corrupted[i] ^= 0x40;
+    auto r = Submit({corrupted});
+    EXPECT_TRUE(r.results(0).has_error());
+  }
+  EXPECT_EQ(harness_->ledger().Size(), size);
+  ExpectServerHealthy();
+}
+
+TEST_F(HostileClientsTest, CallsThatTimeOutOrAreCancelledLeaveNoDamage) {
+  for (int i = 0; i < 30; ++i) {
+    grpc::ClientContext ctx;
+    // Deadlines too short to complete, and cancellations mid-call.
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::microseconds(50));
+    aifl::api::v1::ProofReceiptRequest request;
+    request.add_leaf_indices(1u << 30);  // never covered: a waiting call
+    request.set_wait(true);
+    aifl::api::v1::ProofReceipt receipt;
+    grpc::Status s = ingest_->GetProofReceipt(&ctx, request, &receipt);
+    EXPECT_FALSE(s.ok());
+  }
+  ExpectServerHealthy();
+}
+
+}  // namespace
+}  // namespace tests::server
