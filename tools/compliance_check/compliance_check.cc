@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "api/client/channel.h"
+#include "api/client/ledger_client.h"
 #include "common/status_macros.h"
 #include "ledger/audit.h"
 #include "ledger/ledger.h"
@@ -13,6 +15,7 @@
 #include "tools/compliance_check/findings_recorder.h"
 #include "tools/compliance_check/ledger_entries.h"
 #include "tools/compliance_check/report.h"
+#include "tools/compliance_check/server_entries.h"
 
 namespace compliance_check {
 
@@ -61,8 +64,14 @@ const char kUsage[] =
     "  --pack P       rule pack (default: the shipped v1 pack)\n"
     "Exit codes: 0 no finding at or above --fail_on; 1 some; 2 usage or I/O "
     "error.\n"
-    "Not implemented yet: --server (evaluating through the gRPC Audit "
-    "service).\n";
+    "Through a ledger server instead of a folder:\n"
+    "  --server H:P --vkey V [--trusted_dir T] [--ca F --cert F --key F]\n"
+    "                 fetches every entry the latest checkpoint covers, "
+    "checks\n"
+    "                 they reproduce its root (and that it extends the\n"
+    "                 checkpoint trusted in T), and re-derives the findings\n"
+    "                 here; not with --record or --audit. Plaintext only to\n"
+    "                 loopback.\n";
 
 namespace {
 
@@ -116,6 +125,18 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
     }
     if (name == "__dir") {
       o.dir = Resolve(cwd, value);
+    } else if (name == "__server") {
+      o.server = value;
+    } else if (name == "__vkey") {
+      o.vkey = value;
+    } else if (name == "__trusted_dir") {
+      o.trusted_dir = Resolve(cwd, value);
+    } else if (name == "__ca") {
+      o.ca_file = Resolve(cwd, value);
+    } else if (name == "__cert") {
+      o.cert_file = Resolve(cwd, value);
+    } else if (name == "__key") {
+      o.key_file = Resolve(cwd, value);
     } else if (name == "__model") {
       o.model = value;
     } else if (name == "__as_of") {
@@ -138,7 +159,19 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
 namespace {
 
 absl::Status Validate(const Options& o) {
-  if (o.dir.empty()) return absl::InvalidArgumentError("--dir is required");
+  if (!o.server.empty()) {
+    if (o.vkey.empty()) {
+      return absl::InvalidArgumentError("--server needs --vkey");
+    }
+    if (!o.dir.empty() || o.record || o.audit) {
+      return absl::InvalidArgumentError(
+          "--server does not go with --dir, --record or --audit");
+    }
+    return absl::OkStatus();
+  }
+  if (o.dir.empty()) {
+    return absl::InvalidArgumentError("--dir (or --server) is required");
+  }
   if (o.record && o.rules_key.empty()) {
     return absl::InvalidArgumentError("--record needs --rules_key");
   }
@@ -149,12 +182,54 @@ absl::Status Validate(const Options& o) {
   return absl::OkStatus();
 }
 
+// Keeps the findings of `options.model` (all when empty) and counts those
+// at or above fail_on.
+void Collect(const Options& options, std::vector<v1::Finding> all,
+             CheckResult* result) {
+  for (v1::Finding& f : all) {
+    if (!options.model.empty() && f.model_id() != options.model) continue;
+    if (f.severity() >= options.fail_on) ++result->failing;
+    result->findings.push_back(std::move(f));
+  }
+}
+
+absl::StatusOr<CheckResult> CheckThroughServer(const Options& options,
+                                               const rules::RulePack& pack) {
+  api::client::ChannelOptions channel_options;
+  channel_options.target = options.server;
+  channel_options.insecure = options.ca_file.empty();
+  channel_options.ca_file = options.ca_file;
+  channel_options.cert_file = options.cert_file;
+  channel_options.key_file = options.key_file;
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                   api::client::MakeChannel(channel_options));
+  api::client::LedgerClientOptions client_options;
+  client_options.trusted_store_dir = options.trusted_dir;
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<api::client::LedgerClient> client,
+      api::client::LedgerClient::Create(channel, options.vkey, client_options));
+  ASSIGN_OR_RETURN(VerifiedEntries read,
+                   ReadVerifiedEntriesFromServer(*client, options.as_of));
+  CheckResult result;
+  result.origin = options.vkey.substr(0, options.vkey.find('+'));
+  result.clock = options.as_of.value_or(options.now);
+  result.rule_pack_version = pack.version();
+  result.checkpoint_size = read.checkpoint_size;
+  result.ledger_size = read.ledger_size;
+  result.entries_evaluated = read.entries.size();
+  ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
+                   rules::EvaluateAsOf(pack, read.entries, result.clock));
+  Collect(options, std::move(all), &result);
+  return result;
+}
+
 }  // namespace
 
 absl::StatusOr<CheckResult> Check(const Options& options) {
   RETURN_IF_ERROR(Validate(options));
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePackFile(options.pack_path));
+  if (!options.server.empty()) return CheckThroughServer(options, pack);
   if (options.audit) {
     ASSIGN_OR_RETURN(ledger::AuditReport audit,
                      ledger::AuditLedgerDir(options.dir, {}));
@@ -184,11 +259,7 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
 
   ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
                    rules::EvaluateAsOf(pack, read.entries, result.clock));
-  for (v1::Finding& f : all) {
-    if (!options.model.empty() && f.model_id() != options.model) continue;
-    if (f.severity() >= options.fail_on) ++result.failing;
-    result.findings.push_back(std::move(f));
-  }
+  Collect(options, std::move(all), &result);
   if (options.record) {
     ASSIGN_OR_RETURN(
         RecordResult rec,

@@ -29,8 +29,17 @@ inline constexpr int kExitFindings = 1;
 inline constexpr int kExitError = 2;
 
 struct Options {
-  // The ledger folder (made by ledgerctl init). Required.
+  // The ledger folder (made by ledgerctl init). Required unless `server`.
   std::string dir;
+  // Evaluate through a ledger server instead (host:port), verifying what it
+  // sends against its checkpoint; needs `vkey`. Not with record or audit.
+  std::string server;
+  // The log's note verifier key (printed by ledgerctl init).
+  std::string vkey;
+  // The client's trusted-checkpoint store ("" = none). TLS: CA file, and a
+  // client certificate and key when the server asks for one.
+  std::string trusted_dir;
+  std::string ca_file, cert_file, key_file;
   // Only this model's findings ("" = every model).
   std::string model;
   // Only entries integrated at or before this instant; also the evaluation
