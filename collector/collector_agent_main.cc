@@ -23,8 +23,10 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "collector/agent/control_dir.h"
+#include "collector/agent/kernel_summary_listener.h"
 #include "collector/agent/node_agent.h"
 #include "collector/agent/replay_driver.h"
 #include "collector/nvml/nvml_gpu_source.h"
@@ -48,6 +50,9 @@ ABSL_FLAG(std::string, secret_file, "", "factory secret for user pseudonyms");
 ABSL_FLAG(std::string, key, "",
           "the node's enrolled collector key file (ledgerctl keygen); without "
           "it envelopes are NOT signed (development only)");
+ABSL_FLAG(std::string, summary_socket, "/run/aifl/collector.sock",
+          "Unix socket for the CUPTI injection library's kernel summaries "
+          "(AIFL_AGENT_SOCKET in jobs); empty: do not listen");
 ABSL_FLAG(std::string, origin, "",
           "the ledger's origin the envelopes are signed for (with --key)");
 
@@ -153,10 +158,45 @@ int Run() {
   collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
                                       &verifier, clock);
   collector::agent::ControlDir control(spool_dir + "/control");
+  // Kernel summaries arrive on the listener's thread; the loop below hands
+  // them to the agent, which is single-threaded.
+  absl::Mutex summaries_mu;
+  std::vector<aifl::collector::v1::KernelSummary> summaries;
+  std::unique_ptr<collector::agent::KernelSummaryListener> listener;
+  if (!absl::GetFlag(FLAGS_summary_socket).empty()) {
+    auto started = collector::agent::KernelSummaryListener::Start(
+        absl::GetFlag(FLAGS_summary_socket),
+        [&](const collector::kernels::DecodedSummary& d,
+            const collector::agent::PeerCredentials& peer) -> absl::Status {
+          // The kernel says who sent it; only a process of the job it names
+          // may speak for that job.
+          absl::Status belongs =
+              collector::agent::SenderBelongsToJob(peer.pid, d.job);
+          if (!belongs.ok()) return belongs;
+          aifl::collector::v1::KernelSummary summary = d.summary;
+          summary.set_run_id(absl::StrCat(options.cluster, "/", d.job,
+                                          d.step.empty() ? "" : ".", d.step));
+          summary.set_node(options.node);
+          summary.set_pid(static_cast<uint32_t>(peer.pid));
+          absl::MutexLock lock(&summaries_mu);
+          summaries.push_back(std::move(summary));
+          return absl::OkStatus();
+        });
+    if (!started.ok()) return Fail(started.status());
+    listener = *std::move(started);
+  }
   std::vector<Record> backlog;  // records the spool could not take yet
   while (true) {
     absl::Status s = control.Apply(&agent);
     if (!s.ok()) Fail(s);  // logged; the bad request file is removed
+    {
+      absl::MutexLock lock(&summaries_mu);
+      for (auto& summary : summaries) {
+        absl::Status added = agent.AddKernelSummary(std::move(summary));
+        if (!added.ok()) Fail(added);  // logged: e.g. the run already ended
+      }
+      summaries.clear();
+    }
     auto sample = (*source)->Sample();
     if (sample.ok()) agent.OnSample(*sample);
     agent.EmitDue();
