@@ -3,6 +3,7 @@
 #include "absl/flags/flag.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/key_file.h"
+#include "ledger/crypto/key_id.h"
 #include "ledger/roles.h"
 #include "tools/ledgerctl/flags.h"
 
