@@ -21,8 +21,8 @@ std::string FormatKeys(const std::vector<KeyLine>& keys, bool json) {
       out += first ? "" : ",";
       out += absl::StrFormat(
           "\n  {\"key_id\": \"%s\", \"role\": \"%s\", \"organisation\": "
-          "\"%s\", "
-          "\"node\": \"%s\", \"tls_identity\": \"%s\", "
+          "%s, "
+          "\"node\": %s, \"tls_identity\": %s, "
           "\"enrolled_at_leaf\": %d, "
           "\"revoked_at_leaf\": %s, \"next_sequence\": %d}",
           k.key_id_hex, k.role, common::JsonQuote(k.organisation),

@@ -221,8 +221,8 @@ std::string ComputeSvg(const ReportModel& m) {
                   "stroke=\"%s\" stroke-width=\"1.5\" "
                   "stroke-dasharray=\"6 4\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
                   "fill=\"%s\">%s</text>\n",
-                  kLeft, kLeft + pw, yy, yy, t.colour, t.colour, kLeft + pw + 6,
-                  yy + 4, t.colour, t.label));
+                  kLeft, kLeft + pw, yy, yy, t.colour, kLeft + pw + 6, yy + 4,
+                  t.colour, t.label));
   }
   for (const auto& [v, label] :
        {std::pair<double, const char*>{m.declared_cumulative_flop,
