@@ -21,7 +21,7 @@ body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-top:8px}
 h3{font-size:15px}table{border-collapse:collapse;margin:6px 0 12px}
 td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left;vertical-align:top}
-th{background:#f0f0f0}.mono{font-family:monospace;font-size:12px;word-break:break-all}
+th{background:#f0f0f0}.mono{font-family:monospace;font-size:11px;white-space:nowrap}
 pre{background:#f7f7f7;padding:8px;font-size:12px;white-space:pre-wrap}
 .RAISED{color:#b00000;font-weight:bold}.CLEARED{color:#2a7a2a}
 .status{font-weight:bold}.note{color:#555;font-size:13px}
@@ -41,14 +41,14 @@ std::string Row(std::initializer_list<std::string> cells, bool header = false) {
 }
 
 std::string Polyline(const std::vector<std::pair<double, double>>& points,
-                     const std::string& colour) {
+                     const std::string& colour, const std::string& dash) {
   std::string d;
   for (const auto& [x, y] : points)
     absl::StrAppend(&d, absl::StrFormat("%.1f,%.1f ", x, y));
   return absl::StrFormat(
       "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-      "points=\"%s\"/>\n",
-      colour, d);
+      "stroke-dasharray=\"%s\" points=\"%s\"/>\n",
+      colour, dash, d);
 }
 
 std::string FactsTable(const ReportModel& m) {
@@ -164,7 +164,7 @@ std::string HtmlEscape(const std::string& text) {
 }
 
 std::string ComputeSvg(const ReportModel& m) {
-  constexpr double kW = 900, kH = 380, kLeft = 70, kRight = 170, kTop = 20,
+  constexpr double kW = 900, kH = 380, kLeft = 70, kRight = 210, kTop = 20,
                    kBottom = 50;
   const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
   // Log axis spanning the thresholds and every value shown.
@@ -228,6 +228,9 @@ std::string ComputeSvg(const ReportModel& m) {
        {std::pair<double, const char*>{m.declared_cumulative_flop,
                                        "declared cumulative"},
         {m.declared_training_flop, "declared training"}}) {
+    // Cumulative's label above its line, training's below: the two are
+    // often close.
+    const double label_dy = std::string(label) == "declared training" ? 13 : -3;
     if (v <= 0) continue;
     const double yy = y(v);
     absl::StrAppend(
@@ -236,16 +239,17 @@ std::string ComputeSvg(const ReportModel& m) {
                         "y2=\"%.1f\" stroke=\"#777\" stroke-dasharray=\"2 "
                         "3\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
                         "fill=\"#555\">%s %s</text>\n",
-                        kLeft, kLeft + pw, yy, yy, kLeft + pw + 6, yy + 4,
-                        label, TwoSignificant(v)));
+                        kLeft, kLeft + pw, yy, yy, kLeft + pw + 6,
+                        yy + label_dy, label, TwoSignificant(v)));
   }
   std::vector<std::pair<double, double>> cumulative, training;
   for (const ComputePoint& p : m.series) {
     cumulative.emplace_back(x(p.unix_ms), y(p.cumulative_flop));
     training.emplace_back(x(p.unix_ms), y(p.training_flop));
   }
-  out += Polyline(cumulative, "#1f5fbf");
-  out += Polyline(training, "#2a9a2a");
+  out += Polyline(cumulative, "#1f5fbf", "none");
+  // Dashed, so it stays visible where training equals cumulative.
+  out += Polyline(training, "#2a9a2a", "6 4");
   for (const auto& [px, py] : cumulative)
     absl::StrAppend(&out, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" "
                                           "r=\"3\" fill=\"#1f5fbf\"/>\n",
