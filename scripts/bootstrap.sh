@@ -18,6 +18,8 @@ PACKAGES=(
   clang-format python3 python3-grpcio python3-protobuf
   # Process tools used by the demo and crash tests.
   procps openssl ca-certificates
+  # Renders ledgerctl's offline HTML report in tests/ledgerctl (headless).
+  chromium
 )
 
 missing=()

@@ -29,3 +29,32 @@ ABSL_FLAG(int64_t, from, -1, "older tree size of a consistency proof");
 ABSL_FLAG(int64_t, to, -1,
           "newer tree size; default the latest signed checkpoint's size");
 ABSL_FLAG(bool, json, false, "machine-readable JSON output");
+ABSL_FLAG(std::string, server, "",
+          "HOST:PORT of a ledger_server; commands then go through its gRPC "
+          "API and every answer is verified (default: local mode, --dir)");
+ABSL_FLAG(std::string, vkey, "",
+          "the log's verifier key (as `ledgerctl init` prints it); required "
+          "with --server unless --trust_on_first_use");
+ABSL_FLAG(bool, trust_on_first_use, false,
+          "with --server and no --vkey: take the verifier key from "
+          "Admin.GetStatus (trusts the server you first reach; default false)");
+ABSL_FLAG(std::string, trusted_dir, "",
+          "trusted-checkpoint store of the verifying client; default "
+          "$HOME/.aifl-ledgerctl");
+ABSL_FLAG(std::string, ca, "",
+          "PEM roots for the server's TLS certificate (default: system roots)");
+ABSL_FLAG(std::string, cert, "", "client certificate chain (PEM) for mTLS");
+ABSL_FLAG(std::string, key_file, "",
+          "client certificate's private key (PEM) for mTLS");
+ABSL_FLAG(std::string, save, "",
+          "checkpoint: also write the verified note to this file");
+ABSL_FLAG(std::string, since, "",
+          "grew: a checkpoint note saved earlier with `checkpoint --save`");
+ABSL_FLAG(std::string, leaf_file, "",
+          "prove: the exact leaf bytes (as `ledgerctl leaf` writes them)");
+ABSL_FLAG(std::string, model, "", "model id (model, report, accounts)");
+ABSL_FLAG(std::string, unit, "",
+          "findings: only this unit, safety or compliance (default: both)");
+ABSL_FLAG(bool, follow, false,
+          "findings: keep the stream open and print new findings as they "
+          "are recorded (Audit.WatchFindings)");

@@ -25,5 +25,19 @@ ABSL_DECLARE_FLAG(int64_t, size);
 ABSL_DECLARE_FLAG(int64_t, from);
 ABSL_DECLARE_FLAG(int64_t, to);
 ABSL_DECLARE_FLAG(bool, json);
+// --server mode (server_connection.h) and the auditor commands.
+ABSL_DECLARE_FLAG(std::string, server);
+ABSL_DECLARE_FLAG(std::string, vkey);
+ABSL_DECLARE_FLAG(bool, trust_on_first_use);
+ABSL_DECLARE_FLAG(std::string, trusted_dir);
+ABSL_DECLARE_FLAG(std::string, ca);
+ABSL_DECLARE_FLAG(std::string, cert);
+ABSL_DECLARE_FLAG(std::string, key_file);
+ABSL_DECLARE_FLAG(std::string, save);
+ABSL_DECLARE_FLAG(std::string, since);
+ABSL_DECLARE_FLAG(std::string, leaf_file);
+ABSL_DECLARE_FLAG(std::string, model);
+ABSL_DECLARE_FLAG(std::string, unit);
+ABSL_DECLARE_FLAG(bool, follow);
 
 #endif  // TOOLS_LEDGERCTL_FLAGS_H_

@@ -10,8 +10,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/remote_commands.h"
+#include "tools/ledgerctl/report_command.h"
 
 namespace {
 
@@ -30,6 +33,28 @@ Commands on a local ledger folder (--dir D):
   verify      --dir D [--json]               full audit; exit 0 only when everything checks
   keys        --dir D [--json]               list enrolled keys
   snapshot    --dir D --out S                consistent copy of the database
+  checkpoint  ... [--save FILE]              also write the note to FILE
+
+With --server HOST:PORT instead of --dir, against a running ledger_server;
+every checkpoint, leaf and proof is verified before it is printed, and the
+output is the same as in local mode:
+  checkpoint, leaf, prove, consistency, keys, append, enroll, revoke
+  prove       --index I | --leaf_file F      also prints an "ok:" line (stderr
+                                             with --index, stdout with --leaf_file)
+Auditor commands (--server only; --json for programs):
+  grew        --since FILE                   prove the log only grew since a
+                                             checkpoint saved with --save
+  models                                     models, compute, energy, status
+  model       --model M                      one model's facts, accounts, runs,
+                                             proven evidence and findings
+  accounts    [--model M]                    compute per scheduler account
+  findings    [--unit safety|compliance] [--model M] [--follow]
+  report      [--model M] [--out FILE]       offline HTML report (all models
+                                             without --model)
+Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
+from the server), --trusted_dir (default ~/.aifl-ledgerctl), --ca, --cert,
+--key_file (TLS; plaintext only to a loopback address), --admin_key for
+enroll/revoke (default <dir>/keys/admin.key when --dir is given).
 )";
 
 }  // namespace
@@ -68,7 +93,37 @@ int main(int argc, char** argv) {
       {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
   };
-  auto it = commands.find(command);
+  const std::map<std::string, Fn> server_commands = {
+      {"checkpoint",
+       [](auto& a) { return ledgerctl::RemoteCheckpoint(a, std::cout); }},
+      {"leaf", [](auto& a) { return ledgerctl::RemoteLeaf(a, std::cout); }},
+      {"prove",
+       [](auto& a) { return ledgerctl::RemoteProve(a, std::cout, std::cerr); }},
+      {"consistency",
+       [](auto& a) { return ledgerctl::RemoteConsistency(a, std::cout); }},
+      {"keys", [](auto& a) { return ledgerctl::RemoteKeys(a, std::cout); }},
+      {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
+      {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
+      {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
+      {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
+      {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
+      {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
+      {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
+      {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
+      {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
+  };
+  const bool remote = !absl::GetFlag(FLAGS_server).empty();
+  if (!remote && server_commands.count(command) > 0 &&
+      commands.count(command) == 0) {
+    std::cerr << "ledgerctl " << command << ": --server is required\n";
+    return 2;
+  }
+  auto it = remote ? server_commands.find(command) : commands.find(command);
+  if (remote && it == server_commands.end()) {
+    std::cerr << "ledgerctl " << command
+              << ": not available with --server (use --dir)\n";
+    return 2;
+  }
   if (it == commands.end()) {
     std::cerr << "ledgerctl: unknown command \"" << command
               << "\" (run ledgerctl --help)\n";

@@ -16,7 +16,10 @@
 #include "ledger/ledger_init.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
+#include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/key_events.h"
+#include "tools/ledgerctl/output_format.h"
 
 namespace ledgerctl {
 namespace {
@@ -35,14 +38,6 @@ absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const CommandArgs& args,
   options.dir = args.dir;
   options.read_only = read_only;
   return Ledger::Open(options);
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // The size proofs default to: the latest signed checkpoint's.
@@ -84,6 +79,12 @@ absl::Status AppendKeyEvent(const CommandArgs& args,
 
 }  // namespace
 
+absl::Status SaveIfAsked(const std::string& note) {
+  const std::string path = absl::GetFlag(FLAGS_save);
+  if (path.empty()) return absl::OkStatus();
+  return WriteWholeFile(path, note);
+}
+
 absl::Status Init(const CommandArgs& args, std::ostream& out) {
   RETURN_IF_ERROR(RequireDir(args));
   const std::string origin = absl::GetFlag(FLAGS_origin);
@@ -111,29 +112,12 @@ absl::Status Keygen(const CommandArgs& args, std::ostream& out) {
 }
 
 absl::Status Enroll(const CommandArgs& args, std::ostream& out) {
-  const std::string pub_path = absl::GetFlag(FLAGS_pub);
-  if (pub_path.empty()) return absl::InvalidArgumentError("--pub is required");
-  ledger::Role role;
-  RETURN_IF_ERROR(ledger::ParseRoleName(absl::GetFlag(FLAGS_role), &role));
-  ASSIGN_OR_RETURN(ledger::crypto::PublicKey pub,
-                   ledger::crypto::ReadPublicKeyFile(pub_path));
-  aifl::ledger::v1::KeyEvent event;
-  auto* enrol = event.mutable_enrol();
-  enrol->set_public_key(std::string(pub.bytes()));
-  enrol->set_role(role);
-  enrol->set_organisation(absl::GetFlag(FLAGS_organisation));
-  enrol->set_node(absl::GetFlag(FLAGS_node));
-  enrol->set_tls_identity(absl::GetFlag(FLAGS_tls_identity));
+  ASSIGN_OR_RETURN(aifl::ledger::v1::KeyEvent event, EnrolEventFromFlags());
   return AppendKeyEvent(args, event, out);
 }
 
 absl::Status Revoke(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ledger::crypto::KeyId id, ledger::crypto::KeyId::FromString(
-                                                 absl::GetFlag(FLAGS_key_id)));
-  aifl::ledger::v1::KeyEvent event;
-  event.mutable_revoke()->set_key_id(std::string(
-      reinterpret_cast<const char*>(id.bytes().data()), id.bytes().size()));
-  event.mutable_revoke()->set_reason(absl::GetFlag(FLAGS_reason));
+  ASSIGN_OR_RETURN(aifl::ledger::v1::KeyEvent event, RevokeEventFromFlags());
   return AppendKeyEvent(args, event, out);
 }
 
@@ -144,7 +128,7 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
     return absl::InvalidArgumentError("no payload files given");
   std::vector<std::string> payloads;
   for (const std::string& file : args.positional) {
-    ASSIGN_OR_RETURN(std::string payload, ReadFile(file));
+    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
     payloads.push_back(std::move(payload));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, false));
@@ -186,6 +170,7 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
 absl::Status Checkpoint(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, true));
   ASSIGN_OR_RETURN(std::string note, ledger->LatestCheckpoint());
+  RETURN_IF_ERROR(SaveIfAsked(note));
   out << note;
   return absl::OkStatus();
 }
@@ -210,8 +195,7 @@ absl::Status Prove(const CommandArgs& args, std::ostream& out) {
     size = static_cast<int64_t>(signed_size);
   }
   ASSIGN_OR_RETURN(auto proof, ledger->InclusionProof(index, size));
-  for (const auto& hash : proof)
-    out << ledger::merkle::HashToBase64(hash) << "\n";
+  out << FormatProof(proof);
   return absl::OkStatus();
 }
 
@@ -225,8 +209,7 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out) {
     to = static_cast<int64_t>(signed_size);
   }
   ASSIGN_OR_RETURN(auto proof, ledger->ConsistencyProof(from, to));
-  for (const auto& hash : proof)
-    out << ledger::merkle::HashToBase64(hash) << "\n";
+  out << FormatProof(proof);
   return absl::OkStatus();
 }
 
@@ -267,35 +250,14 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
 
 absl::Status Keys(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, true));
-  const auto keys = ledger->Keys();
-  if (args.json) out << "[";
-  bool first = true;
-  for (const ledger::KeyInfo& k : keys) {
-    const std::string revoked = k.revoked_at_leaf
-                                    ? absl::StrCat(*k.revoked_at_leaf)
-                                    : std::string(args.json ? "null" : "-");
-    if (args.json) {
-      out << (first ? "" : ",")
-          << absl::StrFormat(
-                 "\n  {\"key_id\": \"%s\", \"role\": \"%s\", \"organisation\": "
-                 "\"%s\", "
-                 "\"node\": \"%s\", \"tls_identity\": \"%s\", "
-                 "\"enrolled_at_leaf\": %d, "
-                 "\"revoked_at_leaf\": %s, \"next_sequence\": %d}",
-                 k.id.ToString(), ledger::RoleName(k.role),
-                 common::JsonQuote(k.organisation), common::JsonQuote(k.node),
-                 common::JsonQuote(k.tls_identity), k.enrolled_at_leaf, revoked,
-                 k.next_sequence);
-    } else {
-      out << absl::StrFormat(
-          "%s  %-9s  enrolled@%-6d revoked@%-6s next_seq=%-6d %s%s%s\n",
-          k.id.ToString(), ledger::RoleName(k.role), k.enrolled_at_leaf,
-          revoked, k.next_sequence, k.organisation, k.node.empty() ? "" : "/",
-          k.node);
-    }
-    first = false;
+  std::vector<KeyLine> lines;
+  for (const ledger::KeyInfo& k : ledger->Keys()) {
+    lines.push_back(
+        KeyLine{k.id.ToString(), std::string(ledger::RoleName(k.role)),
+                k.organisation, k.node, k.tls_identity, k.enrolled_at_leaf,
+                k.revoked_at_leaf, k.next_sequence});
   }
-  if (args.json) out << "\n]\n";
+  out << FormatKeys(lines, args.json);
   return absl::OkStatus();
 }
 

@@ -36,6 +36,10 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
 absl::Status Keys(const CommandArgs& args, std::ostream& out);
 absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
 
+// Writes `note` to the --save file, if one was given. kUnavailable when it
+// cannot be written.
+absl::Status SaveIfAsked(const std::string& note);
+
 }  // namespace ledgerctl
 
 #endif  // TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_

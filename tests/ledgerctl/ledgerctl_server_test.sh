@@ -1,0 +1,174 @@
+#!/bin/bash
+# ledgerctl --server end to end against the real ledger_server binary on
+# 127.0.0.1 (insecure loopback, a free port): the ledger is made and filled
+# with real payloads (a ModelDeclaration, RunStarted and IntervalReports, and
+# findings recorded by compliance_check) through local mode, then every
+# --server command is compared with local mode and the auditor workflows are
+# exercised; appends, enrolment and revocation go through the server; a saved
+# checkpoint proves growth and a forged one is refused; the HTML report is
+# rendered by headless Chromium. Failures: one stderr line, non-zero exit.
+set -euo pipefail
+
+L=tools/ledgerctl/ledgerctl
+S=api/server/ledger_server
+C=tools/compliance_check/compliance_check
+tmp="${TEST_TMPDIR:?}"
+out_dir="${TEST_UNDECLARED_OUTPUTS_DIR:-$tmp}"
+D="$tmp/ledger"
+export HOME="$tmp/home"
+mkdir -p "$HOME"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_failure() {
+  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
+  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
+  echo "  refused as expected: $(cat "$tmp/err")"
+}
+encode() {  # encode TYPE TEXTPROTO OUT
+  protoc -I. --encode="$1" api/v1/provider.proto api/v1/collector.proto <<<"$2" >"$3" \
+    || fail "protoc --encode $1"
+}
+
+# ---- A ledger with real payloads, made locally.
+vkey=$($L init --dir "$D" --origin factory.example.eu/ledger | tail -n 1)
+for k in collector provider rules; do
+  $L keygen --out "$tmp/$k.key" >/dev/null
+  $L enroll --dir "$D" --pub "$tmp/$k.key.pub" --role $k --organisation "Factory A" >/dev/null
+done
+encode aifl.provider.v1.ModelDeclaration '
+  model_id: "frontier-1" provider: "Example AI SE" provider_country: "DE"
+  provider_in_eu: true modalities: TEXT intends_eu_market: true
+  placed_on_eu_market: true placed_on_market_unix_ms: 1735689600000
+  compute { training { lower: 1.2e25 upper: 2.0e25 method: DECLARED_HARDWARE }
+            cumulative { lower: 1.3e25 upper: 2.2e25 method: DECLARED_HARDWARE } }
+  scheduler_accounts: "proj-frontier"' "$tmp/decl.pb"
+encode aifl.collector.v1.RunStarted '
+  run_id: "leonardo/4711" cluster: "leonardo" scheduler_job_id: "4711"
+  account: "proj-frontier" node: "n001" model_id: "frontier-1"
+  purpose: PRE_TRAINING run_label: "pretrain-v1" start_unix_ms: 1733000000000' "$tmp/run.pb"
+ivs=()
+for i in 0 1 2 3; do
+  start=$((1733000000000 + i * 86400000))
+  encode aifl.collector.v1.IntervalReport "
+    run_id: \"leonardo/4711\" node: \"n001\" interval_index: $i
+    start_unix_ms: $start end_unix_ms: $((start + 86400000)) gpu_count: 4096
+    gpu_seconds_allocated: 3.5e8 energy_joules: 2.5e11
+    flop { lower: $((i + 1))e24 upper: $((i + 2))e24 method: MEASURED_TENSOR_ACTIVITY }
+    model_id: \"frontier-1\" account: \"proj-frontier\" purpose: PRE_TRAINING" "$tmp/iv$i.pb"
+  ivs+=("$tmp/iv$i.pb")
+done
+$L append --dir "$D" --key "$tmp/provider.key" --type aifl.provider.v1.ModelDeclaration "$tmp/decl.pb" >/dev/null
+$L append --dir "$D" --key "$tmp/collector.key" --type aifl.collector.v1.RunStarted "$tmp/run.pb" >/dev/null
+$L append --dir "$D" --key "$tmp/collector.key" --type aifl.collector.v1.IntervalReport "${ivs[@]}" >/dev/null
+rc=0
+$C --dir "$D" --record --rules_key "$tmp/rules.key" >"$tmp/compliance.txt" 2>&1 || rc=$?
+[[ $rc -le 1 ]] || { cat "$tmp/compliance.txt" >&2; fail "compliance_check --record exited $rc"; }
+
+# Local outputs to compare with the server's.
+$L checkpoint --dir "$D" >"$tmp/local.note"
+size=$(sed -n 2p "$tmp/local.note")
+for i in 0 3 $((size - 1)); do
+  $L leaf --dir "$D" --index $i >"$tmp/local.leaf$i"
+  $L prove --dir "$D" --index $i >"$tmp/local.prove$i"
+done
+$L consistency --dir "$D" --from 2 >"$tmp/local.consistency"
+$L keys --dir "$D" >"$tmp/local.keys"
+$L keys --dir "$D" --json >"$tmp/local.keys.json"
+
+# ---- The server on a free loopback port.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$port 2>"$tmp/server.log" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+R=(--server 127.0.0.1:$port --vkey "$vkey" --trusted_dir "$tmp/trust")
+for _ in $(seq 1 100); do
+  $L keys "${R[@]}" >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
+  sleep 0.2
+done
+
+# Same bytes as local mode.
+$L checkpoint "${R[@]}" --save "$tmp/saved.note" | cmp - "$tmp/local.note" || fail "checkpoint differs"
+cmp "$tmp/saved.note" "$tmp/local.note" || fail "--save wrote another note"
+for i in 0 3 $((size - 1)); do
+  $L leaf "${R[@]}" --index $i | cmp - "$tmp/local.leaf$i" || fail "leaf $i differs"
+  $L prove "${R[@]}" --index $i 2>"$tmp/prove.err" | cmp - "$tmp/local.prove$i" || fail "prove $i differs"
+  grep -q "^ok: leaf $i " "$tmp/prove.err" || fail "prove $i printed no ok line"
+done
+$L consistency "${R[@]}" --from 2 | cmp - "$tmp/local.consistency" || fail "consistency differs"
+$L keys "${R[@]}" | cmp - "$tmp/local.keys" || fail "keys differs"
+$L keys "${R[@]}" --json | cmp - "$tmp/local.keys.json" || fail "keys --json differs"
+$L prove "${R[@]}" --leaf_file "$tmp/local.leaf3" | grep -q '^ok: leaf 3 ' || fail "prove --leaf_file"
+$L prove "${R[@]}" --index 3 --json | grep -q '"ok": true' || fail "prove --json"
+# trust on first use, without --vkey
+$L checkpoint --server 127.0.0.1:$port --trust_on_first_use --trusted_dir "$tmp/tofu" \
+  | cmp - "$tmp/local.note" || fail "checkpoint --trust_on_first_use"
+
+# ---- Auditor workflows.
+$L models "${R[@]}" | tee "$tmp/models.txt"
+grep -q '^frontier-1 .*Example AI SE .*above 1e25' "$tmp/models.txt" || fail "models lacks frontier-1's status"
+grep -Eq '[0-9]\.[0-9]e2[0-9]' "$tmp/models.txt" || fail "models: no two-significant-figure compute"
+$L models "${R[@]}" --json | python3 -c 'import json,sys; m=json.load(sys.stdin); assert m[0]["summary"]["model_id"]=="frontier-1", m'
+$L model "${R[@]}" --model frontier-1 | tee "$tmp/model.txt"
+grep -q '^  proj-frontier  ' "$tmp/model.txt" || fail "model: no compute per account"
+grep -q 'aifl.collector.v1.IntervalReport  inclusion verified' "$tmp/model.txt" || fail "model: evidence not proven"
+$L model "${R[@]}" --model frontier-1 --json | python3 -c 'import json,sys; json.load(sys.stdin)'
+$L accounts "${R[@]}" | grep -q '^proj-frontier .* frontier-1' || fail "accounts"
+$L findings "${R[@]}" | tee "$tmp/findings.txt"
+[[ -s "$tmp/findings.txt" ]] || fail "no findings listed (compliance_check recorded: $(head -c 300 "$tmp/compliance.txt"))"
+$L findings "${R[@]}" --unit compliance --json | python3 -c '
+import json,sys
+for line in sys.stdin: assert json.loads(line)["finding"]["unit"]=="REGULATION_AND_COMPLIANCE"'
+$L findings "${R[@]}" --unit safety --json | python3 -c '
+import json,sys
+for line in sys.stdin: assert json.loads(line)["finding"]["unit"]=="AI_SAFETY"'
+expect_failure $L findings "${R[@]}" --unit wizardry
+# --follow replays then streams; stop it after a moment.
+timeout 3 $L findings "${R[@]}" --follow >"$tmp/follow.txt" 2>/dev/null || true
+cmp "$tmp/follow.txt" "$tmp/findings.txt" || fail "findings --follow did not replay the findings"
+
+# ---- Submit through the server: append, enroll, revoke; then grew.
+first=$($L append "${R[@]}" --key "$tmp/collector.key" "$tmp/iv0.pb" "$tmp/iv1.pb" | head -n 1)
+[[ "$first" == "$size" ]] || fail "append --server printed $first, want $size"
+$L keygen --out "$tmp/extra.key" >/dev/null
+$L enroll "${R[@]}" --admin_key "$D/keys/admin.key" --pub "$tmp/extra.key.pub" --role office >/dev/null
+extra_id=$($L keys "${R[@]}" --json | python3 -c '
+import json,sys; print([k["key_id"] for k in json.load(sys.stdin) if k["role"]=="office"][0])')
+$L revoke "${R[@]}" --dir "$D" --key_id "$extra_id" --reason test >/dev/null
+$L keys "${R[@]}" | grep "^$extra_id" | grep -vq 'revoked@-' || fail "revoke --server did not revoke"
+sleep 1.5  # a checkpoint covering the key events
+$L grew "${R[@]}" --since "$tmp/saved.note" | tee "$tmp/grew.txt"
+grep -q "^ok: the log only grew: size $size " "$tmp/grew.txt" || fail "grew"
+$L grew "${R[@]}" --since "$tmp/saved.note" --json | grep -q '"ok": true' || fail "grew --json"
+# A forged saved checkpoint (another root) and a corrupted proof target.
+sed '3s/^./X/' "$tmp/saved.note" >"$tmp/forged.note"
+expect_failure $L grew "${R[@]}" --since "$tmp/forged.note"
+# Errors: one stderr line, non-zero exit.
+expect_failure $L prove "${R[@]}" --index 99999
+expect_failure $L leaf --server 127.0.0.1:$port --index 0          # no --vkey
+expect_failure $L checkpoint --server 127.0.0.1:1 --vkey "$vkey" --trusted_dir "$tmp/t2"
+expect_failure $L append "${R[@]}" --key "$tmp/extra.key" "$tmp/iv0.pb"  # revoked key
+expect_failure $L model "${R[@]}" --model no-such-model
+expect_failure $L grew --dir "$D" --since "$tmp/saved.note"
+otherkey=$($L init --dir "$tmp/other" --origin factory.example.eu/ledger | tail -n 1)
+expect_failure $L checkpoint --server 127.0.0.1:$port --vkey "$otherkey" --trusted_dir "$tmp/t3"
+
+# ---- The offline HTML report, rendered by headless Chromium.
+report="$out_dir/report-frontier-1.html"
+$L report "${R[@]}" --model frontier-1 --out "$report" | grep -q '^wrote ' || fail "report"
+$L report "${R[@]}" --out "$out_dir/ledger-report.html" >/dev/null || fail "report (all models)"
+grep -q '<svg' "$report" || fail "report has no inline SVG"
+grep -q '1e25 systemic risk' "$report" || fail "report has no threshold line"
+grep -q 'BEGIN\|— factory.example.eu/ledger' "$report" || fail "report lacks the signed checkpoint"
+! grep -Eq '<script|<link|src="http' "$report" || fail "report is not self-contained"
+command -v chromium >/dev/null || fail "chromium is not installed (run scripts/bootstrap.sh)"
+png="$out_dir/report.png"
+timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
+  --screenshot="$png" --window-size=1200,1600 "file://$report" >"$tmp/chromium.log" 2>&1 || true
+[[ -f "$png" ]] || { tail -5 "$tmp/chromium.log" >&2; fail "chromium wrote no screenshot"; }
+[[ $(head -c 8 "$png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "screenshot is not a PNG"
+[[ $(stat -c %s "$png") -gt 20000 ]] || fail "screenshot is nearly empty ($(stat -c %s "$png") bytes)"
+
+kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTERM"
+trap - EXIT
+echo "PASS: ledgerctl --server matches local mode; auditor workflows, grew, report render"

@@ -1,0 +1,41 @@
+// ledgerctl's read and submit commands against a running ledger_server
+// (--server). Each prints exactly what its local twin (local_commands.h)
+// prints, after verifying what the server sent: checkpoints against --vkey
+// and the trusted checkpoint, leaves and proofs against a verified
+// checkpoint. Errors as in local_commands.h; what the server did wrong is
+// kDataLoss, its refusals keep their gRPC code.
+#ifndef TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_
+#define TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_
+
+#include <ostream>
+
+#include "absl/status/status.h"
+#include "tools/ledgerctl/local_commands.h"
+
+namespace ledgerctl {
+
+absl::Status RemoteCheckpoint(const CommandArgs& args, std::ostream& out);
+absl::Status RemoteLeaf(const CommandArgs& args, std::ostream& out);
+// By --index: the proof hashes (as local `prove`) on `out` and an "ok:" line
+// on `err`; with --leaf_file (or --json) the "ok:" line (or JSON) on `out`.
+absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
+                         std::ostream& err);
+absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out);
+absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out);
+// Signs with --key (its next sequence from Admin.ListKeys), submits through
+// Ingest.Submit and waits until a verified checkpoint includes every entry;
+// prints the leaf indices.
+absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out);
+// Signs the key event with --admin_key (default <dir>/keys/admin.key when
+// --dir is given) and submits it through Admin.SubmitKeyEvent.
+absl::Status RemoteEnroll(const CommandArgs& args, std::ostream& out);
+absl::Status RemoteRevoke(const CommandArgs& args, std::ostream& out);
+// `grew --since FILE`: verifies the saved note under --vkey and that the
+// server's latest checkpoint extends it (consistency proof); prints
+// "ok: the log grew from size A to B ..." or JSON. kDataLoss when the saved
+// note does not verify or the log did not only grow.
+absl::Status Grew(const CommandArgs& args, std::ostream& out);
+
+}  // namespace ledgerctl
+
+#endif  // TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_

@@ -1,0 +1,139 @@
+#include "tools/ledgerctl/report_command.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "api/v1/collector.pb.h"
+#include "api/v1/provider.pb.h"
+#include "common/status_macros.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+#include "tools/ledgerctl/file_io.h"
+#include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/output_format.h"
+#include "tools/ledgerctl/server_connection.h"
+
+namespace ledgerctl {
+namespace {
+
+namespace v1 = ::aifl::api::v1;
+namespace common_v1 = ::aifl::common::v1;
+
+absl::StatusOr<ReportModel> GatherModel(
+    ServerConnection& conn, const api::client::VerifiedCheckpoint& cp,
+    const std::string& id) {
+  ReportModel m;
+  ASSIGN_OR_RETURN(m.detail, GetModel(conn, id));
+  const v1::ModelSummary& s = m.detail.summary();
+  m.status =
+      ModelStatus(s.cumulative_compute_flop().lower(),
+                  s.cumulative_compute_flop().upper(), s.open_findings());
+  for (uint64_t index : m.detail.evidence_leaves()) {
+    if (index >= cp.fields.size) continue;  // newer than the checkpoint
+    ASSIGN_OR_RETURN(ProvenLeaf proven, ProveLeaf(conn, cp, index));
+    EvidenceItem item;
+    item.index = index;
+    item.leaf_hash =
+        ledger::merkle::HashToBase64(ledger::merkle::HashLeaf(proven.leaf));
+    for (const auto& h : proven.proof)
+      item.proof.push_back(ledger::merkle::HashToBase64(h));
+    absl::StatusOr<ledger::entry::Leaf> leaf =
+        ledger::entry::ParseLeaf(proven.leaf);
+    if (leaf.ok()) {
+      item.integration_unix_micros = leaf->integration_time_micros;
+      absl::StatusOr<ledger::entry::Envelope> envelope =
+          ledger::entry::ParseEnvelope(leaf->envelope);
+      if (envelope.ok()) {
+        item.payload_type = envelope->payload_type;
+        FoldEvidence(envelope->payload_type, envelope->payload, &m);
+      }
+    }
+    m.evidence.push_back(std::move(item));
+  }
+  v1::ListFindingsRequest request;
+  request.set_model_id(s.model_id());
+  ASSIGN_OR_RETURN(m.findings, ListAllFindings(conn, request));
+  return m;
+}
+
+}  // namespace
+
+void FoldEvidence(const std::string& payload_type, const std::string& payload,
+                  ReportModel* model) {
+  if (payload_type == "aifl.provider.v1.ModelDeclaration") {
+    aifl::provider::v1::ModelDeclaration d;
+    if (!d.ParseFromString(payload)) return;
+    model->declared_training_flop = d.compute().training().upper();
+    model->declared_cumulative_flop = d.compute().cumulative().upper();
+    return;
+  }
+  if (payload_type != "aifl.collector.v1.IntervalReport") return;
+  aifl::collector::v1::IntervalReport r;
+  if (!r.ParseFromString(payload)) return;
+  bool training = false, cumulative = false;
+  switch (r.purpose()) {
+    case common_v1::PRE_TRAINING:
+    case common_v1::FINE_TUNING:
+    case common_v1::RUN_PURPOSE_UNSPECIFIED:  // counted, as the rules do
+      training = cumulative = true;
+      break;
+    case common_v1::SYNTHETIC_DATA_NON_PUBLIC:
+    case common_v1::MERGE_OR_INIT:
+      cumulative = true;
+      break;
+    default:
+      break;
+  }
+  ComputePoint p;
+  if (!model->series.empty()) p = model->series.back();
+  p.unix_ms = r.end_unix_ms();
+  if (training) p.training_flop += r.flop().upper();
+  if (cumulative) p.cumulative_flop += r.flop().upper();
+  model->series.push_back(p);
+}
+
+absl::Status Report(const CommandArgs& args, std::ostream& out) {
+  const std::string only = absl::GetFlag(FLAGS_model);
+  std::string path = absl::GetFlag(FLAGS_out);
+  if (path.empty())
+    path = only.empty() ? "ledger-report.html"
+                        : absl::StrCat("report-", only, ".html");
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
+                   conn.client->LatestCheckpoint());
+  ReportData data;
+  data.generated_at =
+      absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+  data.server = absl::GetFlag(FLAGS_server);
+  data.verifier_key = conn.client->verifier().verifier_key();
+  data.checkpoint_note = cp.note;
+  data.tree_size = cp.fields.size;
+  data.root = ledger::merkle::HashToBase64(cp.fields.root);
+  std::vector<std::string> ids;
+  if (!only.empty()) {
+    ids.push_back(only);
+  } else {
+    ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, ListAllModels(conn));
+    for (const auto& m : models) ids.push_back(m.model_id());
+  }
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(ReportModel m, GatherModel(conn, cp, id));
+    data.models.push_back(std::move(m));
+  }
+  const std::string html = RenderReport(data);
+  RETURN_IF_ERROR(WriteWholeFile(path, html));
+  if (args.json) {
+    out << absl::StrFormat(
+        "{\"file\": \"%s\", \"models\": %d, \"tree_size\": %d, \"bytes\": "
+        "%d}\n",
+        path, data.models.size(), data.tree_size, html.size());
+  } else {
+    out << "wrote " << path << ": " << data.models.size()
+        << " model(s), evidence proven in checkpoint size " << data.tree_size
+        << "\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ledgerctl

@@ -1,0 +1,30 @@
+// `ledgerctl report --server S [--model M] [--out FILE]`: gathers one model
+// (or every model) from the Audit service, proves each evidence leaf in the
+// latest verified checkpoint, rebuilds compute over time from the proven
+// IntervalReports and writes the offline HTML report (report_html.h).
+// Prints "wrote FILE: ..." (or JSON). Errors as in remote_commands.h.
+#ifndef TOOLS_LEDGERCTL_REPORT_COMMAND_H_
+#define TOOLS_LEDGERCTL_REPORT_COMMAND_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/report_html.h"
+
+namespace ledgerctl {
+
+absl::Status Report(const CommandArgs& args, std::ostream& out);
+
+// Folds a proven leaf into the model's compute series and declared figures:
+// IntervalReports add their FLOP upper bound (training purposes to both
+// series, synthetic-data / merge purposes to cumulative only, the rest to
+// neither); a ModelDeclaration sets the declared figures. Other payloads are
+// ignored. Pure.
+void FoldEvidence(const std::string& payload_type, const std::string& payload,
+                  ReportModel* model);
+
+}  // namespace ledgerctl
+
+#endif  // TOOLS_LEDGERCTL_REPORT_COMMAND_H_

@@ -1,0 +1,314 @@
+#include "tools/ledgerctl/report_html.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "tools/ledgerctl/finding_format.h"
+#include "tools/ledgerctl/output_format.h"
+
+namespace ledgerctl {
+namespace {
+
+namespace v1 = ::aifl::api::v1;
+namespace rules_v1 = ::aifl::rules::v1;
+
+constexpr char kStyle[] = R"(
+body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}
+h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ccc;padding-top:8px}
+h3{font-size:15px}table{border-collapse:collapse;margin:6px 0 12px}
+td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}.mono{font-family:monospace;font-size:11px;white-space:nowrap}
+pre{background:#f7f7f7;padding:8px;font-size:12px;white-space:pre-wrap}
+.RAISED{color:#b00000;font-weight:bold}.CLEARED{color:#2a7a2a}
+.status{font-weight:bold}.note{color:#555;font-size:13px}
+)";
+
+std::string Time(int64_t unix_ms) {
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixMillis(unix_ms),
+                          absl::UTCTimeZone());
+}
+
+std::string Row(std::initializer_list<std::string> cells, bool header = false) {
+  std::string out = "<tr>";
+  for (const std::string& c : cells)
+    absl::StrAppend(&out, header ? "<th>" : "<td>", c,
+                    header ? "</th>" : "</td>");
+  return out + "</tr>\n";
+}
+
+std::string Polyline(const std::vector<std::pair<double, double>>& points,
+                     const std::string& colour, const std::string& dash) {
+  std::string d;
+  for (const auto& [x, y] : points)
+    absl::StrAppend(&d, absl::StrFormat("%.1f,%.1f ", x, y));
+  return absl::StrFormat(
+      "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
+      "stroke-dasharray=\"%s\" points=\"%s\"/>\n",
+      colour, dash, d);
+}
+
+std::string FactsTable(const ReportModel& m) {
+  const v1::ModelSummary& s = m.detail.summary();
+  std::string out = "<table>\n";
+  out += Row({"model", HtmlEscape(s.model_id())});
+  out +=
+      Row({"provider", HtmlEscape(s.provider().empty() ? "-" : s.provider())});
+  out += Row({"base model",
+              HtmlEscape(s.base_model_id().empty() ? "-" : s.base_model_id())});
+  out += Row({"training compute (FLOP)",
+              FlopRangeText(s.training_compute_flop().lower(),
+                            s.training_compute_flop().upper()) +
+                  " <span class=note>" +
+                  HtmlEscape(s.training_compute_flop().method()) + "</span>"});
+  out +=
+      Row({"cumulative compute (FLOP)",
+           FlopRangeText(s.cumulative_compute_flop().lower(),
+                         s.cumulative_compute_flop().upper()) +
+               " <span class=note>" +
+               HtmlEscape(s.cumulative_compute_flop().method()) + "</span>"});
+  out += Row({"accelerator energy",
+              TwoSignificant(s.energy_joules()) + " J (" +
+                  TwoSignificant(s.energy_joules() / 3.6e9) + " MWh)"});
+  out += Row({"runs", absl::StrCat(s.runs())});
+  out += Row({"open findings", absl::StrCat(s.open_findings())});
+  out +=
+      Row({"status", "<span class=status>" + HtmlEscape(m.status) + "</span>"});
+  return out + "</table>\n";
+}
+
+std::string ComputeTables(const ReportModel& m) {
+  std::string out = "<h3>Compute per scheduler account</h3>\n<table>\n";
+  out += Row({"account", "FLOP (upper bound)"}, true);
+  std::map<std::string, double> accounts(m.detail.compute_by_account().begin(),
+                                         m.detail.compute_by_account().end());
+  for (const auto& [a, f] : accounts)
+    out += Row({HtmlEscape(a), TwoSignificant(f)});
+  out += "</table>\n<h3>Runs (compute per run label)</h3>\n<table>\n";
+  out += Row({"run label", "FLOP (upper bound)"}, true);
+  std::map<std::string, double> labels(m.detail.compute_by_run_label().begin(),
+                                       m.detail.compute_by_run_label().end());
+  for (const auto& [l, f] : labels)
+    out += Row({HtmlEscape(l), TwoSignificant(f)});
+  return out + "</table>\n";
+}
+
+std::string FindingsTable(const ReportModel& m) {
+  if (m.findings.empty()) return "<p>No findings recorded.</p>\n";
+  std::string out = "<table>\n";
+  out += Row({"leaf", "state", "severity", "unit", "rule", "finding",
+              "citation", "evidence leaves"},
+             true);
+  for (const v1::RecordedFinding& r : m.findings) {
+    const rules_v1::Finding& f = r.finding();
+    std::string evidence;
+    for (uint64_t e : f.evidence_leaves())
+      absl::StrAppend(&evidence, evidence.empty() ? "" : ", ", e);
+    const std::string state = rules_v1::FindingState_Name(f.state());
+    out += Row(
+        {absl::StrCat(r.leaf_index()),
+         "<span class=" + state + ">" + state + "</span>",
+         rules_v1::Severity_Name(f.severity()), UnitName(f.unit()),
+         HtmlEscape(f.rule_id()),
+         "<b>" + HtmlEscape(f.title()) + "</b><br>" + HtmlEscape(f.message()),
+         HtmlEscape(f.citation()), evidence});
+  }
+  return out + "</table>\n";
+}
+
+std::string EvidenceTable(const ReportModel& m) {
+  std::string out = "<table>\n";
+  out += Row({"leaf", "payload type", "integrated", "leaf hash",
+              "inclusion proof (base64, leaf to root)"},
+             true);
+  for (const EvidenceItem& e : m.evidence) {
+    std::string proof;
+    for (const std::string& h : e.proof) absl::StrAppend(&proof, h, "<br>");
+    out += Row({absl::StrCat(e.index), HtmlEscape(e.payload_type),
+                Time(e.integration_unix_micros / 1000),
+                "<span class=mono>" + e.leaf_hash + "</span>",
+                "<span class=mono>" + proof + "</span>"});
+  }
+  return out + "</table>\n";
+}
+
+}  // namespace
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string ComputeSvg(const ReportModel& m) {
+  constexpr double kW = 900, kH = 380, kLeft = 70, kRight = 210, kTop = 20,
+                   kBottom = 50;
+  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
+  // Log axis spanning the thresholds and every value shown.
+  double lo = 1e22, hi = 1e26;
+  for (const ComputePoint& p : m.series) {
+    for (double v : {p.training_flop, p.cumulative_flop})
+      if (v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  for (double v : {m.declared_training_flop, m.declared_cumulative_flop})
+    if (v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
+  const int dlo = static_cast<int>(std::floor(std::log10(lo)));
+  const int dhi = static_cast<int>(std::ceil(std::log10(hi)));
+  auto y = [&](double v) {
+    const double l = std::log10(std::max(v, std::pow(10.0, dlo)));
+    return kTop + ph - (l - dlo) / (dhi - dlo) * ph;
+  };
+  int64_t t0 = 0, t1 = 1;
+  if (!m.series.empty()) {
+    t0 = m.series.front().unix_ms;
+    t1 = m.series.back().unix_ms;
+    if (t1 <= t0) t1 = t0 + 3600 * 1000;
+  }
+  auto x = [&](int64_t t) {
+    return kLeft + static_cast<double>(t - t0) / (t1 - t0) * pw;
+  };
+  std::string out = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
+      "height=\"%.0f\" fill=\"#fafafa\" stroke=\"#999\"/>\n",
+      kW, kH, kW, kH, kLeft, kTop, pw, ph);
+  for (int d = dlo; d <= dhi; ++d) {
+    const double yy = y(std::pow(10.0, d));
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
+                        "y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n<text x=\"%.0f\" "
+                        "y=\"%.1f\" text-anchor=\"end\">1e%d</text>\n",
+                        kLeft, kLeft + pw, yy, yy, kLeft - 6, yy + 4, d));
+  }
+  struct Threshold {
+    double flop;
+    const char* label;
+    const char* colour;
+  };
+  for (const Threshold& t :
+       {Threshold{kGpaiThresholdFlop, "1e23 GPAI indicative", "#e08000"},
+        Threshold{kSystemicRiskThresholdFlop, "1e25 systemic risk",
+                  "#c00000"}}) {
+    const double yy = y(t.flop);
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" "
+                  "stroke=\"%s\" stroke-width=\"1.5\" "
+                  "stroke-dasharray=\"6 4\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
+                  "fill=\"%s\">%s</text>\n",
+                  kLeft, kLeft + pw, yy, yy, t.colour, kLeft + pw + 6, yy + 4,
+                  t.colour, t.label));
+  }
+  for (const auto& [v, label] :
+       {std::pair<double, const char*>{m.declared_cumulative_flop,
+                                       "declared cumulative"},
+        {m.declared_training_flop, "declared training"}}) {
+    // Cumulative's label above its line, training's below: the two are
+    // often close.
+    const double label_dy = std::string(label) == "declared training" ? 13 : -3;
+    if (v <= 0) continue;
+    const double yy = y(v);
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
+                        "y2=\"%.1f\" stroke=\"#777\" stroke-dasharray=\"2 "
+                        "3\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
+                        "fill=\"#555\">%s %s</text>\n",
+                        kLeft, kLeft + pw, yy, yy, kLeft + pw + 6,
+                        yy + label_dy, label, TwoSignificant(v)));
+  }
+  std::vector<std::pair<double, double>> cumulative, training;
+  for (const ComputePoint& p : m.series) {
+    cumulative.emplace_back(x(p.unix_ms), y(p.cumulative_flop));
+    training.emplace_back(x(p.unix_ms), y(p.training_flop));
+  }
+  out += Polyline(cumulative, "#1f5fbf", "none");
+  // Dashed, so it stays visible where training equals cumulative.
+  out += Polyline(training, "#2a9a2a", "6 4");
+  for (const auto& [px, py] : cumulative)
+    absl::StrAppend(&out, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" "
+                                          "r=\"3\" fill=\"#1f5fbf\"/>\n",
+                                          px, py));
+  if (!m.series.empty()) {
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n<text x=\"%.0f\" "
+                  "y=\"%.0f\" text-anchor=\"end\">%s</text>\n",
+                  kLeft, kTop + ph + 18, Time(t0), kLeft + pw, kTop + ph + 18,
+                  Time(t1)));
+  } else {
+    absl::StrAppend(&out, absl::StrFormat("<text x=\"%.0f\" y=\"%.0f\">no "
+                                          "measured intervals</text>\n",
+                                          kLeft + 20, kTop + ph / 2));
+  }
+  absl::StrAppend(
+      &out,
+      absl::StrFormat(
+          "<text x=\"%.0f\" y=\"%.0f\" fill=\"#1f5fbf\">&#9632; cumulative "
+          "(measured, upper)</text>\n<text x=\"%.0f\" y=\"%.0f\" "
+          "fill=\"#2a9a2a\">&#9632; training (measured, upper)</text>\n"
+          "<text x=\"14\" y=\"%.0f\" transform=\"rotate(-90 14 %.0f)\" "
+          "text-anchor=\"middle\">FLOP (log scale)</text>\n</svg>\n",
+          kLeft, kH - 10, kLeft + 260, kH - 10, kTop + ph / 2, kTop + ph / 2));
+  return out;
+}
+
+std::string RenderReport(const ReportData& data) {
+  std::string out = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>AI Factory ledger report</title>\n<style>",
+      kStyle,
+      "</style></head><body>\n<h1>AI Factory compliance ledger: "
+      "audit report</h1>\n<p class=note>Generated ",
+      HtmlEscape(data.generated_at), " from ", HtmlEscape(data.server),
+      ". Every figure below comes from entries proven to be in the signed "
+      "checkpoint at the end of this report.</p>\n");
+  for (const ReportModel& m : data.models) {
+    absl::StrAppend(&out, "<h2>Model ",
+                    HtmlEscape(m.detail.summary().model_id()), "</h2>\n",
+                    FactsTable(m), "<h3>Compute over time</h3>\n",
+                    ComputeSvg(m), ComputeTables(m), "<h3>Findings</h3>\n",
+                    FindingsTable(m), "<h3>Evidence (", m.evidence.size(),
+                    " leaves)</h3>\n", EvidenceTable(m));
+  }
+  absl::StrAppend(
+      &out, "<h2>Checkpoint and verification</h2>\n<p>Tree size ",
+      data.tree_size, ", root <span class=mono>", HtmlEscape(data.root),
+      "</span>. Log verifier key:</p>\n<pre>", HtmlEscape(data.verifier_key),
+      "</pre>\n<p>Signed checkpoint (C2SP signed note):</p>\n<pre>",
+      HtmlEscape(data.checkpoint_note),
+      "</pre>\n<p class=note>To verify offline: check the note's signature "
+      "with the verifier key; for each evidence leaf, fetch its bytes "
+      "(<code>ledgerctl leaf --index I</code>), hash them (RFC 6962 leaf "
+      "hash) and fold the proof above up to the root (RFC 6962 inclusion "
+      "proof at the tree size); or run <code>ledgerctl prove --server S "
+      "--index I</code>.</p>\n</body></html>\n");
+  return out;
+}
+
+}  // namespace ledgerctl

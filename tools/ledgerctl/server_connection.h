@@ -1,0 +1,78 @@
+// The --server side of ledgerctl: a verifying LedgerClient plus the raw stubs
+// for the calls LedgerClient does not wrap (proof hashes to print, models,
+// findings, key events), and the helpers that verify what those return.
+//
+// Trust: the verifier key comes from --vkey; only with --trust_on_first_use
+// is it taken from the server's Admin.GetStatus (then the first server
+// reached is trusted, as ssh does with host keys). The last verified
+// checkpoint is kept in --trusted_dir (default $HOME/.aifl-ledgerctl), so a
+// later run detects a rollback or fork.
+//
+// Not thread-safe (one command, one thread).
+#ifndef TOOLS_LEDGERCTL_SERVER_CONNECTION_H_
+#define TOOLS_LEDGERCTL_SERVER_CONNECTION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "api/client/ledger_client.h"
+#include "api/v1/ledger_service.grpc.pb.h"
+#include "ledger/merkle/hash.h"
+
+namespace ledgerctl {
+
+struct ServerConnection {
+  std::unique_ptr<api::client::LedgerClient> client;
+  std::unique_ptr<aifl::api::v1::Audit::Stub> audit;
+  std::unique_ptr<aifl::api::v1::Admin::Stub> admin;
+};
+
+// Connects per the flags (--server, --vkey, --trust_on_first_use,
+// --trusted_dir, --ca, --cert, --key_file). kInvalidArgument when --vkey is
+// missing without --trust_on_first_use, or for bad TLS flags (plaintext is
+// used only for a loopback target without --ca/--cert).
+absl::StatusOr<ServerConnection> Connect();
+
+// A leaf and its inclusion proof, verified against `checkpoint`.
+struct ProvenLeaf {
+  uint64_t index = 0;
+  std::string leaf;
+  std::vector<ledger::merkle::Hash> proof;
+};
+
+// Fetches leaf `index` and its inclusion proof at the checkpoint's size and
+// verifies it (kDataLoss when it does not verify; the server's code
+// otherwise).
+absl::StatusOr<ProvenLeaf> ProveLeaf(ServerConnection& conn,
+                                     const api::client::VerifiedCheckpoint& cp,
+                                     uint64_t index);
+
+// The verified checkpoint at `size` (0 = the latest).
+absl::StatusOr<api::client::VerifiedCheckpoint> CheckpointOfSize(
+    ServerConnection& conn, uint64_t size);
+
+// Fetches the consistency proof from `older` to `newer` and verifies it
+// (kDataLoss when it does not). Equal sizes need equal roots.
+absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveConsistency(
+    ServerConnection& conn, const ledger::CheckpointFields& older,
+    const ledger::CheckpointFields& newer);
+
+// Every model, following pages.
+absl::StatusOr<std::vector<aifl::api::v1::ModelSummary>> ListAllModels(
+    ServerConnection& conn);
+absl::StatusOr<aifl::api::v1::ModelDetail> GetModel(ServerConnection& conn,
+                                                    const std::string& id);
+// Every finding matching `request` (its page fields are overwritten).
+absl::StatusOr<std::vector<aifl::api::v1::RecordedFinding>> ListAllFindings(
+    ServerConnection& conn, aifl::api::v1::ListFindingsRequest request);
+
+// The key with `key_id` as Admin.ListKeys reports it; kNotFound when absent.
+absl::StatusOr<aifl::api::v1::KeyRecord> FindKey(
+    ServerConnection& conn, const std::string& key_id_bytes);
+
+}  // namespace ledgerctl
+
+#endif  // TOOLS_LEDGERCTL_SERVER_CONNECTION_H_
