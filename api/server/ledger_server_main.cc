@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
+#include "api/server/rules_runner.h"
 #include "ledger/ledger.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
@@ -36,6 +37,16 @@ ABSL_FLAG(bool, insecure_loopback, false,
 ABSL_FLAG(absl::Duration, checkpoint_interval, absl::Seconds(1),
           "how often a checkpoint is published when the log grew");
 ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
+ABSL_FLAG(std::string, rules_key, "",
+          "secret key file of an enrolled rules key: run the AI Act rules "
+          "engine in the server (on ingest and periodically) and append its "
+          "findings signed by this key; empty: no rules engine");
+ABSL_FLAG(std::string, rules_pack, "rules/packs/ai_act_gpai_v1.textproto",
+          "rule pack for --rules_key");
+ABSL_FLAG(absl::Duration, rules_interval, absl::Seconds(1),
+          "how often new entries are evaluated");
+ABSL_FLAG(absl::Duration, rules_periodic, absl::Hours(1),
+          "how often every model is re-evaluated (deadlines)");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -80,9 +91,27 @@ int Run() {
              {{"error", server.status().ToString()}});
     return 1;
   }
+  std::unique_ptr<api::server::RulesRunner> rules;
+  if (!absl::GetFlag(FLAGS_rules_key).empty()) {
+    api::server::RulesRunnerOptions rules_options;
+    rules_options.rules_key_path = absl::GetFlag(FLAGS_rules_key);
+    rules_options.pack_path = absl::GetFlag(FLAGS_rules_pack);
+    rules_options.interval = absl::GetFlag(FLAGS_rules_interval);
+    rules_options.periodic = absl::GetFlag(FLAGS_rules_periodic);
+    auto started =
+        api::server::RulesRunner::Start(ledger->get(), rules_options);
+    if (!started.ok()) {
+      LogEvent("error", "rules_start_failed",
+               {{"error", started.status().ToString()}});
+      return 1;
+    }
+    rules = std::move(*started);
+    LogEvent("info", "rules_started", {{"pack", rules_options.pack_path}});
+  }
   int signal = 0;
   sigwait(&stop_signals, &signal);
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
+  rules.reset();  // no findings appended during shutdown
   absl::Status stopped =
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();

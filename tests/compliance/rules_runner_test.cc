@@ -1,0 +1,105 @@
+// The rules engine inside the server (api/server/rules_runner.h) on the
+// scenario ledger: its first run appends exactly the findings compliance_check
+// reports, signed by the rules key; running again, or after a restart,
+// appends nothing; a new fact changes findings incrementally.
+#include "api/server/rules_runner.h"
+
+#include <string>
+
+#include "api/v1/findings.pb.h"
+#include "api/v1/provider.pb.h"
+#include "gtest/gtest.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+#include "tests/compliance/testonly/scenario_ledger.h"
+#include "tools/compliance_check/compliance_check.h"
+
+namespace {
+
+using compliance_test::Brussels;
+
+constexpr char kPack[] = "rules/packs/ai_act_gpai_v1.textproto";
+
+std::unique_ptr<api::server::RulesRunner> StartRunner(
+    compliance_test::ScenarioLedger& s) {
+  api::server::RulesRunnerOptions options;
+  options.rules_key_path = s.rules_key_path;
+  options.pack_path = kPack;
+  options.clock = &s.fixture->clock();
+  options.background = false;
+  auto runner = api::server::RulesRunner::Start(&s.fixture->ledger(), options);
+  EXPECT_TRUE(runner.ok()) << runner.status();
+  return std::move(*runner);
+}
+
+// "model:rule:STATE" of every finding entry from leaf `from` on.
+std::string RecordedFindings(ledger::Ledger& l, uint64_t from) {
+  std::string out;
+  for (uint64_t i = from; i < l.Size(); ++i) {
+    auto leaf = ledger::entry::ParseLeaf(*l.GetLeaf(i));
+    auto env = ledger::entry::ParseEnvelope(leaf->envelope);
+    if (env->payload_type != "aifl.rules.v1.Finding") continue;
+    aifl::rules::v1::Finding f;
+    f.ParseFromString(env->payload);
+    out += f.model_id() + ":" + f.rule_id() + ":" +
+           aifl::rules::v1::FindingState_Name(f.state()) + " ";
+  }
+  return out;
+}
+
+TEST(RulesRunnerTest, AppendsTheFindingsOnceAndResumesAfterRestart) {
+  auto built = compliance_test::BuildScenarioLedger();
+  ASSERT_TRUE(built.ok()) << built.status();
+  auto& s = *built;
+  s.fixture->clock().Set(Brussels(2026, 7, 1));
+  const uint64_t size0 = s.fixture->ledger().Size();
+
+  auto runner = StartRunner(s);
+  auto first = runner->RunOnce(/*all=*/true);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 5u);
+  EXPECT_EQ(RecordedFindings(s.fixture->ledger(), size0),
+            "big:C1:RAISED big:C4:RAISED big:N1:RAISED small:C1:RAISED "
+            "small:O1:RAISED ")
+      << "by model id, then pack order";
+
+  // Nothing new: nothing appended, incrementally or in full.
+  EXPECT_EQ(*runner->RunOnce(false), 0u);
+  s.fixture->clock().Advance(absl::Hours(48));
+  EXPECT_EQ(*runner->RunOnce(true), 0u);
+  const uint64_t size1 = s.fixture->ledger().Size();
+  EXPECT_EQ(size1, size0 + 5);
+
+  // A restart replays the log, recognises its own findings, appends nothing.
+  runner.reset();
+  runner = StartRunner(s);
+  EXPECT_EQ(*runner->RunOnce(true), 0u);
+  EXPECT_EQ(s.fixture->ledger().Size(), size1);
+
+  // The same verdict compliance_check derives from the folder.
+  ASSERT_TRUE(s.fixture->ledger().PublishCheckpoint().ok());
+  compliance_check::Options o;
+  o.dir = s.fixture->dir();
+  o.now = s.fixture->clock().Now();
+  o.pack_path = kPack;
+  runner.reset();
+  s.fixture->Close();
+  auto checked = compliance_check::Check(o);
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_EQ(checked->findings.size(), 5u);
+}
+
+TEST(RulesRunnerTest, RefusesAKeyThatIsNotARulesKey) {
+  auto built = compliance_test::BuildScenarioLedger();
+  ASSERT_TRUE(built.ok());
+  api::server::RulesRunnerOptions options;
+  options.rules_key_path =
+      built->fixture->dir() + "/keys/admin.key";  // enrolled, but admin
+  options.pack_path = kPack;
+  options.background = false;
+  auto runner =
+      api::server::RulesRunner::Start(&built->fixture->ledger(), options);
+  EXPECT_EQ(runner.status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
