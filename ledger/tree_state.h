@@ -1,9 +1,15 @@
 // The Merkle tree as stored: every perfect node, laid out so that a proof
 // costs about one storage read.
 //
-//  * Levels 0..7 (and the level-8 root) of each 256-leaf block live together
-//    in one value of the tree family ("b" ‖ u64 block → 511 hashes), so the
-//    lower part of any proof path is a single read.
+//  * Levels 0..7 (and the level-8 root) of each complete 256-leaf block live
+//    together in one value of the tree family ("b" ‖ u64 block → 511
+//    hashes), written once when the block completes, so the lower part of
+//    any proof path is a single read.
+//  * The partial last block is stored as its leaf hashes only, one small
+//    value per append group ("t" ‖ u64 block ‖ u8 first leaf → hashes), so a
+//    group does not rewrite 16 KiB; its inner nodes are recomputed on Load and
+//    it is served from memory. The block's "t" values are deleted in the
+//    batch that writes its "b" value.
 //  * Nodes at level ≥ 8 ("u" ‖ u8 level ‖ u64 index → hash) are few (one per
 //    256 leaves and their parents) and are all cached in memory.
 //  * The right frontier (a CompactRange) and the partial last block are kept
@@ -38,6 +44,8 @@ inline constexpr size_t kBlockBytes = kBlockNodes * merkle::kHashSize;
 // Storage keys of the tree family.
 std::string BlockKey(uint64_t block);
 std::string UpperNodeKey(uint32_t level, uint64_t index);
+// Leaf hashes of the partial block `block`, from its leaf `first` (0…255).
+std::string TailKey(uint64_t block, uint32_t first);
 
 // Offset in a block value of node (level, index), level ≤ kBlockHeight.
 size_t BlockSlotOffset(uint32_t level, uint64_t index);
@@ -47,6 +55,10 @@ struct PendingAppend {
   uint64_t block = 0;       // the block the partial block buffer belongs to
   std::string block_bytes;  // kBlockBytes
   std::vector<std::pair<merkle::NodeId, merkle::Hash>> upper_nodes;
+  // First leaves (within `block`) of its stored "t" values.
+  std::vector<uint32_t> tail_starts;
+  // Leaves of `block` whose hashes are stored in "t" values.
+  uint32_t tail_persisted = 0;
 };
 
 class TreeState : public merkle::NodeReader {
@@ -62,8 +74,9 @@ class TreeState : public merkle::NodeReader {
   // The RFC 6962 root of the first `size` leaves (size ≤ this->size()).
   absl::StatusOr<merkle::Hash> RootAt(uint64_t size);
 
-  // Stages appending `leaf_hashes` after the current size: puts the changed
-  // blocks and new upper nodes into `batch`.
+  // Stages appending `leaf_hashes` after the current size: puts completed
+  // blocks, the new leaf hashes of the partial block and new upper nodes into
+  // `batch` (and deletes the "t" values of blocks it completes).
   PendingAppend StageAppend(absl::Span<const merkle::Hash> leaf_hashes,
                             storage::Batch* batch) const;
   // Makes a staged append visible. REQUIRES: `pending` was staged from the
@@ -83,11 +96,17 @@ class TreeState : public merkle::NodeReader {
   explicit TreeState(const storage::Store* store) : store_(store) {}
   absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(
       absl::Span<const merkle::NodeId> ids, uint64_t tree_size);
+  // Fills block_bytes_ with the first `leaves` leaf hashes of block_ from its
+  // "t" values (or, from older versions, its partial "b" value) and
+  // recomputes the inner nodes.
+  absl::Status LoadPartialBlock(uint32_t leaves);
 
   const storage::Store* store_;
   merkle::CompactRange range_;
   uint64_t block_ = 0;
   std::string block_bytes_;
+  std::vector<uint32_t> tail_starts_;
+  uint32_t tail_persisted_ = 0;
   // upper_[l - kBlockHeight][i] is node (l, i).
   std::vector<std::vector<merkle::Hash>> upper_;
 };
