@@ -5,6 +5,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 #include "ledger/entry/byte_io.h"
 
@@ -51,8 +52,8 @@ size_t BlockSlotOffset(uint32_t level, uint64_t index) {
 }
 
 absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(
-    const storage::Store* store, uint64_t size) {
-  auto state = std::unique_ptr<TreeState>(new TreeState(store));
+    const storage::Store* store, uint64_t size, size_t recent_blocks) {
+  auto state = std::unique_ptr<TreeState>(new TreeState(store, recent_blocks));
   // The upper levels: one small value per node at level ≥ 8.
   absl::Status scan_error;
   absl::Status s = store->Scan(
@@ -195,8 +196,12 @@ absl::StatusOr<Hash> TreeState::RootAt(uint64_t size) {
 
 PendingAppend TreeState::StageAppend(absl::Span<const Hash> leaf_hashes,
                                      storage::Batch* batch) const {
-  PendingAppend p{range_, block_,       block_bytes_,
-                  {},     tail_starts_, tail_persisted_};
+  PendingAppend p;
+  p.range = range_;
+  p.block = block_;
+  p.block_bytes = block_bytes_;
+  p.tail_starts = tail_starts_;
+  p.tail_persisted = tail_persisted_;
   std::vector<std::pair<NodeId, Hash>> completed;
   for (const Hash& leaf : leaf_hashes) {
     completed.clear();
@@ -211,6 +216,8 @@ PendingAppend TreeState::StageAppend(absl::Span<const Hash> leaf_hashes,
         // The block is complete: store it whole, once, drop its leaf-hash
         // values and start the next one.
         batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
+        if (!recent_.empty())
+          p.completed_blocks.push_back({p.block, p.block_bytes});
         for (uint32_t first : p.tail_starts)
           batch->Delete(storage::Family::kTree, TailKey(p.block, first));
         p.block = id.index + 1;
@@ -246,6 +253,8 @@ void TreeState::Apply(PendingAppend pending) {
   block_bytes_ = std::move(pending.block_bytes);
   tail_starts_ = std::move(pending.tail_starts);
   tail_persisted_ = pending.tail_persisted;
+  for (const auto& [block, bytes] : pending.completed_blocks)
+    CacheBlock(block, bytes);
   for (const auto& [id, hash] : pending.upper_nodes) {
     const size_t row = id.level - kBlockHeight;
     if (upper_.size() <= row) upper_.resize(row + 1);
@@ -294,7 +303,17 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
     const uint64_t block = block_of(id);
     if (block == block_) {
       RETURN_IF_ERROR(copy_slot(block_bytes_.data(), k));
-    } else if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) {
+      continue;
+    }
+    if (!recent_.empty()) {
+      CachedBlock& slot = recent_[block % recent_.size()];
+      absl::MutexLock lock(&slot.mu);
+      if (slot.block == block) {
+        RETURN_IF_ERROR(copy_slot(slot.bytes.data(), k));
+        continue;
+      }
+    }
+    if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) {
       blocks.push_back(block);
     }
   }
@@ -316,6 +335,7 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
                 if (ids[k].level < kBlockHeight && block_of(ids[k]) == block)
                   slot_error = copy_slot(value.data(), k);
               }
+              if (slot_error.ok()) CacheBlock(block, value);
             }));
     if (!found) {
       return absl::DataLossError(
@@ -326,8 +346,22 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
   return out;
 }
 
+void TreeState::CacheBlock(uint64_t block, absl::string_view bytes) {
+  // Only the most recent blocks: older ones would evict them in turn.
+  if (recent_.empty() || block + recent_.size() < block_) return;
+  CachedBlock& slot = recent_[block % recent_.size()];
+  absl::MutexLock lock(&slot.mu);
+  if (slot.block == block) return;
+  slot.block = block;
+  slot.bytes.assign(bytes.data(), bytes.size());
+}
+
 size_t TreeState::MemoryBytes() const {
   size_t n = block_bytes_.capacity();
+  for (CachedBlock& slot : recent_) {
+    absl::MutexLock lock(&slot.mu);
+    n += slot.bytes.capacity();
+  }
   for (const auto& row : upper_) n += row.capacity() * sizeof(Hash);
   return n;
 }

@@ -163,5 +163,33 @@ TEST_F(TreeStateTest, ReadsAPartialBlockWrittenWholeByEarlierVersions) {
   ExpectMatchesReference(**reloaded);
 }
 
+TEST_F(TreeStateTest, ServesRecentBlocksFromMemoryAndOlderOnesFromStorage) {
+  Open("recent_cache");
+  AppendGroup(5 * 256 + 17);
+  // A tree with a 2-block cache: blocks 3 and 4 come from memory, older ones
+  // from storage; all must match the reference.
+  auto tree = TreeState::Load(store_.get(), reference_.size(), 2);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  ExpectMatchesReference(**tree);
+  for (uint64_t index = 0; index < reference_.size(); index += 37) {
+    auto got = merkle::InclusionProof(index, reference_.size(), **tree);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got,
+              *merkle::InclusionProof(index, reference_.size(), reference_));
+  }
+  // A cached block that is damaged in storage is still served from memory;
+  // without the cache the damage shows.
+  storage::Batch damage;
+  damage.Put(storage::Family::kTree, BlockKey(4), "short");
+  ASSERT_TRUE(store_->Write(&damage).ok());
+  EXPECT_TRUE(merkle::InclusionProof(4 * 256, reference_.size(), **tree).ok());
+  auto uncached = TreeState::Load(store_.get(), reference_.size(), 0);
+  ASSERT_TRUE(uncached.ok());
+  EXPECT_EQ(merkle::InclusionProof(4 * 256, reference_.size(), **uncached)
+                .status()
+                .code(),
+            absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace ledger

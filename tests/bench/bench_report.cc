@@ -87,7 +87,8 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
       &out,
       absl::StrFormat(
           "\nsigning %.1f s, appending %.1f s, %d append errors; checkpoint "
-          "%.1f ms; close %.0f ms; reopen %.0f ms; db %.1f MiB; audit %.1f s (%s); %d proofs "
+          "%.1f ms; close %.0f ms; reopen %.0f ms; db %.1f MiB; audit %.1f s "
+          "(%s); %d proofs "
           "verified\n",
           r.sign_seconds, r.append_seconds, r.append_errors, r.checkpoint_ms,
           r.close_ms, r.reopen_ms, r.db_bytes / kMiB, r.audit_seconds,
@@ -107,7 +108,8 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "errors\":%d,"
       "\"append_target_per_s\":%.0f,\"checkpoint_ms\":%.2f,"
       "\"inclusion_per_s\":%.0f,\"consistency_per_s\":%.0f,"
-      "\"proofs_verified\":%d,\"close_ms\":%.1f,\"reopen_ms\":%.1f,\"db_bytes\":%d,"
+      "\"proofs_verified\":%d,\"close_ms\":%.1f,\"reopen_ms\":%.1f,\"db_"
+      "bytes\":%d,"
       "\"ledger_size\":%d,\"bytes_per_entry\":%.1f,\"audit_seconds\":%.3f,"
       "\"audit_per_s\":%.0f,\"audit_target_per_s\":%.0f,\"audit_ok\":%s,"
       "\"rss_after_append\":%d,\"peak_rss\":%d,\"ledger_memory_bytes\":%d}\n",
