@@ -131,7 +131,7 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
   // The stored tree is compared node by node with the recomputed one, so a
   // changed leaf or tree hash is pinned to its index.
   ASSIGN_OR_RETURN(std::unique_ptr<TreeState> tree,
-                   TreeState::Load(&store, size));
+                   TreeState::Load(&store, size, /*recent_blocks=*/0));
   KeyRegistry registry;
   merkle::CompactRange range;
   std::vector<std::pair<merkle::NodeId, Hash>> completed;

@@ -1,9 +1,12 @@
 #include "ledger/tree_state.h"
 
+#include <algorithm>
 #include <cstring>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
 #include "ledger/entry/byte_io.h"
 
 namespace ledger {
@@ -34,6 +37,13 @@ std::string UpperNodeKey(uint32_t level, uint64_t index) {
   return key;
 }
 
+std::string TailKey(uint64_t block, uint32_t first) {
+  std::string key = "t";
+  entry::PutU64(&key, block);
+  key.push_back(static_cast<char>(first));
+  return key;
+}
+
 size_t BlockSlotOffset(uint32_t level, uint64_t index) {
   const uint64_t level_start =
       (2 * kBlockLeaves) - ((2 * kBlockLeaves) >> level);
@@ -42,8 +52,8 @@ size_t BlockSlotOffset(uint32_t level, uint64_t index) {
 }
 
 absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(
-    const storage::Store* store, uint64_t size) {
-  auto state = std::unique_ptr<TreeState>(new TreeState(store));
+    const storage::Store* store, uint64_t size, size_t recent_blocks) {
+  auto state = std::unique_ptr<TreeState>(new TreeState(store, recent_blocks));
   // The upper levels: one small value per node at level ≥ 8.
   absl::Status scan_error;
   absl::Status s = store->Scan(
@@ -93,13 +103,8 @@ absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(
   state->block_ = size >> kBlockHeight;
   state->block_bytes_.assign(kBlockBytes, '\0');
   if (size % kBlockLeaves != 0) {
-    auto stored = store->Get(storage::Family::kTree, BlockKey(state->block_));
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value() || (*stored)->size() != kBlockBytes) {
-      return absl::DataLossError(
-          absl::StrCat("tree block ", state->block_, " is missing"));
-    }
-    state->block_bytes_ = std::move(**stored);
+    RETURN_IF_ERROR(
+        state->LoadPartialBlock(static_cast<uint32_t>(size % kBlockLeaves)));
   }
   // The frontier, read through the same path proofs use.
   const std::vector<NodeId> ids = merkle::CompactRange::FrontierNodeIds(size);
@@ -109,6 +114,73 @@ absl::StatusOr<std::unique_ptr<TreeState>> TreeState::Load(
   if (!range.ok()) return absl::DataLossError(range.status().message());
   state->range_ = std::move(*range);
   return state;
+}
+
+absl::Status TreeState::LoadPartialBlock(uint32_t leaves) {
+  std::string prefix = "t";
+  entry::PutU64(&prefix, block_);
+  std::string end = "t";
+  entry::PutU64(&end, block_ + 1);
+  uint32_t covered = 0;
+  absl::Status scan_error;
+  RETURN_IF_ERROR(store_->Scan(
+      storage::Family::kTree, prefix, end,
+      [&](absl::string_view key, absl::string_view value) {
+        const uint32_t first = static_cast<uint8_t>(key.back());
+        const size_t count = value.size() / merkle::kHashSize;
+        if (key.size() != prefix.size() + 1 || count == 0 ||
+            value.size() % merkle::kHashSize != 0 || first != covered ||
+            first + count > kBlockLeaves) {
+          scan_error = absl::DataLossError(
+              absl::StrCat("tree block ", block_,
+                           ": malformed or out-of-order leaf hashes "
+                           "at leaf ",
+                           first, " (want ", covered, ")"));
+          return false;
+        }
+        tail_starts_.push_back(first);
+        const size_t used = std::min<size_t>(count, leaves - first);
+        std::memcpy(&block_bytes_[BlockSlotOffset(0, first)], value.data(),
+                    used * merkle::kHashSize);
+        covered = first + static_cast<uint32_t>(count);
+        return covered < leaves;
+      }));
+  RETURN_IF_ERROR(scan_error);
+  if (tail_starts_.empty()) {
+    // Written by a version that rewrote the partial block in every group.
+    ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                     store_->Get(storage::Family::kTree, BlockKey(block_)));
+    if (!stored.has_value() || stored->size() != kBlockBytes) {
+      return absl::DataLossError(
+          absl::StrCat("tree block ", block_, " is missing"));
+    }
+    block_bytes_ = std::move(*stored);
+    // Its next "t" value starts at leaf 0, so the block's leaf hashes are
+    // all in "t" values from then on.
+    tail_persisted_ = 0;
+    return absl::OkStatus();
+  }
+  if (covered < leaves) {
+    return absl::DataLossError(absl::StrCat("tree block ", block_,
+                                            ": the hashes of leaves ", covered,
+                                            "..", leaves, " are missing"));
+  }
+  tail_persisted_ = leaves;
+  // Inner nodes of the perfect subtrees within the first `leaves` leaves.
+  for (uint32_t level = 1; level < kBlockHeight; ++level) {
+    for (uint64_t i = 0; i < (leaves >> level); ++i) {
+      Hash left, right;
+      std::memcpy(left.data(), &block_bytes_[BlockSlotOffset(level - 1, 2 * i)],
+                  left.size());
+      std::memcpy(right.data(),
+                  &block_bytes_[BlockSlotOffset(level - 1, 2 * i + 1)],
+                  right.size());
+      const Hash node = merkle::HashChildren(left, right);
+      std::memcpy(&block_bytes_[BlockSlotOffset(level, i)], node.data(),
+                  node.size());
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Hash> TreeState::RootAt(uint64_t size) {
@@ -124,22 +196,34 @@ absl::StatusOr<Hash> TreeState::RootAt(uint64_t size) {
 
 PendingAppend TreeState::StageAppend(absl::Span<const Hash> leaf_hashes,
                                      storage::Batch* batch) const {
-  PendingAppend p{range_, block_, block_bytes_, {}};
+  PendingAppend p;
+  p.range = range_;
+  p.block = block_;
+  p.block_bytes = block_bytes_;
+  p.tail_starts = tail_starts_;
+  p.tail_persisted = tail_persisted_;
   std::vector<std::pair<NodeId, Hash>> completed;
   for (const Hash& leaf : leaf_hashes) {
     completed.clear();
     p.range.Append(leaf, &completed);
+    // `completed` lists the leaf first, then the nodes it completes upwards.
     for (const auto& [id, hash] : completed) {
       if (id.level <= kBlockHeight) {
-        const uint64_t block = id.index >> (kBlockHeight - id.level);
-        if (block != p.block) {
-          // Leaves arrive in order, so the old block is complete: persist it.
-          batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
-          p.block = block;
-          p.block_bytes.assign(kBlockBytes, '\0');
-        }
         std::memcpy(&p.block_bytes[BlockSlotOffset(id.level, id.index)],
                     hash.data(), hash.size());
+      }
+      if (id.level == kBlockHeight) {
+        // The block is complete: store it whole, once, drop its leaf-hash
+        // values and start the next one.
+        batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
+        if (!recent_.empty())
+          p.completed_blocks.push_back({p.block, p.block_bytes});
+        for (uint32_t first : p.tail_starts)
+          batch->Delete(storage::Family::kTree, TailKey(p.block, first));
+        p.block = id.index + 1;
+        p.block_bytes.assign(kBlockBytes, '\0');
+        p.tail_starts.clear();
+        p.tail_persisted = 0;
       }
       if (id.level >= kBlockHeight) {
         batch->Put(storage::Family::kTree, UpperNodeKey(id.level, id.index),
@@ -149,13 +233,16 @@ PendingAppend TreeState::StageAppend(absl::Span<const Hash> leaf_hashes,
       }
     }
   }
-  if (!leaf_hashes.empty())
-    batch->Put(storage::Family::kTree, BlockKey(p.block), p.block_bytes);
-  // A block that just completed hands over to a fresh, empty one.
-  if (p.range.size() % kBlockLeaves == 0 &&
-      p.range.size() >> kBlockHeight != p.block) {
-    p.block = p.range.size() >> kBlockHeight;
-    p.block_bytes.assign(kBlockBytes, '\0');
+  const uint32_t leaves = static_cast<uint32_t>(p.range.size() % kBlockLeaves);
+  if (leaves > p.tail_persisted) {
+    // The leaf hashes of the partial block not yet stored: level 0 is the
+    // start of the block value, so they are contiguous there.
+    batch->Put(storage::Family::kTree, TailKey(p.block, p.tail_persisted),
+               absl::string_view(p.block_bytes)
+                   .substr(BlockSlotOffset(0, p.tail_persisted),
+                           (leaves - p.tail_persisted) * merkle::kHashSize));
+    p.tail_starts.push_back(p.tail_persisted);
+    p.tail_persisted = leaves;
   }
   return p;
 }
@@ -164,6 +251,10 @@ void TreeState::Apply(PendingAppend pending) {
   range_ = std::move(pending.range);
   block_ = pending.block;
   block_bytes_ = std::move(pending.block_bytes);
+  tail_starts_ = std::move(pending.tail_starts);
+  tail_persisted_ = pending.tail_persisted;
+  for (const auto& [block, bytes] : pending.completed_blocks)
+    CacheBlock(block, bytes);
   for (const auto& [id, hash] : pending.upper_nodes) {
     const size_t row = id.level - kBlockHeight;
     if (upper_.size() <= row) upper_.resize(row + 1);
@@ -179,11 +270,23 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodes(
 
 absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
     absl::Span<const NodeId> ids, uint64_t tree_size) {
-  std::vector<Hash> out;
-  out.reserve(ids.size());
-  // Most proofs touch one block; a consistency proof may touch two.
-  absl::flat_hash_map<uint64_t, std::string> blocks;
-  for (const NodeId& id : ids) {
+  std::vector<Hash> out(ids.size());
+  // Stored blocks to read; most proofs touch one, a consistency proof two.
+  absl::InlinedVector<uint64_t, 2> blocks;
+  auto block_of = [](const NodeId& id) {
+    return id.index >> (kBlockHeight - id.level);
+  };
+  auto copy_slot = [&](const char* block_data, size_t k) {
+    const char* p = block_data + BlockSlotOffset(ids[k].level, ids[k].index);
+    if (IsZero(p)) {
+      return absl::DataLossError(
+          absl::StrCat("tree node ", ids[k].ToString(), " is missing"));
+    }
+    std::memcpy(out[k].data(), p, merkle::kHashSize);
+    return absl::OkStatus();
+  };
+  for (size_t k = 0; k < ids.size(); ++k) {
+    const NodeId& id = ids[k];
     if (id.level >= 64 || id.index >= (tree_size >> id.level)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "node ", id.ToString(), " is not in the tree of size ", tree_size));
@@ -194,40 +297,71 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
         return absl::DataLossError(
             absl::StrCat("tree node ", id.ToString(), " is missing"));
       }
-      out.push_back(upper_[row][id.index]);
+      out[k] = upper_[row][id.index];
       continue;
     }
-    const uint64_t block = id.index >> (kBlockHeight - id.level);
-    const std::string* bytes = nullptr;
+    const uint64_t block = block_of(id);
     if (block == block_) {
-      bytes = &block_bytes_;
-    } else {
-      auto it = blocks.find(block);
-      if (it == blocks.end()) {
-        auto stored = store_->Get(storage::Family::kTree, BlockKey(block));
-        if (!stored.ok()) return stored.status();
-        if (!stored->has_value() || (*stored)->size() != kBlockBytes) {
-          return absl::DataLossError(
-              absl::StrCat("tree block ", block, " is missing"));
-        }
-        it = blocks.emplace(block, std::move(**stored)).first;
+      RETURN_IF_ERROR(copy_slot(block_bytes_.data(), k));
+      continue;
+    }
+    if (!recent_.empty()) {
+      CachedBlock& slot = recent_[block % recent_.size()];
+      absl::MutexLock lock(&slot.mu);
+      if (slot.block == block) {
+        RETURN_IF_ERROR(copy_slot(slot.bytes.data(), k));
+        continue;
       }
-      bytes = &it->second;
     }
-    const char* p = bytes->data() + BlockSlotOffset(id.level, id.index);
-    if (IsZero(p)) {
+    if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) {
+      blocks.push_back(block);
+    }
+  }
+  // Copy only the needed 32-byte slots out of each pinned block value.
+  for (const uint64_t block : blocks) {
+    absl::Status slot_error;
+    ASSIGN_OR_RETURN(
+        const bool found,
+        store_->GetPinned(
+            storage::Family::kTree, BlockKey(block),
+            [&](absl::string_view value) {
+              if (value.size() != kBlockBytes) {
+                slot_error = absl::DataLossError(
+                    absl::StrCat("tree block ", block, " has ", value.size(),
+                                 " bytes, want ", kBlockBytes));
+                return;
+              }
+              for (size_t k = 0; k < ids.size() && slot_error.ok(); ++k) {
+                if (ids[k].level < kBlockHeight && block_of(ids[k]) == block)
+                  slot_error = copy_slot(value.data(), k);
+              }
+              if (slot_error.ok()) CacheBlock(block, value);
+            }));
+    if (!found) {
       return absl::DataLossError(
-          absl::StrCat("tree node ", id.ToString(), " is missing"));
+          absl::StrCat("tree block ", block, " is missing"));
     }
-    Hash h;
-    std::memcpy(h.data(), p, h.size());
-    out.push_back(h);
+    RETURN_IF_ERROR(slot_error);
   }
   return out;
 }
 
+void TreeState::CacheBlock(uint64_t block, absl::string_view bytes) {
+  // Only the most recent blocks: older ones would evict them in turn.
+  if (recent_.empty() || block + recent_.size() < block_) return;
+  CachedBlock& slot = recent_[block % recent_.size()];
+  absl::MutexLock lock(&slot.mu);
+  if (slot.block == block) return;
+  slot.block = block;
+  slot.bytes.assign(bytes.data(), bytes.size());
+}
+
 size_t TreeState::MemoryBytes() const {
   size_t n = block_bytes_.capacity();
+  for (CachedBlock& slot : recent_) {
+    absl::MutexLock lock(&slot.mu);
+    n += slot.bytes.capacity();
+  }
   for (const auto& row : upper_) n += row.capacity() * sizeof(Hash);
   return n;
 }

@@ -35,6 +35,11 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
   db.write_buffer_size = 64 << 20;
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 << 20;
+  // The meta family gets a few bytes per append group and would otherwise
+  // never fill its memtable, pinning every WAL file until the default limit
+  // (4 × all write buffers, ~3 GiB): a crash-reopen would replay all of it.
+  // Capping the WAL flushes such families early and bounds replay time.
+  db.max_total_wal_size = 256 << 20;
   return db;
 }
 
@@ -73,15 +78,18 @@ absl::Status FromRocksDb(const void* rocksdb_status, absl::string_view what) {
 }
 
 void Batch::Put(Family family, absl::string_view key, absl::string_view value) {
-  puts_.push_back({family, {std::string(key), std::string(value)}});
+  ops_.push_back({family, false, std::string(key), std::string(value)});
 }
 
-size_t Batch::count() const { return puts_.size(); }
+void Batch::Delete(Family family, absl::string_view key) {
+  ops_.push_back({family, true, std::string(key), std::string()});
+}
+
+size_t Batch::count() const { return ops_.size(); }
 
 size_t Batch::bytes() const {
   size_t n = 0;
-  for (const auto& p : puts_)
-    n += p.second.first.size() + p.second.second.size();
+  for (const Op& op : ops_) n += op.key.size() + op.value.size();
   return n;
 }
 
@@ -119,6 +127,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
 }
 
 Store::~Store() {
+  if (db_ != nullptr && !read_only_) {
+    // Best effort: the WAL is synced, so a failed flush only means a slower
+    // next open (WAL replay).
+    std::vector<rocksdb::ColumnFamilyHandle*> families(handles_.begin() + 1,
+                                                       handles_.end());
+    db_->Flush(rocksdb::FlushOptions(), families).PermitUncheckedError();
+  }
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     // Destroying handles cannot fail in a way we could act on at shutdown.
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
@@ -131,9 +146,11 @@ absl::Status Store::Write(Batch* batch) {
   if (read_only_)
     return absl::FailedPreconditionError("the ledger is open read-only");
   rocksdb::WriteBatch wb;
-  for (const auto& p : batch->puts_) {
-    rocksdb::Status s = wb.Put(handles_[1 + static_cast<int>(p.first)],
-                               p.second.first, p.second.second);
+  for (const Batch::Op& op : batch->ops_) {
+    rocksdb::ColumnFamilyHandle* family =
+        handles_[1 + static_cast<int>(op.family)];
+    rocksdb::Status s = op.is_delete ? wb.Delete(family, op.key)
+                                     : wb.Put(family, op.key, op.value);
     if (!s.ok()) return FromRocksDb(&s, "staging a write");
   }
   rocksdb::WriteOptions write_options;
@@ -151,6 +168,19 @@ absl::StatusOr<std::optional<std::string>> Store::Get(
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocksDb(&s, "reading the ledger database");
   return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<bool> Store::GetPinned(
+    Family family, absl::string_view key,
+    absl::FunctionRef<void(absl::string_view)> fn) const {
+  rocksdb::PinnableSlice value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handles_[1 + static_cast<int>(family)],
+               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocksDb(&s, "reading the ledger database");
+  fn(absl::string_view(value.data(), value.size()));
+  return true;
 }
 
 absl::Status Store::Scan(

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -50,12 +51,22 @@ class Batch {
   Batch& operator=(const Batch&) = delete;
 
   void Put(Family family, absl::string_view key, absl::string_view value);
+  // Removes `key` (nothing happens when it is absent).
+  void Delete(Family family, absl::string_view key);
+  // Operations staged (puts and deletes).
   size_t count() const;
+  // Key and value bytes staged.
   size_t bytes() const;
 
  private:
   friend class Store;
-  std::vector<std::pair<Family, std::pair<std::string, std::string>>> puts_;
+  struct Op {
+    Family family;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  std::vector<Op> ops_;
 };
 
 struct StoreOptions {
@@ -77,6 +88,8 @@ class Store {
   // as of opening. kNotFound when kOpenExisting/kReadOnly and none exists.
   static absl::StatusOr<std::unique_ptr<Store>> Open(
       const std::string& path, const StoreOptions& options);
+  // Flushes the memtables (so the next open has no WAL to replay) and closes.
+  // A failed flush loses nothing: the synced WAL is replayed on the next open.
   ~Store();
 
   // Applies `batch` atomically with fsync (WriteOptions::sync = true): when
@@ -87,6 +100,14 @@ class Store {
   // Point read: the value, std::nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Get(Family family,
                                                  absl::string_view key) const;
+
+  // Point read without copying the value: calls `fn(value)` once, with the
+  // value pinned in RocksDB's block cache or memtable (the view is valid only
+  // during the call), and returns true; returns false without calling `fn`
+  // when the key is absent. For reading a few bytes of a large value.
+  absl::StatusOr<bool> GetPinned(
+      Family family, absl::string_view key,
+      absl::FunctionRef<void(absl::string_view)> fn) const;
 
   // Calls `fn(key, value)` for each key in [start, end) of `family`, in key
   // order, until it returns false. An empty `end` means "to the last key".

@@ -94,5 +94,32 @@ TEST(StoreTest, SnapshotOpensAsDatabase) {
   EXPECT_EQ((*copy)->Get(Family::kLeaves, "x")->value_or(""), "y");
 }
 
+TEST(StoreTest, GetPinnedSeesTheValueAndDeleteRemovesIt) {
+  const std::string path = TempPath("pinned_delete");
+  auto store = Store::Open(path, {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(store.ok()) << store.status();
+  Batch batch;
+  batch.Put(Family::kTree, "x", "value-x");
+  batch.Put(Family::kTree, "y", "value-y");
+  ASSERT_TRUE((*store)->Write(&batch).ok());
+  std::string seen;
+  auto found = (*store)->GetPinned(
+      Family::kTree, "x", [&](absl::string_view v) { seen = std::string(v); });
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(*found);
+  EXPECT_EQ(seen, "value-x");
+  Batch removal;
+  removal.Delete(Family::kTree, "x");
+  removal.Delete(Family::kTree, "never-there");
+  ASSERT_TRUE((*store)->Write(&removal).ok());
+  bool called = false;
+  found = (*store)->GetPinned(Family::kTree, "x",
+                              [&](absl::string_view) { called = true; });
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(*found);
+  EXPECT_FALSE(called);
+  EXPECT_EQ((*store)->Get(Family::kTree, "y")->value_or(""), "value-y");
+}
+
 }  // namespace
 }  // namespace ledger::storage

@@ -87,10 +87,11 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
       &out,
       absl::StrFormat(
           "\nsigning %.1f s, appending %.1f s, %d append errors; checkpoint "
-          "%.1f ms; reopen %.0f ms; db %.1f MiB; audit %.1f s (%s); %d proofs "
+          "%.1f ms; close %.0f ms; reopen %.0f ms; db %.1f MiB; audit %.1f s "
+          "(%s); %d proofs "
           "verified\n",
           r.sign_seconds, r.append_seconds, r.append_errors, r.checkpoint_ms,
-          r.reopen_ms, r.db_bytes / kMiB, r.audit_seconds,
+          r.close_ms, r.reopen_ms, r.db_bytes / kMiB, r.audit_seconds,
           r.audit_ok ? "ok" : "FAILED", r.proofs_verified));
   return out;
 }
@@ -107,7 +108,8 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "errors\":%d,"
       "\"append_target_per_s\":%.0f,\"checkpoint_ms\":%.2f,"
       "\"inclusion_per_s\":%.0f,\"consistency_per_s\":%.0f,"
-      "\"proofs_verified\":%d,\"reopen_ms\":%.1f,\"db_bytes\":%d,"
+      "\"proofs_verified\":%d,\"close_ms\":%.1f,\"reopen_ms\":%.1f,\"db_"
+      "bytes\":%d,"
       "\"ledger_size\":%d,\"bytes_per_entry\":%.1f,\"audit_seconds\":%.3f,"
       "\"audit_per_s\":%.0f,\"audit_target_per_s\":%.0f,\"audit_ok\":%s,"
       "\"rss_after_append\":%d,\"peak_rss\":%d,\"ledger_memory_bytes\":%d}\n",
@@ -117,7 +119,7 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       r.append_per_s, r.append_calls_per_s, r.append_cpu_seconds,
       r.append_errors, kAppendTargetOfTwoCoreVerify * 2 * r.verify_per_s,
       r.checkpoint_ms, r.inclusion_per_s, r.consistency_per_s,
-      r.proofs_verified, r.reopen_ms, r.db_bytes, r.ledger_size,
+      r.proofs_verified, r.close_ms, r.reopen_ms, r.db_bytes, r.ledger_size,
       r.bytes_per_entry, r.audit_seconds, r.audit_per_s,
       kAuditTargetOfVerify * r.verify_per_s, r.audit_ok ? "true" : "false",
       r.rss_after_append, r.peak_rss, r.ledger_memory_bytes);
