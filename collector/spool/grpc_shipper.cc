@@ -61,9 +61,9 @@ absl::Status GrpcLedgerShipper::Verify(absl::string_view envelope,
   // envelope the spool asks about.
   auto it = confirmed_.find(durable.leaf_index());
   if (it == confirmed_.end() || it->second != envelope) {
-    return absl::DataLossError(
-        absl::StrCat("receipt for leaf ", durable.leaf_index(),
-                     " does not match the envelope"));
+    return absl::DataLossError(absl::StrCat("receipt for leaf ",
+                                            durable.leaf_index(),
+                                            " does not match the envelope"));
   }
   confirmed_.erase(it);
   return absl::OkStatus();

@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
       "\nsimulated %d weeks (%s .. %s): %llu GPU sample lines, %llu collector "
       "and %llu provider entries proven included; %zu findings recorded from "
       "leaf %llu\n",
-      r->weeks, absl::FormatTime("%Y-%m-%d", r->start, absl::UTCTimeZone()).c_str(),
+      r->weeks,
+      absl::FormatTime("%Y-%m-%d", r->start, absl::UTCTimeZone()).c_str(),
       absl::FormatTime("%Y-%m-%d", r->end, absl::UTCTimeZone()).c_str(),
       static_cast<unsigned long long>(r->sample_lines),
       static_cast<unsigned long long>(r->collector_envelopes),

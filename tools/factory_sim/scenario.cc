@@ -31,7 +31,8 @@ const std::vector<pv::DocumentKind> kAllGpaiDocs = {
 absl::Time ScenarioStart() {
   static const absl::TimeZone* zone = [] {
     auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Europe/Brussels", z)) *z = absl::FixedTimeZone(7200);
+    if (!absl::LoadTimeZone("Europe/Brussels", z))
+      *z = absl::FixedTimeZone(7200);
     return z;
   }();
   return absl::FromCivil(absl::CivilSecond(2025, 9, 1, 8, 0, 0), *zone);

@@ -146,8 +146,8 @@ absl::Status Simulator::Schedule() {
     job.model = m;
     job.job_id = absl::StrCat(100000 + jobs_.size());
     const int n = std::max(
-        1, std::min(o_.nodes, static_cast<int>(std::lround(p.node_share *
-                                                           o_.nodes))));
+        1, std::min(o_.nodes,
+                    static_cast<int>(std::lround(p.node_share * o_.nodes))));
     std::vector<int> idx(o_.nodes);
     for (int i = 0; i < o_.nodes; ++i) idx[i] = i;
     std::stable_sort(idx.begin(), idx.end(),
@@ -155,9 +155,9 @@ absl::Status Simulator::Schedule() {
     job.nodes.assign(idx.begin(), idx.begin() + n);
     std::sort(job.nodes.begin(), job.nodes.end());
     job.start = free_at[idx[n - 1]];
-    const double node_hours = p.measured_flop / (p.tensor_active *
-                                                 kH100Bf16Peak * 3600.0 *
-                                                 kGpusPerNode);
+    const double node_hours =
+        p.measured_flop /
+        (p.tensor_active * kH100Bf16Peak * 3600.0 * kGpusPerNode);
     const double samples = std::ceil(node_hours / n / period_h);
     job.end = job.start + o_.sample_period * samples;
     for (int i : job.nodes) {
@@ -222,10 +222,9 @@ absl::Status Simulator::Enrol() {
   lo.dir = r_.ledger_dir;
   lo.clock = &clock_;
   ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(lo));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<ledger::crypto::SigningKey> admin_key,
-      ledger::crypto::ReadSecretKeyFile(ledger::DefaultAdminKeyPath(
-          r_.ledger_dir)));
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> admin_key,
+                   ledger::crypto::ReadSecretKeyFile(
+                       ledger::DefaultAdminKeyPath(r_.ledger_dir)));
   EntrySigner admin(std::move(admin_key), o_.origin, 2);  // genesis used 0, 1
   std::vector<std::string> events;
   auto enrol = [&](const ledger::crypto::SigningKey& key,
@@ -236,8 +235,8 @@ absl::Status Simulator::Enrol() {
     e.mutable_enrol()->set_role(role);
     e.mutable_enrol()->set_organisation(org);
     e.mutable_enrol()->set_node(node);
-    ASSIGN_OR_RETURN(std::string env,
-                     admin.SignNext(ledger::kKeyEventType, e.SerializeAsString()));
+    ASSIGN_OR_RETURN(std::string env, admin.SignNext(ledger::kKeyEventType,
+                                                     e.SerializeAsString()));
     events.push_back(std::move(env));
     return absl::OkStatus();
   };
@@ -250,19 +249,22 @@ absl::Status Simulator::Enrol() {
   for (const ModelPlan& p : plans_) {
     if (provider_keys_.count(p.provider) > 0) continue;
     ASSIGN_OR_RETURN(auto key, ledger::crypto::SigningKey::Generate());
-    RETURN_IF_ERROR(enrol(*key, aifl::ledger::v1::ROLE_PROVIDER, p.provider, ""));
+    RETURN_IF_ERROR(
+        enrol(*key, aifl::ledger::v1::ROLE_PROVIDER, p.provider, ""));
     provider_keys_[p.provider] =
         std::make_unique<EntrySigner>(std::move(key), o_.origin, 0);
   }
   ASSIGN_OR_RETURN(auto office, ledger::crypto::SigningKey::Generate());
-  RETURN_IF_ERROR(enrol(*office, aifl::ledger::v1::ROLE_OFFICE, "AI Office", ""));
+  RETURN_IF_ERROR(
+      enrol(*office, aifl::ledger::v1::ROLE_OFFICE, "AI Office", ""));
   RETURN_IF_ERROR(ledger::crypto::WriteSecretKeyFile(
       o_.out_dir + "/keys/office.key", *office));
   ASSIGN_OR_RETURN(auto rules, ledger::crypto::SigningKey::Generate());
   RETURN_IF_ERROR(
       enrol(*rules, aifl::ledger::v1::ROLE_RULES, "Rules engine", ""));
   r_.rules_key_path = o_.out_dir + "/keys/rules.key";
-  RETURN_IF_ERROR(ledger::crypto::WriteSecretKeyFile(r_.rules_key_path, *rules));
+  RETURN_IF_ERROR(
+      ledger::crypto::WriteSecretKeyFile(r_.rules_key_path, *rules));
   for (size_t i = 0; i < events.size(); i += 1000) {
     const size_t n = std::min<size_t>(1000, events.size() - i);
     for (const auto& res :
@@ -286,8 +288,8 @@ absl::Status Simulator::StartServer() {
   co.target = absl::StrCat("127.0.0.1:", server_->port());
   co.insecure = true;
   ASSIGN_OR_RETURN(auto channel, api::client::MakeChannel(co));
-  ASSIGN_OR_RETURN(client_, api::client::LedgerClient::Create(
-                                channel, r_.verifier_key));
+  ASSIGN_OR_RETURN(client_,
+                   api::client::LedgerClient::Create(channel, r_.verifier_key));
   grpc_shipper_ =
       std::make_unique<collector::spool::GrpcLedgerShipper>(client_.get());
   return absl::OkStatus();
@@ -356,8 +358,8 @@ std::string Simulator::Trace(int n, absl::Time from, absl::Time to) {
     if (job.start >= from) {
       absl::StrAppend(
           &t, "job-start ", absl::ToUnixMillis(job.start), " job=", job.job_id,
-          " account=", p.provider.substr(0, p.provider.find(' ')),
-          " user=u", job.job_id, " gpus=0,1,2,3,4,5,6,7 model=", p.model_id,
+          " account=", p.provider.substr(0, p.provider.find(' ')), " user=u",
+          job.job_id, " gpus=0,1,2,3,4,5,6,7 model=", p.model_id,
           " purpose=", aifl::common::v1::RunPurpose_Name(p.purpose),
           " label=", p.model_id, "\n");
       any = true;
@@ -365,14 +367,14 @@ std::string Simulator::Trace(int n, absl::Time from, absl::Time to) {
     const double dt = absl::ToDoubleSeconds(o_.sample_period);
     absl::Time s = job.start;
     if (s < from) {
-      s = job.start + o_.sample_period *
-                          std::ceil((from - job.start) / o_.sample_period);
+      s = job.start +
+          o_.sample_period * std::ceil((from - job.start) / o_.sample_period);
     }
     for (; s <= job.end && s < to; s += o_.sample_period) {
       const int64_t ms = absl::ToUnixMillis(s);
       for (int d = 0; d < kGpusPerNode; ++d) {
-        const int tensor = static_cast<int>(
-            std::lround(p.tensor_active * 100)) + jitter(rng_);
+        const int tensor =
+            static_cast<int>(std::lround(p.tensor_active * 100)) + jitter(rng_);
         const int sm = std::min(99, tensor + 35 + jitter(rng_));
         const double watts = 250 + 6.0 * tensor + 5 * jitter(rng_);
         if (s > job.start) {
@@ -407,13 +409,13 @@ absl::Status Simulator::PlayNodeWeek(int n, absl::Time from, absl::Time to) {
     ao.interval = o_.interval;
     // Coarse simulated sampling: one poll per sample_period.
     ao.energy.max_gap = o_.sample_period + absl::Minutes(1);
-    ASSIGN_OR_RETURN(auto pseudonymizer,
-                     collector::agent::Pseudonymizer::Create(
-                         absl::StrCat("factory-sim-secret-", o_.seed)));
+    ASSIGN_OR_RETURN(
+        auto pseudonymizer,
+        collector::agent::Pseudonymizer::Create(absl::StrCat(
+            "factory-sim-pseudonym-secret-32-bytes-seed-", o_.seed)));
     node.clock = std::make_unique<common::FakeClock>(from);
-    node.agent = std::make_unique<NodeAgent>(ao, file.devices,
-                                             std::move(pseudonymizer),
-                                             node.clock.get());
+    node.agent = std::make_unique<NodeAgent>(
+        ao, file.devices, std::move(pseudonymizer), node.clock.get());
     const std::string dir = absl::StrCat(o_.out_dir, "/spools/", node.name);
     RETURN_IF_ERROR(MakeDirs(dir));
     ASSIGN_OR_RETURN(node.spool, collector::spool::Spool::Open(dir));
@@ -477,7 +479,8 @@ absl::Status Simulator::Evaluate() {
   co.ledger_clock = &clock_;
   ASSIGN_OR_RETURN(r_.check, compliance_check::Check(co));
   std::map<std::string, std::set<std::string>> raised;
-  for (const auto& f : r_.check.findings) raised[f.model_id()].insert(f.rule_id());
+  for (const auto& f : r_.check.findings)
+    raised[f.model_id()].insert(f.rule_id());
   for (const ModelPlan& p : plans_) {
     ModelOutcome m;
     m.model_id = p.model_id;
@@ -500,7 +503,8 @@ absl::Status Simulator::Evaluate() {
 absl::StatusOr<SimResult> Simulator::Run() {
   if (o_.out_dir.empty()) return absl::InvalidArgumentError("out_dir: empty");
   if (o_.nodes < 1) return absl::InvalidArgumentError("nodes: want >= 1");
-  r_.ledger_dir = o_.ledger_dir.empty() ? o_.out_dir + "/ledger" : o_.ledger_dir;
+  r_.ledger_dir =
+      o_.ledger_dir.empty() ? o_.out_dir + "/ledger" : o_.ledger_dir;
   RETURN_IF_ERROR(MakeDirs(o_.out_dir + "/keys"));
   RETURN_IF_ERROR(Schedule());
   Progress(absl::StrCat("scheduled ", jobs_.size(), " jobs on ", o_.nodes,
@@ -521,8 +525,8 @@ absl::StatusOr<SimResult> Simulator::Run() {
     clock_.Set(std::max(clock_.Now(), to));
     RETURN_IF_ERROR(ShipAll());
     Progress(absl::StrFormat(
-        "week %3d/%d  %s  collector entries %7d  provider entries %3d",
-        w + 1, r_.weeks, absl::FormatTime("%Y-%m-%d", to, absl::UTCTimeZone()),
+        "week %3d/%d  %s  collector entries %7d  provider entries %3d", w + 1,
+        r_.weeks, absl::FormatTime("%Y-%m-%d", to, absl::UTCTimeZone()),
         r_.collector_envelopes, r_.provider_envelopes));
   }
   while (next_event < events_.size()) {

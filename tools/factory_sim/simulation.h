@@ -57,7 +57,7 @@ struct SimOptions {
 struct ModelOutcome {
   std::string model_id;
   std::string story;
-  double measured_lower = 0;  // sum of IntervalReport lower bounds
+  double measured_lower = 0;          // sum of IntervalReport lower bounds
   std::vector<std::string> expected;  // rule ids, sorted
   std::vector<std::string> raised;    // rule ids, sorted
 };
