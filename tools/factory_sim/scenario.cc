@@ -89,14 +89,18 @@ std::vector<ModelPlan> BuildScenario(int background) {
     ModelPlan m;
     m.model_id = "aurora-frontier";
     m.provider = "Aurora Labs SAS";
-    m.story = "frontier pre-training planned above 1e25, notified late";
+    m.story =
+        "frontier pre-training planned above 1e25: notified late, and never "
+        "that the threshold was met";
     m.measured_flop = 1.5e25;
     m.node_share = 0.70;
     m.declaration = Declare(m.model_id, m.provider, "FR", true);
     m.declaration.mutable_compute()->set_planned_flop(2e25);
     m.notify_after_days = 24;  // due within two weeks of the declaration
     m.notify_threshold_met = false;
-    m.expected = {"C1", "C4", "N2"};
+    // N2: the "will be met" notification came after two weeks; N1: no
+    // notification that the threshold was met (only the planned one).
+    m.expected = {"C1", "C4", "N1", "N2"};
     s.push_back(m);
   }
   {
@@ -113,7 +117,9 @@ std::vector<ModelPlan> BuildScenario(int background) {
     b->set_provider("Giant Models Ltd");
     b->set_training_compute_flop(1.2e25);
     b->set_systemic_risk(true);
-    m.expected = {"C1", "M1", "M4"};
+    // The modifier becomes the provider (M1) of a model presumed systemic
+    // (M4 -> C4), which must notify (N1): it never does.
+    m.expected = {"C1", "C4", "M1", "M4", "N1"};
     s.push_back(m);
   }
   {
