@@ -43,6 +43,8 @@ using collector::agent::NodeAgent;
 using ledger::EntrySigner;
 
 constexpr absl::Duration kWeek = absl::Hours(24 * 7);
+// Shipping threads; node i always ships from thread i % kShipThreads.
+constexpr int kShipThreads = 16;
 
 struct Job {
   size_t model = 0;
@@ -122,7 +124,11 @@ class Simulator {
   std::map<size_t, uint64_t> declaration_leaf_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<api::server::LedgerServer> server_;
-  std::unique_ptr<api::client::LedgerClient> client_;
+  std::unique_ptr<api::client::LedgerClient> client_;  // providers
+  // One verifying client per shipping thread: a client's trusted checkpoint
+  // only moves forward, so concurrent "latest" answers on one client could
+  // arrive out of order and read as a rollback (each real node has its own).
+  std::vector<std::unique_ptr<api::client::LedgerClient>> ship_clients_;
   std::map<std::string, double> measured_;
   SimResult r_;
 };
@@ -291,6 +297,11 @@ absl::Status Simulator::StartServer() {
   ASSIGN_OR_RETURN(auto channel, api::client::MakeChannel(co));
   ASSIGN_OR_RETURN(client_,
                    api::client::LedgerClient::Create(channel, r_.verifier_key));
+  for (int i = 0; i < kShipThreads; ++i) {
+    ASSIGN_OR_RETURN(
+        auto c, api::client::LedgerClient::Create(channel, r_.verifier_key));
+    ship_clients_.push_back(std::move(c));
+  }
   return absl::OkStatus();
 }
 
@@ -424,8 +435,8 @@ absl::Status Simulator::PlayNodeWeek(int n, absl::Time from, absl::Time to) {
                          dir + "/next_sequence", uint64_t{0}));
     collector::spool::ShipOptions so;
     so.batch = 500;
-    node.grpc =
-        std::make_unique<collector::spool::GrpcLedgerShipper>(client_.get());
+    node.grpc = std::make_unique<collector::spool::GrpcLedgerShipper>(
+        ship_clients_[n % kShipThreads].get());
     node.shipper = std::make_unique<collector::spool::SpoolShipper>(
         node.spool.get(), node.signer.get(), node.grpc.get(), node.grpc.get(),
         &clock_, so);
@@ -451,12 +462,11 @@ absl::Status Simulator::ShipAll() {
   // Nodes ship concurrently, as real nodes do: each node's spool, signer and
   // shipper are used by one thread only; the client is thread-safe, and one
   // checkpoint then covers many nodes' batches.
-  constexpr int kThreads = 16;
-  std::vector<absl::Status> errors(kThreads);
+  std::vector<absl::Status> errors(kShipThreads);
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
+  for (int t = 0; t < kShipThreads; ++t) {
     threads.emplace_back([this, t, &errors] {
-      for (size_t i = t; i < nodes_.size(); i += kThreads) {
+      for (size_t i = t; i < nodes_.size(); i += kShipThreads) {
         Node& node = nodes_[i];
         if (node.spool == nullptr) continue;
         while (node.spool->pending_count() + node.spool->sealed_count() > 0) {
@@ -487,6 +497,11 @@ absl::Status Simulator::ShipAll() {
 
 absl::Status Simulator::Evaluate() {
   RETURN_IF_ERROR(server_->Shutdown(absl::Seconds(5)));
+  for (Node& node : nodes_) {
+    node.shipper.reset();
+    node.grpc.reset();
+  }
+  ship_clients_.clear();
   client_.reset();
   server_.reset();
   ledger_.reset();
