@@ -9,7 +9,8 @@
 # audits the whole ledger. Leaves everything in demo-out/ and says where.
 #
 # Environment: DEMO_OUT (default demo-out), DEMO_NODES (default 1024),
-# DEMO_SEED (default 1), DEMO_SAMPLE_MINUTES (default 60).
+# DEMO_SEED (default 1), DEMO_SAMPLE_MINUTES (default 60), DEMO_BAZEL_FLAGS
+# (default -c opt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,7 @@ OUT=${DEMO_OUT:-demo-out}
 step() { printf '\n== %s\n' "$*"; }
 
 step "building (bazel -c opt): factory_sim, ledger_server, ledgerctl, compliance_check"
-bazel build -c opt //tools/factory_sim //api/server:ledger_server //tools/ledgerctl \
+bazel build ${DEMO_BAZEL_FLAGS--c opt} //tools/factory_sim //api/server:ledger_server //tools/ledgerctl \
   //tools/compliance_check >/dev/null 2>demo-build.log || {
   tail -n 30 demo-build.log >&2
   echo "demo: build failed (log: demo-build.log)" >&2
