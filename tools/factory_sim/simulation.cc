@@ -212,7 +212,8 @@ absl::Status Simulator::Schedule() {
   for (const auto& e : events_) last = std::max(last, e.time);
   r_.start = ScenarioStart();
   r_.end = last + absl::Hours(1);
-  r_.weeks = static_cast<int>(std::ceil((r_.end - r_.start) / kWeek));
+  r_.weeks =
+      static_cast<int>(std::ceil(absl::FDivDuration(r_.end - r_.start, kWeek)));
   if (r_.weeks > o_.max_weeks) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the scenario needs ", r_.weeks, " simulated weeks with ", o_.nodes,
@@ -378,7 +379,8 @@ std::string Simulator::Trace(int n, absl::Time from, absl::Time to) {
     absl::Time s = job.start;
     if (s < from) {
       s = job.start +
-          o_.sample_period * std::ceil((from - job.start) / o_.sample_period);
+          o_.sample_period *
+              std::ceil(absl::FDivDuration(from - job.start, o_.sample_period));
     }
     for (; s <= job.end && s < to; s += o_.sample_period) {
       const int64_t ms = absl::ToUnixMillis(s);
