@@ -1,5 +1,6 @@
 #include "tools/factory_sim/simulation.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -86,11 +87,13 @@ absl::Status MakeDirs(const std::string& dir) {
   return absl::OkStatus();
 }
 
-std::string Sha256Like(const std::string& text) {
-  // A stand-in document hash (the documents themselves are not simulated).
-  std::string h(32, '\0');
-  for (size_t i = 0; i < text.size(); ++i) h[i % 32] ^= text[i] + i;
-  return h;
+// SHA-256 of a generated stand-in document (the documents themselves are
+// not simulated, only their submission by hash).
+std::string StandInDocumentSha256(const std::string& text) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(text.data()),
+                     text.size());
+  return std::string(reinterpret_cast<char*>(h), sizeof(h));
 }
 
 class Simulator {
@@ -326,7 +329,7 @@ absl::Status Simulator::SubmitProvider(const ProviderEvent& e) {
     d.set_kind(e.document);
     d.set_title(pv::DocumentKind_Name(e.document));
     d.set_version("1.0");
-    d.set_sha256(Sha256Like(p.model_id + d.title()));
+    d.set_sha256(StandInDocumentSha256(p.model_id + d.title()));
     d.set_size_bytes(100000 + rng_() % 900000);
     type = d.GetDescriptor()->full_name();
     payload = d.SerializeAsString();
