@@ -1,83 +1,96 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds, and runs the
-# main job on an embedded ledger (RocksDB in a local folder). Today that is
-# the ledger's end-to-end path as a factory operator and an auditor use it:
-# create a ledger, enrol a GPU node's collector key and a provider key,
-# append signed records, publish checkpoints, prove inclusion and
-# consistency, and audit everything. Leaves the ledger in demo-out/.
+# factory simulator (tools/factory_sim) on an embedded ledger (RocksDB in a
+# local folder): many 8-GPU H100 nodes and seven model providers, weeks of
+# training in simulated time, driven through the real collector agent (replay
+# mode), spool, gRPC server and ledger; then the AI Act rules engine records
+# its findings, the standalone ledger_server serves the folder to an auditor,
+# an inclusion proof is re-checked by Go's sumdb verifier, and ledgerctl
+# audits the whole ledger. Leaves everything in demo-out/ and says where.
+#
+# Environment: DEMO_OUT (default demo-out), DEMO_NODES (default 1024),
+# DEMO_SEED (default 1), DEMO_SAMPLE_MINUTES (default 60), DEMO_BAZEL_FLAGS
+# (default -c opt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
-echo "== building ledgerctl"
-bazel build -c opt //tools/ledgerctl >/dev/null 2>demo-build.log || {
+OUT=${DEMO_OUT:-demo-out}
+step() { printf '\n== %s\n' "$*"; }
+
+step "building (bazel ${DEMO_BAZEL_FLAGS--c opt}): factory_sim, ledger_server, ledgerctl, compliance_check"
+bazel build ${DEMO_BAZEL_FLAGS--c opt} //tools/factory_sim //api/server:ledger_server //tools/ledgerctl \
+  //tools/compliance_check >/dev/null 2>demo-build.log || {
   tail -n 30 demo-build.log >&2
   echo "demo: build failed (log: demo-build.log)" >&2
   exit 1
 }
 rm -f demo-build.log
 L=bazel-bin/tools/ledgerctl/ledgerctl
-OUT=${DEMO_OUT:-demo-out}
 rm -rf "$OUT"
-mkdir -p "$OUT/payloads"
+mkdir -p "$OUT"
 D="$OUT/ledger"
 
-step() { printf '\n== %s\n' "$*"; }
+step "simulating the factory (${DEMO_NODES:-1024} nodes, seed ${DEMO_SEED:-1}); one line per simulated week"
+set +e
+bazel-bin/tools/factory_sim/factory_sim --out_dir="$OUT" --ledger_dir="$D" \
+  --nodes="${DEMO_NODES:-1024}" --seed="${DEMO_SEED:-1}" \
+  --sample_minutes="${DEMO_SAMPLE_MINUTES:-60}" | tee "$OUT/simulation.txt"
+SIM=${PIPESTATUS[0]}
+set -e
+if [[ $SIM -eq 2 ]]; then echo "demo: the simulation failed" >&2; exit 1; fi
+VKEY=$(sed -n 's/^verifier key: //p' "$OUT/simulation.txt")
 
-step "operator: create the ledger (log key + first admin key, genesis entries)"
-$L init --dir "$D" --origin ai-factory.example.eu/ledger | tee "$OUT/init.txt"
-VKEY=$(tail -n 1 "$OUT/init.txt")
+step "compliance_check: the findings now recorded in the ledger (exit 1 = violations found, expected here)"
+bazel-bin/tools/compliance_check/compliance_check --dir "$D" --json >"$OUT/compliance.json" || true
+echo "$(grep -o '"rule":' "$OUT/compliance.json" | wc -l) findings, evaluated with the real clock ($OUT/compliance.json)"
 
-step "operator: enrol a GPU node's collector key and a model provider's key"
-$L keygen --out "$OUT/gpu-node-001.key" >/dev/null
-$L keygen --out "$OUT/provider-mistral-like.key" >/dev/null
-$L enroll --dir "$D" --pub "$OUT/gpu-node-001.key.pub" --role collector \
-  --organisation "AI Factory (example)" --node gpu-node-001 --tls_identity gpu-node-001 >/dev/null
-$L enroll --dir "$D" --pub "$OUT/provider-mistral-like.key.pub" --role provider \
-  --organisation "Example Model Provider SAS" >/dev/null
-$L keys --dir "$D"
-
-step "collector: append 50 signed interval records (one per file)"
-for i in $(seq -w 1 50); do
-  printf 'run=slurm/4242 node=gpu-node-001 interval=%s gpus=8 joules=%d\n' "$i" $((10#$i * 2100000)) \
-    >"$OUT/payloads/interval-$i.txt"
+step "auditor: the standalone ledger_server on the same folder (insecure loopback)"
+PORT=$((20000 + RANDOM % 20000))
+bazel-bin/api/server/ledger_server --ledger_dir="$D" --insecure_loopback \
+  --listen="127.0.0.1:$PORT" 2>"$OUT/server.log" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  grep -q '"listening"\|listening' "$OUT/server.log" 2>/dev/null && break
+  sleep 0.2
 done
-$L checkpoint --dir "$D" >"$OUT/checkpoint-before.txt"
-$L append --dir "$D" --key "$OUT/gpu-node-001.key" --type aifl.collector.v1.IntervalReport \
-  "$OUT"/payloads/interval-*.txt | tr '\n' ' ' | sed 's/^/leaf indices: /'
-echo
+if command -v grpcurl >/dev/null; then
+  grpcurl -plaintext "127.0.0.1:$PORT" aifl.api.v1.Admin/GetStatus || true
+else
+  echo "server up on 127.0.0.1:$PORT (grpcurl not installed; see docs/auditor-guide.md for Python)"
+fi
+if [[ -x bazel-bin/tools/ledgerctl/ledgerctl ]] && $L --help 2>&1 | grep -q -- '--server'; then
+  $L checkpoint --server "127.0.0.1:$PORT" --insecure >/dev/null 2>&1 && echo "ledgerctl --server: checkpoint fetched" || true
+fi
+kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
 
-step "provider: append a declaration"
-echo "model=example-7b provider=Example Model Provider SAS placed_on_eu_market=2026-03-01" \
-  >"$OUT/payloads/declaration.txt"
-$L append --dir "$D" --key "$OUT/provider-mistral-like.key" --type aifl.provider.v1.ModelDeclaration \
-  "$OUT/payloads/declaration.txt" | sed 's/^/leaf index: /'
-
-step "auditor: the latest signed checkpoint (C2SP signed note)"
-$L checkpoint --dir "$D" | tee "$OUT/checkpoint-after.txt"
-
-step "auditor: prove the declaration is in the log, and that the log only grew"
-LAST=$(( $(sed -n 2p "$OUT/checkpoint-after.txt") - 1 ))
+step "auditor: prove the last finding is in the log, re-checked by Go's sumdb verifier"
+$L checkpoint --dir "$D" >"$OUT/checkpoint.txt"
+LAST=$(( $(sed -n 2p "$OUT/checkpoint.txt") - 1 ))
 $L prove --dir "$D" --index "$LAST" >"$OUT/inclusion-proof.txt"
-echo "inclusion proof of leaf $LAST: $(wc -l <"$OUT/inclusion-proof.txt") hashes ($OUT/inclusion-proof.txt)"
-OLD=$(sed -n 2p "$OUT/checkpoint-before.txt")
-$L consistency --dir "$D" --from "$OLD" >"$OUT/consistency-proof.txt"
-echo "consistency proof $OLD -> $((LAST + 1)): $(wc -l <"$OUT/consistency-proof.txt") hashes"
+echo "inclusion proof of leaf $LAST: $(wc -l <"$OUT/inclusion-proof.txt") hashes"
 if command -v go >/dev/null && [[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ]]; then
   tmp=$(mktemp -d)
   $L leaf --dir "$D" --index "$LAST" >"$OUT/leaf-$LAST.bin"
   GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$tmp" GOFLAGS= GOPROXY=off \
     go run tests/interop/ledgerctl/verify_ledger.go inclusion "$VKEY" \
-    "$OUT/checkpoint-after.txt" "$OUT/leaf-$LAST.bin" "$LAST" "$OUT/inclusion-proof.txt"
-  GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$tmp" GOFLAGS= GOPROXY=off \
-    go run tests/interop/ledgerctl/verify_ledger.go consistency "$VKEY" \
-    "$OUT/checkpoint-before.txt" "$OUT/checkpoint-after.txt" "$OUT/consistency-proof.txt"
+    "$OUT/checkpoint.txt" "$OUT/leaf-$LAST.bin" "$LAST" "$OUT/inclusion-proof.txt"
   rm -rf "$tmp"
 fi
 
-step "auditor: full offline audit of the ledger"
+step "auditor: full offline audit of the ledger (ledgerctl verify)"
 $L verify --dir "$D"
 
+if $L --help 2>&1 | grep -qw report; then
+  step "report (ledgerctl report)"
+  $L report --dir "$D" --out "$OUT/report.html" && echo "HTML report: $OUT/report.html" || true
+fi
+
 step "done"
-echo "ledger folder: $D (verifier key: $VKEY)"
-echo "checkpoints and proofs: $OUT/"
+echo "ledger folder (RocksDB): $D   verifier key: $VKEY"
+echo "reports: $OUT/report.txt (findings by unit), $OUT/report.json, $OUT/compliance.json"
+echo "keys (rules, office): $OUT/keys/   collector spools: $OUT/spools/"
+echo "serve it: bazel-bin/api/server/ledger_server --ledger_dir=$D --insecure_loopback --listen=127.0.0.1:8080"
+exit $(( SIM == 0 ? 0 : 1 ))
