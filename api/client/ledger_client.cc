@@ -59,6 +59,11 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
   return client;
 }
 
+uint64_t LedgerClient::TrustedSize() const {
+  absl::MutexLock lock(&trust_mu_);
+  return trusted_.has_value() ? trusted_->fields.size : 0;
+}
+
 std::optional<VerifiedCheckpoint> LedgerClient::trusted() const {
   absl::MutexLock lock(&trust_mu_);
   return trusted_;
@@ -112,9 +117,9 @@ absl::Status LedgerClient::CheckConsistency(const CheckpointFields& older,
       absl::StrCat("server forked or sent a bad proof: ", status.message()));
 }
 
-absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(absl::string_view note,
-                                                        bool latest,
-                                                        uint64_t want_size) {
+absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
+    absl::string_view note, bool latest, uint64_t want_size,
+    uint64_t trusted_size_when_asked) {
   ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
                    verifier_.VerifyCheckpoint(note));
   const CheckpointFields& got = checkpoint.fields;
@@ -135,7 +140,10 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(absl::string_view note,
     return checkpoint;
   }
   if (got.size < known.size) {
-    if (latest) {
+    // A "latest" answer older than what this client trusted when it asked is
+    // a rollback. One older only than what another thread trusted since is a
+    // race between concurrent calls: it must still be a prefix.
+    if (latest && got.size < trusted_size_when_asked) {
       return absl::DataLossError(absl::StrCat(
           "server rolled back from size ", known.size, " to ", got.size,
           ": its latest checkpoint is older than one "
@@ -151,6 +159,7 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(absl::string_view note,
 
 absl::StatusOr<VerifiedCheckpoint> LedgerClient::FetchCheckpoint(uint64_t size,
                                                                  bool latest) {
+  const uint64_t trusted_size = TrustedSize();
   v1::GetCheckpointRequest request;
   request.set_size(size);
   v1::Checkpoint response;
@@ -159,7 +168,7 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::FetchCheckpoint(uint64_t size,
   RETURN_IF_ERROR(
       FromGrpcStatus("Audit.GetCheckpoint",
                      audit_->GetCheckpoint(&context, request, &response)));
-  return Accept(response.note(), latest, size);
+  return Accept(response.note(), latest, size, trusted_size);
 }
 
 absl::StatusOr<VerifiedCheckpoint> LedgerClient::LatestCheckpoint() {

@@ -171,8 +171,13 @@ class LedgerClient {
   // the server claims this is its latest (a smaller size is a rollback);
   // otherwise a smaller size must be a prefix of the trusted tree.
   // `want_size` (0: any) is the size that was asked for.
+  // `trusted_size_when_asked`: the trusted size when the request was sent;
+  // a "latest" answer is a rollback only when older than that (concurrent
+  // calls may legitimately answer out of order).
   absl::StatusOr<VerifiedCheckpoint> Accept(absl::string_view note, bool latest,
-                                            uint64_t want_size);
+                                            uint64_t want_size,
+                                            uint64_t trusted_size_when_asked);
+  uint64_t TrustedSize() const;
   // Fetches and checks the consistency proof between two verified trees.
   absl::Status CheckConsistency(const ledger::CheckpointFields& older,
                                 const ledger::CheckpointFields& newer);

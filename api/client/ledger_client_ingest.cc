@@ -45,6 +45,7 @@ LedgerClient::Submit(absl::Span<const std::string> envelopes) {
 
 absl::StatusOr<v1::ProofReceipt> LedgerClient::GetProofReceipt(
     absl::Span<const uint64_t> leaf_indices, bool wait) {
+  const uint64_t trusted_size = TrustedSize();
   v1::ProofReceiptRequest request;
   for (uint64_t index : leaf_indices) request.add_leaf_indices(index);
   request.set_wait(wait);
@@ -54,8 +55,9 @@ absl::StatusOr<v1::ProofReceipt> LedgerClient::GetProofReceipt(
   RETURN_IF_ERROR(
       FromGrpcStatus("Ingest.GetProofReceipt",
                      ingest_->GetProofReceipt(&context, request, &response)));
-  ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
-                   Accept(response.checkpoint(), /*latest=*/true, 0));
+  ASSIGN_OR_RETURN(
+      VerifiedCheckpoint checkpoint,
+      Accept(response.checkpoint(), /*latest=*/true, 0, trusted_size));
   if (response.proofs_size() != static_cast<int>(leaf_indices.size())) {
     return absl::DataLossError(
         absl::StrCat("proof receipt has ", response.proofs_size(),
