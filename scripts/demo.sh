@@ -45,24 +45,29 @@ step "compliance_check: the findings now recorded in the ledger (exit 1 = violat
 bazel-bin/tools/compliance_check/compliance_check --dir "$D" --json >"$OUT/compliance.json" || true
 echo "$(grep -o '"rule":' "$OUT/compliance.json" | wc -l) findings, evaluated with the real clock ($OUT/compliance.json)"
 
-step "auditor: the standalone ledger_server on the same folder (insecure loopback)"
+step "auditor: query the standalone ledger_server on the same folder (insecure loopback)"
 PORT=$((20000 + RANDOM % 20000))
 bazel-bin/api/server/ledger_server --ledger_dir="$D" --insecure_loopback \
   --listen="127.0.0.1:$PORT" 2>"$OUT/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  grep -q '"listening"\|listening' "$OUT/server.log" 2>/dev/null && break
+S=(--server "127.0.0.1:$PORT" --vkey "$VKEY" --trusted_dir "$OUT/auditor-trust")
+for _ in $(seq 100); do
+  $L checkpoint "${S[@]}" --save "$OUT/checkpoint-saved.note" >/dev/null 2>&1 && break
   sleep 0.2
 done
-if command -v grpcurl >/dev/null; then
-  grpcurl -plaintext "127.0.0.1:$PORT" aifl.api.v1.Admin/GetStatus || true
-else
-  echo "server up on 127.0.0.1:$PORT (grpcurl not installed; see docs/auditor-guide.md for Python)"
-fi
-if [[ -x bazel-bin/tools/ledgerctl/ledgerctl ]] && $L --help 2>&1 | grep -q -- '--server'; then
-  $L checkpoint --server "127.0.0.1:$PORT" --insecure >/dev/null 2>&1 && echo "ledgerctl --server: checkpoint fetched" || true
-fi
+echo "server up on 127.0.0.1:$PORT; saved its checkpoint to $OUT/checkpoint-saved.note"
+echo "-- models (compute to two significant figures, status)"
+$L models "${S[@]}"
+echo "-- findings for the AI Safety unit"
+$L findings "${S[@]}" --unit safety | head -n 20
+echo "-- the log only grew since the saved checkpoint"
+$L grew "${S[@]}" --since "$OUT/checkpoint-saved.note"
+echo "-- findings re-derived independently through the server (compliance_check --server)"
+bazel-bin/tools/compliance_check/compliance_check --server "127.0.0.1:$PORT" --vkey "$VKEY" \
+  --json >"$OUT/compliance-server.json" || true
+echo "$(grep -o '"rule":' "$OUT/compliance-server.json" | wc -l) findings (same as from the folder: $(grep -o '"rule":' "$OUT/compliance.json" | wc -l))"
+$L report "${S[@]}" --out "$OUT/report.html" && echo "HTML report (all models): $OUT/report.html"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 
@@ -83,14 +88,9 @@ fi
 step "auditor: full offline audit of the ledger (ledgerctl verify)"
 $L verify --dir "$D"
 
-if $L --help 2>&1 | grep -qw report; then
-  step "report (ledgerctl report)"
-  $L report --dir "$D" --out "$OUT/report.html" && echo "HTML report: $OUT/report.html" || true
-fi
-
 step "done"
 echo "ledger folder (RocksDB): $D   verifier key: $VKEY"
-echo "reports: $OUT/report.txt (findings by unit), $OUT/report.json, $OUT/compliance.json"
+echo "reports: $OUT/report.html (open in a browser), $OUT/report.txt (findings by unit), $OUT/report.json, $OUT/compliance.json"
 echo "keys (rules, office): $OUT/keys/   collector spools: $OUT/spools/"
 echo "serve it: bazel-bin/api/server/ledger_server --ledger_dir=$D --insecure_loopback --listen=127.0.0.1:8080"
 exit $(( SIM == 0 ? 0 : 1 ))

@@ -20,6 +20,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -114,13 +115,29 @@ int main(int argc, char** argv) {
   auto sign_all = [&](std::vector<std::vector<std::string>>& out, int n) {
     RunClients(clients, [&](int c) {
       std::mt19937_64 local(1000 + c + n);
-      std::string payload(absl::GetFlag(FLAGS_payload_bytes), '\0');
       for (int i = 0; i < n; ++i) {
-        for (char& ch : payload) ch = static_cast<char>(local());
-        out[c].push_back(
-            signers[c]
-                ->SignNext("aifl.collector.v1.IntervalReport", payload)
-                .value());
+        // A real IntervalReport (the server folds it into model state, as
+        // in production), padded to about --payload_bytes.
+        aifl::collector::v1::IntervalReport report;
+        report.set_run_id(absl::StrCat("bench/", c, ".", n));
+        report.set_node(absl::StrCat("node-", c));
+        report.set_interval_index(i);
+        report.set_start_unix_ms(1'780'000'000'000 + i * 300'000);
+        report.set_end_unix_ms(1'780'000'000'000 + (i + 1) * 300'000);
+        report.set_gpu_count(8);
+        report.set_gpu_seconds_allocated(2400);
+        report.set_energy_joules(static_cast<double>(local() % 2'000'000));
+        report.mutable_flop()->set_lower(1e17);
+        report.mutable_flop()->set_upper(2e17);
+        report.set_model_id(absl::StrCat("model-", c % 3));
+        const size_t base = report.ByteSizeLong();
+        const size_t want = absl::GetFlag(FLAGS_payload_bytes);
+        report.set_device_model(
+            std::string(want > base + 2 ? want - base - 2 : 1, 'H'));
+        out[c].push_back(signers[c]
+                             ->SignNext("aifl.collector.v1.IntervalReport",
+                                        report.SerializeAsString())
+                             .value());
       }
     });
   };
