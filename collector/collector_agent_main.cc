@@ -25,6 +25,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "api/client/channel.h"
+#include "api/client/ledger_client.h"
 #include "collector/agent/control_dir.h"
 #include "collector/agent/kernel_summary_listener.h"
 #include "collector/agent/node_agent.h"
@@ -32,6 +34,7 @@
 #include "collector/nvml/nvml_gpu_source.h"
 #include "collector/nvml/replay_gpu_source.h"
 #include "collector/spool/dev_sinks.h"
+#include "collector/spool/grpc_shipper.h"
 #include "collector/spool/ledger_record_signer.h"
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_shipper.h"
@@ -53,6 +56,13 @@ ABSL_FLAG(std::string, key, "",
 ABSL_FLAG(std::string, summary_socket, "/run/aifl/collector.sock",
           "Unix socket for the CUPTI injection library's kernel summaries "
           "(AIFL_AGENT_SOCKET in jobs); empty: do not listen");
+ABSL_FLAG(std::string, ledger_server, "",
+          "ledger server host:port to ship to (needs --key, --origin, --vkey); "
+          "without it, --out_dir receives the envelopes (development)");
+ABSL_FLAG(std::string, vkey, "", "the ledger's note verifier key");
+ABSL_FLAG(std::string, ca, "", "CA file of the ledger server's certificate");
+ABSL_FLAG(std::string, cert, "", "this node's TLS client certificate");
+ABSL_FLAG(std::string, tls_key, "", "this node's TLS client private key");
 ABSL_FLAG(std::string, origin, "",
           "the ledger's origin the envelopes are signed for (with --key)");
 
@@ -93,9 +103,15 @@ int Run() {
   if (!spool.ok()) return Fail(spool.status());
   auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
   if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
-  if (absl::GetFlag(FLAGS_out_dir).empty()) {
-    return Fail(absl::FailedPreconditionError(
-        "no ledger shipper exists yet: give --out_dir"));
+  const bool to_ledger = !absl::GetFlag(FLAGS_ledger_server).empty();
+  if (!to_ledger && absl::GetFlag(FLAGS_out_dir).empty()) {
+    return Fail(absl::InvalidArgumentError(
+        "give --ledger_server (with --key, --origin, --vkey) or --out_dir"));
+  }
+  if (to_ledger &&
+      (absl::GetFlag(FLAGS_key).empty() || absl::GetFlag(FLAGS_vkey).empty())) {
+    return Fail(absl::InvalidArgumentError(
+        "--ledger_server needs --key, --origin and --vkey"));
   }
   collector::spool::DevUnsignedSigner dev_signer;
   std::unique_ptr<collector::spool::LedgerRecordSigner> ledger_signer;
@@ -114,8 +130,34 @@ int Run() {
     signer_ptr = ledger_signer.get();
   }
   collector::spool::RecordSigner& signer = *signer_ptr;
-  collector::spool::DirectoryShipper shipper(absl::GetFlag(FLAGS_out_dir));
-  collector::spool::DirectoryReceiptVerifier verifier;
+  collector::spool::DirectoryShipper dir_shipper(absl::GetFlag(FLAGS_out_dir));
+  collector::spool::DirectoryReceiptVerifier dir_verifier;
+  collector::spool::Shipper* shipper_ptr = &dir_shipper;
+  collector::spool::ReceiptVerifier* verifier_ptr = &dir_verifier;
+  std::unique_ptr<api::client::LedgerClient> client;
+  std::unique_ptr<collector::spool::GrpcLedgerShipper> grpc_shipper;
+  if (to_ledger) {
+    api::client::ChannelOptions channel_options;
+    channel_options.target = absl::GetFlag(FLAGS_ledger_server);
+    channel_options.insecure = absl::GetFlag(FLAGS_ca).empty();
+    channel_options.ca_file = absl::GetFlag(FLAGS_ca);
+    channel_options.cert_file = absl::GetFlag(FLAGS_cert);
+    channel_options.key_file = absl::GetFlag(FLAGS_tls_key);
+    auto channel = api::client::MakeChannel(channel_options);
+    if (!channel.ok()) return Fail(channel.status());
+    api::client::LedgerClientOptions client_options;
+    client_options.trusted_store_dir = spool_dir + "/trusted";
+    auto created = api::client::LedgerClient::Create(
+        *channel, absl::GetFlag(FLAGS_vkey), client_options);
+    if (!created.ok()) return Fail(created.status());
+    client = *std::move(created);
+    grpc_shipper =
+        std::make_unique<collector::spool::GrpcLedgerShipper>(client.get());
+    shipper_ptr = grpc_shipper.get();
+    verifier_ptr = grpc_shipper.get();
+  }
+  collector::spool::Shipper& shipper = *shipper_ptr;
+  collector::spool::ReceiptVerifier& verifier = *verifier_ptr;
   collector::agent::AgentOptions options;
   options.cluster = absl::GetFlag(FLAGS_cluster);
   options.node = NodeName();
