@@ -133,6 +133,20 @@ FlopEstimate Estimate(const ChipSpec& chip, const ActivityInput& input,
   return out;
 }
 
+void AddFlopRange(aifl::common::v1::FlopRange* a,
+                  const aifl::common::v1::FlopRange& b) {
+  a->set_lower(a->lower() + b.lower());
+  a->set_upper(a->upper() + b.upper());
+  if (Looseness(b.method()) > Looseness(a->method())) a->set_method(b.method());
+  if (!b.assumptions().empty() &&
+      !absl::StrContains(a->assumptions(), b.assumptions())) {
+    a->set_assumptions(
+        a->assumptions().empty()
+            ? b.assumptions()
+            : absl::StrCat(a->assumptions(), " | ", b.assumptions()));
+  }
+}
+
 void Accumulate(FlopEstimate* a, const FlopEstimate& b) {
   auto* ra = &a->range;
   const auto& rb = b.range;
@@ -143,16 +157,7 @@ void Accumulate(FlopEstimate* a, const FlopEstimate& b) {
     *a = b;
     return;
   }
-  ra->set_lower(ra->lower() + rb.lower());
-  ra->set_upper(ra->upper() + rb.upper());
-  if (Looseness(rb.method()) > Looseness(ra->method())) {
-    ra->set_method(rb.method());
-  }
-  if (!rb.assumptions().empty() &&
-      !absl::StrContains(ra->assumptions(), rb.assumptions())) {
-    ra->set_assumptions(
-        absl::StrCat(ra->assumptions(), " | ", rb.assumptions()));
-  }
+  AddFlopRange(ra, rb);
   // Widen: the lowest low (UNSPECIFIED = 0 means "could be none"), highest
   // high.
   a->precision_low = std::min(a->precision_low, b.precision_low);

@@ -95,6 +95,11 @@ FlopEstimate Estimate(const ChipSpec& chip, const ActivityInput& input,
 // tensor activity beats counted), precisions widen, assumptions are kept once.
 void Accumulate(FlopEstimate* a, const FlopEstimate& b);
 
+// The range part of Accumulate, shared with the spool's record merging: sums
+// the bounds, keeps the looser method, keeps each assumption text once.
+void AddFlopRange(aifl::common::v1::FlopRange* a,
+                  const aifl::common::v1::FlopRange& b);
+
 // kFailedPrecondition when `range` claims more than `chip`'s maximum dense
 // peak × `active_seconds` (or lower > upper, or a negative bound); OK
 // otherwise.

@@ -2,27 +2,11 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "collector/flop/flop_accounting.h"
 
 namespace collector {
 namespace spool {
-namespace {
-
-int Looseness(aifl::common::v1::ComputeMethod m) {
-  switch (m) {
-    case aifl::common::v1::MEASURED_COUNTED:
-      return 0;
-    case aifl::common::v1::MEASURED_TENSOR_ACTIVITY:
-      return 1;
-    case aifl::common::v1::MEASURED_BUSY_TIME:
-      return 2;
-    default:
-      return 3;
-  }
-}
-
-}  // namespace
 
 absl::Status MergeInterval(aifl::collector::v1::IntervalReport* a,
                            const aifl::collector::v1::IntervalReport& b) {
@@ -43,19 +27,7 @@ absl::Status MergeInterval(aifl::collector::v1::IntervalReport* a,
   if (b.has_energy_joules()) {
     a->set_energy_joules(a->energy_joules() + b.energy_joules());
   }
-  auto* fa = a->mutable_flop();
-  const auto& fb = b.flop();
-  fa->set_lower(fa->lower() + fb.lower());
-  fa->set_upper(fa->upper() + fb.upper());
-  if (Looseness(fb.method()) > Looseness(fa->method()))
-    fa->set_method(fb.method());
-  if (!fb.assumptions().empty() &&
-      !absl::StrContains(fa->assumptions(), fb.assumptions())) {
-    fa->set_assumptions(
-        fa->assumptions().empty()
-            ? fb.assumptions()
-            : absl::StrCat(fa->assumptions(), " | ", fb.assumptions()));
-  }
+  collector::flop::AddFlopRange(a->mutable_flop(), b.flop());
   a->set_precision_low(std::min(a->precision_low(), b.precision_low()));
   a->set_precision_high(std::max(a->precision_high(), b.precision_high()));
   a->set_shared_gpu(a->shared_gpu() || b.shared_gpu());
