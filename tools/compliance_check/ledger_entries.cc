@@ -43,6 +43,44 @@ absl::StatusOr<rules::LedgerEntry> EntryFromLeaf(uint64_t index,
   return e;
 }
 
+absl::StatusOr<std::vector<rules::LedgerEntry>> ReadCheckpointedEntries(
+    uint64_t size, const ledger::merkle::Hash& root, const LeafPages& pages,
+    const KeyLookup& keys, std::optional<absl::Time> as_of,
+    absl::string_view source) {
+  std::vector<rules::LedgerEntry> entries;
+  ledger::merkle::CompactRange range;
+  bool past_as_of = false;
+  while (range.size() < size) {
+    const uint64_t start = range.size();
+    const uint64_t want = std::min<uint64_t>(1000, size - start);
+    ASSIGN_OR_RETURN(std::vector<std::string> leaves, pages(start, want));
+    if (leaves.empty() || leaves.size() > want) {
+      return absl::DataLossError(absl::StrCat(
+          source, " returned ", leaves.size(), " leaves from ", start,
+          ", want 1..", want, " (its checkpoint covers ", size, ")"));
+    }
+    for (const std::string& leaf : leaves) {
+      const uint64_t index = range.size();
+      range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
+      if (past_as_of) continue;  // still hashed: the root covers every leaf
+      ASSIGN_OR_RETURN(rules::LedgerEntry e, EntryFromLeaf(index, leaf, keys));
+      if (as_of.has_value() && e.integration_time > *as_of) {
+        past_as_of = true;
+        continue;
+      }
+      entries.push_back(std::move(e));
+    }
+  }
+  if (range.Root() != root) {
+    return absl::DataLossError(
+        absl::StrCat("the leaves ", source,
+                     " returned do not reproduce the checkpoint root "
+                     "at size ",
+                     size, ": it serves entries other than those signed"));
+  }
+  return entries;
+}
+
 absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
     const ledger::Ledger& ledger, std::optional<absl::Time> as_of) {
   ASSIGN_OR_RETURN(std::string note, ledger.LatestCheckpoint());
@@ -59,33 +97,12 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
   const KeyLookup keys = [&ledger](const ledger::crypto::KeyId& id) {
     return ledger.FindKey(id);
   };
-  ledger::merkle::CompactRange range;
-  bool past_as_of = false;
-  for (uint64_t start = 0; start < fields->size; start += 1000) {
-    const uint64_t count = std::min<uint64_t>(1000, fields->size - start);
-    ASSIGN_OR_RETURN(std::vector<std::string> leaves,
-                     ledger.GetLeaves(start, count));
-    if (leaves.size() != count) {
-      return absl::DataLossError(absl::StrCat("leaves from ", start, ": got ",
-                                              leaves.size(), ", want ", count));
-    }
-    for (uint64_t i = 0; i < count; ++i) {
-      range.Append(ledger::merkle::HashLeaf(leaves[i]), nullptr);
-      if (past_as_of) continue;  // still hashed, for the root check
-      ASSIGN_OR_RETURN(rules::LedgerEntry e,
-                       EntryFromLeaf(start + i, leaves[i], keys));
-      if (as_of.has_value() && e.integration_time > *as_of) {
-        past_as_of = true;
-        continue;
-      }
-      out.entries.push_back(std::move(e));
-    }
-  }
-  if (range.Root() != fields->root) {
-    return absl::DataLossError(
-        absl::StrCat("the leaves do not reproduce the checkpoint root at size ",
-                     fields->size));
-  }
+  const LeafPages pages = [&ledger](uint64_t start, uint64_t count) {
+    return ledger.GetLeaves(start, count);
+  };
+  ASSIGN_OR_RETURN(out.entries,
+                   ReadCheckpointedEntries(fields->size, fields->root, pages,
+                                           keys, as_of, "the ledger"));
   return out;
 }
 

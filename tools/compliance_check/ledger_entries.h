@@ -42,6 +42,21 @@ struct VerifiedEntries {
   std::vector<rules::LedgerEntry> entries;  // leaves [0, checkpoint_size)
 };
 
+// Returns up to `count` leaves from `start` (at least one unless failing):
+// Ledger::GetLeaves locally, Audit.GetEntries through a server.
+using LeafPages = std::function<absl::StatusOr<std::vector<std::string>>(
+    uint64_t start, uint64_t count)>;
+
+// Reads leaves [0, size) through `pages`, converts those integrated by
+// `as_of` (all when nullopt), and checks that all `size` leaves hash to
+// `root`, so the entries are exactly what the checkpoint signed. kDataLoss,
+// naming `source` ("the ledger", "the server"), when a page is short or
+// empty, a leaf does not convert, or the root differs.
+absl::StatusOr<std::vector<rules::LedgerEntry>> ReadCheckpointedEntries(
+    uint64_t size, const ledger::merkle::Hash& root, const LeafPages& pages,
+    const KeyLookup& keys, std::optional<absl::Time> as_of,
+    absl::string_view source);
+
 // Verifies the latest checkpoint's signature under the log key, reads the
 // leaves it covers (1000 at a time) and checks that they hash to its root.
 // Entries integrated after `as_of` (when given) are left out; reading stops

@@ -3,7 +3,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ledger/merkle/compact_range.h"
 #include "ledger/roles.h"
 
 namespace compliance_check {
@@ -43,40 +42,13 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntriesFromServer(
   out.checkpoint_size = checkpoint.fields.size;
   out.ledger_size = checkpoint.fields.size;
   out.root = checkpoint.fields.root;
-  ledger::merkle::CompactRange range;
-  bool past_as_of = false;
-  while (range.size() < checkpoint.fields.size) {
-    const uint64_t want =
-        std::min<uint64_t>(1000, checkpoint.fields.size - range.size());
-    ASSIGN_OR_RETURN(
-        std::vector<std::string> leaves,
-        client.GetEntries(range.size(), static_cast<uint32_t>(want)));
-    if (leaves.empty()) {
-      return absl::DataLossError(absl::StrCat(
-          "the server returned no leaves at ", range.size(),
-          " although its checkpoint covers ", checkpoint.fields.size));
-    }
-    for (const std::string& leaf : leaves) {
-      if (range.size() >= checkpoint.fields.size) break;
-      const uint64_t index = range.size();
-      range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
-      if (past_as_of) continue;  // still hashed: the root covers every leaf
-      ASSIGN_OR_RETURN(rules::LedgerEntry entry,
-                       EntryFromLeaf(index, leaf, lookup));
-      if (as_of.has_value() && entry.integration_time > *as_of) {
-        past_as_of = true;
-        continue;
-      }
-      out.entries.push_back(std::move(entry));
-    }
-  }
-  if (range.Root() != checkpoint.fields.root) {
-    return absl::DataLossError(absl::StrCat(
-        "the leaves the server sent do not reproduce its checkpoint root at "
-        "size ",
-        checkpoint.fields.size,
-        ": it serves entries other than those it signed"));
-  }
+  const LeafPages pages = [&client](uint64_t start, uint64_t count) {
+    return client.GetEntries(start, static_cast<uint32_t>(count));
+  };
+  ASSIGN_OR_RETURN(
+      out.entries,
+      ReadCheckpointedEntries(checkpoint.fields.size, checkpoint.fields.root,
+                              pages, lookup, as_of, "the server"));
   return out;
 }
 
