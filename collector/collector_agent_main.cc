@@ -39,6 +39,7 @@
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
+#include "common/production_runtime.h"
 #include "ledger/crypto/key_file.h"
 
 ABSL_FLAG(std::string, spool_dir, "/var/spool/aifl-collector", "spool folder");
@@ -260,6 +261,7 @@ int Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
     std::fprintf(stderr, "usage: collector_agent run|job-start|job-end ...\n");

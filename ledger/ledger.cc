@@ -96,7 +96,9 @@ absl::Status Ledger::LoadState() {
   }
   {
     absl::MutexLock lock(&tree_mu_);
-    ASSIGN_OR_RETURN(tree_, TreeState::Load(store_.get(), tree_size));
+    ASSIGN_OR_RETURN(tree_,
+                     TreeState::Load(store_.get(), tree_size,
+                                     options_.tree_cache_bytes / kBlockBytes));
   }
   ASSIGN_OR_RETURN(KeyRegistry registry, ReadRegistry());
   {

@@ -8,6 +8,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/production_runtime.h"
 #include "rules/engine.h"
 #include "rules/testonly/ledger_builder.h"
 
@@ -44,6 +45,7 @@ std::vector<rules::LedgerEntry> MakeLedger(int models) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   const std::string pack_path =
       argc > 1 ? argv[1] : "rules/packs/ai_act_gpai_v1.textproto";
   const int models = argc > 2 ? std::atoi(argv[2]) : 100000;

@@ -20,6 +20,7 @@
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
+#include "common/production_runtime.h"
 #include "ledger/ledger.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
@@ -36,6 +37,10 @@ ABSL_FLAG(bool, insecure_loopback, false,
           "operator (local use and demos)");
 ABSL_FLAG(absl::Duration, checkpoint_interval, absl::Seconds(1),
           "how often a checkpoint is published when the log grew");
+ABSL_FLAG(uint64_t, tree_cache_mb,
+          ledger::LedgerOptions().tree_cache_bytes >> 20,
+          "memory for cached Merkle tree blocks, MiB (64 bytes per entry keeps "
+          "every inclusion proof in memory)");
 ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
 ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
@@ -69,6 +74,7 @@ int Run() {
   ledger::LedgerOptions ledger_options;
   ledger_options.dir = dir;
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
+  ledger_options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
       ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) {
@@ -122,6 +128,7 @@ int Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   absl::ParseCommandLine(argc, argv);
   return Run();
 }

@@ -57,8 +57,9 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
                             Rate(r.sign_per_s), "", "", ""));
   absl::StrAppend(&out,
                   Row("inclusion proofs, 1 thread", Rate(r.inclusion_per_s),
-                      absl::StrFormat("~%d hashes/proof",
-                                      64 - __builtin_clzll(r.ledger_size | 1)),
+                      absl::StrFormat("~%d hashes/proof, tree cache %d MiB",
+                                      64 - __builtin_clzll(r.ledger_size | 1),
+                                      o.tree_cache_bytes >> 20),
                       ">= 100000/s", Met(r.inclusion_per_s >= 100'000)));
   absl::StrAppend(&out, Row("consistency proofs, 1 thread",
                             Rate(r.consistency_per_s), "", "", ""));

@@ -57,8 +57,10 @@ absl::StatusOr<std::string> MakeTempDir() {
   return pattern;
 }
 
-absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir,
+                                                   size_t tree_cache_bytes) {
   LedgerOptions options;
+  options.tree_cache_bytes = tree_cache_bytes;
   options.dir = dir;
   return Ledger::Open(options);
 }
@@ -198,7 +200,8 @@ absl::Status RunAll(const BenchOptions& options, const std::string& dir,
 
   const std::string ledger_dir = dir + "/ledger";
   RETURN_IF_ERROR(InitLedger(ledger_dir, kOrigin, nullptr).status());
-  ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(ledger_dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger,
+                   OpenLedger(ledger_dir, options.tree_cache_bytes));
   RETURN_IF_ERROR(RunAppends(options, ledger_dir, ledger.get(), r));
   r->ledger_size = ledger->Size();
   r->rss_after_append = ProcStatusBytes("VmRSS");
@@ -221,7 +224,7 @@ absl::Status RunAll(const BenchOptions& options, const std::string& dir,
   ledger.reset();
   r->close_ms = Since(start) * 1e3;
   start = absl::Now();
-  ASSIGN_OR_RETURN(ledger, OpenLedger(ledger_dir));
+  ASSIGN_OR_RETURN(ledger, OpenLedger(ledger_dir, options.tree_cache_bytes));
   r->reopen_ms = Since(start) * 1e3;
   ledger.reset();
   r->db_bytes = DiskUsageBytes(DbPath(ledger_dir));

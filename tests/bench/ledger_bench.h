@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "ledger/ledger.h"
 
 namespace ledger::bench {
 
@@ -35,6 +36,8 @@ struct BenchOptions {
   double seconds = 2.0;
   // Threads of the audit. Default: 2.
   int audit_threads = 2;
+  // LedgerOptions::tree_cache_bytes. Default: the library's default.
+  size_t tree_cache_bytes = LedgerOptions().tree_cache_bytes;
 };
 
 struct BenchResults {

@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "common/production_runtime.h"
 #include "tests/bench/bench_report.h"
 #include "tests/bench/ledger_bench.h"
 
@@ -21,9 +22,13 @@ ABSL_FLAG(uint64_t, chunk, 500'000,
           "envelopes signed per round (clock paused while signing)");
 ABSL_FLAG(double, seconds, 2.0, "seconds per rate measurement");
 ABSL_FLAG(int, audit_threads, 2, "audit threads");
+ABSL_FLAG(uint64_t, tree_cache_mb,
+          ledger::LedgerOptions().tree_cache_bytes >> 20,
+          "memory for cached tree blocks (MiB)");
 ABSL_FLAG(bool, json, false, "print one JSON object instead of a table");
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   absl::ParseCommandLine(argc, argv);
   ledger::bench::BenchOptions options;
   options.entries = absl::GetFlag(FLAGS_entries);
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
   options.chunk = absl::GetFlag(FLAGS_chunk);
   options.seconds = absl::GetFlag(FLAGS_seconds);
   options.audit_threads = absl::GetFlag(FLAGS_audit_threads);
+  options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
   absl::StatusOr<ledger::bench::BenchResults> results =
       ledger::bench::RunLedgerBench(options);
   if (!results.ok()) {

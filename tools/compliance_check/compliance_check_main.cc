@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "common/production_runtime.h"
 #include "tools/compliance_check/compliance_check.h"
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   // Under `bazel run` the working directory is the runfiles tree: the
   // user's relative paths are resolved against where the command was run.
   const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/production_runtime.h"
 #include "tools/compliance_check/report.h"
 #include "tools/factory_sim/simulation.h"
 
@@ -44,6 +45,7 @@ bool WriteFile(const std::string& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   absl::ParseCommandLine(argc, argv);
   factory_sim::SimOptions o;
   o.out_dir = absl::GetFlag(FLAGS_out_dir);

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "common/production_runtime.h"
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
@@ -60,6 +61,7 @@ enroll/revoke (default <dir>/keys/admin.key when --dir is given).
 }  // namespace
 
 int main(int argc, char** argv) {
+  common::UseProductionRuntime();
   absl::SetProgramUsageMessage(kUsage);
   if (argc < 2 || argv[1][0] == '-') {
     std::fputs(kUsage, stderr);
