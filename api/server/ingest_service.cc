@@ -104,22 +104,34 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     accepted.push_back(request->envelopes(i));
     position.push_back(i);
   }
-  if (!accepted.empty()) {
-    std::vector<ledger::AppendResult> results = deps_.ledger->Append(accepted);
-    for (size_t j = 0; j < results.size(); ++j) {
-      EntryResult* result = response->mutable_results(position[j]);
-      if (!results[j].status.ok()) {
-        SetError(result, results[j].status);
-        continue;
-      }
-      aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
-      receipt->set_leaf_index(results[j].leaf_index);
-      receipt->set_integration_time_unix_micros(
-          results[j].integration_time_micros);
-      receipt->set_duplicate(results[j].duplicate);
-    }
+  if (accepted.empty()) return FinishWith(ctx, absl::OkStatus());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger::Ledger* ledger = deps_.ledger;
+  const bool scheduled = appenders_->TrySchedule(
+      [reactor, ledger, response, accepted = std::move(accepted),
+       position = std::move(position)] {
+        std::vector<ledger::AppendResult> results = ledger->Append(accepted);
+        for (size_t j = 0; j < results.size(); ++j) {
+          EntryResult* result = response->mutable_results(position[j]);
+          if (!results[j].status.ok()) {
+            SetError(result, results[j].status);
+            continue;
+          }
+          aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
+          receipt->set_leaf_index(results[j].leaf_index);
+          receipt->set_integration_time_unix_micros(
+              results[j].integration_time_micros);
+          receipt->set_duplicate(results[j].duplicate);
+        }
+        reactor->Finish(grpc::Status::OK);
+      });
+  if (!scheduled) {
+    response->Clear();
+    reactor->Finish(ToGrpcStatus(absl::UnavailableError(
+        absl::StrCat("ingest queue full (", IngestService::kMaxQueuedSubmits,
+                     " batches waiting): retry with backoff"))));
   }
-  return FinishWith(ctx, absl::OkStatus());
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* IngestService::GetProofReceipt(

@@ -1,10 +1,14 @@
 // Ingest: Submit (signed envelopes → durable receipts) and GetProofReceipt
 // (checkpoint + inclusion proofs). Thin callback handlers: validate, check
-// the caller's right to each signing key, call Ledger::Append, convert.
-// Thread-safe.
+// the caller's right to each signing key, call Ledger::Append (on the
+// service's own threads: it verifies signatures and waits for fsync),
+// convert. Thread-safe.
 #ifndef API_SERVER_INGEST_SERVICE_H_
 #define API_SERVER_INGEST_SERVICE_H_
 
+#include <memory>
+
+#include "api/server/blocking_work_pool.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 
@@ -12,7 +16,15 @@ namespace api::server {
 
 class IngestService final : public aifl::api::v1::Ingest::CallbackService {
  public:
-  explicit IngestService(ServiceDeps deps) : deps_(deps) {}
+  // Submit batches verified and committed at once; more wait in a queue of
+  // kMaxQueuedSubmits, beyond which Submit answers UNAVAILABLE.
+  static constexpr int kAppendThreads = 16;
+  static constexpr size_t kMaxQueuedSubmits = 1024;
+
+  explicit IngestService(ServiceDeps deps)
+      : deps_(deps),
+        appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
+                                                      kMaxQueuedSubmits)) {}
 
   grpc::ServerUnaryReactor* Submit(
       grpc::CallbackServerContext* ctx,
@@ -26,6 +38,8 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
  private:
   ServiceDeps deps_;
+  // Destroyed after the gRPC server, which waits for every call to finish.
+  std::unique_ptr<BlockingWorkPool> appenders_;
 };
 
 // Fills `receipt` with the latest checkpoint and an inclusion proof of each

@@ -230,6 +230,10 @@ absl::Status RunAll(const BenchOptions& options, const std::string& dir,
   r->db_bytes = DiskUsageBytes(DbPath(ledger_dir));
   r->bytes_per_entry = static_cast<double>(r->db_bytes) / r->ledger_size;
 
+  if (options.audit_threads == 0) {
+    Log("audit skipped (--audit_threads=0)");
+    return absl::OkStatus();
+  }
   Log("audit");
   AuditOptions audit_options;
   audit_options.threads = options.audit_threads;

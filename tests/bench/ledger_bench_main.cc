@@ -21,7 +21,7 @@ ABSL_FLAG(int, payload_bytes, 200, "payload bytes per entry");
 ABSL_FLAG(uint64_t, chunk, 500'000,
           "envelopes signed per round (clock paused while signing)");
 ABSL_FLAG(double, seconds, 2.0, "seconds per rate measurement");
-ABSL_FLAG(int, audit_threads, 2, "audit threads");
+ABSL_FLAG(int, audit_threads, 2, "audit threads (0: skip the audit)");
 ABSL_FLAG(uint64_t, tree_cache_mb,
           ledger::LedgerOptions().tree_cache_bytes >> 20,
           "memory for cached tree blocks (MiB)");
