@@ -1,6 +1,7 @@
 #include "ledger/storage/store.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
@@ -29,6 +30,9 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
       options.mode == StoreOptions::Mode::kCreate;
   db.error_if_exists = options.mode == StoreOptions::Mode::kCreate;
   db.paranoid_checks = true;
+  // Keep every table file open (RocksDB's default, stated because read-only
+  // opens beside a live server rely on it: see Store::Open).
+  db.max_open_files = -1;
   if (options.env != nullptr) db.env = options.env;
   // One writer (the ledger's group commit) and small, sequential keys: a
   // larger memtable means fewer flushes during bulk ingest.
@@ -115,7 +119,23 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   rocksdb::Status s;
   if (options.mode == StoreOptions::Mode::kReadOnly) {
     store->read_only_ = true;
-    s = rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &db);
+    // A server may hold the database open and be flushing or compacting: a
+    // file the MANIFEST named can be deleted (or the MANIFEST rolled) between
+    // our reading the list and opening the files. Such an open fails with an
+    // IO error and succeeds when simply retried. Once open, every table file
+    // stays open (max_open_files = -1), so later deletions do not matter.
+    for (int attempt = 1;; ++attempt) {
+      s = rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles,
+                                       &db);
+      // RocksDB reports a vanished table file as Corruption wrapping the IO
+      // error: retry that too rather than alarm the reader with DATA_LOSS.
+      const bool vanished =
+          s.IsIOError() || s.IsPathNotFound() ||
+          (s.IsCorruption() &&
+           s.ToString().find("No such file") != std::string::npos);
+      if (s.ok() || !vanished || attempt == 10) break;
+      ::usleep(20'000 * attempt);
+    }
   } else {
     s = rocksdb::DB::Open(db_options, path, families, &handles, &db);
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "ledger/storage/testonly/faulty_file_system.h"
 
 namespace ledger::storage {
 namespace {
@@ -61,6 +62,38 @@ TEST(StoreTest, ReadOnlyOpensWhileWriterHoldsIt) {
   refused.Put(Family::kLeaves, "b", "2");
   EXPECT_EQ((*reader)->Write(&refused).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A read-only open beside a live writer can find a table file gone that the
+// MANIFEST it read still names (a compaction deleted it); a retry sees the
+// new MANIFEST. Store::Open retries; only a persistent failure is reported.
+TEST(StoreTest, ReadOnlyOpenRetriesWhenATableFileVanishes) {
+  const std::string path = TempPath("vanish");
+  {
+    auto writer = Store::Open(path, {StoreOptions::Mode::kCreate});
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    Batch batch;
+    batch.Put(Family::kLeaves, "k", "v");
+    ASSERT_TRUE((*writer)->Write(&batch).ok());
+  }  // closing flushes: the value now lives in a table file
+  auto fs = std::make_shared<testonly::FaultyFileSystem>();
+  std::unique_ptr<rocksdb::Env> env = testonly::MakeEnv(fs);
+  StoreOptions options{StoreOptions::Mode::kReadOnly};
+  options.env = env.get();
+
+  fs->VanishTableFiles(2);
+  auto reader = Store::Open(path, options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto value = (*reader)->Get(Family::kLeaves, "k");
+  ASSERT_TRUE(value.ok() && value->has_value());
+  EXPECT_EQ(**value, "v");
+  reader->reset();
+
+  // A file that stays missing is real damage.
+  fs->VanishTableFiles(1000);
+  auto failed = Store::Open(path, options);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss)
+      << failed.status();
 }
 
 TEST(StoreTest, ScanVisitsRangeInOrder) {

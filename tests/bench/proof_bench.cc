@@ -8,7 +8,8 @@
 // each verified on a sample against the root, next to the tree-cache budget
 // and the process's memory.
 //   bazel build -c opt //tests/bench:proof_bench
-//   bazel-out/k8-opt/bin/tests/bench/proof_bench --dir=D/ledger --tree_cache_mb=1024
+//   bazel-out/k8-opt/bin/tests/bench/proof_bench --dir=D/ledger
+//   --tree_cache_mb=1024
 #include <atomic>
 #include <cstdio>
 #include <random>
@@ -65,11 +66,11 @@ absl::StatusOr<double> ProofsPerSecond(Ledger* ledger, int threads,
           }
           if (t == 0 && proofs % 97 == 0) {
             auto leaf = ledger->GetLeaf(index);
-            errors[t] = leaf.ok() ? ledger::merkle::VerifyInclusion(
-                                        index, size,
-                                        ledger::merkle::HashLeaf(*leaf),
-                                        *proof, root)
-                                  : leaf.status();
+            errors[t] = leaf.ok()
+                            ? ledger::merkle::VerifyInclusion(
+                                  index, size, ledger::merkle::HashLeaf(*leaf),
+                                  *proof, root)
+                            : leaf.status();
             if (!errors[t].ok()) break;
           }
         }
@@ -105,8 +106,8 @@ absl::Status Run() {
       static_cast<unsigned long long>(absl::GetFlag(FLAGS_tree_cache_mb)),
       std::thread::hardware_concurrency(), open_s);
 
-  ASSIGN_OR_RETURN(const double cold, ProofsPerSecond(ledger.get(), 1,
-                                                      seconds, 1));
+  ASSIGN_OR_RETURN(const double cold,
+                   ProofsPerSecond(ledger.get(), 1, seconds, 1));
   std::printf("inclusion proofs, 1 thread, cold cache:  %9.0f/s\n", cold);
 
   // One proof per block reads every block once (the cache keeps the most
@@ -118,13 +119,14 @@ absl::Status Run() {
   }
   std::printf("warm-up: one proof per block, %.1f s\n",
               absl::ToDoubleSeconds(absl::Now() - start));
-  ASSIGN_OR_RETURN(const double warm, ProofsPerSecond(ledger.get(), 1,
-                                                      seconds, 2));
-  std::printf("inclusion proofs, 1 thread, warm:        %9.0f/s (target "
-              ">= 100000/s per core: %s)\n",
-              warm, warm >= 100'000 ? "met" : "NOT met");
-  ASSIGN_OR_RETURN(const double multi, ProofsPerSecond(ledger.get(), threads,
-                                                       seconds, 3));
+  ASSIGN_OR_RETURN(const double warm,
+                   ProofsPerSecond(ledger.get(), 1, seconds, 2));
+  std::printf(
+      "inclusion proofs, 1 thread, warm:        %9.0f/s (target "
+      ">= 100000/s per core: %s)\n",
+      warm, warm >= 100'000 ? "met" : "NOT met");
+  ASSIGN_OR_RETURN(const double multi,
+                   ProofsPerSecond(ledger.get(), threads, seconds, 3));
   std::printf("inclusion proofs, %d threads, warm:       %9.0f/s\n", threads,
               multi);
   std::printf("Ledger::MemoryBytes %.1f MiB, RSS %.0f MiB, peak RSS %.0f MiB\n",

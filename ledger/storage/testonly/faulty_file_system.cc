@@ -69,6 +69,18 @@ rocksdb::IOStatus FaultyFileSystem::NewWritableFile(
   return s;
 }
 
+rocksdb::IOStatus FaultyFileSystem::NewRandomAccessFile(
+    const std::string& f, const rocksdb::FileOptions& options,
+    std::unique_ptr<rocksdb::FSRandomAccessFile>* r,
+    rocksdb::IODebugContext* dbg) {
+  const bool table = f.size() > 4 && f.compare(f.size() - 4, 4, ".sst") == 0;
+  if (table && vanishing_tables_.fetch_sub(1) > 0) {
+    return rocksdb::IOStatus::PathNotFound("injected: " + f +
+                                           " was deleted (compaction)");
+  }
+  return target()->NewRandomAccessFile(f, options, r, dbg);
+}
+
 rocksdb::IOStatus FaultyFileSystem::ReopenWritableFile(
     const std::string& f, const rocksdb::FileOptions& options,
     std::unique_ptr<rocksdb::FSWritableFile>* r, rocksdb::IODebugContext* dbg) {

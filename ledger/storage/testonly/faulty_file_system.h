@@ -4,7 +4,9 @@
 // Close of a writable file, RenameFile) is counted. With FailFrom(n), the
 // n-th counted operation from now and every later one returns an I/O error,
 // as a disk that died or filled up would; Heal() stops that. Reads are never
-// failed. Thread-safe.
+// failed, except that VanishTableFiles(n) makes the next n opens of table
+// files (*.sst) report "no such file", as when a live writer's compaction
+// deletes a file a read-only reader was about to open. Thread-safe.
 //
 // It cannot simulate power loss (dropping data written but not synced); the
 // crash tests cover process death, and a power-cut test needs a VM.
@@ -32,6 +34,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   void Heal() { fail_at_ = std::numeric_limits<uint64_t>::max(); }
   uint64_t ops() const { return ops_.load(); }
   bool failed_any() const { return failures_.load() > 0; }
+  void VanishTableFiles(int n) { vanishing_tables_ = n; }
 
   // Counts one operation; returns an error when it must fail.
   rocksdb::IOStatus Tick(const char* what);
@@ -44,6 +47,10 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
       const std::string& f, const rocksdb::FileOptions& options,
       std::unique_ptr<rocksdb::FSWritableFile>* r,
       rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewRandomAccessFile(
+      const std::string& f, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSRandomAccessFile>* r,
+      rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus RenameFile(const std::string& src,
                                const std::string& target,
                                const rocksdb::IOOptions& options,
@@ -53,6 +60,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   std::atomic<uint64_t> ops_{0};
   std::atomic<uint64_t> fail_at_{std::numeric_limits<uint64_t>::max()};
   std::atomic<uint64_t> failures_{0};
+  std::atomic<int> vanishing_tables_{0};
 };
 
 // An Env over `fs` for StoreOptions::env. `fs` must outlive it.
