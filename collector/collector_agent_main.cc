@@ -186,9 +186,11 @@ int Run() {
       s = ship.Tick();
       if (!s.ok()) return Fail(s);
     }
-    std::printf("replayed: %llu envelopes written to %s\n",
+    std::printf("replayed: %llu envelopes %s %s\n",
                 static_cast<unsigned long long>(ship.stats().shipped),
-                absl::GetFlag(FLAGS_out_dir).c_str());
+                to_ledger ? "shipped and proven in" : "written to",
+                to_ledger ? absl::GetFlag(FLAGS_ledger_server).c_str()
+                          : absl::GetFlag(FLAGS_out_dir).c_str());
     return 0;
   }
 
