@@ -27,14 +27,26 @@ class ProofPlanBuilder {
  public:
   static ProofPlan Build(const std::vector<Range>& proof_ranges) {
     ProofPlan plan;
+    // Sized for the usual proof (one node per entry plus one ephemeral
+    // decomposition), so serving a proof allocates a handful of times.
     plan.entries_.reserve(proof_ranges.size());
+    plan.node_ids_.reserve(proof_ranges.size() + 64);
+    plan.refs_.reserve(proof_ranges.size() + 64);
     for (const Range& range : proof_ranges) {
       const size_t begin = plan.refs_.size();
       // A subtree of the RFC 6962 tree starts at a multiple of a power of two
-      // larger than its size, so RangeNodes covers it with one node when it
-      // is perfect and with its binary decomposition when it is ephemeral.
-      for (const NodeId& id : RangeNodes(range.begin, range.end)) {
-        plan.refs_.push_back(AddNode(plan, id));
+      // larger than its size: when its size is a power of two it is one
+      // perfect node; otherwise (ephemeral) RangeNodes gives its binary
+      // decomposition.
+      const uint64_t n = range.end - range.begin;
+      if ((n & (n - 1)) == 0) {
+        const uint32_t level = __builtin_ctzll(n);
+        plan.refs_.push_back(
+            AddNode(plan, NodeId{level, range.begin >> level}));
+      } else {
+        for (const NodeId& id : RangeNodes(range.begin, range.end)) {
+          plan.refs_.push_back(AddNode(plan, id));
+        }
       }
       plan.entries_.push_back({begin, plan.refs_.size()});
     }
@@ -84,6 +96,7 @@ absl::StatusOr<ProofPlan> InclusionPlan(uint64_t index, uint64_t size) {
   // Descend RFC 6962 PATH(m, D[lo:hi]) from the root; the siblings met on the
   // way down are the proof, root side first.
   std::vector<Range> siblings;
+  siblings.reserve(64);
   uint64_t lo = 0, hi = size;
   while (hi - lo > 1) {
     const uint64_t k = SplitPoint(hi - lo);
@@ -108,6 +121,7 @@ absl::StatusOr<ProofPlan> ConsistencyPlan(uint64_t size1, uint64_t size2) {
   // Descend RFC 6962 SUBPROOF(m, D[lo:hi], b) from the root. Each level
   // appends its node after the sub-proof, so collect and reverse.
   std::vector<Range> nodes;
+  nodes.reserve(65);
   uint64_t lo = 0, hi = size2;
   bool whole_old_tree = true;  // The RFC's `b`.
   while (size1 != hi) {
