@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
+#include "ledger/checkpoint_note.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/entry_signer.h"
@@ -200,7 +201,19 @@ absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
     if (k.revoked()) line.revoked_at_leaf = k.revoked_at_leaf();
     lines.push_back(std::move(line));
   }
-  out << FormatKeys(lines, args.json);
+  ASSIGN_OR_RETURN(v1::GetLogKeysResponse log_keys, conn.client->GetLogKeys());
+  std::vector<LogKeyLine> log_lines;
+  for (const v1::LogKeyRecord& k : log_keys.log_keys()) {
+    ASSIGN_OR_RETURN(ledger::crypto::PublicKey key,
+                     ledger::crypto::PublicKey::FromBytes(k.public_key()));
+    LogKeyLine line{
+        ledger::LogVerifierKey(conn.client->verifier().origin(), key),
+        k.announced_at_leaf(), std::nullopt};
+    if (k.first_checkpoint_size() != 0)
+      line.first_checkpoint_size = k.first_checkpoint_size();
+    log_lines.push_back(std::move(line));
+  }
+  out << FormatKeys(lines, log_lines, args.json);
   return absl::OkStatus();
 }
 
