@@ -175,6 +175,8 @@ class LedgerClient {
   // The verifier of the log key trusted now: the configured one, or the key
   // a verified rotation moved trust to.
   LogVerifier verifier() const;
+  // The verifier key the client was created with.
+  const LogVerifier& configured_verifier() const { return verifier_; }
   // The last trusted checkpoint; std::nullopt before the first.
   std::optional<VerifiedCheckpoint> trusted() const;
 

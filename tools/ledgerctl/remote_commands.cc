@@ -273,14 +273,19 @@ absl::Status Grew(const CommandArgs& args, std::ostream& out) {
   if (since.empty()) return absl::InvalidArgumentError("--since is required");
   ASSIGN_OR_RETURN(std::string saved_note, ReadWholeFile(since));
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  // The latest first: it moves trust across any log-key rotation.
+  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
   absl::StatusOr<VerifiedCheckpoint> saved =
       conn.client->verifier().VerifyCheckpoint(saved_note);
+  if (api::client::IsCheckpointSignatureError(saved.status())) {
+    // Saved before a rotation: signed by the key given with --vkey.
+    saved = conn.client->configured_verifier().VerifyCheckpoint(saved_note);
+  }
   if (!saved.ok()) {
     return absl::DataLossError(
         absl::StrCat("saved checkpoint ", since,
                      " does not verify: ", saved.status().message()));
   }
-  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
   ASSIGN_OR_RETURN(std::vector<ledger::merkle::Hash> proof,
                    ProveConsistency(conn, saved->fields, latest.fields));
   const std::string old_root = ledger::merkle::HashToBase64(saved->fields.root);
