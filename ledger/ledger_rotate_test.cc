@@ -178,6 +178,33 @@ TEST_F(LedgerRotateTest, ReopensWithTheNewKeyAndReadsWithTheOld) {
               HasSubstr(DescribeLogKey((*old)->origin(), *new_key_)));
 }
 
+TEST_F(LedgerRotateTest, RefusesAnEnvelopeForAnotherKeyAndARetiredSigner) {
+  auto other = crypto::SigningKey::Generate();
+  ASSERT_TRUE(other.ok());
+  auto wrong = Rotate(Announce((*other)->public_key()), new_key_path_);
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(wrong.status().message()),
+              HasSubstr("does not announce the new log key"));
+  ASSERT_TRUE(Rotate(Announce(*new_key_), new_key_path_).ok());
+  // Opened with the retired key, the ledger cannot start another rotation.
+  auto old = OpenWithKey(DefaultLogKeyPath(f_->dir()));
+  ASSERT_TRUE(old.ok()) << old.status();
+  const std::string third_path = f_->dir() + "/keys/third.key";
+  ASSERT_TRUE(crypto::WriteSecretKeyFile(third_path, **other).ok());
+  aifl::ledger::v1::KeyEvent event;
+  event.mutable_log_key()->set_public_key(
+      std::string((*other)->public_key().bytes()));
+  event.mutable_log_key()->set_origin((*old)->origin());
+  auto envelope =
+      f_->admin().SignAt((*old)->FindKey(f_->admin().key_id())->next_sequence,
+                         kKeyEventType, event.SerializeAsString());
+  auto refused = (*old)->RotateLogKey(
+      *envelope, *crypto::ReadSecretKeyFile(third_path), third_path);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("is not the current log key"));
+}
+
 TEST_F(LedgerRotateTest, ARerunFinishesARotationInterruptedBeforeTheHandover) {
   const uint64_t announce_leaf = f_->ledger().Size();
   // The handover cannot record the new key's signed state (its folder is

@@ -22,7 +22,8 @@ class RotationTest : public ClientTestBase {
   // rotate-log-key` does offline) and returns the new verifier key.
   std::string RotateLogKey() {
     auto& f = server_->fixture();
-    const std::string path = f.dir() + "/keys/next.key";
+    const std::string path =
+        f.dir() + "/keys/next" + std::to_string(++rotations_) + ".key";
     auto key = ledger::crypto::SigningKey::Generate();
     EXPECT_TRUE(ledger::crypto::WriteSecretKeyFile(path, **key).ok());
     const ledger::crypto::PublicKey pub = (*key)->public_key();
@@ -37,6 +38,8 @@ class RotationTest : public ClientTestBase {
     EXPECT_TRUE(handover.ok()) << handover.status();
     return ledger::LogVerifierKey(f.ledger().origin(), pub);
   }
+
+  int rotations_ = 0;
 
   std::string TempDir(const std::string& name) {
     const char* base = std::getenv("TEST_TMPDIR");
@@ -79,6 +82,19 @@ TEST_F(RotationTest, FollowsAnHonestRotationAndRemembersTheNewKey) {
   // Proofs still verify across the rotation.
   auto leaf = (*restarted)->InclusionProofByIndex(0);
   EXPECT_TRUE(leaf.ok()) << leaf.status();
+}
+
+TEST_F(RotationTest, FollowsTwoRotationsInOneCheck) {
+  auto client = NewClient();
+  ASSERT_TRUE(client->LatestCheckpoint().ok());
+  RotateLogKey();
+  ASSERT_TRUE(server_->AppendAndPublish(1).ok());
+  const std::string third = RotateLogKey();
+  ASSERT_TRUE(server_->AppendAndPublish(1).ok());
+  auto latest = client->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_EQ(client->verifier().verifier_key(), third);
+  EXPECT_EQ(latest->fields.size, server_->fixture().ledger().Size());
 }
 
 TEST_F(RotationTest, RefusesACheckpointByAKeyTheLogNeverAnnounced) {
