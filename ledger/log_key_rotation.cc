@@ -152,6 +152,8 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
   if (!PathExists(retired)) {
     RETURN_IF_ERROR(Step(options, "retire"));
     RETURN_IF_ERROR(InstallKeyFile(retired, *installed));
+  }
+  if (!PathExists(retired + ".pub")) {
     RETURN_IF_ERROR(
         InstallPublicKeyFile(retired + ".pub", installed->public_key()));
   }
