@@ -79,6 +79,11 @@ $L checkpoint --dir "$D" >"$tmp/handover.note"
 [[ $(grep -c $'^\xe2\x80\x94 ' "$tmp/handover.note") -eq 2 ]] || fail "the handover note lacks two signature lines"
 [[ $(grep $'^\xe2\x80\x94 ' "$tmp/handover.note" | head -n 1 | cut -d' ' -f2) == factory.example.eu/ledger ]] ||
   fail "signature key name is not the origin"
+sig_id() {  # sig_id NOTE N: the note key id (hex) of the N-th signature line
+  grep $'^\xe2\x80\x94 ' "$1" | sed -n "$2p" | cut -d' ' -f3 | base64 -d | head -c 4 | od -An -tx1 | tr -d ' \n'
+}
+[[ $(sig_id "$tmp/handover.note" 1) == $(echo "$vkey" | cut -d+ -f2) ]] || fail "the old key's line is not first"
+[[ $(sig_id "$tmp/handover.note" 2) == $(echo "$new_vkey" | cut -d+ -f2) ]] || fail "the new key's line is not second"
 "$V" note "$tmp/handover.note" "$vkey"
 "$V" note "$tmp/handover.note" "$new_vkey"
 "$V" note "$tmp/handover.note" "$vkey" "$new_vkey"
