@@ -15,6 +15,7 @@
 #include "ledger/ledger.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/storage_keys.h"
+#include "ledger/stored_log_keys.h"
 #include "ledger/tree_state.h"
 
 namespace ledger {
@@ -81,22 +82,54 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
     return Fail(report, std::nullopt, "the stored log public key is invalid");
   const uint64_t size =
       size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
+  // The stored log-key history verifies the checkpoints; it is compared
+  // with the one replayed from the leaves at the end.
+  absl::StatusOr<LogKeyHistory> stored_log_keys = ReadLogKeyHistory(store);
+  if (!stored_log_keys.ok()) {
+    return Fail(report, std::nullopt,
+                std::string(stored_log_keys.status().message()));
+  }
+  const LogKeyHistory& log_keys = *stored_log_keys;
+  if (log_keys.empty()) {
+    return Fail(report, std::nullopt, "no log key has been announced");
+  }
 
-  // Every stored checkpoint, by size: each must verify and match the leaves.
+  // Every stored checkpoint, by size: each must verify with the log key for
+  // its size, a handover (the first after a LogKey) with the previous key
+  // too, and match the leaves.
   std::map<uint64_t, CheckpointFields> checkpoints;
   std::string checkpoint_problem;
+  std::optional<size_t> previous_epoch;
   RETURN_IF_ERROR(store.Scan(
       Family::kMeta, "checkpoint/", "checkpoint0",
       [&](absl::string_view key, absl::string_view note) {
-        auto fields = VerifyCheckpoint(note, *origin, *log_pub);
-        if (!fields.ok()) {
-          checkpoint_problem =
-              absl::StrCat("a stored checkpoint does not verify: ",
-                           fields.status().message());
+        if (key.size() != 19) {
+          checkpoint_problem = "a checkpoint is stored under a malformed key";
           return false;
         }
-        if (key.size() != 19 ||
-            entry::DecodeU64(key.substr(11)) != fields->size) {
+        const uint64_t key_size = entry::DecodeU64(key.substr(11));
+        const size_t epoch = log_keys.EpochForSize(key_size);
+        const bool handover =
+            epoch >= 1 && (!previous_epoch || *previous_epoch < epoch);
+        const size_t first_new = previous_epoch ? *previous_epoch + 1 : 1;
+        if (handover && epoch > first_new) {
+          checkpoint_problem =
+              absl::StrCat("the stored checkpoint of size ", key_size,
+                           " follows the log-key announcements at leaves ",
+                           log_keys.epochs()[epoch - 1].announced_at_leaf,
+                           " and ", log_keys.epochs()[epoch].announced_at_leaf,
+                           " without a handover checkpoint between them");
+          return false;
+        }
+        previous_epoch = epoch;
+        auto fields = log_keys.VerifyCheckpoint(note, *origin, handover);
+        if (!fields.ok()) {
+          checkpoint_problem =
+              absl::StrCat("the stored checkpoint of size ", key_size,
+                           " does not verify: ", fields.status().message());
+          return false;
+        }
+        if (fields->size != key_size) {
           checkpoint_problem = "a checkpoint is stored under a wrong size";
           return false;
         }
@@ -110,7 +143,7 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
   if (!latest.has_value() || checkpoints.empty()) {
     return Fail(report, std::nullopt, "no signed checkpoint is stored");
   }
-  auto latest_fields = VerifyCheckpoint(*latest, *origin, *log_pub);
+  auto latest_fields = log_keys.VerifyCheckpoint(*latest, *origin, false);
   if (!latest_fields.ok()) {
     return Fail(report, std::nullopt,
                 absl::StrCat("the latest checkpoint does not verify: ",
@@ -185,6 +218,14 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
         absl::Status valid = parsed.ok()
                                  ? registry.ValidateKeyEvent(*parsed, *origin)
                                  : parsed.status();
+        // Ledgers written before rotation existed accepted a LogKey
+        // re-announcing the current key; replaying it changes nothing.
+        if (parsed.ok() && parsed->has_log_key() &&
+            !registry.log_keys().empty() &&
+            registry.log_keys().current().key.bytes() ==
+                parsed->log_key().public_key()) {
+          valid = absl::OkStatus();
+        }
         if (!valid.ok())
           return Fail(report, i,
                       absl::StrCat("leaf ", i, ": ", valid.message()));
@@ -306,6 +347,23 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
         "leaves enrol";
   }
   if (!key_problem.empty()) return Fail(report, std::nullopt, key_problem);
+  // The stored log-key history (and current key) must equal the replayed.
+  const std::vector<LogKeyEpoch>& replayed = registry.log_keys().epochs();
+  bool same_history = replayed.size() == log_keys.epochs().size();
+  for (size_t i = 0; same_history && i < replayed.size(); ++i) {
+    same_history = replayed[i].announced_at_leaf ==
+                       log_keys.epochs()[i].announced_at_leaf &&
+                   replayed[i].key == log_keys.epochs()[i].key;
+  }
+  if (!same_history) {
+    return Fail(report, std::nullopt,
+                "the stored log-key history differs from the LogKey events "
+                "in the leaves");
+  }
+  if (*log_pub != log_keys.current().key) {
+    return Fail(report, std::nullopt,
+                "the stored current log key is not the last one announced");
+  }
   report.ok = true;
   return report;
 }

@@ -30,13 +30,17 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointFields& fields,
   return signer.Sign(note::FormatCheckpointBody(checkpoint));
 }
 
-absl::StatusOr<CheckpointFields> VerifyCheckpoint(
+absl::StatusOr<OpenedCheckpoint> OpenCheckpoint(
     absl::string_view note_text, absl::string_view origin,
-    const crypto::PublicKey& log_key) {
-  ASSIGN_OR_RETURN(note::NoteVerifier verifier,
-                   note::NoteVerifier::Create(origin, log_key));
+    absl::Span<const crypto::PublicKey> keys) {
+  std::vector<note::NoteVerifier> verifiers;
+  for (const crypto::PublicKey& key : keys) {
+    ASSIGN_OR_RETURN(note::NoteVerifier verifier,
+                     note::NoteVerifier::Create(origin, key));
+    verifiers.push_back(std::move(verifier));
+  }
   ASSIGN_OR_RETURN(note::VerifiedNote opened,
-                   note::OpenNote(note_text, {verifier}));
+                   note::OpenNote(note_text, verifiers));
   ASSIGN_OR_RETURN(note::Checkpoint checkpoint,
                    note::ParseCheckpointBody(opened.text));
   if (checkpoint.origin != origin) {
@@ -44,7 +48,19 @@ absl::StatusOr<CheckpointFields> VerifyCheckpoint(
         absl::StrCat("checkpoint origin: got \"", checkpoint.origin,
                      "\", want \"", origin, "\""));
   }
-  return CheckpointFields{checkpoint.origin, checkpoint.size, checkpoint.root};
+  OpenedCheckpoint out;
+  out.fields = {checkpoint.origin, checkpoint.size, checkpoint.root};
+  for (const note::NoteSignature& s : opened.verified)
+    out.signed_by.push_back(s.key_id);
+  return out;
+}
+
+absl::StatusOr<CheckpointFields> VerifyCheckpoint(
+    absl::string_view note_text, absl::string_view origin,
+    const crypto::PublicKey& log_key) {
+  ASSIGN_OR_RETURN(OpenedCheckpoint opened,
+                   OpenCheckpoint(note_text, origin, {log_key}));
+  return opened.fields;
 }
 
 std::string LogVerifierKey(absl::string_view origin,

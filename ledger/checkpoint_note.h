@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/note/signed_note.h"
@@ -31,6 +33,22 @@ absl::StatusOr<std::string> SignCheckpoint(const CheckpointFields& fields,
 absl::StatusOr<CheckpointFields> VerifyCheckpoint(
     absl::string_view note, absl::string_view origin,
     const crypto::PublicKey& log_key);
+
+// A checkpoint note opened with several candidate keys.
+struct OpenedCheckpoint {
+  CheckpointFields fields;
+  // The C2SP note key ids of the candidate keys whose signature lines
+  // verified (every line by a candidate key must verify).
+  std::vector<uint32_t> signed_by;
+};
+
+// Opens `note` with every key in `keys` as a verifier under the key name
+// `origin` and parses its body. kUnauthenticated when no candidate key signed
+// it or a candidate's signature is bad; kInvalidArgument when malformed or
+// the origin differs.
+absl::StatusOr<OpenedCheckpoint> OpenCheckpoint(
+    absl::string_view note, absl::string_view origin,
+    absl::Span<const crypto::PublicKey> keys);
 
 // The note verifier key: "<origin>+<hex key id>+<base64(0x01 ‖ public key)>".
 std::string LogVerifierKey(absl::string_view origin,

@@ -79,6 +79,11 @@ absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event,
                          ", want admin, collector, provider, office or rules"));
       }
       const crypto::KeyId id = crypto::ComputeKeyId(*pub);
+      if (log_keys_.Contains(*pub)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("enrol: key ", id.ToString(),
+                         " is a log key; log keys only sign checkpoints"));
+      }
       if (Find(id) != nullptr) {
         return absl::AlreadyExistsError(
             absl::StrCat("key ", id.ToString(),
@@ -118,7 +123,12 @@ absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event,
             absl::StrCat("log_key.origin: got \"", event.log_key().origin(),
                          "\", want \"", origin, "\""));
       }
-      return absl::OkStatus();
+      if (Find(crypto::ComputeKeyId(*pub)) != nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "log_key: key ", crypto::ComputeKeyId(*pub).ToString(),
+            " is enrolled as a signing key; a log key must be a fresh key"));
+      }
+      return log_keys_.CheckAnnounce(*pub, origin);
     }
     case KeyEvent::EVENT_NOT_SET:
       break;
@@ -160,7 +170,23 @@ absl::Status KeyRegistry::Apply(const entry::Envelope& envelope,
     revoked->second.revoked_at_leaf = leaf_index;
     dirty_.push_back(revoked->first);
   }
+  if (event != nullptr && event->event_case() == KeyEvent::kLogKey) {
+    auto pub = crypto::PublicKey::FromBytes(event->log_key().public_key());
+    if (!pub.ok()) return pub.status();
+    // Re-announcing the current key changes nothing (ledgers written before
+    // rotation existed accepted it).
+    if (log_keys_.empty() || log_keys_.current().key != *pub) {
+      log_keys_.Add(leaf_index, *pub);
+      log_keys_dirty_ = true;
+    }
+  }
   return absl::OkStatus();
+}
+
+bool KeyRegistry::TakeLogKeysDirty() {
+  const bool dirty = log_keys_dirty_;
+  log_keys_dirty_ = false;
+  return dirty;
 }
 
 void KeyRegistry::Insert(KeyInfo info) {

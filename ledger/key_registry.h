@@ -1,7 +1,8 @@
 // The registry of enrolled signing keys, folded from key events in log order.
 // It decides whether an entry may be appended: signer known, not revoked,
-// role allowed, sequence number contiguous. The Ledger persists it as derived
-// state; the audit rebuilds it from leaf 0 and compares.
+// role allowed, sequence number contiguous. It also folds the LogKey events
+// into the log-key history (log_key_history.h). The Ledger persists both as
+// derived state; the audit rebuilds them from leaf 0 and compares.
 //
 // Not thread-safe: the Ledger guards it.
 #ifndef LEDGER_KEY_REGISTRY_H_
@@ -18,6 +19,7 @@
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/entry/envelope.h"
+#include "ledger/log_key_history.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
 
@@ -67,8 +69,17 @@ class KeyRegistry {
                      const aifl::ledger::v1::KeyEvent* event);
 
   // Checks a key event against the current registry without applying it.
+  // A LogKey must name `origin` and a key that is neither an enrolled
+  // signing key nor a current or past log key; an Enrol must not name a log
+  // key (kFailedPrecondition).
   absl::Status ValidateKeyEvent(const aifl::ledger::v1::KeyEvent& event,
                                 absl::string_view origin) const;
+
+  // The log keys announced so far, in log order.
+  const LogKeyHistory& log_keys() const { return log_keys_; }
+  void set_log_keys(LogKeyHistory history) { log_keys_ = std::move(history); }
+  // Whether a LogKey event was applied since the last call, for persistence.
+  bool TakeLogKeysDirty();
 
   void Insert(KeyInfo info);
   std::vector<KeyInfo> All() const;
@@ -79,6 +90,8 @@ class KeyRegistry {
  private:
   absl::flat_hash_map<crypto::KeyId, KeyInfo> keys_;
   std::vector<crypto::KeyId> dirty_;
+  LogKeyHistory log_keys_;
+  bool log_keys_dirty_ = false;
 };
 
 // Parses a key event payload; kInvalidArgument when it is not one.

@@ -8,6 +8,7 @@
 #include "ledger/merkle/node_reader.h"
 #include "ledger/signed_state.h"
 #include "ledger/storage_keys.h"
+#include "ledger/stored_log_keys.h"
 
 namespace ledger {
 
@@ -43,19 +44,23 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   ledger->options_ = options;
   ASSIGN_OR_RETURN(ledger->store_,
                    storage::Store::Open(DbPath(options.dir), store_options));
-  if (!options.read_only) {
-    auto key = crypto::ReadSecretKeyFile(options.log_key_path);
-    if (key.ok()) {
-      auto origin = ledger->store_->Get(Family::kMeta, keys::kOrigin);
-      if (!origin.ok()) return origin.status();
-      ASSIGN_OR_RETURN(
-          ledger->checkpoint_signer_,
-          note::NoteSigner::Create(origin->value_or(""), std::move(*key)));
-    } else if (key.status().code() != absl::StatusCode::kNotFound) {
-      return key.status();
+  {
+    absl::MutexLock lock(&ledger->checkpoint_mu_);
+    if (!options.read_only) {
+      auto key = crypto::ReadSecretKeyFile(options.log_key_path);
+      if (key.ok()) {
+        auto origin = ledger->store_->Get(Family::kMeta, keys::kOrigin);
+        if (!origin.ok()) return origin.status();
+        ASSIGN_OR_RETURN(
+            ledger->checkpoint_signer_,
+            note::NoteSigner::Create(origin->value_or(""), std::move(*key)));
+      } else if (key.status().code() != absl::StatusCode::kNotFound) {
+        return key.status();
+      }
     }
+    ledger->log_key_path_ = options.log_key_path;
+    ledger->signed_state_path_ = SignedStatePath(options.log_key_path);
   }
-  ledger->signed_state_path_ = SignedStatePath(options.log_key_path);
   RETURN_IF_ERROR(ledger->LoadState());
   RETURN_IF_ERROR(ledger->CheckOpenInvariants());
   return ledger;
@@ -76,23 +81,23 @@ absl::Status Ledger::LoadState() {
   const uint64_t tree_size = size.has_value() ? entry::DecodeU64(*size) : 0;
   last_time_micros_ =
       time.has_value() ? static_cast<int64_t>(entry::DecodeU64(*time)) : 0;
+  std::optional<crypto::PublicKey> loaded;
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    if (checkpoint_signer_ != nullptr)
+      loaded = checkpoint_signer_->public_key();
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> log_pub,
                    store_->Get(Family::kMeta, keys::kLogPublicKey));
   if (log_pub.has_value()) {
     auto pub = crypto::PublicKey::FromBytes(*log_pub);
     if (!pub.ok())
       return absl::DataLossError("the stored log public key is invalid");
-    log_public_key_ = *pub;
-  } else if (checkpoint_signer_ != nullptr) {
-    log_public_key_ = checkpoint_signer_->public_key();
+    created_log_key_ = *pub;
+  } else if (loaded.has_value()) {
+    created_log_key_ = *loaded;
   } else {
     return absl::DataLossError("the ledger database has no log public key");
-  }
-  if (checkpoint_signer_ != nullptr &&
-      checkpoint_signer_->public_key() != *log_public_key_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the log key in ", options_.log_key_path,
-                     " is not this ledger's log key"));
   }
   {
     absl::MutexLock lock(&tree_mu_);
@@ -101,6 +106,21 @@ absl::Status Ledger::LoadState() {
                                      options_.tree_cache_bytes / kBlockBytes));
   }
   ASSIGN_OR_RETURN(KeyRegistry registry, ReadRegistry());
+  {
+    absl::MutexLock lock(&log_keys_mu_);
+    log_keys_ = registry.log_keys();
+  }
+  // A retired or previous log key may be loaded (reads work, and a
+  // half-done rotation is finished with it); a key that was never this
+  // log's is a configuration mistake.
+  if (loaded.has_value() && *loaded != log_public_key() &&
+      !registry.log_keys().Contains(*loaded)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the log key in ", options_.log_key_path, " (",
+        DescribeLogKey(origin_, *loaded),
+        ") is not this ledger's log key, nor a former one (current: ",
+        DescribeLogKey(origin_, log_public_key()), ")"));
+  }
   {
     absl::MutexLock keys_lock(&verify_keys_mu_);
     verify_keys_.clear();
@@ -134,6 +154,8 @@ absl::StatusOr<KeyRegistry> Ledger::ReadRegistry() const {
                                  return true;
                                }));
   RETURN_IF_ERROR(decode_error);
+  ASSIGN_OR_RETURN(LogKeyHistory log_keys, ReadLogKeyHistory(*store_));
+  registry.set_log_keys(std::move(log_keys));
   registry.TakeDirty();
   return registry;
 }
@@ -146,7 +168,7 @@ absl::Status Ledger::CheckOpenInvariants() {
     note = latest_checkpoint_;
   }
   if (!note.empty()) {
-    auto fields = VerifyCheckpoint(note, origin_, *log_public_key_);
+    auto fields = VerifyCheckpointNote(note);
     if (!fields.ok()) {
       return absl::DataLossError(
           absl::StrCat("the latest stored checkpoint does not verify: ",
@@ -168,13 +190,18 @@ absl::Status Ledger::CheckOpenInvariants() {
     absl::MutexLock lock(&checkpoint_mu_);
     latest_checkpoint_size_ = fields->size;
   }
-  if (checkpoint_signer_ == nullptr) return absl::OkStatus();
+  std::string signed_state_path;
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    if (checkpoint_signer_ == nullptr) return absl::OkStatus();
+    signed_state_path = signed_state_path_;
+  }
   ASSIGN_OR_RETURN(std::optional<SignedState> signed_state,
-                   ReadSignedState(signed_state_path_));
+                   ReadSignedState(signed_state_path));
   if (!signed_state.has_value()) return absl::OkStatus();
   if (signed_state->origin != origin_) {
     return absl::FailedPreconditionError(
-        absl::StrCat(signed_state_path_, " belongs to log \"",
+        absl::StrCat(signed_state_path, " belongs to log \"",
                      signed_state->origin, "\", not \"", origin_, "\""));
   }
   if (signed_state->size > size) {
@@ -198,8 +225,38 @@ uint64_t Ledger::Size() const {
   return tree_->size();
 }
 
+crypto::PublicKey Ledger::log_public_key() const {
+  absl::MutexLock lock(&log_keys_mu_);
+  return log_keys_.empty() ? *created_log_key_ : log_keys_.current().key;
+}
+
 std::string Ledger::VerifierKey() const {
-  return LogVerifierKey(origin_, *log_public_key_);
+  return LogVerifierKey(origin_, log_public_key());
+}
+
+LogKeyHistory Ledger::LogKeys() const {
+  absl::MutexLock lock(&log_keys_mu_);
+  return log_keys_;
+}
+
+absl::StatusOr<CheckpointFields> Ledger::VerifyCheckpointNote(
+    absl::string_view note) const {
+  const LogKeyHistory history = LogKeys();
+  if (history.empty()) return VerifyCheckpoint(note, origin_, log_public_key());
+  return history.VerifyCheckpoint(note, origin_, /*handover=*/false);
+}
+
+absl::StatusOr<std::optional<uint64_t>> Ledger::FirstCheckpointAfter(
+    uint64_t leaf) const {
+  std::optional<uint64_t> size;
+  RETURN_IF_ERROR(store_->Scan(Family::kMeta, keys::CheckpointAt(leaf + 1),
+                               "checkpoint0",
+                               [&](absl::string_view key, absl::string_view) {
+                                 if (key.size() == 19)
+                                   size = entry::DecodeU64(key.substr(11));
+                                 return false;
+                               }));
+  return size;
 }
 
 absl::StatusOr<std::string> Ledger::LatestCheckpoint() const {

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/key_registry.h"
+#include "ledger/log_key_history.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/note/signed_note.h"
 #include "ledger/storage/store.h"
@@ -75,10 +76,13 @@ std::string SignedStatePath(const std::string& log_key_path);
 
 class Ledger {
  public:
-  // Opens an existing ledger and checks it: the latest checkpoint's signature,
-  // and that the stored tree reproduces the latest checkpoint's root and the
-  // last signed root beside the log key. kDataLoss (and no ledger) when any
-  // check fails; kNotFound when there is no ledger in options.dir.
+  // Opens an existing ledger and checks it: the latest checkpoint's signature
+  // (by the log key for its size), and that the stored tree reproduces the
+  // latest checkpoint's root and the last signed root beside the log key.
+  // kDataLoss (and no ledger) when any check fails; kNotFound when there is
+  // no ledger in options.dir; kFailedPrecondition when the log key file holds
+  // a key that was never this ledger's log key. A retired or previous log
+  // key opens (reads work; PublishCheckpoint refuses: see CheckCanPublish).
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(LedgerOptions options);
   ~Ledger();
 
@@ -91,12 +95,40 @@ class Ledger {
   // kUnavailable / kDataLoss (storage failed: nothing of the group was
   // acknowledged).
   std::vector<AppendResult> Append(absl::Span<const std::string> envelopes);
+  // LogKey events announcing a new key are refused by Append with
+  // kFailedPrecondition: rotation needs the new secret key (RotateLogKey).
 
   // Signs and stores a checkpoint for the current tree, unless the latest
   // checkpoint already covers it; returns the latest signed note.
-  // kFailedPrecondition when no log key is loaded, or when signing would
+  // kFailedPrecondition when CheckCanPublish fails, or when signing would
   // contradict the last signed state (a restored old backup).
   absl::StatusOr<std::string> PublishCheckpoint();
+
+  // OK when PublishCheckpoint can sign: a log key is loaded, it is the
+  // current log key, and no rotation waits for its handover checkpoint.
+  // Otherwise kFailedPrecondition naming both keys' note key ids and what to
+  // do (e.g. finish a half-done rotation with `ledgerctl rotate-log-key`).
+  absl::Status CheckCanPublish() const;
+
+  // Rotates the log key to `new_key` (ledger/FORMAT.md, "Log-key rotation"):
+  // appends `log_key_envelope` (an admin-signed KeyEvent whose LogKey
+  // announces new_key's public key; durable), then publishes the handover
+  // checkpoint signed by the loaded (previous) key and by new_key, recording
+  // it in both keys' signed-state files, and then signs later checkpoints
+  // with new_key (whose file is `new_key_path`; its signed state is
+  // SignedStatePath(new_key_path)). Returns the handover note.
+  // Re-running after a crash completes the rotation: when new_key is already
+  // the current log key, the envelope is not appended again (it may be
+  // empty) and only the missing handover is published; when the handover is
+  // already stored, it is returned. Errors: kFailedPrecondition (read-only,
+  // no key loaded, the loaded key is not the current one — or, to finish a
+  // rotation, the previous one — the envelope does not announce new_key, or
+  // a LogKey refusal: key already used, enrolled as a signing key), plus
+  // Append's errors for the envelope.
+  absl::StatusOr<std::string> RotateLogKey(
+      absl::string_view log_key_envelope,
+      std::unique_ptr<crypto::SigningKey> new_key,
+      const std::string& new_key_path);
 
   // The latest signed checkpoint note. kNotFound before the first.
   absl::StatusOr<std::string> LatestCheckpoint() const;
@@ -105,8 +137,22 @@ class Ledger {
 
   uint64_t Size() const;
   const std::string& origin() const { return origin_; }
-  const crypto::PublicKey& log_public_key() const { return *log_public_key_; }
+  // The current log key: the signer of the next checkpoint.
+  crypto::PublicKey log_public_key() const;
+  // The note verifier key of the current log key.
   std::string VerifierKey() const;
+  // Every log key with the leaf that announced it, oldest first.
+  LogKeyHistory LogKeys() const;
+  // Verifies a checkpoint note of this log with the log key for its size
+  // (see LogKeyHistory::VerifyCheckpoint; the handover's second signature
+  // is the audit's business). kUnauthenticated / kInvalidArgument.
+  absl::StatusOr<CheckpointFields> VerifyCheckpointNote(
+      absl::string_view note) const;
+  // The size of the first stored checkpoint larger than `leaf` (for a
+  // LogKey announced at `leaf`: its handover checkpoint); std::nullopt when
+  // none is stored yet.
+  absl::StatusOr<std::optional<uint64_t>> FirstCheckpointAfter(
+      uint64_t leaf) const;
 
   // The exact leaf bytes at `index` (what the tree hashes). kOutOfRange
   // beyond the tree.
@@ -138,6 +184,26 @@ class Ledger {
   struct Writer;
 
   Ledger() = default;
+  std::vector<AppendResult> AppendImpl(absl::Span<const std::string> envelopes,
+                                       bool allow_rotation);
+  // Checks a LogKey announcement beyond KeyRegistry::ValidateKeyEvent: the
+  // genesis one must announce the key the ledger was created with; later ones
+  // only through RotateLogKey.
+  absl::Status CheckLogKeyAnnouncement(const aifl::ledger::v1::LogKey& log_key,
+                                       bool allow_rotation) const
+      ABSL_SHARED_LOCKS_REQUIRED(registry_mu_);
+  // CheckCanPublish for a caller holding checkpoint_mu_.
+  absl::Status CheckCanPublishLocked() const
+      ABSL_SHARED_LOCKS_REQUIRED(checkpoint_mu_);
+  // Checks `fields` against each signed-state file (sizes only grow, one root
+  // per size), records it in each, then signs it with every signer (in
+  // order, one signature line each) and stores it as the latest checkpoint.
+  absl::StatusOr<std::string> SignAndStoreLocked(
+      const CheckpointFields& fields,
+      const std::vector<const note::NoteSigner*>& signers,
+      const std::vector<std::string>& signed_state_paths)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(checkpoint_mu_);
+  CheckpointFields CurrentTree() const;
   absl::Status LoadState();
   absl::Status CheckOpenInvariants();
   // The durable key registry, as stored in the keys family.
@@ -149,10 +215,19 @@ class Ledger {
   common::Clock* clock_ = nullptr;
   std::string origin_;
   std::unique_ptr<storage::Store> store_;
-  // Signs checkpoints with the log key; null when no key is loaded.
-  std::unique_ptr<note::NoteSigner> checkpoint_signer_;
-  std::optional<crypto::PublicKey> log_public_key_;
-  std::string signed_state_path_;
+  // Signs checkpoints with the loaded log key; null when no key is loaded.
+  // Replaced only by RotateLogKey, under checkpoint_mu_.
+  std::unique_ptr<note::NoteSigner> checkpoint_signer_
+      ABSL_GUARDED_BY(checkpoint_mu_);
+  std::string signed_state_path_ ABSL_GUARDED_BY(checkpoint_mu_);
+  std::string log_key_path_ ABSL_GUARDED_BY(checkpoint_mu_);
+
+  // The log-key history as durable (a copy of registry_'s, updated after each
+  // durable write), and the key the ledger was created with, which is current
+  // until the genesis LogKey is appended.
+  mutable absl::Mutex log_keys_mu_;
+  LogKeyHistory log_keys_ ABSL_GUARDED_BY(log_keys_mu_);
+  std::optional<crypto::PublicKey> created_log_key_;
 
   // Writers queue for group commit; the front writer leads.
   absl::Mutex queue_mu_;

@@ -7,6 +7,7 @@
 #include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
 #include "ledger/storage_keys.h"
+#include "ledger/stored_log_keys.h"
 
 namespace ledger {
 
@@ -21,6 +22,8 @@ struct Ledger::Prepared {
   absl::Status early_error;
   // True when the caller's thread verified the signature with a known key.
   bool verified = false;
+  // True only for RotateLogKey's LogKey envelope.
+  bool allow_rotation = false;
   AppendResult* result = nullptr;
 };
 
@@ -61,8 +64,36 @@ void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
   out->verified = true;
 }
 
+absl::Status Ledger::CheckLogKeyAnnouncement(
+    const aifl::ledger::v1::LogKey& log_key, bool allow_rotation) const {
+  auto pub = crypto::PublicKey::FromBytes(log_key.public_key());
+  if (!pub.ok()) return pub.status();
+  if (registry_.log_keys().empty()) {
+    if (*pub != *created_log_key_) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "log_key: the genesis LogKey must announce the key this ledger was "
+          "created with (",
+          DescribeLogKey(origin_, *created_log_key_), "), got ",
+          DescribeLogKey(origin_, *pub)));
+    }
+    return absl::OkStatus();
+  }
+  if (!allow_rotation) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "log_key: announcing a new log key (", DescribeLogKey(origin_, *pub),
+        ") rotates the log key, an offline operation that needs the new "
+        "secret key: stop the server and run `ledgerctl rotate-log-key`"));
+  }
+  return absl::OkStatus();
+}
+
 std::vector<AppendResult> Ledger::Append(
     absl::Span<const std::string> envelopes) {
+  return AppendImpl(envelopes, /*allow_rotation=*/false);
+}
+
+std::vector<AppendResult> Ledger::AppendImpl(
+    absl::Span<const std::string> envelopes, bool allow_rotation) {
   std::vector<AppendResult> results(envelopes.size());
   if (store_->read_only()) {
     for (AppendResult& r : results) {
@@ -77,6 +108,7 @@ std::vector<AppendResult> Ledger::Append(
   // with other callers; the leader only does the cheap, ordered part.
   for (size_t i = 0; i < envelopes.size(); ++i) {
     w.items[i].result = &results[i];
+    w.items[i].allow_rotation = allow_rotation;
     PrepareOne(envelopes[i], &w.items[i]);
   }
   absl::MutexLock lock(&queue_mu_);
@@ -195,12 +227,13 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
           result.status = s;
           continue;
         }
-        if (event->has_log_key() &&
-            event->log_key().public_key() != log_public_key_->bytes()) {
-          result.status = absl::UnimplementedError(
-              "log_key: announcing a different log key (rotation) is not "
-              "supported yet");
-          continue;
+        if (event->has_log_key()) {
+          if (absl::Status s = CheckLogKeyAnnouncement(event->log_key(),
+                                                       item.allow_rotation);
+              !s.ok()) {
+            result.status = s;
+            continue;
+          }
         }
       }
       const KeyInfo* signer = registry_.Find(key_id);
@@ -263,6 +296,8 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     if (info != nullptr)
       batch.Put(Family::kKeys, keys::KeyRecord(id), EncodeKeyInfo(*info));
   }
+  const bool log_keys_changed = registry_.TakeLogKeysDirty();
+  if (log_keys_changed) PutLogKeyHistory(registry_.log_keys(), &batch);
   batch.Put(Family::kMeta, keys::kTreeSize, entry::U64Key(next_index));
   batch.Put(Family::kMeta, keys::kLastTime,
             entry::U64Key(static_cast<uint64_t>(now)));
@@ -286,6 +321,10 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     return;
   }
   last_time_micros_ = now;
+  if (log_keys_changed) {
+    absl::MutexLock keys_lock(&log_keys_mu_);
+    log_keys_ = registry_.log_keys();
+  }
   {
     absl::MutexLock keys_lock(&verify_keys_mu_);
     for (const crypto::KeyId& id : dirty) {

@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ledger/durable_rename.h"
 
 namespace ledger {
 namespace {
@@ -22,15 +23,6 @@ constexpr absl::string_view kHeader = "aifl-log-signed-state-v1";
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
       absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
-absl::Status FsyncPath(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return ErrnoError("opening", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of", path);
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -77,11 +69,7 @@ absl::Status WriteSignedState(const std::string& path,
   const bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return ErrnoError("writing", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    return ErrnoError("renaming", tmp);
-  const size_t slash = path.rfind('/');
-  return FsyncPath(slash == std::string::npos ? "." : path.substr(0, slash + 1),
-                   O_RDONLY | O_DIRECTORY);
+  return RenameDurably(tmp, path);
 }
 
 }  // namespace ledger

@@ -28,6 +28,16 @@ inline std::string CheckpointAt(uint64_t size) {
   return key;
 }
 
+// Meta family: the log-key history, "log_key/" ‖ u64 announcing leaf →
+// 32-byte public key (derived from the LogKey events).
+inline constexpr absl::string_view kLogKeyPrefix = "log_key/";
+inline constexpr absl::string_view kLogKeyEnd = "log_key0";  // '/' + 1
+inline std::string LogKeyAt(uint64_t leaf) {
+  std::string key(kLogKeyPrefix);
+  entry::PutU64(&key, leaf);
+  return key;
+}
+
 // Leaves family: u64 index.
 inline std::string Leaf(uint64_t index) { return entry::U64Key(index); }
 

@@ -21,8 +21,9 @@ LedgerClient::LedgerClient(std::shared_ptr<grpc::Channel> channel,
     : ingest_(v1::Ingest::NewStub(channel)),
       audit_(v1::Audit::NewStub(channel)),
       admin_(v1::Admin::NewStub(channel)),
-      verifier_(std::move(verifier)),
-      options_(std::move(options)) {}
+      verifier_(verifier),
+      options_(std::move(options)),
+      current_verifier_(std::move(verifier)) {}
 
 absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
     std::shared_ptr<grpc::Channel> channel, absl::string_view verifier_key,
@@ -33,14 +34,28 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
   ASSIGN_OR_RETURN(LogVerifier verifier, LogVerifier::Create(verifier_key));
   std::unique_ptr<TrustedCheckpointStore> store;
   std::optional<VerifiedCheckpoint> trusted;
+  std::optional<LogVerifier> current;
   if (!options.trusted_store_dir.empty()) {
     ASSIGN_OR_RETURN(store,
                      TrustedCheckpointStore::Open(options.trusted_store_dir));
     ASSIGN_OR_RETURN(std::optional<TrustedCheckpoint> saved,
                      store->Load(verifier.origin()));
     if (saved.has_value()) {
+      // A key saved beside the checkpoint was reached by verified rotations
+      // from the configured one.
+      if (!saved->verifier_key.empty()) {
+        absl::StatusOr<LogVerifier> followed =
+            LogVerifier::Create(saved->verifier_key);
+        if (!followed.ok() || followed->origin() != verifier.origin()) {
+          return absl::DataLossError(absl::StrCat(
+              "trusted checkpoint file ", store->PathFor(verifier.origin()),
+              " holds an invalid verifier key"));
+        }
+        current = *std::move(followed);
+      }
       absl::StatusOr<VerifiedCheckpoint> checked =
-          verifier.VerifyCheckpoint(saved->note);
+          (current.has_value() ? *current : verifier)
+              .VerifyCheckpoint(saved->note);
       if (!checked.ok() || checked->fields.size != saved->size ||
           checked->fields.root != saved->root) {
         return absl::DataLossError(absl::StrCat(
@@ -56,12 +71,18 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
   absl::MutexLock lock(&client->trust_mu_);
   client->store_ = std::move(store);
   client->trusted_ = std::move(trusted);
+  if (current.has_value()) client->current_verifier_ = *std::move(current);
   return client;
 }
 
 uint64_t LedgerClient::TrustedSize() const {
   absl::MutexLock lock(&trust_mu_);
   return trusted_.has_value() ? trusted_->fields.size : 0;
+}
+
+LogVerifier LedgerClient::verifier() const {
+  absl::MutexLock lock(&trust_mu_);
+  return current_verifier_;
 }
 
 std::optional<VerifiedCheckpoint> LedgerClient::trusted() const {
@@ -83,7 +104,8 @@ absl::Status LedgerClient::Trust(const VerifiedCheckpoint& checkpoint) {
   if (store_ != nullptr) {
     RETURN_IF_ERROR(store_->Save(
         TrustedCheckpoint{checkpoint.fields.origin, checkpoint.fields.size,
-                          checkpoint.fields.root, checkpoint.note}));
+                          checkpoint.fields.root, checkpoint.note,
+                          current_verifier_.verifier_key()}));
   }
   trusted_ = checkpoint;
   return absl::OkStatus();
@@ -121,7 +143,7 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
     absl::string_view note, bool latest, uint64_t want_size,
     uint64_t trusted_size_when_asked) {
   ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
-                   verifier_.VerifyCheckpoint(note));
+                   VerifyFollowingRotations(note));
   const CheckpointFields& got = checkpoint.fields;
   if (want_size != 0 && got.size != want_size) {
     return absl::DataLossError(absl::StrCat("asked for the checkpoint at size ",
@@ -206,23 +228,13 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::ConsistencyProof(
 
 absl::StatusOr<v1::ListFindingsResponse> LedgerClient::ListFindings(
     const v1::ListFindingsRequest& request) {
-  v1::ListFindingsResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.rpc_timeout);
-  RETURN_IF_ERROR(
-      FromGrpcStatus("Audit.ListFindings",
-                     audit_->ListFindings(&context, request, &response)));
-  return response;
+  return UnaryCall("Audit.ListFindings", audit_.get(),
+                   &v1::Audit::Stub::ListFindings, request);
 }
 
 absl::StatusOr<v1::ListKeysResponse> LedgerClient::ListKeys() {
-  v1::ListKeysResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.rpc_timeout);
-  RETURN_IF_ERROR(FromGrpcStatus(
-      "Admin.ListKeys",
-      admin_->ListKeys(&context, v1::ListKeysRequest(), &response)));
-  return response;
+  return UnaryCall("Admin.ListKeys", admin_.get(), &v1::Admin::Stub::ListKeys,
+                   v1::ListKeysRequest());
 }
 
 absl::StatusOr<v1::ServerStatus> LedgerClient::GetStatus() {
@@ -233,10 +245,15 @@ absl::StatusOr<v1::ServerStatus> LedgerClient::GetStatus() {
       "Admin.GetStatus",
       admin_->GetStatus(&context, v1::GetStatusRequest(), &response)));
   if (!response.verifier_key().empty() &&
-      response.verifier_key() != verifier_.verifier_key()) {
+      response.verifier_key() != verifier().verifier_key()) {
+    // Maybe the log key was rotated: the latest checkpoint proves it or not.
+    RETURN_IF_ERROR(LatestCheckpoint().status());
+  }
+  if (!response.verifier_key().empty() &&
+      response.verifier_key() != verifier().verifier_key()) {
     return absl::DataLossError(
         absl::StrCat("server reports verifier key ", response.verifier_key(),
-                     ", this client trusts ", verifier_.verifier_key()));
+                     ", this client trusts ", verifier().verifier_key()));
   }
   return response;
 }

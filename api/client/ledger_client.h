@@ -11,6 +11,14 @@
 // detects a server that rolled back or forked history. The first checkpoint
 // ever seen is trusted on first use unless the store already holds one.
 //
+// Log-key rotation: the client trusts one log key at a time, starting with
+// the configured verifier key. When a checkpoint is not signed by it, the
+// client asks Audit.GetLogKeys for the key announced after it and accepts it
+// only when the rotation verifies (rotation_verifier.h) and the handover
+// checkpoint is consistent with the trusted one; the new key is then stored
+// with the trusted checkpoint. Otherwise kDataLoss (a key the server never
+// announced, or a forged rotation) and the trusted state is unchanged.
+//
 // Errors:
 //   - What the server did wrong (bad signature, proof, fork, rollback, an
 //     answer that does not fit the request): kDataLoss with a message naming
@@ -35,9 +43,11 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "api/client/log_verifier.h"
+#include "api/client/rpc_status.h"
 #include "api/client/trusted_checkpoint_store.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 
 namespace api::client {
 
@@ -154,12 +164,19 @@ class LedgerClient {
   // ---- Admin
 
   absl::StatusOr<aifl::api::v1::ListKeysResponse> ListKeys();
+  // The server's log-key history as it reports it, NOT verified: a rotation
+  // is verified when a checkpoint signed by a later key arrives.
+  absl::StatusOr<aifl::api::v1::GetLogKeysResponse> GetLogKeys();
   // The server's status. kDataLoss when it reports another verifier key.
   absl::StatusOr<aifl::api::v1::ServerStatus> GetStatus();
 
   // ---- Local state
 
-  const LogVerifier& verifier() const { return verifier_; }
+  // The verifier of the log key trusted now: the configured one, or the key
+  // a verified rotation moved trust to.
+  LogVerifier verifier() const;
+  // The verifier key the client was created with.
+  const LogVerifier& configured_verifier() const { return verifier_; }
   // The last trusted checkpoint; std::nullopt before the first.
   std::optional<VerifiedCheckpoint> trusted() const;
 
@@ -185,11 +202,36 @@ class LedgerClient {
                                                      bool latest);
   absl::Status Trust(const VerifiedCheckpoint& checkpoint)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
+  // Verifies `note` with the trusted key; when it is signed by another key,
+  // follows the log-key rotations the server proves (at most a few) first.
+  absl::StatusOr<VerifiedCheckpoint> VerifyFollowingRotations(
+      absl::string_view note);
+  // Moves trust to the log key announced after the trusted one, when the
+  // server proves the rotation; `why` is the verification failure that
+  // prompted it. kDataLoss otherwise.
+  absl::Status FollowRotation(const absl::Status& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
   // Fetches the inclusion proof of `leaf` at `index` in `checkpoint`'s tree
   // and verifies it.
   absl::Status ProveLeaf(const VerifiedCheckpoint& checkpoint, uint64_t index,
                          absl::string_view leaf);
   void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) const;
+  // One unary call with the default deadline; errors as FromGrpcStatus with
+  // `name` ("Service.Method") as the prefix.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> UnaryCall(
+      absl::string_view name, Stub* stub,
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request) const {
+    Response response;
+    grpc::ClientContext context;
+    SetDeadline(context, options_.rpc_timeout);
+    absl::Status status =
+        FromGrpcStatus(name, (stub->*method)(&context, request, &response));
+    if (!status.ok()) return status;
+    return response;
+  }
   // The proof hashes of a response, each checked to be 32 bytes.
   static absl::StatusOr<std::vector<ledger::merkle::Hash>> Hashes(
       const google::protobuf::RepeatedPtrField<std::string>& hashes);
@@ -197,12 +239,15 @@ class LedgerClient {
   std::unique_ptr<aifl::api::v1::Ingest::Stub> ingest_;
   std::unique_ptr<aifl::api::v1::Audit::Stub> audit_;
   std::unique_ptr<aifl::api::v1::Admin::Stub> admin_;
+  // The configured verifier: the log's origin, and proofs (which need no
+  // key). Signatures are checked with current_verifier_.
   const LogVerifier verifier_;
   const LedgerClientOptions options_;
 
   mutable absl::Mutex trust_mu_;
   std::unique_ptr<TrustedCheckpointStore> store_ ABSL_GUARDED_BY(trust_mu_);
   std::optional<VerifiedCheckpoint> trusted_ ABSL_GUARDED_BY(trust_mu_);
+  LogVerifier current_verifier_ ABSL_GUARDED_BY(trust_mu_);
 };
 
 }  // namespace api::client

@@ -81,7 +81,7 @@ absl::Status LedgerClient::VerifyReceipt(
     absl::string_view envelope, const v1::DurableReceipt& receipt,
     const v1::ProofReceipt& proof_receipt) const {
   ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
-                   verifier_.VerifyCheckpoint(proof_receipt.checkpoint()));
+                   verifier().VerifyCheckpoint(proof_receipt.checkpoint()));
   const v1::InclusionProof* proof = nullptr;
   for (const v1::InclusionProof& candidate : proof_receipt.proofs()) {
     if (candidate.leaf_index() == receipt.leaf_index()) proof = &candidate;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/verify.h"
@@ -32,6 +33,16 @@ absl::Status ForkError(uint64_t size, const Hash& now, const Hash& earlier) {
                                           ", earlier ", HashToHex(earlier)));
 }
 
+namespace {
+constexpr absl::string_view kSignatureError =
+    "checkpoint signature does not verify for key ";
+}  // namespace
+
+bool IsCheckpointSignatureError(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kDataLoss &&
+         absl::StartsWith(status.message(), kSignatureError);
+}
+
 absl::StatusOr<LogVerifier> LogVerifier::Create(
     absl::string_view verifier_key) {
   ASSIGN_OR_RETURN(ledger::note::NoteVerifier verifier,
@@ -45,9 +56,8 @@ absl::StatusOr<VerifiedCheckpoint> LogVerifier::VerifyCheckpoint(
   absl::StatusOr<CheckpointFields> fields =
       ledger::VerifyCheckpoint(note, origin(), verifier_.public_key());
   if (fields.status().code() == absl::StatusCode::kUnauthenticated) {
-    return absl::DataLossError(
-        absl::StrCat("checkpoint signature does not verify for key ",
-                     verifier_key(), ": ", fields.status().message()));
+    return absl::DataLossError(absl::StrCat(kSignatureError, verifier_key(),
+                                            ": ", fields.status().message()));
   }
   if (!fields.ok()) {
     return absl::DataLossError(

@@ -47,6 +47,9 @@ class LogVerifier {
   // The log's origin (the verifier key's name).
   const std::string& origin() const { return verifier_.name(); }
   std::string verifier_key() const { return verifier_.VerifierKey(); }
+  const ledger::crypto::PublicKey& public_key() const {
+    return verifier_.public_key();
+  }
 
   // Verifies that `note` is a checkpoint of this log signed by its key, and
   // parses it. kDataLoss: "checkpoint signature does not verify for key
@@ -79,6 +82,11 @@ class LogVerifier {
 
   ledger::note::NoteVerifier verifier_;
 };
+
+// Whether `status` is VerifyCheckpoint's "checkpoint signature does not
+// verify" (as opposed to a malformed note): the note may be signed by a
+// later log key.
+bool IsCheckpointSignatureError(const absl::Status& status);
 
 // "server forked: at size <n> it now says root <now>, earlier <earlier>".
 absl::Status ForkError(uint64_t size, const ledger::merkle::Hash& now,

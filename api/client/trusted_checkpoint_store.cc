@@ -16,7 +16,8 @@
 namespace api::client {
 namespace {
 
-constexpr absl::string_view kHeader = "aifl-trusted-checkpoint-v1";
+constexpr absl::string_view kHeaderV1 = "aifl-trusted-checkpoint-v1";
+constexpr absl::string_view kHeader = "aifl-trusted-checkpoint-v2";
 
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
@@ -95,12 +96,15 @@ absl::StatusOr<std::optional<TrustedCheckpoint>> TrustedCheckpointStore::Load(
   if (!content.ok()) return content.status();
   if (!content->has_value()) return std::optional<TrustedCheckpoint>();
   absl::string_view rest = **content;
-  absl::string_view header, file_origin, size, root;
+  absl::string_view header, file_origin, size, root, verifier_key;
   TrustedCheckpoint checkpoint;
-  if (!NextLine(rest, header) || header != kHeader ||
-      !NextLine(rest, file_origin) || !NextLine(rest, size) ||
-      !NextLine(rest, root) || !absl::SimpleAtoi(size, &checkpoint.size) ||
-      rest.empty()) {
+  const bool parsed =
+      NextLine(rest, header) && (header == kHeader || header == kHeaderV1) &&
+      NextLine(rest, file_origin) && NextLine(rest, size) &&
+      NextLine(rest, root) && absl::SimpleAtoi(size, &checkpoint.size) &&
+      (header == kHeaderV1 ||
+       (NextLine(rest, verifier_key) && !verifier_key.empty()));
+  if (!parsed || rest.empty()) {
     return absl::DataLossError(
         absl::StrCat("trusted checkpoint file ", path, " is malformed"));
   }
@@ -119,14 +123,21 @@ absl::StatusOr<std::optional<TrustedCheckpoint>> TrustedCheckpointStore::Load(
   checkpoint.origin = std::string(file_origin);
   checkpoint.root = *parsed_root;
   checkpoint.note = std::string(rest);
+  checkpoint.verifier_key = std::string(verifier_key);
   return std::optional<TrustedCheckpoint>(std::move(checkpoint));
 }
 
 absl::Status TrustedCheckpointStore::Save(const TrustedCheckpoint& checkpoint) {
   const std::string path = PathFor(checkpoint.origin);
-  const std::string content = absl::StrCat(
-      kHeader, "\n", checkpoint.origin, "\n", checkpoint.size, "\n",
-      ledger::merkle::HashToBase64(checkpoint.root), "\n", checkpoint.note);
+  if (checkpoint.verifier_key.empty() ||
+      checkpoint.verifier_key.find('\n') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        "trusted checkpoint: verifier key: want one non-empty line");
+  }
+  const std::string content =
+      absl::StrCat(kHeader, "\n", checkpoint.origin, "\n", checkpoint.size,
+                   "\n", ledger::merkle::HashToBase64(checkpoint.root), "\n",
+                   checkpoint.verifier_key, "\n", checkpoint.note);
   const std::string tmp = path + ".tmp";
   const int fd =
       ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);

@@ -2,14 +2,17 @@
 // that a restarted client still detects a server that rolls back or forks
 // history. One small file per log origin in a folder of the caller's choice:
 //   <dir>/<origin, with bytes outside [A-Za-z0-9._-] written as %XX>.checkpoint
-// File format (version 1):
-//   aifl-trusted-checkpoint-v1\n
+// File format (version 2; ledger/FORMAT.md, "Trusted checkpoint file"):
+//   aifl-trusted-checkpoint-v2\n
 //   <origin>\n
 //   <size, decimal>\n
 //   <root, standard base64>\n
+//   <note verifier key the client trusts now (it changes when the client
+//    follows a log-key rotation)>\n
 //   <the signed checkpoint note, byte for byte, to the end of the file>
-// The store does not verify signatures (it has no key): the client re-verifies
-// the note when it loads it.
+// Version 1 files (header "aifl-trusted-checkpoint-v1", no verifier key line)
+// are still read; Save always writes version 2. The store does not verify
+// signatures: the client re-verifies the note when it loads it.
 //
 // Thread-compatible: one writer at a time (LedgerClient serializes its use).
 #ifndef API_CLIENT_TRUSTED_CHECKPOINT_STORE_H_
@@ -32,6 +35,9 @@ struct TrustedCheckpoint {
   uint64_t size = 0;
   ledger::merkle::Hash root{};
   std::string note;  // the signed note the client verified
+  // The note verifier key trusted along with it; empty when read from a
+  // version 1 file (the client's configured key then applies).
+  std::string verifier_key;
 };
 
 class TrustedCheckpointStore {

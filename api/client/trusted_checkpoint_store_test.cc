@@ -19,6 +19,7 @@ TrustedCheckpoint Example(uint64_t size) {
   checkpoint.root[0] = static_cast<uint8_t>(size);
   checkpoint.note = "factory.example/ledger\n" + std::to_string(size) +
                     "\nroot\n\n\xe2\x80\x94 sig\n";
+  checkpoint.verifier_key = "factory.example/ledger+01020304+AQ==";
   return checkpoint;
 }
 
@@ -36,9 +37,40 @@ TEST(TrustedCheckpointStoreTest, SavesAndLoadsPerOrigin) {
   EXPECT_EQ((*loaded)->size, 9u);
   EXPECT_EQ((*loaded)->root, Example(9).root);
   EXPECT_EQ((*loaded)->note, Example(9).note);
+  EXPECT_EQ((*loaded)->verifier_key, Example(9).verifier_key);
   EXPECT_FALSE((*store)->Load("other.example/ledger")->has_value());
   EXPECT_EQ((*store)->PathFor("factory.example/ledger"),
             TempDir("roundtrip") + "/factory.example%2Fledger.checkpoint");
+}
+
+TEST(TrustedCheckpointStoreTest, WritesVersion2ByteForByte) {
+  auto store = TrustedCheckpointStore::Open(TempDir("golden"));
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Save(Example(5)).ok());
+  std::ifstream in((*store)->PathFor("factory.example/ledger"));
+  std::string content((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  EXPECT_EQ(content,
+            "aifl-trusted-checkpoint-v2\n"
+            "factory.example/ledger\n"
+            "5\n"
+            "BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+            "factory.example/ledger+01020304+AQ==\n"
+            "factory.example/ledger\n5\nroot\n\n\xe2\x80\x94 sig\n");
+}
+
+TEST(TrustedCheckpointStoreTest, ReadsVersion1FilesWithoutAKey) {
+  auto store = TrustedCheckpointStore::Open(TempDir("v1"));
+  ASSERT_TRUE(store.ok());
+  std::ofstream((*store)->PathFor("a.example/log"))
+      << "aifl-trusted-checkpoint-v1\na.example/log\n3\n"
+         "AwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+         "a.example/log\n3\nroot\n\n\xe2\x80\x94 sig\n";
+  auto loaded = (*store)->Load("a.example/log");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status();
+  EXPECT_EQ((*loaded)->size, 3u);
+  EXPECT_EQ((*loaded)->verifier_key, "");
+  EXPECT_EQ((*loaded)->note, "a.example/log\n3\nroot\n\n\xe2\x80\x94 sig\n");
 }
 
 TEST(TrustedCheckpointStoreTest, ReportsAMalformedFileAsDataLoss) {

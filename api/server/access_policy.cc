@@ -31,14 +31,17 @@ bool Allowed(TlsRole role, Method m) {
     case TlsRole::kLocalOperator:
       return true;
     case TlsRole::kAdmin:
-      return m == Method::kSubmitKeyEvent || m == Method::kListKeys ||
-             m == Method::kGetStatus || m == Method::kGetCheckpoint ||
-             m == Method::kGetConsistencyProof;
+      return m == Method::kSubmitKeyEvent || m == Method::kGetLogKeys ||
+             m == Method::kListKeys || m == Method::kGetStatus ||
+             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof;
     case TlsRole::kCollector:
     case TlsRole::kProvider:
     case TlsRole::kRules:
+      // GetLogKeys: every verifying client must be able to follow a
+      // log-key rotation.
       return m == Method::kSubmit || m == Method::kGetProofReceipt ||
-             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof;
+             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof ||
+             m == Method::kGetLogKeys;
     case TlsRole::kOffice:
       return m != Method::kSubmitKeyEvent;
     case TlsRole::kAuditor:
@@ -71,6 +74,8 @@ absl::string_view MethodName(Method method) {
       return "Audit.ListFindings";
     case Method::kWatchFindings:
       return "Audit.WatchFindings";
+    case Method::kGetLogKeys:
+      return "Audit.GetLogKeys";
     case Method::kSubmitKeyEvent:
       return "Admin.SubmitKeyEvent";
     case Method::kListKeys:

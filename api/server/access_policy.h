@@ -21,6 +21,7 @@ enum class Method {
   kGetModel,
   kListFindings,
   kWatchFindings,
+  kGetLogKeys,
   kSubmitKeyEvent,
   kListKeys,
   kGetStatus,

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "api/server/log_keys_response.h"
 #include "api/server/watch_findings_reactor.h"
 
 namespace api::server {
@@ -89,6 +90,18 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
   if (!size.ok()) return FinishWith(ctx, size.status());
   response->set_note(*note);
   response->set_size(*size);
+  return FinishWith(ctx, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AuditService::GetLogKeys(
+    grpc::CallbackServerContext* ctx, const aifl::api::v1::GetLogKeysRequest*,
+    aifl::api::v1::GetLogKeysResponse* response) {
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kGetLogKeys);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  absl::StatusOr<aifl::api::v1::GetLogKeysResponse> log_keys =
+      LogKeysResponse(*deps_.ledger);
+  if (!log_keys.ok()) return FinishWith(ctx, log_keys.status());
+  *response = *std::move(log_keys);
   return FinishWith(ctx, absl::OkStatus());
 }
 

@@ -41,6 +41,10 @@ class AuditService final : public aifl::api::v1::Audit::CallbackService {
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::ListFindingsRequest* request,
       aifl::api::v1::ListFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetLogKeys(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetLogKeysRequest* request,
+      aifl::api::v1::GetLogKeysResponse* response) override;
   grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>* WatchFindings(
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::WatchFindingsRequest* request) override;

@@ -83,6 +83,12 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
+  // A server that cannot sign checkpoints would accept entries it never
+  // proves: refuse to start with a retired log key or a half-done rotation.
+  if (absl::Status can_publish = ledger->CheckCanPublish(); !can_publish.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--log_key: ", can_publish.message()));
+  }
 
   auto server = std::unique_ptr<LedgerServer>(new LedgerServer());
   server->publisher_ = std::make_unique<CheckpointPublisher>(

@@ -56,7 +56,10 @@ class LedgerServer {
  public:
   // Starts serving `ledger` (not owned; must outlive the server).
   // kInvalidArgument for bad options (non-loopback insecure address, missing
-  // TLS files), kUnavailable when the address cannot be bound.
+  // TLS files), kUnavailable when the address cannot be bound,
+  // kFailedPrecondition when the ledger cannot sign checkpoints (no log key,
+  // a retired one, or a half-done log-key rotation: see
+  // Ledger::CheckCanPublish).
   static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(
       ledger::Ledger* ledger, ServerOptions options);
   ~LedgerServer();

@@ -6,8 +6,10 @@
 //   --listen=127.0.0.1:8080
 //
 // Exits 1 when the ledger fails its open-time check or the server cannot
-// start; on SIGTERM or SIGINT it finishes in-flight calls, publishes a final
-// checkpoint and exits 0.
+// start (including when --log_key is not the ledger's current log key, or a
+// log-key rotation waits for its handover checkpoint: the message says to
+// finish it with `ledgerctl rotate-log-key`); on SIGTERM or SIGINT it finishes
+// in-flight calls, publishes a final checkpoint and exits 0.
 #include <signal.h>
 
 #include <cstdlib>

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "api/server/log_keys_response.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
@@ -16,6 +17,7 @@
 #include "ledger/entry/leaf.h"
 #include "ledger/merkle/in_memory_tree.h"
 #include "ledger/merkle/proof_plan.h"
+#include "ledger/note/checkpoint.h"
 
 namespace client_test {
 namespace {
@@ -85,7 +87,9 @@ struct FakeLedgerServer::State {
       case Misbehaviour::kRollback:
         if (size == 0) return rollback_note;
         break;
-      case Misbehaviour::kWrongSignature: {
+      case Misbehaviour::kWrongSignature:
+      case Misbehaviour::kForgedRotation:
+      case Misbehaviour::kRotationNotIncluded: {
         ASSIGN_OR_RETURN(std::string note, HonestNote(size));
         ASSIGN_OR_RETURN(CheckpointFields fields, Parse(note));
         return ledger::SignCheckpoint(fields, *other_signer);
@@ -102,8 +106,53 @@ struct FakeLedgerServer::State {
   }
 
   absl::StatusOr<CheckpointFields> Parse(const std::string& note) {
-    return ledger::VerifyCheckpoint(note, ledger().origin(),
-                                    ledger().log_public_key());
+    return ledger().VerifyCheckpointNote(note);
+  }
+
+  // The GetLogKeys answer in the current mode.
+  absl::StatusOr<v1::GetLogKeysResponse> LogKeys() {
+    ASSIGN_OR_RETURN(v1::GetLogKeysResponse response,
+                     api::server::LogKeysResponse(ledger()));
+    const Misbehaviour m = Mode();
+    if (m != Misbehaviour::kForgedRotation &&
+        m != Misbehaviour::kRotationNotIncluded) {
+      return response;
+    }
+    // Claim a rotation to other_signer's key, announced at the last leaf,
+    // with the latest tree as its handover.
+    ASSIGN_OR_RETURN(std::string honest, ledger().LatestCheckpoint());
+    ASSIGN_OR_RETURN(CheckpointFields fields, Parse(honest));
+    const uint64_t leaf_index = fields.size - 1;
+    const std::string text = ledger::note::FormatCheckpointBody(
+        {fields.origin, fields.size, fields.root});
+    v1::LogKeyRecord* record = response.add_log_keys();
+    record->set_announced_at_leaf(leaf_index);
+    record->set_public_key(std::string(other_signer->public_key().bytes()));
+    record->set_verifier_key(other_signer->VerifierKey());
+    record->set_first_checkpoint_size(fields.size);
+    ASSIGN_OR_RETURN(std::string leaf, ledger().GetLeaf(leaf_index));
+    if (m == Misbehaviour::kForgedRotation) {
+      ASSIGN_OR_RETURN(std::string note, other_signer->Sign(text));
+      record->set_first_checkpoint_note(note);
+    } else {
+      ASSIGN_OR_RETURN(std::string note, log_signer->Sign(text));
+      ASSIGN_OR_RETURN(std::string line, other_signer->SignatureLine(text));
+      record->set_first_checkpoint_note(note + line);
+      // A genuine-looking LogKey entry that is not in the tree.
+      aifl::ledger::v1::KeyEvent event;
+      event.mutable_log_key()->set_public_key(
+          std::string(other_signer->public_key().bytes()));
+      event.mutable_log_key()->set_origin(fields.origin);
+      ASSIGN_OR_RETURN(std::string envelope,
+                       fixture->admin().SignAt(99, ledger::kKeyEventType,
+                                               event.SerializeAsString()));
+      leaf = ledger::entry::EncodeLeaf(1'780'000'000'000'000, envelope);
+    }
+    record->set_leaf(leaf);
+    ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                     ledger().InclusionProof(leaf_index, fields.size));
+    AddHashes(proof, record->mutable_inclusion_proof());
+    return response;
   }
 
   // The size of the latest checkpoint served in the current mode.
@@ -276,6 +325,14 @@ class AuditImpl final : public v1::Audit::Service {
     response->set_leaf_index(index);
     response->set_tree_size(size);
     AddHashes(*proof, response->mutable_hashes());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetLogKeys(grpc::ServerContext*, const v1::GetLogKeysRequest*,
+                          v1::GetLogKeysResponse* response) override {
+    absl::StatusOr<v1::GetLogKeysResponse> log_keys = s_->LogKeys();
+    if (!log_keys.ok()) return ToGrpc(log_keys.status());
+    *response = *std::move(log_keys);
     return grpc::Status::OK;
   }
 

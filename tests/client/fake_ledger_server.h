@@ -1,7 +1,8 @@
-// An in-process ledger server for the client tests: Ingest, Audit and Admin
-// (GetStatus only) over a real ledger (LedgerFixture), on 127.0.0.1 with a
-// free port, plaintext. It can be switched into misbehaving modes, each one
-// thing a malicious or broken server could do, to check the client refuses.
+// An in-process ledger server for the client tests: Ingest, Audit (with
+// GetLogKeys) and Admin (GetStatus only) over a real ledger (LedgerFixture), on
+// 127.0.0.1 with a free port, plaintext. It can be switched into misbehaving
+// modes, each one thing a malicious or broken server could do, to check the
+// client refuses.
 //
 // Thread-safe: the mode may change while calls are served.
 #ifndef TESTS_CLIENT_FAKE_LEDGER_SERVER_H_
@@ -33,6 +34,12 @@ enum class Misbehaviour {
   kRollback,
   // Flips the last byte of every leaf GetEntries returns.
   kTamperedLeaf,
+  // Signs checkpoints with another key and claims, in GetLogKeys, a rotation
+  // to it whose handover checkpoint the real log key did not sign.
+  kForgedRotation,
+  // Like kForgedRotation, but the real log key does sign the handover; the
+  // LogKey leaf it reports is not the one in the tree.
+  kRotationNotIncluded,
 };
 
 class FakeLedgerServer {

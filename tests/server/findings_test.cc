@@ -20,9 +20,7 @@ using aifl::api::v1::Ingest;
 class FindingsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    api::server::ServerOptions options;
-    options.checkpoint_interval = absl::Milliseconds(20);
-    auto harness = ServerHarness::Start(nullptr, options);
+    auto harness = ServerHarness::StartLoopback(absl::Milliseconds(20));
     ASSERT_TRUE(harness.ok()) << harness.status();
     harness_ = std::move(*harness);
     ingest_ = Ingest::NewStub(harness_->InsecureChannel());

@@ -29,6 +29,13 @@ absl::StatusOr<std::unique_ptr<ServerHarness>> ServerHarness::Start(
   return harness;
 }
 
+absl::StatusOr<std::unique_ptr<ServerHarness>> ServerHarness::StartLoopback(
+    absl::Duration checkpoint_interval) {
+  api::server::ServerOptions options;
+  options.checkpoint_interval = checkpoint_interval;
+  return Start(nullptr, options);
+}
+
 ServerHarness::~ServerHarness() {
   if (server_ != nullptr) (void)server_->Shutdown(absl::Seconds(2));
   server_.reset();

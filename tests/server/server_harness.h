@@ -23,6 +23,10 @@ class ServerHarness {
   static absl::StatusOr<std::unique_ptr<ServerHarness>> Start(
       const TestCa* ca = nullptr,
       api::server::ServerOptions options = api::server::ServerOptions());
+  // Insecure loopback mode, publishing a checkpoint every
+  // `checkpoint_interval` (the tests' usual setup).
+  static absl::StatusOr<std::unique_ptr<ServerHarness>> StartLoopback(
+      absl::Duration checkpoint_interval);
   ~ServerHarness();
 
   ledger::testonly::LedgerFixture& fixture() { return *fixture_; }

@@ -85,7 +85,7 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
     const ledger::Ledger& ledger, std::optional<absl::Time> as_of) {
   ASSIGN_OR_RETURN(std::string note, ledger.LatestCheckpoint());
   absl::StatusOr<ledger::CheckpointFields> fields =
-      ledger::VerifyCheckpoint(note, ledger.origin(), ledger.log_public_key());
+      ledger.VerifyCheckpointNote(note);
   if (!fields.ok()) {
     return absl::DataLossError(absl::StrCat(
         "the latest checkpoint does not verify: ", fields.status().message()));

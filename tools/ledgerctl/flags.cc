@@ -29,6 +29,11 @@ ABSL_FLAG(int64_t, from, -1, "older tree size of a consistency proof");
 ABSL_FLAG(int64_t, to, -1,
           "newer tree size; default the latest signed checkpoint's size");
 ABSL_FLAG(bool, json, false, "machine-readable JSON output");
+ABSL_FLAG(std::string, new_key, "",
+          "rotate-log-key: secret key file of the new log key (from keygen)");
+ABSL_FLAG(bool, generate, false,
+          "rotate-log-key: first write a fresh key to --new-key (which must "
+          "not exist), with --new-key.pub beside it");
 ABSL_FLAG(std::string, server, "",
           "HOST:PORT of a ledger_server; commands then go through its gRPC "
           "API and every answer is verified (default: local mode, --dir)");

@@ -1,11 +1,13 @@
 // ledgerctl: the operator's and auditor's command line. Thin: parses flags,
 // runs one command from local_commands.h, prints one stderr line on failure.
 // Exit codes: 0 success, 1 failure (including a failed audit), 2 usage.
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -34,6 +36,11 @@ Commands on a local ledger folder (--dir D):
   verify      --dir D [--json]               full audit; exit 0 only when everything checks
   keys        --dir D [--json]               list enrolled keys
   snapshot    --dir D --out S                consistent copy of the database
+  rotate-log-key --dir D --new-key K [--generate] [--admin_key A]
+                                             offline log-key rotation (stop the
+                                             server first); K from keygen, or
+                                             --generate writes a fresh K; prints
+                                             the new verifier key last
   checkpoint  ... [--save FILE]              also write the note to FILE
 
 With --server HOST:PORT instead of --dir, against a running ledger_server;
@@ -52,6 +59,7 @@ Auditor commands (--server only; --json for programs):
   findings    [--unit safety|compliance] [--model M] [--follow]
   report      [--model M] [--out FILE]       offline HTML report (all models
                                              without --model)
+Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --ca, --cert,
 --key_file (TLS; plaintext only to a loopback address), --admin_key for
@@ -68,7 +76,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = argv[1];
-  // Let absl parse the flags after the command word.
+  // Let absl parse the flags after the command word. Flag names may use '-'
+  // for '_' (absl's names are C++ identifiers): rewrite "--new-key=…" to
+  // "--new_key=…" before parsing.
+  std::vector<std::string> rewritten(argv, argv + argc);
+  for (int i = 2; i < argc; ++i) {
+    std::string& arg = rewritten[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    for (size_t c = 2; c < end; ++c) {
+      if (arg[c] == '-') arg[c] = '_';
+    }
+    argv[i] = rewritten[i].data();
+  }
   argv[1] = argv[0];
   std::vector<char*> positional = absl::ParseCommandLine(argc - 1, argv + 1);
   ledgerctl::CommandArgs args;
@@ -94,6 +115,8 @@ int main(int argc, char** argv) {
        [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
       {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
+      {"rotate-log-key",
+       [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},
   };
   const std::map<std::string, Fn> server_commands = {
       {"checkpoint",

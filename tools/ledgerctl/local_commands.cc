@@ -14,6 +14,7 @@
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_init.h"
+#include "ledger/log_key_rotation.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
 #include "tools/ledgerctl/file_io.h"
@@ -43,9 +44,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const CommandArgs& args,
 // The size proofs default to: the latest signed checkpoint's.
 absl::StatusOr<uint64_t> SignedSize(const Ledger& ledger) {
   ASSIGN_OR_RETURN(std::string note, ledger.LatestCheckpoint());
-  ASSIGN_OR_RETURN(
-      ledger::CheckpointFields fields,
-      ledger::VerifyCheckpoint(note, ledger.origin(), ledger.log_public_key()));
+  ASSIGN_OR_RETURN(ledger::CheckpointFields fields,
+                   ledger.VerifyCheckpointNote(note));
   return fields.size;
 }
 
@@ -257,7 +257,45 @@ absl::Status Keys(const CommandArgs& args, std::ostream& out) {
                 k.organisation, k.node, k.tls_identity, k.enrolled_at_leaf,
                 k.revoked_at_leaf, k.next_sequence});
   }
-  out << FormatKeys(lines, args.json);
+  std::vector<LogKeyLine> log_lines;
+  const ledger::LogKeyHistory history = ledger->LogKeys();
+  for (const ledger::LogKeyEpoch& epoch : history.epochs()) {
+    ASSIGN_OR_RETURN(std::optional<uint64_t> first,
+                     ledger->FirstCheckpointAfter(epoch.announced_at_leaf));
+    log_lines.push_back(
+        LogKeyLine{ledger::LogVerifierKey(ledger->origin(), epoch.key),
+                   epoch.announced_at_leaf, first});
+  }
+  out << FormatKeys(lines, log_lines, args.json);
+  return absl::OkStatus();
+}
+
+absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out) {
+  RETURN_IF_ERROR(RequireDir(args));
+  const std::string new_key = absl::GetFlag(FLAGS_new_key);
+  if (new_key.empty())
+    return absl::InvalidArgumentError("--new-key is required");
+  if (absl::GetFlag(FLAGS_generate)) {
+    ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                     ledger::crypto::SigningKey::Generate());
+    RETURN_IF_ERROR(ledger::crypto::WriteSecretKeyFile(new_key, *key));
+    RETURN_IF_ERROR(ledger::crypto::WritePublicKeyFile(new_key + ".pub",
+                                                       key->public_key()));
+  }
+  ledger::LogKeyRotationOptions options;
+  options.dir = args.dir;
+  options.new_key_path = new_key;
+  options.admin_key_path = absl::GetFlag(FLAGS_admin_key);
+  ASSIGN_OR_RETURN(ledger::LogKeyRotationResult result,
+                   ledger::RotateLedgerLogKey(options));
+  out << "log key rotated: announced at leaf " << result.announced_at_leaf
+      << ", handover checkpoint at size " << result.handover_size
+      << " (signed by the old and the new key)\n";
+  if (!result.retired_key_path.empty())
+    out << "old key kept as " << result.retired_key_path << "\n";
+  out << "new log key installed as " << ledger::DefaultLogKeyPath(args.dir)
+      << "; start the server with it\n"
+      << result.verifier_key << "\n";
   return absl::OkStatus();
 }
 

@@ -35,6 +35,9 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err);
 absl::Status Keys(const CommandArgs& args, std::ostream& out);
 absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
+// Offline log-key rotation (ledger/log_key_rotation.h); prints the new
+// verifier key last.
+absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out);
 
 // Writes `note` to the --save file, if one was given. kUnavailable when it
 // cannot be written.

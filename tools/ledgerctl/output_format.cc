@@ -9,7 +9,8 @@
 
 namespace ledgerctl {
 
-std::string FormatKeys(const std::vector<KeyLine>& keys, bool json) {
+std::string FormatKeys(const std::vector<KeyLine>& keys,
+                       const std::vector<LogKeyLine>& log_keys, bool json) {
   std::string out;
   if (json) out += "[";
   bool first = true;
@@ -33,6 +34,23 @@ std::string FormatKeys(const std::vector<KeyLine>& keys, bool json) {
           "%s  %-9s  enrolled@%-6d revoked@%-6s next_seq=%-6d %s%s%s\n",
           k.key_id_hex, k.role, k.enrolled_at_leaf, revoked, k.next_sequence,
           k.organisation, k.node.empty() ? "" : "/", k.node);
+    }
+    first = false;
+  }
+  for (const LogKeyLine& k : log_keys) {
+    const std::string first_size = k.first_checkpoint_size
+                                       ? absl::StrCat(*k.first_checkpoint_size)
+                                       : std::string(json ? "null" : "-");
+    if (json) {
+      out += first ? "" : ",";
+      out += absl::StrFormat(
+          "\n  {\"role\": \"log\", \"verifier_key\": %s, "
+          "\"announced_at_leaf\": %d, \"first_checkpoint_size\": %s}",
+          common::JsonQuote(k.verifier_key), k.announced_at_leaf, first_size);
+    } else {
+      out +=
+          absl::StrFormat("log-key  announced@%-6d first_checkpoint@%-6s %s\n",
+                          k.announced_at_leaf, first_size, k.verifier_key);
     }
     first = false;
   }

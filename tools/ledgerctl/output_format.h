@@ -24,8 +24,20 @@ struct KeyLine {
   uint64_t next_sequence = 0;
 };
 
-// The `keys` output: one line per key, or a JSON array with `json`.
-std::string FormatKeys(const std::vector<KeyLine>& keys, bool json);
+// One log key as `ledgerctl keys` prints it.
+struct LogKeyLine {
+  std::string verifier_key;  // the note verifier key
+  uint64_t announced_at_leaf = 0;
+  // The first checkpoint it signed (for a rotated-to key: the handover).
+  std::optional<uint64_t> first_checkpoint_size;
+};
+
+// The `keys` output: one line per key, then one per log key (oldest first,
+// the last is current); or a JSON array with `json`, where log keys are
+// objects with "role": "log", "verifier_key", "announced_at_leaf" and
+// "first_checkpoint_size" (null before one is published).
+std::string FormatKeys(const std::vector<KeyLine>& keys,
+                       const std::vector<LogKeyLine>& log_keys, bool json);
 
 // One base64 hash per line (the plain proof format of prove/consistency).
 std::string FormatProof(const std::vector<ledger::merkle::Hash>& proof);

@@ -34,9 +34,23 @@ TEST(FormatKeys, MatchesTheLocalTextFormat) {
             3,
             std::nullopt,
             7};
-  EXPECT_EQ(FormatKeys({k}, false),
+  EXPECT_EQ(FormatKeys({k}, {}, false),
             "00112233445566778899aabbccddeeff  collector  enrolled@3      "
             "revoked@-      next_seq=7      Factory A/n1\n");
+}
+
+TEST(FormatKeys, ListsTheLogKeysAfterTheSigningKeys) {
+  std::vector<LogKeyLine> log_keys = {{"o+01020304+AQ==", 1, 2},
+                                      {"o+0a0b0c0d+AQ==", 9, std::nullopt}};
+  EXPECT_EQ(
+      FormatKeys({}, log_keys, false),
+      "log-key  announced@1      first_checkpoint@2      o+01020304+AQ==\n"
+      "log-key  announced@9      first_checkpoint@-      o+0a0b0c0d+AQ==\n");
+  EXPECT_EQ(FormatKeys({}, log_keys, true),
+            "[\n  {\"role\": \"log\", \"verifier_key\": \"o+01020304+AQ==\", "
+            "\"announced_at_leaf\": 1, \"first_checkpoint_size\": 2},"
+            "\n  {\"role\": \"log\", \"verifier_key\": \"o+0a0b0c0d+AQ==\", "
+            "\"announced_at_leaf\": 9, \"first_checkpoint_size\": null}\n]\n");
 }
 
 TEST(FoldEvidence, AccumulatesTrainingAndCumulativeByPurpose) {

@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
+#include "ledger/checkpoint_note.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/entry_signer.h"
@@ -200,7 +201,19 @@ absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
     if (k.revoked()) line.revoked_at_leaf = k.revoked_at_leaf();
     lines.push_back(std::move(line));
   }
-  out << FormatKeys(lines, args.json);
+  ASSIGN_OR_RETURN(v1::GetLogKeysResponse log_keys, conn.client->GetLogKeys());
+  std::vector<LogKeyLine> log_lines;
+  for (const v1::LogKeyRecord& k : log_keys.log_keys()) {
+    ASSIGN_OR_RETURN(ledger::crypto::PublicKey key,
+                     ledger::crypto::PublicKey::FromBytes(k.public_key()));
+    LogKeyLine line{
+        ledger::LogVerifierKey(conn.client->verifier().origin(), key),
+        k.announced_at_leaf(), std::nullopt};
+    if (k.first_checkpoint_size() != 0)
+      line.first_checkpoint_size = k.first_checkpoint_size();
+    log_lines.push_back(std::move(line));
+  }
+  out << FormatKeys(lines, log_lines, args.json);
   return absl::OkStatus();
 }
 
@@ -260,14 +273,19 @@ absl::Status Grew(const CommandArgs& args, std::ostream& out) {
   if (since.empty()) return absl::InvalidArgumentError("--since is required");
   ASSIGN_OR_RETURN(std::string saved_note, ReadWholeFile(since));
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  // The latest first: it moves trust across any log-key rotation.
+  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
   absl::StatusOr<VerifiedCheckpoint> saved =
       conn.client->verifier().VerifyCheckpoint(saved_note);
+  if (api::client::IsCheckpointSignatureError(saved.status())) {
+    // Saved before a rotation: signed by the key given with --vkey.
+    saved = conn.client->configured_verifier().VerifyCheckpoint(saved_note);
+  }
   if (!saved.ok()) {
     return absl::DataLossError(
         absl::StrCat("saved checkpoint ", since,
                      " does not verify: ", saved.status().message()));
   }
-  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
   ASSIGN_OR_RETURN(std::vector<ledger::merkle::Hash> proof,
                    ProveConsistency(conn, saved->fields, latest.fields));
   const std::string old_root = ledger::merkle::HashToBase64(saved->fields.root);

@@ -4,7 +4,11 @@
 //
 // Usage:
 //   verify_ledger inclusion VKEY NOTE_FILE LEAF_FILE INDEX PROOF_FILE
-//   verify_ledger consistency VKEY OLD_NOTE_FILE NEW_NOTE_FILE PROOF_FILE
+//   verify_ledger consistency VKEY OLD_NOTE_FILE NEW_NOTE_FILE PROOF_FILE [NEW_VKEY]
+//   verify_ledger note NOTE_FILE VKEY...
+// `consistency` verifies the new note with NEW_VKEY when given (across a
+// log-key rotation). `note` requires a valid signature by every VKEY given
+// (a handover checkpoint carries the old and the new log key's).
 // Exits 0 when everything verifies, 1 with a reason otherwise.
 package main
 
@@ -92,9 +96,30 @@ func main() {
 			fail("inclusion of leaf %d in %s at size %d: %v", index, origin, size, err)
 		}
 		fmt.Printf("ok: leaf %d is in %s at size %d (checked by Go's sumdb/note and sumdb/tlog)\n", index, origin, size)
+	case "note":
+		var verifiers []note.Verifier
+		for _, vkey := range os.Args[3:] {
+			v, err := note.NewVerifier(vkey)
+			if err != nil {
+				fail("verifier key: %v", err)
+			}
+			verifiers = append(verifiers, v)
+		}
+		n, err := note.Open(read(os.Args[2]), note.VerifierList(verifiers...))
+		if err != nil {
+			fail("note %s: %v", os.Args[2], err)
+		}
+		if len(n.Sigs) != len(verifiers) {
+			fail("note %s: %d of %d keys signed it", os.Args[2], len(n.Sigs), len(verifiers))
+		}
+		fmt.Printf("ok: %s is signed by all %d keys (checked by Go's sumdb/note)\n", os.Args[2], len(verifiers))
 	case "consistency":
+		newVkey := os.Args[2]
+		if len(os.Args) > 6 {
+			newVkey = os.Args[6]
+		}
 		_, oldSize, oldRoot := openCheckpoint(os.Args[2], os.Args[3])
-		origin, newSize, newRoot := openCheckpoint(os.Args[2], os.Args[4])
+		origin, newSize, newRoot := openCheckpoint(newVkey, os.Args[4])
 		proof := readProof(os.Args[5])
 		if err := tlog.CheckTree(proof, newSize, newRoot, oldSize, oldRoot); err != nil {
 			fail("consistency %d -> %d: %v", oldSize, newSize, err)
