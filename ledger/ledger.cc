@@ -335,7 +335,7 @@ absl::StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t index,
     return absl::OutOfRangeError(
         absl::StrCat("size: got ", size, ", want ≤ tree size ", tree_->size()));
   }
-  return merkle::InclusionProof(index, size, *tree_);
+  return merkle::InclusionProof(index, size, *tree_, &proof_folds_);
 }
 
 absl::StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(
@@ -345,7 +345,7 @@ absl::StatusOr<std::vector<Hash>> Ledger::ConsistencyProof(
     return absl::OutOfRangeError(absl::StrCat(
         "size: got ", size2, ", want ≤ tree size ", tree_->size()));
   }
-  return merkle::ConsistencyProof(size1, size2, *tree_);
+  return merkle::ConsistencyProof(size1, size2, *tree_, &proof_folds_);
 }
 
 absl::StatusOr<Hash> Ledger::RootAt(uint64_t size) const {

@@ -28,6 +28,7 @@
 #include "ledger/crypto/ed25519.h"
 #include "ledger/key_registry.h"
 #include "ledger/log_key_history.h"
+#include "ledger/merkle/fold_memo.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/note/signed_note.h"
 #include "ledger/storage/store.h"
@@ -249,6 +250,9 @@ class Ledger {
   // durable write.
   mutable absl::Mutex tree_mu_;
   std::unique_ptr<TreeState> tree_ ABSL_GUARDED_BY(tree_mu_);
+  // Right-edge subtrees that proofs fold (shared by most proofs against one
+  // size); thread-safe on its own.
+  mutable merkle::FoldMemo proof_folds_;
   int64_t last_time_micros_ = 0;  // leader only
 
   mutable absl::Mutex checkpoint_mu_;

@@ -9,8 +9,9 @@ namespace ledger::merkle {
 namespace {
 
 absl::StatusOr<std::vector<Hash>> ReadAndRehash(const ProofPlan& plan,
-                                                NodeReader& reader) {
-  if (plan.node_ids().empty()) return plan.Rehash({});
+                                                NodeReader& reader,
+                                                FoldMemo* memo) {
+  if (plan.node_ids().empty()) return plan.Rehash({}, memo);
   ASSIGN_OR_RETURN(std::vector<Hash> fetched,
                    reader.ReadNodes(plan.node_ids()));
   if (fetched.size() != plan.node_ids().size()) {
@@ -18,22 +19,24 @@ absl::StatusOr<std::vector<Hash>> ReadAndRehash(const ProofPlan& plan,
         absl::StrCat("NodeReader returned ", fetched.size(), " hashes for ",
                      plan.node_ids().size(), " node ids"));
   }
-  return plan.Rehash(fetched);
+  return plan.Rehash(fetched, memo);
 }
 
 }  // namespace
 
 absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size,
-                                                 NodeReader& reader) {
+                                                 NodeReader& reader,
+                                                 FoldMemo* memo) {
   ASSIGN_OR_RETURN(const ProofPlan plan, InclusionPlan(index, size));
-  return ReadAndRehash(plan, reader);
+  return ReadAndRehash(plan, reader, memo);
 }
 
 absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t size1,
                                                    uint64_t size2,
-                                                   NodeReader& reader) {
+                                                   NodeReader& reader,
+                                                   FoldMemo* memo) {
   ASSIGN_OR_RETURN(const ProofPlan plan, ConsistencyPlan(size1, size2));
-  return ReadAndRehash(plan, reader);
+  return ReadAndRehash(plan, reader, memo);
 }
 
 }  // namespace ledger::merkle

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "ledger/merkle/fold_memo.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/node_id.h"
 
@@ -31,7 +32,8 @@ class NodeReader {
 // proof is empty). Errors: kInvalidArgument if index >= size; the reader's
 // error; kInternal if the reader returns the wrong number of hashes.
 absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size,
-                                                 NodeReader& reader);
+                                                 NodeReader& reader,
+                                                 FoldMemo* memo = nullptr);
 
 // Returns the RFC 6962 consistency proof between the trees of `size1` and
 // `size2` leaves (empty when size1 is 0 or equals size2), reading the needed
@@ -39,7 +41,10 @@ absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size,
 // size1 > size2; the reader's error; kInternal on a wrong hash count.
 absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t size1,
                                                    uint64_t size2,
-                                                   NodeReader& reader);
+                                                   NodeReader& reader,
+                                                   FoldMemo* memo = nullptr);
+// (Both: an optional `memo` saves re-folding the right-edge subtrees that
+// many proofs share; see fold_memo.h.)
 
 }  // namespace ledger::merkle
 

@@ -65,7 +65,7 @@ class ProofPlanBuilder {
 };
 
 absl::StatusOr<std::vector<Hash>> ProofPlan::Rehash(
-    absl::Span<const Hash> fetched) const {
+    absl::Span<const Hash> fetched, FoldMemo* memo) const {
   if (fetched.size() != node_ids_.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat("fetched: got ", fetched.size(), " hashes, want ",
@@ -79,11 +79,21 @@ absl::StatusOr<std::vector<Hash>> ProofPlan::Rehash(
       proof.push_back(fetched[refs_[entry.begin]]);
       continue;
     }
+    // The entry's nodes are its subtree's decomposition, left to right.
+    const uint64_t begin = node_ids_[refs_[entry.begin]].begin();
+    const uint64_t end = node_ids_[refs_[entry.end - 1]].end();
+    if (memo != nullptr) {
+      if (std::optional<Hash> known = memo->Find(begin, end)) {
+        proof.push_back(*known);
+        continue;
+      }
+    }
     parts.clear();
     for (size_t k = entry.begin; k < entry.end; ++k) {
       parts.push_back(fetched[refs_[k]]);
     }
     proof.push_back(FoldSubtrees(parts));
+    if (memo != nullptr) memo->Remember(begin, end, proof.back());
   }
   return proof;
 }

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "ledger/merkle/fold_memo.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/node_id.h"
 
@@ -39,9 +40,10 @@ class ProofPlan {
 
   // Builds the proof from `fetched`, the hashes of node_ids() in the same
   // order. Returns kInvalidArgument if fetched.size() != node_ids().size().
-  // The fetched hashes are trusted; nothing can be checked here.
-  absl::StatusOr<std::vector<Hash>> Rehash(
-      absl::Span<const Hash> fetched) const;
+  // The fetched hashes are trusted; nothing can be checked here. With a
+  // `memo`, ephemeral entries are looked up there first and remembered.
+  absl::StatusOr<std::vector<Hash>> Rehash(absl::Span<const Hash> fetched,
+                                           FoldMemo* memo = nullptr) const;
 
  private:
   friend class ProofPlanBuilder;
