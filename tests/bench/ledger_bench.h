@@ -47,7 +47,13 @@ struct BenchResults {
   std::string load_before;  // /proc/loadavg at start
   std::string load_after;   // /proc/loadavg at end
   // Physical limits, measured in this run.
-  double verify_per_s = 0;        // Ed25519 verify, 300-byte message, 1 core
+  // Ed25519 verify, 300-byte message, 1 core: the mean of the rates measured
+  // just before and just after the appends (this shared machine's speed
+  // drifts by ±20 % over minutes, so one measurement can flatter or
+  // penalise the ratio).
+  double verify_per_s = 0;
+  double verify_before_per_s = 0;
+  double verify_after_per_s = 0;
   double leaf_hash_per_s = 0;     // HashLeaf of a 300-byte leaf, 1 core
   double synced_write_per_s = 0;  // Store::Write of one small batch, fsync'd
   // Appends.

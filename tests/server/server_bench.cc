@@ -39,7 +39,7 @@ ABSL_FLAG(double, latency_seconds, 5, "length of the latency phase");
 ABSL_FLAG(int, payload_bytes, 300, "random payload bytes per entry");
 ABSL_FLAG(int, queries_per_client, 20000,
           "proof queries / empty calls per client");
-ABSL_FLAG(int, depth, 16,
+ABSL_FLAG(int, depth, 64,
           "calls each client keeps in flight in the query phases (an auditor "
           "or collector checking many receipts pipelines its calls)");
 
