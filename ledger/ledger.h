@@ -50,11 +50,12 @@ struct LedgerOptions {
   // The most entries one group commit writes. Default: 8192.
   size_t max_group_entries = 8192;
   // Memory for complete tree blocks (16 KiB per 256 leaves), most recent
-  // first, so inclusion proofs skip RocksDB. The default 256 MiB covers the
-  // last 4.2M leaves; a budget ≥ 64 bytes × the log's size keeps every
-  // proof in memory (640 MiB at 10M entries). Filled as blocks complete and
-  // as proofs read them, so a small log uses little of it.
-  size_t tree_cache_bytes = size_t{256} << 20;
+  // first, so inclusion proofs skip RocksDB. The default 1 GiB covers the
+  // last 16.7M leaves: every proof of a 10M-entry ledger (610 MiB) is served
+  // from memory (~175–300k proofs/s per core, vs 77–140k/s with 256 MiB).
+  // Filled only as blocks complete and as proofs read them, so a small log,
+  // or a tool that reads little, uses little of it.
+  size_t tree_cache_bytes = size_t{1} << 30;
   storage::StoreOptions store_options;
 };
 

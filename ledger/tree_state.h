@@ -15,8 +15,8 @@
 //  * The right frontier (a CompactRange) and the partial last block are kept
 //    in memory for appends.
 //  * The most recent complete blocks (as many as the caller's budget allows:
-//    LedgerOptions::tree_cache_bytes, by default 16,384 blocks = 256 MiB =
-//    the last 4.2M leaves, which most receipts and proofs ask about) are
+//    LedgerOptions::tree_cache_bytes, by default 65,536 blocks = 1 GiB =
+//    the last 16.7M leaves, which most receipts and proofs ask about) are
 //    cached in memory, filled as blocks complete and as proofs read them, so
 //    proofs for them skip RocksDB (a RocksDB read of a 16 KiB value costs
 //    ~10 µs even from its block cache: 5–10× a cached proof). Complete
