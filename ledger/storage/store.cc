@@ -151,6 +151,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     } else if (f == static_cast<int>(Family::kIndex)) {
       family_options.memtable_insert_with_hint_prefix_extractor =
           std::make_shared<PerKeySequenceRun>();
+      // Leaf-hash keys are random: each insert walks the skip list with
+      // cache misses. A memtable that stays within the L3 cache (8 MiB, ~100k
+      // entries) made the leader's RocksDB write 17.3 % → 14.2 % of append
+      // CPU (perf, same binary otherwise); 2 MiB saved no more, its extra
+      // flushes and compactions eating the gain.
+      family_options.write_buffer_size = 8 << 20;
     }
     families.emplace_back(kFamilyNames[f], family_options);
   }
