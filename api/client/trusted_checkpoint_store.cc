@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "ledger/durable_rename.h"
 
 namespace api::client {
 namespace {
@@ -22,15 +23,6 @@ constexpr absl::string_view kHeader = "aifl-trusted-checkpoint-v2";
 absl::Status ErrnoError(absl::string_view what, const std::string& path) {
   return absl::UnavailableError(
       absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
-absl::Status Fsync(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("opening", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return ErrnoError("fsync of", path);
-  return absl::OkStatus();
 }
 
 // Reads the whole file; std::nullopt when it does not exist.
@@ -159,10 +151,7 @@ absl::Status TrustedCheckpointStore::Save(const TrustedCheckpoint& checkpoint) {
     ::unlink(tmp.c_str());  // best effort: the old file is still intact
     return error;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return ErrnoError("renaming", tmp);
-  }
-  return Fsync(dir_, O_RDONLY | O_DIRECTORY);
+  return ledger::RenameDurably(tmp, path);
 }
 
 }  // namespace api::client
