@@ -104,6 +104,8 @@ absl::Status Ledger::LoadState() {
     ASSIGN_OR_RETURN(tree_,
                      TreeState::Load(store_.get(), tree_size,
                                      options_.tree_cache_bytes / kBlockBytes));
+    ASSIGN_OR_RETURN(indexes_, IndexRuns::Load(store_.get(), *tree_, tree_size,
+                                               options_.index_run_leaves));
   }
   ASSIGN_OR_RETURN(KeyRegistry registry, ReadRegistry());
   {
@@ -317,15 +319,15 @@ absl::StatusOr<std::vector<std::string>> Ledger::GetLeaves(
 }
 
 absl::StatusOr<uint64_t> Ledger::FindLeafByHash(const Hash& leaf_hash) const {
-  ASSIGN_OR_RETURN(std::optional<std::string> index,
-                   store_->Get(Family::kIndex, keys::LeafHash(leaf_hash)));
-  if (!index.has_value() || index->size() != 8) {
+  ASSIGN_OR_RETURN(std::optional<uint64_t> index,
+                   indexes_->FindLeafHash(leaf_hash));
+  if (!index.has_value()) {
     return absl::NotFoundError(absl::StrCat(
         "no leaf with hash ", merkle::HashToHex(leaf_hash), " in the log"));
   }
-  const uint64_t i = entry::DecodeU64(*index);
-  if (i >= Size()) return absl::NotFoundError("that leaf is not yet committed");
-  return i;
+  if (*index >= Size())
+    return absl::NotFoundError("that leaf is not yet committed");
+  return *index;
 }
 
 absl::StatusOr<std::vector<Hash>> Ledger::InclusionProof(uint64_t index,
@@ -370,7 +372,7 @@ absl::Status Ledger::Snapshot(const std::string& out_dir) const {
 
 size_t Ledger::MemoryBytes() const {
   absl::ReaderMutexLock lock(&tree_mu_);
-  return tree_->MemoryBytes();
+  return tree_->MemoryBytes() + indexes_->MemoryBytes();
 }
 
 }  // namespace ledger

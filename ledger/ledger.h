@@ -26,6 +26,7 @@
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/index_runs.h"
 #include "ledger/key_registry.h"
 #include "ledger/log_key_history.h"
 #include "ledger/merkle/fold_memo.h"
@@ -56,6 +57,9 @@ struct LedgerOptions {
   // Filled only as blocks complete and as proofs read them, so a small log,
   // or a tool that reads little, uses little of it.
   size_t tree_cache_bytes = size_t{1} << 30;
+  // Leaves whose index keys are written together, as sorted runs (see
+  // index_runs.h). Tests make it small.
+  uint64_t index_run_leaves = IndexRuns::kDefaultRunLeaves;
   storage::StoreOptions store_options;
 };
 
@@ -254,6 +258,9 @@ class Ledger {
   // Right-edge subtrees that proofs fold (shared by most proofs against one
   // size); thread-safe on its own.
   mutable merkle::FoldMemo proof_folds_;
+  // (key, sequence) → leaf and leaf hash → leaf; set on open, thread-safe
+  // on its own.
+  std::unique_ptr<IndexRuns> indexes_;
   int64_t last_time_micros_ = 0;  // leader only
 
   mutable absl::Mutex checkpoint_mu_;

@@ -141,12 +141,14 @@ std::vector<AppendResult> Ledger::AppendImpl(
 void Ledger::CommitGroup(std::vector<Writer*>& group) {
   storage::Batch batch;
   std::vector<Hash> leaf_hashes;
+  std::vector<IndexRuns::Leaf> index_leaves;
   std::vector<Prepared*> accepted;
   uint64_t next_index;
   {
     absl::ReaderMutexLock lock(&tree_mu_);
     next_index = tree_->size();
   }
+  const uint64_t first_index = next_index;
   const int64_t now =
       std::max(absl::ToUnixMicros(clock_->Now()), last_time_micros_);
   // (key, sequence) appended earlier in this group → its result.
@@ -182,11 +184,10 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
           }
           continue;
         }
-        auto stored =
-            store_->Get(Family::kIndex, keys::Sequence(key_id, e.sequence));
+        auto stored = indexes_->FindSequence(key_id, e.sequence);
         std::optional<std::string> leaf;
         if (stored.ok() && stored->has_value()) {
-          auto leaf_bytes = store_->Get(Family::kLeaves, **stored);
+          auto leaf_bytes = store_->Get(Family::kLeaves, keys::Leaf(**stored));
           if (leaf_bytes.ok()) leaf = std::move(*leaf_bytes);
         }
         auto parsed =
@@ -200,10 +201,9 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
         } else if (parsed->envelope != *item.bytes) {
           result.status = absl::AlreadyExistsError(absl::StrCat(
               "sequence ", e.sequence, " of key ", key_id.ToString(),
-              " was already used with different bytes (leaf ",
-              entry::DecodeU64(**stored), ")"));
+              " was already used with different bytes (leaf ", **stored, ")"));
         } else {
-          result.leaf_index = entry::DecodeU64(**stored);
+          result.leaf_index = **stored;
           result.integration_time_micros = parsed->integration_time_micros;
           result.duplicate = true;
         }
@@ -276,15 +276,12 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
       const std::string leaf = entry::EncodeLeaf(now, *item.bytes);
       const Hash leaf_hash = merkle::HashLeaf(leaf);
       batch.Put(Family::kLeaves, keys::Leaf(next_index), leaf);
-      batch.Put(Family::kIndex, keys::Sequence(key_id, e.sequence),
-                entry::U64Key(next_index));
-      batch.Put(Family::kIndex, keys::LeafHash(leaf_hash),
-                entry::U64Key(next_index));
       result.leaf_index = next_index;
       result.integration_time_micros = now;
       in_group[{key_id, e.sequence}] = &item;
       accepted.push_back(&item);
       leaf_hashes.push_back(leaf_hash);
+      index_leaves.push_back({leaf_hash, key_id, e.sequence});
       ++next_index;
     }
   }
@@ -306,6 +303,8 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
     absl::ReaderMutexLock lock(&tree_mu_);
     pending = tree_->StageAppend(leaf_hashes, &batch);
   }
+  IndexRuns::Staged staged_index =
+      indexes_->Stage(first_index, std::move(index_leaves), &batch);
   absl::Status written = store_->Write(&batch);
   if (!written.ok()) {
     // Nothing of this group is acknowledged. The registry already advanced
@@ -333,8 +332,11 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
         verify_keys_.insert({id, *info->public_key});
     }
   }
-  absl::MutexLock lock(&tree_mu_);
-  tree_->Apply(std::move(pending));
+  {
+    absl::MutexLock lock(&tree_mu_);
+    tree_->Apply(std::move(pending));
+  }
+  indexes_->Apply(std::move(staged_index));
 }
 
 }  // namespace ledger

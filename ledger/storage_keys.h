@@ -20,6 +20,8 @@ inline constexpr absl::string_view kLogPublicKey =
     "log_public_key";  // 32 bytes
 inline constexpr absl::string_view kLatestCheckpoint =
     "checkpoint";  // signed note
+// u64: leaves [0, n) have their index keys stored (ledger/index_runs.h).
+inline constexpr absl::string_view kIndexSize = "index_size";
 
 // Meta family: every published checkpoint, "checkpoint/" ‖ u64 size.
 inline std::string CheckpointAt(uint64_t size) {
@@ -41,7 +43,8 @@ inline std::string LogKeyAt(uint64_t leaf) {
 // Leaves family: u64 index.
 inline std::string Leaf(uint64_t index) { return entry::U64Key(index); }
 
-// Index family: "k" ‖ key id ‖ u64 sequence → u64 leaf index.
+// Index family: "k" ‖ key id ‖ u64 sequence → u64 leaf index, written in
+// sorted runs (ledger/index_runs.h).
 inline std::string Sequence(const crypto::KeyId& id, uint64_t sequence) {
   std::string key = "k";
   key.append(reinterpret_cast<const char*>(id.bytes().data()),
@@ -50,7 +53,8 @@ inline std::string Sequence(const crypto::KeyId& id, uint64_t sequence) {
   return key;
 }
 
-// Index family: "h" ‖ leaf hash → u64 leaf index.
+// Index family: "h" ‖ leaf hash → u64 leaf index, written in sorted runs
+// (ledger/index_runs.h).
 inline std::string LeafHash(const merkle::Hash& hash) {
   std::string key = "h";
   key.append(reinterpret_cast<const char*>(hash.data()), hash.size());

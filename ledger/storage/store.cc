@@ -54,9 +54,8 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
 // every key of a group alone (no concurrent memtable writers), and profiling
 // showed the memtable search as the largest part of its serial work. Leaves
 // arrive in index order (one run for the family); "k" ‖ key id ‖ sequence
-// index keys arrive in sequence order per key id. Random keys (leaf hashes)
-// and small families get no hint: a hint per distinct prefix would grow
-// without bound.
+// index keys arrive in sequence order per key id, and leaf-hash keys in
+// sorted runs (ledger/leaf_hash_index.h). Small families get no hint.
 class WholeFamilyRun : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "aifl.WholeFamilyRun"; }
@@ -66,16 +65,23 @@ class WholeFamilyRun : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice&) const override { return true; }
 };
 
-class PerKeySequenceRun : public rocksdb::SliceTransform {
+// The index family's runs: "k" ‖ 16-byte key id ‖ sequence keys arrive in
+// sequence order per key id; "h" ‖ leaf hash keys arrive as sorted runs (one
+// hint for all of them: a hint lets RocksDB repair its splice from the
+// bottom level up, where its own last-insert splice starts over from the top
+// whenever a key is not adjacent to the previous one, as in a run merged
+// into a memtable that holds earlier runs).
+class IndexRuns : public rocksdb::SliceTransform {
  public:
-  // "k" ‖ 16-byte key id (ledger/storage_keys.h).
-  static constexpr size_t kPrefix = 17;
-  const char* Name() const override { return "aifl.PerKeySequenceRun"; }
+  // ledger/storage_keys.h.
+  static constexpr size_t kKeyIdPrefix = 17;
+  const char* Name() const override { return "aifl.IndexRuns"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), kPrefix);
+    return rocksdb::Slice(key.data(), key[0] == 'k' ? kKeyIdPrefix : 1);
   }
   bool InDomain(const rocksdb::Slice& key) const override {
-    return key.size() > kPrefix && key[0] == 'k';
+    return (key.size() > kKeyIdPrefix && key[0] == 'k') ||
+           (key.size() > 1 && key[0] == 'h');
   }
 };
 
@@ -150,13 +156,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
           std::make_shared<WholeFamilyRun>();
     } else if (f == static_cast<int>(Family::kIndex)) {
       family_options.memtable_insert_with_hint_prefix_extractor =
-          std::make_shared<PerKeySequenceRun>();
-      // Leaf-hash keys are random: each insert walks the skip list with
-      // cache misses. A memtable that stays within the L3 cache (8 MiB, ~100k
-      // entries) made the leader's RocksDB write 17.3 % → 14.2 % of append
-      // CPU (perf, same binary otherwise); 2 MiB saved no more, its extra
-      // flushes and compactions eating the gain.
-      family_options.write_buffer_size = 8 << 20;
+          std::make_shared<IndexRuns>();
     }
     families.emplace_back(kFamilyNames[f], family_options);
   }

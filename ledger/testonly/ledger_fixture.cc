@@ -45,6 +45,7 @@ absl::Status LedgerFixture::Reopen(rocksdb::Env* env) {
   options.dir = dir_;
   options.clock = &clock_;
   options.store_options.env = env;
+  if (index_run_leaves_ > 0) options.index_run_leaves = index_run_leaves_;
   ASSIGN_OR_RETURN(ledger_, Ledger::Open(options));
   return absl::OkStatus();
 }

@@ -46,6 +46,8 @@ class LedgerFixture {
   // another RocksDB Env (e.g. a fault-injecting one; not owned).
   absl::Status Reopen(rocksdb::Env* env = nullptr);
   void Close() { ledger_.reset(); }
+  // LedgerOptions::index_run_leaves for the next Reopen (0: the default).
+  void set_index_run_leaves(uint64_t leaves) { index_run_leaves_ = leaves; }
 
  private:
   LedgerFixture() : clock_(absl::FromUnixSeconds(1'780'000'000)) {}
@@ -54,6 +56,7 @@ class LedgerFixture {
   std::string dir_;
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<EntrySigner> admin_;
+  uint64_t index_run_leaves_ = 0;
 };
 
 }  // namespace ledger::testonly

@@ -116,27 +116,41 @@ absl::StatusOr<double> AppendDriver::SignChunk(uint64_t count) {
 }
 
 double AppendDriver::AppendChunk(
-    const std::function<void(uint64_t)>& progress) {
+    const std::function<void(uint64_t)>& progress, uint64_t round_entries,
+    const std::function<void(double)>& between_rounds) {
   std::atomic<uint64_t> done{0};
   std::atomic<uint64_t> calls{0};
   absl::Mutex error_mu;
-  const absl::Time start = absl::Now();
-  OnThreads(threads_, [&](int t) {
-    for (std::vector<std::string>& envelopes : batches_[t]) {
-      std::vector<AppendResult> results = ledger_->Append(envelopes);
-      for (const AppendResult& r : results) {
-        if (r.status.ok()) continue;
-        if (errors_.fetch_add(1) == 0) {
-          absl::MutexLock lock(&error_mu);
-          first_error_ = r.status.ToString();
+  // Batches per thread per round.
+  const size_t per_round = std::max<uint64_t>(
+      1, round_entries / (static_cast<uint64_t>(threads_) * batch_));
+  size_t most = 0;
+  for (const auto& mine : batches_) most = std::max(most, mine.size());
+  double seconds = 0;
+  for (size_t begin = 0; begin < most; begin += per_round) {
+    const size_t end = std::min(most, begin + per_round);
+    const absl::Time start = absl::Now();
+    OnThreads(threads_, [&](int t) {
+      std::vector<std::vector<std::string>>& mine = batches_[t];
+      for (size_t b = begin; b < std::min(end, mine.size()); ++b) {
+        std::vector<std::string>& envelopes = mine[b];
+        std::vector<AppendResult> results = ledger_->Append(envelopes);
+        for (const AppendResult& r : results) {
+          if (r.status.ok()) continue;
+          if (errors_.fetch_add(1) == 0) {
+            absl::MutexLock lock(&error_mu);
+            first_error_ = r.status.ToString();
+          }
         }
+        calls.fetch_add(1);
+        progress(done.fetch_add(envelopes.size()) + envelopes.size());
+        std::vector<std::string>().swap(envelopes);  // free as we go
       }
-      calls.fetch_add(1);
-      progress(done.fetch_add(envelopes.size()) + envelopes.size());
-      std::vector<std::string>().swap(envelopes);  // free as we go
-    }
-  });
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    });
+    const double round_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    seconds += round_seconds;
+    between_rounds(round_seconds);
+  }
   calls_ += calls.load();
   for (auto& mine : batches_) mine.clear();
   return seconds;

@@ -34,10 +34,16 @@ class AppendDriver {
   // threads; replaces the previous chunk. Returns seconds spent.
   absl::StatusOr<double> SignChunk(uint64_t count);
 
-  // Appends the signed chunk on all threads; returns the wall seconds.
-  // `progress(done)` is called on some thread after each batch with the
-  // entries appended so far in this chunk.
-  double AppendChunk(const std::function<void(uint64_t)>& progress);
+  // Appends the signed chunk on all threads, in rounds of about
+  // `round_entries`: all threads finish a round, then `between_rounds(s)`
+  // runs alone with s = that round's wall seconds (for limit measurements
+  // interleaved with the appends), then the next round starts. Returns the
+  // wall seconds spent appending (between_rounds excluded). `progress(done)`
+  // is called on some thread after each batch with the entries appended so
+  // far in this chunk.
+  double AppendChunk(const std::function<void(uint64_t)>& progress,
+                     uint64_t round_entries,
+                     const std::function<void(double)>& between_rounds);
 
   uint64_t errors() const { return errors_; }
   const std::string& first_error() const { return first_error_; }

@@ -54,6 +54,14 @@ struct BenchResults {
   double verify_per_s = 0;
   double verify_before_per_s = 0;
   double verify_after_per_s = 0;
+  // The limit the appends are judged against: verify sampled for
+  // kVerifySampleSeconds after every round of appends (kRoundEntries), with
+  // the appenders paused and the clock stopped, weighted by the round's
+  // duration, so that it tracks the machine's speed while they ran.
+  double verify_during_appends_per_s = 0;
+  double verify_during_min_per_s = 0;
+  double verify_during_max_per_s = 0;
+  int verify_samples = 0;
   double leaf_hash_per_s = 0;     // HashLeaf of a 300-byte leaf, 1 core
   double synced_write_per_s = 0;  // Store::Write of one small batch, fsync'd
   // Appends.

@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
   }
   ledger::LedgerOptions options;
   options.dir = dir;
+  options.index_run_leaves = crash::kCrashIndexRunLeaves;
   auto opened = ledger::Ledger::Open(options);
   if (!opened.ok()) Fail(absl::StrCat("open: ", opened.status().ToString()));
   std::unique_ptr<ledger::Ledger> ledger = std::move(*opened);

@@ -14,6 +14,10 @@
 namespace crash {
 
 // The origin of the ledger the crash test creates.
+// Leaves per stored index run (LedgerOptions::index_run_leaves) in the
+// crash tests: small and odd, so that kills land before, during and after
+// the groups that write runs, at every offset.
+inline constexpr uint64_t kCrashIndexRunLeaves = 97;
 inline constexpr absl::string_view kCrashOrigin = "crash.test.example/ledger";
 // A collector payload type (collector keys may sign aifl.collector.v1.*).
 inline constexpr absl::string_view kCrashPayloadType =

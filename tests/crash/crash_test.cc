@@ -194,6 +194,7 @@ class CrashTest : public ::testing::Test {
         ledger::InitLedger(dir_, std::string(kCrashOrigin), nullptr).ok());
     ledger::LedgerOptions options;
     options.dir = dir_;
+    options.index_run_leaves = crash::kCrashIndexRunLeaves;
     auto opened = ledger::Ledger::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.status();
     std::unique_ptr<ledger::Ledger> ledger = std::move(*opened);
@@ -265,6 +266,7 @@ void CrashTest::Verify(const ChildRun& run, bool setup) {
   // Then a restart, as the server would do it.
   ledger::LedgerOptions options;
   options.dir = dir_;
+  options.index_run_leaves = crash::kCrashIndexRunLeaves;
   auto opened = ledger::Ledger::Open(options);
   ASSERT_TRUE(opened.ok()) << "reopen after the crash: " << opened.status();
   std::unique_ptr<ledger::Ledger> ledger = std::move(*opened);
@@ -282,6 +284,10 @@ void CrashTest::Verify(const ChildRun& run, bool setup) {
       const uint64_t index = start + k;
       const std::string& leaf = (*leaves)[k];
       const ledger::merkle::Hash hash = ledger::merkle::HashLeaf(leaf);
+      // The index (stored runs and the part rebuilt on open) finds it.
+      auto found = ledger->FindLeafByHash(hash);
+      ASSERT_TRUE(found.ok()) << "leaf " << index << ": " << found.status();
+      ASSERT_EQ(*found, index) << "the index misplaces leaf " << index;
       if (index < old_size) {
         ASSERT_EQ(hash, leaf_hashes_[index]) << "leaf " << index << " changed";
         continue;
