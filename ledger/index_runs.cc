@@ -29,9 +29,9 @@ absl::StatusOr<std::unique_ptr<IndexRuns>> IndexRuns::Load(
     return index;
   }
   if (stored->size() != 8 || entry::DecodeU64(*stored) > tree_size) {
-    return absl::DataLossError(absl::StrCat(
-        "the stored index size is malformed or beyond the tree (", tree_size,
-        " leaves)"));
+    return absl::DataLossError(
+        absl::StrCat("the stored index size is malformed or beyond the tree (",
+                     tree_size, " leaves)"));
   }
   index->stored_size_ = entry::DecodeU64(*stored);
   // Rebuild the newer leaves' part: 256 leaves at a time, their hashes read
@@ -53,19 +53,23 @@ absl::StatusOr<std::unique_ptr<IndexRuns>> IndexRuns::Load(
                                   return true;
                                 }));
     if (leaves.size() != end - first) {
-      return absl::DataLossError(absl::StrCat(
-          "leaves ", first, "..", end, " are incomplete (rebuilding the index)"));
+      return absl::DataLossError(
+          absl::StrCat("leaves ", first, "..", end,
+                       " are incomplete (rebuilding the index)"));
     }
     for (uint64_t i = first; i < end; ++i) {
       auto leaf = entry::ParseLeaf(leaves[i - first]);
-      auto envelope = leaf.ok() ? entry::ParseEnvelope(leaf->envelope)
-                                : absl::StatusOr<entry::Envelope>(leaf.status());
+      auto envelope = leaf.ok()
+                          ? entry::ParseEnvelope(leaf->envelope)
+                          : absl::StatusOr<entry::Envelope>(leaf.status());
       if (!envelope.ok()) {
         return absl::DataLossError(absl::StrCat(
-            "leaf ", i, " (rebuilding the index): ", envelope.status().message()));
+            "leaf ", i,
+            " (rebuilding the index): ", envelope.status().message()));
       }
-      index->AddLocked(i, Leaf{hashes[i - first], crypto::KeyId(envelope->key_id),
-                               envelope->sequence});
+      index->AddLocked(i,
+                       Leaf{hashes[i - first], crypto::KeyId(envelope->key_id),
+                            envelope->sequence});
     }
   }
   return index;
@@ -127,9 +131,9 @@ void IndexRuns::Apply(Staged staged) {
 namespace {
 
 // A stored index value: u64 leaf index.
-absl::StatusOr<std::optional<uint64_t>> ReadStored(
-    const storage::Store& store, const std::string& key,
-    absl::string_view what) {
+absl::StatusOr<std::optional<uint64_t>> ReadStored(const storage::Store& store,
+                                                   const std::string& key,
+                                                   absl::string_view what) {
   ASSIGN_OR_RETURN(std::optional<std::string> stored,
                    store.Get(Family::kIndex, key));
   if (!stored.has_value()) return std::nullopt;
@@ -163,9 +167,9 @@ absl::StatusOr<std::optional<uint64_t>> IndexRuns::FindSequence(
     auto it = by_sequence_.find({key_id, sequence});
     if (it != by_sequence_.end()) return it->second;
   }
-  return ReadStored(*store_, keys::Sequence(key_id, sequence),
-                    absl::StrCat("sequence ", sequence, " of key ",
-                                 key_id.ToString()));
+  return ReadStored(
+      *store_, keys::Sequence(key_id, sequence),
+      absl::StrCat("sequence ", sequence, " of key ", key_id.ToString()));
 }
 
 uint64_t IndexRuns::stored_size() const {

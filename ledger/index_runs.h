@@ -105,8 +105,8 @@ class IndexRuns {
   bool needs_size_record_ ABSL_GUARDED_BY(mu_) = false;
   // Leaves [stored_size_, tree size).
   absl::flat_hash_map<merkle::Hash, uint64_t> by_hash_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::pair<crypto::KeyId, uint64_t>, uint64_t>
-      by_sequence_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::pair<crypto::KeyId, uint64_t>, uint64_t> by_sequence_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger

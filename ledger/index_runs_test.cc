@@ -63,8 +63,8 @@ class IndexRunsTest : public ::testing::Test {
   bool HashKeyStored(uint64_t index) {
     auto leaf = f_->ledger().GetLeaf(index);
     EXPECT_TRUE(leaf.ok());
-    auto v = f_->ledger().store().Get(
-        Family::kIndex, keys::LeafHash(merkle::HashLeaf(*leaf)));
+    auto v = f_->ledger().store().Get(Family::kIndex,
+                                      keys::LeafHash(merkle::HashLeaf(*leaf)));
     EXPECT_TRUE(v.ok());
     return v.ok() && v->has_value();
   }
@@ -108,8 +108,8 @@ TEST_F(IndexRunsTest, RunsAreStoredAndTheRestIsServedFromMemory) {
   // big-endian u64; the h key is "h" ‖ 32-byte leaf hash.
   auto raw_size = f_->ledger().store().Get(Family::kMeta, "index_size");
   ASSERT_TRUE(raw_size.ok() && raw_size->has_value());
-  EXPECT_EQ(**raw_size, std::string("\0\0\0\0\0\0\0", 7) +
-                            static_cast<char>(*stored));
+  EXPECT_EQ(**raw_size,
+            std::string("\0\0\0\0\0\0\0", 7) + static_cast<char>(*stored));
   auto leaf2 = f_->ledger().GetLeaf(2);
   ASSERT_TRUE(leaf2.ok());
   const merkle::Hash hash2 = merkle::HashLeaf(*leaf2);
@@ -119,7 +119,8 @@ TEST_F(IndexRunsTest, RunsAreStoredAndTheRestIsServedFromMemory) {
   ASSERT_TRUE(raw_h.ok() && raw_h->has_value());
   EXPECT_EQ(**raw_h, std::string("\0\0\0\0\0\0\0\x02", 8));
   ExpectAllFound(envelopes, first);
-  EXPECT_FALSE(f_->ledger().FindLeafByHash(merkle::HashLeaf("no such leaf")).ok());
+  EXPECT_FALSE(
+      f_->ledger().FindLeafByHash(merkle::HashLeaf("no such leaf")).ok());
   // A used sequence number with other bytes is refused, whether its index
   // key is in a stored run or still in memory.
   const uint64_t in_memory = *stored - first;  // the first leaf not stored
