@@ -172,11 +172,6 @@ absl::StatusOr<std::optional<uint64_t>> IndexRuns::FindSequence(
       absl::StrCat("sequence ", sequence, " of key ", key_id.ToString()));
 }
 
-uint64_t IndexRuns::stored_size() const {
-  absl::ReaderMutexLock lock(&mu_);
-  return stored_size_;
-}
-
 size_t IndexRuns::MemoryBytes() const {
   absl::ReaderMutexLock lock(&mu_);
   return by_hash_.capacity() * (sizeof(Hash) + sizeof(uint64_t) + 1) +

@@ -87,8 +87,6 @@ class IndexRuns {
   absl::StatusOr<std::optional<uint64_t>> FindSequence(
       const crypto::KeyId& key_id, uint64_t sequence) const;
 
-  // Leaves whose index keys are in RocksDB: [0, stored_size()).
-  uint64_t stored_size() const;
   size_t MemoryBytes() const;
 
  private:

@@ -55,7 +55,7 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
 // showed the memtable search as the largest part of its serial work. Leaves
 // arrive in index order (one run for the family); "k" ‖ key id ‖ sequence
 // index keys arrive in sequence order per key id, and leaf-hash keys in
-// sorted runs (ledger/leaf_hash_index.h). Small families get no hint.
+// sorted runs (ledger/index_runs.h). Small families get no hint.
 class WholeFamilyRun : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "aifl.WholeFamilyRun"; }
@@ -71,11 +71,11 @@ class WholeFamilyRun : public rocksdb::SliceTransform {
 // bottom level up, where its own last-insert splice starts over from the top
 // whenever a key is not adjacent to the previous one, as in a run merged
 // into a memtable that holds earlier runs).
-class IndexRuns : public rocksdb::SliceTransform {
+class IndexFamilyRuns : public rocksdb::SliceTransform {
  public:
   // ledger/storage_keys.h.
   static constexpr size_t kKeyIdPrefix = 17;
-  const char* Name() const override { return "aifl.IndexRuns"; }
+  const char* Name() const override { return "aifl.IndexFamilyRuns"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
     return rocksdb::Slice(key.data(), key[0] == 'k' ? kKeyIdPrefix : 1);
   }
@@ -156,7 +156,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
           std::make_shared<WholeFamilyRun>();
     } else if (f == static_cast<int>(Family::kIndex)) {
       family_options.memtable_insert_with_hint_prefix_extractor =
-          std::make_shared<IndexRuns>();
+          std::make_shared<IndexFamilyRuns>();
     }
     families.emplace_back(kFamilyNames[f], family_options);
   }
