@@ -9,6 +9,7 @@
 #include "ledger/entry/leaf.h"
 #include "ledger/merkle/node_id.h"
 #include "ledger/storage_keys.h"
+#include "ledger/stored_leaves.h"
 
 namespace ledger {
 
@@ -38,27 +39,21 @@ absl::StatusOr<std::unique_ptr<IndexRuns>> IndexRuns::Load(
   // as a proof would (one block per read, none for cached blocks).
   constexpr uint64_t kPerRead = 256;
   std::vector<merkle::NodeId> ids;
-  std::vector<std::string> leaves;
   for (uint64_t first = index->stored_size_; first < tree_size;
        first += kPerRead) {
     const uint64_t end = std::min(tree_size, first + kPerRead);
     ids.clear();
     for (uint64_t i = first; i < end; ++i) ids.push_back(merkle::NodeId{0, i});
     ASSIGN_OR_RETURN(std::vector<Hash> hashes, tree.ReadNodes(ids));
-    leaves.clear();
-    RETURN_IF_ERROR(store->Scan(Family::kLeaves, keys::Leaf(first),
-                                keys::Leaf(end),
-                                [&](absl::string_view, absl::string_view v) {
-                                  leaves.emplace_back(v);
-                                  return true;
-                                }));
-    if (leaves.size() != end - first) {
-      return absl::DataLossError(
-          absl::StrCat("leaves ", first, "..", end,
-                       " are incomplete (rebuilding the index)"));
+    absl::StatusOr<std::vector<std::string>> leaves =
+        ReadStoredLeaves(*store, first, end);
+    if (!leaves.ok()) {
+      return absl::Status(
+          leaves.status().code(),
+          absl::StrCat(leaves.status().message(), " (rebuilding the index)"));
     }
     for (uint64_t i = first; i < end; ++i) {
-      auto leaf = entry::ParseLeaf(leaves[i - first]);
+      auto leaf = entry::ParseLeaf((*leaves)[i - first]);
       auto envelope = leaf.ok()
                           ? entry::ParseEnvelope(leaf->envelope)
                           : absl::StatusOr<entry::Envelope>(leaf.status());

@@ -8,6 +8,7 @@
 #include "ledger/merkle/node_reader.h"
 #include "ledger/signed_state.h"
 #include "ledger/storage_keys.h"
+#include "ledger/stored_leaves.h"
 #include "ledger/stored_log_keys.h"
 
 namespace ledger {
@@ -302,20 +303,7 @@ absl::StatusOr<std::vector<std::string>> Ledger::GetLeaves(
     return absl::OutOfRangeError(
         absl::StrCat("start: got ", start, ", want < tree size ", size));
   }
-  const uint64_t end = std::min(size, start + count);
-  std::vector<std::string> out;
-  out.reserve(end - start);
-  RETURN_IF_ERROR(store_->Scan(Family::kLeaves, keys::Leaf(start),
-                               keys::Leaf(end),
-                               [&](absl::string_view, absl::string_view value) {
-                                 out.emplace_back(value);
-                                 return true;
-                               }));
-  if (out.size() != end - start) {
-    return absl::DataLossError(
-        absl::StrCat("leaves ", start, "..", end, " are incomplete"));
-  }
-  return out;
+  return ReadStoredLeaves(*store_, start, std::min(size, start + count));
 }
 
 absl::StatusOr<uint64_t> Ledger::FindLeafByHash(const Hash& leaf_hash) const {
