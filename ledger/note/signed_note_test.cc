@@ -76,6 +76,29 @@ TEST(SignedNoteTest, VerifierKeyRoundTrips) {
             kPeterVerifierKey);
 }
 
+// A verifier key is split at its first two '+' only: the base64 key may
+// contain '+' (ledger/FORMAT.md, "Checkpoints"). Seeds are tried in order
+// until a key's base64 holds a '+', so the test is deterministic.
+TEST(SignedNoteTest, VerifierKeyWhoseBase64HoldsPlusParses) {
+  for (int i = 0; i < 256; ++i) {
+    const std::string seed(32, static_cast<char>(i));
+    auto key = crypto::SigningKey::FromSeed(seed);
+    ASSERT_TRUE(key.ok()) << key.status();
+    auto signer =
+        NoteSigner::Create("factory.example.eu/ledger", std::move(*key));
+    ASSERT_TRUE(signer.ok()) << signer.status();
+    const std::string vkey = (*signer)->VerifierKey();
+    const size_t base64_start = vkey.find('+', vkey.find('+') + 1) + 1;
+    if (vkey.find('+', base64_start) == std::string::npos) continue;
+    auto v = NoteVerifier::FromVerifierKey(vkey);
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_EQ(v->key_id(), (*signer)->key_id());
+    EXPECT_EQ(v->VerifierKey(), vkey);
+    return;
+  }
+  FAIL() << "no seed below 256 gave a base64 key with '+'";
+}
+
 TEST(SignedNoteTest, OpensGoExample) {
   auto note = OpenNote(PeterNote(), {PeterVerifier()});
   ASSERT_TRUE(note.ok()) << note.status();

@@ -458,6 +458,33 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
   }
 }
 
+// api/README.md, "Sizes and ranges": proofs are served against any tree
+// size up to the current one, checkpointed or not.
+TEST_F(ServerApiTest, ServesProofsAgainstSizesNeverCheckpointed) {
+  // The harness publishes every 20 ms: a size inside one batch is rarely
+  // checkpointed, and the server does not look either way.
+  SubmitOk({Sign("p"), Sign("q"), Sign("r")});
+  const uint64_t size = harness_->ledger().Size() - 1;
+  {
+    grpc::ClientContext ctx;
+    aifl::api::v1::InclusionProofRequest r;
+    r.set_leaf_index(size - 1);
+    r.set_tree_size(size);
+    aifl::api::v1::InclusionProof out;
+    ASSERT_TRUE(audit_->GetInclusionProof(&ctx, r, &out).ok());
+    EXPECT_EQ(out.tree_size(), size);
+  }
+  {
+    grpc::ClientContext ctx;
+    aifl::api::v1::ConsistencyProofRequest r;
+    r.set_from_size(1);
+    r.set_to_size(size);
+    aifl::api::v1::ConsistencyProof out;
+    ASSERT_TRUE(audit_->GetConsistencyProof(&ctx, r, &out).ok());
+    EXPECT_EQ(out.to_size(), size);
+  }
+}
+
 TEST_F(ServerApiTest, RejectsBadReceiptAndKeyEventRequests) {
   const uint64_t size = harness_->ledger().Size();
   aifl::api::v1::ProofReceipt receipt;
