@@ -251,15 +251,27 @@ absl::StatusOr<CheckpointFields> Ledger::VerifyCheckpointNote(
 
 absl::StatusOr<std::optional<uint64_t>> Ledger::FirstCheckpointAfter(
     uint64_t leaf) const {
-  std::optional<uint64_t> size;
-  RETURN_IF_ERROR(store_->Scan(Family::kMeta, keys::CheckpointAt(leaf + 1),
-                               "checkpoint0",
-                               [&](absl::string_view key, absl::string_view) {
-                                 if (key.size() == 19)
-                                   size = entry::DecodeU64(key.substr(11));
-                                 return false;
-                               }));
-  return size;
+  ASSIGN_OR_RETURN(std::vector<uint64_t> sizes, CheckpointSizesAfter(leaf, 1));
+  if (sizes.empty()) return std::nullopt;
+  return sizes.front();
+}
+
+absl::StatusOr<std::vector<uint64_t>> Ledger::CheckpointSizesAfter(
+    uint64_t after, size_t max) const {
+  std::vector<uint64_t> sizes;
+  if (max == 0 || after == UINT64_MAX) return sizes;
+  const size_t key_size = keys::CheckpointAt(0).size();
+  const size_t prefix_size = key_size - 8;
+  // "checkpoint0" is the first key after every "checkpoint/" ‖ u64.
+  RETURN_IF_ERROR(store_->Scan(
+      Family::kMeta, keys::CheckpointAt(after + 1), "checkpoint0",
+      [&](absl::string_view key, absl::string_view) {
+        if (key.size() == key_size) {
+          sizes.push_back(entry::DecodeU64(key.substr(prefix_size)));
+        }
+        return sizes.size() < max;
+      }));
+  return sizes;
 }
 
 absl::StatusOr<std::string> Ledger::LatestCheckpoint() const {

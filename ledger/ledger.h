@@ -159,6 +159,10 @@ class Ledger {
   // none is stored yet.
   absl::StatusOr<std::optional<uint64_t>> FirstCheckpointAfter(
       uint64_t leaf) const;
+  // The sizes of stored checkpoints larger than `after`, ascending, at most
+  // `max` of them (for listing every published checkpoint page by page).
+  absl::StatusOr<std::vector<uint64_t>> CheckpointSizesAfter(uint64_t after,
+                                                             size_t max) const;
 
   // The exact leaf bytes at `index` (what the tree hashes). kOutOfRange
   // beyond the tree.

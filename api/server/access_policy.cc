@@ -33,15 +33,16 @@ bool Allowed(TlsRole role, Method m) {
     case TlsRole::kAdmin:
       return m == Method::kSubmitKeyEvent || m == Method::kGetLogKeys ||
              m == Method::kListKeys || m == Method::kGetStatus ||
-             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof;
+             m == Method::kGetCheckpoint || m == Method::kListCheckpoints ||
+             m == Method::kGetConsistencyProof;
     case TlsRole::kCollector:
     case TlsRole::kProvider:
     case TlsRole::kRules:
       // GetLogKeys: every verifying client must be able to follow a
       // log-key rotation.
       return m == Method::kSubmit || m == Method::kGetProofReceipt ||
-             m == Method::kGetCheckpoint || m == Method::kGetConsistencyProof ||
-             m == Method::kGetLogKeys;
+             m == Method::kGetCheckpoint || m == Method::kListCheckpoints ||
+             m == Method::kGetConsistencyProof || m == Method::kGetLogKeys;
     case TlsRole::kOffice:
       return m != Method::kSubmitKeyEvent;
     case TlsRole::kAuditor:
@@ -60,6 +61,8 @@ absl::string_view MethodName(Method method) {
       return "Ingest.GetProofReceipt";
     case Method::kGetCheckpoint:
       return "Audit.GetCheckpoint";
+    case Method::kListCheckpoints:
+      return "Audit.ListCheckpoints";
     case Method::kGetEntries:
       return "Audit.GetEntries";
     case Method::kGetInclusionProof:

@@ -14,6 +14,7 @@ enum class Method {
   kSubmit,
   kGetProofReceipt,
   kGetCheckpoint,
+  kListCheckpoints,
   kGetEntries,
   kGetInclusionProof,
   kGetConsistencyProof,

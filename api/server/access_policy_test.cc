@@ -29,6 +29,8 @@ TEST(AccessPolicyTest, Matrix) {
             absl::StatusCode::kPermissionDenied);
   Caller collector{TlsRole::kCollector, "n", ""};
   EXPECT_TRUE(CheckMethodAllowed(collector, Method::kSubmit).ok());
+  EXPECT_TRUE(CheckMethodAllowed(collector, Method::kListCheckpoints).ok());
+  EXPECT_TRUE(CheckMethodAllowed(auditor, Method::kListCheckpoints).ok());
   EXPECT_FALSE(CheckMethodAllowed(collector, Method::kListFindings).ok());
   EXPECT_FALSE(ReadsEverything(collector));
   Caller admin{TlsRole::kAdmin, "x", ""};

@@ -93,6 +93,28 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
   return FinishWith(ctx, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* AuditService::ListCheckpoints(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::ListCheckpointsRequest* request,
+    aifl::api::v1::ListCheckpointsResponse* response) {
+  absl::StatusOr<Caller> caller =
+      Authorize(ctx, deps_, Method::kListCheckpoints);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  absl::StatusOr<uint32_t> page = ResolvePageSize(request->page_size());
+  if (!page.ok()) return FinishWith(ctx, page.status());
+  absl::StatusOr<std::vector<uint64_t>> sizes =
+      deps_.ledger->CheckpointSizesAfter(request->after_size(), *page);
+  if (!sizes.ok()) return FinishWith(ctx, sizes.status());
+  for (uint64_t size : *sizes) {
+    absl::StatusOr<std::string> note = deps_.ledger->CheckpointAt(size);
+    if (!note.ok()) return FinishWith(ctx, note.status());
+    aifl::api::v1::Checkpoint* checkpoint = response->add_checkpoints();
+    checkpoint->set_note(*std::move(note));
+    checkpoint->set_size(size);
+  }
+  return FinishWith(ctx, absl::OkStatus());
+}
+
 grpc::ServerUnaryReactor* AuditService::GetLogKeys(
     grpc::CallbackServerContext* ctx, const aifl::api::v1::GetLogKeysRequest*,
     aifl::api::v1::GetLogKeysResponse* response) {

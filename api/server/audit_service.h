@@ -17,6 +17,10 @@ class AuditService final : public aifl::api::v1::Audit::CallbackService {
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::GetCheckpointRequest* request,
       aifl::api::v1::Checkpoint* response) override;
+  grpc::ServerUnaryReactor* ListCheckpoints(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::ListCheckpointsRequest* request,
+      aifl::api::v1::ListCheckpointsResponse* response) override;
   grpc::ServerUnaryReactor* GetEntries(
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::GetEntriesRequest* request,

@@ -485,6 +485,51 @@ TEST_F(ServerApiTest, ServesProofsAgainstSizesNeverCheckpointed) {
   }
 }
 
+// Audit.ListCheckpoints pages through every published checkpoint.
+TEST_F(ServerApiTest, ListsEveryPublishedCheckpointPageByPage) {
+  for (const char* p : {"a", "b", "c"}) {
+    SubmitOk({Sign(p)});
+    ASSERT_TRUE(harness_->ledger().PublishCheckpoint().ok());
+  }
+  const auto list = [&](uint64_t after, uint32_t page,
+                        aifl::api::v1::ListCheckpointsResponse* out) {
+    grpc::ClientContext ctx;
+    aifl::api::v1::ListCheckpointsRequest r;
+    r.set_after_size(after);
+    r.set_page_size(page);
+    return audit_->ListCheckpoints(&ctx, r, out);
+  };
+  aifl::api::v1::ListCheckpointsResponse all;
+  ASSERT_TRUE(list(0, 1000, &all).ok());
+  ASSERT_GE(all.checkpoints_size(), 3);
+  std::vector<uint64_t> paged;
+  for (uint64_t after = 0;;) {
+    aifl::api::v1::ListCheckpointsResponse page;
+    ASSERT_TRUE(list(after, 1, &page).ok());
+    if (page.checkpoints_size() == 0) break;
+    ASSERT_EQ(page.checkpoints_size(), 1);
+    after = page.checkpoints(0).size();
+    paged.push_back(after);
+  }
+  ASSERT_EQ(paged.size(), static_cast<size_t>(all.checkpoints_size()));
+  for (int i = 0; i < all.checkpoints_size(); ++i) {
+    const aifl::api::v1::Checkpoint& c = all.checkpoints(i);
+    EXPECT_EQ(c.size(), paged[i]);
+    if (i > 0) EXPECT_GT(c.size(), all.checkpoints(i - 1).size());
+    auto stored = harness_->ledger().CheckpointAt(c.size());
+    ASSERT_TRUE(stored.ok()) << stored.status();
+    EXPECT_EQ(c.note(), *stored);
+  }
+  EXPECT_EQ(all.checkpoints(all.checkpoints_size() - 1).note(),
+            *harness_->ledger().LatestCheckpoint());
+  aifl::api::v1::ListCheckpointsResponse out;
+  EXPECT_EQ(list(0, 1001, &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(
+      list(all.checkpoints(all.checkpoints_size() - 1).size(), 0, &out).ok());
+  EXPECT_EQ(out.checkpoints_size(), 0);
+}
+
 TEST_F(ServerApiTest, RejectsBadReceiptAndKeyEventRequests) {
   const uint64_t size = harness_->ledger().Size();
   aifl::api::v1::ProofReceipt receipt;
