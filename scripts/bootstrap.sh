@@ -14,8 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Independent verifiers for interop tests (Go's sumdb/note and sumdb/tlog).
   golang-go golang-golang-x-mod-dev
-  # Formatting check and the auditor's Python gRPC example.
-  clang-format python3 python3-grpcio python3-protobuf
+  # Formatting check and the auditor guide's Python recipe (tests/auditor_recipe).
+  clang-format python3 python3-grpcio python3-protobuf python3-cryptography
   # Process tools used by the demo and crash tests.
   procps openssl ca-certificates
   # Renders ledgerctl's offline HTML report in tests/ledgerctl (headless).
