@@ -13,6 +13,10 @@
 namespace collector {
 namespace spool {
 
+// The payload type of refusal markers (api/v1/collector.proto).
+inline constexpr absl::string_view kRecordRefusedType =
+    "aifl.collector.v1.RecordRefused";
+
 class RecordSigner {
  public:
   virtual ~RecordSigner() = default;

@@ -161,6 +161,37 @@ absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
   return FsyncPath(dir, O_RDONLY | O_DIRECTORY);
 }
 
+absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext) {
+  const std::string from = absl::StrCat(dir, "/", name);
+  std::string given;
+  for (uint64_t n = 0;; ++n) {
+    given = n == 0 ? absl::StrCat(base, ext) : absl::StrCat(base, ".", n, ext);
+    const std::string to = absl::StrCat(to_dir, "/", given);
+    if (link(from.c_str(), to.c_str()) == 0) break;
+    if (errno != EEXIST) return Errno("link", to);
+  }
+  absl::Status s = FsyncPath(to_dir, O_RDONLY | O_DIRECTORY);
+  if (!s.ok()) return s;
+  return given;
+}
+
+absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext) {
+  absl::StatusOr<std::string> given =
+      LinkFileUniquely(dir, name, to_dir, base, ext);
+  if (!given.ok()) return given.status();
+  absl::Status s = RemoveFileDurably(dir, name);
+  if (!s.ok()) return s;
+  return given;
+}
+
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Errno("open", path);
