@@ -15,7 +15,8 @@ absl::StatusOr<ReshipCounts> ReshipRejected(
   for (const Spool::RejectedFile& f : files) {
     if (!f.error.ok()) {
       ++counts.unreadable;
-      log(absl::StrCat("rejected/", f.name, " left alone: ", f.error.ToString()));
+      log(absl::StrCat("rejected/", f.name,
+                       " left alone: ", f.error.ToString()));
       continue;
     }
     if (f.payload_type == kRecordRefusedType) {

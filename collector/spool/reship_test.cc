@@ -47,9 +47,8 @@ class ReshipTest : public ::testing::Test {
     }
   }
   absl::StatusOr<ReshipCounts> Reship() {
-    return ReshipRejected(spool_.get(), OpenFake, [this](const std::string& l) {
-      log_.push_back(l);
-    });
+    return ReshipRejected(spool_.get(), OpenFake,
+                          [this](const std::string& l) { log_.push_back(l); });
   }
 
   std::string dir_;
@@ -85,7 +84,8 @@ TEST_F(ReshipTest, RejectedMeasurementShipsAgainUnderANewSequenceNumber) {
   EXPECT_EQ(shipper_->stats().measurements_shipped, 2u);
   EXPECT_EQ(shipper_->stats().markers_shipped, 1u);
   // The file is kept, moved on to rejected/reshipped/.
-  auto kept = ReadWholeFile(dir_ + "/rejected/reshipped/"
+  auto kept = ReadWholeFile(dir_ +
+                            "/rejected/reshipped/"
                             "00000000000000000004.env");
   ASSERT_TRUE(kept.ok()) << kept.status();
   // A second reship finds nothing to do.
