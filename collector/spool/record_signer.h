@@ -40,8 +40,9 @@ class RecordSigner {
                                                absl::string_view payload) = 0;
 
   // The ledger requires each key's sequence numbers to be contiguous: an
-  // envelope it refuses for good (bad payload, wrong role…) would leave a
-  // gap that blocks every later one. This signs a marker
+  // envelope whose bytes it judges invalid (kInvalidArgument; never a key or
+  // certificate it does not accept, which holds the envelopes instead: see
+  // ledger_answer.h) would leave a gap that blocks every later one. This signs a marker
   // ("aifl.collector.v1.RecordRefused") under the refused envelope's own
   // sequence number, recording what was refused and why, so the chain goes
   // on and the log shows the refusal.
