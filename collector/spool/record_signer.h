@@ -42,7 +42,8 @@ class RecordSigner {
   // The ledger requires each key's sequence numbers to be contiguous: an
   // envelope whose bytes it judges invalid (kInvalidArgument; never a key or
   // certificate it does not accept, which holds the envelopes instead: see
-  // ledger_answer.h) would leave a gap that blocks every later one. This signs a marker
+  // ledger_answer.h) would leave a gap that blocks every later one. This signs
+  // a marker
   // ("aifl.collector.v1.RecordRefused") under the refused envelope's own
   // sequence number, recording what was refused and why, so the chain goes
   // on and the log shows the refusal.

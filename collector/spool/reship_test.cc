@@ -1,6 +1,5 @@
 #include "collector/spool/reship.h"
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -8,9 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_file.h"
-#include "collector/spool/spool_shipper.h"
-#include "collector/spool/testonly/fakes.h"
-#include "common/clock.h"
+#include "collector/spool/testonly/spool_shipper_fixture.h"
 #include "gtest/gtest.h"
 
 namespace collector {
@@ -25,21 +22,8 @@ absl::StatusOr<OpenedEnvelope> OpenFake(absl::string_view envelope) {
   return OpenedEnvelope{parts[1], parts[2]};
 }
 
-class ReshipTest : public ::testing::Test {
+class ReshipTest : public SpoolShipperFixture {
  protected:
-  ReshipTest() : clock_(absl::FromUnixSeconds(1000)) {}
-  void SetUp() override {
-    dir_ = absl::StrCat(
-        std::getenv("TEST_TMPDIR"), "/",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    auto s = Spool::Open(dir_);
-    ASSERT_TRUE(s.ok());
-    spool_ = std::move(*s);
-    ShipOptions o;
-    o.log = [this](const std::string& line) { log_.push_back(line); };
-    shipper_ = std::make_unique<SpoolShipper>(spool_.get(), &signer_, &ledger_,
-                                              &verifier_, &clock_, o);
-  }
   void ShipAll() {
     for (int i = 0; i < 10; ++i) {
       clock_.Advance(absl::Minutes(10));
@@ -50,15 +34,6 @@ class ReshipTest : public ::testing::Test {
     return ReshipRejected(spool_.get(), OpenFake,
                           [this](const std::string& l) { log_.push_back(l); });
   }
-
-  std::string dir_;
-  std::vector<std::string> log_;
-  common::FakeClock clock_;
-  FakeSigner signer_;
-  FakeShipper ledger_;
-  FakeReceiptVerifier verifier_;
-  std::unique_ptr<Spool> spool_;
-  std::unique_ptr<SpoolShipper> shipper_;
 };
 
 TEST_F(ReshipTest, RejectedMeasurementShipsAgainUnderANewSequenceNumber) {

@@ -12,34 +12,26 @@
 #include "absl/strings/str_cat.h"
 #include "collector/spool/spool_file.h"
 #include "collector/spool/testonly/fakes.h"
+#include "collector/spool/testonly/spool_shipper_fixture.h"
 #include "gtest/gtest.h"
 
 namespace collector {
 namespace spool {
 namespace {
 
-class SpoolShipperTest : public ::testing::Test {
+class SpoolShipperTest : public SpoolShipperFixture {
  protected:
-  SpoolShipperTest() : clock_(absl::FromUnixSeconds(1000)) {}
-  void SetUp() override {
-    dir_ = absl::StrCat(
-        std::getenv("TEST_TMPDIR"), "/",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    auto s = Spool::Open(dir_);
-    ASSERT_TRUE(s.ok());
-    spool_ = std::move(*s);
+  SpoolShipperTest() : SpoolShipperFixture(FourPerBatch()) {}
+  static ShipOptions FourPerBatch() {
     ShipOptions o;
     o.batch = 4;
-    o.log = [this](const std::string& line) { log_.push_back(line); };
-    shipper_ = std::make_unique<SpoolShipper>(spool_.get(), &signer_, &ledger_,
-                                              &verifier_, &clock_, o);
+    return o;
   }
   void Enqueue(int n) {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(spool_->Enqueue("t", absl::StrCat("p", count_++)).ok());
     }
   }
-
   // File name -> bytes, for every file directly in rejected/.
   std::map<std::string, std::string> RejectedFiles() const {
     std::map<std::string, std::string> out;
@@ -52,20 +44,7 @@ class SpoolShipperTest : public ::testing::Test {
     if (d != nullptr) closedir(d);
     return out;
   }
-  size_t LogLinesWith(absl::string_view text) const {
-    size_t n = 0;
-    for (const std::string& line : log_) n += absl::StrContains(line, text);
-    return n;
-  }
 
-  std::string dir_;
-  std::vector<std::string> log_;
-  common::FakeClock clock_;
-  FakeSigner signer_;
-  FakeShipper ledger_;
-  FakeReceiptVerifier verifier_;
-  std::unique_ptr<Spool> spool_;
-  std::unique_ptr<SpoolShipper> shipper_;
   int count_ = 0;
 };
 
