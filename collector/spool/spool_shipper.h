@@ -62,6 +62,11 @@ struct ShipStats {
   absl::Status hold_reason;
   // Failed attempts in a row (0 after a success).
   uint64_t failures = 0;
+
+  // Every envelope confirmed and deleted: measurements and markers.
+  uint64_t envelopes_shipped() const {
+    return measurements_shipped + markers_shipped;
+  }
 };
 
 class SpoolShipper {
