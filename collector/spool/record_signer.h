@@ -51,8 +51,10 @@ class RecordSigner {
       absl::string_view refused_envelope, const absl::Status& why) = 0;
 
   // Called with envelopes whose receipts verified, before the spool deletes
-  // them: an implementation that recovers its sequence counter from the
-  // spool persists here that these sequence numbers are used.
+  // them, and with envelopes whose number the ledger reports as used by
+  // other bytes (kAlreadyExists), before they move to rejected/: an
+  // implementation that recovers its sequence counter from the spool
+  // persists here that these sequence numbers are used.
   virtual absl::Status Delivered(absl::Span<const std::string> envelopes) {
     return absl::OkStatus();
   }
