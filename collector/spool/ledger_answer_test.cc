@@ -25,16 +25,15 @@ TEST(LedgerAnswerTest, OnlyInvalidArgumentIsAVerdictOnTheBytes) {
             LedgerAnswer::kRefused);
   EXPECT_EQ(ClassifyEnvelopeError(StatusCode::kAlreadyExists),
             LedgerAnswer::kNumberTaken);
-  for (StatusCode c :
-       {StatusCode::kFailedPrecondition, StatusCode::kUnavailable,
-        StatusCode::kDeadlineExceeded, StatusCode::kDataLoss,
-        StatusCode::kInternal, StatusCode::kResourceExhausted,
-        StatusCode::kUnknown}) {
+  for (StatusCode c : {StatusCode::kFailedPrecondition,
+                       StatusCode::kUnavailable, StatusCode::kDeadlineExceeded,
+                       StatusCode::kDataLoss, StatusCode::kInternal,
+                       StatusCode::kResourceExhausted, StatusCode::kUnknown}) {
     EXPECT_EQ(ClassifyEnvelopeError(c), LedgerAnswer::kRetry) << int(c);
   }
   // A whole call is never a verdict on one envelope.
-  for (StatusCode c : {StatusCode::kInvalidArgument,
-                       StatusCode::kAlreadyExists, StatusCode::kUnavailable}) {
+  for (StatusCode c : {StatusCode::kInvalidArgument, StatusCode::kAlreadyExists,
+                       StatusCode::kUnavailable}) {
     EXPECT_EQ(ClassifyBatchError(c), LedgerAnswer::kRetry) << int(c);
   }
 }
