@@ -47,6 +47,7 @@
 #include "collector/spool/ledger_record_signer.h"
 #include "collector/spool/reship.h"
 #include "collector/spool/spool.h"
+#include "collector/spool/spool_file.h"
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
 #include "common/production_runtime.h"
@@ -84,7 +85,7 @@ using collector::agent::NodeAgent;
 using collector::agent::Record;
 using collector::spool::ShipStats;
 
-// The agent's release; bumped with every change to what it ships or keeps.
+// The agent's release, printed by --version.
 constexpr char kVersion[] = "0.5.0";
 // `run` ended with records held: the ledger does not accept the key/cert.
 constexpr int kExitHeld = 3;
@@ -146,9 +147,20 @@ std::string Secret() {
   return ss.str();
 }
 
+// Opens --spool_dir for this process only (<spool_dir>/lock, held until
+// exit): two processes on one spool would reuse file ids.
+absl::StatusOr<std::unique_ptr<collector::spool::Spool>> OpenSpool() {
+  const std::string dir = absl::GetFlag(FLAGS_spool_dir);
+  absl::Status made = collector::spool::EnsureDir(dir);
+  if (!made.ok()) return made;
+  absl::StatusOr<int> lock = collector::spool::LockExclusively(dir + "/lock");
+  if (!lock.ok()) return lock.status();
+  return collector::spool::Spool::Open(dir);  // the lock fd stays open
+}
+
 int Run() {
   const std::string spool_dir = absl::GetFlag(FLAGS_spool_dir);
-  auto spool = collector::spool::Spool::Open(spool_dir);
+  auto spool = OpenSpool();
   if (!spool.ok()) return Fail(spool.status());
   auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
   if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
@@ -328,7 +340,7 @@ int Run() {
 // Queues the measurements in rejected/ again (collector/README.md,
 // "Re-shipping rejected/"). Run it with the agent stopped.
 int ReshipRejected() {
-  auto spool = collector::spool::Spool::Open(absl::GetFlag(FLAGS_spool_dir));
+  auto spool = OpenSpool();
   if (!spool.ok()) return Fail(spool.status());
   auto open = [](absl::string_view bytes)
       -> absl::StatusOr<collector::spool::OpenedEnvelope> {

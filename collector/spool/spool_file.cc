@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,6 +211,24 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   }
   close(fd);
   return out;
+}
+
+absl::StatusOr<int> LockExclusively(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("open", path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path,
+                       " is locked: another collector_agent uses this "
+                       "spool; stop it first"));
+    }
+    errno = err;
+    return Errno("flock", path);
+  }
+  return fd;
 }
 
 absl::Status EnsureDir(const std::string& dir) {

@@ -68,6 +68,13 @@ absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
+// Takes an exclusive flock(2) on `path` (created if missing) and returns
+// its descriptor: the lock lasts until it is closed or the process ends.
+// kFailedPrecondition when another open file (e.g. another process) holds
+// it; kInternal on other errors. One process per spool: the daemon and
+// `reship-rejected` take <spool_dir>/lock.
+absl::StatusOr<int> LockExclusively(const std::string& path);
+
 // Creates `dir` if missing (one level).
 absl::Status EnsureDir(const std::string& dir);
 

@@ -1,5 +1,7 @@
 #include "collector/spool/spool.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -174,6 +176,21 @@ TEST(SpoolTest, RejectedFilesAreNeverOverwritten) {
   EXPECT_EQ((*listed)[0].name, kept);
   EXPECT_EQ((*listed)[0].envelope, "1|t|a");
   EXPECT_EQ((*listed)[1].payload_type, "m");
+}
+
+TEST(SpoolTest, OneProcessPerSpoolLock) {
+  const std::string dir = TestDir("locked");
+  ASSERT_TRUE(EnsureDir(dir).ok());
+  auto held = LockExclusively(dir + "/lock");
+  ASSERT_TRUE(held.ok()) << held.status();
+  // flock locks belong to the open file: a second open conflicts as another
+  // process's would.
+  EXPECT_EQ(LockExclusively(dir + "/lock").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  close(*held);
+  auto again = LockExclusively(dir + "/lock");
+  ASSERT_TRUE(again.ok()) << again.status();
+  close(*again);
 }
 
 }  // namespace

@@ -8,8 +8,9 @@
 #     attempt, exit 3, twice in a row, and nothing reaches the ledger;
 #  3. after enrolment (over the running server) everything ships: the counts
 #     say measurements, not markers; the ledger holds exactly the records;
-#  4. reship-rejected queues a rejected measurement again: it lands under a
-#     new sequence number and its file is kept (rejected/ never overwritten);
+#  4. reship-rejected (never on a spool another process holds) queues a
+#     rejected measurement again: it lands under a new sequence number and
+#     its file is kept (rejected/ never overwritten);
 #  5. the ledger passes a full audit.
 # Also: --version prints a version, an unknown flag's error names the flag.
 set -euo pipefail
@@ -108,6 +109,12 @@ for ((i = genesis; i < size; i++)); do
 done
 
 # 4. Re-ship rejected/: the payload goes again under a new sequence number.
+#    Never while another process (here flock(1), as a running agent) holds
+#    the spool.
+if flock -n "$spool/lock" "$A" reship-rejected --spool_dir "$spool" 2>"$tmp/err4"; then
+  fail "reship-rejected ran on a spool in use"
+fi
+grep -q "another collector_agent uses this spool" "$tmp/err4" || { cat "$tmp/err4"; fail "lock"; }
 "$A" reship-rejected --spool_dir "$spool" >"$tmp/out4" || fail "reship-rejected failed"
 cat "$tmp/out4"
 grep -q "reship-rejected: 1 measurements queued again" "$tmp/out4" || fail "want 1 queued"
