@@ -1,6 +1,6 @@
 // RecordSigner: how the spool turns an unsigned payload into a signed
-// envelope. The real implementation wraps the ledger's envelope format and
-// the collector's key (later); tests use testonly/fake_signer.h.
+// envelope. The real implementation is ledger_record_signer.h (the ledger's
+// envelope format, the node's collector key); tests use testonly/fakes.h.
 #ifndef COLLECTOR_SPOOL_RECORD_SIGNER_H_
 #define COLLECTOR_SPOOL_RECORD_SIGNER_H_
 

@@ -20,7 +20,9 @@
 // corrupt/. Nothing acknowledged by Enqueue is lost and no record is both
 // pending and sealed after recovery. collector/README.md has the design.
 //
-// Thread-compatible: one owner thread (the agent's spool loop).
+// Thread-compatible: one owner thread (the agent's spool loop), and one
+// process per folder (the binary takes <dir>/lock: LockExclusively in
+// spool_file.h).
 #ifndef COLLECTOR_SPOOL_SPOOL_H_
 #define COLLECTOR_SPOOL_SPOOL_H_
 
