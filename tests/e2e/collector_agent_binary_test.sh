@@ -71,7 +71,7 @@ for run in 1 2; do
   [[ $rc -eq 3 ]] || { cat "$tmp/err2"; fail "held run $run: exit $rc, want 3"; }
   grep -q "HOLDING .*not enrolled" "$tmp/err2" || { cat "$tmp/err2"; fail "no HOLDING line"; }
   grep -q "records HELD in the spool" "$tmp/err2" || { cat "$tmp/err2"; fail "no HELD line"; }
-  grep -q "0 measurements shipped.* 0 refusal markers shipped" "$tmp/out2" || fail "counts"
+  grep -q "replayed: 0 measurements shipped.*, 0 refusal markers shipped" "$tmp/out2" || fail "counts"
   [[ $(rejected_files) -eq 0 ]] || { ls -l "$spool/rejected"; fail "records moved to rejected/"; }
   held=$(grep -o '[0-9]* records still in the spool (HELD)' "$tmp/out2" | grep -o '^[0-9]*')
   [[ $held -eq $(spooled) ]] || fail "summary says $held held, spool has $(spooled)"
