@@ -330,7 +330,7 @@ int Run() {
     // Failures back off inside; holds are logged by the shipper on every
     // attempt, other failures here.
     absl::Status shipped = ship.Tick();
-    if (!shipped.ok() && ship.stats().held == 0) Fail(shipped);
+    if (!shipped.ok() && shipped != ship.stats().hold_reason) Fail(shipped);
     absl::SleepFor(absl::Seconds(1));
   }
   return Summarize("stopped", ship.stats(), **spool, destination,
