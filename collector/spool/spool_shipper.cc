@@ -48,7 +48,9 @@ void SpoolShipper::Hold(size_t envelopes, const absl::Status& why) {
       why.ToString(),
       "). Nothing is refused or lost: enrol the key (ledgerctl enroll), or "
       "fix the certificate/--origin. Retrying in ",
-      absl::FormatDuration(next_attempt_ - clock_->Now()), "."));
+      absl::FormatDuration(
+          absl::Ceil(next_attempt_ - clock_->Now(), absl::Seconds(1))),
+      "."));
 }
 
 absl::Status SpoolShipper::Refuse(const SpoolEntry& entry,

@@ -5,7 +5,8 @@
 #     one clear line;
 #  2. the node's key not enrolled yet: records are HELD (not refused, no
 #     RecordRefused marker, nothing moved to rejected/), a loud line per
-#     attempt, exit 3, twice in a row, and nothing reaches the ledger;
+#     attempt, exit 3, twice in a row with --replay and once as the daemon
+#     (SIGTERM), and nothing reaches the ledger;
 #  3. after enrolment (over the running server) everything ships: the counts
 #     say measurements, not markers; the ledger holds exactly the records;
 #  4. reship-rejected (never on a spool another process holds) queues a
@@ -18,6 +19,7 @@ A="$1"  # collector_agent
 S="$2"  # ledger_server
 L="$3"  # ledgerctl
 REPLAY="$4"
+NVML="$5"   # a GPU-less stand-in libnvidia-ml.so.1 for the daemon path
 tmp="${TEST_TMPDIR:?}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 origin=factory.example.eu/ledger
@@ -84,6 +86,30 @@ for run in 1 2; do
   fi
 done
 echo "  held: $held records; $(grep -c HOLDING "$tmp/err2") HOLDING line(s) in the last run"
+# The daemon (NVML path, no --replay) holds the same records, repeats its
+# HOLDING line at every retry and, stopped by SIGTERM, exits 3.
+mkdir -p "$tmp/nvml"
+cp "$NVML" "$tmp/nvml/libnvidia-ml.so.1"
+LD_LIBRARY_PATH="$tmp/nvml" "$A" run --key "$tmp/node.key" --origin $origin --vkey "$vkey" \
+  --node gpu-node-1 --secret_file "$tmp/secret" --spool_dir "$spool" \
+  --ledger_server 127.0.0.1:$port --summary_socket= >"$tmp/out_daemon" 2>"$tmp/err_daemon" &
+daemon=$!
+for _ in $(seq 100); do
+  [[ $(grep -c HOLDING "$tmp/err_daemon") -ge 2 ]] && break
+  sleep 0.1
+done
+kill -TERM $daemon
+rc=0
+wait $daemon || rc=$?
+cat "$tmp/out_daemon"
+[[ $rc -eq 3 ]] || { cat "$tmp/err_daemon"; fail "daemon exit $rc, want 3"; }
+[[ $(grep -c HOLDING "$tmp/err_daemon") -ge 2 ]] || { cat "$tmp/err_daemon"; fail "HOLDING not repeated"; }
+grep -q "^stopped: 0 measurements.* $held records still in the spool (HELD)" "$tmp/out_daemon" ||
+  fail "daemon summary"
+sha256sum --quiet -c "$tmp/sealed.sha" || fail "the daemon changed sealed envelopes"
+[[ $(rejected_files) -eq 0 ]] || fail "the daemon moved records to rejected/"
+[[ $(tree_size) -eq $genesis ]] || fail "the ledger grew while the key was not enrolled"
+echo "  daemon: $(grep -c HOLDING "$tmp/err_daemon") HOLDING lines, exit 3 on SIGTERM"
 # Stand-in for a measurement an earlier agent had refused: a copy of one
 # held envelope, kept in rejected/ (reshipped in step 4).
 first=$(ls "$spool/sealed" | head -n 1)
