@@ -2,16 +2,24 @@
 //
 //   collector_agent run --spool_dir=DIR [--replay=FILE] [--out_dir=DIR]
 //                       [--interval=5m] [--cluster=C] [--node=N]
-//                       [--secret_file=F]
+//                       [--secret_file=F] [--ledger_server=H:P --key=K
+//                       --origin=O --vkey=V [--ca --cert --tls_key]]
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
 //   collector_agent job-end   --spool_dir=DIR run=<run id> exit=<code>
+//   collector_agent reship-rejected --spool_dir=DIR
+//   collector_agent --version
 //
 // job-start / job-end hand off to the daemon through files in
 // DIR/control/ (collector/README.md, "Job hand-off"); the daemon applies
-// them once a second. Without a ledger connection (none exists yet), `run`
-// writes envelopes to --out_dir.
+// them once a second. Without --ledger_server, `run` writes envelopes to
+// --out_dir (development). Exit status of `run` (collector/README.md): 0 all
+// shipped (or stopped by SIGTERM/SIGINT with nothing held), 1 an error
+// (e.g. the ledger unreachable: records stay spooled), 3 records HELD
+// because the ledger does not accept this node's key or certificate.
+#include <signal.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -21,6 +29,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -36,11 +45,14 @@
 #include "collector/spool/dev_sinks.h"
 #include "collector/spool/grpc_shipper.h"
 #include "collector/spool/ledger_record_signer.h"
+#include "collector/spool/reship.h"
 #include "collector/spool/spool.h"
+#include "collector/spool/spool_file.h"
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
 #include "common/production_runtime.h"
 #include "ledger/crypto/key_file.h"
+#include "ledger/entry/envelope.h"
 
 ABSL_FLAG(std::string, spool_dir, "/var/spool/aifl-collector", "spool folder");
 ABSL_FLAG(std::string, replay, "",
@@ -71,10 +83,47 @@ namespace {
 
 using collector::agent::NodeAgent;
 using collector::agent::Record;
+using collector::spool::ShipStats;
+
+// The agent's release, printed by --version.
+constexpr char kVersion[] = "0.5.0";
+// `run` ended with records held: the ledger does not accept the key/cert.
+constexpr int kExitHeld = 3;
+
+volatile std::sig_atomic_t g_stop = 0;
+void OnStopSignal(int) { g_stop = 1; }
 
 int Fail(const absl::Status& s) {
   std::fprintf(stderr, "collector_agent: %s\n", s.ToString().c_str());
   return 1;
+}
+
+// One stdout line saying what each count counts, then, when records are
+// held, one stderr line and kExitHeld; otherwise `status`'s exit code.
+int Summarize(const char* what, const ShipStats& st,
+              const collector::spool::Spool& spool, const std::string& to,
+              const absl::Status& status) {
+  const size_t spooled = spool.pending_count() + spool.sealed_count();
+  std::printf(
+      "%s: %llu measurements %s, %llu refusal markers shipped, "
+      "%llu records refused (kept in rejected/), %llu records with a used "
+      "sequence number (kept in rejected/), %zu records still in the spool "
+      "(%s)\n",
+      what, static_cast<unsigned long long>(st.measurements_shipped),
+      to.c_str(), static_cast<unsigned long long>(st.markers_shipped),
+      static_cast<unsigned long long>(st.refused),
+      static_cast<unsigned long long>(st.number_taken), spooled,
+      st.held > 0 ? "HELD" : "none held");
+  std::fflush(stdout);
+  if (st.held > 0) {
+    std::fprintf(stderr,
+                 "collector_agent: %zu records HELD in the spool, not "
+                 "refused: %s; they ship once the key is enrolled / the "
+                 "certificate fixed (exit %d)\n",
+                 spooled, st.hold_reason.ToString().c_str(), kExitHeld);
+    return kExitHeld;
+  }
+  return status.ok() ? 0 : Fail(status);
 }
 
 std::string NodeName() {
@@ -98,13 +147,28 @@ std::string Secret() {
   return ss.str();
 }
 
+// Opens --spool_dir for this process only (<spool_dir>/lock, held until
+// exit): two processes on one spool would reuse file ids.
+absl::StatusOr<std::unique_ptr<collector::spool::Spool>> OpenSpool() {
+  const std::string dir = absl::GetFlag(FLAGS_spool_dir);
+  absl::Status made = collector::spool::EnsureDir(dir);
+  if (!made.ok()) return made;
+  absl::StatusOr<int> lock = collector::spool::LockExclusively(dir + "/lock");
+  if (!lock.ok()) return lock.status();
+  return collector::spool::Spool::Open(dir);  // the lock fd stays open
+}
+
 int Run() {
   const std::string spool_dir = absl::GetFlag(FLAGS_spool_dir);
-  auto spool = collector::spool::Spool::Open(spool_dir);
+  auto spool = OpenSpool();
   if (!spool.ok()) return Fail(spool.status());
   auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
   if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
   const bool to_ledger = !absl::GetFlag(FLAGS_ledger_server).empty();
+  const std::string destination =
+      to_ledger ? absl::StrCat("shipped and proven in ",
+                               absl::GetFlag(FLAGS_ledger_server))
+                : absl::StrCat("written to ", absl::GetFlag(FLAGS_out_dir));
   if (!to_ledger && absl::GetFlag(FLAGS_out_dir).empty()) {
     return Fail(absl::InvalidArgumentError(
         "give --ledger_server (with --key, --origin, --vkey) or --out_dir"));
@@ -182,16 +246,20 @@ int Run() {
     if (!s.ok()) return Fail(s);
     collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
                                         &verifier, &clock);
+    // Ship until the spool is empty or an attempt settles nothing (outage,
+    // hold, gap): a refusal settles its record, whose marker goes next.
     while ((*spool)->pending_count() + (*spool)->sealed_count() > 0) {
+      const uint64_t settled = ship.stats().refused + ship.stats().number_taken;
       s = ship.Tick();
-      if (!s.ok()) return Fail(s);
+      if (s.ok()) continue;
+      if (ship.stats().refused + ship.stats().number_taken == settled) break;
+      clock.Set(ship.next_attempt());
     }
-    std::printf("replayed: %llu envelopes %s %s\n",
-                static_cast<unsigned long long>(ship.stats().shipped),
-                to_ledger ? "shipped and proven in" : "written to",
-                to_ledger ? absl::GetFlag(FLAGS_ledger_server).c_str()
-                          : absl::GetFlag(FLAGS_out_dir).c_str());
-    return 0;
+    // Everything settled (shipped, or refused and kept in rejected/).
+    if ((*spool)->pending_count() + (*spool)->sealed_count() == 0) {
+      s = absl::OkStatus();
+    }
+    return Summarize("replayed", ship.stats(), **spool, destination, s);
   }
 
   common::Clock* clock = common::RealClock::Get();
@@ -231,7 +299,11 @@ int Run() {
     listener = *std::move(started);
   }
   std::vector<Record> backlog;  // records the spool could not take yet
-  while (true) {
+  struct sigaction stop = {};
+  stop.sa_handler = OnStopSignal;
+  sigaction(SIGTERM, &stop, nullptr);
+  sigaction(SIGINT, &stop, nullptr);
+  while (!g_stop) {
     absl::Status s = control.Apply(&agent);
     if (!s.ok()) Fail(s);  // logged; the bad request file is removed
     {
@@ -255,22 +327,72 @@ int Run() {
       }
     }
     backlog.erase(backlog.begin(), backlog.begin() + done);
-    (void)ship.Tick();  // failures back off inside; logged by the shipper
+    // Failures back off inside; holds are logged by the shipper on every
+    // attempt, other failures here.
+    absl::Status shipped = ship.Tick();
+    if (!shipped.ok() && shipped != ship.stats().hold_reason) Fail(shipped);
     absl::SleepFor(absl::Seconds(1));
   }
+  return Summarize("stopped", ship.stats(), **spool, destination,
+                   absl::OkStatus());
+}
+
+// Queues the measurements in rejected/ again (collector/README.md,
+// "Re-shipping rejected/"). Run it with the agent stopped.
+int ReshipRejected() {
+  auto spool = OpenSpool();
+  if (!spool.ok()) return Fail(spool.status());
+  auto open = [](absl::string_view bytes)
+      -> absl::StatusOr<collector::spool::OpenedEnvelope> {
+    absl::StatusOr<ledger::entry::Envelope> e =
+        ledger::entry::ParseEnvelope(bytes);
+    if (!e.ok()) return e.status();
+    return collector::spool::OpenedEnvelope{e->payload_type, e->payload};
+  };
+  auto counts = collector::spool::ReshipRejected(
+      spool->get(), open, [](const std::string& line) {
+        std::fprintf(stderr, "collector_agent: %s\n", line.c_str());
+      });
+  if (!counts.ok()) return Fail(counts.status());
+  std::printf(
+      "reship-rejected: %llu measurements queued again (the next run signs "
+      "them under new sequence numbers; their files moved to "
+      "rejected/reshipped/), %llu refusal markers and %llu unreadable files "
+      "left in rejected/\n",
+      static_cast<unsigned long long>(counts->requeued),
+      static_cast<unsigned long long>(counts->markers),
+      static_cast<unsigned long long>(counts->unreadable));
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("collector_agent ", kVersion,
+                        " (spool AIFLSPL1, ledger envelope v1)\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
-    std::fprintf(stderr, "usage: collector_agent run|job-start|job-end ...\n");
+    std::fprintf(stderr,
+                 "usage: collector_agent run|job-start|job-end|"
+                 "reship-rejected ... (--version, --help)\n");
     return 2;
   }
   const std::string cmd = args[1];
-  if (cmd == "run") return Run();
+  if (cmd == "run" || cmd == "reship-rejected") {
+    if (args.size() > 2) {  // not a flag (those were parsed): say which
+      std::fprintf(stderr,
+                   "collector_agent: %s takes flags only; unexpected "
+                   "argument '%s'\n",
+                   cmd.c_str(), args[2]);
+      return 2;
+    }
+    return cmd == "run" ? Run() : ReshipRejected();
+  }
   if (cmd == "job-start" || cmd == "job-end") {
     std::map<std::string, std::string> fields;
     for (size_t i = 2; i < args.size(); ++i) {

@@ -17,9 +17,6 @@ namespace collector {
 namespace spool {
 namespace {
 
-constexpr absl::string_view kRefusalMarkerType =
-    "aifl.collector.v1.RecordRefused";
-
 absl::StatusOr<uint64_t> ReadHighWater(const std::string& path) {
   auto bytes = ReadWholeFile(path);
   if (!bytes.ok()) return uint64_t{0};  // never written yet
@@ -83,7 +80,7 @@ absl::StatusOr<std::string> LedgerRecordSigner::SignRefusalMarker(
   marker.set_payload_type(refused.payload_type);
   marker.set_code(static_cast<int>(why.code()));
   marker.set_reason(std::string(why.message()));
-  return signer_.SignAt(refused.sequence, kRefusalMarkerType,
+  return signer_.SignAt(refused.sequence, kRecordRefusedType,
                         marker.SerializeAsString());
 }
 

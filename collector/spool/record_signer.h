@@ -1,6 +1,6 @@
 // RecordSigner: how the spool turns an unsigned payload into a signed
-// envelope. The real implementation wraps the ledger's envelope format and
-// the collector's key (later); tests use testonly/fake_signer.h.
+// envelope. The real implementation is ledger_record_signer.h (the ledger's
+// envelope format, the node's collector key); tests use testonly/fakes.h.
 #ifndef COLLECTOR_SPOOL_RECORD_SIGNER_H_
 #define COLLECTOR_SPOOL_RECORD_SIGNER_H_
 
@@ -12,6 +12,10 @@
 
 namespace collector {
 namespace spool {
+
+// The payload type of refusal markers (api/v1/collector.proto).
+inline constexpr absl::string_view kRecordRefusedType =
+    "aifl.collector.v1.RecordRefused";
 
 class RecordSigner {
  public:
@@ -36,8 +40,10 @@ class RecordSigner {
                                                absl::string_view payload) = 0;
 
   // The ledger requires each key's sequence numbers to be contiguous: an
-  // envelope it refuses for good (bad payload, wrong role…) would leave a
-  // gap that blocks every later one. This signs a marker
+  // envelope whose bytes it judges invalid (kInvalidArgument; never a key or
+  // certificate it does not accept, which holds the envelopes instead: see
+  // ledger_answer.h) would leave a gap that blocks every later one. This signs
+  // a marker
   // ("aifl.collector.v1.RecordRefused") under the refused envelope's own
   // sequence number, recording what was refused and why, so the chain goes
   // on and the log shows the refusal.
@@ -45,8 +51,10 @@ class RecordSigner {
       absl::string_view refused_envelope, const absl::Status& why) = 0;
 
   // Called with envelopes whose receipts verified, before the spool deletes
-  // them: an implementation that recovers its sequence counter from the
-  // spool persists here that these sequence numbers are used.
+  // them, and with envelopes whose number the ledger reports as used by
+  // other bytes (kAlreadyExists), before they move to rejected/: an
+  // implementation that recovers its sequence counter from the spool
+  // persists here that these sequence numbers are used.
   virtual absl::Status Delivered(absl::Span<const std::string> envelopes) {
     return absl::OkStatus();
   }

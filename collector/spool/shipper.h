@@ -1,6 +1,6 @@
 // Shipper and ReceiptVerifier: how the spool hands signed envelopes to the
-// ledger and decides that the ledger really holds them. The gRPC Shipper and
-// the ledger's receipt verifier come later; tests use testonly/fake_shipper.h.
+// ledger and decides that the ledger really holds them. The gRPC one is
+// grpc_shipper.h; tests use testonly/fakes.h.
 #ifndef COLLECTOR_SPOOL_SHIPPER_H_
 #define COLLECTOR_SPOOL_SHIPPER_H_
 
@@ -28,9 +28,10 @@ class Shipper {
   // the whole batch when nothing can be said about any envelope (ledger
   // unreachable: kUnavailable / kDeadlineExceeded; the spool backs off and
   // retries). Otherwise one entry per envelope, same order: its receipt, or
-  // the ledger's error for it: kInvalidArgument / kFailedPrecondition /
-  // kPermissionDenied mean "permanently rejected" (the spool moves the
-  // envelope to rejected/ and logs loudly); any other code means "retry".
+  // the ledger's error for it, with the server's canonical code; the spool
+  // acts on it as ledger_answer.h says (kPermissionDenied /
+  // kUnauthenticated: held and retried; kInvalidArgument: refused for good;
+  // kAlreadyExists: number taken; anything else: retried).
   //
   // Contract: idempotent. Re-sending an envelope the ledger already holds
   // returns a receipt for it again (the spool re-sends after a crash or a

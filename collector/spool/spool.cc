@@ -3,8 +3,10 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -63,7 +65,8 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(const std::string& dir,
 }
 
 absl::Status Spool::Recover() {
-  for (const char* sub : {"", "/pending", "/sealed", "/rejected", "/corrupt"}) {
+  for (const char* sub : {"", "/pending", "/sealed", "/rejected",
+                          "/rejected/reshipped", "/corrupt"}) {
     RETURN_IF_ERROR(EnsureDir(dir_ + sub));
   }
   std::set<uint64_t> superseded;
@@ -93,12 +96,13 @@ absl::Status Spool::Recover() {
       next_id_ = std::max(next_id_, id + 1);
     }
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> rejected,
-                   ListDir(dir_ + "/rejected"));
-  for (const std::string& name : rejected) {
-    uint64_t id = 0;
-    if (absl::SimpleAtoi(name.substr(0, 20), &id))
-      next_id_ = std::max(next_id_, id + 1);
+  for (const char* sub : {"/rejected", "/rejected/reshipped"}) {
+    ASSIGN_OR_RETURN(std::vector<std::string> rejected, ListDir(dir_ + sub));
+    for (const std::string& name : rejected) {
+      uint64_t id = 0;
+      if (absl::SimpleAtoi(name.substr(0, 20), &id))
+        next_id_ = std::max(next_id_, id + 1);
+    }
   }
   // A merge or a seal that crashed before deleting its sources.
   for (uint64_t id : superseded) {
@@ -235,27 +239,34 @@ absl::Status Spool::Ack(uint64_t id) {
   return absl::OkStatus();
 }
 
-absl::Status Spool::Reject(uint64_t id) {
+absl::StatusOr<std::string> Spool::Reject(uint64_t id) {
   auto it = index_.find(id);
   if (it == index_.end() || !it->second.sealed) {
     return absl::NotFoundError(absl::StrCat("sealed envelope ", id));
   }
-  RETURN_IF_ERROR(MoveFileDurably(dir_ + "/sealed", dir_ + "/rejected",
-                                  FileName(id, true)));
+  ASSIGN_OR_RETURN(
+      std::string name,
+      MoveFileUniquely(dir_ + "/sealed", FileName(id, true), dir_ + "/rejected",
+                       absl::StrFormat("%020d", id), ".env"));
   bytes_ -= it->second.size;
   index_.erase(it);
-  return absl::OkStatus();
+  return name;
 }
 
-absl::Status Spool::ReplaceSealed(uint64_t id, absl::string_view payload_type,
-                                  absl::string_view envelope) {
+absl::StatusOr<std::string> Spool::ReplaceSealed(uint64_t id,
+                                                 absl::string_view payload_type,
+                                                 absl::string_view envelope) {
   auto it = index_.find(id);
   if (it == index_.end() || !it->second.sealed) {
     return absl::NotFoundError(absl::StrCat("sealed envelope ", id));
   }
   ASSIGN_OR_RETURN(std::string original, ReadWholeFile(PathOf(id, true)));
-  RETURN_IF_ERROR(
-      WriteFileDurably(dir_ + "/rejected", FileName(id, true), original));
+  // A hard link keeps the original's bytes in rejected/: the rename below
+  // replaces sealed/'s name only.
+  ASSIGN_OR_RETURN(
+      std::string kept,
+      LinkFileUniquely(dir_ + "/sealed", FileName(id, true), dir_ + "/rejected",
+                       absl::StrFormat("%020d", id), ".env"));
   ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(original));
   SpoolFile marker{id, std::string(payload_type), f.replaces,
                    std::string(envelope)};
@@ -263,7 +274,62 @@ absl::Status Spool::ReplaceSealed(uint64_t id, absl::string_view payload_type,
   RETURN_IF_ERROR(WriteFileDurably(dir_ + "/sealed", FileName(id, true), out));
   bytes_ = bytes_ - it->second.size + out.size();
   it->second = Meta{true, out.size(), std::string(payload_type)};
-  return absl::OkStatus();
+  return kept;
+}
+
+absl::StatusOr<std::vector<Spool::RejectedFile>> Spool::Rejected() const {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, ListDir(dir_ + "/rejected"));
+  // Oldest id first; for one id, in the order the names were given
+  // (<id>.env, <id>.1.env, <id>.2.env, …).
+  std::sort(names.begin(), names.end(),
+            [](const std::string& a, const std::string& b) {
+              return std::make_tuple(a.substr(0, 20), a.size(), a) <
+                     std::make_tuple(b.substr(0, 20), b.size(), b);
+            });
+  std::vector<RejectedFile> out;
+  for (const std::string& name : names) {
+    if (name == "reshipped" || absl::EndsWith(name, ".tmp")) continue;
+    RejectedFile r;
+    r.name = name;
+    absl::StatusOr<std::string> bytes =
+        ReadWholeFile(absl::StrCat(dir_, "/rejected/", name));
+    absl::StatusOr<SpoolFile> f =
+        bytes.ok() ? DecodeSpoolFile(*bytes)
+                   : absl::StatusOr<SpoolFile>(bytes.status());
+    if (f.ok()) {
+      r.payload_type = std::move(f->payload_type);
+      r.envelope = std::move(f->body);
+    } else {
+      r.error = f.status();
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+absl::Status Spool::Requeue(const std::string& name,
+                            absl::string_view payload_type,
+                            absl::string_view payload) {
+  const std::string rejected = dir_ + "/rejected";
+  if (access(absl::StrCat(rejected, "/", name).c_str(), F_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat(rejected, "/", name));
+  }
+  bool queued = false;  // by an earlier run that stopped before the move
+  for (const auto& [id, m] : index_) {
+    if (m.sealed || m.payload_type != payload_type) continue;
+    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, false)));
+    ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
+    if (f.body == payload) {
+      queued = true;
+      break;
+    }
+  }
+  if (!queued) RETURN_IF_ERROR(Enqueue(payload_type, payload));
+  const size_t dot = name.find('.');
+  return MoveFileUniquely(rejected, name, rejected + "/reshipped",
+                          name.substr(0, dot),
+                          dot == std::string::npos ? "" : name.substr(dot))
+      .status();
 }
 
 size_t Spool::pending_count() const {

@@ -8,7 +8,11 @@
 //                     BEFORE it is ever sent; it is re-sent byte for byte
 //                     until a verified receipt arrives (Ack), so shipping is
 //                     idempotent and merging never touches signed bytes.
-//   rejected/         envelopes the ledger refused permanently (kept).
+//   rejected/         envelopes the ledger refused permanently: kept, never
+//                     overwritten nor deleted (a name already taken gets a
+//                     suffix: <id>.env, <id>.1.env, …). Requeue() re-queues
+//                     a rejected measurement and moves its file on to
+//                     rejected/reshipped/ (same no-overwrite rule).
 //
 // Crash safety: each file is written tmp + fsync + rename + fsync(dir). A
 // file that supersedes others names them (`replaces`); Open() deletes
@@ -16,7 +20,9 @@
 // corrupt/. Nothing acknowledged by Enqueue is lost and no record is both
 // pending and sealed after recovery. collector/README.md has the design.
 //
-// Thread-compatible: one owner thread (the agent's spool loop).
+// Thread-compatible: one owner thread (the agent's spool loop), and one
+// process per folder (the binary takes <dir>/lock: LockExclusively in
+// spool_file.h).
 #ifndef COLLECTOR_SPOOL_SPOOL_H_
 #define COLLECTOR_SPOOL_SPOOL_H_
 
@@ -75,14 +81,39 @@ class Spool {
 
   // Deletes a sealed envelope after its receipt verified.
   absl::Status Ack(uint64_t id);
-  // Moves a sealed envelope the ledger refused permanently to rejected/.
-  absl::Status Reject(uint64_t id);
-  // Keeps a copy of a refused sealed envelope in rejected/ and replaces it,
-  // under the same id (so in the same shipping order), with `envelope` (a
-  // refusal marker carrying the same sequence number). Each step is durable;
-  // a crash in between leaves the original sealed, to be refused again.
-  absl::Status ReplaceSealed(uint64_t id, absl::string_view payload_type,
-                             absl::string_view envelope);
+  // Moves a sealed envelope the ledger refused permanently to rejected/,
+  // never over an existing file there. Returns its name in rejected/.
+  absl::StatusOr<std::string> Reject(uint64_t id);
+  // Keeps the refused sealed envelope in rejected/ (a hard link, never over
+  // an existing file) and replaces it, under the same id (so in the same
+  // shipping order), with `envelope` (a refusal marker carrying the same
+  // sequence number). Returns the kept original's name in rejected/. Each
+  // step is durable; a crash in between leaves the original sealed, to be
+  // refused again (and kept a second time, under another name).
+  absl::StatusOr<std::string> ReplaceSealed(uint64_t id,
+                                            absl::string_view payload_type,
+                                            absl::string_view envelope);
+
+  // The files directly in rejected/ (not its subfolders), oldest id first,
+  // with their payload type and envelope bytes. Files that do not decode are
+  // listed with `error` set (and left alone).
+  struct RejectedFile {
+    std::string name;
+    std::string payload_type;
+    std::string envelope;
+    absl::Status error;
+  };
+  absl::StatusOr<std::vector<RejectedFile>> Rejected() const;
+
+  // Re-queues a rejected measurement: durably enqueues `payload` (the
+  // refused envelope's exact payload bytes) as a new pending record, to be
+  // signed under a new sequence number, unless a pending record already
+  // holds these exact bytes (a re-run after a crash), then moves
+  // rejected/<name> to rejected/reshipped/ (never over a file there).
+  // Errors as Enqueue (kResourceExhausted: nothing moved), kNotFound when
+  // rejected/<name> is gone.
+  absl::Status Requeue(const std::string& name, absl::string_view payload_type,
+                       absl::string_view payload);
 
   // Every entry, pending and sealed, oldest first (tests, inspection).
   absl::StatusOr<std::vector<SpoolEntry>> All() const;

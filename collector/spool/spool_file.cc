@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -161,6 +162,37 @@ absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
   return FsyncPath(dir, O_RDONLY | O_DIRECTORY);
 }
 
+absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext) {
+  const std::string from = absl::StrCat(dir, "/", name);
+  std::string given;
+  for (uint64_t n = 0;; ++n) {
+    given = n == 0 ? absl::StrCat(base, ext) : absl::StrCat(base, ".", n, ext);
+    const std::string to = absl::StrCat(to_dir, "/", given);
+    if (link(from.c_str(), to.c_str()) == 0) break;
+    if (errno != EEXIST) return Errno("link", to);
+  }
+  absl::Status s = FsyncPath(to_dir, O_RDONLY | O_DIRECTORY);
+  if (!s.ok()) return s;
+  return given;
+}
+
+absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext) {
+  absl::StatusOr<std::string> given =
+      LinkFileUniquely(dir, name, to_dir, base, ext);
+  if (!given.ok()) return given.status();
+  absl::Status s = RemoveFileDurably(dir, name);
+  if (!s.ok()) return s;
+  return given;
+}
+
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Errno("open", path);
@@ -179,6 +211,24 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   }
   close(fd);
   return out;
+}
+
+absl::StatusOr<int> LockExclusively(const std::string& path) {
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Errno("open", path);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path,
+                       " is locked: another collector_agent uses this "
+                       "spool; stop it first"));
+    }
+    errno = err;
+    return Errno("flock", path);
+  }
+  return fd;
 }
 
 absl::Status EnsureDir(const std::string& dir) {

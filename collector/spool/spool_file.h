@@ -46,7 +46,34 @@ absl::Status RemoveFileDurably(const std::string& dir, const std::string& name);
 absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
                              const std::string& name);
 
+// Links dir/name into to_dir WITHOUT ever replacing a file there: as
+// `base` + `ext` when that name is free, else `base`.1`ext`, `base`.2`ext`…
+// (link(2) fails with EEXIST instead of overwriting), and fsyncs to_dir.
+// Returns the name given in to_dir. dir/name stays (a later rename over it
+// leaves the linked copy intact). Both folders must be on one file system.
+// kInternal with errno text on failure.
+absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext);
+
+// LinkFileUniquely, then removes dir/name durably. A crash in between
+// leaves the file in both folders, never in neither.
+absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
+                                             const std::string& name,
+                                             const std::string& to_dir,
+                                             const std::string& base,
+                                             const std::string& ext);
+
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
+// Takes an exclusive flock(2) on `path` (created if missing) and returns
+// its descriptor: the lock lasts until it is closed or the process ends.
+// kFailedPrecondition when another open file (e.g. another process) holds
+// it; kInternal on other errors. One process per spool: the daemon and
+// `reship-rejected` take <spool_dir>/lock.
+absl::StatusOr<int> LockExclusively(const std::string& path);
 
 // Creates `dir` if missing (one level).
 absl::Status EnsureDir(const std::string& dir);

@@ -1,5 +1,7 @@
 #include "collector/spool/spool.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -139,6 +141,56 @@ TEST(SpoolTest, FullSpoolRefusesWithResourceExhausted) {
     st = (*s)->Enqueue("t", std::string(40, 'x'));
   }
   EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(SpoolTest, RejectedFilesAreNeverOverwritten) {
+  const std::string dir = TestDir("rejected_unique");
+  auto s = Spool::Open(dir);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->Enqueue("t", "a").ok());  // id 1
+  FakeSigner signer;
+  ASSERT_EQ(*(*s)->Seal(&signer, 1), 1u);  // sealed id 2
+  const std::string kept = "00000000000000000002.env";
+  // Refused: the original is kept, the marker takes its place in sealed/.
+  auto original = (*s)->ReplaceSealed(2, "m", "1|m|marker");
+  ASSERT_TRUE(original.ok()) << original.status();
+  EXPECT_EQ(*original, kept);
+  // The marker is refused too, under the same id: it must not replace the
+  // original measurement.
+  auto marker = (*s)->Reject(2);
+  ASSERT_TRUE(marker.ok()) << marker.status();
+  EXPECT_EQ(*marker, "00000000000000000002.1.env");
+  EXPECT_EQ(DecodeSpoolFile(*ReadWholeFile(dir + "/rejected/" + kept))->body,
+            "1|t|a");
+  EXPECT_EQ(DecodeSpoolFile(*ReadWholeFile(dir + "/rejected/" + *marker))->body,
+            "1|m|marker");
+  EXPECT_EQ((*s)->sealed_count(), 0u);
+  // After a restart ids go on past everything in rejected/.
+  s = Spool::Open(dir);
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE((*s)->Enqueue("t", "b").ok());
+  EXPECT_EQ((*(*s)->All())[0].id, 3u);
+  auto listed = (*s)->Rejected();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].name, kept);
+  EXPECT_EQ((*listed)[0].envelope, "1|t|a");
+  EXPECT_EQ((*listed)[1].payload_type, "m");
+}
+
+TEST(SpoolTest, OneProcessPerSpoolLock) {
+  const std::string dir = TestDir("locked");
+  ASSERT_TRUE(EnsureDir(dir).ok());
+  auto held = LockExclusively(dir + "/lock");
+  ASSERT_TRUE(held.ok()) << held.status();
+  // flock locks belong to the open file: a second open conflicts as another
+  // process's would.
+  EXPECT_EQ(LockExclusively(dir + "/lock").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  close(*held);
+  auto again = LockExclusively(dir + "/lock");
+  ASSERT_TRUE(again.ok()) << again.status();
+  close(*again);
 }
 
 }  // namespace

@@ -475,9 +475,9 @@ absl::Status Simulator::ShipAll() {
         Node& node = nodes_[i];
         if (node.spool == nullptr) continue;
         while (node.spool->pending_count() + node.spool->sealed_count() > 0) {
-          const uint64_t before = node.shipper->stats().shipped;
+          const uint64_t before = node.shipper->stats().envelopes_shipped();
           absl::Status s = node.shipper->Tick();
-          if (s.ok() && node.shipper->stats().shipped == before) {
+          if (s.ok() && node.shipper->stats().envelopes_shipped() == before) {
             s = absl::InternalError(
                 absl::StrCat(node.name, ": the spool made no progress"));
           }
@@ -494,7 +494,7 @@ absl::Status Simulator::ShipAll() {
   r_.collector_envelopes = 0;
   for (const Node& node : nodes_) {
     if (node.shipper != nullptr) {
-      r_.collector_envelopes += node.shipper->stats().shipped;
+      r_.collector_envelopes += node.shipper->stats().envelopes_shipped();
     }
   }
   return absl::OkStatus();

@@ -2,7 +2,9 @@
 //  - FakeSigner: envelope = "<seq>|<type>|<payload>"; sequence from 1 (or a
 //    given start). Can be told to fail.
 //  - FakeShipper: a ledger that stores envelopes by value (idempotent), can
-//    be taken down (kUnavailable) and can refuse envelopes containing a
+//    be taken down (kUnavailable), can refuse a whole call (call_error, e.g.
+//    a certificate it does not accept) or every envelope (envelope_error,
+//    e.g. a key it does not know), and can refuse envelopes containing a
 //    marker; receipt = "ok:" + envelope.
 //  - FakeReceiptVerifier: accepts receipt == "ok:" + envelope.
 #ifndef COLLECTOR_SPOOL_TESTONLY_FAKES_H_
@@ -51,11 +53,18 @@ class FakeShipper final : public Shipper {
       absl::Span<const std::string> envelopes) override {
     ++calls;
     if (down) return absl::UnavailableError("fake ledger down");
+    if (!call_error.ok()) return call_error;
     std::vector<absl::StatusOr<Receipt>> out;
     for (const std::string& e : envelopes) {
+      if (!envelope_error.ok()) {
+        out.push_back(envelope_error);
+        continue;
+      }
+      const bool is_marker = absl::StrContains(e, "RecordRefused");
       if (!refuse_marker.empty() && absl::StrContains(e, refuse_marker) &&
-          !absl::StrContains(e, "RecordRefused")) {
-        out.push_back(absl::InvalidArgumentError("refused"));
+          (!is_marker || refuse_markers_too)) {
+        out.push_back(
+            absl::Status(refuse_code, absl::StrCat("refused ", refuse_marker)));
         continue;
       }
       if (!gap_marker.empty() && absl::StrContains(e, gap_marker)) {
@@ -69,8 +78,12 @@ class FakeShipper final : public Shipper {
     return out;
   }
   bool down = false;
-  std::string refuse_marker;  // refused for good (kInvalidArgument)
-  std::string gap_marker;     // refused once as a sequence gap
+  absl::Status call_error;      // the whole call fails with it when not OK
+  absl::Status envelope_error;  // every envelope fails with it when not OK
+  std::string refuse_marker;    // envelopes containing it are refused…
+  absl::StatusCode refuse_code = absl::StatusCode::kInvalidArgument;  // …so
+  bool refuse_markers_too = false;  // and refusal markers containing it
+  std::string gap_marker;           // refused once as a sequence gap
   int calls = 0;
   std::map<std::string, int> received;  // envelope -> times received
 };
