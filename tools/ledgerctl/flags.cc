@@ -8,7 +8,8 @@ ABSL_FLAG(std::string, origin, "",
 ABSL_FLAG(std::string, out, "",
           "output path (keygen: key file; snapshot: folder)");
 ABSL_FLAG(std::string, pub, "", "public key file (.pub) to enrol");
-ABSL_FLAG(std::string, key, "", "signing key file for `append`");
+ABSL_FLAG(std::string, key, "",
+          "signing key file for append, declare, notify and document");
 ABSL_FLAG(std::string, admin_key, "",
           "admin key file; default <dir>/keys/admin.key");
 ABSL_FLAG(std::string, role, "",
@@ -63,3 +64,9 @@ ABSL_FLAG(std::string, unit, "",
 ABSL_FLAG(bool, follow, false,
           "findings: keep the stream open and print new findings as they "
           "are recorded (Audit.WatchFindings)");
+ABSL_FLAG(std::string, file, "",
+          "document: the document itself; its SHA-256 and size are computed "
+          "and recorded (the document is not sent)");
+ABSL_FLAG(std::string, sha256, "",
+          "document: the document's SHA-256 as 64 hex digits, when the "
+          "document is not at hand");

@@ -39,18 +39,27 @@ std::string ProofJson(const std::vector<ledger::merkle::Hash>& proof) {
   return out + "]";
 }
 
-// A signer for the key in `path`, at the next sequence the server reports.
+// A signer for the key in `path`, at the next sequence the server reports
+// for it (Ingest.GetOwnKeyState: every submitting role may ask, for its own
+// keys).
 absl::StatusOr<std::unique_ptr<ledger::EntrySigner>> SignerFor(
     ServerConnection& conn, const std::string& path, v1::KeyRecord* record) {
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::ReadSecretKeyFile(path));
-  absl::StatusOr<v1::KeyRecord> found = FindKey(
-      conn, KeyIdBytes(ledger::crypto::ComputeKeyId(key->public_key())));
+  absl::StatusOr<v1::KeyRecord> found = conn.client->OwnKeyState(
+      KeyIdBytes(ledger::crypto::ComputeKeyId(key->public_key())));
   if (absl::IsNotFound(found.status())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the key in ", path, " is not enrolled in this ledger"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the key in ", path,
+        " is not enrolled in this ledger, or not bound to this client's TLS "
+        "identity and role"));
   }
   RETURN_IF_ERROR(found.status());
+  if (found->revoked()) {
+    return absl::PermissionDeniedError(absl::StrCat("the key in ", path,
+                                                    " was revoked at leaf ",
+                                                    found->revoked_at_leaf()));
+  }
   *record = *found;
   return std::make_unique<ledger::EntrySigner>(
       std::move(key), conn.client->verifier().origin(), found->next_sequence());
@@ -217,21 +226,13 @@ absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
-  const std::string key_path = absl::GetFlag(FLAGS_key);
-  if (key_path.empty()) return absl::InvalidArgumentError("--key is required");
-  if (args.positional.empty())
-    return absl::InvalidArgumentError("no payload files given");
-  std::vector<std::string> payloads;
-  for (const std::string& file : args.positional) {
-    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
-    payloads.push_back(std::move(payload));
-  }
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+absl::StatusOr<std::vector<api::client::SubmittedEntry>> SubmitPayloads(
+    ServerConnection& conn, const std::string& key_path, std::string type,
+    const std::vector<std::string>& payloads,
+    const std::vector<std::string>& names) {
   v1::KeyRecord record;
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::EntrySigner> signer,
                    SignerFor(conn, key_path, &record));
-  std::string type = absl::GetFlag(FLAGS_type);
   if (type.empty()) type = absl::StrCat("aifl.", record.role(), ".v1.Blob");
   std::vector<std::string> envelopes;
   for (const std::string& payload : payloads) {
@@ -241,18 +242,22 @@ absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(auto results, conn.client->Submit(envelopes));
   std::vector<api::client::SubmittedEntry> submitted;
   for (size_t i = 0; i < results.size(); ++i) {
-    if (!results[i].ok()) {
-      return absl::Status(
-          results[i].status().code(),
-          absl::StrCat(args.positional[i], ": ", results[i].status().message(),
-                       i > 0 ? absl::StrCat(" (the ", i,
-                                            " file(s) before it were "
-                                            "appended)")
-                             : ""));
-    }
-    out << results[i]->leaf_index() << "\n";
+    if (!results[i].ok())
+      return RefusedPayload(results[i].status(), names[i], i);
     submitted.push_back({envelopes[i], *results[i]});
   }
+  return submitted;
+}
+
+absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::vector<std::string> payloads, ReadAppendInputs(args));
+  const std::string key_path = absl::GetFlag(FLAGS_key);
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(std::vector<api::client::SubmittedEntry> submitted,
+                   SubmitPayloads(conn, key_path, absl::GetFlag(FLAGS_type),
+                                  payloads, args.positional));
+  for (const api::client::SubmittedEntry& entry : submitted)
+    out << entry.receipt.leaf_index() << "\n";
   // Local append publishes a checkpoint; here, wait until a verified one
   // includes every entry, so the next command sees them.
   return conn.client->ConfirmIncluded(submitted, /*wait=*/true);

@@ -1,0 +1,128 @@
+#!/bin/bash
+# The provider's path over mTLS, as docs/provider-guide.md describes it,
+# against the real ledger_server binary on 127.0.0.1 (a free port): the PKI
+# from scripts/dev-pki.sh, a provider key enrolled and bound to the provider
+# certificate's CN, then `ledgerctl declare`, `notify` and `document`
+# (--file and --sha256) with the example files of docs/examples/, as the
+# provider certificate; each receipt's inclusion proof verified. Refusals:
+# a key bound to another provider, a provider key through a collector
+# certificate, Admin.ListKeys as a provider, a malformed declaration. Then
+# an auditor proves the entries, and `declare --dir` works offline.
+set -euo pipefail
+
+L=$PWD/tools/ledgerctl/ledgerctl
+S=$PWD/api/server/ledger_server
+PKI_SCRIPT=$PWD/scripts/dev-pki.sh
+EX=$PWD/docs/examples
+tmp="${TEST_TMPDIR:?}"
+D="$tmp/ledger"
+export HOME="$tmp/home"
+mkdir -p "$HOME"
+cd "$tmp"  # nothing below may depend on the repository as working directory
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matching
+  local pattern=$1; shift
+  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
+  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
+  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
+  echo "  refused as expected: $(cat "$tmp/err")"
+}
+
+# ---- PKI, ledger, keys (the operator's part, before the server starts).
+"$PKI_SCRIPT" "$tmp/pki" >/dev/null
+"$PKI_SCRIPT" "$tmp/pki" provider:other-ai >/dev/null
+P="$tmp/pki"
+for f in ca.pem server.pem example-ai.pem example-ai.key other-ai.pem auditor.pem gpu001.pem; do
+  [[ -s "$P/$f" ]] || fail "dev-pki.sh made no $f"
+done
+openssl x509 -in "$P/example-ai.pem" -noout -subject | grep -q 'OU = provider, CN = example-ai' \
+  || fail "provider certificate subject"
+vkey=$($L init --dir "$D" --origin factory.example.eu/ledger | tail -n 1)
+$L keygen --out "$tmp/provider.key" >/dev/null
+$L keygen --out "$tmp/other.key" >/dev/null
+$L enroll --dir "$D" --pub "$tmp/provider.key.pub" --role provider \
+  --organisation "Example AI SAS" --tls_identity example-ai >/dev/null
+$L enroll --dir "$D" --pub "$tmp/other.key.pub" --role provider \
+  --organisation "Other AI GmbH" --tls_identity other-ai >/dev/null
+
+# ---- The server, mTLS on a free loopback port.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$S --ledger_dir="$D" --listen=127.0.0.1:$port --tls_cert="$P/server.pem" \
+  --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" 2>"$tmp/server.log" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+as() {  # as CN: the connection flags of that client certificate
+  echo --server localhost:$port --vkey "$vkey" --trusted_dir "$tmp/trust-$1" \
+    --ca "$P/ca.pem" --cert "$P/$1.pem" --key_file "$P/$1.key"
+}
+for _ in $(seq 1 100); do
+  $L checkpoint $(as example-ai) >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
+  sleep 0.2
+done
+
+# ---- The provider submits, as the guide says.
+$L declare $(as example-ai) --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
+  | tee "$tmp/declare.txt"
+grep -Eq '^leaf [0-9]+: aifl.provider.v1.ModelDeclaration for model "example-large"' "$tmp/declare.txt" \
+  || fail "declare printed no receipt"
+grep -q '^ok: inclusion proof verified against the signed checkpoint' "$tmp/declare.txt" \
+  || fail "declare did not verify the inclusion proof"
+decl_leaf=$(sed -n 's/^leaf \([0-9]*\):.*/\1/p' "$tmp/declare.txt")
+
+$L notify $(as example-ai) --key "$tmp/provider.key" "$EX/notification.textproto" \
+  | tee "$tmp/notify.txt"
+grep -q '^leaf [0-9]*: aifl.provider.v1.Notification for model "example-large"' "$tmp/notify.txt" \
+  || fail "notify printed no receipt"
+grep -q '^ok: inclusion proof verified' "$tmp/notify.txt" || fail "notify: no proof"
+
+head -c 100000 /dev/urandom >"$tmp/technical-documentation.pdf"
+want_sha=$(sha256sum "$tmp/technical-documentation.pdf" | cut -d' ' -f1)
+$L document $(as example-ai) --key "$tmp/provider.key" \
+  --file "$tmp/technical-documentation.pdf" "$EX/document.textproto" | tee "$tmp/document.txt"
+grep -q '^ok: inclusion proof verified' "$tmp/document.txt" || fail "document: no proof"
+grep -q "^document sha256 $want_sha, 100000 bytes\$" "$tmp/document.txt" \
+  || fail "document: wrong hash or size"
+$L document $(as example-ai) --key "$tmp/provider.key" --sha256 "$want_sha" \
+  "$EX/document.textproto" --json >"$tmp/document.json"
+python3 -c '
+import json,sys
+r=json.load(open(sys.argv[1]))
+assert r["inclusion_verified"] is True and r["model_id"]=="example-large", r
+assert r["payload_type"]=="aifl.provider.v1.DocumentSubmission", r' "$tmp/document.json"
+
+# ---- What a provider may not do.
+expect_failure "not bound to this client's TLS identity" \
+  $L declare $(as example-ai) --key "$tmp/other.key" "$EX/model-declaration.textproto"
+expect_failure "not bound to this client's TLS identity" \
+  $L declare $(as gpu001) --key "$tmp/provider.key" "$EX/model-declaration.textproto"
+expect_failure "PERMISSION_DENIED\|may not call Admin.ListKeys" $L keys $(as example-ai)
+printf 'model_id: "x"\nprovider: "y"\nno_such_field: 1\n' >"$tmp/bad.textproto"
+expect_failure "bad.textproto: not a text-format aifl.provider.v1.ModelDeclaration: line 3" \
+  $L declare $(as example-ai) --key "$tmp/provider.key" "$tmp/bad.textproto"
+printf 'provider: "y"\n' >"$tmp/nomodel.textproto"
+expect_failure "model_id: missing" \
+  $L declare $(as example-ai) --key "$tmp/provider.key" "$tmp/nomodel.textproto"
+expect_failure "sha256: got 0 bytes" \
+  $L document $(as example-ai) --key "$tmp/provider.key" "$EX/document.textproto"
+# The other provider submits with its own key and certificate.
+$L declare $(as other-ai) --key "$tmp/other.key" "$EX/model-declaration.textproto" \
+  | grep -q '^ok: inclusion proof verified' || fail "other-ai could not declare"
+
+# ---- An auditor proves the declaration independently.
+$L prove $(as auditor) --index "$decl_leaf" 2>"$tmp/prove.err" >/dev/null
+grep -q "^ok: leaf $decl_leaf " "$tmp/prove.err" || fail "auditor: no proof of leaf $decl_leaf"
+$L leaf $(as auditor) --index "$decl_leaf" | grep -q 'example-large' \
+  || fail "auditor: leaf $decl_leaf does not hold the declaration"
+
+kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTERM"
+trap - EXIT
+
+# ---- Offline, on the ledger folder itself.
+$L declare --dir "$D" --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
+  | tee "$tmp/declare-dir.txt"
+grep -q "^published in the local ledger's checkpoint of size " "$tmp/declare-dir.txt" \
+  || fail "declare --dir"
+$L verify --dir "$D" >/dev/null || fail "the ledger does not verify"
+echo "PASS: provider declare, notify, document over mTLS; refusals; auditor proof; --dir"
