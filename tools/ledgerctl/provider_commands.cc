@@ -63,10 +63,9 @@ absl::StatusOr<Message> ReadTextProto(const std::string& path) {
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(text, &message)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a text-format ",
-                     Message::descriptor()->full_name(), ": ",
-                     errors.message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": not a text-format ", Message::descriptor()->full_name(), ": ",
+        errors.message()));
   }
   return message;
 }
@@ -95,7 +94,8 @@ absl::Status HashFile(const std::string& path, std::string* sha256,
         &state, reinterpret_cast<const unsigned char*>(block.data()), n);
     *size += static_cast<uint64_t>(n);
   }
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("error reading ", path));
+  if (in.bad())
+    return absl::UnavailableError(absl::StrCat("error reading ", path));
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
   sha256->assign(reinterpret_cast<const char*>(digest), sizeof(digest));
@@ -127,8 +127,8 @@ absl::Status SubmitAndPrint(const CommandArgs& args, const std::string& type,
     integrated = appended.integration_times_micros[0];
     checkpoint = appended.checkpoint;
     ASSIGN_OR_RETURN(ledger::note::Checkpoint body,
-                     ledger::note::ParseCheckpointBody(checkpoint.substr(
-                         0, checkpoint.find("\n\n") + 1)));
+                     ledger::note::ParseCheckpointBody(
+                         checkpoint.substr(0, checkpoint.find("\n\n") + 1)));
     tree_size = body.size;
     how = "published in the local ledger's checkpoint";
   } else {
@@ -236,23 +236,24 @@ absl::Status Document(const CommandArgs& args, std::ostream& out) {
     document.set_size_bytes(size);
   } else if (!hex.empty()) {
     sha256 = absl::HexStringToBytes(hex);
-    if (hex.size() != 64 || absl::BytesToHexString(sha256) != absl::AsciiStrToLower(hex)) {
+    if (hex.size() != 64 ||
+        absl::BytesToHexString(sha256) != absl::AsciiStrToLower(hex)) {
       return absl::InvalidArgumentError(
           absl::StrCat("--sha256: got \"", hex, "\", want 64 hex digits"));
     }
   }
   if (!sha256.empty()) {
     if (!document.sha256().empty() && document.sha256() != sha256) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": sha256 differs from the hash of ",
-          file.empty() ? "--sha256" : file));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": sha256 differs from the hash of ",
+                       file.empty() ? "--sha256" : file));
     }
     document.set_sha256(sha256);
   }
   if (document.sha256().size() != 32) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": sha256: got ", document.sha256().size(),
-        " bytes, want 32 (or give --file DOC or --sha256 HEX)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": sha256: got ", document.sha256().size(),
+                     " bytes, want 32 (or give --file DOC or --sha256 HEX)"));
   }
   RETURN_IF_ERROR(SubmitMessage(args, document, path, out));
   if (!args.json) {
