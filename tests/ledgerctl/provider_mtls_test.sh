@@ -62,7 +62,12 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# ---- The provider submits, as the guide says.
+# ---- The provider checks its key, then submits, as the guide says.
+$L keys $(as example-ai) --key "$tmp/provider.key" | tee "$tmp/ownkey.txt"
+[[ $(grep -c ' provider ' "$tmp/ownkey.txt") -eq 1 ]] || fail "keys --key: want exactly the own key"
+grep ' provider ' "$tmp/ownkey.txt" | grep -q 'revoked@- .*next_seq=0 ' || fail "keys --key: state"
+expect_failure "not bound to this client's TLS identity" \
+  $L keys $(as example-ai) --key "$tmp/other.key"
 $L declare $(as example-ai) --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
   | tee "$tmp/declare.txt"
 grep -Eq '^leaf [0-9]+: aifl.provider.v1.ModelDeclaration for model "example-large"' "$tmp/declare.txt" \

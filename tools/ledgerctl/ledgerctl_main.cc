@@ -60,6 +60,9 @@ every checkpoint, leaf and proof is verified before it is printed, and the
 output is the same as in local mode:
   checkpoint, leaf, prove, consistency, keys, append, enroll, revoke,
   declare, notify, document
+  keys        [--key K]                      with --key: only your own key K
+                                             (enrolment, revocation, next
+                                             sequence; any submitting role)
   prove       --index I | --leaf_file F      also prints an "ok:" line (stderr
                                              with --index, stdout with --leaf_file)
 Auditor commands (--server only; --json for programs):

@@ -39,30 +39,36 @@ std::string ProofJson(const std::vector<ledger::merkle::Hash>& proof) {
   return out + "]";
 }
 
-// A signer for the key in `path`, at the next sequence the server reports
-// for it (Ingest.GetOwnKeyState: every submitting role may ask, for its own
-// keys).
-absl::StatusOr<std::unique_ptr<ledger::EntrySigner>> SignerFor(
-    ServerConnection& conn, const std::string& path, v1::KeyRecord* record) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
-                   ledger::crypto::ReadSecretKeyFile(path));
+// The server's record of the caller's own key (Ingest.GetOwnKeyState:
+// every submitting role may ask, for its own keys). `path` names the key.
+absl::StatusOr<v1::KeyRecord> OwnKey(ServerConnection& conn,
+                                     const ledger::crypto::SigningKey& key,
+                                     const std::string& path) {
   absl::StatusOr<v1::KeyRecord> found = conn.client->OwnKeyState(
-      KeyIdBytes(ledger::crypto::ComputeKeyId(key->public_key())));
+      KeyIdBytes(ledger::crypto::ComputeKeyId(key.public_key())));
   if (absl::IsNotFound(found.status())) {
     return absl::PermissionDeniedError(absl::StrCat(
         "the key in ", path,
         " is not enrolled in this ledger, or not bound to this client's TLS "
         "identity and role"));
   }
-  RETURN_IF_ERROR(found.status());
-  if (found->revoked()) {
+  return found;
+}
+
+// A signer for the key in `path`, at the next sequence the server reports.
+absl::StatusOr<std::unique_ptr<ledger::EntrySigner>> SignerFor(
+    ServerConnection& conn, const std::string& path, v1::KeyRecord* record) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                   ledger::crypto::ReadSecretKeyFile(path));
+  ASSIGN_OR_RETURN(*record, OwnKey(conn, *key, path));
+  if (record->revoked()) {
     return absl::PermissionDeniedError(absl::StrCat("the key in ", path,
                                                     " was revoked at leaf ",
-                                                    found->revoked_at_leaf()));
+                                                    record->revoked_at_leaf()));
   }
-  *record = *found;
-  return std::make_unique<ledger::EntrySigner>(
-      std::move(key), conn.client->verifier().origin(), found->next_sequence());
+  return std::make_unique<ledger::EntrySigner>(std::move(key),
+                                               conn.client->verifier().origin(),
+                                               record->next_sequence());
 }
 
 absl::Status SubmitKeyEvent(const CommandArgs& args,
@@ -196,7 +202,16 @@ absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out) {
 
 absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(v1::ListKeysResponse keys, conn.client->ListKeys());
+  v1::ListKeysResponse keys;
+  const std::string own_key = absl::GetFlag(FLAGS_key);
+  if (own_key.empty()) {
+    ASSIGN_OR_RETURN(keys, conn.client->ListKeys());
+  } else {
+    // One's own key, which every submitting role may ask about.
+    ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                     ledger::crypto::ReadSecretKeyFile(own_key));
+    ASSIGN_OR_RETURN(*keys.add_keys(), OwnKey(conn, *key, own_key));
+  }
   std::vector<KeyLine> lines;
   for (const v1::KeyRecord& k : keys.keys()) {
     KeyLine line{absl::BytesToHexString(k.key_id()),

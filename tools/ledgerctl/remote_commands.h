@@ -26,6 +26,9 @@ absl::Status RemoteLeaf(const CommandArgs& args, std::ostream& out);
 absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
                          std::ostream& err);
 absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out);
+// Every key (Admin.ListKeys), or with --key K only that key of the
+// caller's (Ingest.GetOwnKeyState: kPermissionDenied when it is not the
+// caller's enrolled key); then the log-key history.
 absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out);
 // Signs with --key (its next sequence from Ingest.GetOwnKeyState), submits
 // through Ingest.Submit and waits until a verified checkpoint includes every
