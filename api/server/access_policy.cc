@@ -133,11 +133,13 @@ absl::StatusOr<std::vector<ledger::KeyInfo>> OwnKeys(
         "key_ids: got none; the local operator has no TLS identity, so name "
         "the keys to report");
   }
+  std::vector<ledger::crypto::KeyId> asked_ids = requested;
+  std::sort(asked_ids.begin(), asked_ids.end());
   std::vector<ledger::KeyInfo> out;
   for (const ledger::KeyInfo& key : all) {
-    const bool asked = requested.empty() ||
-                       std::find(requested.begin(), requested.end(), key.id) !=
-                           requested.end();
+    const bool asked =
+        requested.empty() ||
+        std::binary_search(asked_ids.begin(), asked_ids.end(), key.id);
     if (asked && CheckMaySubmitWith(caller, key).ok()) out.push_back(key);
   }
   std::sort(out.begin(), out.end(),
