@@ -7,13 +7,15 @@
 # provider certificate; each receipt's inclusion proof verified. Refusals:
 # a key bound to another provider, a provider key through a collector
 # certificate, Admin.ListKeys as a provider, a malformed declaration. Then
-# an auditor proves the entries, and `declare --dir` works offline.
+# an auditor proves the entries, and `declare --dir` works offline. The
+# guide must show the example files as they are.
 set -euo pipefail
 
 L=$PWD/tools/ledgerctl/ledgerctl
 S=$PWD/api/server/ledger_server
 PKI_SCRIPT=$PWD/scripts/dev-pki.sh
 EX=$PWD/docs/examples
+PWD_REPO=$PWD
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
 export HOME="$tmp/home"
@@ -28,6 +30,25 @@ expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matchin
   grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
   echo "  refused as expected: $(cat "$tmp/err")"
 }
+
+# ---- The guide shows the example files as they are (full-line comments
+# aside), and every ledgerctl command it uses exists.
+python3 - "$PWD_REPO/docs/provider-guide.md" "$EX" <<'PY'
+import os, re, sys
+guide, ex = open(sys.argv[1]).read(), sys.argv[2]
+shown = re.findall(r"\(examples/([\w.-]+\.textproto)\)\)?:\n```\n(.*?)```", guide, re.S)
+assert {n for n, _ in shown} == {"model-declaration.textproto", "notification.textproto",
+                                 "document.textproto"}, [n for n, _ in shown]
+for name, block in shown:
+    lines = open(os.path.join(ex, name)).read().splitlines(True)
+    want = "".join(l for l in lines if not l.lstrip().startswith("#"))
+    assert block == want, f"provider-guide.md shows {name} otherwise than docs/examples has it"
+PY
+for cmd in $(grep -o '^\$L [a-z-]*' "$PWD_REPO/docs/provider-guide.md" | cut -d' ' -f2 | sort -u); do
+  if $L "$cmd" --server 127.0.0.1:1 2>&1 | grep -q 'unknown command'; then
+    fail "provider-guide.md uses ledgerctl $cmd, which does not exist"
+  fi
+done
 
 # ---- PKI, ledger, keys (the operator's part, before the server starts).
 "$PKI_SCRIPT" "$tmp/pki" >/dev/null
