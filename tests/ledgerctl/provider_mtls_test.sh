@@ -69,27 +69,35 @@ $L enroll --dir "$D" --pub "$tmp/other.key.pub" --role provider \
 
 # ---- The server, mTLS on a free loopback port.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$S --ledger_dir="$D" --listen=127.0.0.1:$port --tls_cert="$P/server.pem" \
+$S --ledger_dir="$D" --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
   --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" 2>"$tmp/server.log" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
-as() {  # as CN: the connection flags of that client certificate
-  echo --server localhost:$port --vkey "$vkey" --trusted_dir "$tmp/trust-$1" \
-    --ca "$P/ca.pem" --cert "$P/$1.pem" --key_file "$P/$1.key"
+# conn ARRAY CN: ARRAY = the connection flags of that client certificate
+# (the guide's $S).
+conn() {
+  local -n flags=$1
+  # shellcheck disable=SC2034  # a nameref: this sets the caller's array
+  flags=(--server "localhost:$port" --vkey "$vkey" --trusted_dir "$tmp/trust-$2"
+         --ca "$P/ca.pem" --cert "$P/$2.pem" --key_file "$P/$2.key")
 }
+conn PROVIDER example-ai
+conn OTHER other-ai
+conn COLLECTOR gpu001
+conn AUDITOR auditor
 for _ in $(seq 1 100); do
-  $L checkpoint $(as example-ai) >/dev/null 2>&1 && break
+  $L checkpoint "${PROVIDER[@]}" >/dev/null 2>&1 && break
   kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
   sleep 0.2
 done
 
 # ---- The provider checks its key, then submits, as the guide says.
-$L keys $(as example-ai) --key "$tmp/provider.key" | tee "$tmp/ownkey.txt"
+$L keys "${PROVIDER[@]}" --key "$tmp/provider.key" | tee "$tmp/ownkey.txt"
 [[ $(grep -c ' provider ' "$tmp/ownkey.txt") -eq 1 ]] || fail "keys --key: want exactly the own key"
 grep ' provider ' "$tmp/ownkey.txt" | grep -q 'revoked@- .*next_seq=0 ' || fail "keys --key: state"
 expect_failure "not bound to this client's TLS identity" \
-  $L keys $(as example-ai) --key "$tmp/other.key"
-$L declare $(as example-ai) --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
+  $L keys "${PROVIDER[@]}" --key "$tmp/other.key"
+$L declare "${PROVIDER[@]}" --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
   | tee "$tmp/declare.txt"
 grep -Eq '^leaf [0-9]+: aifl.provider.v1.ModelDeclaration for model "example-large"' "$tmp/declare.txt" \
   || fail "declare printed no receipt"
@@ -97,7 +105,7 @@ grep -q '^ok: inclusion proof verified against the signed checkpoint' "$tmp/decl
   || fail "declare did not verify the inclusion proof"
 decl_leaf=$(sed -n 's/^leaf \([0-9]*\):.*/\1/p' "$tmp/declare.txt")
 
-$L notify $(as example-ai) --key "$tmp/provider.key" "$EX/notification.textproto" \
+$L notify "${PROVIDER[@]}" --key "$tmp/provider.key" "$EX/notification.textproto" \
   | tee "$tmp/notify.txt"
 grep -q '^leaf [0-9]*: aifl.provider.v1.Notification for model "example-large"' "$tmp/notify.txt" \
   || fail "notify printed no receipt"
@@ -105,12 +113,12 @@ grep -q '^ok: inclusion proof verified' "$tmp/notify.txt" || fail "notify: no pr
 
 head -c 100000 /dev/urandom >"$tmp/technical-documentation.pdf"
 want_sha=$(sha256sum "$tmp/technical-documentation.pdf" | cut -d' ' -f1)
-$L document $(as example-ai) --key "$tmp/provider.key" \
+$L document "${PROVIDER[@]}" --key "$tmp/provider.key" \
   --file "$tmp/technical-documentation.pdf" "$EX/document.textproto" | tee "$tmp/document.txt"
 grep -q '^ok: inclusion proof verified' "$tmp/document.txt" || fail "document: no proof"
 grep -q "^document sha256 $want_sha, 100000 bytes\$" "$tmp/document.txt" \
   || fail "document: wrong hash or size"
-$L document $(as example-ai) --key "$tmp/provider.key" --sha256 "$want_sha" \
+$L document "${PROVIDER[@]}" --key "$tmp/provider.key" --sha256 "$want_sha" \
   "$EX/document.textproto" --json >"$tmp/document.json"
 python3 -c '
 import json,sys
@@ -120,26 +128,26 @@ assert r["payload_type"]=="aifl.provider.v1.DocumentSubmission", r' "$tmp/docume
 
 # ---- What a provider may not do.
 expect_failure "not bound to this client's TLS identity" \
-  $L declare $(as example-ai) --key "$tmp/other.key" "$EX/model-declaration.textproto"
+  $L declare "${PROVIDER[@]}" --key "$tmp/other.key" "$EX/model-declaration.textproto"
 expect_failure "not bound to this client's TLS identity" \
-  $L declare $(as gpu001) --key "$tmp/provider.key" "$EX/model-declaration.textproto"
-expect_failure "PERMISSION_DENIED\|may not call Admin.ListKeys" $L keys $(as example-ai)
+  $L declare "${COLLECTOR[@]}" --key "$tmp/provider.key" "$EX/model-declaration.textproto"
+expect_failure "PERMISSION_DENIED\|may not call Admin.ListKeys" $L keys "${PROVIDER[@]}"
 printf 'model_id: "x"\nprovider: "y"\nno_such_field: 1\n' >"$tmp/bad.textproto"
 expect_failure "bad.textproto: not a text-format aifl.provider.v1.ModelDeclaration: line 3" \
-  $L declare $(as example-ai) --key "$tmp/provider.key" "$tmp/bad.textproto"
+  $L declare "${PROVIDER[@]}" --key "$tmp/provider.key" "$tmp/bad.textproto"
 printf 'provider: "y"\n' >"$tmp/nomodel.textproto"
 expect_failure "model_id: missing" \
-  $L declare $(as example-ai) --key "$tmp/provider.key" "$tmp/nomodel.textproto"
+  $L declare "${PROVIDER[@]}" --key "$tmp/provider.key" "$tmp/nomodel.textproto"
 expect_failure "sha256: got 0 bytes" \
-  $L document $(as example-ai) --key "$tmp/provider.key" "$EX/document.textproto"
+  $L document "${PROVIDER[@]}" --key "$tmp/provider.key" "$EX/document.textproto"
 # The other provider submits with its own key and certificate.
-$L declare $(as other-ai) --key "$tmp/other.key" "$EX/model-declaration.textproto" \
+$L declare "${OTHER[@]}" --key "$tmp/other.key" "$EX/model-declaration.textproto" \
   | grep -q '^ok: inclusion proof verified' || fail "other-ai could not declare"
 
 # ---- An auditor proves the declaration independently.
-$L prove $(as auditor) --index "$decl_leaf" 2>"$tmp/prove.err" >/dev/null
+$L prove "${AUDITOR[@]}" --index "$decl_leaf" 2>"$tmp/prove.err" >/dev/null
 grep -q "^ok: leaf $decl_leaf " "$tmp/prove.err" || fail "auditor: no proof of leaf $decl_leaf"
-$L leaf $(as auditor) --index "$decl_leaf" | grep -q 'example-large' \
+$L leaf "${AUDITOR[@]}" --index "$decl_leaf" | grep -q 'example-large' \
   || fail "auditor: leaf $decl_leaf does not hold the declaration"
 
 kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTERM"
