@@ -205,7 +205,13 @@ absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   v1::ListKeysResponse keys;
   const std::string own_key = absl::GetFlag(FLAGS_key);
   if (own_key.empty()) {
-    ASSIGN_OR_RETURN(keys, conn.client->ListKeys());
+    absl::StatusOr<v1::ListKeysResponse> all = conn.client->ListKeys();
+    if (absl::IsPermissionDenied(all.status())) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          all.status().message(), " (to see your own key: keys --key K)"));
+    }
+    RETURN_IF_ERROR(all.status());
+    keys = *std::move(all);
   } else {
     // One's own key, which every submitting role may ask about.
     ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
