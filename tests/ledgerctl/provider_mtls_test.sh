@@ -98,7 +98,7 @@ grep ' provider ' "$tmp/ownkey.txt" | grep -q 'revoked@- .*next_seq=0 ' || fail 
 expect_failure "not bound to this client's TLS identity" \
   $L keys "${PROVIDER[@]}" --key "$tmp/other.key"
 $L declare "${PROVIDER[@]}" --key "$tmp/provider.key" "$EX/model-declaration.textproto" \
-  | tee "$tmp/declare.txt"
+  --save "$tmp/decl-cp.txt" | tee "$tmp/declare.txt"
 grep -Eq '^leaf [0-9]+: aifl.provider.v1.ModelDeclaration for model "example-large"' "$tmp/declare.txt" \
   || fail "declare printed no receipt"
 grep -q '^ok: inclusion proof verified against the signed checkpoint' "$tmp/declare.txt" \
@@ -144,7 +144,12 @@ expect_failure "sha256: got 0 bytes" \
 $L declare "${OTHER[@]}" --key "$tmp/other.key" "$EX/model-declaration.textproto" \
   | grep -q '^ok: inclusion proof verified' || fail "other-ai could not declare"
 
-# ---- An auditor proves the declaration independently.
+# ---- Later, the provider proves the log only grew since the checkpoint that
+# included its declaration; an auditor proves the declaration itself.
+$L grew "${PROVIDER[@]}" --since "$tmp/decl-cp.txt" | grep -q '^ok: the log only grew' \
+  || fail "provider: grew --since the declaration's checkpoint"
+expect_failure "may not call Audit.GetEntries" \
+  $L leaf "${PROVIDER[@]}" --index "$decl_leaf"
 $L prove "${AUDITOR[@]}" --index "$decl_leaf" 2>"$tmp/prove.err" >/dev/null
 grep -q "^ok: leaf $decl_leaf " "$tmp/prove.err" || fail "auditor: no proof of leaf $decl_leaf"
 $L leaf "${AUDITOR[@]}" --index "$decl_leaf" | grep -q 'example-large' \

@@ -53,7 +53,8 @@ ABSL_FLAG(std::string, cert, "", "client certificate chain (PEM) for mTLS");
 ABSL_FLAG(std::string, key_file, "",
           "client certificate's private key (PEM) for mTLS");
 ABSL_FLAG(std::string, save, "",
-          "checkpoint: also write the verified note to this file");
+          "checkpoint: also write the verified note to this file; declare, "
+          "notify, document: write the checkpoint that includes the entry");
 ABSL_FLAG(std::string, since, "",
           "grew: a checkpoint note saved earlier with `checkpoint --save`");
 ABSL_FLAG(std::string, leaf_file, "",

@@ -54,6 +54,8 @@ proof verified against a signed checkpoint:
                                              aifl.provider.v1.DocumentSubmission;
                                              --file computes DOC's SHA-256
                                              and size (DOC is not sent)
+  declare|notify|document ... --save CP      also write the checkpoint that
+                                             includes the entry (for `grew`)
 
 With --server HOST:PORT instead of --dir, against a running ledger_server;
 every checkpoint, leaf and proof is verified before it is printed, and the

@@ -148,6 +148,7 @@ absl::Status SubmitAndPrint(const CommandArgs& args, const std::string& type,
     checkpoint = receipt.checkpoint();
     how = "ok: inclusion proof verified against the signed checkpoint";
   }
+  RETURN_IF_ERROR(SaveIfAsked(checkpoint));
   if (args.json) {
     out << absl::StrFormat(
         "{\"leaf_index\": %d, \"payload_type\": %s, \"model_id\": %s, "

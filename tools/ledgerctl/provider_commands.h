@@ -5,6 +5,8 @@
 // leaf index and integration time and, with --server, that the entry's
 // inclusion proof verified against a signed checkpoint this client trusts.
 // With --dir the ledger folder is appended to directly (like `append`).
+// --save FILE writes the signed checkpoint that includes the entry, so that
+// `ledgerctl grew --since FILE` later proves the entry is still in the log.
 //
 // `document` records a document by hash: --file DOC computes its SHA-256
 // and size; --sha256 HEX gives the hash of a document kept elsewhere. Either
