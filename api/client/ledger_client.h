@@ -115,6 +115,16 @@ class LedgerClient {
       absl::string_view envelope, const aifl::api::v1::DurableReceipt& receipt,
       const aifl::api::v1::ProofReceipt& proof_receipt) const;
 
+  // The state of one of the caller's own signing keys, as
+  // Ingest.GetOwnKeyState reports it: role, enrolment, revocation and the
+  // sequence number its next entry must carry. Any submitting TLS role may
+  // ask (Admin.ListKeys is for admins, the office and auditors).
+  // `key_id_bytes`: the 16-byte key id. kNotFound when the server does not
+  // report it (not enrolled, or not bound to this client's TLS identity and
+  // role); kDataLoss when it answers with another key.
+  absl::StatusOr<aifl::api::v1::KeyRecord> OwnKeyState(
+      absl::string_view key_id_bytes);
+
   // GetProofReceipt + VerifyReceipt for every entry: OK means each entry is
   // provably in a checkpoint this client trusts, so its local copy (a
   // collector's spool) may be deleted.
@@ -163,6 +173,8 @@ class LedgerClient {
 
   // ---- Admin
 
+  // Every enrolled key (admin, office, auditor and local callers only;
+  // submitters use OwnKeyState).
   absl::StatusOr<aifl::api::v1::ListKeysResponse> ListKeys();
   // The server's log-key history as it reports it, NOT verified: a rotation
   // is verified when a checkpoint signed by a later key arrives.

@@ -120,4 +120,24 @@ absl::Status LedgerClient::ConfirmIncluded(
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::KeyRecord> LedgerClient::OwnKeyState(
+    absl::string_view key_id_bytes) {
+  v1::GetOwnKeyStateRequest request;
+  request.add_key_ids(std::string(key_id_bytes));
+  ASSIGN_OR_RETURN(v1::GetOwnKeyStateResponse response,
+                   UnaryCall("Ingest.GetOwnKeyState", ingest_.get(),
+                             &v1::Ingest::Stub::GetOwnKeyState, request));
+  if (response.keys_size() == 0) {
+    return absl::NotFoundError(
+        "Ingest.GetOwnKeyState: the server reports no such key of yours (not "
+        "enrolled, or not bound to this client's TLS identity and role)");
+  }
+  if (response.keys_size() != 1 || response.keys(0).key_id() != key_id_bytes) {
+    return absl::DataLossError(
+        absl::StrCat("Ingest.GetOwnKeyState: asked for one key, got ",
+                     response.keys_size(), " keys or another key"));
+  }
+  return response.keys(0);
+}
+
 }  // namespace api::client

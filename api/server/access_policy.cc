@@ -1,5 +1,7 @@
 #include "api/server/access_policy.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "ledger/roles.h"
 
@@ -31,22 +33,27 @@ bool Allowed(TlsRole role, Method m) {
     case TlsRole::kLocalOperator:
       return true;
     case TlsRole::kAdmin:
+      // GetOwnKeyState: the admin key's next sequence for key events.
       return m == Method::kSubmitKeyEvent || m == Method::kGetLogKeys ||
              m == Method::kListKeys || m == Method::kGetStatus ||
              m == Method::kGetCheckpoint || m == Method::kListCheckpoints ||
-             m == Method::kGetConsistencyProof;
+             m == Method::kGetConsistencyProof || m == Method::kGetOwnKeyState;
     case TlsRole::kCollector:
     case TlsRole::kProvider:
     case TlsRole::kRules:
       // GetLogKeys: every verifying client must be able to follow a
-      // log-key rotation.
+      // log-key rotation. GetOwnKeyState: every submitter must learn its
+      // own keys' next sequence without seeing anyone else's keys.
       return m == Method::kSubmit || m == Method::kGetProofReceipt ||
-             m == Method::kGetCheckpoint || m == Method::kListCheckpoints ||
+             m == Method::kGetOwnKeyState || m == Method::kGetCheckpoint ||
+             m == Method::kListCheckpoints ||
              m == Method::kGetConsistencyProof || m == Method::kGetLogKeys;
     case TlsRole::kOffice:
       return m != Method::kSubmitKeyEvent;
     case TlsRole::kAuditor:
-      return m != Method::kSubmitKeyEvent && m != Method::kSubmit;
+      // Auditors sign nothing: no own keys (Admin.ListKeys shows all).
+      return m != Method::kSubmitKeyEvent && m != Method::kSubmit &&
+             m != Method::kGetOwnKeyState;
   }
   return false;
 }
@@ -59,6 +66,8 @@ absl::string_view MethodName(Method method) {
       return "Ingest.Submit";
     case Method::kGetProofReceipt:
       return "Ingest.GetProofReceipt";
+    case Method::kGetOwnKeyState:
+      return "Ingest.GetOwnKeyState";
     case Method::kGetCheckpoint:
       return "Audit.GetCheckpoint";
     case Method::kListCheckpoints:
@@ -117,6 +126,30 @@ absl::Status CheckMaySubmitWith(const Caller& caller,
         key.tls_identity, "\", not to the caller's \"", caller.identity, "\""));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ledger::KeyInfo>> OwnKeys(
+    const Caller& caller, const std::vector<ledger::crypto::KeyId>& requested,
+    const std::vector<ledger::KeyInfo>& all) {
+  if (caller.role == TlsRole::kLocalOperator && requested.empty()) {
+    return absl::InvalidArgumentError(
+        "key_ids: got none; the local operator has no TLS identity, so name "
+        "the keys to report");
+  }
+  std::vector<ledger::crypto::KeyId> asked_ids = requested;
+  std::sort(asked_ids.begin(), asked_ids.end());
+  std::vector<ledger::KeyInfo> out;
+  for (const ledger::KeyInfo& key : all) {
+    const bool asked =
+        requested.empty() ||
+        std::binary_search(asked_ids.begin(), asked_ids.end(), key.id);
+    if (asked && CheckMaySubmitWith(caller, key).ok()) out.push_back(key);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ledger::KeyInfo& a, const ledger::KeyInfo& b) {
+              return a.id < b.id;
+            });
+  return out;
 }
 
 }  // namespace api::server

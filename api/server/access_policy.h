@@ -4,7 +4,10 @@
 #ifndef API_SERVER_ACCESS_POLICY_H_
 #define API_SERVER_ACCESS_POLICY_H_
 
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "api/server/caller.h"
 #include "ledger/key_registry.h"
 
@@ -13,6 +16,7 @@ namespace api::server {
 enum class Method {
   kSubmit,
   kGetProofReceipt,
+  kGetOwnKeyState,
   kGetCheckpoint,
   kListCheckpoints,
   kGetEntries,
@@ -45,6 +49,16 @@ bool ReadsEverything(const Caller& caller);
 // any key. kPermissionDenied saying which check failed otherwise.
 absl::Status CheckMaySubmitWith(const Caller& caller,
                                 const ledger::KeyInfo& key);
+
+// The keys whose state Ingest.GetOwnKeyState tells `caller`: among
+// `requested` (every key in `all` when empty), those it may submit with
+// (CheckMaySubmitWith), revoked ones included, ordered by key id. A
+// requested id that is unknown or not the caller's is left out, so the
+// answer says nothing about other callers' keys. kInvalidArgument when the
+// local operator (who may use any key) names none.
+absl::StatusOr<std::vector<ledger::KeyInfo>> OwnKeys(
+    const Caller& caller, const std::vector<ledger::crypto::KeyId>& requested,
+    const std::vector<ledger::KeyInfo>& all);
 
 }  // namespace api::server
 

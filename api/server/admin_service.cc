@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/server/key_record.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/roles.h"
 
@@ -44,19 +45,7 @@ grpc::ServerUnaryReactor* AdminService::ListKeys(
   absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kListKeys);
   if (!caller.ok()) return FinishWith(ctx, caller.status());
   for (const ledger::KeyInfo& key : deps_.ledger->Keys()) {
-    aifl::api::v1::KeyRecord* out = response->add_keys();
-    out->set_key_id(key.id.bytes().data(), key.id.bytes().size());
-    if (key.public_key.has_value()) {
-      out->set_public_key(std::string(key.public_key->bytes()));
-    }
-    out->set_role(std::string(ledger::RoleName(key.role)));
-    out->set_organisation(key.organisation);
-    out->set_node(key.node);
-    out->set_tls_identity(key.tls_identity);
-    out->set_enrolled_at_leaf(key.enrolled_at_leaf);
-    out->set_revoked(key.revoked());
-    if (key.revoked()) out->set_revoked_at_leaf(*key.revoked_at_leaf);
-    out->set_next_sequence(key.next_sequence);
+    FillKeyRecord(key, response->add_keys());
   }
   return FinishWith(ctx, absl::OkStatus());
 }

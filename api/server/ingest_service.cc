@@ -1,12 +1,14 @@
 #include "api/server/ingest_service.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/server/grpc_status.h"
+#include "api/server/key_record.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 
@@ -179,6 +181,39 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
         reactor->Finish(ToGrpcStatus(s));
       });
   return reactor;
+}
+
+grpc::ServerUnaryReactor* IngestService::GetOwnKeyState(
+    grpc::CallbackServerContext* ctx,
+    const aifl::api::v1::GetOwnKeyStateRequest* request,
+    aifl::api::v1::GetOwnKeyStateResponse* response) {
+  absl::StatusOr<Caller> caller =
+      Authorize(ctx, deps_, Method::kGetOwnKeyState);
+  if (!caller.ok()) return FinishWith(ctx, caller.status());
+  const int n = request->key_ids_size();
+  if (n > kMaxBatch) {
+    return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
+                               "key_ids: got ", n, ", want 0..", kMaxBatch)));
+  }
+  std::vector<ledger::crypto::KeyId> requested;
+  for (int i = 0; i < n; ++i) {
+    const std::string& bytes = request->key_ids(i);
+    std::array<uint8_t, ledger::crypto::kKeyIdSize> id;
+    if (bytes.size() != id.size()) {
+      return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
+                                 "key_ids[", i, "]: got ", bytes.size(),
+                                 " bytes, want ", id.size())));
+    }
+    std::copy(bytes.begin(), bytes.end(), id.begin());
+    requested.emplace_back(id);
+  }
+  absl::StatusOr<std::vector<ledger::KeyInfo>> keys =
+      OwnKeys(*caller, requested, deps_.ledger->Keys());
+  if (!keys.ok()) return FinishWith(ctx, keys.status());
+  for (const ledger::KeyInfo& key : *keys) {
+    FillKeyRecord(key, response->add_keys());
+  }
+  return FinishWith(ctx, absl::OkStatus());
 }
 
 }  // namespace api::server

@@ -1,8 +1,8 @@
-// Ingest: Submit (signed envelopes → durable receipts) and GetProofReceipt
-// (checkpoint + inclusion proofs). Thin callback handlers: validate, check
-// the caller's right to each signing key, call Ledger::Append (on the
-// service's own threads: it verifies signatures and waits for fsync),
-// convert. Thread-safe.
+// Ingest: Submit (signed envelopes → durable receipts), GetProofReceipt
+// (checkpoint + inclusion proofs) and GetOwnKeyState (the caller's keys). Thin
+// callback handlers: validate, check the caller's right to each signing key,
+// call Ledger::Append (on the service's own threads: it verifies signatures and
+// waits for fsync), convert. Thread-safe.
 #ifndef API_SERVER_INGEST_SERVICE_H_
 #define API_SERVER_INGEST_SERVICE_H_
 
@@ -35,6 +35,12 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::ProofReceiptRequest* request,
       aifl::api::v1::ProofReceipt* response) override;
+
+  // The caller's own keys only (access_policy.h, OwnKeys).
+  grpc::ServerUnaryReactor* GetOwnKeyState(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetOwnKeyStateRequest* request,
+      aifl::api::v1::GetOwnKeyStateResponse* response) override;
 
  private:
   ServiceDeps deps_;

@@ -17,6 +17,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "api/server/ledger_server.h"
@@ -24,6 +25,7 @@
 #include "api/server/rules_runner.h"
 #include "common/production_runtime.h"
 #include "ledger/ledger.h"
+#include "rules/default_pack.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
           "the ledger folder (made by ledgerctl init)");
@@ -48,8 +50,9 @@ ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
           "engine in the server (on ingest and periodically) and append its "
           "findings signed by this key; empty: no rules engine");
-ABSL_FLAG(std::string, rules_pack, "rules/packs/ai_act_gpai_v1.textproto",
-          "rule pack for --rules_key");
+ABSL_FLAG(std::string, rules_pack, "",
+          "rule pack file for --rules_key; default: the AI Act pack built "
+          "into this binary (rules/packs/ai_act_gpai_v1.textproto)");
 ABSL_FLAG(absl::Duration, rules_interval, absl::Seconds(1),
           "how often new entries are evaluated");
 ABSL_FLAG(absl::Duration, rules_periodic, absl::Hours(1),
@@ -114,7 +117,9 @@ int Run() {
       return 1;
     }
     rules = std::move(*started);
-    LogEvent("info", "rules_started", {{"pack", rules_options.pack_path}});
+    LogEvent("info", "rules_started",
+             {{"pack", rules::RulePackSource(rules_options.pack_path)},
+              {"pack_version", rules->pack_version()}});
   }
   int signal = 0;
   sigwait(&stop_signals, &signal);
@@ -131,6 +136,14 @@ int Run() {
 
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("ledger_server\nbuilt-in rule pack ",
+                        rules::DefaultRulePackVersion(),
+                        " (rules/packs/ai_act_gpai_v1.textproto; --rules_pack "
+                        "overrides it)\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return Run();
 }

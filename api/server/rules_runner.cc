@@ -6,7 +6,7 @@
 #include "common/status_macros.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/crypto/key_id.h"
-#include "rules/rule_pack_loader.h"
+#include "rules/default_pack.h"
 #include "tools/compliance_check/ledger_entries.h"
 
 namespace api::server {
@@ -16,7 +16,8 @@ constexpr absl::string_view kFindingType = "aifl.rules.v1.Finding";
 absl::StatusOr<std::unique_ptr<RulesRunner>> RulesRunner::Start(
     ledger::Ledger* ledger, RulesRunnerOptions options) {
   ASSIGN_OR_RETURN(rules::RulePack pack,
-                   rules::LoadRulePackFile(options.pack_path));
+                   rules::LoadRulePack(options.pack_path));
+  const std::string pack_version = pack.version();
   ASSIGN_OR_RETURN(std::unique_ptr<rules::Engine> engine,
                    rules::Engine::Create(std::move(pack)));
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
@@ -31,8 +32,10 @@ absl::StatusOr<std::unique_ptr<RulesRunner>> RulesRunner::Start(
   }
   auto signer = std::make_unique<ledger::EntrySigner>(
       std::move(key), ledger->origin(), info->next_sequence);
-  return std::unique_ptr<RulesRunner>(new RulesRunner(
+  std::unique_ptr<RulesRunner> runner(new RulesRunner(
       ledger, std::move(options), std::move(engine), std::move(signer)));
+  runner->pack_version_ = pack_version;
+  return runner;
 }
 
 RulesRunner::RulesRunner(ledger::Ledger* ledger, RulesRunnerOptions options,

@@ -29,7 +29,8 @@ namespace api::server {
 struct RulesRunnerOptions {
   // Secret key file of an enrolled ROLE_RULES key. Required.
   std::string rules_key_path;
-  // The rule pack (protobuf text). Required.
+  // The rule pack file (protobuf text). Default "": the pack built into
+  // the binary (rules/default_pack.h).
   std::string pack_path;
   // How often new entries are folded and evaluated. Default: 1 s.
   absl::Duration interval = absl::Seconds(1);
@@ -56,6 +57,8 @@ class RulesRunner {
   absl::StatusOr<size_t> RunOnce(bool all);
 
   uint64_t folded() const { return next_leaf_.load(); }
+  // The `version` of the rule pack in use.
+  const std::string& pack_version() const { return pack_version_; }
 
  private:
   RulesRunner(ledger::Ledger* ledger, RulesRunnerOptions options,
@@ -72,6 +75,7 @@ class RulesRunner {
   std::atomic<uint64_t> next_leaf_{0};
   absl::Time last_full_ = absl::InfinitePast();
   std::atomic<bool> stop_{false};
+  std::string pack_version_;
   std::thread thread_;
 };
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "api/server/key_record.h"
 #include "api/server/log_keys_response.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "common/status_macros.h"
@@ -268,6 +269,29 @@ class IngestImpl final : public v1::Ingest::Service {
       out->set_leaf_index(index);
       out->set_tree_size(*size);
       AddHashes(*proof, out->mutable_hashes());
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status GetOwnKeyState(grpc::ServerContext*,
+                              const v1::GetOwnKeyStateRequest* request,
+                              v1::GetOwnKeyStateResponse* response) override {
+    if (s_->Mode() == Misbehaviour::kAnotherKeyState) {
+      api::server::FillKeyRecord(
+          *s_->ledger().FindKey(s_->fixture->admin().key_id()),
+          response->add_keys());
+      return grpc::Status::OK;
+    }
+    for (const std::string& bytes : request->key_ids()) {
+      std::array<uint8_t, ledger::crypto::kKeyIdSize> id{};
+      if (bytes.size() != id.size()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "key id size");
+      }
+      std::copy(bytes.begin(), bytes.end(), id.begin());
+      std::optional<ledger::KeyInfo> key =
+          s_->ledger().FindKey(ledger::crypto::KeyId(id));
+      if (key.has_value())
+        api::server::FillKeyRecord(*key, response->add_keys());
     }
     return grpc::Status::OK;
   }

@@ -1,4 +1,5 @@
-// An in-process ledger server for the client tests: Ingest, Audit (with
+// An in-process ledger server for the client tests: Ingest (with
+// GetOwnKeyState, answered as to the local operator), Audit (with
 // GetLogKeys) and Admin (GetStatus only) over a real ledger (LedgerFixture), on
 // 127.0.0.1 with a free port, plaintext. It can be switched into misbehaving
 // modes, each one thing a malicious or broken server could do, to check the
@@ -40,6 +41,9 @@ enum class Misbehaviour {
   // Like kForgedRotation, but the real log key does sign the handover; the
   // LogKey leaf it reports is not the one in the tree.
   kRotationNotIncluded,
+  // Answers Ingest.GetOwnKeyState with the admin key's state, whatever key
+  // was asked about.
+  kAnotherKeyState,
 };
 
 class FakeLedgerServer {

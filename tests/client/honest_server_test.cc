@@ -161,6 +161,20 @@ TEST_F(HonestServerTest, StatusAndGrpcErrorsPassThrough) {
               HasSubstr("Admin.ListKeys: "));
 }
 
+TEST_F(HonestServerTest, OwnKeyStateGivesTheNextSequence) {
+  ASSERT_TRUE(server_->AppendAndPublish(3).ok());
+  auto client = NewClient();
+  const auto& id = server_->collector().key_id().bytes();
+  auto state = client->OwnKeyState(
+      std::string(reinterpret_cast<const char*>(id.data()), id.size()));
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->role(), "collector");
+  EXPECT_EQ(state->next_sequence(), server_->collector().next_sequence());
+  EXPECT_FALSE(state->revoked());
+  auto unknown = client->OwnKeyState(std::string(16, '\x01'));
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(HonestServerTest, RejectsABadVerifierKey) {
   auto client =
       api::client::LedgerClient::Create(server_->NewChannel(), "not a key");

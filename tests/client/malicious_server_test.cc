@@ -114,6 +114,17 @@ TEST_F(MaliciousServerTest, RefusesABadInclusionProofInAReceipt) {
                    "inclusion proof for leaf " + std::to_string(index));
 }
 
+TEST_F(MaliciousServerTest, RefusesTheStateOfAnotherKey) {
+  auto client = NewClient();
+  server_->set_misbehaviour(Misbehaviour::kAnotherKeyState);
+  const auto& id = server_->collector().key_id().bytes();
+  EXPECT_DATA_LOSS(client
+                       ->OwnKeyState(std::string(
+                           reinterpret_cast<const char*>(id.data()), id.size()))
+                       .status(),
+                   "Ingest.GetOwnKeyState: asked for one key");
+}
+
 TEST_F(MaliciousServerTest, RefusesATamperedLeaf) {
   auto client = TrustingClient(3);
   server_->set_misbehaviour(Misbehaviour::kTamperedLeaf);

@@ -4,6 +4,7 @@
 // UNAUTHENTICATED; submitters may use only keys bound to their identity.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -223,6 +224,49 @@ TEST_F(TlsRolesTest, AdminEnrolsOnlyWithAnAdminKeyBoundToIt) {
   EXPECT_EQ(EnrolAs(admin_cert_, *bound_admin), grpc::StatusCode::OK);
   EXPECT_EQ(ListKeysAs(admin_cert_), grpc::StatusCode::OK);
   EXPECT_EQ(GetEntriesAs(admin_cert_), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Ingest.GetOwnKeyState over mTLS: a provider (which may not list keys)
+// learns its own key's next sequence; asking for another provider's key, or
+// for its own key through a certificate of another identity, learns nothing.
+TEST_F(TlsRolesTest, SubmittersLearnTheStateOfTheirOwnKeysOnly) {
+  auto mine = Enrol(aifl::ledger::v1::ROLE_PROVIDER, "lab-1");
+  auto other = Enrol(aifl::ledger::v1::ROLE_PROVIDER, "lab-2");
+  ASSERT_EQ(
+      SubmitAs(provider_cert_,
+               mine->SignNext("aifl.provider.v1.ModelDeclaration", "").value()),
+      grpc::StatusCode::OK);
+  auto own_keys = [&](const CertFiles* cert,
+                      std::vector<const ledger::EntrySigner*> asked,
+                      aifl::api::v1::GetOwnKeyStateResponse* response) {
+    auto stub = Ingest::NewStub(Channel(cert));
+    aifl::api::v1::GetOwnKeyStateRequest request;
+    for (const ledger::EntrySigner* k : asked) {
+      request.add_key_ids(k->key_id().bytes().data(),
+                          k->key_id().bytes().size());
+    }
+    grpc::ClientContext ctx;
+    return stub->GetOwnKeyState(&ctx, request, response).error_code();
+  };
+  aifl::api::v1::GetOwnKeyStateResponse response;
+  ASSERT_EQ(own_keys(provider_cert_, {}, &response), grpc::StatusCode::OK);
+  ASSERT_EQ(response.keys_size(), 1);
+  EXPECT_EQ(response.keys(0).tls_identity(), "lab-1");
+  EXPECT_EQ(response.keys(0).role(), "provider");
+  EXPECT_EQ(response.keys(0).next_sequence(), 1u);
+  EXPECT_FALSE(response.keys(0).revoked());
+  response.Clear();
+  ASSERT_EQ(own_keys(provider_cert_, {other.get()}, &response),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(response.keys_size(), 0);  // lab-2's key: not reported
+  response.Clear();
+  ASSERT_EQ(own_keys(collector_cert_, {mine.get()}, &response),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(response.keys_size(), 0);
+  EXPECT_EQ(own_keys(auditor_cert_, {}, &response),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(own_keys(nullptr, {}, &response),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(TlsRolesTest, CallersWithoutAProperCertificateAreUnauthenticated) {

@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "ledger/audit.h"
 #include "ledger/ledger.h"
+#include "rules/default_pack.h"
 #include "rules/engine.h"
 #include "rules/rule_pack_loader.h"
 #include "tools/compliance_check/findings_recorder.h"
@@ -61,7 +62,9 @@ const char kUsage[] =
     "  --record       append the raised/cleared findings, signed by "
     "--rules_key K\n"
     "                 (a rules key's secret key file), then a checkpoint\n"
-    "  --pack P       rule pack (default: the shipped v1 pack)\n"
+    "  --pack P       rule pack file (default: the v1 pack built into this\n"
+    "                 binary, rules/packs/ai_act_gpai_v1.textproto)\n"
+    "  --version      print the rule pack's version and source, and exit\n"
     "Exit codes: 0 no finding at or above --fail_on; 1 some; 2 usage or I/O "
     "error.\n"
     "Through a ledger server instead of a folder:\n"
@@ -107,6 +110,10 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       has_value = true;
     }
     for (char& c : name) c = c == '-' ? '_' : c;  // --as-of == --as_of
+    if (name == "__version" && !has_value) {
+      o.version = true;
+      continue;
+    }
     if (name == "__json" || name == "__audit" || name == "__record") {
       if (has_value && value != "true" && value != "false") {
         return absl::InvalidArgumentError(
@@ -154,6 +161,13 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
     }
   }
   return o;
+}
+
+absl::StatusOr<std::string> VersionText(const Options& options) {
+  ASSIGN_OR_RETURN(rules::RulePack pack,
+                   rules::LoadRulePack(options.pack_path));
+  return absl::StrCat("compliance_check\nrule pack ", pack.version(), " (",
+                      rules::RulePackSource(options.pack_path), ")\n");
 }
 
 namespace {
@@ -228,7 +242,7 @@ absl::StatusOr<CheckResult> CheckThroughServer(const Options& options,
 absl::StatusOr<CheckResult> Check(const Options& options) {
   RETURN_IF_ERROR(Validate(options));
   ASSIGN_OR_RETURN(rules::RulePack pack,
-                   rules::LoadRulePackFile(options.pack_path));
+                   rules::LoadRulePack(options.pack_path));
   if (!options.server.empty()) return CheckThroughServer(options, pack);
   if (options.audit) {
     ASSIGN_OR_RETURN(ledger::AuditReport audit,

@@ -47,8 +47,9 @@ struct Options {
   std::optional<absl::Time> as_of;
   // The current time (main: the real clock).
   absl::Time now = absl::UnixEpoch();
-  // The rule pack file. Default: the shipped v1 pack.
-  std::string pack_path = "rules/packs/ai_act_gpai_v1.textproto";
+  // The rule pack file. Default "": the v1 pack built into the binary
+  // (rules/default_pack.h), so it runs from any directory.
+  std::string pack_path;
   // JSON instead of text. Default: false.
   bool json = false;
   // The lowest severity that makes the exit code 1. Default: VIOLATION.
@@ -63,6 +64,8 @@ struct Options {
   std::string rules_key;
   // Integration-time source when recording. Not owned. Default: real clock.
   common::Clock* ledger_clock = nullptr;
+  // --version: print VersionText() instead of checking. Default: false.
+  bool version = false;
 };
 
 struct CheckResult {
@@ -96,9 +99,14 @@ int Run(const Options& options, std::ostream& out, std::ostream& err);
 // The --help text.
 extern const char kUsage[];
 
+// The --version text: the program and the rule pack it would use (its
+// version and where it comes from). kNotFound / kInvalidArgument when that
+// pack cannot be loaded.
+absl::StatusOr<std::string> VersionText(const Options& options);
+
 // Parses the command line (argv[0] excluded): --dir D, --model M,
 // --as-of T (or --as_of), --json, --fail_on S, --audit, --record,
-// --rules_key K, --pack P; "--flag value" or "--flag=value". Sets
+// --rules_key K, --pack P, --version; "--flag value" or "--flag=value". Sets
 // `*help` for --help / -h. Relative paths are resolved against `cwd` when
 // it is not empty (bazel run's BUILD_WORKING_DIRECTORY). `now` is the
 // clock. kInvalidArgument naming the flag for anything else.

@@ -28,5 +28,14 @@ int main(int argc, char** argv) {
     std::cout << compliance_check::kUsage;
     return compliance_check::kExitClean;
   }
+  if (options->version) {
+    absl::StatusOr<std::string> text = compliance_check::VersionText(*options);
+    if (!text.ok()) {
+      std::cerr << "compliance_check: " << text.status().message() << "\n";
+      return compliance_check::kExitError;
+    }
+    std::cout << *text;
+    return compliance_check::kExitClean;
+  }
   return compliance_check::Run(*options, std::cout, std::cerr);
 }

@@ -31,8 +31,8 @@ ABSL_FLAG(int, scale, 1, "load multiplier: 4 x scale background research jobs");
 ABSL_FLAG(int, weeks, 260, "longest simulated time allowed (weeks)");
 ABSL_FLAG(int, sample_minutes, 60, "simulated minutes between GPU samples");
 ABSL_FLAG(int, interval_hours, 168, "simulated hours per IntervalReport");
-ABSL_FLAG(std::string, pack, "rules/packs/ai_act_gpai_v1.textproto",
-          "rule pack");
+ABSL_FLAG(std::string, pack, "",
+          "rule pack file; default: the v1 pack built into the binary");
 
 namespace {
 

@@ -48,8 +48,8 @@ struct SimOptions {
   absl::Duration sample_period = absl::Hours(1);
   // IntervalReport length. Default: 1 week.
   absl::Duration interval = absl::Hours(24 * 7);
-  // The rule pack. Default: the shipped v1 pack (relative to the cwd).
-  std::string pack_path = "rules/packs/ai_act_gpai_v1.textproto";
+  // The rule pack file. Default "": the v1 pack built into the binary.
+  std::string pack_path;
   // Progress lines (one per simulated week); may be empty.
   std::function<void(const std::string&)> progress;
 };

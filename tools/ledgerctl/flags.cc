@@ -8,7 +8,8 @@ ABSL_FLAG(std::string, origin, "",
 ABSL_FLAG(std::string, out, "",
           "output path (keygen: key file; snapshot: folder)");
 ABSL_FLAG(std::string, pub, "", "public key file (.pub) to enrol");
-ABSL_FLAG(std::string, key, "", "signing key file for `append`");
+ABSL_FLAG(std::string, key, "",
+          "signing key file for append, declare, notify and document");
 ABSL_FLAG(std::string, admin_key, "",
           "admin key file; default <dir>/keys/admin.key");
 ABSL_FLAG(std::string, role, "",
@@ -52,7 +53,8 @@ ABSL_FLAG(std::string, cert, "", "client certificate chain (PEM) for mTLS");
 ABSL_FLAG(std::string, key_file, "",
           "client certificate's private key (PEM) for mTLS");
 ABSL_FLAG(std::string, save, "",
-          "checkpoint: also write the verified note to this file");
+          "checkpoint: also write the verified note to this file; declare, "
+          "notify, document: write the checkpoint that includes the entry");
 ABSL_FLAG(std::string, since, "",
           "grew: a checkpoint note saved earlier with `checkpoint --save`");
 ABSL_FLAG(std::string, leaf_file, "",
@@ -63,3 +65,9 @@ ABSL_FLAG(std::string, unit, "",
 ABSL_FLAG(bool, follow, false,
           "findings: keep the stream open and print new findings as they "
           "are recorded (Audit.WatchFindings)");
+ABSL_FLAG(std::string, file, "",
+          "document: the document itself; its SHA-256 and size are computed "
+          "and recorded (the document is not sent)");
+ABSL_FLAG(std::string, sha256, "",
+          "document: the document's SHA-256 as 64 hex digits, when the "
+          "document is not at hand");

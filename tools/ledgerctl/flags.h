@@ -41,5 +41,8 @@ ABSL_DECLARE_FLAG(std::string, leaf_file);
 ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, unit);
 ABSL_DECLARE_FLAG(bool, follow);
+// The provider commands (provider_commands.h).
+ABSL_DECLARE_FLAG(std::string, file);
+ABSL_DECLARE_FLAG(std::string, sha256);
 
 #endif  // TOOLS_LEDGERCTL_FLAGS_H_

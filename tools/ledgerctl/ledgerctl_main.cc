@@ -16,6 +16,7 @@
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/provider_commands.h"
 #include "tools/ledgerctl/remote_commands.h"
 #include "tools/ledgerctl/report_command.h"
 
@@ -43,10 +44,27 @@ Commands on a local ledger folder (--dir D):
                                              the new verifier key last
   checkpoint  ... [--save FILE]              also write the note to FILE
 
+Provider commands (with --dir D, or --server S over mTLS as a provider;
+FILE is protobuf text format, see docs/provider-guide.md); each prints the
+receipt: leaf index, integration time and, with --server, that the inclusion
+proof verified against a signed checkpoint:
+  declare     --key K FILE                   aifl.provider.v1.ModelDeclaration
+  notify      --key K FILE                   aifl.provider.v1.Notification
+  document    --key K FILE [--file DOC | --sha256 HEX]
+                                             aifl.provider.v1.DocumentSubmission;
+                                             --file computes DOC's SHA-256
+                                             and size (DOC is not sent)
+  declare|notify|document ... --save CP      also write the checkpoint that
+                                             includes the entry (for `grew`)
+
 With --server HOST:PORT instead of --dir, against a running ledger_server;
 every checkpoint, leaf and proof is verified before it is printed, and the
 output is the same as in local mode:
-  checkpoint, leaf, prove, consistency, keys, append, enroll, revoke
+  checkpoint, leaf, prove, consistency, keys, append, enroll, revoke,
+  declare, notify, document
+  keys        [--key K]                      with --key: only your own key K
+                                             (enrolment, revocation, next
+                                             sequence; any submitting role)
   prove       --index I | --leaf_file F      also prints an "ok:" line (stderr
                                              with --index, stdout with --leaf_file)
 Auditor commands (--server only; --json for programs):
@@ -117,6 +135,9 @@ int main(int argc, char** argv) {
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
       {"rotate-log-key",
        [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},
+      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
+      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
+      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
   };
   const std::map<std::string, Fn> server_commands = {
       {"checkpoint",
@@ -136,6 +157,9 @@ int main(int argc, char** argv) {
       {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
       {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
       {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
+      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
+      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
+      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
   };
   const bool remote = !absl::GetFlag(FLAGS_server).empty();
   if (!remote && server_commands.count(command) > 0 &&

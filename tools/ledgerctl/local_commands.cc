@@ -121,16 +121,10 @@ absl::Status Revoke(const CommandArgs& args, std::ostream& out) {
   return AppendKeyEvent(args, event, out);
 }
 
-absl::Status Append(const CommandArgs& args, std::ostream& out) {
-  const std::string key_path = absl::GetFlag(FLAGS_key);
-  if (key_path.empty()) return absl::InvalidArgumentError("--key is required");
-  if (args.positional.empty())
-    return absl::InvalidArgumentError("no payload files given");
-  std::vector<std::string> payloads;
-  for (const std::string& file : args.positional) {
-    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
-    payloads.push_back(std::move(payload));
-  }
+absl::StatusOr<LocalAppendResult> AppendPayloads(
+    const CommandArgs& args, const std::string& key_path, std::string type,
+    const std::vector<std::string>& payloads,
+    const std::vector<std::string>& names) {
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, false));
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::ReadSecretKeyFile(key_path));
@@ -140,7 +134,6 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
     return absl::PermissionDeniedError(absl::StrCat(
         "the key in ", key_path, " is not enrolled in this ledger"));
   }
-  std::string type = absl::GetFlag(FLAGS_type);
   if (type.empty())
     type = absl::StrCat("aifl.", ledger::RoleName(info->role), ".v1.Blob");
   ledger::EntrySigner signer(std::move(key), ledger->origin(),
@@ -150,21 +143,52 @@ absl::Status Append(const CommandArgs& args, std::ostream& out) {
     ASSIGN_OR_RETURN(std::string envelope, signer.SignNext(type, payload));
     envelopes.push_back(std::move(envelope));
   }
+  LocalAppendResult out;
   std::vector<ledger::AppendResult> results = ledger->Append(envelopes);
   for (size_t i = 0; i < results.size(); ++i) {
     if (!results[i].status.ok()) {
-      // Earlier entries are durable; say so, so nothing is appended twice.
-      return absl::Status(
-          results[i].status.code(),
-          absl::StrCat(args.positional[i], ": ", results[i].status.message(),
-                       i > 0 ? absl::StrCat(" (the ", i,
-                                            " file(s) before it were "
-                                            "appended)")
-                             : ""));
+      return RefusedPayload(results[i].status, names[i], i);
     }
-    out << results[i].leaf_index << "\n";
+    out.leaf_indices.push_back(results[i].leaf_index);
+    out.integration_times_micros.push_back(results[i].integration_time_micros);
   }
-  return ledger->PublishCheckpoint().status();
+  ASSIGN_OR_RETURN(out.checkpoint, ledger->PublishCheckpoint());
+  return out;
+}
+
+absl::Status RefusedPayload(const absl::Status& status, const std::string& name,
+                            size_t i) {
+  // Earlier entries are durable; say so, so nothing is appended twice.
+  return absl::Status(
+      status.code(),
+      absl::StrCat(
+          name, ": ", status.message(),
+          i > 0 ? absl::StrCat(" (the ", i, " file(s) before it were appended)")
+                : ""));
+}
+
+absl::StatusOr<std::vector<std::string>> ReadAppendInputs(
+    const CommandArgs& args) {
+  if (absl::GetFlag(FLAGS_key).empty())
+    return absl::InvalidArgumentError("--key is required");
+  if (args.positional.empty())
+    return absl::InvalidArgumentError("no payload files given");
+  std::vector<std::string> payloads;
+  for (const std::string& file : args.positional) {
+    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
+    payloads.push_back(std::move(payload));
+  }
+  return payloads;
+}
+
+absl::Status Append(const CommandArgs& args, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::vector<std::string> payloads, ReadAppendInputs(args));
+  const std::string key_path = absl::GetFlag(FLAGS_key);
+  ASSIGN_OR_RETURN(LocalAppendResult appended,
+                   AppendPayloads(args, key_path, absl::GetFlag(FLAGS_type),
+                                  payloads, args.positional));
+  for (uint64_t index : appended.leaf_indices) out << index << "\n";
+  return absl::OkStatus();
 }
 
 absl::Status Checkpoint(const CommandArgs& args, std::ostream& out) {

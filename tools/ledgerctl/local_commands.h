@@ -6,11 +6,13 @@
 #ifndef TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
 #define TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace ledgerctl {
 
@@ -38,6 +40,35 @@ absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
 // Offline log-key rotation (ledger/log_key_rotation.h); prints the new
 // verifier key last.
 absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out);
+
+// What AppendPayloads appended: per payload, its leaf index and integration
+// time, and the checkpoint published after them (which includes them all).
+struct LocalAppendResult {
+  std::vector<uint64_t> leaf_indices;
+  std::vector<int64_t> integration_times_micros;
+  std::string checkpoint;  // signed note
+};
+
+// Signs each payload with the secret key in `key_path` (its next sequence
+// from the ledger in args.dir) as `type` ("" = aifl.<role>.v1.Blob), appends
+// them in one group and publishes a checkpoint. `names[i]` names payload i
+// in errors. kPermissionDenied when the key is not enrolled; the ledger's
+// error for a refused entry (earlier ones stay appended, and the message
+// says how many).
+absl::StatusOr<LocalAppendResult> AppendPayloads(
+    const CommandArgs& args, const std::string& key_path, std::string type,
+    const std::vector<std::string>& payloads,
+    const std::vector<std::string>& names);
+
+// `append`'s inputs: the payload files' bytes, in order. kInvalidArgument
+// when --key or the files are missing; kNotFound for a file not read.
+absl::StatusOr<std::vector<std::string>> ReadAppendInputs(
+    const CommandArgs& args);
+
+// `status` (the refusal of payload `i`, named `name`) with a message that
+// names the payload and says how many before it were appended.
+absl::Status RefusedPayload(const absl::Status& status, const std::string& name,
+                            size_t i);
 
 // Writes `note` to the --save file, if one was given. kUnavailable when it
 // cannot be written.

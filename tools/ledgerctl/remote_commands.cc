@@ -39,21 +39,36 @@ std::string ProofJson(const std::vector<ledger::merkle::Hash>& proof) {
   return out + "]";
 }
 
+// The server's record of the caller's own key (Ingest.GetOwnKeyState:
+// every submitting role may ask, for its own keys). `path` names the key.
+absl::StatusOr<v1::KeyRecord> OwnKey(ServerConnection& conn,
+                                     const ledger::crypto::SigningKey& key,
+                                     const std::string& path) {
+  absl::StatusOr<v1::KeyRecord> found = conn.client->OwnKeyState(
+      KeyIdBytes(ledger::crypto::ComputeKeyId(key.public_key())));
+  if (absl::IsNotFound(found.status())) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "the key in ", path,
+        " is not enrolled in this ledger, or not bound to this client's TLS "
+        "identity and role"));
+  }
+  return found;
+}
+
 // A signer for the key in `path`, at the next sequence the server reports.
 absl::StatusOr<std::unique_ptr<ledger::EntrySigner>> SignerFor(
     ServerConnection& conn, const std::string& path, v1::KeyRecord* record) {
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::ReadSecretKeyFile(path));
-  absl::StatusOr<v1::KeyRecord> found = FindKey(
-      conn, KeyIdBytes(ledger::crypto::ComputeKeyId(key->public_key())));
-  if (absl::IsNotFound(found.status())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("the key in ", path, " is not enrolled in this ledger"));
+  ASSIGN_OR_RETURN(*record, OwnKey(conn, *key, path));
+  if (record->revoked()) {
+    return absl::PermissionDeniedError(absl::StrCat("the key in ", path,
+                                                    " was revoked at leaf ",
+                                                    record->revoked_at_leaf()));
   }
-  RETURN_IF_ERROR(found.status());
-  *record = *found;
-  return std::make_unique<ledger::EntrySigner>(
-      std::move(key), conn.client->verifier().origin(), found->next_sequence());
+  return std::make_unique<ledger::EntrySigner>(std::move(key),
+                                               conn.client->verifier().origin(),
+                                               record->next_sequence());
 }
 
 absl::Status SubmitKeyEvent(const CommandArgs& args,
@@ -187,7 +202,22 @@ absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out) {
 
 absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(v1::ListKeysResponse keys, conn.client->ListKeys());
+  v1::ListKeysResponse keys;
+  const std::string own_key = absl::GetFlag(FLAGS_key);
+  if (own_key.empty()) {
+    absl::StatusOr<v1::ListKeysResponse> all = conn.client->ListKeys();
+    if (absl::IsPermissionDenied(all.status())) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          all.status().message(), " (to see your own key: keys --key K)"));
+    }
+    RETURN_IF_ERROR(all.status());
+    keys = *std::move(all);
+  } else {
+    // One's own key, which every submitting role may ask about.
+    ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                     ledger::crypto::ReadSecretKeyFile(own_key));
+    ASSIGN_OR_RETURN(*keys.add_keys(), OwnKey(conn, *key, own_key));
+  }
   std::vector<KeyLine> lines;
   for (const v1::KeyRecord& k : keys.keys()) {
     KeyLine line{absl::BytesToHexString(k.key_id()),
@@ -217,21 +247,13 @@ absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
-  const std::string key_path = absl::GetFlag(FLAGS_key);
-  if (key_path.empty()) return absl::InvalidArgumentError("--key is required");
-  if (args.positional.empty())
-    return absl::InvalidArgumentError("no payload files given");
-  std::vector<std::string> payloads;
-  for (const std::string& file : args.positional) {
-    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
-    payloads.push_back(std::move(payload));
-  }
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+absl::StatusOr<std::vector<api::client::SubmittedEntry>> SubmitPayloads(
+    ServerConnection& conn, const std::string& key_path, std::string type,
+    const std::vector<std::string>& payloads,
+    const std::vector<std::string>& names) {
   v1::KeyRecord record;
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::EntrySigner> signer,
                    SignerFor(conn, key_path, &record));
-  std::string type = absl::GetFlag(FLAGS_type);
   if (type.empty()) type = absl::StrCat("aifl.", record.role(), ".v1.Blob");
   std::vector<std::string> envelopes;
   for (const std::string& payload : payloads) {
@@ -241,18 +263,22 @@ absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(auto results, conn.client->Submit(envelopes));
   std::vector<api::client::SubmittedEntry> submitted;
   for (size_t i = 0; i < results.size(); ++i) {
-    if (!results[i].ok()) {
-      return absl::Status(
-          results[i].status().code(),
-          absl::StrCat(args.positional[i], ": ", results[i].status().message(),
-                       i > 0 ? absl::StrCat(" (the ", i,
-                                            " file(s) before it were "
-                                            "appended)")
-                             : ""));
-    }
-    out << results[i]->leaf_index() << "\n";
+    if (!results[i].ok())
+      return RefusedPayload(results[i].status(), names[i], i);
     submitted.push_back({envelopes[i], *results[i]});
   }
+  return submitted;
+}
+
+absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out) {
+  ASSIGN_OR_RETURN(std::vector<std::string> payloads, ReadAppendInputs(args));
+  const std::string key_path = absl::GetFlag(FLAGS_key);
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(std::vector<api::client::SubmittedEntry> submitted,
+                   SubmitPayloads(conn, key_path, absl::GetFlag(FLAGS_type),
+                                  payloads, args.positional));
+  for (const api::client::SubmittedEntry& entry : submitted)
+    out << entry.receipt.leaf_index() << "\n";
   // Local append publishes a checkpoint; here, wait until a verified one
   // includes every entry, so the next command sees them.
   return conn.client->ConfirmIncluded(submitted, /*wait=*/true);

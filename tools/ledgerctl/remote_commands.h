@@ -8,9 +8,14 @@
 #define TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_
 
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "api/client/ledger_client.h"
 #include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/server_connection.h"
 
 namespace ledgerctl {
 
@@ -21,11 +26,25 @@ absl::Status RemoteLeaf(const CommandArgs& args, std::ostream& out);
 absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
                          std::ostream& err);
 absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out);
+// Every key (Admin.ListKeys), or with --key K only that key of the
+// caller's (Ingest.GetOwnKeyState: kPermissionDenied when it is not the
+// caller's enrolled key); then the log-key history.
 absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out);
-// Signs with --key (its next sequence from Admin.ListKeys), submits through
-// Ingest.Submit and waits until a verified checkpoint includes every entry;
-// prints the leaf indices.
+// Signs with --key (its next sequence from Ingest.GetOwnKeyState), submits
+// through Ingest.Submit and waits until a verified checkpoint includes every
+// entry; prints the leaf indices.
 absl::Status RemoteAppend(const CommandArgs& args, std::ostream& out);
+
+// Signs each payload with the secret key in `key_path` (its next sequence
+// from Ingest.GetOwnKeyState) as `type` ("" = aifl.<role>.v1.Blob) and
+// submits them in one Ingest.Submit; returns their durable receipts, in
+// order. `names[i]` names payload i in errors. kPermissionDenied when the
+// key is not the caller's enrolled key or is revoked; a refused entry's
+// error (earlier ones stay appended, and the message says how many).
+absl::StatusOr<std::vector<api::client::SubmittedEntry>> SubmitPayloads(
+    ServerConnection& conn, const std::string& key_path, std::string type,
+    const std::vector<std::string>& payloads,
+    const std::vector<std::string>& names);
 // Signs the key event with --admin_key (default <dir>/keys/admin.key when
 // --dir is given) and submits it through Admin.SubmitKeyEvent.
 absl::Status RemoteEnroll(const CommandArgs& args, std::ostream& out);

@@ -202,13 +202,4 @@ absl::StatusOr<std::vector<v1::RecordedFinding>> ListAllFindings(
   return out;
 }
 
-absl::StatusOr<v1::KeyRecord> FindKey(ServerConnection& conn,
-                                      const std::string& key_id_bytes) {
-  ASSIGN_OR_RETURN(v1::ListKeysResponse keys, conn.client->ListKeys());
-  for (const v1::KeyRecord& k : keys.keys()) {
-    if (k.key_id() == key_id_bytes) return k;
-  }
-  return absl::NotFoundError("the key is not enrolled in this ledger");
-}
-
 }  // namespace ledgerctl

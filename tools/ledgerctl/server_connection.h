@@ -69,10 +69,6 @@ absl::StatusOr<aifl::api::v1::ModelDetail> GetModel(ServerConnection& conn,
 absl::StatusOr<std::vector<aifl::api::v1::RecordedFinding>> ListAllFindings(
     ServerConnection& conn, aifl::api::v1::ListFindingsRequest request);
 
-// The key with `key_id` as Admin.ListKeys reports it; kNotFound when absent.
-absl::StatusOr<aifl::api::v1::KeyRecord> FindKey(
-    ServerConnection& conn, const std::string& key_id_bytes);
-
 }  // namespace ledgerctl
 
 #endif  // TOOLS_LEDGERCTL_SERVER_CONNECTION_H_
