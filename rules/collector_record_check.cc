@@ -25,8 +25,8 @@ std::string ImpossibleInterval(const aifl::collector::v1::IntervalReport& r,
   const int64_t start = r.start_unix_ms();
   const int64_t end = r.end_unix_ms();
   if (start < kEarliestRecordMs) {
-    return absl::StrCat("start_unix_ms: got ", start, ", want >= ",
-                        kEarliestRecordMs, " (2000-01-01)");
+    return absl::StrCat("start_unix_ms: got ", start,
+                        ", want >= ", kEarliestRecordMs, " (2000-01-01)");
   }
   if (end < start) {
     return absl::StrCat("end_unix_ms: got ", end, ", want >= start ", start);

@@ -147,12 +147,11 @@ Outcome Threshold(const pack::Rule& rule, const ModelState& s,
         absl::StrCat(name, " compute is over ", TwoSig(c.threshold_flop()),
                      " FLOP (", Sources(c.quantity(), s, add_base), ").");
   } else {
-    o.message = absl::StrCat(name, " compute is possibly over ",
-                             TwoSig(c.threshold_flop()),
-                             " FLOP: its upper bound ", TwoSig(q.upper),
-                             " is over, its lower bound ", TwoSig(q.lower),
-                             " is not (", Sources(c.quantity(), s, add_base),
-                             ").");
+    o.message = absl::StrCat(
+        name, " compute is possibly over ", TwoSig(c.threshold_flop()),
+        " FLOP: its upper bound ", TwoSig(q.upper),
+        " is over, its lower bound ", TwoSig(q.lower), " is not (",
+        Sources(c.quantity(), s, add_base), ").");
   }
   AddComputeBasis(c.quantity(), s, add_base, &o);
   return o;
@@ -264,8 +263,7 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
   const bool grace = dates.has_grace && placed < dates.grace_placed_before;
   const absl::Time start = std::max(placed, dates.applies_from);
   const absl::Time due =
-      grace ? dates.grace_due
-            : (before ? EndOfDay(BrusselsDay(start)) : start);
+      grace ? dates.grace_due : (before ? EndOfDay(BrusselsDay(start)) : start);
   Outcome o;
   const DatedLeaf* doc = FirstDocument(rule, s, as_of);
   if (before) {
@@ -302,10 +300,10 @@ Outcome Document(const pack::Rule& rule, const RuleDates& dates,
         "the time before it.");
     o.evidence.push_back(doc->leaf);
   } else if (before && named) {
-    o.message = absl::StrCat("the declaration names \"",
-                             d->authorised_representative(),
-                             "\" as authorised representative, but no ",
-                             kinds, " is recorded (", why, ").");
+    o.message =
+        absl::StrCat("the declaration names \"", d->authorised_representative(),
+                     "\" as authorised representative, but no ", kinds,
+                     " is recorded (", why, ").");
   } else {
     o.message =
         absl::StrCat("no ", kinds, " is recorded for the model (", why, ").");

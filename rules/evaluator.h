@@ -7,8 +7,9 @@
 // condition is evaluated; unknown: the condition is evaluated too, and a
 // condition that passes passes (unknown and false is false: a 1e17 FLOP
 // model is below 1e23 whatever its undeclared modality), while any other
-// outcome becomes an "information missing" finding naming what is missing. Rules listing derived facts in `defines` set them for later
-// rules. Never a silent pass on missing facts, never a violation from them.
+// outcome becomes an "information missing" finding naming what is missing.
+// Rules listing derived facts in `defines` set them for later rules. Never a
+// silent pass on missing facts, never a violation from them.
 #ifndef RULES_EVALUATOR_H_
 #define RULES_EVALUATOR_H_
 

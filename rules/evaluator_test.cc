@@ -20,21 +20,21 @@ namespace {
 namespace v1 = aifl::rules::v1;
 namespace provider = aifl::provider::v1;
 using ::testing::HasSubstr;
+using testonly::AddDocs;
 using testonly::At;
+using testonly::Baseline;
+using testonly::BaseModel;
+using testonly::CrossingOn;
 using testonly::Declaration;
 using testonly::DeclareCompute;
 using testonly::Document;
 using testonly::Interval;
 using testonly::LedgerBuilder;
-using testonly::PlaceOnMarket;
-using testonly::Want;
-using testonly::Scenario;
-using testonly::Baseline;
 using testonly::OpenSource;
 using testonly::Placed;
-using testonly::BaseModel;
-using testonly::AddDocs;
-using testonly::CrossingOn;
+using testonly::PlaceOnMarket;
+using testonly::Scenario;
+using testonly::Want;
 
 constexpr char kPack[] = "rules/packs/ai_act_gpai_v1.textproto";
 constexpr auto kRC = v1::REGULATION_AND_COMPLIANCE;
@@ -149,18 +149,7 @@ std::vector<Scenario> Scenarios() {
          "ends at the end of 2025-09-22",
          At(2025, 9, 23, 0)}}},
       {"N2 planned budget over 1e25 for the EU market",
-       [](LedgerBuilder& b) {
-         provider::ModelDeclaration d = Declaration("m");
-         DeclareCompute(&d, 1e24);
-         d.set_intends_eu_market(true);
-         b.Provider(d);
-         aifl::collector::v1::RunStarted rs;
-         rs.set_run_id("c/1");
-         rs.set_model_id("m");
-         rs.set_planned_compute_flop(2e25);
-         b.Collector(rs, At(2025, 9, 3, 10));
-         b.Collector(Interval("m", 0.9e24, 1.1e24));
-       },
+       testonly::PlannedBudget(true),
        At(2025, 9, 5),
        {kC1Leaf2,
         {"N2",
@@ -170,17 +159,7 @@ std::vector<Scenario> Scenarios() {
          "planned budget of 2.0e+25",
          At(2025, 9, 18, 0)}}},
       {"N2 planned budget without EU-market intent",
-       [](LedgerBuilder& b) {
-         provider::ModelDeclaration d = Declaration("m");
-         DeclareCompute(&d, 1e24);
-         b.Provider(d);
-         aifl::collector::v1::RunStarted rs;
-         rs.set_run_id("c/1");
-         rs.set_model_id("m");
-         rs.set_planned_compute_flop(2e25);
-         b.Collector(rs);
-         b.Collector(Interval("m", 0.9e24, 1.1e24));
-       },
+       testonly::PlannedBudget(false),
        At(2025, 9, 5),
        {kC1Leaf2}},
       {"N2 measured trajectory forecast to cross",

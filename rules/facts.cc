@@ -61,8 +61,8 @@ void FactTable::ReadDeclaration(const provider::ModelDeclaration& d) {
       d.has_placed_on_eu_market() ? d.placed_on_eu_market() : placed_known;
   SetDeclared(pack::PLACED_ON_EU_MARKET, placed_known, placed,
               "placement on the EU market not declared");
-  const Tri intends = d.has_intends_eu_market() ? Of(d.intends_eu_market())
-                                                : Tri::kUnknown;
+  const Tri intends =
+      d.has_intends_eu_market() ? Of(d.intends_eu_market()) : Tri::kUnknown;
   value_[pack::EU_MARKET_INTENDED] =
       Or(value_[pack::PLACED_ON_EU_MARKET], intends);
   if (value_[pack::EU_MARKET_INTENDED] == Tri::kUnknown) {

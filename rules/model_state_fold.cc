@@ -88,10 +88,10 @@ ModelState& ModelStateFold::Get(const std::string& canonical_id) {
 
 void ModelStateFold::UpdateCrossings(ModelState& m, const DatedLeaf& at) {
   if (!m.modifier_crossed && options_.modifier_divisor > 0) {
-    const ModifierThreshold t = ModifierThresholdOf(
-        m, options_.modifier_divisor,
-        options_.modifier_assumed_if_systemic_flop,
-        options_.modifier_assumed_otherwise_flop);
+    const ModifierThreshold t =
+        ModifierThresholdOf(m, options_.modifier_divisor,
+                            options_.modifier_assumed_if_systemic_flop,
+                            options_.modifier_assumed_otherwise_flop);
     const FlopRange mod = CombinedTraining(m);
     if (t.known && mod.known && mod.lower > t.flop) {
       m.modifier_crossed = true;
@@ -172,7 +172,8 @@ absl::StatusOr<Affected> ModelStateFold::ApplyRunStarted(const LedgerEntry& e,
     run.has_start = true;
     ++m.active_runs;
   }
-  const std::string impossible = ImpossiblePlannedFlop(rs.planned_compute_flop());
+  const std::string impossible =
+      ImpossiblePlannedFlop(rs.planned_compute_flop());
   if (!impossible.empty()) {
     m.rejected.push_back({e.leaf_index, impossible});
     return Affected{id};
@@ -329,7 +330,8 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
     m.systemic_base_declared_at = at;
   }
   const double planned = d.compute().planned_flop();
-  if (std::isfinite(planned) && planned > (m.planned_highs.empty() ? 0 : m.planned_highs.back().flop)) {
+  if (std::isfinite(planned) &&
+      planned > (m.planned_highs.empty() ? 0 : m.planned_highs.back().flop)) {
     m.planned_highs.push_back({planned, at});
   }
   UpdateCrossings(m, at);

@@ -151,16 +151,15 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
                    first->at.leaf, ", ", DayText(first->at.time), ")");
   if (start > first->at.time && start != dates.applies_from) {
     absl::StrAppend(&period, "; the modifier became the provider on ",
-                    DayText(start), " (leaf ", s.modifier_crossed_at.leaf,
-                    ")");
+                    DayText(start), " (leaf ", s.modifier_crossed_at.leaf, ")");
   }
   absl::StrAppend(&period, "; the ", c.period_weeks(),
                   "-week period ends at the end of ",
-                  DayText(deadline - absl::Nanoseconds(1)),
-                  " Brussels time");
+                  DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
   if (!holidays_counted) {
-    absl::StrAppend(&period, " (public holidays not counted: the rule pack "
-                             "lists none for ",
+    absl::StrAppend(&period,
+                    " (public holidays not counted: the rule pack "
+                    "lists none for ",
                     last_day.year(), ")");
   }
   if (wording == 0) {

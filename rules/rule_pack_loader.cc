@@ -41,7 +41,8 @@ std::set<int> DerivedFactsRead(const pack::Rule& r) {
   std::set<int> read;
   for (const pack::Predicate& pred : r.applies_when()) {
     if (IsDerived(pred.fact())) read.insert(pred.fact());
-    if (pred.fact() == pack::OPEN_SOURCE_EXEMPT) read.insert(pack::SYSTEMIC_RISK);
+    if (pred.fact() == pack::OPEN_SOURCE_EXEMPT)
+      read.insert(pack::SYSTEMIC_RISK);
     if (pred.fact() == pack::DECLARANT_IS_PROVIDER) {
       read.insert(pack::MODIFIER_IS_PROVIDER);
     }

@@ -81,19 +81,20 @@ TEST(RulePackLoaderTest, RejectsAProviderTestBeforeTheModifierRules) {
 
 TEST(RulePackLoaderTest, RejectsHolidayListsWithoutSourceOrOutsideTheirYear) {
   const std::string base = std::string("version: \"v\"") + kRule;
-  EXPECT_THAT(ParseRulePack(base + R"(holidays { year: 2026 days: "2026-05-01" })")
-                  .status()
-                  .message(),
-              HasSubstr("holidays 2026: source"));
   EXPECT_THAT(
-      ParseRulePack(base +
-                    R"(holidays { year: 2026 source: "OJ" days: "2025-05-01" })")
+      ParseRulePack(base + R"(holidays { year: 2026 days: "2026-05-01" })")
+          .status()
+          .message(),
+      HasSubstr("holidays 2026: source"));
+  EXPECT_THAT(
+      ParseRulePack(
+          base + R"(holidays { year: 2026 source: "OJ" days: "2025-05-01" })")
           .status()
           .message(),
       HasSubstr("holidays 2026: days: got \"2025-05-01\""));
   EXPECT_TRUE(
-      ParseRulePack(base +
-                    R"(holidays { year: 2026 source: "OJ" days: "2026-05-01" })")
+      ParseRulePack(
+          base + R"(holidays { year: 2026 source: "OJ" days: "2026-05-01" })")
           .ok());
 }
 

@@ -69,7 +69,8 @@ inline void Placed(aifl::provider::v1::ModelDeclaration* d) {
   PlaceOnMarket(d, At(2025, 9, 1, 9));
 }
 
-inline void BaseModel(aifl::provider::v1::ModelDeclaration* d, double base_flop, bool systemic) {
+inline void BaseModel(aifl::provider::v1::ModelDeclaration* d, double base_flop,
+                      bool systemic) {
   auto* base = d->mutable_base_model();
   base->set_model_id("base");
   base->set_provider("Other Lab");
@@ -77,7 +78,8 @@ inline void BaseModel(aifl::provider::v1::ModelDeclaration* d, double base_flop,
   base->set_systemic_risk(systemic);
 }
 
-inline void AddDocs(LedgerBuilder& b, std::vector<aifl::provider::v1::DocumentKind> kinds) {
+inline void AddDocs(LedgerBuilder& b,
+                    std::vector<aifl::provider::v1::DocumentKind> kinds) {
   for (auto k : kinds) b.Provider(Document("m", k));
 }
 
@@ -93,6 +95,25 @@ inline std::function<void(LedgerBuilder&)> CrossingOn(
     if (notified != absl::InfinitePast()) {
       b.Provider(testonly::Notification("m", 2e25), notified);
     }
+  };
+}
+
+// "m" declared with 1e24 FLOP (leaf 0, for the EU market if `eu`), a run
+// planned at 2e25 FLOP started on Wednesday 3 Sep 2025 (leaf 1), and one
+// measured interval (leaf 2). For the EU market, the N2 period ends with
+// Wednesday 17 Sep.
+inline std::function<void(LedgerBuilder&)> PlannedBudget(bool eu) {
+  return [=](LedgerBuilder& b) {
+    aifl::provider::v1::ModelDeclaration d = Declaration("m");
+    DeclareCompute(&d, 1e24);
+    d.set_intends_eu_market(eu);
+    b.Provider(d);
+    aifl::collector::v1::RunStarted rs;
+    rs.set_run_id("c/1");
+    rs.set_model_id("m");
+    rs.set_planned_compute_flop(2e25);
+    b.Collector(rs, At(2025, 9, 3, 10));
+    b.Collector(Interval("m", 0.9e24, 1.1e24));
   };
 }
 
