@@ -98,12 +98,13 @@ std::vector<Scenario> Scenarios() {
        At(2026, 6, 1),
        {kC1, {"O6", v1::VIOLATION, kRC, {0, 6}, "placed on the market on"}}},
       {"Art. 54: representative named but no mandate recorded",
-       Baseline(5e23, 4e23, 6e23,
-                [](auto* d) {
-                  NonEu(d);
-                  d->set_authorised_representative("EU Rep SRL");
-                },
-                [](LedgerBuilder& b) { AddDocs(b, kArt53Docs); }),
+       Baseline(
+           5e23, 4e23, 6e23,
+           [](auto* d) {
+             NonEu(d);
+             d->set_authorised_representative("EU Rep SRL");
+           },
+           [](LedgerBuilder& b) { AddDocs(b, kArt53Docs); }),
        kAsOf,
        {kC1,
         {"O6",
@@ -144,22 +145,20 @@ std::vector<Scenario> Scenarios() {
          "intent to place on the EU market not declared"}}},
       {"establishment not declared: Art. 54 information missing",
        NonEuEdited([](auto* d) {
-             d->clear_provider_in_eu();
-             d->clear_provider_country();
+         d->clear_provider_in_eu();
+         d->clear_provider_country();
        }),
        kAsOf,
        {kC1,
         {"O6", v1::WARNING, kRC, {0}, "provider establishment not declared"}}},
       {"establishment from the declared country: US is outside the EU",
-       NonEuEdited([](auto* d) {
-             d->clear_provider_in_eu();
-       }),
+       NonEuEdited([](auto* d) { d->clear_provider_in_eu(); }),
        kAsOf,
        {kC1, {"O6", v1::VIOLATION, kRC, {0}}}},
       {"establishment from the declared country: DE is in the EU",
        NonEuEdited([](auto* d) {
-             d->clear_provider_in_eu();
-             d->set_provider_country("DE");
+         d->clear_provider_in_eu();
+         d->set_provider_country("DE");
        }),
        kAsOf,
        {kC1}},
@@ -296,19 +295,18 @@ TEST(EvaluatorDeclaredFactsTest, DeadlinesSkipThePacksListedHolidays) {
   y->add_days("2025-09-15");
   auto evaluator = Evaluator::Create(*pack);
   ASSERT_TRUE(evaluator.ok()) << evaluator.status();
-  testonly::ExpectScenarios(
-      **evaluator,
-      {{"holiday on the last day",
-        CrossingOn(At(2025, 9, 1, 10)),
-        At(2025, 9, 16, 23),
-        {kC1,
-         {"C4", v1::WARNING, kSafety, {0, 1}},
-         {"N1",
-          v1::WARNING,
-          kRC,
-          {0},
-          "ends at the end of 2025-09-16 Brussels time.",
-          At(2025, 9, 17, 0)}}}});
+  testonly::ExpectScenarios(**evaluator,
+                            {{"holiday on the last day",
+                              CrossingOn(At(2025, 9, 1, 10)),
+                              At(2025, 9, 16, 23),
+                              {kC1,
+                               {"C4", v1::WARNING, kSafety, {0, 1}},
+                               {"N1",
+                                v1::WARNING,
+                                kRC,
+                                {0},
+                                "ends at the end of 2025-09-16 Brussels time.",
+                                At(2025, 9, 17, 0)}}}});
 }
 
 }  // namespace
