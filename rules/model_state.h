@@ -163,9 +163,9 @@ bool IsModification(const ModelState& state);
 FlopRange BaseTraining(const ModelState& state);
 // The modifier threshold (Guidelines paras 60-61): the base's known
 // training compute / divisor; unknown base compute: the assumed base for a
-// systemic / other base / divisor. Unknown (known = false) when it is not a
-// modification or, with the base compute unknown, `base_systemic` is not
-// declared. `base_systemic`: the declared BaseModel.systemic_risk, if any.
+// systemic / other base (by the declared BaseModel.systemic_risk) / divisor.
+// Unknown (known = false) when it is not a modification or, with the base
+// compute unknown, the base's systemic risk is not declared.
 struct ModifierThreshold {
   bool known = false;
   bool fallback = false;  // para 61 decided it
