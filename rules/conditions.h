@@ -114,6 +114,19 @@ Outcome NotificationOutcome(const aifl::rules::pack::v1::Rule& rule,
                             const RuleDates& dates, const ModelState& state,
                             const FactTable& facts, absl::Time as_of,
                             bool render = true);
+// Document rules (rules/document_condition.cc). Ordinary: raised when no
+// document of the rule's kinds is on file by `as_of` once due (placement, not
+// before applies_from, or the grace date). before_placement (Art. 54(1)
+// "prior to placing"): the document must be integrated by the end of the
+// Brussels day of placement (or the grace date) — the ledger dates it by
+// integration and placement is declared to the day, so a same-day document
+// is on time and a next-day one is late, raised with both dates for good.
+Outcome DocumentOutcome(const aifl::rules::pack::v1::Rule& rule,
+                        const RuleDates& dates, const ModelState& state,
+                        absl::Time as_of, bool render = true);
+// Raised when the fold skipped collector records of the model as impossible
+// (ModelState::rejected).
+Outcome DataQualityOutcome(const ModelState& state, bool render = true);
 // Raised when the declared figure's ±tolerance band and the measured range
 // do not overlap. Cumulative compute is compared only where a cumulative
 // figure is itself declared (otherwise the training rule covers the same

@@ -33,6 +33,9 @@ class Evaluator {
   // Validates `pack` (rules/rule_pack_loader.h) and parses its dates.
   // kInvalidArgument when the pack is not valid.
   static absl::StatusOr<std::unique_ptr<Evaluator>> Create(RulePack pack);
+  // Not copyable: the per-rule dates point into the evaluator's holidays.
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   // The findings currently raised for `state` at `as_of`, in pack order, each
   // with state RAISED: violations, possibly-over results, pending deadlines
