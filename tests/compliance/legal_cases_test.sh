@@ -23,6 +23,15 @@ append() {  # append ROLE TYPE TEXTPROTO
   $L append --dir "$D" --key "$tmp/$1.key" --type "$2" "$tmp/p$n.pb" >/dev/null \
     || fail "ledgerctl append $2"
 }
+# "Same day" cases need placement and mandate on one Brussels day: never
+# start within two minutes of Brussels midnight.
+python3 - <<'PY'
+import datetime, time, zoneinfo
+now = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Brussels"))
+left = (24 * 3600) - (now.hour * 3600 + now.minute * 60 + now.second)
+if left < 120:
+    time.sleep(left + 5)
+PY
 now_ms=$(python3 -c 'import time; print(int(time.time() * 1000))')
 day_ms=86400000
 hour_ms=3600000
