@@ -100,6 +100,23 @@ document mandate-day-after AUTHORISED_REPRESENTATIVE_MANDATE
 append provider aifl.provider.v1.ModelDeclaration "model_id: \"placement-unknown\"
   $EU intends_eu_market: false $(compute 5e23)"
 interval placement-unknown 5e23
+# Licence terms not all declared: the Art. 53(2) exemption is unknown (O1/O2
+# information missing); copyright and summary apply to open source anyway.
+append provider aifl.provider.v1.ModelDeclaration "model_id: \"licence-unknown\"
+  provider: \"Commons e.V.\" provider_country: \"DE\" provider_in_eu: true
+  modalities: TEXT licence { spdx_id: \"Apache-2.0\" open_source: true
+  weights_public: true architecture_public: true usage_info_public: true }
+  $(placed $now_ms) $(compute 5e23)"
+interval licence-unknown 5e23
+# Establishment not declared, placed yesterday without a mandate: Art. 54
+# information missing (not a violation: it may be an EU provider). (Placed
+# today, nothing would be due before the end of the day.)
+append provider aifl.provider.v1.ModelDeclaration "model_id: \"establishment-unknown\"
+  provider: \"Somewhere Ltd\" modalities: TEXT
+  licence { spdx_id: \"LicenseRef-proprietary\" open_source: false }
+  $(placed $((now_ms - day_ms))) $(compute 5e23)"
+interval establishment-unknown 5e23
+art53_docs establishment-unknown
 # Issue 24 item 3: an undeclared model with 1e17 FLOP measured.
 interval tiny-undeclared 1e17
 
@@ -115,7 +132,9 @@ for m in sorted(by):
     print(m + " " + ",".join(by[m]))
 PY
 )
-want="mandate-day-after C1:INFO,O6:VIOLATION
+want="establishment-unknown C1:INFO,O6:WARNING
+licence-unknown C1:INFO,O1:WARNING,O2:WARNING,O3:VIOLATION,O4:VIOLATION
+mandate-day-after C1:INFO,O6:VIOLATION
 mandate-same-day C1:INFO
 mod-above M1:WARNING,C1:INFO,O1:VIOLATION,O2:VIOLATION,O3:VIOLATION,O4:VIOLATION
 mod-systemic M2:WARNING,C1:INFO,M4:WARNING,N1:WARNING
@@ -128,4 +147,11 @@ fi
 grep -q 'after it was due by the end of' "$tmp/report.json" || fail "O6 dates"
 grep -q 'became the provider of a modification of a systemic-risk model' \
   "$tmp/report.json" || fail "N1 for the M4 modification"
+python3 - "$tmp/report.json" <<'PY' || fail "the undeclared 1e17 FLOP model got a presumption"
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["model"] == "tiny-undeclared":
+        m = f["message"]
+        assert "presumed" not in m and "odif" not in m and "ystemic" not in m, m
+PY
 echo "PASS"
