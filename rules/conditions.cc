@@ -43,8 +43,20 @@ Outcome Missing(std::string why) {
   return o;
 }
 
+// Whether cumulative compute adds the base model's: only when the modifier
+// may be the provider (MODIFIER_IS_PROVIDER true or unknown).
+bool AddBase(const FactTable& f) {
+  return f.Get(pack::MODIFIER_IS_PROVIDER) != Tri::kFalse;
+}
+
+FlopRange BaseAdded(pack::Quantity q, const ModelState& s, bool add_base) {
+  return q == pack::TRAINING_COMPUTE || !add_base ? FlopRange{}
+                                                  : BaseTraining(s);
+}
+
 // Figures and evidence behind a compute quantity.
-void AddComputeBasis(pack::Quantity q, const ModelState& s, Outcome* o) {
+void AddComputeBasis(pack::Quantity q, const ModelState& s, bool add_base,
+                     Outcome* o) {
   const bool training = q == pack::TRAINING_COMPUTE;
   const FlopRange declared =
       training ? DeclaredTraining(s) : DeclaredCumulative(s);
@@ -64,9 +76,9 @@ void AddComputeBasis(pack::Quantity q, const ModelState& s, Outcome* o) {
     n.set_upper(s.counted_leaves.size());
     o->figures.push_back(n);
   }
-  if (!training && BaseTraining(s).known) {
-    o->figures.push_back(
-        MakeFigure("base_model_training_compute_flop", BaseTraining(s)));
+  const FlopRange base = BaseAdded(q, s, add_base);
+  if (base.known) {
+    o->figures.push_back(MakeFigure("base_model_training_compute_flop", base));
   }
   if (s.declaration_leaf() != nullptr)
     o->evidence.push_back(s.declaration_leaf()->leaf);
@@ -77,7 +89,7 @@ void AddComputeBasis(pack::Quantity q, const ModelState& s, Outcome* o) {
                      s.counted_leaves.begin() + n);
 }
 
-std::string Sources(pack::Quantity q, const ModelState& s) {
+std::string Sources(pack::Quantity q, const ModelState& s, bool add_base) {
   const bool training = q == pack::TRAINING_COMPUTE;
   const FlopRange declared =
       training ? DeclaredTraining(s) : DeclaredCumulative(s);
@@ -89,26 +101,29 @@ std::string Sources(pack::Quantity q, const ModelState& s) {
     absl::StrAppend(&out, out.empty() ? "" : "; ", "measured ",
                     RangeText(measured));
   }
-  if (!training && BaseTraining(s).known) {
-    absl::StrAppend(&out, "; plus the base model's ",
-                    RangeText(BaseTraining(s)));
+  const FlopRange base = BaseAdded(q, s, add_base);
+  if (base.known) {
+    absl::StrAppend(&out, "; plus the base model's ", RangeText(base));
   }
   return out;
 }
 
 // Keys what Sources() prints.
-void AddSourcesKey(pack::Quantity q, const ModelState& s, OutcomeKey* key) {
+void AddSourcesKey(pack::Quantity q, const ModelState& s, bool add_base,
+                   OutcomeKey* key) {
   const bool training = q == pack::TRAINING_COMPUTE;
   key->AddRange(training ? DeclaredTraining(s) : DeclaredCumulative(s));
   key->AddRange(training ? s.measured_training : s.measured_cumulative);
-  if (!training) key->AddRange(BaseTraining(s));
+  if (!training) key->AddRange(BaseAdded(q, s, add_base));
 }
 
-Outcome Threshold(const pack::Rule& rule, const ModelState& s, bool render) {
+Outcome Threshold(const pack::Rule& rule, const ModelState& s,
+                  const FactTable& f, bool render) {
   const auto& c = rule.compute_threshold();
+  const bool add_base = AddBase(f);
   const FlopRange q = c.quantity() == pack::TRAINING_COMPUTE
                           ? CombinedTraining(s)
-                          : CombinedCumulative(s);
+                          : CombinedCumulative(s, add_base);
   const char* name = QuantityName(c.quantity());
   if (!q.known) {
     return Missing(absl::StrCat("no declared or measured ", name, " compute"));
@@ -116,7 +131,7 @@ Outcome Threshold(const pack::Rule& rule, const ModelState& s, bool render) {
   Outcome o;
   const ThresholdState ts = Compare(q, c.threshold_flop());
   if (ts == ThresholdState::kBelow) return o;
-  AddSourcesKey(c.quantity(), s, &o.key);
+  AddSourcesKey(c.quantity(), s, add_base, &o.key);
   if (ts == ThresholdState::kOver) {
     o.kind = Kind::kRaised;
     o.severity = rule.severity();
@@ -130,15 +145,15 @@ Outcome Threshold(const pack::Rule& rule, const ModelState& s, bool render) {
   if (ts == ThresholdState::kOver) {
     o.message =
         absl::StrCat(name, " compute is over ", TwoSig(c.threshold_flop()),
-                     " FLOP (", Sources(c.quantity(), s), ").");
+                     " FLOP (", Sources(c.quantity(), s, add_base), ").");
   } else {
-    o.message = absl::StrCat(name, " compute is possibly over ",
-                             TwoSig(c.threshold_flop()),
-                             " FLOP: its upper bound ", TwoSig(q.upper),
-                             " is over, its lower bound ", TwoSig(q.lower),
-                             " is not (", Sources(c.quantity(), s), ").");
+    o.message = absl::StrCat(
+        name, " compute is possibly over ", TwoSig(c.threshold_flop()),
+        " FLOP: its upper bound ", TwoSig(q.upper),
+        " is over, its lower bound ", TwoSig(q.lower), " is not (",
+        Sources(c.quantity(), s, add_base), ").");
   }
-  AddComputeBasis(c.quantity(), s, &o);
+  AddComputeBasis(c.quantity(), s, add_base, &o);
   return o;
 }
 
@@ -157,8 +172,15 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
     base_flop = base.lower;
   } else {
     systemic = f.Get(pack::BASE_SYSTEMIC);
-    if (systemic == Tri::kUnknown)
+    if (systemic == Tri::kUnknown) {
+      // Below both fallbacks: not the provider whichever applies.
+      const double lowest = std::min(c.assumed_base_if_systemic_flop(),
+                                     c.assumed_base_otherwise_flop());
+      if (Compare(mod, lowest / c.base_divisor()) == ThresholdState::kBelow) {
+        return Outcome{};
+      }
       return Missing(f.WhyUnknown(pack::BASE_SYSTEMIC));
+    }
     base_flop = systemic == Tri::kTrue ? c.assumed_base_if_systemic_flop()
                                        : c.assumed_base_otherwise_flop();
   }
@@ -169,7 +191,7 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
   o.kind = ts == ThresholdState::kOver ? Kind::kRaised : Kind::kPossibly;
   o.severity = ts == ThresholdState::kOver ? rule.severity()
                                            : c.possibly_over_severity();
-  AddSourcesKey(pack::TRAINING_COMPUTE, s, &o.key);
+  AddSourcesKey(pack::TRAINING_COMPUTE, s, false, &o.key);
   o.key.Add(base.known ? 0 : (systemic == Tri::kTrue ? 1 : 2));
   o.key.AddTwoSig(base_flop);
   o.key.AddTwoSig(threshold);
@@ -184,7 +206,7 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
                 " base): ", TwoSig(base_flop), " FLOP / ", c.base_divisor());
   o.message =
       absl::StrCat("the modification's training compute (",
-                   Sources(pack::TRAINING_COMPUTE, s), ") is ",
+                   Sources(pack::TRAINING_COMPUTE, s, false), ") is ",
                    ts == ThresholdState::kOver ? "" : "possibly ", "over ",
                    TwoSig(threshold), " FLOP, ", basis, ": the modifier ",
                    ts == ThresholdState::kOver ? "is" : "may be",
@@ -195,52 +217,7 @@ Outcome Modifier(const pack::Rule& rule, const ModelState& s,
   t.set_upper(RoundTwoSig(threshold));
   t.set_method(base.known ? "base/3" : "fallback para 61");
   o.figures.push_back(t);
-  AddComputeBasis(pack::TRAINING_COMPUTE, s, &o);
-  return o;
-}
-
-Outcome Document(const pack::Rule& rule, const RuleDates& dates,
-                 const ModelState& s, absl::Time as_of, bool render) {
-  const auto* d = s.declaration();
-  if (d == nullptr) return Missing("the provider has not declared the model");
-  if (d->placed_on_market_unix_ms() == 0) {
-    return Missing("the date of placing on the EU market is not declared");
-  }
-  const absl::Time placed = absl::FromUnixMillis(d->placed_on_market_unix_ms());
-  const bool grace = dates.has_grace && placed < dates.grace_placed_before;
-  const absl::Time due =
-      grace ? dates.grace_due : std::max(placed, dates.applies_from);
-  Outcome o;
-  if (as_of < due) return o;
-  for (int kind : rule.document_required().any_of()) {
-    if (kind <= 0 || kind >= kDocumentKinds) continue;
-    for (const DatedLeaf& doc : s.documents[kind]) {
-      if (doc.time <= as_of) return o;
-    }
-  }
-  o.kind = Kind::kRaised;
-  o.severity = rule.severity();
-  o.deadline = due;
-  o.key.Add(grace ? 1 : 0);
-  o.key.AddTime(placed);
-  if (!grace) o.key.AddTime(due);
-  if (!render) return o;
-  const std::string why =
-      grace ? absl::StrCat("placed on the market on ", DayText(placed),
-                           ", before ", rule.grace().placed_before(),
-                           ": Art. 111(3) grace period to the end of ",
-                           rule.grace().comply_by())
-            : absl::StrCat("placed on the market on ", DayText(placed),
-                           ", applicable from ", DayText(due));
-  std::string kinds;
-  for (int kind : rule.document_required().any_of()) {
-    absl::StrAppend(&kinds, kinds.empty() ? "" : " or ",
-                    aifl::provider::v1::DocumentKind_Name(kind));
-  }
-  o.message =
-      absl::StrCat("no ", kinds, " is recorded for the model (", why, ").");
-  if (s.declaration_leaf() != nullptr)
-    o.evidence.push_back(s.declaration_leaf()->leaf);
+  AddComputeBasis(pack::TRAINING_COMPUTE, s, false, &o);
   return o;
 }
 
@@ -275,15 +252,17 @@ Outcome EvaluateCondition(const pack::Rule& rule, const RuleDates& dates,
                           absl::Time as_of, bool render) {
   switch (rule.condition_case()) {
     case pack::Rule::kComputeThreshold:
-      return Threshold(rule, state, render);
+      return Threshold(rule, state, facts, render);
     case pack::Rule::kModifierTest:
       return Modifier(rule, state, facts, render);
     case pack::Rule::kDocumentRequired:
-      return Document(rule, dates, state, as_of, render);
+      return DocumentOutcome(rule, dates, state, as_of, render);
     case pack::Rule::kNotificationRequired:
-      return NotificationOutcome(rule, dates, state, as_of, render);
+      return NotificationOutcome(rule, dates, state, facts, as_of, render);
     case pack::Rule::kDeclaredVsMeasured:
       return DeclaredVsMeasuredOutcome(rule, state, render);
+    case pack::Rule::kDataQuality:
+      return DataQualityOutcome(state, render);
     case pack::Rule::kFlag: {
       Outcome o;
       o.kind = Kind::kRaised;

@@ -12,6 +12,7 @@
 #include "absl/base/casts.h"
 #include "absl/time/time.h"
 #include "api/v1/findings.pb.h"
+#include "rules/deadline.h"
 #include "rules/facts.h"
 #include "rules/flop_range.h"
 #include "rules/model_state.h"
@@ -25,6 +26,8 @@ struct RuleDates {
   bool has_grace = false;
   absl::Time grace_placed_before = absl::InfinitePast();  // 00:00 Brussels
   absl::Time grace_due = absl::InfinitePast();  // end of comply_by, Brussels
+  // The pack's public holidays (owned by the evaluator), or null.
+  const HolidayCalendar* holidays = nullptr;
 };
 
 // What a finding's message shows, as numbers: every number, date, leaf
@@ -99,14 +102,36 @@ Outcome EvaluateCondition(const aifl::rules::pack::v1::Rule& rule,
 
 // The notification condition (rules/notification_condition.cc): triggers
 // are the first crossing of the threshold, a planned budget over it (from the
-// later of the budget and the declared EU-market intent) and a forecast
-// crossing; the period runs from the earliest trigger (not before
-// applies_from). A notification integrated before the period's end passes.
+// later of the budget and the declared EU-market intent), a forecast
+// crossing, and (presumed_systemic_triggers) becoming the provider of a
+// modified systemic-risk model (PRESUMED_SYSTEMIC_MODIFICATION); the period
+// runs from the earliest trigger, not before applies_from and, for a
+// modification, not before the modifier became the provider. The deadline
+// skips the pack's public holidays; where the pack has no list for the
+// deadline's year the message says holidays were not counted. A notification
+// integrated before the period's end passes.
 Outcome NotificationOutcome(const aifl::rules::pack::v1::Rule& rule,
                             const RuleDates& dates, const ModelState& state,
-                            absl::Time as_of, bool render = true);
+                            const FactTable& facts, absl::Time as_of,
+                            bool render = true);
+// Document rules (rules/document_condition.cc). Ordinary: raised when no
+// document of the rule's kinds is on file by `as_of` once due (placement, not
+// before applies_from, or the grace date). before_placement (Art. 54(1)
+// "prior to placing"): the document must be integrated by the end of the
+// Brussels day of placement (or the grace date) — the ledger dates it by
+// integration and placement is declared to the day, so a same-day document
+// is on time and a next-day one is late, raised with both dates for good.
+Outcome DocumentOutcome(const aifl::rules::pack::v1::Rule& rule,
+                        const RuleDates& dates, const ModelState& state,
+                        absl::Time as_of, bool render = true);
+// Raised when the fold skipped collector records of the model as impossible
+// (ModelState::rejected).
+Outcome DataQualityOutcome(const ModelState& state, bool render = true);
 // Raised when the declared figure's ±tolerance band and the measured range
-// do not overlap.
+// do not overlap. Cumulative compute is compared only where a cumulative
+// figure is itself declared (otherwise the training rule covers the same
+// declaration: no finding, so nothing is said twice); training compute not
+// declared is information missing.
 Outcome DeclaredVsMeasuredOutcome(const aifl::rules::pack::v1::Rule& rule,
                                   const ModelState& state, bool render = true);
 

@@ -23,13 +23,12 @@ const Zone& GetZone() {
   return *zone;
 }
 
-bool IsWorkingDay(absl::CivilDay day,
-                  const absl::flat_hash_set<absl::CivilDay>* holidays) {
+bool IsWorkingDay(absl::CivilDay day, const HolidayCalendar* holidays) {
   const absl::Weekday wd = absl::GetWeekday(day);
   if (wd == absl::Weekday::saturday || wd == absl::Weekday::sunday) {
     return false;
   }
-  return holidays == nullptr || !holidays->contains(day);
+  return holidays == nullptr || !holidays->IsHoliday(day);
 }
 
 }  // namespace
@@ -47,11 +46,22 @@ absl::Time StartOfDay(absl::CivilDay day) {
 
 absl::Time EndOfDay(absl::CivilDay day) { return StartOfDay(day + 1); }
 
+void HolidayCalendar::AddYear(int year,
+                              const std::vector<absl::CivilDay>& days) {
+  years_.insert(year);
+  days_.insert(days.begin(), days.end());
+}
+
 absl::Time PeriodEndWeeks(absl::Time event, int weeks,
-                          const absl::flat_hash_set<absl::CivilDay>* holidays) {
+                          const HolidayCalendar* holidays) {
   absl::CivilDay last = BrusselsDay(event) + 7 * weeks;
   while (!IsWorkingDay(last, holidays)) ++last;
   return EndOfDay(last);
+}
+
+bool HolidaysCounted(absl::Time end, const HolidayCalendar* holidays) {
+  return holidays != nullptr &&
+         holidays->Covers(BrusselsDay(end - absl::Nanoseconds(1)).year());
 }
 
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text) {

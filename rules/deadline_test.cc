@@ -46,9 +46,35 @@ TEST(DeadlineTest, LastDayIsOnTimeAndTheDayAfterIsLate) {
 }
 
 TEST(DeadlineTest, SkipsListedHolidays) {
-  absl::flat_hash_set<absl::CivilDay> holidays = {absl::CivilDay(2025, 9, 16)};
+  HolidayCalendar holidays;
+  holidays.AddYear(2025, {absl::CivilDay(2025, 9, 16)});
   EXPECT_EQ(PeriodEndWeeks(Brussels(2025, 9, 2, 15), 2, &holidays),
             Brussels(2025, 9, 18));
+  EXPECT_TRUE(HolidaysCounted(Brussels(2025, 9, 18), &holidays));
+}
+
+TEST(DeadlineTest, HolidayThenWeekendMovesToTheNextWorkingDay) {
+  // Friday 19 Sep 2025 listed: Fri → Sat → Sun → Monday 22 Sep.
+  HolidayCalendar holidays;
+  holidays.AddYear(2025, {absl::CivilDay(2025, 9, 19)});
+  EXPECT_EQ(PeriodEndWeeks(Brussels(2025, 9, 5, 10), 2, &holidays),
+            Brussels(2025, 9, 23));
+}
+
+TEST(DeadlineTest, YearWithoutAListCountsWeekendsOnlyAndSaysSo) {
+  HolidayCalendar holidays;
+  holidays.AddYear(2023, {absl::CivilDay(2023, 5, 9)});
+  // 9 May 2026 would be a holiday if 2026 had the 2023 list; it has none.
+  const absl::Time end = PeriodEndWeeks(Brussels(2026, 4, 24, 10), 2,
+                                        &holidays);  // Friday → Friday 8 May
+  EXPECT_EQ(end, Brussels(2026, 5, 9));
+  EXPECT_FALSE(HolidaysCounted(end, &holidays));
+  EXPECT_FALSE(HolidaysCounted(end, nullptr));
+  // A period ending on the listed day in the covered year moves past it.
+  const absl::Time end23 = PeriodEndWeeks(Brussels(2023, 4, 25, 10), 2,
+                                          &holidays);  // Tue 9 May → Wed 10
+  EXPECT_EQ(end23, Brussels(2023, 5, 11));
+  EXPECT_TRUE(HolidaysCounted(end23, &holidays));
 }
 
 TEST(DeadlineTest, ParsesDaysAndRejectsGarbage) {

@@ -56,7 +56,16 @@ absl::StatusOr<std::unique_ptr<Evaluator>> Evaluator::Create(RulePack pack) {
       d.grace_placed_before = StartOfDay(before);
       d.grace_due = EndOfDay(by);
     }
+    d.holidays = &e->holidays_;
     e->dates_.push_back(d);
+  }
+  for (const pack::HolidayYear& y : e->pack_.holidays()) {
+    std::vector<absl::CivilDay> days;
+    for (const std::string& text : y.days()) {
+      ASSIGN_OR_RETURN(absl::CivilDay day, ParseDay(text));
+      days.push_back(day);
+    }
+    e->holidays_.AddYear(y.year(), days);
   }
   return e;
 }
@@ -64,6 +73,13 @@ absl::StatusOr<std::unique_ptr<Evaluator>> Evaluator::Create(RulePack pack) {
 FoldOptions Evaluator::fold_options() const {
   FoldOptions o;
   for (const pack::Rule& r : pack_.rules()) {
+    if (r.has_modifier_test() && o.modifier_divisor == 0) {
+      o.modifier_divisor = r.modifier_test().base_divisor();
+      o.modifier_assumed_if_systemic_flop =
+          r.modifier_test().assumed_base_if_systemic_flop();
+      o.modifier_assumed_otherwise_flop =
+          r.modifier_test().assumed_base_otherwise_flop();
+    }
     if (!r.has_notification_required()) continue;
     const auto& n = r.notification_required();
     if (std::find(o.watched_thresholds.begin(), o.watched_thresholds.end(),
@@ -115,12 +131,17 @@ void Evaluator::Evaluate(
       }
     }
     Outcome o;
-    if (applies == Tri::kUnknown) {
-      o.kind = Kind::kMissing;
-      o.message = std::move(missing);
-    } else if (applies == Tri::kTrue) {
+    if (applies != Tri::kFalse) {
       o = EvaluateCondition(rule, dates_[i], state, facts, as_of,
                             /*render=*/false);
+    }
+    // Kleene: "unknown and false" is false — a condition that passes on the
+    // facts at hand passes whatever the missing facts would say; otherwise
+    // the missing facts are what the finding reports.
+    if (applies == Tri::kUnknown && o.kind != Kind::kPass) {
+      o = Outcome{};
+      o.kind = Kind::kMissing;
+      o.message = std::move(missing);
     }
     if (o.kind == Kind::kMissing) {
       o.severity = missing_severity;

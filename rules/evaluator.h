@@ -3,10 +3,13 @@
 // (const after construction).
 //
 // For each rule in pack order: its `applies_when` facts are combined with
-// Kleene "and" — false: the rule does not apply (no finding); unknown: an
-// "information missing" finding naming what is missing; true: the condition
-// is evaluated. Rules listing derived facts in `defines` set them for later
-// rules. Never a silent pass on missing facts, never a violation from them.
+// Kleene "and" — false: the rule does not apply (no finding); true: the
+// condition is evaluated; unknown: the condition is evaluated too, and a
+// condition that passes passes (unknown and false is false: a 1e17 FLOP
+// model is below 1e23 whatever its undeclared modality), while any other
+// outcome becomes an "information missing" finding naming what is missing.
+// Rules listing derived facts in `defines` set them for later rules. Never a
+// silent pass on missing facts, never a violation from them.
 #ifndef RULES_EVALUATOR_H_
 #define RULES_EVALUATOR_H_
 
@@ -30,6 +33,9 @@ class Evaluator {
   // Validates `pack` (rules/rule_pack_loader.h) and parses its dates.
   // kInvalidArgument when the pack is not valid.
   static absl::StatusOr<std::unique_ptr<Evaluator>> Create(RulePack pack);
+  // Not copyable: the per-rule dates point into the evaluator's holidays.
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   // The findings currently raised for `state` at `as_of`, in pack order, each
   // with state RAISED: violations, possibly-over results, pending deadlines
@@ -64,7 +70,8 @@ class Evaluator {
                                   const Outcome& compact) const;
 
   RulePack pack_;
-  std::vector<RuleDates> dates_;  // per rule
+  HolidayCalendar holidays_;      // from pack_.holidays()
+  std::vector<RuleDates> dates_;  // per rule; point into holidays_
 };
 
 // "[P]", "[S]", "[U]" for a fact status.

@@ -35,16 +35,19 @@ inline Tri Not(Tri a) {
 class FactTable {
  public:
   using Fact = aifl::rules::pack::v1::Fact;
-  static constexpr int kFactCount = 12;
+  static constexpr int kFactCount = 14;
 
-  // Reads the declared facts. Derived facts (GPAI, SYSTEMIC_RISK,
-  // MODIFIER_IS_PROVIDER) start false until rules define them.
+  // Reads the declared facts: each is unknown when the declaration in force
+  // does not state it (proto3 `optional` absent), never false. Derived facts
+  // (GPAI, SYSTEMIC_RISK, MODIFIER_IS_PROVIDER,
+  // PRESUMED_SYSTEMIC_MODIFICATION) start false until rules define them.
   // `state` must outlive the table.
   explicit FactTable(const ModelState& state);
 
   // The fact's value. Accepted rebuttals and the latest designation override
   // what the rules derived (GPAI, SYSTEMIC_RISK); OPEN_SOURCE_EXEMPT is the
-  // licence conditions and not SYSTEMIC_RISK.
+  // licence conditions and not SYSTEMIC_RISK; DECLARANT_IS_PROVIDER is
+  // not IS_MODIFICATION, or MODIFIER_IS_PROVIDER.
   Tri Get(Fact f) const;
   // Why the fact is unknown ("" when known).
   std::string WhyUnknown(Fact f) const;
@@ -57,6 +60,9 @@ class FactTable {
               absl::string_view why);
 
  private:
+  void ReadDeclaration(const aifl::provider::v1::ModelDeclaration& d);
+  void SetDeclared(Fact f, bool has, bool value, const char* why);
+
   const ModelState& state_;
   std::array<Tri, kFactCount> value_;
   std::array<std::string, kFactCount> why_;

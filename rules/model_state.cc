@@ -1,6 +1,7 @@
 #include "rules/model_state.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace rules {
 namespace {
@@ -9,31 +10,44 @@ using aifl::common::v1::DECLARED_ARCHITECTURE;
 using aifl::common::v1::DECLARED_HARDWARE;
 using aifl::provider::v1::ModelDeclaration;
 
+// A declared range that can be true: finite, 0 <= lower <= upper, upper > 0.
+// Others are not added (the declared-vs-measured rules then say "no
+// declared compute").
+bool Plausible(const aifl::common::v1::FlopRange& r) {
+  return std::isfinite(r.lower()) && std::isfinite(r.upper()) &&
+         r.lower() >= 0 && r.lower() <= r.upper() && r.upper() > 0;
+}
+
+bool Finite(double f) { return std::isfinite(f) && f > 0; }
+
 void AddDeclaredTraining(const ModelDeclaration& d, FlopRange* out) {
   if (!d.has_compute()) return;
   const auto& c = d.compute();
-  if (c.has_training() && c.training().upper() > 0) {
+  if (c.has_training() && Plausible(c.training())) {
     out->Add(c.training().lower(), c.training().upper(), c.training().method());
   } else if (c.units() > 0 && c.seconds() > 0 && c.peak_flop_per_s() > 0 &&
              c.utilisation() > 0) {
     const double f =
         c.units() * c.seconds() * c.peak_flop_per_s() * c.utilisation();
-    out->Add(f, f, DECLARED_HARDWARE);
+    if (Finite(f)) out->Add(f, f, DECLARED_HARDWARE);
   } else if (c.parameters() > 0 && c.tokens() > 0) {
     const double f = 6 * c.parameters() * c.tokens();
-    out->Add(f, f, DECLARED_ARCHITECTURE);
+    if (Finite(f)) out->Add(f, f, DECLARED_ARCHITECTURE);
   }
 }
 
-void AddDeclaredCumulative(const ModelDeclaration& d, FlopRange* out) {
-  if (!d.has_compute()) return;
+// Adds the declared cumulative figure; false when none is declared.
+bool AddDeclaredCumulativeOnly(const ModelDeclaration& d, FlopRange* out) {
+  if (!d.has_compute()) return false;
   const auto& c = d.compute();
-  if (c.has_cumulative() && c.cumulative().upper() > 0) {
-    out->Add(c.cumulative().lower(), c.cumulative().upper(),
-             c.cumulative().method());
-  } else {
-    AddDeclaredTraining(d, out);
-  }
+  if (!c.has_cumulative() || !Plausible(c.cumulative())) return false;
+  out->Add(c.cumulative().lower(), c.cumulative().upper(),
+           c.cumulative().method());
+  return true;
+}
+
+void AddDeclaredCumulative(const ModelDeclaration& d, FlopRange* out) {
+  if (!AddDeclaredCumulativeOnly(d, out)) AddDeclaredTraining(d, out);
 }
 
 FlopRange Combine(const FlopRange& declared, const FlopRange& measured) {
@@ -71,6 +85,17 @@ FlopRange DeclaredCumulative(const ModelState& state) {
   return r;
 }
 
+FlopRange DeclaredCumulativeOnly(const ModelState& state) {
+  FlopRange r;
+  if (state.declaration() != nullptr) {
+    AddDeclaredCumulativeOnly(*state.declaration(), &r);
+  }
+  for (const DeclarationRecord& a : state.alias_declarations) {
+    AddDeclaredCumulativeOnly(a.declaration, &r);
+  }
+  return r;
+}
+
 bool IsModification(const ModelState& state) {
   const ModelDeclaration* d = state.declaration();
   return d != nullptr && d->has_base_model() &&
@@ -82,7 +107,8 @@ FlopRange BaseTraining(const ModelState& state) {
   FlopRange r;
   if (!IsModification(state)) return r;
   const auto& base = state.declaration()->base_model();
-  if (base.has_training_compute_flop()) {
+  if (base.has_training_compute_flop() &&
+      Finite(base.training_compute_flop())) {
     r.Add(base.training_compute_flop(), base.training_compute_flop(),
           aifl::common::v1::COMPUTE_METHOD_UNSPECIFIED);
   }
@@ -93,9 +119,29 @@ FlopRange CombinedTraining(const ModelState& state) {
   return Combine(DeclaredTraining(state), state.measured_training);
 }
 
-FlopRange CombinedCumulative(const ModelState& state) {
-  FlopRange r = Combine(DeclaredCumulative(state), state.measured_cumulative);
+ModifierThreshold ModifierThresholdOf(const ModelState& state, double divisor,
+                                      double assumed_if_systemic,
+                                      double assumed_otherwise) {
+  ModifierThreshold t;
+  if (!IsModification(state) || !(divisor > 0)) return t;
   const FlopRange base = BaseTraining(state);
+  const auto& b = state.declaration()->base_model();
+  if (base.known) {
+    t.flop = base.lower / divisor;
+  } else if (b.has_systemic_risk()) {
+    t.fallback = true;
+    t.flop =
+        (b.systemic_risk() ? assumed_if_systemic : assumed_otherwise) / divisor;
+  } else {
+    return t;
+  }
+  t.known = true;
+  return t;
+}
+
+FlopRange CombinedCumulative(const ModelState& state, bool add_base) {
+  FlopRange r = Combine(DeclaredCumulative(state), state.measured_cumulative);
+  const FlopRange base = add_base ? BaseTraining(state) : FlopRange{};
   if (r.known && base.known) {
     r.lower += base.lower;
     r.upper += base.upper;

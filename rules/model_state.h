@@ -73,6 +73,12 @@ struct PlannedBudget {
   DatedLeaf at;
 };
 
+// A collector record the fold skipped because its values cannot be true.
+struct RejectedRecord {
+  uint64_t leaf = 0;
+  std::string reason;  // e.g. "flop.lower: got -1e+20, want >= 0"
+};
+
 struct OfficeDecision {
   DatedLeaf at;
   bool systemic_risk = false;            // designations
@@ -117,6 +123,17 @@ struct ModelState {
   std::vector<PlannedBudget> planned_highs;  // increasing
   std::vector<Crossing> crossings;           // one per watched threshold
 
+  // Modifications (FoldOptions::modifier): the first declaration naming a
+  // base declared systemic, and when the modification's combined training
+  // compute (lower bound) first exceeded the modifier threshold in force.
+  bool systemic_base_declared = false;
+  DatedLeaf systemic_base_declared_at;
+  bool modifier_crossed = false;
+  DatedLeaf modifier_crossed_at;
+
+  // Collector records skipped as impossible (never added to any figure).
+  std::vector<RejectedRecord> rejected;
+
   std::array<std::vector<DatedLeaf>, kDocumentKinds> documents;
   std::vector<DatedLeaf> notifications;
   std::vector<OfficeDecision> designations;
@@ -136,15 +153,34 @@ struct ModelState {
 FlopRange DeclaredTraining(const ModelState& state);
 // Declared cumulative compute (the training figure when none is declared).
 FlopRange DeclaredCumulative(const ModelState& state);
+// Declared cumulative compute only where a cumulative figure itself is
+// declared (no stand-in): what the declared-vs-measured check compares.
+FlopRange DeclaredCumulativeOnly(const ModelState& state);
 // True when the model is built on another provider's model.
 bool IsModification(const ModelState& state);
 // The base model's training compute as declared by the modifier (unknown when
 // absent).
 FlopRange BaseTraining(const ModelState& state);
+// The modifier threshold (Guidelines paras 60-61): the base's known
+// training compute / divisor; unknown base compute: the assumed base for a
+// systemic / other base (by the declared BaseModel.systemic_risk) / divisor.
+// Unknown (known = false) when it is not a modification or, with the base
+// compute unknown, the base's systemic risk is not declared.
+struct ModifierThreshold {
+  bool known = false;
+  bool fallback = false;  // para 61 decided it
+  double flop = 0;
+};
+ModifierThreshold ModifierThresholdOf(const ModelState& state, double divisor,
+                                      double assumed_if_systemic,
+                                      double assumed_otherwise);
 // Combined figures: lower = max(declared, measured lower), upper = max of the
-// uppers. Cumulative compute of a modification adds the base's known compute.
+// uppers. Cumulative compute of a modification adds the base's known compute
+// when `add_base` — callers pass whether the modifier may be the provider
+// (MODIFIER_IS_PROVIDER not false); a modifier that is not the provider never
+// inherits the base's compute.
 FlopRange CombinedTraining(const ModelState& state);
-FlopRange CombinedCumulative(const ModelState& state);
+FlopRange CombinedCumulative(const ModelState& state, bool add_base = true);
 
 }  // namespace rules
 

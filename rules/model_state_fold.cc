@@ -1,5 +1,6 @@
 #include "rules/model_state_fold.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -7,6 +8,7 @@
 #include "api/v1/collector.pb.h"
 #include "api/v1/office.pb.h"
 #include "api/v1/provider.pb.h"
+#include "rules/collector_record_check.h"
 
 namespace rules {
 namespace {
@@ -85,6 +87,17 @@ ModelState& ModelStateFold::Get(const std::string& canonical_id) {
 }
 
 void ModelStateFold::UpdateCrossings(ModelState& m, const DatedLeaf& at) {
+  if (!m.modifier_crossed && options_.modifier_divisor > 0) {
+    const ModifierThreshold t =
+        ModifierThresholdOf(m, options_.modifier_divisor,
+                            options_.modifier_assumed_if_systemic_flop,
+                            options_.modifier_assumed_otherwise_flop);
+    const FlopRange mod = CombinedTraining(m);
+    if (t.known && mod.known && mod.lower > t.flop) {
+      m.modifier_crossed = true;
+      m.modifier_crossed_at = at;
+    }
+  }
   if (m.crossings.empty()) return;
   const FlopRange cum = CombinedCumulative(m);
   if (!cum.known) return;
@@ -159,6 +172,12 @@ absl::StatusOr<Affected> ModelStateFold::ApplyRunStarted(const LedgerEntry& e,
     run.has_start = true;
     ++m.active_runs;
   }
+  const std::string impossible =
+      ImpossiblePlannedFlop(rs.planned_compute_flop());
+  if (!impossible.empty()) {
+    m.rejected.push_back({e.leaf_index, impossible});
+    return Affected{id};
+  }
   if (rs.planned_compute_flop() > run.planned_flop) {
     run.planned_flop = rs.planned_compute_flop();
   }
@@ -182,6 +201,16 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   if (id.empty()) {
     auto acct_it = account_model_.find(iv.account());
     if (acct_it != account_model_.end()) id = acct_it->second;
+  }
+  const std::string impossible = ImpossibleInterval(iv, e.integration_time);
+  if (!impossible.empty()) {
+    RejectedRecord bad{e.leaf_index, impossible};
+    if (id.empty()) {
+      rejected_unattributed_.push_back(std::move(bad));
+      return Affected{};
+    }
+    Get(id).rejected.push_back(std::move(bad));
+    return Affected{id};
   }
   const double lo = iv.flop().lower();
   const double hi = iv.flop().upper();
@@ -264,6 +293,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
   }
   DeclarationRecord record{at, e.signer_organisation, d};
   std::string id;
+  // Aliases need an explicit same_provider: true (absent = not declared).
   if (d.has_base_model() && d.base_model().same_provider() &&
       !d.base_model().model_id().empty() &&
       Canonical(d.base_model().model_id()) != d.model_id()) {
@@ -294,8 +324,14 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
     m.has_eu_market_intent = true;
     m.eu_market_intent = at;
   }
+  if (IsModification(m) && m.declaration()->base_model().systemic_risk() &&
+      !m.systemic_base_declared) {
+    m.systemic_base_declared = true;
+    m.systemic_base_declared_at = at;
+  }
   const double planned = d.compute().planned_flop();
-  if (planned > (m.planned_highs.empty() ? 0 : m.planned_highs.back().flop)) {
+  if (std::isfinite(planned) &&
+      planned > (m.planned_highs.empty() ? 0 : m.planned_highs.back().flop)) {
     m.planned_highs.push_back({planned, at});
   }
   UpdateCrossings(m, at);

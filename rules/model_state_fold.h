@@ -10,6 +10,12 @@
 // Guidelines para 23) are aliases of their base: their entries fold into it.
 // Limits: attribution and aliases apply from the entry that establishes them;
 // earlier entries are not re-attributed.
+//
+// Robustness: a collector record whose values cannot be true
+// (rules/collector_record_check.h) is skipped — nothing of it is added — and
+// kept in ModelState::rejected (or rejected_unattributed()) so that a
+// data-quality rule reports it. Every accepted value is finite and >= 0, so
+// no node's report can lower what other nodes measured: sums only grow.
 #ifndef RULES_MODEL_STATE_FOLD_H_
 #define RULES_MODEL_STATE_FOLD_H_
 
@@ -33,6 +39,12 @@ struct FoldOptions {
   // A running model whose measured trajectory reaches a watched threshold
   // within this horizon is recorded as forecast to cross. Zero: no forecasts.
   absl::Duration forecast_horizon = absl::ZeroDuration();
+  // The modifier test (rule_pack.proto ModifierTest) whose first crossing is
+  // recorded per modification (ModelState::modifier_crossed_at). Divisor 0:
+  // not recorded.
+  double modifier_divisor = 0;
+  double modifier_assumed_if_systemic_flop = 0;
+  double modifier_assumed_otherwise_flop = 0;
 };
 
 class ModelStateFold {
@@ -57,6 +69,10 @@ class ModelStateFold {
   const FlopRange& unattributed() const { return unattributed_; }
   const std::vector<uint64_t>& unattributed_leaves() const {
     return unattributed_leaves_;
+  }
+  // Impossible collector records that name no known model.
+  const std::vector<RejectedRecord>& rejected_unattributed() const {
+    return rejected_unattributed_;
   }
 
  private:
@@ -85,6 +101,7 @@ class ModelStateFold {
   absl::flat_hash_map<std::string, std::string> run_model_;      // run →
   FlopRange unattributed_;
   std::vector<uint64_t> unattributed_leaves_;
+  std::vector<RejectedRecord> rejected_unattributed_;
 };
 
 }  // namespace rules

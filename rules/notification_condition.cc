@@ -17,7 +17,7 @@ using Kind = Outcome::Kind;
 
 // What started the period; its text is built only when rendered.
 struct Trigger {
-  enum Kind { kMet, kPlanned, kForecast };
+  enum Kind { kMet, kPlanned, kForecast, kPresumed };
   DatedLeaf at;
   Kind kind = kMet;
   double flop = 0;  // the compute figure the text shows
@@ -32,6 +32,9 @@ std::string TriggerText(const Trigger& tr, double threshold, int horizon_days) {
     case Trigger::kPlanned:
       return absl::StrCat("a planned budget of ", TwoSig(tr.flop),
                           " FLOP for a model declared for the EU market");
+    case Trigger::kPresumed:
+      return "the modifier became the provider of a modification of a "
+             "systemic-risk model, presumed systemic (Guidelines para 70)";
     case Trigger::kForecast:
       break;
   }
@@ -53,11 +56,12 @@ v1::Figure Fig(const std::string& name, double lo, double hi,
 }  // namespace
 
 Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
-                            const ModelState& s, absl::Time as_of,
-                            bool render) {
+                            const ModelState& s, const FactTable& facts,
+                            absl::Time as_of, bool render) {
   const auto& c = rule.notification_required();
   const double t = c.threshold_flop();
-  const FlopRange cum = CombinedCumulative(s);
+  const FlopRange cum = CombinedCumulative(
+      s, facts.Get(pack::MODIFIER_IS_PROVIDER) != Tri::kFalse);
   const Crossing* crossing = nullptr;
   for (const Crossing& x : s.crossings) {
     if (x.threshold == t) crossing = &x;
@@ -84,9 +88,25 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   if (c.forecast_triggers() && crossing != nullptr && crossing->forecast) {
     triggers.push_back({crossing->forecast_at, Trigger::kForecast, 0});
   }
+  const Tri presumed = c.presumed_systemic_triggers()
+                           ? facts.Get(pack::PRESUMED_SYSTEMIC_MODIFICATION)
+                           : Tri::kFalse;
+  if (presumed == Tri::kTrue) {
+    // When the modifier became the provider: the later of the declaration
+    // naming the systemic base and the modifier threshold's crossing.
+    DatedLeaf at = s.systemic_base_declared ? s.systemic_base_declared_at
+                                            : *s.declaration_leaf();
+    if (s.modifier_crossed && s.modifier_crossed_at.time > at.time) {
+      at = s.modifier_crossed_at;
+    }
+    triggers.push_back({at, Trigger::kPresumed, 0});
+  }
   Outcome o;
   if (triggers.empty()) {
-    if (!cum.known && s.planned_highs.empty()) {
+    if (presumed == Tri::kUnknown) {
+      o.kind = Kind::kMissing;
+      o.message = facts.WhyUnknown(pack::PRESUMED_SYSTEMIC_MODIFICATION);
+    } else if (!cum.known && s.planned_highs.empty()) {
       o.kind = Kind::kMissing;
       o.message = "no declared, measured or planned compute";
     }
@@ -96,8 +116,15 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   for (const Trigger& tr : triggers) {
     if (tr.at.time < first->at.time) first = &tr;
   }
-  const absl::Time start = std::max(first->at.time, dates.applies_from);
-  const absl::Time deadline = PeriodEndWeeks(start, c.period_weeks());
+  absl::Time start = std::max(first->at.time, dates.applies_from);
+  // A modifier's obligations start when it became the provider (para 60):
+  // the base's compute alone never starts its period.
+  if (IsModification(s) && s.modifier_crossed) {
+    start = std::max(start, s.modifier_crossed_at.time);
+  }
+  const absl::Time deadline =
+      PeriodEndWeeks(start, c.period_weeks(), dates.holidays);
+  const bool holidays_counted = HolidaysCounted(deadline, dates.holidays);
   const DatedLeaf* notified = nullptr;
   for (const DatedLeaf& n : s.notifications) {
     if (n.time <= as_of && (notified == nullptr || n.time < notified->time))
@@ -114,13 +141,27 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   o.key.AddTwoSig(first->flop);
   o.key.Add(first->at.leaf);
   o.key.AddTime(first->at.time);
+  o.key.AddTime(start);
+  o.key.Add(holidays_counted ? 1 : 0);
   if (notified != nullptr) o.key.AddTime(notified->time);
   if (!render) return o;
-  const std::string period =
+  const absl::CivilDay last_day = BrusselsDay(deadline - absl::Nanoseconds(1));
+  std::string period =
       absl::StrCat(TriggerText(*first, t, c.forecast_horizon_days()), " (leaf ",
-                   first->at.leaf, ", ", DayText(first->at.time), "); the ",
-                   c.period_weeks(), "-week period ends at the end of ",
-                   DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
+                   first->at.leaf, ", ", DayText(first->at.time), ")");
+  if (start > first->at.time && start != dates.applies_from) {
+    absl::StrAppend(&period, "; the modifier became the provider on ",
+                    DayText(start), " (leaf ", s.modifier_crossed_at.leaf, ")");
+  }
+  absl::StrAppend(&period, "; the ", c.period_weeks(),
+                  "-week period ends at the end of ",
+                  DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
+  if (!holidays_counted) {
+    absl::StrAppend(&period,
+                    " (public holidays not counted: the rule pack "
+                    "lists none for ",
+                    last_day.year(), ")");
+  }
   if (wording == 0) {
     o.message = absl::StrCat("notified late on ", DayText(notified->time), ": ",
                              period, ".");
@@ -150,13 +191,17 @@ Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s,
   const bool training = c.quantity() == pack::TRAINING_COMPUTE;
   const char* name = training ? "training" : "cumulative";
   const FlopRange declared =
-      training ? DeclaredTraining(s) : DeclaredCumulative(s);
+      training ? DeclaredTraining(s) : DeclaredCumulativeOnly(s);
   const FlopRange& measured =
       training ? s.measured_training : s.measured_cumulative;
   Outcome o;
   if (!declared.known) {
+    // Cumulative not declared: the training rule speaks for the declaration.
+    if (!training) return o;
     o.kind = Kind::kMissing;
-    o.message = absl::StrCat("no declared ", name, " compute");
+    o.message = s.declaration() == nullptr
+                    ? "the provider has not declared the model"
+                    : absl::StrCat("no declared ", name, " compute");
     return o;
   }
   if (!measured.known) {

@@ -30,7 +30,57 @@ class Collector : public google::protobuf::io::ErrorCollector {
 
 bool IsDerived(pack::Fact f) {
   return f == pack::GPAI || f == pack::SYSTEMIC_RISK ||
-         f == pack::MODIFIER_IS_PROVIDER;
+         f == pack::MODIFIER_IS_PROVIDER ||
+         f == pack::PRESUMED_SYSTEMIC_MODIFICATION;
+}
+
+// The derived facts a rule reads: its applies_when facts and what its
+// condition reads (cumulative compute adds the base's only for a modifier
+// that is the provider; a presumed-systemic trigger reads M4's fact).
+std::set<int> DerivedFactsRead(const pack::Rule& r) {
+  std::set<int> read;
+  for (const pack::Predicate& pred : r.applies_when()) {
+    if (IsDerived(pred.fact())) read.insert(pred.fact());
+    if (pred.fact() == pack::OPEN_SOURCE_EXEMPT)
+      read.insert(pack::SYSTEMIC_RISK);
+    if (pred.fact() == pack::DECLARANT_IS_PROVIDER) {
+      read.insert(pack::MODIFIER_IS_PROVIDER);
+    }
+  }
+  if ((r.has_compute_threshold() &&
+       r.compute_threshold().quantity() == pack::CUMULATIVE_COMPUTE) ||
+      r.has_notification_required()) {
+    read.insert(pack::MODIFIER_IS_PROVIDER);
+  }
+  if (r.has_notification_required() &&
+      r.notification_required().presumed_systemic_triggers()) {
+    read.insert(pack::PRESUMED_SYSTEMIC_MODIFICATION);
+  }
+  return read;
+}
+
+absl::Status CheckHolidays(const RulePack& p) {
+  std::set<int> years;
+  for (const pack::HolidayYear& y : p.holidays()) {
+    const std::string where = absl::StrCat("holidays ", y.year());
+    if (y.year() < 1970 || y.year() > 2200 || !years.insert(y.year()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": year: got ", y.year(),
+                       ", want a year 1970..2200 listed once"));
+    }
+    if (y.source().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": source: got \"\", want the published list it comes from"));
+    }
+    for (const std::string& d : y.days()) {
+      absl::StatusOr<absl::CivilDay> day = ParseDay(d);
+      if (!day.ok() || day->year() != y.year()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": days: got \"", d, "\", want YYYY-MM-DD in ", y.year()));
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Bad(const pack::Rule& r, absl::string_view field,
@@ -95,6 +145,7 @@ absl::Status CheckCondition(const pack::Rule& r) {
       return absl::OkStatus();
     }
     case pack::Rule::kFlag:
+    case pack::Rule::kDataQuality:
       return absl::OkStatus();
     case pack::Rule::CONDITION_NOT_SET:
       break;
@@ -144,7 +195,8 @@ absl::Status ValidateRulePack(const RulePack& p) {
       const auto fact = static_cast<pack::Fact>(f);
       if (!IsDerived(fact)) {
         return Bad(r, "defines", pack::Fact_Name(fact),
-                   "GPAI, SYSTEMIC_RISK or MODIFIER_IS_PROVIDER");
+                   "GPAI, SYSTEMIC_RISK, MODIFIER_IS_PROVIDER or "
+                   "PRESUMED_SYSTEMIC_MODIFICATION");
       }
       if (tested.count(f) > 0) {
         return Bad(
@@ -156,13 +208,10 @@ absl::Status ValidateRulePack(const RulePack& p) {
       if (pred.fact() == pack::FACT_UNSPECIFIED) {
         return Bad(r, "applies_when.fact", "FACT_UNSPECIFIED", "a fact");
       }
-      if (IsDerived(pred.fact())) tested.insert(pred.fact());
-      if (pred.fact() == pack::OPEN_SOURCE_EXEMPT) {
-        tested.insert(pack::SYSTEMIC_RISK);
-      }
     }
+    for (int f : DerivedFactsRead(r)) tested.insert(f);
   }
-  return absl::OkStatus();
+  return CheckHolidays(p);
 }
 
 absl::StatusOr<RulePack> ParseRulePack(absl::string_view text) {

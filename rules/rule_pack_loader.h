@@ -27,8 +27,13 @@ absl::StatusOr<RulePack> LoadRulePackFile(const std::string& path);
 //   citation, fact_status, unit, severity and a condition set; thresholds,
 //   ratios and periods positive; dates "YYYY-MM-DD"; a grace period with both
 //   dates; `defines` only derived facts (GPAI, SYSTEMIC_RISK,
-//   MODIFIER_IS_PROVIDER); a rule testing a derived fact placed after every
-//   rule that defines it (OPEN_SOURCE_EXEMPT counts as testing SYSTEMIC_RISK).
+//   MODIFIER_IS_PROVIDER, PRESUMED_SYSTEMIC_MODIFICATION); a rule reading a
+//   derived fact placed after every rule that defines it (OPEN_SOURCE_EXEMPT
+//   reads SYSTEMIC_RISK; DECLARANT_IS_PROVIDER, cumulative-compute
+//   thresholds and notifications read MODIFIER_IS_PROVIDER; a
+//   presumed_systemic_triggers notification reads
+//   PRESUMED_SYSTEMIC_MODIFICATION); holiday years listed once, with a
+//   source, each day a YYYY-MM-DD within its year.
 absl::Status ValidateRulePack(const RulePack& pack);
 
 }  // namespace rules

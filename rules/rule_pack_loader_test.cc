@@ -18,8 +18,11 @@ constexpr char kRule[] = R"(
 TEST(RulePackLoaderTest, LoadsTheShippedPack) {
   auto pack = LoadRulePackFile("rules/packs/ai_act_gpai_v1.textproto");
   ASSERT_TRUE(pack.ok()) << pack.status();
-  EXPECT_EQ(pack->version(), "ai-act-gpai-v1.0");
-  EXPECT_EQ(pack->rules_size(), 19);
+  EXPECT_EQ(pack->version(), "ai-act-gpai-v1.1");
+  EXPECT_EQ(pack->rules_size(), 20);
+  ASSERT_EQ(pack->holidays_size(), 1);
+  EXPECT_EQ(pack->holidays(0).year(), 2023);
+  EXPECT_EQ(pack->holidays(0).days_size(), 18);
 }
 
 TEST(RulePackLoaderTest, AcceptsAThresholdRuleWrittenAsData) {
@@ -58,6 +61,41 @@ TEST(RulePackLoaderTest, RejectsADefinitionAfterItsUse) {
       severity: INFO defines: SYSTEMIC_RISK flag {}
     })");
   EXPECT_THAT(pack.status().message(), HasSubstr("rule DEF: defines"));
+}
+
+TEST(RulePackLoaderTest, RejectsAProviderTestBeforeTheModifierRules) {
+  // DECLARANT_IS_PROVIDER reads MODIFIER_IS_PROVIDER: the modifier rule must
+  // come first.
+  auto pack = ParseRulePack(R"(
+    version: "v"
+    rules {
+      id: "USE" title: "t" citation: "c" fact_status: PRIMARY unit: AI_SAFETY
+      severity: INFO applies_when { fact: DECLARANT_IS_PROVIDER } flag {}
+    }
+    rules {
+      id: "DEF" title: "t" citation: "c" fact_status: PRIMARY unit: AI_SAFETY
+      severity: INFO defines: MODIFIER_IS_PROVIDER flag {}
+    })");
+  EXPECT_THAT(pack.status().message(), HasSubstr("rule DEF: defines"));
+}
+
+TEST(RulePackLoaderTest, RejectsHolidayListsWithoutSourceOrOutsideTheirYear) {
+  const std::string base = std::string("version: \"v\"") + kRule;
+  EXPECT_THAT(
+      ParseRulePack(base + R"(holidays { year: 2026 days: "2026-05-01" })")
+          .status()
+          .message(),
+      HasSubstr("holidays 2026: source"));
+  EXPECT_THAT(
+      ParseRulePack(
+          base + R"(holidays { year: 2026 source: "OJ" days: "2025-05-01" })")
+          .status()
+          .message(),
+      HasSubstr("holidays 2026: days: got \"2025-05-01\""));
+  EXPECT_TRUE(
+      ParseRulePack(
+          base + R"(holidays { year: 2026 source: "OJ" days: "2026-05-01" })")
+          .ok());
 }
 
 TEST(RulePackLoaderTest, RejectsARuleWithoutCondition) {

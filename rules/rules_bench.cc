@@ -30,6 +30,7 @@ std::vector<rules::LedgerEntry> MakeLedger(int models) {
     if (i % 5 == 0) d.mutable_licence()->set_open_source(true);
     if (i % 7 == 0) {
       d.mutable_base_model()->set_model_id("base");
+      d.mutable_base_model()->set_provider("Other Lab");
       d.mutable_base_model()->set_systemic_risk(i % 14 == 0);
     }
     if (i % 3 == 0) d.set_intends_eu_market(true);

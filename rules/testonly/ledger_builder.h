@@ -63,7 +63,9 @@ class LedgerBuilder {
   std::vector<LedgerEntry> entries_;
 };
 
-// An EU provider's text model, not (yet) for the EU market, no compute.
+// An EU provider's text model under a proprietary licence, declared not
+// (yet) meant for the EU market and not placed on it, no compute. Every
+// tri-state fact is declared explicitly (absent would be "unknown").
 inline aifl::provider::v1::ModelDeclaration Declaration(const std::string& id) {
   aifl::provider::v1::ModelDeclaration d;
   d.set_model_id(id);
@@ -72,6 +74,9 @@ inline aifl::provider::v1::ModelDeclaration Declaration(const std::string& id) {
   d.set_provider_in_eu(true);
   d.add_modalities(aifl::provider::v1::TEXT);
   d.mutable_licence()->set_spdx_id("LicenseRef-proprietary");
+  d.mutable_licence()->set_open_source(false);
+  d.set_intends_eu_market(false);
+  d.set_placed_on_eu_market(false);
   return d;
 }
 

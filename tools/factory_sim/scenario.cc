@@ -18,7 +18,11 @@ pv::ModelDeclaration Declare(const std::string& id, const std::string& provider,
   d.set_provider_in_eu(in_eu);
   d.add_modalities(pv::TEXT);
   d.mutable_licence()->set_spdx_id("LicenseRef-proprietary");
+  // Declared facts are tri-state: "not open source" and "not placed (yet)"
+  // are stated, not left out (absent = unknown = information missing).
+  d.mutable_licence()->set_open_source(false);
   d.set_intends_eu_market(true);
+  d.set_placed_on_eu_market(false);
   return d;
 }
 
@@ -80,6 +84,8 @@ std::vector<ModelPlan> BuildScenario(int background) {
     l->set_weights_public(true);
     l->set_architecture_public(true);
     l->set_usage_info_public(true);
+    l->set_non_commercial_only(false);
+    l->set_monetised(false);
     m.place_on_market = true;
     m.documents = {pv::COPYRIGHT_POLICY};  // no training-content summary
     m.expected = {"C1", "O4"};
