@@ -48,6 +48,11 @@ struct LedgerOptions {
   // The log's checkpoint signing key. Default: <dir>/keys/log.key. When the
   // file is absent the ledger still opens but cannot publish checkpoints.
   std::string log_key_path;
+  // Where the signed state of each log key is kept (see SignedStatePath).
+  // Keep it outside the ledger folder and its backups, so that restoring an
+  // old copy of the folder cannot also restore an old signed state. Default:
+  // "" (beside the log key, <log key path>.signed-state).
+  std::string signed_state_dir;
   // The most entries one group commit writes. Default: 8192.
   size_t max_group_entries = 8192;
   // Memory for complete tree blocks (16 KiB per 256 leaves), most recent
@@ -78,7 +83,11 @@ std::string DbPath(const std::string& dir);
 std::string KeysPath(const std::string& dir);
 std::string DefaultLogKeyPath(const std::string& dir);
 std::string DefaultAdminKeyPath(const std::string& dir);
-std::string SignedStatePath(const std::string& log_key_path);
+// The signed-state file of the log key in `log_key_path`: beside it
+// (`<log_key_path>.signed-state`) when `signed_state_dir` is empty, else
+// `<signed_state_dir>/<file name of log_key_path>.signed-state`.
+std::string SignedStatePath(const std::string& log_key_path,
+                            const std::string& signed_state_dir = "");
 
 class Ledger {
  public:
@@ -87,8 +96,11 @@ class Ledger {
   // latest checkpoint's root and the last signed root beside the log key.
   // kDataLoss (and no ledger) when any check fails; kNotFound when there is
   // no ledger in options.dir; kFailedPrecondition when the log key file holds
-  // a key that was never this ledger's log key. A retired or previous log
-  // key opens (reads work; PublishCheckpoint refuses: see CheckCanPublish).
+  // a key that was never this ledger's log key, or when a log key is loaded,
+  // checkpoints are stored and its signed state is missing (deleted, or an
+  // old folder restored without it: signing again could fork the log). A
+  // retired or previous log key opens (reads work; PublishCheckpoint refuses:
+  // see CheckCanPublish).
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(LedgerOptions options);
   ~Ledger();
 

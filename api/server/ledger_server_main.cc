@@ -30,6 +30,10 @@ ABSL_FLAG(std::string, ledger_dir, "",
 ABSL_FLAG(std::string, listen, "127.0.0.1:8443", "host:port to listen on");
 ABSL_FLAG(std::string, log_key, "",
           "the checkpoint signing key; default <ledger_dir>/keys/log.key");
+ABSL_FLAG(std::string, signed_state_dir, "",
+          "folder holding the log key's signed state (what it last signed), "
+          "kept outside the ledger folder and its backups; default: beside "
+          "the log key");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM)");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "",
@@ -76,6 +80,7 @@ int Run() {
   ledger::LedgerOptions ledger_options;
   ledger_options.dir = dir;
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
+  ledger_options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   ledger_options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
       ledger::Ledger::Open(ledger_options);

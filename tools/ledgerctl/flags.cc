@@ -63,3 +63,11 @@ ABSL_FLAG(std::string, unit, "",
 ABSL_FLAG(bool, follow, false,
           "findings: keep the stream open and print new findings as they "
           "are recorded (Audit.WatchFindings)");
+ABSL_FLAG(std::string, signed_state_dir, "",
+          "where the log key's signed state is kept, outside the ledger "
+          "folder and its backups (init, enroll, revoke, append, snapshot, "
+          "rotate-log-key, verify, restore-signed-state); must match the "
+          "server's --signed_state_dir; default: beside the log key");
+ABSL_FLAG(std::string, checkpoint, "",
+          "verify, restore-signed-state: the newest checkpoint note published "
+          "(e.g. saved by a client or witness with `checkpoint --save`)");
