@@ -69,6 +69,23 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
     ledger->signed_state_path_ =
         SignedStatePath(options.log_key_path, options.signed_state_dir);
   }
+  if (options.min_free_bytes > 0 && !options.read_only) {
+    FreeSpaceFloor::Probe probe = options.free_space_probe;
+    if (!probe) {
+      // What is still in memtables will be written as tables (at close, or
+      // by the next open's WAL replay) while its WAL still takes space: that
+      // much of the free space is already spoken for.
+      probe = [dir = options.dir,
+               store = ledger->store_.get()]() -> absl::StatusOr<uint64_t> {
+        ASSIGN_OR_RETURN(uint64_t free_bytes, StatvfsFreeBytes(dir));
+        const uint64_t unflushed = store->UnflushedBytes();
+        return free_bytes > unflushed ? free_bytes - unflushed : 0;
+      };
+    }
+    ledger->free_space_ = std::make_unique<FreeSpaceFloor>(
+        options.dir, options.min_free_bytes, options.free_space_recheck,
+        ledger->clock_, std::move(probe));
+  }
   RETURN_IF_ERROR(ledger->LoadState());
   RETURN_IF_ERROR(ledger->CheckOpenInvariants());
   return ledger;

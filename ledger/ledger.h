@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/free_space_floor.h"
 #include "ledger/index_runs.h"
 #include "ledger/key_registry.h"
 #include "ledger/log_key_history.h"
@@ -62,6 +64,16 @@ struct LedgerOptions {
   // Filled only as blocks complete and as proofs read them, so a small log,
   // or a tool that reads little, uses little of it.
   size_t tree_cache_bytes = size_t{1} << 30;
+  // Appends are refused (kResourceExhausted) while the filesystem holding
+  // `dir` has less than this many bytes free (see free_space_floor.h), not
+  // counting the space that flushing the memtables will take; reads go on.
+  // 0 = no floor. Default: 0 (the server sets --min_free_mb).
+  uint64_t min_free_bytes = 0;
+  // How often the free space is measured at most. Default: 100 ms.
+  absl::Duration free_space_recheck = absl::Milliseconds(100);
+  // Measures the free bytes; tests inject it. Default: statvfs of `dir`
+  // less Store::UnflushedBytes().
+  std::function<absl::StatusOr<uint64_t>()> free_space_probe;
   // Leaves whose index keys are written together, as sorted runs (see
   // index_runs.h). Tests make it small.
   uint64_t index_run_leaves = IndexRuns::kDefaultRunLeaves;
@@ -111,7 +123,8 @@ class Ledger {
   // or revoked key, role not allowed), kFailedPrecondition (sequence gap, or
   // read-only ledger), kAlreadyExists (sequence reused with other bytes),
   // kUnavailable / kDataLoss (storage failed: nothing of the group was
-  // acknowledged).
+  // acknowledged), kResourceExhausted (free space below
+  // LedgerOptions::min_free_bytes: nothing appended).
   std::vector<AppendResult> Append(absl::Span<const std::string> envelopes);
   // LogKey events announcing a new key are refused by Append with
   // kFailedPrecondition: rotation needs the new secret key (RotateLogKey).
@@ -233,6 +246,8 @@ class Ledger {
   common::Clock* clock_ = nullptr;
   std::string origin_;
   std::unique_ptr<storage::Store> store_;
+  // Null when there is no floor or the ledger is read-only.
+  std::unique_ptr<FreeSpaceFloor> free_space_;
   // Signs checkpoints with the loaded log key; null when no key is loaded.
   // Replaced only by RotateLogKey, under checkpoint_mu_.
   std::unique_ptr<note::NoteSigner> checkpoint_signer_

@@ -81,8 +81,8 @@ TEST_F(RollbackTest, DeletedSignedStateRefusesToOpenForWriting) {
 TEST_F(RollbackTest, SignedStateDirHoldsTheStateOutsideTheFolder) {
   f_->Close();
   const std::string outside = testonly::FreshDir("signed-state");
-  fs::rename(DefaultStatePath(), SignedStatePath(DefaultLogKeyPath(f_->dir()),
-                                                 outside));
+  fs::rename(DefaultStatePath(),
+             SignedStatePath(DefaultLogKeyPath(f_->dir()), outside));
   auto ledger = Open(outside);
   ASSERT_TRUE(ledger.ok()) << ledger.status();
   AppendAndSign(**ledger, 2, "a");
@@ -95,8 +95,8 @@ TEST_F(RollbackTest, SignedStateDirHoldsTheStateOutsideTheFolder) {
 TEST_F(RollbackTest, RestoredOlderFolderRefusesWhenStateIsOutside) {
   f_->Close();
   const std::string outside = testonly::FreshDir("signed-state");
-  fs::rename(DefaultStatePath(), SignedStatePath(DefaultLogKeyPath(f_->dir()),
-                                                 outside));
+  fs::rename(DefaultStatePath(),
+             SignedStatePath(DefaultLogKeyPath(f_->dir()), outside));
   const std::string backup = f_->dir() + ".backup";
   {
     auto ledger = Open(outside);
@@ -121,8 +121,8 @@ TEST_F(RollbackTest, RestoredOlderFolderRefusesWhenStateIsOutside) {
   // The comparison `ledgerctl verify` prints says which is ahead.
   auto reader = Open(outside, /*read_only=*/true);
   ASSERT_TRUE(reader.ok()) << reader.status();
-  auto state = ReadSignedState(SignedStatePath(DefaultLogKeyPath(f_->dir()),
-                                               outside));
+  auto state =
+      ReadSignedState(SignedStatePath(DefaultLogKeyPath(f_->dir()), outside));
   ASSERT_TRUE(state.ok() && state->has_value());
   EXPECT_EQ((*state)->size, signed_size);
   auto compared = CompareTreeWithSignedHead(**reader, "signed state",
@@ -137,19 +137,18 @@ TEST_F(RollbackTest, RestoredOlderFolderRefusesWhenStateIsOutside) {
 TEST_F(RollbackTest, ComparisonSaysWhenTheTreeIsAheadOrDiffers) {
   const CheckpointFields head{f_->ledger().origin(), f_->ledger().Size(),
                               *f_->ledger().RootAt(f_->ledger().Size())};
-  auto same = CompareTreeWithSignedHead(f_->ledger(), "x", head.size,
-                                        head.root);
+  auto same =
+      CompareTreeWithSignedHead(f_->ledger(), "x", head.size, head.root);
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same->verdict, HeadComparison::Verdict::kSame);
   AppendAndSign(f_->ledger(), 1, "c");
-  auto ahead = CompareTreeWithSignedHead(f_->ledger(), "x", head.size,
-                                         head.root);
+  auto ahead =
+      CompareTreeWithSignedHead(f_->ledger(), "x", head.size, head.root);
   ASSERT_TRUE(ahead.ok());
   EXPECT_EQ(ahead->verdict, HeadComparison::Verdict::kTreeAhead);
   merkle::Hash other = head.root;
   other[0] ^= 1;
-  auto differs =
-      CompareTreeWithSignedHead(f_->ledger(), "x", head.size, other);
+  auto differs = CompareTreeWithSignedHead(f_->ledger(), "x", head.size, other);
   ASSERT_TRUE(differs.ok());
   EXPECT_EQ(differs->verdict, HeadComparison::Verdict::kRootDiffers);
   EXPECT_FALSE(differs->ok());

@@ -35,10 +35,9 @@ absl::StatusOr<HeadComparison> CompareTreeWithSignedHead(
     return out;
   }
   out.verdict = HeadComparison::Verdict::kTreeAhead;
-  out.message =
-      absl::StrCat("the stored tree is ahead of ", source, ": ", tree_size,
-                   " entries, ", source, " signed size ", size,
-                   " (consistent: the tree extends it)");
+  out.message = absl::StrCat("the stored tree is ahead of ", source, ": ",
+                             tree_size, " entries, ", source, " signed size ",
+                             size, " (consistent: the tree extends it)");
   return out;
 }
 

@@ -47,6 +47,10 @@ ABSL_FLAG(uint64_t, tree_cache_mb,
           ledger::LedgerOptions().tree_cache_bytes >> 20,
           "memory for cached Merkle tree blocks, MiB (64 bytes per entry keeps "
           "every inclusion proof in memory)");
+ABSL_FLAG(uint64_t, min_free_mb, 1024,
+          "refuse appends (RESOURCE_EXHAUSTED) while the ledger folder's "
+          "filesystem has less free space than this, MiB, beyond what "
+          "flushing the memtables takes; reads go on; 0 = no floor");
 ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
 ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
@@ -82,6 +86,7 @@ int Run() {
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
   ledger_options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   ledger_options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
+  ledger_options.min_free_bytes = absl::GetFlag(FLAGS_min_free_mb) << 20;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
       ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) {

@@ -112,10 +112,11 @@ absl::Status FromRocksDb(const void* rocksdb_status, absl::string_view what) {
     return absl::UnavailableError(absl::StrCat(
         message, " (is another process, e.g. a running server, using it?)"));
   }
+  // NoSpace is an IOError subcode: test it first.
+  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() || s.IsIOError()) {
     return absl::UnavailableError(message);
   }
-  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
   return absl::InternalError(message);
 }
 
@@ -290,6 +291,16 @@ uint64_t Store::ApproximateDiskBytes() const {
     uint64_t v = 0;
     if (db_->GetIntProperty(handles_[i], "rocksdb.total-sst-files-size", &v))
       total += v;
+    if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
+      total += v;
+  }
+  return total;
+}
+
+uint64_t Store::UnflushedBytes() const {
+  uint64_t total = 0;
+  for (size_t i = 1; i < handles_.size(); ++i) {
+    uint64_t v = 0;
     if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
       total += v;
   }

@@ -124,6 +124,10 @@ class Store {
   // Approximate bytes on disk (SST + WAL), for status reports.
   uint64_t ApproximateDiskBytes() const;
 
+  // Bytes in memtables, not yet written as table files: what a flush (at
+  // close, or when the next open replays the WAL) needs on disk, at most.
+  uint64_t UnflushedBytes() const;
+
   bool read_only() const { return read_only_; }
 
  private:

@@ -28,9 +28,9 @@ absl::StatusOr<ledger::CheckpointFields> ReadCheckpointFile(
   absl::StatusOr<ledger::CheckpointFields> fields =
       ledger.VerifyCheckpointNote(note);
   if (!fields.ok()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("--checkpoint ", path, " is not a checkpoint of this log: ",
-                     fields.status().message()));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "--checkpoint ", path,
+        " is not a checkpoint of this log: ", fields.status().message()));
   }
   return fields;
 }
@@ -61,11 +61,10 @@ absl::StatusOr<SignedHeadsReport> CompareSignedHeads(
         ": missing (a server refuses to sign until it is restored; see "
         "`ledgerctl restore-signed-state`)"));
   } else {
-    ASSIGN_OR_RETURN(
-        ledger::HeadComparison c,
-        ledger::CompareTreeWithSignedHead(
-            *ledger, absl::StrCat("the signed state ", state_path),
-            state->size, state->root));
+    ASSIGN_OR_RETURN(ledger::HeadComparison c,
+                     ledger::CompareTreeWithSignedHead(
+                         *ledger, absl::StrCat("the signed state ", state_path),
+                         state->size, state->root));
     add(c);
   }
   if (!checkpoint_file.empty()) {
