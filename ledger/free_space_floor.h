@@ -34,9 +34,8 @@ class FreeSpaceFloor {
 
   // `what` names the folder in messages; `clock` is not owned and must
   // outlive this object.
-  FreeSpaceFloor(std::string what, uint64_t floor_bytes,
-                 absl::Duration recheck, const common::Clock* clock,
-                 Probe probe);
+  FreeSpaceFloor(std::string what, uint64_t floor_bytes, absl::Duration recheck,
+                 const common::Clock* clock, Probe probe);
 
   // OK when the latest probe (at most `recheck` old) found at least the
   // floor free. kResourceExhausted below the floor ("free space on …: X MiB,

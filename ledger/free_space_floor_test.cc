@@ -68,7 +68,8 @@ TEST(FreeSpaceFloorTest, LedgerRefusesAppendsBelowTheFloorAndKeepsReading) {
   auto ledger = Ledger::Open(options);
   ASSERT_TRUE(ledger.ok()) << ledger.status();
   const char kType[] = "aifl.collector.v1.IntervalReport";
-  ASSERT_TRUE((*ledger)->Append({*collector->SignNext(kType, "a")})[0].status.ok());
+  ASSERT_TRUE(
+      (*ledger)->Append({*collector->SignNext(kType, "a")})[0].status.ok());
   const uint64_t size = (*ledger)->Size();
 
   free_bytes = 100 * kMiB;

@@ -207,6 +207,11 @@ class Ledger {
   // A consistent copy of the database in `out_dir` (see Store::Snapshot).
   absl::Status Snapshot(const std::string& out_dir) const;
 
+  // OK while storage can write; the storage error that recovery could not
+  // clear otherwise (storage::Store::failure()): every append now fails, and
+  // a server should report NOT_SERVING and exit.
+  absl::Status StorageFailure() const { return store_->failure(); }
+
   const storage::Store& store() const { return *store_; }
   size_t MemoryBytes() const;
 

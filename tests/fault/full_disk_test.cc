@@ -77,8 +77,7 @@ TEST(FullDiskTest, AppendsAreRefusedBeforeTheDiskIsFullAndReadsGoOn) {
       }
     }
   }
-  ASSERT_FALSE(refused.ok()) << "the disk never filled (" << calls
-                             << " calls)";
+  ASSERT_FALSE(refused.ok()) << "the disk never filled (" << calls << " calls)";
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
   EXPECT_NE(refused.message().find("below the floor"), std::string::npos)
       << refused;
