@@ -32,6 +32,8 @@ absl::Status SplitHostPort(const std::string& address, std::string* host,
   *port = address.substr(colon + 1);
   if (host->size() >= 2 && host->front() == '[' && host->back() == ']')
     *host = host->substr(1, host->size() - 2);
+  // One socket is bound: make "localhost" the address clients use most.
+  if (*host == "localhost") *host = "127.0.0.1";
   int number = 0;
   if (!absl::SimpleAtoi(*port, &number) || number < 0 || number > 65535) {
     return absl::InvalidArgumentError(
@@ -51,11 +53,11 @@ absl::StatusOr<std::unique_ptr<ConnectionGate>> ConnectionGate::Listen(
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;
   addrinfo* found = nullptr;
-  if (int e = ::getaddrinfo(host.empty() ? nullptr : host.c_str(),
-                            port.c_str(), &hints, &found);
+  if (int e = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(),
+                            &hints, &found);
       e != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "listen address ", address, ": ", ::gai_strerror(e)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address ", address, ": ", ::gai_strerror(e)));
   }
   auto gate = std::unique_ptr<ConnectionGate>(new ConnectionGate());
   gate->options_ = options;
@@ -66,8 +68,7 @@ absl::StatusOr<std::unique_ptr<ConnectionGate>> ConnectionGate::Listen(
     if (fd < 0) continue;
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 &&
-        ::listen(fd, 4096) == 0) {
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, 4096) == 0) {
       gate->listen_fd_ = fd;
       break;
     }
@@ -81,8 +82,7 @@ absl::StatusOr<std::unique_ptr<ConnectionGate>> ConnectionGate::Listen(
   }
   sockaddr_storage bound{};
   socklen_t length = sizeof(bound);
-  ::getsockname(gate->listen_fd_, reinterpret_cast<sockaddr*>(&bound),
-                &length);
+  ::getsockname(gate->listen_fd_, reinterpret_cast<sockaddr*>(&bound), &length);
   gate->port_ = ntohs(bound.ss_family == AF_INET6
                           ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);

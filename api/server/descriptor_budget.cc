@@ -53,11 +53,14 @@ absl::Status CheckDescriptorReserve(uint64_t reserve) {
   absl::StatusOr<DescriptorBudget> budget = CurrentDescriptorBudget();
   if (!budget.ok()) return budget.status();
   if (budget->free() >= reserve) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "only ", budget->free(), " of ", budget->limit,
-      " file descriptors are free (", budget->open, " open), --fd_reserve "
-      "wants ", reserve, ": raise the limit (systemd LimitNOFILE=, ulimit -n) "
-      "or lower --rocksdb_max_open_files"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("only ", budget->free(), " of ", budget->limit,
+                   " file descriptors are free (", budget->open,
+                   " open), --fd_reserve "
+                   "wants ",
+                   reserve,
+                   ": raise the limit (systemd LimitNOFILE=, ulimit -n) "
+                   "or lower --rocksdb_max_open_files"));
 }
 
 }  // namespace api::server

@@ -11,8 +11,8 @@ namespace api::server {
 namespace {
 
 int Millis(absl::Duration d) {
-  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1,
-                                              INT32_MAX));
+  return static_cast<int>(
+      std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT32_MAX));
 }
 
 }  // namespace

@@ -10,15 +10,14 @@
 // Prints the honest client's calls/s alone and during the flood, the
 // server's descriptors and its peak RSS.
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <dirent.h>
-#include <fcntl.h>
 
 #include <chrono>
 #include <cstdio>
@@ -79,7 +78,7 @@ int OpenDescriptors(pid_t pid) {
 class ServerProcess {
  public:
   // Starts `argv` with RLIMIT_NOFILE = `limit`, stderr to `log` (stdout to
-// `out` when given). Killed (SIGKILL) by the destructor unless stopped.
+  // `out` when given). Killed (SIGKILL) by the destructor unless stopped.
   ServerProcess(const std::vector<std::string>& argv, const std::string& log,
                 int limit, const std::string& out = "")
       : log_(log) {
@@ -93,7 +92,8 @@ class ServerProcess {
       if (!out.empty())
         ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
       std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      for (const std::string& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
       ::execv(args[0], args.data());
       ::_exit(127);
@@ -231,8 +231,7 @@ TEST(ConnectionFloodTest, HonestClientWorksWhilePeersWithoutCertificatesFlood) {
   ServerProcess server(
       {"api/server/ledger_server", "--ledger_dir=" + f->dir(),
        "--listen=127.0.0.1:0", "--health_listen=127.0.0.1:0",
-       "--tls_cert=" + (*ca)->server().cert,
-       "--tls_key=" + (*ca)->server().key,
+       "--tls_cert=" + (*ca)->server().cert, "--tls_key=" + (*ca)->server().key,
        "--tls_client_ca=" + (*ca)->ca_cert(), "--checkpoint_interval=100ms",
        "--fd_reserve=64", "--rocksdb_max_open_files=32", "--min_free_mb=0",
        "--handshake_timeout=2s", "--max_connection_idle=10s",
@@ -252,10 +251,10 @@ TEST(ConnectionFloodTest, HonestClientWorksWhilePeersWithoutCertificatesFlood) {
   // The flood, from another process: connections without a certificate,
   // and raw TCP connections that never speak.
   const std::string peer_out = dir + "/flood_peer.out";
-  ServerProcess peer({"tests/server/flood_peer", std::to_string(port),
-                      (*ca)->ca_cert(), std::to_string(kNoCertConnections),
-                      std::to_string(kRawConnections)},
-                     dir + "/flood_peer.log", 4096, peer_out);
+  ServerProcess peer(
+      {"tests/server/flood_peer", std::to_string(port), (*ca)->ca_cert(),
+       std::to_string(kNoCertConnections), std::to_string(kRawConnections)},
+      dir + "/flood_peer.log", 4096, peer_out);
   std::string peer_report;
   for (int i = 0; i < 300 && peer_report.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -302,8 +301,8 @@ TEST(ConnectionFloodTest, HonestClientWorksWhilePeersWithoutCertificatesFlood) {
       "new honest connection's first Submit+GetCheckpoint took %.2f s; "
       "server descriptors: %d idle, %d in the flood, %d after the honest "
       "runs (limit %d); server peak RSS %.1f MiB\n",
-      alone.per_second, kNoCertConnections, raw,
-      during.per_second, 100.0 * during.per_second / alone.per_second,
+      alone.per_second, kNoCertConnections, raw, during.per_second,
+      100.0 * during.per_second / alone.per_second,
       absl::ToDoubleSeconds(first_call), idle_fds, flood_fds, after_fds,
       kDescriptorLimit, peak_rss_kib / 1024.0);
   EXPECT_EQ(server.Stop(), 0) << ReadAll(log);
