@@ -33,8 +33,7 @@ int Connect(int port) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
-            0);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   return fd;
 }
 
@@ -71,7 +70,8 @@ TEST(ConnectionGateTest, HoldsPeersBackWhileTheReserveIsShort) {
 }
 
 TEST(ConnectionGateTest, CapsConnections) {
-  auto gate = ConnectionGate::Listen("127.0.0.1:0", ConnectionGateOptions{0, 2});
+  auto gate =
+      ConnectionGate::Listen("127.0.0.1:0", ConnectionGateOptions{0, 2});
   ASSERT_TRUE(gate.ok()) << gate.status();
   std::atomic<int> handed{0};
   // Accepted connections stay open in this acceptor: it keeps them.
