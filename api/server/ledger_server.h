@@ -3,7 +3,11 @@
 // and the model/findings view. Either mTLS (client certificates verified
 // against a CA, roles from the certificate; see api/README.md) or the
 // explicit insecure loopback mode (127.0.0.1 / ::1 only, every caller is
-// the local operator).
+// the local operator). In mTLS mode a peer without a valid client
+// certificate fails the handshake; health checks without one use the
+// optional loopback health port. Connections on the main port go through a
+// ConnectionGate (descriptor reserve, connection cap) and TransportLimits;
+// storage that failed for good turns health NOT_SERVING (StorageWatch).
 //
 // Thread-safe. Shutdown() lets in-flight calls finish, then publishes a
 // final checkpoint.
