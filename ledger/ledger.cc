@@ -24,8 +24,14 @@ std::string DefaultLogKeyPath(const std::string& dir) {
 std::string DefaultAdminKeyPath(const std::string& dir) {
   return KeysPath(dir) + "/admin.key";
 }
-std::string SignedStatePath(const std::string& log_key_path) {
-  return log_key_path + ".signed-state";
+std::string SignedStatePath(const std::string& log_key_path,
+                            const std::string& signed_state_dir) {
+  if (signed_state_dir.empty()) return log_key_path + ".signed-state";
+  const size_t slash = log_key_path.rfind('/');
+  const std::string name = slash == std::string::npos
+                               ? log_key_path
+                               : log_key_path.substr(slash + 1);
+  return signed_state_dir + "/" + name + ".signed-state";
 }
 
 Ledger::~Ledger() = default;
@@ -60,7 +66,25 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
       }
     }
     ledger->log_key_path_ = options.log_key_path;
-    ledger->signed_state_path_ = SignedStatePath(options.log_key_path);
+    ledger->signed_state_path_ =
+        SignedStatePath(options.log_key_path, options.signed_state_dir);
+  }
+  if (options.min_free_bytes > 0 && !options.read_only) {
+    FreeSpaceFloor::Probe probe = options.free_space_probe;
+    if (!probe) {
+      // What is still in memtables will be written as tables (at close, or
+      // by the next open's WAL replay) while its WAL still takes space: that
+      // much of the free space is already spoken for.
+      probe = [dir = options.dir,
+               store = ledger->store_.get()]() -> absl::StatusOr<uint64_t> {
+        ASSIGN_OR_RETURN(uint64_t free_bytes, StatvfsFreeBytes(dir));
+        const uint64_t unflushed = store->UnflushedBytes();
+        return free_bytes > unflushed ? free_bytes - unflushed : 0;
+      };
+    }
+    ledger->free_space_ = std::make_unique<FreeSpaceFloor>(
+        options.dir, options.min_free_bytes, options.free_space_recheck,
+        ledger->clock_, std::move(probe));
   }
   RETURN_IF_ERROR(ledger->LoadState());
   RETURN_IF_ERROR(ledger->CheckOpenInvariants());
@@ -165,6 +189,7 @@ absl::StatusOr<KeyRegistry> Ledger::ReadRegistry() const {
 
 absl::Status Ledger::CheckOpenInvariants() {
   const uint64_t size = Size();
+  uint64_t checkpoint_size = 0;
   std::string note;
   {
     absl::MutexLock lock(&checkpoint_mu_);
@@ -192,6 +217,7 @@ absl::Status Ledger::CheckOpenInvariants() {
     }
     absl::MutexLock lock(&checkpoint_mu_);
     latest_checkpoint_size_ = fields->size;
+    checkpoint_size = fields->size;
   }
   std::string signed_state_path;
   {
@@ -201,7 +227,19 @@ absl::Status Ledger::CheckOpenInvariants() {
   }
   ASSIGN_OR_RETURN(std::optional<SignedState> signed_state,
                    ReadSignedState(signed_state_path));
-  if (!signed_state.has_value()) return absl::OkStatus();
+  if (!signed_state.has_value()) {
+    if (note.empty()) return absl::OkStatus();  // nothing signed yet
+    // Checkpoints exist, so the key signed them and recorded each one: a
+    // missing file was deleted or left behind by a restore. Signing without
+    // it could sign a second root for a size already published.
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the log key has signed checkpoints of this ledger (latest size ",
+        checkpoint_size, ") but its signed state ", signed_state_path,
+        " is missing; refusing to sign (the log could fork). Restore the "
+        "file from where it is kept (--signed_state_dir), or rebuild it from "
+        "the newest checkpoint published anywhere with `ledgerctl "
+        "restore-signed-state` (docs/operator-guide.md, \"Restoring\")"));
+  }
   if (signed_state->origin != origin_) {
     return absl::FailedPreconditionError(
         absl::StrCat(signed_state_path, " belongs to log \"",

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/free_space_floor.h"
 #include "ledger/index_runs.h"
 #include "ledger/key_registry.h"
 #include "ledger/log_key_history.h"
@@ -48,6 +50,11 @@ struct LedgerOptions {
   // The log's checkpoint signing key. Default: <dir>/keys/log.key. When the
   // file is absent the ledger still opens but cannot publish checkpoints.
   std::string log_key_path;
+  // Where the signed state of each log key is kept (see SignedStatePath).
+  // Keep it outside the ledger folder and its backups, so that restoring an
+  // old copy of the folder cannot also restore an old signed state. Default:
+  // "" (beside the log key, <log key path>.signed-state).
+  std::string signed_state_dir;
   // The most entries one group commit writes. Default: 8192.
   size_t max_group_entries = 8192;
   // Memory for complete tree blocks (16 KiB per 256 leaves), most recent
@@ -57,6 +64,16 @@ struct LedgerOptions {
   // Filled only as blocks complete and as proofs read them, so a small log,
   // or a tool that reads little, uses little of it.
   size_t tree_cache_bytes = size_t{1} << 30;
+  // Appends are refused (kResourceExhausted) while the filesystem holding
+  // `dir` has less than this many bytes free (see free_space_floor.h), not
+  // counting the space that flushing the memtables will take; reads go on.
+  // 0 = no floor. Default: 0 (the server sets --min_free_mb).
+  uint64_t min_free_bytes = 0;
+  // How often the free space is measured at most. Default: 100 ms.
+  absl::Duration free_space_recheck = absl::Milliseconds(100);
+  // Measures the free bytes; tests inject it. Default: statvfs of `dir`
+  // less Store::UnflushedBytes().
+  std::function<absl::StatusOr<uint64_t>()> free_space_probe;
   // Leaves whose index keys are written together, as sorted runs (see
   // index_runs.h). Tests make it small.
   uint64_t index_run_leaves = IndexRuns::kDefaultRunLeaves;
@@ -78,7 +95,11 @@ std::string DbPath(const std::string& dir);
 std::string KeysPath(const std::string& dir);
 std::string DefaultLogKeyPath(const std::string& dir);
 std::string DefaultAdminKeyPath(const std::string& dir);
-std::string SignedStatePath(const std::string& log_key_path);
+// The signed-state file of the log key in `log_key_path`: beside it
+// (`<log_key_path>.signed-state`) when `signed_state_dir` is empty, else
+// `<signed_state_dir>/<file name of log_key_path>.signed-state`.
+std::string SignedStatePath(const std::string& log_key_path,
+                            const std::string& signed_state_dir = "");
 
 class Ledger {
  public:
@@ -87,8 +108,11 @@ class Ledger {
   // latest checkpoint's root and the last signed root beside the log key.
   // kDataLoss (and no ledger) when any check fails; kNotFound when there is
   // no ledger in options.dir; kFailedPrecondition when the log key file holds
-  // a key that was never this ledger's log key. A retired or previous log
-  // key opens (reads work; PublishCheckpoint refuses: see CheckCanPublish).
+  // a key that was never this ledger's log key, or when a log key is loaded,
+  // checkpoints are stored and its signed state is missing (deleted, or an
+  // old folder restored without it: signing again could fork the log). A
+  // retired or previous log key opens (reads work; PublishCheckpoint refuses:
+  // see CheckCanPublish).
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(LedgerOptions options);
   ~Ledger();
 
@@ -99,7 +123,8 @@ class Ledger {
   // or revoked key, role not allowed), kFailedPrecondition (sequence gap, or
   // read-only ledger), kAlreadyExists (sequence reused with other bytes),
   // kUnavailable / kDataLoss (storage failed: nothing of the group was
-  // acknowledged).
+  // acknowledged), kResourceExhausted (free space below
+  // LedgerOptions::min_free_bytes: nothing appended).
   std::vector<AppendResult> Append(absl::Span<const std::string> envelopes);
   // LogKey events announcing a new key are refused by Append with
   // kFailedPrecondition: rotation needs the new secret key (RotateLogKey).
@@ -186,6 +211,11 @@ class Ledger {
   // A consistent copy of the database in `out_dir` (see Store::Snapshot).
   absl::Status Snapshot(const std::string& out_dir) const;
 
+  // OK while storage can write; the storage error that recovery could not
+  // clear otherwise (storage::Store::failure()): every append now fails, and
+  // a server should report NOT_SERVING and exit.
+  absl::Status StorageFailure() const { return store_->failure(); }
+
   const storage::Store& store() const { return *store_; }
   size_t MemoryBytes() const;
 
@@ -225,6 +255,8 @@ class Ledger {
   common::Clock* clock_ = nullptr;
   std::string origin_;
   std::unique_ptr<storage::Store> store_;
+  // Null when there is no floor or the ledger is read-only.
+  std::unique_ptr<FreeSpaceFloor> free_space_;
   // Signs checkpoints with the loaded log key; null when no key is loaded.
   // Replaced only by RotateLogKey, under checkpoint_mu_.
   std::unique_ptr<note::NoteSigner> checkpoint_signer_

@@ -101,6 +101,12 @@ std::vector<AppendResult> Ledger::AppendImpl(
     }
     return results;
   }
+  if (free_space_ != nullptr) {
+    if (absl::Status space = free_space_->Check(); !space.ok()) {
+      for (AppendResult& r : results) r.status = space;
+      return results;
+    }
+  }
   Writer w;
   w.results = &results;
   w.items.resize(envelopes.size());

@@ -28,8 +28,16 @@ absl::Status MakeDir(const std::string& path, mode_t mode) {
 
 absl::StatusOr<InitResult> InitLedger(const std::string& dir,
                                       const std::string& origin,
-                                      common::Clock* clock) {
+                                      common::Clock* clock,
+                                      const std::string& signed_state_dir) {
   RETURN_IF_ERROR(ValidateOrigin(origin));
+  if (struct stat st;
+      !signed_state_dir.empty() &&
+      (::stat(signed_state_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("signed state folder ", signed_state_dir,
+                     ": not an existing folder (create it first)"));
+  }
   RETURN_IF_ERROR(MakeDir(dir, 0755));
   RETURN_IF_ERROR(MakeDir(KeysPath(dir), 0700));
   const std::string log_key_path = DefaultLogKeyPath(dir);
@@ -60,6 +68,7 @@ absl::StatusOr<InitResult> InitLedger(const std::string& dir,
   LedgerOptions options;
   options.dir = dir;
   options.clock = clock;
+  options.signed_state_dir = signed_state_dir;
   ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, Ledger::Open(options));
   ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> admin_key,
                    crypto::ReadSecretKeyFile(admin_key_path));

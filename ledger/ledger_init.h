@@ -20,9 +20,12 @@ struct InitResult {
 // Creates the ledger in `dir` (created if missing; its keys/ folder is
 // owner-only). kAlreadyExists when a ledger is already there;
 // kInvalidArgument for a bad origin. `clock` may be null (real clock).
+// The first checkpoint's signed state goes to `signed_state_dir` (see
+// LedgerOptions::signed_state_dir; "" = beside the log key).
 absl::StatusOr<InitResult> InitLedger(const std::string& dir,
                                       const std::string& origin,
-                                      common::Clock* clock);
+                                      common::Clock* clock,
+                                      const std::string& signed_state_dir = "");
 
 }  // namespace ledger
 

@@ -89,9 +89,10 @@ absl::StatusOr<std::string> Ledger::RotateLogKey(
     // The previous key signs first, so a verifier that trusts it reads its
     // line first; the new key's line follows (FORMAT.md, "Handover").
     RETURN_IF_ERROR(
-        SignAndStoreLocked(CurrentTree(),
-                           {checkpoint_signer_.get(), new_signer.get()},
-                           {signed_state_path_, SignedStatePath(new_key_path)})
+        SignAndStoreLocked(
+            CurrentTree(), {checkpoint_signer_.get(), new_signer.get()},
+            {signed_state_path_,
+             SignedStatePath(new_key_path, options_.signed_state_dir)})
             .status());
   }
   ASSIGN_OR_RETURN(std::optional<uint64_t> handover,
@@ -101,7 +102,7 @@ absl::StatusOr<std::string> Ledger::RotateLogKey(
   // From here on the new key signs.
   checkpoint_signer_ = std::move(new_signer);
   log_key_path_ = new_key_path;
-  signed_state_path_ = SignedStatePath(new_key_path);
+  signed_state_path_ = SignedStatePath(new_key_path, options_.signed_state_dir);
   return CheckpointAt(*handover);
 }
 

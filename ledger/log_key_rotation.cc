@@ -110,6 +110,7 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
     LedgerOptions ledger_options;
     ledger_options.dir = options.dir;
     ledger_options.clock = options.clock;
+    ledger_options.signed_state_dir = options.signed_state_dir;
     ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger,
                      Ledger::Open(ledger_options));
     origin = ledger->origin();
@@ -125,7 +126,7 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
       // Refused before the LogKey was appended: un-stage the key, so that a
       // rotation to another key is not blocked by it.
       if (ledger->log_public_key() != new_pub && !already_installed) {
-        ::unlink(SignedStatePath(next_path).c_str());
+        ::unlink(SignedStatePath(next_path, options.signed_state_dir).c_str());
         ::unlink(next_path.c_str());
       }
       return handover.status();
@@ -157,20 +158,23 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
     RETURN_IF_ERROR(
         InstallPublicKeyFile(retired + ".pub", installed->public_key()));
   }
-  if (!PathExists(SignedStatePath(retired))) {
-    ASSIGN_OR_RETURN(std::optional<SignedState> old_state,
-                     ReadSignedState(SignedStatePath(log_path)));
+  if (!PathExists(SignedStatePath(retired, options.signed_state_dir))) {
+    ASSIGN_OR_RETURN(
+        std::optional<SignedState> old_state,
+        ReadSignedState(SignedStatePath(log_path, options.signed_state_dir)));
     if (old_state.has_value()) {
-      RETURN_IF_ERROR(WriteSignedState(SignedStatePath(retired), *old_state));
+      RETURN_IF_ERROR(WriteSignedState(
+          SignedStatePath(retired, options.signed_state_dir), *old_state));
     }
   }
 
   // 4. Install: the new key's signed state, then the key itself, each by an
   //    atomic rename over the old one.
-  if (PathExists(SignedStatePath(next_path))) {
+  if (PathExists(SignedStatePath(next_path, options.signed_state_dir))) {
     RETURN_IF_ERROR(Step(options, "install_state"));
     RETURN_IF_ERROR(
-        RenameDurably(SignedStatePath(next_path), SignedStatePath(log_path)));
+        RenameDurably(SignedStatePath(next_path, options.signed_state_dir),
+                      SignedStatePath(log_path, options.signed_state_dir)));
   }
   RETURN_IF_ERROR(Step(options, "install_key"));
   RETURN_IF_ERROR(RenameDurably(next_path, log_path));

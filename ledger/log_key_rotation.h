@@ -32,6 +32,9 @@ struct LogKeyRotationOptions {
   std::string new_key_path;
   // Secret key file of an enrolled admin key. Default: <dir>/keys/admin.key.
   std::string admin_key_path;
+  // LedgerOptions::signed_state_dir: where the log keys' signed states are
+  // kept (the retired and the new key's too). Default: "" (beside the keys).
+  std::string signed_state_dir;
   // Clock for the LogKey's integration time. Not owned. Default: real clock.
   common::Clock* clock = nullptr;
   // Test hook: called before each durable step with its name; a non-OK

@@ -8,9 +8,11 @@
 #include "api/server/admin_service.h"
 #include "api/server/audit_service.h"
 #include "api/server/checkpoint_publisher.h"
+#include "api/server/connection_gate.h"
 #include "api/server/ingest_service.h"
 #include "api/server/ledger_model_view.h"
 #include "api/server/log.h"
+#include "api/server/storage_watch.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -61,11 +63,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   absl::StatusOr<std::string> ca =
       ReadFile(options.tls_client_ca_file, "TLS client CA");
   if (!ca.ok()) return ca.status();
-  // Clients without a certificate may connect (health checks, reflection)
-  // but every ledger method answers them UNAUTHENTICATED; a certificate that
-  // is presented must verify against the CA.
+  // A peer without a certificate that verifies against the CA fails the
+  // handshake and is dropped at once: it cannot hold a connection (and a
+  // descriptor) idle. Health checks without a certificate go to the
+  // loopback health port (ServerOptions::health_listen_address).
   grpc::SslServerCredentialsOptions ssl(
-      GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   ssl.pem_root_certs = *ca;
   ssl.pem_key_cert_pairs.push_back({*key, *cert});
   return grpc::SslServerCredentials(ssl);
@@ -83,6 +86,13 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(options);
   if (!credentials.ok()) return credentials.status();
+  if (!options.health_listen_address.empty() &&
+      !IsLoopbackAddress(options.health_listen_address)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "health listen address: got ", options.health_listen_address,
+        ", want 127.0.0.1:PORT, [::1]:PORT or localhost:PORT (it needs no "
+        "client certificate)"));
+  }
   // A server that cannot sign checkpoints would accept entries it never
   // proves: refuse to start with a retired log key or a half-done rotation.
   if (absl::Status can_publish = ledger->CheckCanPublish(); !can_publish.ok()) {
@@ -112,22 +122,47 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // The main port: our accept loop (descriptor reserve, connection cap),
+  // gRPC's handshake and transport.
+  absl::StatusOr<std::unique_ptr<ConnectionGate>> gate = ConnectionGate::Listen(
+      options.listen_address,
+      ConnectionGateOptions{options.fd_reserve, options.max_connections});
+  if (!gate.ok()) return gate.status();
+  server->gate_ = *std::move(gate);
+  server->port_ = server->gate_->port();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, *credentials,
-                           &server->port_);
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor =
+      builder.experimental().AddExternalConnectionAcceptor(
+          grpc::ServerBuilder::experimental_type::ExternalConnectionType::
+              FROM_FD,
+          *credentials);
+  if (!options.health_listen_address.empty()) {
+    builder.AddListeningPort(options.health_listen_address,
+                             grpc::InsecureServerCredentials(),
+                             &server->health_port_);
+  }
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  ApplyTransportLimits(options.transport, &builder);
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->audit_.get());
   builder.RegisterService(server->admin_.get());
   server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0) {
+  if (server->server_ == nullptr || server->port_ == 0 ||
+      (!options.health_listen_address.empty() && server->health_port_ == 0)) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen_address));
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     options.health_listen_address.empty() ? "" : " and ",
+                     options.health_listen_address));
   }
+  server->gate_->Start(std::move(acceptor));
+  server->storage_watch_ = std::make_unique<StorageWatch>(
+      ledger, server->server_->GetHealthCheckService(),
+      options.storage_check_interval, options.on_storage_failure);
   server->publisher_->Start();
   LogEvent("info", "server_started",
            {{"address", options.listen_address},
             {"port", absl::StrCat(server->port_)},
+            {"health_port", absl::StrCat(server->health_port_)},
             {"mode", options.insecure_loopback ? "insecure_loopback" : "mtls"},
             {"origin", ledger->origin()},
             {"tree_size", absl::StrCat(ledger->Size())}});
@@ -142,6 +177,8 @@ LedgerServer::~LedgerServer() {
 absl::Status LedgerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return final_status_;
   shut_down_ = true;
+  storage_watch_.reset();
+  if (gate_ != nullptr) gate_->Stop();  // no new connections
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) {
       health->Shutdown();

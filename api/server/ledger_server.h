@@ -3,18 +3,24 @@
 // and the model/findings view. Either mTLS (client certificates verified
 // against a CA, roles from the certificate; see api/README.md) or the
 // explicit insecure loopback mode (127.0.0.1 / ::1 only, every caller is
-// the local operator).
+// the local operator). In mTLS mode a peer without a valid client
+// certificate fails the handshake; health checks without one use the
+// optional loopback health port. Connections on the main port go through a
+// ConnectionGate (descriptor reserve, connection cap) and TransportLimits;
+// storage that failed for good turns health NOT_SERVING (StorageWatch).
 //
 // Thread-safe. Shutdown() lets in-flight calls finish, then publishes a
 // final checkpoint.
 #ifndef API_SERVER_LEDGER_SERVER_H_
 #define API_SERVER_LEDGER_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/server/transport_limits.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
 
@@ -27,8 +33,10 @@ namespace api::server {
 class AdminService;
 class AuditService;
 class CheckpointPublisher;
+class ConnectionGate;
 class IngestService;
 class LedgerModelView;
+class StorageWatch;
 
 struct ServerOptions {
   // host:port; port 0 picks a free port (see LedgerServer::port()).
@@ -50,6 +58,26 @@ struct ServerOptions {
   common::Clock* clock = nullptr;
   // Reported by Admin.GetStatus. Default: "dev".
   std::string version = "dev";
+  // A second, plaintext port for health checks that need no client
+  // certificate (load balancers, systemd, a local `grpc_health_probe`):
+  // loopback only (127.0.0.1, [::1], localhost). Ledger methods on it answer
+  // UNAUTHENTICATED in mTLS mode. Default: "" (none). Port 0 picks one
+  // (see LedgerServer::health_port()).
+  std::string health_listen_address;
+  // Connection lifetimes, streams, memory and threads per server.
+  TransportLimits transport;
+  // The main port accepts only while this many descriptors stay free
+  // (connection_gate.h). Default: 64.
+  uint64_t fd_reserve = 64;
+  // At most this many connections (descriptors beyond those open at start)
+  // on the main port; 0 = only fd_reserve bounds them. Default: 0.
+  uint64_t max_connections = 0;
+  // Called once (on a watch thread) when storage failed for good
+  // (Ledger::StorageFailure); health is already NOT_SERVING then. The binary
+  // stops and exits non-zero. Default: none.
+  std::function<void(const absl::Status&)> on_storage_failure;
+  // How often storage is checked. Default: 200 ms.
+  absl::Duration storage_check_interval = absl::Milliseconds(200);
 };
 
 class LedgerServer {
@@ -66,6 +94,8 @@ class LedgerServer {
 
   // The bound port.
   int port() const { return port_; }
+  // The bound health port; 0 without ServerOptions::health_listen_address.
+  int health_port() const { return health_port_; }
 
   // Stops accepting calls, waits up to `grace` for in-flight calls (then
   // cancels them), and publishes a final checkpoint; returns that publish's
@@ -76,6 +106,7 @@ class LedgerServer {
   LedgerServer() = default;
 
   int port_ = 0;
+  int health_port_ = 0;
   bool shut_down_ = false;
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
@@ -83,6 +114,8 @@ class LedgerServer {
   std::unique_ptr<AuditService> audit_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<ConnectionGate> gate_;
+  std::unique_ptr<StorageWatch> storage_watch_;
   absl::Status final_status_;
 };
 

@@ -5,13 +5,18 @@
 //   ledger_server --ledger_dir=/tmp/l --insecure_loopback
 //   --listen=127.0.0.1:8080
 //
-// Exits 1 when the ledger fails its open-time check or the server cannot
-// start (including when --log_key is not the ledger's current log key, or a
-// log-key rotation waits for its handover checkpoint: the message says to
-// finish it with `ledgerctl rotate-log-key`); on SIGTERM or SIGINT it finishes
-// in-flight calls, publishes a final checkpoint and exits 0.
+// Exits 1 when fewer than --fd_reserve descriptors are free once the ledger
+// is open (after raising the soft RLIMIT_NOFILE to the hard limit), when
+// storage fails for good while serving (health NOT_SERVING, `storage_failed`
+// log line, then the normal stop), when the ledger fails its open-time check
+// or the server cannot start (including when --log_key is not the ledger's
+// current log key, or a log-key rotation waits for its handover checkpoint: the
+// message says to finish it with `ledgerctl rotate-log-key`); on SIGTERM or
+// SIGINT it finishes in-flight calls, publishes a final checkpoint and exits 0.
 #include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <string>
 
@@ -20,6 +25,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/server/descriptor_budget.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
@@ -32,6 +38,10 @@ ABSL_FLAG(std::string, ledger_dir, "",
 ABSL_FLAG(std::string, listen, "127.0.0.1:8443", "host:port to listen on");
 ABSL_FLAG(std::string, log_key, "",
           "the checkpoint signing key; default <ledger_dir>/keys/log.key");
+ABSL_FLAG(std::string, signed_state_dir, "",
+          "folder holding the log key's signed state (what it last signed), "
+          "kept outside the ledger folder and its backups; default: beside "
+          "the log key");
 ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM)");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "",
@@ -45,6 +55,10 @@ ABSL_FLAG(uint64_t, tree_cache_mb,
           ledger::LedgerOptions().tree_cache_bytes >> 20,
           "memory for cached Merkle tree blocks, MiB (64 bytes per entry keeps "
           "every inclusion proof in memory)");
+ABSL_FLAG(uint64_t, min_free_mb, 1024,
+          "refuse appends (RESOURCE_EXHAUSTED) while the ledger folder's "
+          "filesystem has less free space than this, MiB, beyond what "
+          "flushing the memtables takes; reads go on; 0 = no floor");
 ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
 ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
@@ -57,10 +71,37 @@ ABSL_FLAG(absl::Duration, rules_interval, absl::Seconds(1),
           "how often new entries are evaluated");
 ABSL_FLAG(absl::Duration, rules_periodic, absl::Hours(1),
           "how often every model is re-evaluated (deadlines)");
+ABSL_FLAG(std::string, health_listen, "",
+          "loopback host:port serving gRPC health checks in plaintext, "
+          "without a client certificate (the mTLS port requires one); "
+          "empty: none");
+ABSL_FLAG(uint64_t, fd_reserve, 256,
+          "file descriptors that must be free once the ledger is open "
+          "(after raising the soft RLIMIT_NOFILE to the hard limit); exit 1 "
+          "otherwise");
+ABSL_FLAG(uint64_t, max_connections, 4096,
+          "concurrent connections on --listen (beyond this, and while fewer "
+          "than --fd_reserve descriptors are free, peers wait in the listen "
+          "backlog); 0 = only --fd_reserve bounds them");
+ABSL_FLAG(int, rocksdb_max_open_files, 512,
+          "table files RocksDB keeps open (bounds its descriptors)");
+ABSL_FLAG(absl::Duration, handshake_timeout, absl::Seconds(10),
+          "a peer must finish the TLS handshake within this");
+ABSL_FLAG(absl::Duration, max_connection_idle, absl::Minutes(5),
+          "connections without calls for this long are closed");
+ABSL_FLAG(absl::Duration, max_connection_age, absl::Hours(1),
+          "connections are closed after this long (then a 1 min grace)");
+ABSL_FLAG(int, max_concurrent_streams, 100, "concurrent calls per connection");
+ABSL_FLAG(uint64_t, grpc_memory_mb, 1024,
+          "gRPC resource quota: transport memory, MiB");
+ABSL_FLAG(int, grpc_max_threads, 64, "gRPC resource quota: threads");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
 namespace {
+
+// Set when storage failed for good; main then exits 1.
+std::atomic<bool> storage_failed{false};
 
 int Run() {
   using api::server::LogEvent;
@@ -76,10 +117,23 @@ int Run() {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // Peers must never take the descriptors storage needs: use all the hard
+  // limit allows (systemd: LimitNOFILE=), check the reserve once open.
+  absl::StatusOr<api::server::DescriptorBudget> budget =
+      api::server::RaiseDescriptorLimit();
+  if (!budget.ok()) {
+    LogEvent("error", "descriptor_limit_failed",
+             {{"error", budget.status().ToString()}});
+    return 1;
+  }
   ledger::LedgerOptions ledger_options;
   ledger_options.dir = dir;
+  ledger_options.store_options.max_open_files =
+      absl::GetFlag(FLAGS_rocksdb_max_open_files);
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
+  ledger_options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   ledger_options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
+  ledger_options.min_free_bytes = absl::GetFlag(FLAGS_min_free_mb) << 20;
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
       ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) {
@@ -87,8 +141,39 @@ int Run() {
              {{"dir", dir}, {"error", ledger.status().ToString()}});
     return 1;
   }
+  if (absl::Status reserve =
+          api::server::CheckDescriptorReserve(absl::GetFlag(FLAGS_fd_reserve));
+      !reserve.ok()) {
+    LogEvent("error", "descriptor_reserve_too_small",
+             {{"error", reserve.ToString()}});
+    return 1;
+  }
+  LogEvent("info", "descriptors",
+           {{"limit", absl::StrCat(budget->limit)},
+            {"open_after_ledger_open",
+             absl::StrCat(api::server::CurrentDescriptorBudget()
+                              .value_or(api::server::DescriptorBudget{})
+                              .open)},
+            {"reserve", absl::StrCat(absl::GetFlag(FLAGS_fd_reserve))}});
   api::server::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
+  options.fd_reserve = absl::GetFlag(FLAGS_fd_reserve);
+  options.max_connections = absl::GetFlag(FLAGS_max_connections);
+  options.transport.handshake_timeout = absl::GetFlag(FLAGS_handshake_timeout);
+  options.transport.max_connection_idle =
+      absl::GetFlag(FLAGS_max_connection_idle);
+  options.transport.max_connection_age =
+      absl::GetFlag(FLAGS_max_connection_age);
+  options.transport.max_concurrent_streams =
+      absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.transport.quota_memory_bytes = absl::GetFlag(FLAGS_grpc_memory_mb)
+                                         << 20;
+  options.transport.max_threads = absl::GetFlag(FLAGS_grpc_max_threads);
+  options.on_storage_failure = [](const absl::Status&) {
+    storage_failed = true;
+    ::kill(::getpid(), SIGTERM);  // main's sigwait: stop, then exit 1
+  };
   options.insecure_loopback = absl::GetFlag(FLAGS_insecure_loopback);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
@@ -129,7 +214,7 @@ int Run() {
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();
   ledger->reset();
-  return stopped.ok() ? 0 : 1;
+  return stopped.ok() && !storage_failed ? 0 : 1;
 }
 
 }  // namespace

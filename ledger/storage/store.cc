@@ -31,9 +31,12 @@ rocksdb::Options DbOptions(const StoreOptions& options) {
       options.mode == StoreOptions::Mode::kCreate;
   db.error_if_exists = options.mode == StoreOptions::Mode::kCreate;
   db.paranoid_checks = true;
-  // Keep every table file open (RocksDB's default, stated because read-only
-  // opens beside a live server rely on it: see Store::Open).
-  db.max_open_files = -1;
+  // Read-only: keep every table file open (RocksDB's default, stated because
+  // read-only opens beside a live server rely on it: see Store::Open). A
+  // writer may bound it, so that descriptors stay predictable.
+  db.max_open_files = options.mode == StoreOptions::Mode::kReadOnly
+                          ? -1
+                          : options.max_open_files;
   if (options.env != nullptr) db.env = options.env;
   // One writer (the ledger's group commit) and small, sequential keys: a
   // larger memtable means fewer flushes during bulk ingest.
@@ -112,10 +115,11 @@ absl::Status FromRocksDb(const void* rocksdb_status, absl::string_view what) {
     return absl::UnavailableError(absl::StrCat(
         message, " (is another process, e.g. a running server, using it?)"));
   }
+  // NoSpace is an IOError subcode: test it first.
+  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
   if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut() || s.IsIOError()) {
     return absl::UnavailableError(message);
   }
-  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
   return absl::InternalError(message);
 }
 
@@ -224,7 +228,27 @@ absl::Status Store::Write(Batch* batch) {
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   rocksdb::Status s = db_->Write(write_options, &wb);
-  return FromRocksDb(&s, "writing to the ledger database");
+  if (s.ok()) return absl::OkStatus();
+  absl::Status failed = FromRocksDb(&s, "writing to the ledger database");
+  // Nothing of this batch is acknowledged. RocksDB refuses every later write
+  // until its background error is cleared: try once, and remember when it
+  // cannot be.
+  rocksdb::Status resumed = db_->Resume();
+  if (!resumed.ok()) {
+    absl::MutexLock lock(&failure_mu_);
+    if (failure_.ok()) {
+      failure_ = absl::Status(
+          failed.code(),
+          absl::StrCat(failed.message(),
+                       "; recovery (DB::Resume) failed: ", resumed.ToString()));
+    }
+  }
+  return failed;
+}
+
+absl::Status Store::failure() const {
+  absl::MutexLock lock(&failure_mu_);
+  return failure_;
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(
@@ -290,6 +314,16 @@ uint64_t Store::ApproximateDiskBytes() const {
     uint64_t v = 0;
     if (db_->GetIntProperty(handles_[i], "rocksdb.total-sst-files-size", &v))
       total += v;
+    if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
+      total += v;
+  }
+  return total;
+}
+
+uint64_t Store::UnflushedBytes() const {
+  uint64_t total = 0;
+  for (size_t i = 1; i < handles_.size(); ++i) {
+    uint64_t v = 0;
     if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
       total += v;
   }

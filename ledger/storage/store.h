@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace rocksdb {
 class ColumnFamilyHandle;
@@ -78,6 +80,10 @@ struct StoreOptions {
   // tests. Not owned; must outlive the Store. Default: nullptr
   // (Env::Default()).
   rocksdb::Env* env = nullptr;
+  // Table files kept open by a writable store (RocksDB max_open_files; -1 =
+  // all, which grows with the database). Read-only stores keep all open
+  // (see Store::Open). Default: -1.
+  int max_open_files = -1;
 };
 
 class Store {
@@ -94,8 +100,17 @@ class Store {
 
   // Applies `batch` atomically with fsync (WriteOptions::sync = true): when
   // this returns OK the writes survive a crash or power loss.
-  // kFailedPrecondition on a read-only store.
+  // kFailedPrecondition on a read-only store. When the write fails, RocksDB
+  // stops writing (a background error); the store then tries DB::Resume()
+  // once, and if that fails too, records the failure (see failure()): every
+  // later write would fail as well.
   absl::Status Write(Batch* batch);
+
+  // OK while writes can succeed; after a write error that DB::Resume() could
+  // not clear, that error (kUnavailable, kResourceExhausted, kDataLoss…),
+  // for good: the process should stop serving and exit (a restart recovers
+  // from the synced WAL).
+  absl::Status failure() const;
 
   // Point read: the value, std::nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Get(Family family,
@@ -124,11 +139,17 @@ class Store {
   // Approximate bytes on disk (SST + WAL), for status reports.
   uint64_t ApproximateDiskBytes() const;
 
+  // Bytes in memtables, not yet written as table files: what a flush (at
+  // close, or when the next open replays the WAL) needs on disk, at most.
+  uint64_t UnflushedBytes() const;
+
   bool read_only() const { return read_only_; }
 
  private:
   Store() = default;
 
+  mutable absl::Mutex failure_mu_;
+  absl::Status failure_ ABSL_GUARDED_BY(failure_mu_);
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   bool read_only_ = false;

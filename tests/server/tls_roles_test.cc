@@ -270,14 +270,16 @@ TEST_F(TlsRolesTest, SubmittersLearnTheStateOfTheirOwnKeysOnly) {
 }
 
 TEST_F(TlsRolesTest, CallersWithoutAProperCertificateAreUnauthenticated) {
-  EXPECT_EQ(GetEntriesAs(nullptr), grpc::StatusCode::UNAUTHENTICATED);
+  // No certificate at all: refused at the handshake (the client sees
+  // UNAVAILABLE), so such a peer cannot hold a connection (issue 14).
+  EXPECT_EQ(GetEntriesAs(nullptr), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(GetEntriesAs(no_role_cert_), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(GetEntriesAs(bad_role_cert_), grpc::StatusCode::UNAUTHENTICATED);
   auto key = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "somebody");
   EXPECT_EQ(
       SubmitAs(nullptr,
                key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
-      grpc::StatusCode::UNAUTHENTICATED);
+      grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(TlsRolesTest, CertificateFromAnotherCaIsRefusedAtTheHandshake) {

@@ -62,6 +62,8 @@ const char kUsage[] =
     "  --record       append the raised/cleared findings, signed by "
     "--rules_key K\n"
     "                 (a rules key's secret key file), then a checkpoint\n"
+    "  --signed_state_dir S  with --record: where the log key's signed state\n"
+    "                 is kept, as given to ledger_server\n"
     "  --pack P       rule pack file (default: the v1 pack built into this\n"
     "                 binary, rules/packs/ai_act_gpai_v1.textproto)\n"
     "  --version      print the rule pack's version and source, and exit\n"
@@ -153,6 +155,8 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       ASSIGN_OR_RETURN(o.fail_on, ParseSeverity(value));
     } else if (name == "__rules_key") {
       o.rules_key = Resolve(cwd, value);
+    } else if (name == "__signed_state_dir") {
+      o.signed_state_dir = Resolve(cwd, value);
     } else if (name == "__pack") {
       o.pack_path = Resolve(cwd, value);
     } else {
@@ -255,6 +259,7 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   lo.dir = options.dir;
   lo.read_only = !options.record;
   lo.clock = options.ledger_clock;
+  lo.signed_state_dir = options.signed_state_dir;
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> ledger,
                    ledger::Ledger::Open(lo));
   if (options.record) {

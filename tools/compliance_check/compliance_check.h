@@ -62,6 +62,9 @@ struct Options {
   // checkpoint. Not with `as_of`. Default: false.
   bool record = false;
   std::string rules_key;
+  // With record: LedgerOptions::signed_state_dir (the log key's signed state
+  // kept outside the folder). Default: "" (beside the log key).
+  std::string signed_state_dir;
   // Integration-time source when recording. Not owned. Default: real clock.
   common::Clock* ledger_clock = nullptr;
   // --version: print VersionText() instead of checking. Default: false.

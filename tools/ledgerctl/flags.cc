@@ -71,3 +71,11 @@ ABSL_FLAG(std::string, file, "",
 ABSL_FLAG(std::string, sha256, "",
           "document: the document's SHA-256 as 64 hex digits, when the "
           "document is not at hand");
+ABSL_FLAG(std::string, signed_state_dir, "",
+          "where the log key's signed state is kept, outside the ledger "
+          "folder and its backups (init, enroll, revoke, append, snapshot, "
+          "rotate-log-key, verify, restore-signed-state); must match the "
+          "server's --signed_state_dir; default: beside the log key");
+ABSL_FLAG(std::string, checkpoint, "",
+          "verify, restore-signed-state: the newest checkpoint note published "
+          "(e.g. saved by a client or witness with `checkpoint --save`)");

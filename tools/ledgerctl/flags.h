@@ -27,6 +27,8 @@ ABSL_DECLARE_FLAG(int64_t, to);
 ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(std::string, new_key);
 ABSL_DECLARE_FLAG(bool, generate);
+ABSL_DECLARE_FLAG(std::string, signed_state_dir);
+ABSL_DECLARE_FLAG(std::string, checkpoint);
 // --server mode (server_connection.h) and the auditor commands.
 ABSL_DECLARE_FLAG(std::string, server);
 ABSL_DECLARE_FLAG(std::string, vkey);

@@ -34,7 +34,13 @@ Commands on a local ledger folder (--dir D):
   leaf        --dir D --index I              write the exact leaf bytes to stdout
   prove       --dir D --index I [--size N]   inclusion proof, one base64 hash per line
   consistency --dir D --from N0 [--to N]     consistency proof, one base64 hash per line
-  verify      --dir D [--json]               full audit; exit 0 only when everything checks
+  verify      --dir D [--json] [--checkpoint NOTE] [--signed_state_dir S]
+                                             full audit, and the stored tree vs.
+                                             the signed state and NOTE (which is
+                                             ahead); exit 0 only when all checks
+  restore-signed-state --dir D --checkpoint NOTE [--signed_state_dir S]
+                                             rebuild a lost signed state from the
+                                             newest published checkpoint
   keys        --dir D [--json]               list enrolled keys
   snapshot    --dir D --out S                consistent copy of the database
   rotate-log-key --dir D --new-key K [--generate] [--admin_key A]
@@ -132,6 +138,10 @@ int main(int argc, char** argv) {
       {"verify",
        [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
       {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
+      {"restore-signed-state",
+       [](auto& a) {
+         return ledgerctl::RestoreSignedStateCommand(a, std::cout);
+       }},
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
       {"rotate-log-key",
        [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},

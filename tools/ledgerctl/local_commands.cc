@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "ledger/audit.h"
@@ -21,6 +22,7 @@
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/key_events.h"
 #include "tools/ledgerctl/output_format.h"
+#include "tools/ledgerctl/signed_heads.h"
 
 namespace ledgerctl {
 namespace {
@@ -38,6 +40,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> OpenLedger(const CommandArgs& args,
   ledger::LedgerOptions options;
   options.dir = args.dir;
   options.read_only = read_only;
+  options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   return Ledger::Open(options);
 }
 
@@ -90,7 +93,8 @@ absl::Status Init(const CommandArgs& args, std::ostream& out) {
   const std::string origin = absl::GetFlag(FLAGS_origin);
   if (origin.empty()) return absl::InvalidArgumentError("--origin is required");
   ASSIGN_OR_RETURN(ledger::InitResult result,
-                   ledger::InitLedger(args.dir, origin, nullptr));
+                   ledger::InitLedger(args.dir, origin, nullptr,
+                                      absl::GetFlag(FLAGS_signed_state_dir)));
   out << "created ledger " << origin << " in " << args.dir << "\n"
       << "admin key: " << ledger::DefaultAdminKeyPath(args.dir) << " (id "
       << result.admin_key_id << ")\n"
@@ -251,25 +255,59 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
   ASSIGN_OR_RETURN(ledger::AuditReport report,
                    ledger::AuditLedgerDir(args.dir, options));
   if (tty) err << "\n";
+  // Rollback evidence: is a signed head (the signed state, a published
+  // checkpoint) ahead of the stored tree? Needs a ledger folder, not a bare
+  // database copy.
+  SignedHeadsReport heads;
+  const std::string published = absl::GetFlag(FLAGS_checkpoint);
+  absl::StatusOr<SignedHeadsReport> compared = CompareSignedHeads(
+      args.dir, absl::GetFlag(FLAGS_signed_state_dir), published);
+  if (compared.ok()) {
+    heads = *std::move(compared);
+  } else if (!published.empty() && report.ok) {
+    return compared.status();
+  }  // else: a bare database copy, or damage the audit already reports
+  if (report.ok && !heads.ok) {
+    report.ok = false;
+    for (const std::string& line : heads.lines) {
+      if (!report.problem.empty()) report.problem += "; ";
+      report.problem += line;
+    }
+  }
   if (args.json) {
     out << absl::StrFormat(
         "{\"ok\": %s, \"entries\": %d, \"checkpoints\": %d, "
         "\"latest_checkpoint_size\": %d, "
-        "\"root\": \"%s\", \"first_bad_index\": %s, \"problem\": %s}\n",
+        "\"root\": \"%s\", \"first_bad_index\": %s, \"problem\": %s, "
+        "\"signed_heads\": [%s]}\n",
         report.ok ? "true" : "false", report.entries, report.checkpoints,
         report.latest_checkpoint_size,
         ledger::merkle::HashToBase64(report.root),
         report.first_bad_index ? absl::StrCat(*report.first_bad_index) : "null",
-        common::JsonQuote(report.problem));
-  } else if (report.ok) {
-    out << "ok: " << report.entries << " entries, " << report.checkpoints
-        << " checkpoints verified; root "
-        << ledger::merkle::HashToBase64(report.root) << "\n";
+        common::JsonQuote(report.problem),
+        absl::StrJoin(heads.lines, ", ",
+                      [](std::string* o, const std::string& line) {
+                        o->append(common::JsonQuote(line));
+                      }));
+  } else {
+    if (report.ok) {
+      out << "ok: " << report.entries << " entries, " << report.checkpoints
+          << " checkpoints verified; root "
+          << ledger::merkle::HashToBase64(report.root) << "\n";
+    }
+    for (const std::string& line : heads.lines) out << line << "\n";
   }
   if (!report.ok) {
     return absl::DataLossError(absl::StrCat("audit failed: ", report.problem));
   }
   return absl::OkStatus();
+}
+
+absl::Status RestoreSignedStateCommand(const CommandArgs& args,
+                                       std::ostream& out) {
+  RETURN_IF_ERROR(RequireDir(args));
+  return RestoreSignedState(args.dir, absl::GetFlag(FLAGS_signed_state_dir),
+                            absl::GetFlag(FLAGS_checkpoint), out);
 }
 
 absl::Status Keys(const CommandArgs& args, std::ostream& out) {
@@ -310,6 +348,7 @@ absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out) {
   options.dir = args.dir;
   options.new_key_path = new_key;
   options.admin_key_path = absl::GetFlag(FLAGS_admin_key);
+  options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   ASSIGN_OR_RETURN(ledger::LogKeyRotationResult result,
                    ledger::RotateLedgerLogKey(options));
   out << "log key rotated: announced at leaf " << result.announced_at_leaf

@@ -36,6 +36,9 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out);
 absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err);
 absl::Status Keys(const CommandArgs& args, std::ostream& out);
+// Rebuilds a lost signed state from --checkpoint (see signed_heads.h).
+absl::Status RestoreSignedStateCommand(const CommandArgs& args,
+                                       std::ostream& out);
 absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
 // Offline log-key rotation (ledger/log_key_rotation.h); prints the new
 // verifier key last.

@@ -54,6 +54,7 @@ FaultyFileSystem::FaultyFileSystem()
 rocksdb::IOStatus FaultyFileSystem::Tick(const char* what) {
   const uint64_t n = ++ops_;
   if (n < fail_at_.load()) return rocksdb::IOStatus::OK();
+  if (fail_once_.exchange(false)) Heal();
   ++failures_;
   return rocksdb::IOStatus::IOError(std::string("injected fault: ") + what);
 }

@@ -31,6 +31,11 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
 
   // The n-th write-side operation from now (n ≥ 1) and all later ones fail.
   void FailFrom(uint64_t n) { fail_at_ = ops_.load() + n; }
+  // Only the n-th write-side operation from now (n ≥ 1) fails.
+  void FailOnce(uint64_t n) {
+    fail_once_ = true;
+    FailFrom(n);
+  }
   void Heal() { fail_at_ = std::numeric_limits<uint64_t>::max(); }
   uint64_t ops() const { return ops_.load(); }
   bool failed_any() const { return failures_.load() > 0; }
@@ -61,6 +66,7 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
   std::atomic<uint64_t> fail_at_{std::numeric_limits<uint64_t>::max()};
   std::atomic<uint64_t> failures_{0};
   std::atomic<int> vanishing_tables_{0};
+  std::atomic<bool> fail_once_{false};
 };
 
 // An Env over `fs` for StoreOptions::env. `fs` must outlive it.
