@@ -7,8 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/server/grpc_status.h"
+#include "api/validation/payload_validator.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
+#include "ledger/roles.h"
 
 namespace api::server {
 namespace {
@@ -40,6 +42,27 @@ absl::Status CheckMayReadLeaf(const ledger::Ledger& ledger,
                      caller.identity, "\""));
   }
   return absl::OkStatus();
+}
+
+// OK when the envelope's payload holds numbers that can be true
+// (api/validation/payload_validator.h), judged against the window of an entry
+// integrated now; every caller, the local operator too. An envelope whose key
+// is unknown or whose key's role may not sign its payload type is left to the
+// ledger, which refuses it with PERMISSION_DENIED (that answer comes first).
+absl::Status CheckPayload(const ledger::Ledger& ledger,
+                          const std::string& bytes, absl::Time now) {
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(bytes);
+  if (!envelope.ok()) return envelope.status();
+  std::optional<ledger::KeyInfo> key =
+      ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
+  if (!key.has_value() ||
+      !ledger::CheckRoleMaySign(key->role, envelope->payload_type).ok()) {
+    return absl::OkStatus();
+  }
+  return validation::ValidatePayload(
+      envelope->payload_type, envelope->payload,
+      validation::WindowForIntegrationTime(absl::ToUnixMicros(now)));
 }
 
 }  // namespace
@@ -93,12 +116,16 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   std::vector<std::string> accepted;
   std::vector<int> position;
   accepted.reserve(n);
+  const absl::Time now = deps_.clock->Now();
   for (int i = 0; i < n; ++i) {
     EntryResult* result = response->add_results();
     absl::Status allowed =
         CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelopes(i));
+    if (allowed.ok())
+      allowed = CheckPayload(*deps_.ledger, request->envelopes(i), now);
     if (!allowed.ok()) {
       SetError(result, allowed);
+      LogRefusal(ctx, &*caller, "Ingest.Submit", allowed);
       continue;
     }
     accepted.push_back(request->envelopes(i));
@@ -108,13 +135,14 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger::Ledger* ledger = deps_.ledger;
   const bool scheduled = appenders_->TrySchedule(
-      [reactor, ledger, response, accepted = std::move(accepted),
-       position = std::move(position)] {
+      [ctx, reactor, ledger, response, caller = *caller,
+       accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
         for (size_t j = 0; j < results.size(); ++j) {
           EntryResult* result = response->mutable_results(position[j]);
           if (!results[j].status.ok()) {
             SetError(result, results[j].status);
+            LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
             continue;
           }
           aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/server/revocation_list.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
 
@@ -42,6 +43,10 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // PEM CRL signed by the client CA: calls with a listed client certificate
+  // get UNAUTHENTICATED (checked per call; see ReloadCrl). Optional; mTLS
+  // only. Default: none.
+  std::string tls_crl_file;
   // How often a checkpoint is published when the tree grew. Default: 1 s.
   absl::Duration checkpoint_interval = absl::Seconds(1);
   // The largest request accepted (RESOURCE_EXHAUSTED beyond). Default: 64 MiB.
@@ -67,6 +72,11 @@ class LedgerServer {
   // The bound port.
   int port() const { return port_; }
 
+  // Reads --tls_crl again (SIGHUP). On error the previous list stays in
+  // force and the error is returned (see RevocationList::Load). OK and
+  // nothing done without tls_crl_file.
+  absl::Status ReloadCrl();
+
   // Stops accepting calls, waits up to `grace` for in-flight calls (then
   // cancels them), and publishes a final checkpoint; returns that publish's
   // status. Idempotent.
@@ -77,6 +87,9 @@ class LedgerServer {
 
   int port_ = 0;
   bool shut_down_ = false;
+  std::string crl_file_;
+  std::string client_ca_file_;
+  RevocationList revocations_;
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
   std::unique_ptr<IngestService> ingest_;

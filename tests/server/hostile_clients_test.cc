@@ -77,6 +77,8 @@ class HostileClientsTest : public ::testing::Test {
     f.set_severity(aifl::rules::v1::WARNING);
     f.set_model_id("m");
     f.set_state(aifl::rules::v1::RAISED);
+    f.set_evaluated_at_unix_ms(
+        absl::ToUnixMillis(harness_->fixture().clock().Now()));
     f.set_message(std::string(2000, 'x'));  // make slow readers' backlog real
     return rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
         .value();

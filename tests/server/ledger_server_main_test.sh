@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The ledger_server binary: refuses a folder without a valid ledger (exit 1),
-# refuses insecure mode on a non-loopback address, serves a real ledger, and
+# refuses insecure mode on a non-loopback address and together with TLS flags
+# (usage error, exit 2), serves a real ledger, and
 # on SIGTERM publishes a final checkpoint and exits 0.
 set -euo pipefail
 server="$1"
@@ -29,6 +30,16 @@ if "$server" --ledger_dir="$tmp/ledger" --insecure_loopback --listen=0.0.0.0:0 \
   echo "FAIL: insecure mode on a non-loopback address"; exit 1
 fi
 grep -q 'insecure loopback mode wants' "$tmp/wide.log"
+
+# Plaintext together with TLS flags is a usage error: exit 2, one stderr line.
+set +e
+"$server" --ledger_dir="$tmp/ledger" --insecure_loopback --listen=127.0.0.1:0 \
+  --tls_cert=server.pem 2>"$tmp/usage.log"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { echo "FAIL: --insecure_loopback with --tls_cert exited $rc"; exit 1; }
+[ "$(wc -l <"$tmp/usage.log")" -eq 1 ] || { echo "FAIL: usage error not one line"; cat "$tmp/usage.log"; exit 1; }
+grep -q -- '--insecure_loopback and --tls_cert' "$tmp/usage.log"
 
 "$server" --ledger_dir="$tmp/ledger" --insecure_loopback --listen=127.0.0.1:0 \
   --checkpoint_interval=100ms 2>"$tmp/run.log" &

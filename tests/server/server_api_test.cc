@@ -1,10 +1,12 @@
 // Ingest, Audit and Admin over real gRPC on loopback (insecure loopback
 // mode): every method's happy path, idempotent resubmission, and each class
 // of bad input rejected with its canonical code and nothing appended.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
@@ -25,7 +27,9 @@ using aifl::api::v1::Audit;
 using aifl::api::v1::Ingest;
 using ledger::merkle::Hash;
 
-constexpr char kInterval[] = "aifl.collector.v1.IntervalReport";
+// Opaque payloads (api/README.md, "Payload validation"): these tests are about
+// envelopes, not contents.
+constexpr char kInterval[] = "aifl.collector.v1.Blob";
 
 std::vector<Hash> ToHashes(
     const google::protobuf::RepeatedPtrField<std::string>& in) {
@@ -310,11 +314,10 @@ TEST_F(ServerApiTest, RejectsBadBatchesAndAppendsNothing) {
   std::string gap =
       collector_->SignAt(collector_->next_sequence() + 5, kInterval, "g")
           .value();
-  std::string wrong_type =
-      collector_
-          ->SignAt(collector_->next_sequence(),
-                   "aifl.provider.v1.ModelDeclaration", "w")
-          .value();
+  std::string wrong_type = collector_
+                               ->SignAt(collector_->next_sequence(),
+                                        "aifl.provider.v1.ModelDeclaration", "")
+                               .value();
   aifl::api::v1::SubmitRequest mixed;
   for (const auto& e :
        {std::string("not an envelope"), tampered, gap, wrong_type, good}) {
@@ -334,6 +337,54 @@ TEST_F(ServerApiTest, RejectsBadBatchesAndAppendsNothing) {
   // `good` was signed before the others, with the next sequence number.
   EXPECT_TRUE(response.results(4).has_receipt());
   EXPECT_EQ(harness_->ledger().Size(), size + 1);
+}
+
+// Issue 14 item 2: one node's report of negative or NaN FLOP used to be
+// appended and folded into every model's compute. Now it is refused at
+// ingest, naming the field; a plausible report beside it is appended.
+TEST_F(ServerApiTest, RefusesReportsWithImpossibleNumbers) {
+  const int64_t now_ms = absl::ToUnixMillis(harness_->fixture().clock().Now());
+  aifl::collector::v1::IntervalReport report;
+  report.set_run_id("c/1");
+  report.set_model_id("m");
+  report.set_start_unix_ms(now_ms - 60000);
+  report.set_end_unix_ms(now_ms);
+  report.mutable_flop()->set_lower(1e15);
+  report.mutable_flop()->set_upper(2e15);
+  const std::string type = "aifl.collector.v1.IntervalReport";
+  std::string good =
+      collector_->SignNext(type, report.SerializeAsString()).value();
+  report.mutable_flop()->set_lower(-1);
+  std::string negative = collector_
+                             ->SignAt(collector_->next_sequence(), type,
+                                      report.SerializeAsString())
+                             .value();
+  report.mutable_flop()->set_lower(std::nan(""));
+  std::string nan = collector_
+                        ->SignAt(collector_->next_sequence(), type,
+                                 report.SerializeAsString())
+                        .value();
+  std::string garbage =
+      collector_->SignAt(collector_->next_sequence(), type, "a").value();
+  std::string unknown =
+      collector_
+          ->SignAt(collector_->next_sequence(), "aifl.collector.v1.Bogus", "")
+          .value();
+  const uint64_t before = harness_->ledger().Size();
+  auto response = SubmitOk({good, negative, nan, garbage, unknown});
+  ASSERT_EQ(response.results_size(), 5);
+  EXPECT_TRUE(response.results(0).has_receipt());
+  EXPECT_EQ(response.results(1).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(1).error().message(),
+            "payload field flop.lower: got -1, want >= 0");
+  EXPECT_EQ(response.results(2).error().message(),
+            "payload field flop.lower: got nan, want a finite number");
+  EXPECT_EQ(response.results(3).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(4).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(harness_->ledger().Size(), before + 1);
 }
 
 TEST_F(ServerApiTest, RejectsBadAuditRequests) {
@@ -440,6 +491,16 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     aifl::api::v1::ListFindingsResponse out;
     EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)),
               grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // Issue 14 item 8: ListModels read any token as a model id.
+  for (const char* token : {"garbage", "m6", "mZZ", "mAB"}) {
+    grpc::ClientContext ctx;
+    aifl::api::v1::ListModelsRequest r;
+    r.set_page_token(token);
+    aifl::api::v1::ListModelsResponse out;
+    grpc::Status s = audit_->ListModels(&ctx, r, &out);
+    EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT) << token;
+    EXPECT_NE(s.error_message().find("page_token"), std::string::npos);
   }
   {
     grpc::ClientContext ctx;
