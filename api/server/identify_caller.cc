@@ -24,8 +24,8 @@ absl::StatusOr<Caller> IdentifyCaller(const grpc::AuthContext* auth,
   if (pems.empty()) {
     return absl::UnauthenticatedError("client certificate missing");
   }
-  absl::StatusOr<PeerCertificate> cert = ParsePeerCertificate(
-      absl::string_view(pems[0].data(), pems[0].size()));
+  absl::StatusOr<PeerCertificate> cert =
+      ParsePeerCertificate(absl::string_view(pems[0].data(), pems[0].size()));
   if (!cert.ok()) return cert.status();
   if (revocations != nullptr) {
     if (absl::Status s = revocations->Check(*cert); !s.ok()) return s;

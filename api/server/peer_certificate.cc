@@ -21,8 +21,7 @@ struct BioFree {
 };
 
 absl::Status Refuse(absl::string_view why) {
-  return absl::UnauthenticatedError(
-      absl::StrCat("client certificate: ", why));
+  return absl::UnauthenticatedError(absl::StrCat("client certificate: ", why));
 }
 
 // Every value of attribute `nid` in `name`, as UTF-8.
@@ -100,8 +99,9 @@ absl::StatusOr<PeerCertificate> ParsePeerCertificate(absl::string_view pem) {
   out.issuer_der.assign(reinterpret_cast<const char*>(der), n);
   OPENSSL_free(der);
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.get());
-  out.serial.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
-                    ASN1_STRING_length(serial));
+  out.serial.assign(
+      reinterpret_cast<const char*>(ASN1_STRING_get0_data(serial)),
+      ASN1_STRING_length(serial));
   return out;
 }
 

@@ -55,9 +55,9 @@ bool RefusalLog::Record(const Refusal& refusal) {
       bucket.tokens = options_.burst;
     } else {
       double refill = absl::ToDoubleSeconds(now - bucket.last);
-      bucket.tokens = std::min(
-          options_.burst,
-          bucket.tokens + std::max(0.0, refill) * options_.per_second);
+      bucket.tokens =
+          std::min(options_.burst,
+                   bucket.tokens + std::max(0.0, refill) * options_.per_second);
     }
     bucket.last = now;
     if (bucket.tokens < 1) {
@@ -73,8 +73,7 @@ bool RefusalLog::Record(const Refusal& refusal) {
 }
 
 RefusalLog& RefusalLog::Default() {
-  static RefusalLog* log =
-      new RefusalLog(common::RealClock::Get(), Options());
+  static RefusalLog* log = new RefusalLog(common::RealClock::Get(), Options());
   return *log;
 }
 

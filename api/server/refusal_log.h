@@ -35,8 +35,8 @@ struct Refusal {
 class RefusalLog {
  public:
   struct Options {
-    double per_second = 1;  // refill rate of each bucket
-    double burst = 10;      // bucket size
+    double per_second = 1;       // refill rate of each bucket
+    double burst = 10;           // bucket size
     size_t max_buckets = 10000;  // beyond: one shared overflow bucket
   };
   // Receives each refusal to log and how many of its bucket were suppressed

@@ -46,8 +46,8 @@ absl::Status VerifyIssuer(X509_CRL* crl, const std::string& ca_file) {
       return absl::OkStatus();
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "the CRL is not signed by a CA certificate in ", ca_file));
+  return absl::InvalidArgumentError(
+      absl::StrCat("the CRL is not signed by a CA certificate in ", ca_file));
 }
 
 }  // namespace
@@ -65,7 +65,8 @@ absl::Status RevocationList::Load(const std::string& crl_file,
         absl::StrCat(crl_file, ": no PEM X509 CRL"));
   }
   if (absl::Status s = VerifyIssuer(crl.get(), ca_file); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(crl_file, ": ", s.message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(crl_file, ": ", s.message()));
   }
   auto loaded = std::make_shared<Loaded>();
   unsigned char* der = nullptr;
@@ -96,10 +97,9 @@ absl::Status RevocationList::Check(const PeerCertificate& cert) const {
       !loaded->serials.contains(cert.serial)) {
     return absl::OkStatus();
   }
-  return absl::UnauthenticatedError(
-      absl::StrCat("client certificate serial ",
-                   absl::BytesToHexString(cert.serial),
-                   " is revoked (--tls_crl)"));
+  return absl::UnauthenticatedError(absl::StrCat(
+      "client certificate serial ", absl::BytesToHexString(cert.serial),
+      " is revoked (--tls_crl)"));
 }
 
 size_t RevocationList::size() const {

@@ -71,8 +71,7 @@ class FieldChecker {
            absl::StrCat(">= ", start_field, " (", start, ")"));
     }
   }
-  void Between(absl::string_view field, int64_t value, int64_t lo,
-               int64_t hi) {
+  void Between(absl::string_view field, int64_t value, int64_t lo, int64_t hi) {
     if (value < lo || value > hi) {
       Fail(field, absl::StrCat(value), absl::StrCat(lo, "..", hi));
     }
@@ -94,8 +93,8 @@ class FieldChecker {
   void Fail(absl::string_view field, absl::string_view got,
             absl::string_view want) {
     if (!status_.ok()) return;
-    status_ = absl::InvalidArgumentError(absl::StrCat(
-        "payload field ", field, ": got ", got, ", want ", want));
+    status_ = absl::InvalidArgumentError(
+        absl::StrCat("payload field ", field, ": got ", got, ", want ", want));
   }
 
   TimeWindow window_;
@@ -232,9 +231,8 @@ Validator Schema(void (*check)(const M&, FieldChecker&)) {
     M message;
     if (!message.ParseFromArray(payload.data(),
                                 static_cast<int>(payload.size()))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("payload: does not parse as ",
-                       M::descriptor()->full_name()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "payload: does not parse as ", M::descriptor()->full_name()));
     }
     FieldChecker checker(window);
     check(message, checker);
@@ -250,13 +248,11 @@ const absl::flat_hash_map<std::string, Validator>& Validators() {
           {"aifl.collector.v1.RunEnded", Schema(&CheckRunEnded)},
           {"aifl.collector.v1.KernelSummary", Schema(&CheckKernelSummary)},
           {"aifl.collector.v1.RecordRefused", Schema(&CheckRecordRefused)},
-          {"aifl.provider.v1.ModelDeclaration",
-           Schema(&CheckModelDeclaration)},
+          {"aifl.provider.v1.ModelDeclaration", Schema(&CheckModelDeclaration)},
           {"aifl.provider.v1.DocumentSubmission",
            Schema(&CheckDocumentSubmission)},
           {"aifl.provider.v1.Notification", Schema(&CheckNotification)},
-          {"aifl.provider.v1.EvaluationReport",
-           Schema(&CheckEvaluationReport)},
+          {"aifl.provider.v1.EvaluationReport", Schema(&CheckEvaluationReport)},
           {"aifl.provider.v1.IncidentReport", Schema(&CheckIncidentReport)},
           {"aifl.office.v1.Designation", Schema(&CheckDesignation)},
           {"aifl.office.v1.RebuttalDecision", Schema(&CheckRebuttalDecision)},

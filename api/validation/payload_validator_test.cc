@@ -123,15 +123,15 @@ TEST(PayloadValidatorTest, ChecksFindingFigures) {
   f.set_evaluated_at_unix_ms(kNowMs);
   f.set_deadline_unix_ms(kNowMs + 14 * 86400000LL);  // future deadline: fine
   f.add_figures()->set_lower(-2);
-  EXPECT_EQ(ValidatePayload("aifl.rules.v1.Finding", f.SerializeAsString(),
-                            kWindow)
-                .message(),
-            "payload field figures[0].lower: got -2, want >= 0");
+  EXPECT_EQ(
+      ValidatePayload("aifl.rules.v1.Finding", f.SerializeAsString(), kWindow)
+          .message(),
+      "payload field figures[0].lower: got -2, want >= 0");
   f.mutable_figures(0)->set_lower(1);
   f.mutable_figures(0)->set_upper(2);
-  EXPECT_TRUE(ValidatePayload("aifl.rules.v1.Finding", f.SerializeAsString(),
-                              kWindow)
-                  .ok());
+  EXPECT_TRUE(
+      ValidatePayload("aifl.rules.v1.Finding", f.SerializeAsString(), kWindow)
+          .ok());
 }
 
 }  // namespace

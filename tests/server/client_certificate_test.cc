@@ -40,8 +40,8 @@ class ClientCertificateTest : public ::testing::Test {
   }
 
   grpc::Status ListKeysAs(ServerHarness& harness, const CertFiles& cert) {
-    auto stub = aifl::api::v1::Admin::NewStub(harness.TlsChannel(
-        &cert, ReadWholeFile(ca_->ca_cert()).value()));
+    auto stub = aifl::api::v1::Admin::NewStub(
+        harness.TlsChannel(&cert, ReadWholeFile(ca_->ca_cert()).value()));
     aifl::api::v1::ListKeysResponse response;
     grpc::ClientContext ctx;
     return stub->ListKeys(&ctx, {}, &response);
@@ -81,8 +81,7 @@ TEST_F(ClientCertificateTest, RefusesTwoOusOrTwoCns) {
   EXPECT_EQ(two_cns.status().code(), absl::StatusCode::kUnauthenticated);
   auto no_ou = ParsePeerCertificate(Pem(Issue("no-ou", "/O=x/CN=n")));
   EXPECT_EQ(no_ou.status().code(), absl::StatusCode::kUnauthenticated);
-  auto bad_role =
-      ParsePeerCertificate(Pem(Issue("root-ou", "/OU=root/CN=n")));
+  auto bad_role = ParsePeerCertificate(Pem(Issue("root-ou", "/OU=root/CN=n")));
   EXPECT_EQ(bad_role.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ParsePeerCertificate("not a pem").status().code(),
             absl::StatusCode::kUnauthenticated);
