@@ -67,21 +67,22 @@ absl::Status CheckKeyRegistryReplay(const storage::Store& store,
   KeyRegistry replayed;
   absl::Status problem;
   uint64_t expected = 0;
-  absl::Status scanned = store.Scan(
-      Family::kLeaves, keys::Leaf(0), keys::Leaf(tree_size),
-      [&](absl::string_view key, absl::string_view value) {
-        const uint64_t index = entry::DecodeU64(key);
-        if (index != expected) {
-          problem = absl::DataLossError(
-              absl::StrCat("leaf ", expected, " is missing"));
-          return false;
-        }
-        ++expected;
-        problem = ReplayLeaf(index, value, replayed);
-        // The dirty list only matters to appends; keep it from growing.
-        if (index % 4096 == 0) replayed.TakeDirty();
-        return problem.ok();
-      });
+  absl::Status scanned =
+      store.Scan(Family::kLeaves, keys::Leaf(0), keys::Leaf(tree_size),
+                 [&](absl::string_view key, absl::string_view value) {
+                   const uint64_t index = entry::DecodeU64(key);
+                   if (index != expected) {
+                     problem = absl::DataLossError(
+                         absl::StrCat("leaf ", expected, " is missing"));
+                     return false;
+                   }
+                   ++expected;
+                   problem = ReplayLeaf(index, value, replayed);
+                   // The dirty list only matters to appends; keep it from
+                   // growing.
+                   if (index % 4096 == 0) replayed.TakeDirty();
+                   return problem.ok();
+                 });
   if (!scanned.ok()) return scanned;
   if (!problem.ok()) return problem;
   if (expected != tree_size) {
@@ -117,13 +118,13 @@ absl::Status CheckNewestLeaves(const storage::Store& store, TreeState& tree,
   const uint64_t first = tree_size > count ? tree_size - count : 0;
   std::vector<merkle::NodeId> ids;
   std::vector<merkle::Hash> hashes;
-  absl::Status scanned = store.Scan(
-      Family::kLeaves, keys::Leaf(first), keys::Leaf(tree_size),
-      [&](absl::string_view key, absl::string_view value) {
-        ids.push_back(merkle::NodeId{0, entry::DecodeU64(key)});
-        hashes.push_back(merkle::HashLeaf(value));
-        return true;
-      });
+  absl::Status scanned =
+      store.Scan(Family::kLeaves, keys::Leaf(first), keys::Leaf(tree_size),
+                 [&](absl::string_view key, absl::string_view value) {
+                   ids.push_back(merkle::NodeId{0, entry::DecodeU64(key)});
+                   hashes.push_back(merkle::HashLeaf(value));
+                   return true;
+                 });
   if (!scanned.ok()) return scanned;
   for (uint64_t i = 0; i < tree_size - first; ++i) {
     if (i >= ids.size() || ids[i].index != first + i) {

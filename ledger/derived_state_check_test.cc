@@ -41,8 +41,7 @@ class DerivedStateCheckTest : public ::testing::Test {
 
   // Closes the ledger, lets `edit` change its RocksDB directly, and tries to
   // open it for writing again.
-  absl::Status EditAndReopen(
-      const std::function<void(storage::Store&)>& edit) {
+  absl::Status EditAndReopen(const std::function<void(storage::Store&)>& edit) {
     f_->Close();
     storage::StoreOptions options;
     options.mode = storage::StoreOptions::Mode::kOpenExisting;

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "api/server/ingest_service.h"
 #include "api/server/ledger_model_view.h"
 #include "api/server/log.h"
+#include "api/server/malformed_request_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -129,6 +131,11 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   builder.AddListeningPort(options.listen_address, *credentials,
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MalformedRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->audit_.get());
   builder.RegisterService(server->admin_.get());

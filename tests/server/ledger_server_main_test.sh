@@ -49,6 +49,10 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 grep -q '"event":"server_started"' "$tmp/run.log"
+# SIGHUP reloads --tls_crl (none here) and must not stop the server.
+kill -HUP "$pid"
+sleep 0.5
+kill -0 "$pid" || { echo "FAIL: SIGHUP stopped the server"; exit 1; }
 kill -TERM "$pid"
 wait "$pid"  # set -e: a non-zero exit fails the test
 grep -q '"event":"server_stopped","final_checkpoint":"OK"' "$tmp/run.log"

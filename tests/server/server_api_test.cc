@@ -254,6 +254,30 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   EXPECT_FALSE(status.version().empty());
 }
 
+// Issue 14 item 8: a request body that is not the method's message.
+TEST_F(ServerApiTest, UnparsableRequestIsInvalidArgument) {
+  grpc::GenericStub generic(harness_->InsecureChannel());
+  grpc::ClientContext ctx;
+  grpc::Slice garbage(std::string("\xff\xff\xff\xff", 4));
+  grpc::ByteBuffer request(&garbage, 1), response;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  generic.UnaryCall(&ctx, "/aifl.api.v1.Ingest/Submit", grpc::StubOptions(),
+                    &request, &response, [&](grpc::Status s) {
+                      std::lock_guard<std::mutex> l(mu);
+                      status = s;
+                      done = true;
+                      cv.notify_all();
+                    });
+  std::unique_lock<std::mutex> l(mu);
+  cv.wait(l, [&] { return done; });
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_code() << " " << status.error_message();
+  EXPECT_FALSE(status.error_message().empty());
+}
+
 TEST_F(ServerApiTest, HealthCheckServes) {
   grpc::GenericStub generic(harness_->InsecureChannel());
   grpc::ClientContext ctx;
