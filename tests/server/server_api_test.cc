@@ -254,18 +254,21 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   EXPECT_FALSE(status.version().empty());
 }
 
-// Issue 14 item 8: a request body that is not the method's message.
-TEST_F(ServerApiTest, UnparsableRequestIsInvalidArgument) {
-  grpc::GenericStub generic(harness_->InsecureChannel());
+// Calls `method` with the raw `body` through a generic stub; fills
+// `response` and returns the status.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& body,
+                          grpc::ByteBuffer* response) {
+  grpc::GenericStub generic(channel);
   grpc::ClientContext ctx;
-  grpc::Slice garbage(std::string("\xff\xff\xff\xff", 4));
-  grpc::ByteBuffer request(&garbage, 1), response;
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1);
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
   grpc::Status status;
-  generic.UnaryCall(&ctx, "/aifl.api.v1.Ingest/Submit", grpc::StubOptions(),
-                    &request, &response, [&](grpc::Status s) {
+  generic.UnaryCall(&ctx, method, grpc::StubOptions(), &request, response,
+                    [&](grpc::Status s) {
                       std::lock_guard<std::mutex> l(mu);
                       status = s;
                       done = true;
@@ -273,30 +276,26 @@ TEST_F(ServerApiTest, UnparsableRequestIsInvalidArgument) {
                     });
   std::unique_lock<std::mutex> l(mu);
   cv.wait(l, [&] { return done; });
+  return status;
+}
+
+// Issue 14 item 8: a request body that is not the method's message used to
+// get UNIMPLEMENTED without a message.
+TEST_F(ServerApiTest, UnparsableRequestIsInvalidArgument) {
+  grpc::ByteBuffer response;
+  grpc::Status status =
+      RawUnaryCall(harness_->InsecureChannel(), "/aifl.api.v1.Ingest/Submit",
+                   std::string("\xff\xff\xff\xff", 4), &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << status.error_code() << " " << status.error_message();
-  EXPECT_FALSE(status.error_message().empty());
+  EXPECT_NE(status.error_message().find("does not parse"), std::string::npos);
 }
 
 TEST_F(ServerApiTest, HealthCheckServes) {
-  grpc::GenericStub generic(harness_->InsecureChannel());
-  grpc::ClientContext ctx;
-  grpc::ByteBuffer request, response;  // HealthCheckRequest{} is empty
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  grpc::Status status;
-  generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                    &request, &response, [&](grpc::Status s) {
-                      std::lock_guard<std::mutex> l(mu);
-                      status = s;
-                      done = true;
-                      cv.notify_all();
-                    });
-  std::unique_lock<std::mutex> l(mu);
-  cv.wait(l, [&] { return done; });
+  grpc::ByteBuffer response;  // HealthCheckRequest{} is empty
+  grpc::Status status =
+      RawUnaryCall(harness_->InsecureChannel(), "/grpc.health.v1.Health/Check",
+                   "", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
