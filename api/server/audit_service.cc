@@ -317,13 +317,24 @@ grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>*
 AuditService::WatchFindings(
     grpc::CallbackServerContext* ctx,
     const aifl::api::v1::WatchFindingsRequest* request) {
-  absl::Status status = Authorize(ctx, deps_, Method::kWatchFindings).status();
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kWatchFindings);
+  absl::Status status = caller.status();
   if (status.ok()) {
     status = ValidateFilter(request->unit(), request->min_severity());
   }
+  std::unique_ptr<IdentityLimiter::Lease> lease;
+  if (status.ok()) {
+    auto acquired = watchers_.TryAcquire(caller->identity);
+    if (acquired.ok()) {
+      lease = std::move(*acquired);
+    } else {
+      status = acquired.status();
+      LogRefusal(ctx, &*caller, "Audit.WatchFindings", status);
+    }
+  }
   FindingFilter filter{request->unit(), request->min_severity(), ""};
   return WatchFindingsReactor::Start(deps_.models, filter, request->from_leaf(),
-                                     status);
+                                     status, std::move(lease));
 }
 
 }  // namespace api::server

@@ -111,6 +111,12 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
+  absl::StatusOr<std::unique_ptr<IdentityLimiter::Lease>> lease =
+      submits_->TryAcquire(caller->identity, request->ByteSizeLong());
+  if (!lease.ok()) {
+    LogRefusal(ctx, &*caller, "Ingest.Submit", lease.status());
+    return FinishWith(ctx, lease.status());
+  }
   // Entries the caller may not submit get their error here; the others go to
   // the ledger in one Append (group-committed with concurrent calls).
   std::vector<std::string> accepted;
@@ -136,6 +142,7 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   ledger::Ledger* ledger = deps_.ledger;
   const bool scheduled = appenders_->TrySchedule(
       [ctx, reactor, ledger, response, caller = *caller,
+       lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
        accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
         for (size_t j = 0; j < results.size(); ++j) {

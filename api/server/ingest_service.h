@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "api/server/blocking_work_pool.h"
+#include "api/server/identity_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 
@@ -20,9 +21,17 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   // kMaxQueuedSubmits, beyond which Submit answers UNAVAILABLE.
   static constexpr int kAppendThreads = 16;
   static constexpr size_t kMaxQueuedSubmits = 1024;
+  // Fairness (api/README.md): batches one identity may have waiting or
+  // running at once, and request bytes all waiting batches may hold; beyond
+  // either, Submit answers RESOURCE_EXHAUSTED.
+  static constexpr size_t kMaxSubmitsPerIdentity = 64;
+  static constexpr size_t kMaxQueuedSubmitBytes = size_t{256} << 20;
 
   explicit IngestService(ServiceDeps deps)
       : deps_(deps),
+        submits_(std::make_unique<IdentityLimiter>("Submit batches in flight",
+                                                   kMaxSubmitsPerIdentity,
+                                                   kMaxQueuedSubmitBytes)),
         appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
                                                       kMaxQueuedSubmits)) {}
 
@@ -38,6 +47,8 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
  private:
   ServiceDeps deps_;
+  // Outlives the pool's tasks, which hold its leases.
+  std::unique_ptr<IdentityLimiter> submits_;
   // Destroyed after the gRPC server, which waits for every call to finish.
   std::unique_ptr<BlockingWorkPool> appenders_;
 };
