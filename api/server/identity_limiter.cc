@@ -18,10 +18,9 @@ IdentityLimiter::TryAcquire(const std::string& identity, size_t bytes) {
   size_t& held = held_[identity];
   if (held >= max_per_identity_) {
     if (held == 0) held_.erase(identity);
-    return absl::ResourceExhaustedError(
-        absl::StrCat(what_, ": limit of ", max_per_identity_,
-                     " per identity reached for \"", identity,
-                     "\"; retry when earlier ones finish"));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        what_, ": limit of ", max_per_identity_, " per identity reached for \"",
+        identity, "\"; retry when earlier ones finish"));
   }
   if (max_total_bytes_ != 0 && held_bytes_ + bytes > max_total_bytes_) {
     if (held == 0) held_.erase(identity);

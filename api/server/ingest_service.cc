@@ -111,6 +111,11 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
+  if (absl::Status admitted = backoff_->Admit(caller->identity);
+      !admitted.ok()) {
+    LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+    return FinishWith(ctx, admitted);
+  }
   absl::StatusOr<std::unique_ptr<IdentityLimiter::Lease>> lease =
       submits_->TryAcquire(caller->identity, request->ByteSizeLong());
   if (!lease.ok()) {
@@ -140,14 +145,17 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   if (accepted.empty()) return FinishWith(ctx, absl::OkStatus());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger::Ledger* ledger = deps_.ledger;
+  BadSignatureBackoff* backoff = backoff_.get();
   const bool scheduled = appenders_->TrySchedule(
-      [ctx, reactor, ledger, response, caller = *caller,
+      [ctx, reactor, ledger, backoff, response, caller = *caller,
        lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
        accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
+        int bad_signatures = 0;
         for (size_t j = 0; j < results.size(); ++j) {
           EntryResult* result = response->mutable_results(position[j]);
           if (!results[j].status.ok()) {
+            if (absl::IsUnauthenticated(results[j].status)) ++bad_signatures;
             SetError(result, results[j].status);
             LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
             continue;
@@ -158,6 +166,7 @@ grpc::ServerUnaryReactor* IngestService::Submit(
               results[j].integration_time_micros);
           receipt->set_duplicate(results[j].duplicate);
         }
+        backoff->RecordFailures(caller.identity, bad_signatures);
         reactor->Finish(grpc::Status::OK);
       });
   if (!scheduled) {

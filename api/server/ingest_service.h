@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "api/server/bad_signature_backoff.h"
 #include "api/server/blocking_work_pool.h"
 #include "api/server/identity_limiter.h"
 #include "api/server/service_deps.h"
@@ -29,6 +30,8 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
   explicit IngestService(ServiceDeps deps)
       : deps_(deps),
+        backoff_(std::make_unique<BadSignatureBackoff>(
+            deps.clock, BadSignatureBackoff::Options())),
         submits_(std::make_unique<IdentityLimiter>("Submit batches in flight",
                                                    kMaxSubmitsPerIdentity,
                                                    kMaxQueuedSubmitBytes)),
@@ -47,7 +50,8 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
  private:
   ServiceDeps deps_;
-  // Outlives the pool's tasks, which hold its leases.
+  // Both outlive the pool's tasks, which use them.
+  std::unique_ptr<BadSignatureBackoff> backoff_;
   std::unique_ptr<IdentityLimiter> submits_;
   // Destroyed after the gRPC server, which waits for every call to finish.
   std::unique_ptr<BlockingWorkPool> appenders_;

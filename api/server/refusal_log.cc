@@ -1,7 +1,5 @@
 #include "api/server/refusal_log.h"
 
-#include <algorithm>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "api/server/log.h"
@@ -41,30 +39,22 @@ bool RefusalLog::Record(const Refusal& refusal) {
       // Forget buckets that have refilled (nothing owed to them); if none
       // did, charge the shared overflow bucket.
       absl::erase_if(buckets_, [&](const auto& entry) {
-        const Bucket& b = entry.second;
-        return b.suppressed == 0 &&
-               b.tokens + absl::ToDoubleSeconds(now - b.last) *
-                              options_.per_second >=
-                   options_.burst;
+        return entry.second.suppressed == 0 && entry.second.tokens.Full(now);
       });
       if (buckets_.size() >= options_.max_buckets) key = {"*overflow*", 0};
     }
-    auto [it, inserted] = buckets_.try_emplace(key);
-    Bucket& bucket = it->second;
-    if (inserted) {
-      bucket.tokens = options_.burst;
-    } else {
-      double refill = absl::ToDoubleSeconds(now - bucket.last);
-      bucket.tokens =
-          std::min(options_.burst,
-                   bucket.tokens + std::max(0.0, refill) * options_.per_second);
+    auto it = buckets_.find(key);
+    if (it == buckets_.end()) {
+      it = buckets_
+               .emplace(key, Bucket{TokenBucket(options_.burst,
+                                                options_.per_second, now)})
+               .first;
     }
-    bucket.last = now;
-    if (bucket.tokens < 1) {
+    Bucket& bucket = it->second;
+    if (!bucket.tokens.TryTake(now)) {
       ++bucket.suppressed;
       return false;
     }
-    bucket.tokens -= 1;
     suppressed = bucket.suppressed;
     bucket.suppressed = 0;
   }

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "api/server/token_bucket.h"
 #include "common/clock.h"
 
 namespace api::server {
@@ -54,8 +55,7 @@ class RefusalLog {
 
  private:
   struct Bucket {
-    double tokens = 0;
-    absl::Time last;
+    TokenBucket tokens;
     uint64_t suppressed = 0;
   };
 

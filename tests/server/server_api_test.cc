@@ -410,6 +410,33 @@ TEST_F(ServerApiTest, RefusesReportsWithImpossibleNumbers) {
   EXPECT_EQ(harness_->ledger().Size(), before + 1);
 }
 
+// Issue 14 item 4: a caller flooding invalid signatures used to take the
+// verification threads from honest callers; now it pays first.
+TEST_F(ServerApiTest, CallerWhoseSignaturesKeepFailingIsRefusedEarly) {
+  aifl::api::v1::SubmitRequest flood;
+  for (int i = 0; i < 101; ++i) {
+    std::string e = collector_
+                        ->SignAt(collector_->next_sequence(), kInterval,
+                                 absl::StrCat("forged ", i))
+                        .value();
+    e[e.size() - 1] ^= 1;
+    flood.add_envelopes(e);
+  }
+  aifl::api::v1::SubmitResponse response;
+  ASSERT_EQ(SubmitCode(ingest_.get(), flood, &response), grpc::StatusCode::OK);
+  for (const auto& r : response.results()) {
+    EXPECT_EQ(r.error().code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  aifl::api::v1::SubmitRequest honest_try;
+  honest_try.add_envelopes(Sign("good"));
+  EXPECT_EQ(SubmitCode(ingest_.get(), honest_try, &response),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  harness_->fixture().clock().Advance(absl::Seconds(1));
+  ASSERT_EQ(SubmitCode(ingest_.get(), honest_try, &response),
+            grpc::StatusCode::OK);
+  EXPECT_TRUE(response.results(0).has_receipt());
+}
+
 TEST_F(ServerApiTest, RejectsBadAuditRequests) {
   SubmitOk({Sign("p")});
   ASSERT_TRUE(harness_->ledger().PublishCheckpoint().ok());
