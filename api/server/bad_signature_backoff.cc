@@ -19,8 +19,7 @@ absl::Status BadSignatureBackoff::Admit(const std::string& identity) {
   }
   return absl::ResourceExhaustedError(absl::StrCat(
       "too many entries with bad signatures from \"", identity,
-      "\": Submit refused for ",
-      std::ceil(it->second.SecondsUntilToken(now)),
+      "\": Submit refused for ", std::ceil(it->second.SecondsUntilToken(now)),
       " s; check the signing key and origin, then retry"));
 }
 

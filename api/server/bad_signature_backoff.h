@@ -22,8 +22,8 @@ namespace api::server {
 class BadSignatureBackoff {
  public:
   struct Options {
-    double burst = 100;      // failures tolerated at once
-    double per_second = 10;  // failures forgiven per second
+    double burst = 100;             // failures tolerated at once
+    double per_second = 10;         // failures forgiven per second
     size_t max_identities = 10000;  // beyond: full buckets are forgotten
   };
 

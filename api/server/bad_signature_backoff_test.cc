@@ -15,7 +15,7 @@ TEST(BadSignatureBackoffTest, FailingCallerWaitsHonestCallerDoesNot) {
   EXPECT_TRUE(backoff.Admit("flooder").ok());
   backoff.RecordFailures("flooder", 99);
   EXPECT_TRUE(backoff.Admit("flooder").ok());  // one token left
-  backoff.RecordFailures("flooder", 1000);      // deep in debt
+  backoff.RecordFailures("flooder", 1000);     // deep in debt
   absl::Status refused = backoff.Admit("flooder");
   EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(refused.message().find("retry"), std::string::npos);
