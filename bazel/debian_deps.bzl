@@ -34,6 +34,9 @@ _LIBRARIES = {
     "protobuf": (["protobuf"], "libprotobuf-dev", []),
     "grpc": (["grpc++"], "libgrpc++-dev", []),
     "grpc_reflection": (["grpc++"], "libgrpc++-dev", ["-lgrpc++_reflection"]),
+    # X.509 names and CRLs of client certificates (api/server); the same
+    # libcrypto that Debian's gRPC links.
+    "openssl": (["libcrypto"], "libssl-dev", []),
     "gtest_main": (["gmock", "gtest_main"], "libgtest-dev libgmock-dev", []),
     "benchmark": (["benchmark"], "libbenchmark-dev", []),
     "benchmark_main": (["benchmark"], "libbenchmark-dev", ["-lbenchmark_main"]),

@@ -4,6 +4,7 @@
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/crypto/key_file.h"
+#include "ledger/derived_state_check.h"
 #include "ledger/entry/byte_io.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/signed_state.h"
@@ -88,6 +89,19 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   }
   RETURN_IF_ERROR(ledger->LoadState());
   RETURN_IF_ERROR(ledger->CheckOpenInvariants());
+  if (!options.read_only) {
+    // Appends trust the key registry and sign on top of the newest leaves:
+    // check both against the leaves (ledger/derived_state_check.h).
+    const uint64_t size = ledger->Size();
+    {
+      absl::MutexLock lock(&ledger->tree_mu_);
+      RETURN_IF_ERROR(CheckNewestLeaves(*ledger->store_, *ledger->tree_, size,
+                                        kNewestLeavesChecked));
+    }
+    absl::ReaderMutexLock lock(&ledger->registry_mu_);
+    RETURN_IF_ERROR(
+        CheckKeyRegistryReplay(*ledger->store_, size, ledger->registry_));
+  }
   return ledger;
 }
 

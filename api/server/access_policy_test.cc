@@ -5,23 +5,6 @@
 namespace api::server {
 namespace {
 
-TEST(CallerFromSubjectTest, ReadsTheProfile) {
-  auto caller = CallerFromSubject("CN=node-1,OU=collector,O=Factory\\, Inc");
-  ASSERT_TRUE(caller.ok()) << caller.status();
-  EXPECT_EQ(caller->identity, "node-1");
-  EXPECT_EQ(caller->role, TlsRole::kCollector);
-  EXPECT_EQ(caller->organisation, "Factory, Inc");
-}
-
-TEST(CallerFromSubjectTest, RejectsMissingOrUnknownRole) {
-  EXPECT_EQ(CallerFromSubject("CN=a,O=b").status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(CallerFromSubject("CN=a,OU=root").status().code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(CallerFromSubject("OU=auditor").status().code(),
-            absl::StatusCode::kUnauthenticated);
-}
-
 TEST(AccessPolicyTest, Matrix) {
   Caller auditor{TlsRole::kAuditor, "a", ""};
   EXPECT_TRUE(CheckMethodAllowed(auditor, Method::kGetEntries).ok());

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "api/server/log_keys_response.h"
@@ -18,6 +20,29 @@ void CopyHashes(const std::vector<ledger::merkle::Hash>& hashes,
   for (const ledger::merkle::Hash& h : hashes) {
     out->Add(std::string(reinterpret_cast<const char*>(h.data()), h.size()));
   }
+}
+
+// ListModels page tokens: "m" ‖ lowercase hex of the last model id of the
+// previous page, so that a token no response could have given is refused
+// (as ListFindings refuses a non-number) instead of read as a model id.
+std::string ModelPageToken(const std::string& last_model_id) {
+  return absl::StrCat("m", absl::BytesToHexString(last_model_id));
+}
+
+absl::StatusOr<std::string> ModelIdAfter(const std::string& token) {
+  if (token.empty()) return std::string();
+  bool hex =
+      token.size() % 2 == 1 && token.size() <= 1 + 2 * 256 && token[0] == 'm';
+  for (size_t i = 1; hex && i < token.size(); ++i) {
+    hex = absl::ascii_isxdigit(static_cast<unsigned char>(token[i])) &&
+          !absl::ascii_isupper(static_cast<unsigned char>(token[i]));
+  }
+  if (!hex) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_token: got \"", absl::CHexEscape(token.substr(0, 64)),
+        "\", want a token from a previous response"));
+  }
+  return absl::HexStringToBytes(absl::string_view(token).substr(1));
 }
 
 }  // namespace
@@ -246,12 +271,17 @@ grpc::ServerUnaryReactor* AuditService::ListModels(
   if (!caller.ok()) return FinishWith(ctx, caller.status());
   absl::StatusOr<uint32_t> page = ResolvePageSize(request->page_size());
   if (!page.ok()) return FinishWith(ctx, page.status());
+  absl::StatusOr<std::string> after = ModelIdAfter(request->page_token());
+  if (!after.ok()) return FinishWith(ctx, after.status());
   absl::Status caught_up = deps_.models->CatchUp();
   if (!caught_up.ok()) return FinishWith(ctx, caught_up);
   absl::StatusOr<aifl::api::v1::ListModelsResponse> models =
-      deps_.models->ListModels(*page, request->page_token());
+      deps_.models->ListModels(*page, *after);
   if (!models.ok()) return FinishWith(ctx, models.status());
   *response = std::move(*models);
+  if (!response->next_page_token().empty()) {
+    response->set_next_page_token(ModelPageToken(response->next_page_token()));
+  }
   return FinishWith(ctx, absl::OkStatus());
 }
 
@@ -309,13 +339,24 @@ grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>*
 AuditService::WatchFindings(
     grpc::CallbackServerContext* ctx,
     const aifl::api::v1::WatchFindingsRequest* request) {
-  absl::Status status = Authorize(ctx, deps_, Method::kWatchFindings).status();
+  absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kWatchFindings);
+  absl::Status status = caller.status();
   if (status.ok()) {
     status = ValidateFilter(request->unit(), request->min_severity());
   }
+  std::unique_ptr<IdentityLimiter::Lease> lease;
+  if (status.ok()) {
+    auto acquired = watchers_.TryAcquire(caller->identity);
+    if (acquired.ok()) {
+      lease = std::move(*acquired);
+    } else {
+      status = acquired.status();
+      LogRefusal(ctx, &*caller, "Audit.WatchFindings", status);
+    }
+  }
   FindingFilter filter{request->unit(), request->min_severity(), ""};
   return WatchFindingsReactor::Start(deps_.models, filter, request->from_leaf(),
-                                     status);
+                                     status, std::move(lease));
 }
 
 }  // namespace api::server

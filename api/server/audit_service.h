@@ -4,6 +4,7 @@
 #ifndef API_SERVER_AUDIT_SERVICE_H_
 #define API_SERVER_AUDIT_SERVICE_H_
 
+#include "api/server/identity_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 
@@ -11,7 +12,13 @@ namespace api::server {
 
 class AuditService final : public aifl::api::v1::Audit::CallbackService {
  public:
-  explicit AuditService(ServiceDeps deps) : deps_(deps) {}
+  // WatchFindings streams one identity may hold open at once; beyond,
+  // RESOURCE_EXHAUSTED (10,000 streams from one certificate took 1.7 GiB).
+  static constexpr size_t kMaxWatchersPerIdentity = 100;
+
+  explicit AuditService(ServiceDeps deps)
+      : deps_(deps),
+        watchers_("WatchFindings streams", kMaxWatchersPerIdentity) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(
       grpc::CallbackServerContext* ctx,
@@ -55,6 +62,9 @@ class AuditService final : public aifl::api::v1::Audit::CallbackService {
 
  private:
   ServiceDeps deps_;
+  // Destroyed after the gRPC server, which ends every stream (and so every
+  // lease) first.
+  IdentityLimiter watchers_;
 };
 
 // The size a request's "0 = latest checkpoint" means. kFailedPrecondition

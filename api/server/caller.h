@@ -3,8 +3,9 @@
 //
 // Certificate profile (api/README.md): subject CN = identity (what
 // KeyInfo.tls_identity must equal), OU = TLS role (admin, collector,
-// provider, office, auditor, rules), O = organisation. Pure functions except
-// IdentifyCaller, which reads the call's auth context; thread-safe.
+// provider, office, auditor, rules), O = organisation. The certificate is
+// read in peer_certificate.h, the call's caller found in identify_caller.h.
+// Pure functions; thread-safe.
 #ifndef API_SERVER_CALLER_H_
 #define API_SERVER_CALLER_H_
 
@@ -12,7 +13,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "grpcpp/security/auth_context.h"
 
 namespace api::server {
 
@@ -35,17 +35,6 @@ struct Caller {
   std::string identity;  // certificate CN; "local" for the local operator
   std::string organisation;
 };
-
-// Parses an RFC 2253 subject as gRPC reports it ("CN=a,OU=collector,O=B",
-// backslash escapes allowed) into a Caller. kUnauthenticated, saying which
-// attribute is missing or wrong, when CN or OU is absent or OU is no role.
-absl::StatusOr<Caller> CallerFromSubject(absl::string_view subject);
-
-// The caller of a call. In insecure mode every caller is the local operator.
-// Otherwise kUnauthenticated when the peer presented no verified certificate
-// or the certificate does not follow the profile.
-absl::StatusOr<Caller> IdentifyCaller(const grpc::AuthContext* auth,
-                                      bool insecure_loopback);
 
 }  // namespace api::server
 

@@ -9,8 +9,10 @@
 #include "absl/time/clock.h"
 #include "api/server/grpc_status.h"
 #include "api/server/key_record.h"
+#include "api/validation/payload_validator.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
+#include "ledger/roles.h"
 
 namespace api::server {
 namespace {
@@ -42,6 +44,27 @@ absl::Status CheckMayReadLeaf(const ledger::Ledger& ledger,
                      caller.identity, "\""));
   }
   return absl::OkStatus();
+}
+
+// OK when the envelope's payload holds numbers that can be true
+// (api/validation/payload_validator.h), judged against the window of an entry
+// integrated now; every caller, the local operator too. An envelope whose key
+// is unknown or whose key's role may not sign its payload type is left to the
+// ledger, which refuses it with PERMISSION_DENIED (that answer comes first).
+absl::Status CheckPayload(const ledger::Ledger& ledger,
+                          const std::string& bytes, absl::Time now) {
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(bytes);
+  if (!envelope.ok()) return envelope.status();
+  std::optional<ledger::KeyInfo> key =
+      ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
+  if (!key.has_value() ||
+      !ledger::CheckRoleMaySign(key->role, envelope->payload_type).ok()) {
+    return absl::OkStatus();
+  }
+  return validation::ValidatePayload(
+      envelope->payload_type, envelope->payload,
+      validation::WindowForIntegrationTime(absl::ToUnixMicros(now)));
 }
 
 }  // namespace
@@ -90,17 +113,32 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
+  if (absl::Status admitted = backoff_->Admit(caller->identity);
+      !admitted.ok()) {
+    LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+    return FinishWith(ctx, admitted);
+  }
+  absl::StatusOr<std::unique_ptr<IdentityLimiter::Lease>> lease =
+      submits_->TryAcquire(caller->identity, request->ByteSizeLong());
+  if (!lease.ok()) {
+    LogRefusal(ctx, &*caller, "Ingest.Submit", lease.status());
+    return FinishWith(ctx, lease.status());
+  }
   // Entries the caller may not submit get their error here; the others go to
   // the ledger in one Append (group-committed with concurrent calls).
   std::vector<std::string> accepted;
   std::vector<int> position;
   accepted.reserve(n);
+  const absl::Time now = deps_.clock->Now();
   for (int i = 0; i < n; ++i) {
     EntryResult* result = response->add_results();
     absl::Status allowed =
         CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelopes(i));
+    if (allowed.ok())
+      allowed = CheckPayload(*deps_.ledger, request->envelopes(i), now);
     if (!allowed.ok()) {
       SetError(result, allowed);
+      LogRefusal(ctx, &*caller, "Ingest.Submit", allowed);
       continue;
     }
     accepted.push_back(request->envelopes(i));
@@ -109,14 +147,19 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   if (accepted.empty()) return FinishWith(ctx, absl::OkStatus());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger::Ledger* ledger = deps_.ledger;
+  BadSignatureBackoff* backoff = backoff_.get();
   const bool scheduled = appenders_->TrySchedule(
-      [reactor, ledger, response, accepted = std::move(accepted),
-       position = std::move(position)] {
+      [ctx, reactor, ledger, backoff, response, caller = *caller,
+       lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
+       accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
+        int bad_signatures = 0;
         for (size_t j = 0; j < results.size(); ++j) {
           EntryResult* result = response->mutable_results(position[j]);
           if (!results[j].status.ok()) {
+            if (absl::IsUnauthenticated(results[j].status)) ++bad_signatures;
             SetError(result, results[j].status);
+            LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
             continue;
           }
           aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
@@ -125,6 +168,7 @@ grpc::ServerUnaryReactor* IngestService::Submit(
               results[j].integration_time_micros);
           receipt->set_duplicate(results[j].duplicate);
         }
+        backoff->RecordFailures(caller.identity, bad_signatures);
         reactor->Finish(grpc::Status::OK);
       });
   if (!scheduled) {

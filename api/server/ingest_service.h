@@ -8,7 +8,9 @@
 
 #include <memory>
 
+#include "api/server/bad_signature_backoff.h"
 #include "api/server/blocking_work_pool.h"
+#include "api/server/identity_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 
@@ -20,9 +22,19 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   // kMaxQueuedSubmits, beyond which Submit answers UNAVAILABLE.
   static constexpr int kAppendThreads = 16;
   static constexpr size_t kMaxQueuedSubmits = 1024;
+  // Fairness (api/README.md): batches one identity may have waiting or
+  // running at once, and request bytes all waiting batches may hold; beyond
+  // either, Submit answers RESOURCE_EXHAUSTED.
+  static constexpr size_t kMaxSubmitsPerIdentity = 64;
+  static constexpr size_t kMaxQueuedSubmitBytes = size_t{256} << 20;
 
   explicit IngestService(ServiceDeps deps)
       : deps_(deps),
+        backoff_(std::make_unique<BadSignatureBackoff>(
+            deps.clock, BadSignatureBackoff::Options())),
+        submits_(std::make_unique<IdentityLimiter>("Submit batches in flight",
+                                                   kMaxSubmitsPerIdentity,
+                                                   kMaxQueuedSubmitBytes)),
         appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
                                                       kMaxQueuedSubmits)) {}
 
@@ -44,6 +56,9 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
  private:
   ServiceDeps deps_;
+  // Both outlive the pool's tasks, which use them.
+  std::unique_ptr<BadSignatureBackoff> backoff_;
+  std::unique_ptr<IdentityLimiter> submits_;
   // Destroyed after the gRPC server, which waits for every call to finish.
   std::unique_ptr<BlockingWorkPool> appenders_;
 };

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "api/server/ledger_model_view.h"
 #include "api/server/log.h"
 #include "api/server/storage_watch.h"
+#include "api/server/malformed_request_interceptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -101,6 +103,18 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   }
 
   auto server = std::unique_ptr<LedgerServer>(new LedgerServer());
+  if (!options.tls_crl_file.empty()) {
+    if (options.insecure_loopback) {
+      return absl::InvalidArgumentError(
+          "--tls_crl: certificates are revoked only with mTLS");
+    }
+    server->crl_file_ = options.tls_crl_file;
+    server->client_ca_file_ = options.tls_client_ca_file;
+    if (absl::Status s = server->ReloadCrl(); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--tls_crl: ", s.message()));
+    }
+  }
   server->publisher_ = std::make_unique<CheckpointPublisher>(
       ledger, options.clock, options.checkpoint_interval);
   server->models_ = std::make_unique<LedgerModelView>(ledger);
@@ -114,8 +128,9 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
                {{"error", s.ToString()}});
     }
   });
-  ServiceDeps deps{ledger, server->publisher_.get(), server->models_.get(),
-                   options.clock, options.insecure_loopback};
+  ServiceDeps deps{
+      ledger,        server->publisher_.get(),  server->models_.get(),
+      options.clock, options.insecure_loopback, &server->revocations_};
   server->ingest_ = std::make_unique<IngestService>(deps);
   server->audit_ = std::make_unique<AuditService>(deps);
   server->admin_ = std::make_unique<AdminService>(deps, options.version);
@@ -143,6 +158,11 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   }
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
   ApplyTransportLimits(options.transport, &builder);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MalformedRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->audit_.get());
   builder.RegisterService(server->admin_.get());
@@ -167,6 +187,20 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
             {"origin", ledger->origin()},
             {"tree_size", absl::StrCat(ledger->Size())}});
   return server;
+}
+
+absl::Status LedgerServer::ReloadCrl() {
+  if (crl_file_.empty()) return absl::OkStatus();
+  absl::Status loaded = revocations_.Load(crl_file_, client_ca_file_);
+  if (loaded.ok()) {
+    LogEvent(
+        "info", "crl_loaded",
+        {{"file", crl_file_}, {"revoked", absl::StrCat(revocations_.size())}});
+  } else {
+    LogEvent("error", "crl_load_failed",
+             {{"file", crl_file_}, {"error", loaded.ToString()}});
+  }
+  return loaded;
 }
 
 LedgerServer::~LedgerServer() {

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "api/server/transport_limits.h"
+#include "api/server/revocation_list.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
 
@@ -50,6 +51,10 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // PEM CRL signed by the client CA: calls with a listed client certificate
+  // get UNAUTHENTICATED (checked per call; see ReloadCrl). Optional; mTLS
+  // only. Default: none.
+  std::string tls_crl_file;
   // How often a checkpoint is published when the tree grew. Default: 1 s.
   absl::Duration checkpoint_interval = absl::Seconds(1);
   // The largest request accepted (RESOURCE_EXHAUSTED beyond). Default: 64 MiB.
@@ -97,6 +102,11 @@ class LedgerServer {
   // The bound health port; 0 without ServerOptions::health_listen_address.
   int health_port() const { return health_port_; }
 
+  // Reads --tls_crl again (SIGHUP). On error the previous list stays in
+  // force and the error is returned (see RevocationList::Load). OK and
+  // nothing done without tls_crl_file.
+  absl::Status ReloadCrl();
+
   // Stops accepting calls, waits up to `grace` for in-flight calls (then
   // cancels them), and publishes a final checkpoint; returns that publish's
   // status. Idempotent.
@@ -108,6 +118,9 @@ class LedgerServer {
   int port_ = 0;
   int health_port_ = 0;
   bool shut_down_ = false;
+  std::string crl_file_;
+  std::string client_ca_file_;
+  RevocationList revocations_;
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
   std::unique_ptr<IngestService> ingest_;

@@ -5,6 +5,8 @@
 //   ledger_server --ledger_dir=/tmp/l --insecure_loopback
 //   --listen=127.0.0.1:8080
 //
+// Exits 2 on a usage error (one line on stderr), e.g. --insecure_loopback
+// together with a TLS flag.
 // Exits 1 when fewer than --fd_reserve descriptors are free once the ledger
 // is open (after raising the soft RLIMIT_NOFILE to the hard limit), when
 // storage fails for good while serving (health NOT_SERVING, `storage_failed`
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -26,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "api/server/descriptor_budget.h"
+#include "api/server/grpc_log.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
@@ -46,6 +50,9 @@ ABSL_FLAG(std::string, tls_cert, "", "server certificate chain (PEM)");
 ABSL_FLAG(std::string, tls_key, "", "server private key (PEM)");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "CA that signs client certificates (PEM)");
+ABSL_FLAG(std::string, tls_crl, "",
+          "PEM CRL signed by --tls_client_ca: listed client certificates get "
+          "UNAUTHENTICATED; read again on SIGHUP");
 ABSL_FLAG(bool, insecure_loopback, false,
           "plaintext on a loopback address only; every caller is the local "
           "operator (local use and demos)");
@@ -102,6 +109,24 @@ namespace {
 
 // Set when storage failed for good; main then exits 1.
 std::atomic<bool> storage_failed{false};
+// A usage error (exit 2), or "" when the flags go together.
+std::string UsageError() {
+  if (absl::GetFlag(FLAGS_insecure_loopback)) {
+    for (const auto& [name, value] :
+         {std::pair<const char*, std::string>{"tls_cert",
+                                              absl::GetFlag(FLAGS_tls_cert)},
+          {"tls_key", absl::GetFlag(FLAGS_tls_key)},
+          {"tls_client_ca", absl::GetFlag(FLAGS_tls_client_ca)},
+          {"tls_crl", absl::GetFlag(FLAGS_tls_crl)}}) {
+      if (!value.empty()) {
+        return absl::StrCat("ledger_server: --insecure_loopback and --", name,
+                            " exclude each other: choose plaintext on "
+                            "loopback or mTLS");
+      }
+    }
+  }
+  return "";
+}
 
 int Run() {
   using api::server::LogEvent;
@@ -115,6 +140,7 @@ int Run() {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // reload --tls_crl
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   // Peers must never take the descriptors storage needs: use all the hard
@@ -178,6 +204,7 @@ int Run() {
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.tls_crl_file = absl::GetFlag(FLAGS_tls_crl);
   options.checkpoint_interval = absl::GetFlag(FLAGS_checkpoint_interval);
   options.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
@@ -207,7 +234,10 @@ int Run() {
               {"pack_version", rules->pack_version()}});
   }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
+    // A failed reload keeps the previous list (and logs crl_load_failed).
+    (void)(*server)->ReloadCrl();
+  }
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
   rules.reset();  // no findings appended during shutdown
   absl::Status stopped =
@@ -230,5 +260,10 @@ int main(int argc, char** argv) {
   };
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
+  if (std::string usage = UsageError(); !usage.empty()) {
+    std::fprintf(stderr, "%s\n", usage.c_str());
+    return 2;
+  }
+  api::server::RouteGrpcLogsToJsonLog();
   return Run();
 }

@@ -39,8 +39,10 @@ class ModelView {
   // leaf does not parse.
   virtual absl::Status CatchUp() = 0;
 
-  // Models ordered by id, after the page token (the last id of the previous
-  // page; "" = from the start). REQUIRES: 1 ≤ page_size ≤ 1000.
+  // Models ordered by id, after the model id `page_token` (the last id of the
+  // previous page; "" = from the start); next_page_token is the last id of
+  // this page (AuditService encodes both as the wire token).
+  // REQUIRES: 1 ≤ page_size ≤ 1000.
   virtual absl::StatusOr<aifl::api::v1::ListModelsResponse> ListModels(
       uint32_t page_size, const std::string& page_token) = 0;
   // kNotFound for an unknown model.

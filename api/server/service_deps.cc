@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/server/grpc_status.h"
+#include "api/server/identify_caller.h"
+#include "api/server/refusal_log.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/note/checkpoint.h"
 
@@ -13,11 +15,37 @@ absl::StatusOr<Caller> Authorize(grpc::CallbackServerContext* ctx,
                                  const ServiceDeps& deps, Method method) {
   std::shared_ptr<const grpc::AuthContext> auth = ctx->auth_context();
   absl::StatusOr<Caller> caller =
-      IdentifyCaller(auth.get(), deps.insecure_loopback);
-  if (!caller.ok()) return caller.status();
+      IdentifyCaller(auth.get(), deps.insecure_loopback, deps.revocations);
+  if (!caller.ok()) {
+    LogRefusal(ctx, nullptr, MethodName(method), caller.status());
+    return caller.status();
+  }
   absl::Status allowed = CheckMethodAllowed(*caller, method);
-  if (!allowed.ok()) return allowed;
+  if (!allowed.ok()) {
+    LogRefusal(ctx, &*caller, MethodName(method), allowed);
+    return allowed;
+  }
   return caller;
+}
+
+void LogRefusal(const grpc::ServerContextBase* ctx, const Caller* caller,
+                absl::string_view method, const absl::Status& status) {
+  Refusal refusal;
+  refusal.peer = ctx->peer();
+  refusal.method = std::string(method);
+  refusal.status = status;
+  if (caller != nullptr) {
+    refusal.identity = caller->identity;
+    refusal.role = std::string(TlsRoleName(caller->role));
+  } else {
+    // Before authentication the bucket is the peer's address, not its port
+    // (one host, many connections).
+    absl::string_view peer = refusal.peer;
+    size_t colon = peer.rfind(':');
+    refusal.identity = std::string(
+        colon == absl::string_view::npos ? peer : peer.substr(0, colon));
+  }
+  RefusalLog::Default().Record(refusal);
 }
 
 absl::Status CheckMaySubmitEnvelope(const ledger::Ledger& ledger,

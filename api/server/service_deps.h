@@ -11,6 +11,7 @@
 #include "api/server/caller.h"
 #include "api/server/checkpoint_publisher.h"
 #include "api/server/model_view.h"
+#include "api/server/revocation_list.h"
 #include "common/clock.h"
 #include "grpcpp/server_context.h"
 #include "ledger/ledger.h"
@@ -31,12 +32,20 @@ struct ServiceDeps {
   ModelView* models = nullptr;
   common::Clock* clock = nullptr;
   bool insecure_loopback = false;
+  // --tls_crl; null: no certificate is revoked.
+  const RevocationList* revocations = nullptr;
 };
 
 // The caller of `ctx`, when it may call `method`: kUnauthenticated or
 // kPermissionDenied otherwise.
 absl::StatusOr<Caller> Authorize(grpc::CallbackServerContext* ctx,
                                  const ServiceDeps& deps, Method method);
+
+// Logs a refused call or entry through RefusalLog::Default() (rate-limited
+// per identity and code). `caller` is null when the refusal happened before
+// the caller was identified (then the peer address is the identity).
+void LogRefusal(const grpc::ServerContextBase* ctx, const Caller* caller,
+                absl::string_view method, const absl::Status& status);
 
 // OK when `caller` may submit the envelope `bytes`: its key is known and
 // CheckMaySubmitWith allows it. kInvalidArgument for an envelope that does

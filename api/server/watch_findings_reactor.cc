@@ -6,11 +6,11 @@
 
 namespace api::server {
 
-WatchFindingsReactor* WatchFindingsReactor::Start(ModelView* view,
-                                                  FindingFilter filter,
-                                                  uint64_t from_leaf,
-                                                  absl::Status status) {
+WatchFindingsReactor* WatchFindingsReactor::Start(
+    ModelView* view, FindingFilter filter, uint64_t from_leaf,
+    absl::Status status, std::unique_ptr<IdentityLimiter::Lease> lease) {
   auto* reactor = new WatchFindingsReactor(view, std::move(filter));
+  reactor->lease_ = std::move(lease);
   if (status.ok()) status = view->CatchUp();
   if (!status.ok()) {
     absl::MutexLock lock(&reactor->mu_);

@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "api/server/identity_limiter.h"
 #include "api/server/model_view.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -26,8 +28,11 @@ class WatchFindingsReactor final
   static constexpr size_t kMaxQueuedBytes = 256 << 10;
 
   // Starts a stream; when `status` is not OK it finishes at once with it.
-  static WatchFindingsReactor* Start(ModelView* view, FindingFilter filter,
-                                     uint64_t from_leaf, absl::Status status);
+  // `lease` (may be null) is held until gRPC is done with the stream.
+  static WatchFindingsReactor* Start(
+      ModelView* view, FindingFilter filter, uint64_t from_leaf,
+      absl::Status status,
+      std::unique_ptr<IdentityLimiter::Lease> lease = nullptr);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -44,6 +49,7 @@ class WatchFindingsReactor final
 
   ModelView* const view_;
   const FindingFilter filter_;
+  std::unique_ptr<IdentityLimiter::Lease> lease_;
   absl::Mutex sub_mu_;
   bool subscribed_ ABSL_GUARDED_BY(sub_mu_) = false;
   uint64_t subscription_ ABSL_GUARDED_BY(sub_mu_) = 0;

@@ -19,9 +19,10 @@ namespace crash {
 // the groups that write runs, at every offset.
 inline constexpr uint64_t kCrashIndexRunLeaves = 97;
 inline constexpr absl::string_view kCrashOrigin = "crash.test.example/ledger";
-// A collector payload type (collector keys may sign aifl.collector.v1.*).
-inline constexpr absl::string_view kCrashPayloadType =
-    "aifl.collector.v1.CrashTestRecord";
+// A collector payload type (collector keys may sign aifl.collector.v1.*):
+// the opaque one, which the server's payload validation lets through
+// (api/README.md, "Payload validation").
+inline constexpr absl::string_view kCrashPayloadType = "aifl.collector.v1.Blob";
 // How many writers (threads, each with its own collector key) append.
 inline constexpr int kCrashWriters = 2;
 

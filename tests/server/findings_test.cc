@@ -52,6 +52,8 @@ class FindingsTest : public ::testing::Test {
     f.set_severity(severity);
     f.set_model_id(model);
     f.set_state(aifl::rules::v1::RAISED);
+    f.set_evaluated_at_unix_ms(
+        absl::ToUnixMillis(harness_->fixture().clock().Now()));
     return Submit(
         rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
             .value());

@@ -14,8 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "api/server/audit_service.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "gtest/gtest.h"
 #include "tests/server/server_harness.h"
 
@@ -77,6 +81,8 @@ class HostileClientsTest : public ::testing::Test {
     f.set_severity(aifl::rules::v1::WARNING);
     f.set_model_id("m");
     f.set_state(aifl::rules::v1::RAISED);
+    f.set_evaluated_at_unix_ms(
+        absl::ToUnixMillis(harness_->fixture().clock().Now()));
     f.set_message(std::string(2000, 'x'));  // make slow readers' backlog real
     return rules_->SignNext("aifl.rules.v1.Finding", f.SerializeAsString())
         .value();
@@ -125,6 +131,64 @@ TEST_F(HostileClientsTest, AbandonedAndSlowStreamsKeepMemoryBounded) {
       growth_kib);
   // 64 watchers × 2 MB of backlog would be 128 MB if buffered without bound.
   EXPECT_LT(growth_kib, 64 * 1024);
+}
+
+// Issue 14 item 4: one identity opening WatchFindings streams without end
+// (10,000 took 1.7 GiB) now stops at its share; ending one frees a slot.
+TEST_F(HostileClientsTest, WatchFindingsStreamsAreCappedPerIdentity) {
+  ASSERT_TRUE(Submit({Finding(0)}).results(0).has_receipt());
+  constexpr int kCap = api::server::AuditService::kMaxWatchersPerIdentity;
+  struct Watch {
+    std::unique_ptr<Audit::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<aifl::api::v1::RecordedFinding>> reader;
+  };
+  // Connections of their own (a per-connection stream limit must not be
+  // what stops them).
+  auto channel = [&] {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", harness_->port()),
+        grpc::InsecureChannelCredentials(), args);
+  };
+  auto open = [&](const std::shared_ptr<grpc::Channel>& ch) {
+    Watch w;
+    w.stub = Audit::NewStub(ch);
+    w.ctx = std::make_unique<grpc::ClientContext>();
+    w.reader = w.stub->WatchFindings(w.ctx.get(), {});
+    return w;
+  };
+  std::vector<Watch> watches;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < kCap; ++i) {
+    if (i % 20 == 0) channels.push_back(channel());
+    watches.push_back(open(channels.back()));
+    aifl::api::v1::RecordedFinding f;
+    ASSERT_TRUE(watches.back().reader->Read(&f)) << i;  // replayed: started
+  }
+  Watch extra = open(channel());
+  aifl::api::v1::RecordedFinding f;
+  EXPECT_FALSE(extra.reader->Read(&f));
+  grpc::Status refused = extra.reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("per identity"), std::string::npos);
+  // Ending one stream gives the identity a slot again.
+  watches.back().ctx->TryCancel();
+  (void)watches.back().reader->Finish();
+  watches.pop_back();
+  bool reopened = false;
+  for (int attempt = 0; attempt < 50 && !reopened; ++attempt) {
+    Watch again = open(channel());
+    reopened = again.reader->Read(&f);
+    if (!reopened) (void)again.reader->Finish();
+    if (reopened) watches.push_back(std::move(again));
+    if (!reopened) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(reopened);
+  for (Watch& w : watches) w.ctx->TryCancel();
+  ExpectServerHealthy();
 }
 
 TEST_F(HostileClientsTest, RawGarbageOnThePortDoesNotHurtTheServer) {

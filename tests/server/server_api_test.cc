@@ -1,10 +1,12 @@
 // Ingest, Audit and Admin over real gRPC on loopback (insecure loopback
 // mode): every method's happy path, idempotent resubmission, and each class
 // of bad input rejected with its canonical code and nothing appended.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
@@ -25,7 +27,9 @@ using aifl::api::v1::Audit;
 using aifl::api::v1::Ingest;
 using ledger::merkle::Hash;
 
-constexpr char kInterval[] = "aifl.collector.v1.IntervalReport";
+// Opaque payloads (api/README.md, "Payload validation"): these tests are about
+// envelopes, not contents.
+constexpr char kInterval[] = "aifl.collector.v1.Blob";
 
 std::vector<Hash> ToHashes(
     const google::protobuf::RepeatedPtrField<std::string>& in) {
@@ -250,18 +254,21 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   EXPECT_FALSE(status.version().empty());
 }
 
-TEST_F(ServerApiTest, HealthCheckServes) {
-  grpc::GenericStub generic(harness_->InsecureChannel());
+// Calls `method` with the raw `body` through a generic stub; fills
+// `response` and returns the status.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& body,
+                          grpc::ByteBuffer* response) {
+  grpc::GenericStub generic(channel);
   grpc::ClientContext ctx;
-  grpc::ByteBuffer request, response;  // HealthCheckRequest{} is empty
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1);
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
   grpc::Status status;
-  generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                    &request, &response, [&](grpc::Status s) {
+  generic.UnaryCall(&ctx, method, grpc::StubOptions(), &request, response,
+                    [&](grpc::Status s) {
                       std::lock_guard<std::mutex> l(mu);
                       status = s;
                       done = true;
@@ -269,6 +276,26 @@ TEST_F(ServerApiTest, HealthCheckServes) {
                     });
   std::unique_lock<std::mutex> l(mu);
   cv.wait(l, [&] { return done; });
+  return status;
+}
+
+// Issue 14 item 8: a request body that is not the method's message used to
+// get UNIMPLEMENTED without a message.
+TEST_F(ServerApiTest, UnparsableRequestIsInvalidArgument) {
+  grpc::ByteBuffer response;
+  grpc::Status status =
+      RawUnaryCall(harness_->InsecureChannel(), "/aifl.api.v1.Ingest/Submit",
+                   std::string("\xff\xff\xff\xff", 4), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_code() << " " << status.error_message();
+  EXPECT_NE(status.error_message().find("does not parse"), std::string::npos);
+}
+
+TEST_F(ServerApiTest, HealthCheckServes) {
+  grpc::ByteBuffer response;  // HealthCheckRequest{} is empty
+  grpc::Status status =
+      RawUnaryCall(harness_->InsecureChannel(), "/grpc.health.v1.Health/Check",
+                   "", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
@@ -310,11 +337,10 @@ TEST_F(ServerApiTest, RejectsBadBatchesAndAppendsNothing) {
   std::string gap =
       collector_->SignAt(collector_->next_sequence() + 5, kInterval, "g")
           .value();
-  std::string wrong_type =
-      collector_
-          ->SignAt(collector_->next_sequence(),
-                   "aifl.provider.v1.ModelDeclaration", "w")
-          .value();
+  std::string wrong_type = collector_
+                               ->SignAt(collector_->next_sequence(),
+                                        "aifl.provider.v1.ModelDeclaration", "")
+                               .value();
   aifl::api::v1::SubmitRequest mixed;
   for (const auto& e :
        {std::string("not an envelope"), tampered, gap, wrong_type, good}) {
@@ -334,6 +360,81 @@ TEST_F(ServerApiTest, RejectsBadBatchesAndAppendsNothing) {
   // `good` was signed before the others, with the next sequence number.
   EXPECT_TRUE(response.results(4).has_receipt());
   EXPECT_EQ(harness_->ledger().Size(), size + 1);
+}
+
+// Issue 14 item 2: one node's report of negative or NaN FLOP used to be
+// appended and folded into every model's compute. Now it is refused at
+// ingest, naming the field; a plausible report beside it is appended.
+TEST_F(ServerApiTest, RefusesReportsWithImpossibleNumbers) {
+  const int64_t now_ms = absl::ToUnixMillis(harness_->fixture().clock().Now());
+  aifl::collector::v1::IntervalReport report;
+  report.set_run_id("c/1");
+  report.set_model_id("m");
+  report.set_start_unix_ms(now_ms - 60000);
+  report.set_end_unix_ms(now_ms);
+  report.mutable_flop()->set_lower(1e15);
+  report.mutable_flop()->set_upper(2e15);
+  const std::string type = "aifl.collector.v1.IntervalReport";
+  std::string good =
+      collector_->SignNext(type, report.SerializeAsString()).value();
+  report.mutable_flop()->set_lower(-1);
+  std::string negative = collector_
+                             ->SignAt(collector_->next_sequence(), type,
+                                      report.SerializeAsString())
+                             .value();
+  report.mutable_flop()->set_lower(std::nan(""));
+  std::string nan = collector_
+                        ->SignAt(collector_->next_sequence(), type,
+                                 report.SerializeAsString())
+                        .value();
+  std::string garbage =
+      collector_->SignAt(collector_->next_sequence(), type, "a").value();
+  std::string unknown =
+      collector_
+          ->SignAt(collector_->next_sequence(), "aifl.collector.v1.Bogus", "")
+          .value();
+  const uint64_t before = harness_->ledger().Size();
+  auto response = SubmitOk({good, negative, nan, garbage, unknown});
+  ASSERT_EQ(response.results_size(), 5);
+  EXPECT_TRUE(response.results(0).has_receipt());
+  EXPECT_EQ(response.results(1).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(1).error().message(),
+            "payload field flop.lower: got -1, want >= 0");
+  EXPECT_EQ(response.results(2).error().message(),
+            "payload field flop.lower: got nan, want a finite number");
+  EXPECT_EQ(response.results(3).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(response.results(4).error().code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(harness_->ledger().Size(), before + 1);
+}
+
+// Issue 14 item 4: a caller flooding invalid signatures used to take the
+// verification threads from honest callers; now it pays first.
+TEST_F(ServerApiTest, CallerWhoseSignaturesKeepFailingIsRefusedEarly) {
+  aifl::api::v1::SubmitRequest flood;
+  for (int i = 0; i < 101; ++i) {
+    std::string e = collector_
+                        ->SignAt(collector_->next_sequence(), kInterval,
+                                 absl::StrCat("forged ", i))
+                        .value();
+    e[e.size() - 1] ^= 1;
+    flood.add_envelopes(e);
+  }
+  aifl::api::v1::SubmitResponse response;
+  ASSERT_EQ(SubmitCode(ingest_.get(), flood, &response), grpc::StatusCode::OK);
+  for (const auto& r : response.results()) {
+    EXPECT_EQ(r.error().code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  aifl::api::v1::SubmitRequest honest_try;
+  honest_try.add_envelopes(Sign("good"));
+  EXPECT_EQ(SubmitCode(ingest_.get(), honest_try, &response),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  harness_->fixture().clock().Advance(absl::Seconds(1));
+  ASSERT_EQ(SubmitCode(ingest_.get(), honest_try, &response),
+            grpc::StatusCode::OK);
+  EXPECT_TRUE(response.results(0).has_receipt());
 }
 
 TEST_F(ServerApiTest, RejectsBadAuditRequests) {
@@ -440,6 +541,16 @@ TEST_F(ServerApiTest, RejectsBadAuditRequests) {
     aifl::api::v1::ListFindingsResponse out;
     EXPECT_EQ(code(audit_->ListFindings(&ctx, r, &out)),
               grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // Issue 14 item 8: ListModels read any token as a model id.
+  for (const char* token : {"garbage", "m6", "mZZ", "mAB"}) {
+    grpc::ClientContext ctx;
+    aifl::api::v1::ListModelsRequest r;
+    r.set_page_token(token);
+    aifl::api::v1::ListModelsResponse out;
+    grpc::Status s = audit_->ListModels(&ctx, r, &out);
+    EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT) << token;
+    EXPECT_NE(s.error_message().find("page_token"), std::string::npos);
   }
   {
     grpc::ClientContext ctx;

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -28,6 +29,16 @@ class TestCa {
                                         const std::string& cn,
                                         const std::string& role,
                                         const std::string& org = "Test Org");
+
+  // Issues a client certificate with the openssl `-subj` `subject` (UTF-8),
+  // e.g. "/OU=collector/OU=admin/CN=x".
+  absl::StatusOr<CertFiles> IssueWithSubject(const std::string& name,
+                                             const std::string& subject);
+
+  // Writes a CRL signed by the CA listing the certificates (PEM paths) and
+  // returns its path (the same each call: a new call replaces it).
+  absl::StatusOr<std::string> WriteCrl(
+      const std::vector<std::string>& revoked_certs);
 
   const std::string& ca_cert() const { return ca_cert_; }
   const CertFiles& server() const { return server_; }

@@ -146,21 +146,17 @@ TEST_F(TlsRolesTest, CollectorSubmitsWithItsBoundKeyAndReadsOwnReceipts) {
   uint64_t my_leaf = 0, other_leaf = 0;
   ASSERT_EQ(
       SubmitAs(collector_cert_,
-               mine->SignNext("aifl.collector.v1.IntervalReport", "a").value(),
-               &my_leaf),
+               mine->SignNext("aifl.collector.v1.Blob", "a").value(), &my_leaf),
       grpc::StatusCode::OK);
   // Another node's key: refused, and nothing appended.
   const uint64_t size = harness_->ledger().Size();
-  EXPECT_EQ(
-      SubmitAs(
-          collector_cert_,
-          other->SignAt(0, "aifl.collector.v1.IntervalReport", "b").value()),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SubmitAs(collector_cert_,
+                     other->SignAt(0, "aifl.collector.v1.Blob", "b").value()),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(harness_->ledger().Size(), size);
   ASSERT_EQ(
       harness_->fixture()
-          .AppendOne(
-              other->SignNext("aifl.collector.v1.IntervalReport", "c").value())
+          .AppendOne(other->SignNext("aifl.collector.v1.Blob", "c").value())
           .status(),
       absl::OkStatus());
   other_leaf = harness_->ledger().Size() - 1;
@@ -207,10 +203,9 @@ TEST_F(TlsRolesTest, AuditorReadsButNeverWrites) {
   EXPECT_EQ(ListKeysAs(auditor_cert_), grpc::StatusCode::OK);
   EXPECT_EQ(ReceiptAs(auditor_cert_, 0), grpc::StatusCode::OK);
   auto key = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "auditor-1");
-  EXPECT_EQ(
-      SubmitAs(auditor_cert_,
-               key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
-      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(SubmitAs(auditor_cert_,
+                     key->SignNext("aifl.collector.v1.Blob", "").value()),
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(EnrolAs(auditor_cert_, harness_->fixture().admin()),
             grpc::StatusCode::PERMISSION_DENIED);
 }
@@ -278,8 +273,7 @@ TEST_F(TlsRolesTest, CallersWithoutAProperCertificateAreUnauthenticated) {
   EXPECT_EQ(GetEntriesAs(bad_role_cert_), grpc::StatusCode::UNAUTHENTICATED);
   auto key = Enrol(aifl::ledger::v1::ROLE_COLLECTOR, "somebody");
   EXPECT_EQ(
-      SubmitAs(nullptr,
-               key->SignNext("aifl.collector.v1.IntervalReport", "").value()),
+      SubmitAs(nullptr, key->SignNext("aifl.collector.v1.Blob", "").value()),
       grpc::StatusCode::UNAVAILABLE);
 }
 
