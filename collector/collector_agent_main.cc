@@ -4,6 +4,7 @@
 //                       [--interval=5m] [--cluster=C] [--node=N]
 //                       [--secret_file=F] [--ledger_server=H:P --key=K
 //                       --origin=O --vkey=V [--ca --cert --tls_key]]
+//                       [--replay_devices=FILE]   (daemon without NVML)
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
 //   collector_agent job-end   --spool_dir=DIR run=<run id> exit=<code>
 //   collector_agent reship-rejected --spool_dir=DIR
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -76,6 +78,11 @@ ABSL_FLAG(std::string, vkey, "", "the ledger's note verifier key");
 ABSL_FLAG(std::string, ca, "", "CA file of the ledger server's certificate");
 ABSL_FLAG(std::string, cert, "", "this node's TLS client certificate");
 ABSL_FLAG(std::string, tls_key, "", "this node's TLS client private key");
+ABSL_FLAG(std::string, replay_devices, "",
+          "daemon without NVML (tests, demos on GPU-less hosts): the GPUs are "
+          "the device lines of this replay file (collector/FORMAT.md), which "
+          "must hold no samples or job lines; polls then give no readings "
+          "(counted missing, never zero); jobs come from the control folder");
 ABSL_FLAG(std::string, origin, "",
           "the ledger's origin the envelopes are signed for (with --key)");
 
@@ -156,6 +163,27 @@ absl::StatusOr<std::unique_ptr<collector::spool::Spool>> OpenSpool() {
   absl::StatusOr<int> lock = collector::spool::LockExclusively(dir + "/lock");
   if (!lock.ok()) return lock.status();
   return collector::spool::Spool::Open(dir);  // the lock fd stays open
+}
+
+// The daemon's GPUs: NVML, or the devices of --replay_devices.
+absl::StatusOr<std::unique_ptr<collector::nvml::GpuSource>> OpenDaemonSource(
+    common::Clock* clock) {
+  const std::string path = absl::GetFlag(FLAGS_replay_devices);
+  if (path.empty()) {
+    auto nvml = collector::nvml::NvmlGpuSource::Open(clock);
+    if (!nvml.ok()) return nvml.status();
+    return std::unique_ptr<collector::nvml::GpuSource>(*std::move(nvml));
+  }
+  auto file = collector::nvml::ReadReplayFile(path);
+  if (!file.ok()) return file.status();
+  if (!file->samples.empty() || !file->job_events.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--replay_devices: ", path,
+        " holds samples or job lines; want device lines only (use --replay "
+        "to play a recording)"));
+  }
+  return std::unique_ptr<collector::nvml::GpuSource>(
+      std::make_unique<collector::nvml::ReplayGpuSource>(*std::move(file)));
 }
 
 int Run() {
@@ -263,7 +291,7 @@ int Run() {
   }
 
   common::Clock* clock = common::RealClock::Get();
-  auto source = collector::nvml::NvmlGpuSource::Open(clock);
+  auto source = OpenDaemonSource(clock);
   if (!source.ok()) return Fail(source.status());
   auto devices = (*source)->ListDevices();
   if (!devices.ok()) return Fail(devices.status());

@@ -20,6 +20,9 @@ PACKAGES=(
   procps openssl ca-certificates
   # Renders ledgerctl's offline HTML report in tests/ledgerctl (headless).
   chromium
+  # Deployment tests (deploy/): a one-node Slurm cluster with munge for the
+  # prolog/epilog; systemd-analyze for the units (package systemd).
+  slurm-wlm munge systemd
 )
 
 missing=()
