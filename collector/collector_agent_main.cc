@@ -5,6 +5,7 @@
 //                       [--secret_file=F] [--ledger_server=H:P --key=K
 //                       --origin=O --vkey=V [--ca --cert --tls_key]]
 //                       [--replay_devices=FILE]   (daemon without NVML)
+//                       [--metrics_listen=HOST:PORT]  (Prometheus /metrics)
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
 //   collector_agent job-end   --spool_dir=DIR run=<run id> exit=<code>
 //   collector_agent reship-rejected --spool_dir=DIR
@@ -38,6 +39,7 @@
 #include "absl/time/clock.h"
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
+#include "collector/agent/agent_metrics.h"
 #include "collector/agent/control_dir.h"
 #include "collector/agent/kernel_summary_listener.h"
 #include "collector/agent/node_agent.h"
@@ -83,6 +85,9 @@ ABSL_FLAG(std::string, replay_devices, "",
           "the device lines of this replay file (collector/FORMAT.md), which "
           "must hold no samples or job lines; polls then give no readings "
           "(counted missing, never zero); jobs come from the control folder");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "daemon: serve Prometheus metrics on http://HOST:PORT/metrics "
+          "(port 0 picks one; the address is logged); empty: none");
 ABSL_FLAG(std::string, origin, "",
           "the ledger's origin the envelopes are signed for (with --key)");
 
@@ -326,6 +331,17 @@ int Run() {
     if (!started.ok()) return Fail(started.status());
     listener = *std::move(started);
   }
+  std::unique_ptr<collector::agent::AgentMetrics> metrics;
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    auto served = collector::agent::AgentMetrics::Serve(
+        absl::GetFlag(FLAGS_metrics_listen));
+    if (!served.ok()) return Fail(served.status());
+    metrics = *std::move(served);
+    metrics->SetGpus(devices->size());
+    std::fprintf(stderr, "collector_agent: metrics on port %d\n",
+                 metrics->port());
+  }
+  uint64_t polls = 0;
   std::vector<Record> backlog;  // records the spool could not take yet
   struct sigaction stop = {};
   stop.sa_handler = OnStopSignal;
@@ -344,6 +360,7 @@ int Run() {
     }
     auto sample = (*source)->Sample();
     if (sample.ok()) agent.OnSample(*sample);
+    if (metrics) metrics->CountPoll(sample.ok());
     agent.EmitDue();
     for (Record& r : agent.TakeRecords()) backlog.push_back(std::move(r));
     size_t done = 0;
@@ -359,6 +376,19 @@ int Run() {
     // attempt, other failures here.
     absl::Status shipped = ship.Tick();
     if (!shipped.ok() && shipped != ship.stats().hold_reason) Fail(shipped);
+    if (metrics) {
+      const ShipStats& st = ship.stats();
+      metrics->CountShipAttempt(shipped.ok(), st.measurements_shipped,
+                                st.markers_shipped, st.held > 0);
+      metrics->SetJobsRunning(agent.RunningJobs().size());
+      // Scanning the spool's files costs a directory walk: every 10 s.
+      if (polls++ % 10 == 0) {
+        metrics->SetSpool(
+            (*spool)->pending_count(), (*spool)->sealed_count(),
+            (*spool)->bytes(),
+            collector::agent::OldestSpoolFileAge(spool_dir, absl::Now()));
+      }
+    }
     absl::SleepFor(absl::Seconds(1));
   }
   return Summarize("stopped", ship.stats(), **spool, destination,
