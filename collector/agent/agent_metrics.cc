@@ -77,11 +77,10 @@ AgentMetrics::AgentMetrics()
       "Age of the oldest unshipped record in the spool (0 when empty).");
   ship_failures_ = NewCounter(r, "aifl_collector_ship_failures_total",
                               "Shipping attempts that failed.");
-  auto& shipped =
-      prometheus::BuildCounter()
-          .Name("aifl_collector_records_shipped_total")
-          .Help("Records the ledger proved included, by kind.")
-          .Register(r);
+  auto& shipped = prometheus::BuildCounter()
+                      .Name("aifl_collector_records_shipped_total")
+                      .Help("Records the ledger proved included, by kind.")
+                      .Register(r);
   shipped_measurements_ = &shipped.Add({{"kind", "measurement"}});
   shipped_markers_ = &shipped.Add({{"kind", "refusal_marker"}});
   held_ = NewGauge(r, "aifl_collector_records_held",

@@ -28,7 +28,8 @@ TEST(AgentMetricsTest, ExposesEveryMetricWithItsValue) {
   EXPECT_THAT(s, HasSubstr("# TYPE aifl_collector_samples_total counter\n"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_samples_total 2\n"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_nvml_errors_total 1\n"));
-  EXPECT_THAT(s, HasSubstr("aifl_collector_spool_records{stage=\"pending\"} 3"));
+  EXPECT_THAT(s,
+              HasSubstr("aifl_collector_spool_records{stage=\"pending\"} 3"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_spool_records{stage=\"sealed\"} 1"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_spool_bytes 4096\n"));
   EXPECT_THAT(s,
@@ -43,11 +44,11 @@ TEST(AgentMetricsTest, ShippedCountersAdvanceByTheShippersTotals) {
   m.CountShipAttempt(true, 12, 1, false);
   const std::string s = m.Scrape();
   EXPECT_THAT(
-      s,
-      HasSubstr("aifl_collector_records_shipped_total{kind=\"measurement\"} 12"));
-  EXPECT_THAT(s, HasSubstr(
-                     "aifl_collector_records_shipped_total{kind=\"refusal_"
-                     "marker\"} 1"));
+      s, HasSubstr(
+             "aifl_collector_records_shipped_total{kind=\"measurement\"} 12"));
+  EXPECT_THAT(s,
+              HasSubstr("aifl_collector_records_shipped_total{kind=\"refusal_"
+                        "marker\"} 1"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_ship_failures_total 1\n"));
   EXPECT_THAT(s, HasSubstr("aifl_collector_records_held 0\n"));
 }
