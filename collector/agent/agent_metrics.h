@@ -3,19 +3,14 @@
 // serializer; pull: the civetweb HTTP exposer). Names follow Prometheus
 // conventions: aifl_collector_ prefix, _total counters, base units.
 //
-//   aifl_collector_gpus                             gauge   devices the agent
-//   sees aifl_collector_jobs_running                     gauge   runs started,
-//   not ended aifl_collector_samples_total                    counter GPU polls
-//   with readings aifl_collector_nvml_errors_total                counter GPU
-//   polls that failed aifl_collector_spool_records{stage}             gauge
-//   pending / sealed records aifl_collector_spool_bytes gauge   bytes in
-//   pending + sealed aifl_collector_spool_oldest_record_age_seconds  gauge
-//   oldest unshipped file aifl_collector_ship_failures_total counter ship
-//   attempts that failed aifl_collector_records_shipped_total{kind} counter
-//   measurement / refusal_marker aifl_collector_records_held gauge   1 while
-//   the ledger refuses
-//                                                           the node's key
-//                                                           (HOLDING)
+// gauges: aifl_collector_gpus (devices seen), aifl_collector_jobs_running,
+// aifl_collector_spool_records{stage="pending"|"sealed"},
+// aifl_collector_spool_bytes, aifl_collector_spool_oldest_record_age_seconds
+// (oldest unshipped file), aifl_collector_records_held (1 while the ledger
+// refuses the node's key: HOLDING). Counters: aifl_collector_samples_total
+// (GPU polls with readings), aifl_collector_nvml_errors_total (polls that
+// failed), aifl_collector_ship_failures_total,
+// aifl_collector_records_shipped_total{kind="measurement"|"refusal_marker"}.
 //
 // Thread-safety: prometheus-cpp's metrics are atomic and the exposer serves
 // from its own threads; call the setters from one thread (the agent's loop).
