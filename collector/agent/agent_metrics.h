@@ -3,7 +3,7 @@
 // serializer; pull: the civetweb HTTP exposer). Names follow Prometheus
 // conventions: aifl_collector_ prefix, _total counters, base units.
 //
-// gauges: aifl_collector_gpus (devices seen), aifl_collector_jobs_running,
+// Gauges: aifl_collector_gpus (devices seen), aifl_collector_jobs_running,
 // aifl_collector_spool_records{stage="pending"|"sealed"},
 // aifl_collector_spool_bytes, aifl_collector_spool_oldest_record_age_seconds
 // (oldest unshipped file), aifl_collector_records_held (1 while the ledger
