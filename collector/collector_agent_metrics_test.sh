@@ -21,6 +21,7 @@ mkdir -p "$tmp/out"
   >"$tmp/agent.out" 2>"$tmp/agent.err" &
 agent=$!
 trap 'kill -KILL $agent 2>/dev/null || true' EXIT
+trap 'exit 143' TERM INT
 for _ in $(seq 100); do grep -q "metrics on port" "$tmp/agent.err" && break; sleep 0.1; done
 port=$(sed -n 's/.*metrics on port \([0-9]*\).*/\1/p' "$tmp/agent.err")
 [[ -n $port && $port -gt 0 ]] || { cat "$tmp/agent.err"; fail "no metrics port logged"; }

@@ -37,6 +37,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT  # Bazel's timeout: still stop the daemons
 show_logs() {
   for f in "$tmp"/log/*; do echo "== $f"; tail -n 20 "$f"; done >&2
 }
@@ -141,18 +142,21 @@ slurmctld -D -i -f "$SLURM_CONF" >"$tmp/log/slurmctld.out" 2>&1 &
 pids+=($!)
 slurmd -D -f "$SLURM_CONF" -N "$host" >"$tmp/log/slurmd.out" 2>&1 &
 pids+=($!)
-node_idle() { [[ $(sinfo --noheader --nodes="$host" --format=%t 2>/dev/null) == idle ]]; }
+node_idle() { [[ $(timeout 10 sinfo --noheader --nodes="$host" --format=%t 2>/dev/null) == idle ]]; }
 wait_for 30 "the node to be idle" node_idle
 
 submit() {  # as the job's user, who must not be root
-  setpriv --reuid=$job_user --regid=$job_user --clear-groups env SLURM_CONF="$SLURM_CONF" \
-    sbatch --parsable --chdir=/tmp --output=/dev/null "$@"
+  timeout 30 setpriv --reuid=$job_user --regid=$job_user --clear-groups \
+    env SLURM_CONF="$SLURM_CONF" sbatch --parsable --chdir=/tmp --output=/dev/null "$@"
 }
 gpu_job=$(submit --gres=gpu:1 --comment="AIFL_MODEL_ID=m-7b AIFL_PURPOSE=PRE_TRAINING note=free-text" \
   --wrap="sleep 1; exit 3")
 cpu_job=$(submit --comment="AIFL_MODEL_ID=m-cpu" --wrap="true")
 echo "  submitted job $gpu_job (1 GPU, model m-7b) and job $cpu_job (no GPU) as $job_user"
-jobs_done() { [[ -z $(squeue --noheader --jobs="$gpu_job,$cpu_job" 2>/dev/null) ]]; }
+jobs_done() {
+  local queued
+  queued=$(timeout 10 squeue --noheader --jobs="$gpu_job,$cpu_job" 2>/dev/null) && [[ -z $queued ]]
+}
 wait_for 60 "both jobs to finish" jobs_done
 
 # The agent applies control requests once a second and writes envelopes
