@@ -10,12 +10,17 @@
 #  - every flag in the real binaries' ExecStart lines is a flag they accept;
 #  - `systemd-analyze security --offline` rates each unit at most 3.0
 #    ("OK" on its 0–10 exposure scale);
-#  - the users and folders exist in the staged root with the right owners.
+#  - the users and folders exist in the staged root with the right owners;
+#  - the server's ExecStart line, run as written (folders moved into the
+#    test's, the example TLS settings replaced by insecure loopback) under
+#    the unit's LimitNOFILE, starts on a ledger made by `ledgerctl init` and,
+#    on SIGTERM, stops well within TimeoutStopSec.
 # systemd is not PID 1 here (nor in CI): everything runs offline on files.
 set -euo pipefail
 INSTALL=$1   # scripts/install.sh
 SERVER=$2    # ledger_server
 AGENT=$3     # collector_agent
+LEDGERCTL=$4
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || fail "systemd-analyze not found (Debian package systemd)"
 tmp=${TEST_TMPDIR:?}
@@ -110,4 +115,26 @@ for conf in aifl-ledger aifl-collector; do  # the example settings' flags too
     grep -q -- "-$flag (" <<<"$help" || fail "/etc/default/$conf: flag --$flag unknown"
   done
 done
+
+# The server's ExecStart, run as written on a fresh ledger.
+lib=$tmp/var/lib
+origin=factory.example.eu/ledger
+mkdir -p "$lib/aifl-state"
+"$LEDGERCTL" init --dir "$lib/aifl" --origin $origin --signed_state_dir "$lib/aifl-state" >/dev/null
+read -r -a argv <<<"$(sed "s|/var/lib/|$lib/|g; s|\$AIFL_LEDGER_ARGS|--insecure_loopback --listen=127.0.0.1:0|" <<<"$exec_line")"
+argv[0]=$SERVER
+(ulimit -n "$nofile" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "${argv[@]}") 2>"$tmp/server.log" &
+server=$!
+trap 'kill -KILL $server 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q '"event":"server_started"' "$tmp/server.log" && break; sleep 0.1; done
+grep -q '"event":"server_started"' "$tmp/server.log" || { cat "$tmp/server.log"; fail "ExecStart did not start"; }
+started=$(date +%s%N)
+kill -TERM $server
+rc=0
+wait $server || rc=$?
+took=$((($(date +%s%N) - started) / 1000000))
+[[ $rc -eq 0 ]] || { cat "$tmp/server.log"; fail "server exit $rc after SIGTERM"; }
+[[ $took -lt $((stop * 1000 / 2)) ]] || fail "SIGTERM to exit took ${took} ms, TimeoutStopSec=${stop}s"
+trap - EXIT
+echo "  ExecStart ran as written: started, stopped ${took} ms after SIGTERM (TimeoutStopSec=${stop}s)"
 echo PASS
