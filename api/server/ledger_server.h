@@ -20,8 +20,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "api/server/transport_limits.h"
 #include "api/server/revocation_list.h"
+#include "api/server/transport_limits.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
 
