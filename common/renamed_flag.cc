@@ -14,10 +14,9 @@ absl::StatusOr<std::string> ResolveRenamedFlag(absl::string_view program,
                                                std::ostream& err) {
   if (old_value.empty()) return new_value;
   if (!new_value.empty() && new_value != old_value) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", old_name, " (deprecated) and --", new_name,
-                     " disagree: got \"", old_value, "\" and \"", new_value,
-                     "\"; give --", new_name, " only"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", old_name, " (deprecated) and --", new_name, " disagree: got \"",
+        old_value, "\" and \"", new_value, "\"; give --", new_name, " only"));
   }
   err << program << ": --" << old_name << " is deprecated: use --" << new_name
       << " (the old name is removed in " << kRenamedFlagsRemovedIn << ")\n";
