@@ -109,6 +109,20 @@ while read -r line; do
   [[ $seq -gt 0 ]] || fail "a collector key has no entries: $line"
 done < <(grep ' collector ' "$tmp/keys.txt")
 
+# ---- docs/auditor-guide.md's offline block, as written, on the guide's
+# snapshot, from a folder where bazel-bin/ is the runfiles root.
+awk '/^<!-- recipe: auditor-offline -->$/ {want=1; next}
+     want && /^```sh$/ {inside=1; want=0; next}
+     inside && /^```$/ {exit}
+     inside' docs/auditor-guide.md >"$tmp/auditor.sh"
+[[ $(wc -l <"$tmp/auditor.sh") -ge 5 ]] || fail "auditor-guide.md: no auditor-offline block"
+mkdir -p "$tmp/auditor" && ln -s "$R" "$tmp/auditor/bazel-bin"
+(cd "$tmp/auditor" && S=$(ls -d "$root"/backup/aifl/db-* | head -n 1) bash -euo pipefail "$tmp/auditor.sh") \
+  >"$tmp/auditor.out" 2>&1 || { cat "$tmp/auditor.out"; fail "the auditor guide's offline block failed"; }
+grep -q '^ok: ' "$tmp/auditor.out" || { cat "$tmp/auditor.out"; fail "auditor: verify printed no ok"; }
+[[ -s "$tmp/auditor/cp.txt" ]] || fail "auditor: no cp.txt"
+echo "  auditor-guide.md offline block: ok"
+
 # ---- Section 7's claims about restoring, on copies of the final state.
 D=$root/var/lib/aifl ST=$root/var/lib/aifl-state
 $L checkpoint --dir "$D" --signed_state_dir "$ST" >"$tmp/latest.note"
