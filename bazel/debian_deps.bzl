@@ -40,6 +40,12 @@ _LIBRARIES = {
     "gtest_main": (["gmock", "gtest_main"], "libgtest-dev libgmock-dev", []),
     "benchmark": (["benchmark"], "libbenchmark-dev", []),
     "benchmark_main": (["benchmark"], "libbenchmark-dev", ["-lbenchmark_main"]),
+    # Prometheus client: registry, text exposition, HTTP exposer (civetweb).
+    "prometheus": (
+        ["prometheus-cpp-core", "prometheus-cpp-pull"],
+        "prometheus-cpp-dev",
+        [],
+    ),
 }
 
 def _pkg_config_libs(ctx, modules, package):

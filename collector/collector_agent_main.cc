@@ -4,6 +4,8 @@
 //                       [--interval=5m] [--cluster=C] [--node=N]
 //                       [--secret_file=F] [--ledger_server=H:P --key=K
 //                       --origin=O --vkey=V [--tls_ca --tls_cert --tls_key]]
+//                       [--replay_devices=FILE]   (daemon without NVML)
+//                       [--metrics_listen=HOST:PORT]  (Prometheus /metrics)
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
 //   collector_agent job-end   --spool_dir=DIR run=<run id> exit=<code>
 //   collector_agent reship-rejected --spool_dir=DIR
@@ -24,6 +26,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -38,6 +41,7 @@
 #include "absl/time/clock.h"
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
+#include "collector/agent/agent_metrics.h"
 #include "collector/agent/control_dir.h"
 #include "collector/agent/kernel_summary_listener.h"
 #include "collector/agent/node_agent.h"
@@ -86,6 +90,14 @@ ABSL_FLAG(std::string, tls_key, "", "this node's TLS client private key (PEM)");
 // Renamed in 0.5.0 (common/renamed_flag.h); removed in 0.6.0.
 ABSL_FLAG(std::string, ca, "", "deprecated: use --tls_ca");
 ABSL_FLAG(std::string, cert, "", "deprecated: use --tls_cert");
+ABSL_FLAG(std::string, replay_devices, "",
+          "daemon without NVML (tests, demos on GPU-less hosts): the GPUs are "
+          "the device lines of this replay file (collector/FORMAT.md), which "
+          "must hold no samples or job lines; polls then give no readings "
+          "(counted missing, never zero); jobs come from the control folder");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "daemon: serve Prometheus metrics on http://HOST:PORT/metrics "
+          "(port 0 picks one; the address is logged); empty: none");
 ABSL_FLAG(std::string, origin, "",
           "the ledger's origin the envelopes are signed for (with --key)");
 
@@ -164,6 +176,27 @@ absl::StatusOr<std::unique_ptr<collector::spool::Spool>> OpenSpool() {
   absl::StatusOr<int> lock = collector::spool::LockExclusively(dir + "/lock");
   if (!lock.ok()) return lock.status();
   return collector::spool::Spool::Open(dir);  // the lock fd stays open
+}
+
+// The daemon's GPUs: NVML, or the devices of --replay_devices.
+absl::StatusOr<std::unique_ptr<collector::nvml::GpuSource>> OpenDaemonSource(
+    common::Clock* clock) {
+  const std::string path = absl::GetFlag(FLAGS_replay_devices);
+  if (path.empty()) {
+    auto nvml = collector::nvml::NvmlGpuSource::Open(clock);
+    if (!nvml.ok()) return nvml.status();
+    return std::unique_ptr<collector::nvml::GpuSource>(*std::move(nvml));
+  }
+  auto file = collector::nvml::ReadReplayFile(path);
+  if (!file.ok()) return file.status();
+  if (!file->samples.empty() || !file->job_events.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--replay_devices: ", path,
+        " holds samples or job lines; want device lines only (use --replay "
+        "to play a recording)"));
+  }
+  return std::unique_ptr<collector::nvml::GpuSource>(
+      std::make_unique<collector::nvml::ReplayGpuSource>(*std::move(file)));
 }
 
 int Run() {
@@ -271,7 +304,7 @@ int Run() {
   }
 
   common::Clock* clock = common::RealClock::Get();
-  auto source = collector::nvml::NvmlGpuSource::Open(clock);
+  auto source = OpenDaemonSource(clock);
   if (!source.ok()) return Fail(source.status());
   auto devices = (*source)->ListDevices();
   if (!devices.ok()) return Fail(devices.status());
@@ -306,6 +339,17 @@ int Run() {
     if (!started.ok()) return Fail(started.status());
     listener = *std::move(started);
   }
+  std::unique_ptr<collector::agent::AgentMetrics> metrics;
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    auto served = collector::agent::AgentMetrics::Serve(
+        absl::GetFlag(FLAGS_metrics_listen));
+    if (!served.ok()) return Fail(served.status());
+    metrics = *std::move(served);
+    metrics->SetGpus(devices->size());
+    std::fprintf(stderr, "collector_agent: metrics on port %d\n",
+                 metrics->port());
+  }
+  uint64_t polls = 0;
   std::vector<Record> backlog;  // records the spool could not take yet
   struct sigaction stop = {};
   stop.sa_handler = OnStopSignal;
@@ -324,6 +368,7 @@ int Run() {
     }
     auto sample = (*source)->Sample();
     if (sample.ok()) agent.OnSample(*sample);
+    if (metrics) metrics->CountPoll(sample.ok());
     agent.EmitDue();
     for (Record& r : agent.TakeRecords()) backlog.push_back(std::move(r));
     size_t done = 0;
@@ -339,6 +384,19 @@ int Run() {
     // attempt, other failures here.
     absl::Status shipped = ship.Tick();
     if (!shipped.ok() && shipped != ship.stats().hold_reason) Fail(shipped);
+    if (metrics) {
+      const ShipStats& st = ship.stats();
+      metrics->CountShipAttempt(shipped.ok(), st.measurements_shipped,
+                                st.markers_shipped, st.held > 0);
+      metrics->SetJobsRunning(agent.RunningJobs().size());
+      // Scanning the spool's files costs a directory walk: every 10 s.
+      if (polls++ % 10 == 0) {
+        metrics->SetSpool(
+            (*spool)->pending_count(), (*spool)->sealed_count(),
+            (*spool)->bytes(),
+            collector::agent::OldestSpoolFileAge(spool_dir, absl::Now()));
+      }
+    }
     absl::SleepFor(absl::Seconds(1));
   }
   return Summarize("stopped", ship.stats(), **spool, destination,

@@ -12,6 +12,8 @@ PACKAGES=(
   librocksdb-dev libsodium-dev libabsl-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Prometheus metrics (collector_agent --metrics_listen): client library.
+  prometheus-cpp-dev
   # Independent verifiers for interop tests (Go's sumdb/note and sumdb/tlog).
   golang-go golang-golang-x-mod-dev
   # Formatting check and the auditor guide's Python recipe (tests/auditor_recipe).
@@ -20,6 +22,10 @@ PACKAGES=(
   procps openssl ca-certificates
   # Renders ledgerctl's offline HTML report in tests/ledgerctl (headless).
   chromium
+  # Deployment tests (deploy/): a one-node Slurm cluster with munge for the
+  # prolog/epilog; systemd-analyze for the units (package systemd);
+  # promtool (package prometheus) checks a metrics scrape.
+  slurm-wlm munge systemd prometheus
 )
 
 missing=()

@@ -47,7 +47,9 @@ using aifl::api::v1::Ingest;
 constexpr int kDescriptorLimit = 256;
 constexpr int kNoCertConnections = 600;  // > the limit: enough to pin it all
 constexpr int kRawConnections = 100;     // never handshake (timeout 2 s)
-constexpr char kType[] = "aifl.collector.v1.IntervalReport";
+// The unchecked blob type: this test is about connections, not payloads
+// (api/README.md, "Payload validation").
+constexpr char kType[] = "aifl.collector.v1.Blob";
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
