@@ -3,7 +3,7 @@
 //   collector_agent run --spool_dir=DIR [--replay=FILE] [--out_dir=DIR]
 //                       [--interval=5m] [--cluster=C] [--node=N]
 //                       [--secret_file=F] [--ledger_server=H:P --key=K
-//                       --origin=O --vkey=V [--ca --cert --tls_key]]
+//                       --origin=O --vkey=V [--tls_ca --tls_cert --tls_key]]
 //                       [--replay_devices=FILE]   (daemon without NVML)
 //                       [--metrics_listen=HOST:PORT]  (Prometheus /metrics)
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
@@ -24,10 +24,12 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -55,6 +57,8 @@
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
 #include "common/production_runtime.h"
+#include "common/renamed_flag.h"
+#include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/entry/envelope.h"
 
@@ -77,9 +81,15 @@ ABSL_FLAG(std::string, ledger_server, "",
           "ledger server host:port to ship to (needs --key, --origin, --vkey); "
           "without it, --out_dir receives the envelopes (development)");
 ABSL_FLAG(std::string, vkey, "", "the ledger's note verifier key");
-ABSL_FLAG(std::string, ca, "", "CA file of the ledger server's certificate");
-ABSL_FLAG(std::string, cert, "", "this node's TLS client certificate");
-ABSL_FLAG(std::string, tls_key, "", "this node's TLS client private key");
+ABSL_FLAG(std::string, tls_ca, "",
+          "CA file of the ledger server's certificate (PEM); empty: plaintext, "
+          "loopback only");
+ABSL_FLAG(std::string, tls_cert, "",
+          "this node's TLS client certificate chain (PEM)");
+ABSL_FLAG(std::string, tls_key, "", "this node's TLS client private key (PEM)");
+// Renamed in 0.5.0 (common/renamed_flag.h); removed in 0.6.0.
+ABSL_FLAG(std::string, ca, "", "deprecated: use --tls_ca");
+ABSL_FLAG(std::string, cert, "", "deprecated: use --tls_cert");
 ABSL_FLAG(std::string, replay_devices, "",
           "daemon without NVML (tests, demos on GPU-less hosts): the GPUs are "
           "the device lines of this replay file (collector/FORMAT.md), which "
@@ -97,8 +107,6 @@ using collector::agent::NodeAgent;
 using collector::agent::Record;
 using collector::spool::ShipStats;
 
-// The agent's release, printed by --version.
-constexpr char kVersion[] = "0.5.0";
 // `run` ended with records held: the ledger does not accept the key/cert.
 constexpr int kExitHeld = 3;
 
@@ -237,9 +245,9 @@ int Run() {
   if (to_ledger) {
     api::client::ChannelOptions channel_options;
     channel_options.target = absl::GetFlag(FLAGS_ledger_server);
-    channel_options.insecure = absl::GetFlag(FLAGS_ca).empty();
-    channel_options.ca_file = absl::GetFlag(FLAGS_ca);
-    channel_options.cert_file = absl::GetFlag(FLAGS_cert);
+    channel_options.insecure = absl::GetFlag(FLAGS_tls_ca).empty();
+    channel_options.ca_file = absl::GetFlag(FLAGS_tls_ca);
+    channel_options.cert_file = absl::GetFlag(FLAGS_tls_cert);
     channel_options.key_file = absl::GetFlag(FLAGS_tls_key);
     auto channel = api::client::MakeChannel(channel_options);
     if (!channel.ok()) return Fail(channel.status());
@@ -429,11 +437,24 @@ int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::FlagsUsageConfig usage;
   usage.version_string = [] {
-    return absl::StrCat("collector_agent ", kVersion,
+    return absl::StrCat("collector_agent ", common::kVersion,
                         " (spool AIFLSPL1, ledger envelope v1)\n");
   };
   absl::SetFlagsUsageConfig(usage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  for (auto [old_flag, new_flag, old_name, new_name] :
+       {std::tuple(&FLAGS_ca, &FLAGS_tls_ca, "ca", "tls_ca"),
+        std::tuple(&FLAGS_cert, &FLAGS_tls_cert, "cert", "tls_cert")}) {
+    absl::StatusOr<std::string> v = common::ResolveRenamedFlag(
+        "collector_agent", old_name, absl::GetFlag(*old_flag), new_name,
+        absl::GetFlag(*new_flag), std::cerr);
+    if (!v.ok()) {
+      std::fprintf(stderr, "collector_agent: %s\n",
+                   std::string(v.status().message()).c_str());
+      return 2;
+    }
+    absl::SetFlag(new_flag, *v);
+  }
   if (args.size() < 2) {
     std::fprintf(stderr,
                  "usage: collector_agent run|job-start|job-end|"

@@ -34,6 +34,7 @@
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
 #include "common/production_runtime.h"
+#include "common/version.h"
 #include "ledger/ledger.h"
 #include "rules/default_pack.h"
 
@@ -253,7 +254,8 @@ int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::FlagsUsageConfig usage;
   usage.version_string = [] {
-    return absl::StrCat("ledger_server\nbuilt-in rule pack ",
+    return absl::StrCat("ledger_server ", common::kVersion,
+                        "\nbuilt-in rule pack ",
                         rules::DefaultRulePackVersion(),
                         " (rules/packs/ai_act_gpai_v1.textproto; --rules_pack "
                         "overrides it)\n");

@@ -109,21 +109,31 @@ def main():
     args.add_argument("--stubs", required=True, help="folder of the stubs")
     args.add_argument("--server", required=True, help="HOST:PORT")
     args.add_argument("--vkey", required=True, help="the log's verifier key")
-    args.add_argument("--ca", help="CA certificate (mTLS); none: plaintext")
-    args.add_argument("--cert", help="client certificate (mTLS)")
-    args.add_argument("--key", help="client private key (mTLS)")
+    args.add_argument("--tls_ca", help="CA certificate (mTLS); none: plaintext")
+    args.add_argument("--tls_cert", help="client certificate (mTLS)")
+    args.add_argument("--tls_key", help="client private key (mTLS)")
+    # The names before 0.5.0, accepted until 0.6.0.
+    for old in ("ca", "cert", "key"):
+        args.add_argument("--" + old, dest="old_" + old, help=argparse.SUPPRESS)
     a = args.parse_args()
+    for old in ("ca", "cert", "key"):
+        value = getattr(a, "old_" + old)
+        if value is not None:
+            print(f"auditor_client: --{old} is deprecated: use --tls_{old} "
+                  "(the old name is removed in 0.6.0)", file=sys.stderr)
+            if getattr(a, "tls_" + old) is None:
+                setattr(a, "tls_" + old, value)
 
     sys.path.insert(0, a.stubs)
     import grpc
     from api.v1 import ledger_service_pb2 as pb
     from api.v1 import ledger_service_pb2_grpc as rpc
 
-    if a.ca:
+    if a.tls_ca:
         creds = grpc.ssl_channel_credentials(
-            root_certificates=open(a.ca, "rb").read(),
-            private_key=open(a.key, "rb").read(),
-            certificate_chain=open(a.cert, "rb").read())
+            root_certificates=open(a.tls_ca, "rb").read(),
+            private_key=open(a.tls_key, "rb").read(),
+            certificate_chain=open(a.tls_cert, "rb").read())
         channel = grpc.secure_channel(a.server, creds)
     else:
         channel = grpc.insecure_channel(a.server)

@@ -79,7 +79,7 @@ conn() {
   local -n flags=$1
   # shellcheck disable=SC2034  # a nameref: this sets the caller's array
   flags=(--server "localhost:$port" --vkey "$vkey" --trusted_dir "$tmp/trust-$2"
-         --ca "$P/ca.pem" --cert "$P/$2.pem" --key_file "$P/$2.key")
+         --tls_ca "$P/ca.pem" --tls_cert "$P/$2.pem" --tls_key "$P/$2.key")
 }
 conn PROVIDER example-ai
 conn OTHER other-ai

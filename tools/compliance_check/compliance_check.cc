@@ -1,13 +1,18 @@
 #include "tools/compliance_check/compliance_check.h"
 
+#include <map>
 #include <memory>
+#include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
+#include "common/renamed_flag.h"
 #include "common/status_macros.h"
+#include "common/version.h"
 #include "ledger/audit.h"
 #include "ledger/ledger.h"
 #include "rules/default_pack.h"
@@ -70,7 +75,10 @@ const char kUsage[] =
     "Exit codes: 0 no finding at or above --fail_on; 1 some; 2 usage or I/O "
     "error.\n"
     "Through a ledger server instead of a folder:\n"
-    "  --server H:P --vkey V [--trusted_dir T] [--ca F --cert F --key F]\n"
+    "  --server H:P --vkey V [--trusted_dir T]\n"
+    "      [--tls_ca F --tls_cert F --tls_key F]  (before 0.5.0: --ca, "
+    "--cert,\n"
+    "                 --key; accepted until 0.6.0)\n"
     "                 fetches every entry the latest checkpoint covers, "
     "checks\n"
     "                 they reproduce its root (and that it extends the\n"
@@ -93,6 +101,7 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
   Options o;
   o.now = now;
   *help = false;
+  std::map<std::string, std::string> deprecated;  // old name -> value
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
     if (name == "--help" || name == "-h") {
@@ -140,12 +149,14 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       o.vkey = value;
     } else if (name == "__trusted_dir") {
       o.trusted_dir = Resolve(cwd, value);
-    } else if (name == "__ca") {
+    } else if (name == "__tls_ca") {
       o.ca_file = Resolve(cwd, value);
-    } else if (name == "__cert") {
+    } else if (name == "__tls_cert") {
       o.cert_file = Resolve(cwd, value);
-    } else if (name == "__key") {
+    } else if (name == "__tls_key") {
       o.key_file = Resolve(cwd, value);
+    } else if (name == "__ca" || name == "__cert" || name == "__key") {
+      deprecated[name.substr(2)] = Resolve(cwd, value);
     } else if (name == "__model") {
       o.model = value;
     } else if (name == "__as_of") {
@@ -161,16 +172,29 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       o.pack_path = Resolve(cwd, value);
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag ", args[i], " (see --help)"));
+          absl::StrCat("unknown flag --", name.substr(2), " (see --help)"));
     }
   }
+  // The TLS flags' names before 0.5.0 (common/renamed_flag.h).
+  std::ostringstream lines;
+  for (auto [old_name, new_name, field] :
+       {std::tuple("ca", "tls_ca", &o.ca_file),
+        std::tuple("cert", "tls_cert", &o.cert_file),
+        std::tuple("key", "tls_key", &o.key_file)}) {
+    ASSIGN_OR_RETURN(*field,
+                     common::ResolveRenamedFlag("compliance_check", old_name,
+                                                deprecated[old_name], new_name,
+                                                *field, lines));
+  }
+  o.deprecation_lines = lines.str();
   return o;
 }
 
 absl::StatusOr<std::string> VersionText(const Options& options) {
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePack(options.pack_path));
-  return absl::StrCat("compliance_check\nrule pack ", pack.version(), " (",
+  return absl::StrCat("compliance_check ", common::kVersion, "\nrule pack ",
+                      pack.version(), " (",
                       rules::RulePackSource(options.pack_path), ")\n");
 }
 

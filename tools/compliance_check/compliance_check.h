@@ -69,6 +69,9 @@ struct Options {
   common::Clock* ledger_clock = nullptr;
   // --version: print VersionText() instead of checking. Default: false.
   bool version = false;
+  // Lines main prints on stderr: renamed flags used under their old names
+  // (common/renamed_flag.h). Default: "".
+  std::string deprecation_lines;
 };
 
 struct CheckResult {

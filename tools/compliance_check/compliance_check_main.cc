@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     std::cerr << "compliance_check: " << options.status().message() << "\n";
     return compliance_check::kExitError;
   }
+  std::cerr << options->deprecation_lines;
   if (help) {
     std::cout << compliance_check::kUsage;
     return compliance_check::kExitClean;

@@ -6,6 +6,7 @@
 //   factory_sim --out_dir=D [--ledger_dir=L] [--seed=1] [--nodes=1024]
 //               [--scale=1] [--weeks=260] [--sample_minutes=60]
 //               [--interval_hours=168] [--pack=rules/packs/...]
+//   factory_sim --version
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -14,10 +15,12 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/production_runtime.h"
+#include "common/version.h"
 #include "tools/compliance_check/report.h"
 #include "tools/factory_sim/simulation.h"
 
@@ -46,6 +49,11 @@ bool WriteFile(const std::string& path, const std::string& text) {
 
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("factory_sim ", common::kVersion, "\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   factory_sim::SimOptions o;
   o.out_dir = absl::GetFlag(FLAGS_out_dir);

@@ -47,11 +47,14 @@ ABSL_FLAG(bool, trust_on_first_use, false,
 ABSL_FLAG(std::string, trusted_dir, "",
           "trusted-checkpoint store of the verifying client; default "
           "$HOME/.aifl-ledgerctl");
-ABSL_FLAG(std::string, ca, "",
+ABSL_FLAG(std::string, tls_ca, "",
           "PEM roots for the server's TLS certificate (default: system roots)");
-ABSL_FLAG(std::string, cert, "", "client certificate chain (PEM) for mTLS");
-ABSL_FLAG(std::string, key_file, "",
+ABSL_FLAG(std::string, tls_cert, "", "client certificate chain (PEM) for mTLS");
+ABSL_FLAG(std::string, tls_key, "",
           "client certificate's private key (PEM) for mTLS");
+ABSL_FLAG(std::string, ca, "", "deprecated: use --tls_ca");
+ABSL_FLAG(std::string, cert, "", "deprecated: use --tls_cert");
+ABSL_FLAG(std::string, key_file, "", "deprecated: use --tls_key");
 ABSL_FLAG(std::string, save, "",
           "checkpoint: also write the verified note to this file; declare, "
           "notify, document: write the checkpoint that includes the entry");

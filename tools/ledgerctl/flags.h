@@ -34,6 +34,11 @@ ABSL_DECLARE_FLAG(std::string, server);
 ABSL_DECLARE_FLAG(std::string, vkey);
 ABSL_DECLARE_FLAG(bool, trust_on_first_use);
 ABSL_DECLARE_FLAG(std::string, trusted_dir);
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
+// Renamed in 0.5.0 to the three above (common/renamed_flag.h); main maps
+// them onto the new names. Removed in 0.6.0.
 ABSL_DECLARE_FLAG(std::string, ca);
 ABSL_DECLARE_FLAG(std::string, cert);
 ABSL_DECLARE_FLAG(std::string, key_file);

@@ -7,12 +7,17 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/str_cat.h"
 #include "common/production_runtime.h"
+#include "common/renamed_flag.h"
+#include "common/version.h"
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
@@ -85,8 +90,9 @@ Auditor commands (--server only; --json for programs):
                                              without --model)
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
-from the server), --trusted_dir (default ~/.aifl-ledgerctl), --ca, --cert,
---key_file (TLS; plaintext only to a loopback address), --admin_key for
+from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
+--tls_cert, --tls_key (TLS; plaintext only to a loopback address; the old
+names --ca, --cert, --key_file work until 0.6.0), --admin_key for
 enroll/revoke (default <dir>/keys/admin.key when --dir is given).
 )";
 
@@ -95,6 +101,15 @@ enroll/revoke (default <dir>/keys/admin.key when --dir is given).
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("ledgerctl ", common::kVersion, "\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << usage.version_string();
+    return 0;
+  }
   if (argc < 2 || argv[1][0] == '-') {
     std::fputs(kUsage, stderr);
     return 2;
@@ -116,6 +131,20 @@ int main(int argc, char** argv) {
   }
   argv[1] = argv[0];
   std::vector<char*> positional = absl::ParseCommandLine(argc - 1, argv + 1);
+  for (auto [old_flag, new_flag, old_name, new_name] :
+       {std::tuple(&FLAGS_ca, &FLAGS_tls_ca, "ca", "tls_ca"),
+        std::tuple(&FLAGS_cert, &FLAGS_tls_cert, "cert", "tls_cert"),
+        std::tuple(&FLAGS_key_file, &FLAGS_tls_key, "key_file", "tls_key")}) {
+    absl::StatusOr<std::string> v = common::ResolveRenamedFlag(
+        "ledgerctl", old_name, absl::GetFlag(*old_flag), new_name,
+        absl::GetFlag(*new_flag), std::cerr);
+    if (!v.ok()) {
+      std::cerr << "ledgerctl " << command << ": " << v.status().message()
+                << "\n";
+      return 2;
+    }
+    absl::SetFlag(new_flag, *v);
+  }
   ledgerctl::CommandArgs args;
   args.dir = absl::GetFlag(FLAGS_dir);
   args.json = absl::GetFlag(FLAGS_json);

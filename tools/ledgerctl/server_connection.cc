@@ -47,9 +47,9 @@ absl::StatusOr<std::string> FetchVerifierKey(
 absl::StatusOr<ServerConnection> Connect() {
   api::client::ChannelOptions channel_options;
   channel_options.target = absl::GetFlag(FLAGS_server);
-  channel_options.ca_file = absl::GetFlag(FLAGS_ca);
-  channel_options.cert_file = absl::GetFlag(FLAGS_cert);
-  channel_options.key_file = absl::GetFlag(FLAGS_key_file);
+  channel_options.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  channel_options.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  channel_options.key_file = absl::GetFlag(FLAGS_tls_key);
   // Plaintext only to loopback without TLS flags; MakeChannel refuses
   // plaintext to anything else.
   channel_options.insecure =

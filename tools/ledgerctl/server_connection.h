@@ -31,8 +31,8 @@ struct ServerConnection {
 };
 
 // Connects per the flags (--server, --vkey, --trust_on_first_use,
-// --trusted_dir, --ca, --cert, --key_file). kInvalidArgument when --vkey is
-// missing without --trust_on_first_use, or for bad TLS flags (plaintext is
+// --trusted_dir, --tls_ca, --tls_cert, --tls_key). kInvalidArgument when --vkey
+// is missing without --trust_on_first_use, or for bad TLS flags (plaintext is
 // used only for a loopback target without --ca/--cert).
 absl::StatusOr<ServerConnection> Connect();
 
