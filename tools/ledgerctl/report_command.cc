@@ -11,6 +11,7 @@
 #include "ledger/entry/leaf.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/model_form.h"
 #include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/server_connection.h"
 
@@ -25,6 +26,7 @@ absl::StatusOr<ReportModel> GatherModel(
     const std::string& id) {
   ReportModel m;
   ASSIGN_OR_RETURN(m.detail, GetModel(conn, id));
+  ModelFormBuilder form(id);
   const v1::ModelSummary& s = m.detail.summary();
   m.status =
       ModelStatus(s.cumulative_compute_flop().lower(),
@@ -47,6 +49,7 @@ absl::StatusOr<ReportModel> GatherModel(
       if (envelope.ok()) {
         item.payload_type = envelope->payload_type;
         FoldEvidence(envelope->payload_type, envelope->payload, &m);
+        form.AddPayload(index, envelope->payload_type, envelope->payload);
       }
     }
     m.evidence.push_back(std::move(item));
@@ -54,6 +57,7 @@ absl::StatusOr<ReportModel> GatherModel(
   v1::ListFindingsRequest request;
   request.set_model_id(s.model_id());
   ASSIGN_OR_RETURN(m.findings, ListAllFindings(conn, request));
+  m.form = form.Build();
   return m;
 }
 
@@ -132,6 +136,24 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
     out << "wrote " << path << ": " << data.models.size()
         << " model(s), evidence proven in checkpoint size " << data.tree_size
         << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Form(const CommandArgs& args, std::ostream& out) {
+  const std::string id = absl::GetFlag(FLAGS_model);
+  if (id.empty())
+    return absl::InvalidArgumentError("--model: got nothing, want a model id");
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
+                   conn.client->LatestCheckpoint());
+  ASSIGN_OR_RETURN(ReportModel m, GatherModel(conn, cp, id));
+  if (args.json) {
+    out << ModelFormJson(m.form, cp.fields.size,
+                         ledger::merkle::HashToBase64(cp.fields.root));
+  } else {
+    out << ModelFormText(m.form) << "  (every evidence leaf proven included "
+        << "in the checkpoint of size " << cp.fields.size << ")\n";
   }
   return absl::OkStatus();
 }

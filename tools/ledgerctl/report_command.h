@@ -3,6 +3,7 @@
 // latest verified checkpoint, rebuilds compute over time from the proven
 // IntervalReports and writes the offline HTML report (report_html.h).
 // Prints "wrote FILE: ..." (or JSON). Errors as in remote_commands.h.
+// `ledgerctl form` prints one model's Model Documentation Form.
 #ifndef TOOLS_LEDGERCTL_REPORT_COMMAND_H_
 #define TOOLS_LEDGERCTL_REPORT_COMMAND_H_
 
@@ -16,6 +17,12 @@
 namespace ledgerctl {
 
 absl::Status Report(const CommandArgs& args, std::ostream& out);
+
+// `ledgerctl form --server S --model M [--json]`: the model's Model
+// Documentation Form (model_form.h) from the same proven evidence as the
+// report; JSON per docs/model-documentation-form.md. kInvalidArgument
+// without --model; kNotFound for an unknown model; else as Report.
+absl::Status Form(const CommandArgs& args, std::ostream& out);
 
 // Folds a proven leaf into the model's compute series and declared figures:
 // IntervalReports add their FLOP upper bound (training purposes to both
