@@ -325,6 +325,23 @@ std::string ModelFormJson(const ModelForm& form, uint64_t tree_size,
       hardware, "]}\n");
 }
 
+namespace {
+
+// "leaves 3, 7–9 (4)"; past three ranges "leaves 3, 7–9, 12, … (40 in 9
+// ranges; --json lists all)".
+std::string ShortRanges(const std::vector<LeafRange>& ranges) {
+  const uint64_t count = LeafCount(ranges);
+  if (ranges.size() <= 3)
+    return absl::StrCat("leaves ", LeafRangesText(ranges), " (", count, ")");
+  return absl::StrCat("leaves ",
+                      LeafRangesText(std::vector<LeafRange>(
+                          ranges.begin(), ranges.begin() + 3)),
+                      ", \xE2\x80\xA6 (", count, " in ", ranges.size(),
+                      " ranges; --json lists all)");
+}
+
+}  // namespace
+
 std::string ModelFormText(const ModelForm& form) {
   std::string out = absl::StrCat(
       "Model Documentation Form (ledger part): ", form.model_id,
@@ -334,17 +351,15 @@ std::string ModelFormText(const ModelForm& form) {
     if (!f.method.empty())
       absl::StrAppend(&out, "      method: ", f.method, "\n");
     if (!f.evidence.empty())
-      absl::StrAppend(&out, "      evidence: leaves ",
-                      LeafRangesText(f.evidence), " (", LeafCount(f.evidence),
-                      ")\n");
+      absl::StrAppend(&out, "      evidence: ", ShortRanges(f.evidence), "\n");
   };
   for (const auto& [name, figure] : NamedFigures(form)) line(name, *figure);
   if (form.hardware.empty()) out += "  hardware: not measured\n";
   for (const FormHardware& h : form.hardware) {
-    absl::StrAppend(
-        &out, "  hardware: ", h.device_model, ": ", h.gpus, " GPUs on ",
-        h.nodes, " nodes, ", TwoSignificant(h.gpu_days), " GPU-days; leaves ",
-        LeafRangesText(h.evidence), " (", LeafCount(h.evidence), ")\n");
+    absl::StrAppend(&out, "  hardware: ", h.device_model, ": ", h.gpus,
+                    " GPUs on ", h.nodes, " nodes, ",
+                    FormNumber(h.gpu_days, "GPU-days"), " GPU-days; ",
+                    ShortRanges(h.evidence), "\n");
   }
   return out;
 }

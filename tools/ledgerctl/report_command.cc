@@ -1,5 +1,7 @@
 #include "tools/ledgerctl/report_command.h"
 
+#include <algorithm>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -58,6 +60,7 @@ absl::StatusOr<ReportModel> GatherModel(
   request.set_model_id(s.model_id());
   ASSIGN_OR_RETURN(m.findings, ListAllFindings(conn, request));
   m.form = form.Build();
+  m.series = SortedByTime(m.series);
   return m;
 }
 
@@ -95,6 +98,33 @@ void FoldEvidence(const std::string& payload_type, const std::string& payload,
   if (training) p.training_flop += r.flop().upper();
   if (cumulative) p.cumulative_flop += r.flop().upper();
   model->series.push_back(p);
+}
+
+std::vector<ComputePoint> SortedByTime(
+    const std::vector<ComputePoint>& series) {
+  struct Step {
+    int64_t unix_ms;
+    double training, cumulative;
+  };
+  std::vector<Step> steps;
+  ComputePoint previous;
+  for (const ComputePoint& p : series) {
+    steps.push_back({p.unix_ms, p.training_flop - previous.training_flop,
+                     p.cumulative_flop - previous.cumulative_flop});
+    previous = p;
+  }
+  std::stable_sort(
+      steps.begin(), steps.end(),
+      [](const Step& a, const Step& b) { return a.unix_ms < b.unix_ms; });
+  std::vector<ComputePoint> out;
+  ComputePoint sum;
+  for (const Step& s : steps) {
+    sum.unix_ms = s.unix_ms;
+    sum.training_flop += s.training;
+    sum.cumulative_flop += s.cumulative;
+    out.push_back(sum);
+  }
+  return out;
 }
 
 absl::Status Report(const CommandArgs& args, std::ostream& out) {

@@ -9,6 +9,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "tools/ledgerctl/local_commands.h"
@@ -31,6 +32,11 @@ absl::Status Form(const CommandArgs& args, std::ostream& out);
 // ignored. Pure.
 void FoldEvidence(const std::string& payload_type, const std::string& payload,
                   ReportModel* model);
+
+// The series FoldEvidence built (running sums in leaf order) re-summed in
+// order of interval end time, so the plot never runs back in time: leaves
+// from many nodes arrive out of time order. Pure.
+std::vector<ComputePoint> SortedByTime(const std::vector<ComputePoint>& series);
 
 }  // namespace ledgerctl
 

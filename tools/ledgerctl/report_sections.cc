@@ -152,13 +152,17 @@ std::string AllModelsComputeSvg(const ReportData& data) {
         &out, absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
                               "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
                               "stroke-dasharray=\"6 4\"/><text x=\"%.0f\" "
-                              "y=\"%.1f\" fill=\"%s\">%s</text>\n",
-                              kLeft, kLeft + pw, yy, yy, colour, kLeft + 6,
+                              "y=\"%.1f\" fill=\"%s\" text-anchor=\"end\" "
+                              "font-weight=\"bold\">%s</text>\n",
+                              kLeft, kLeft + pw, yy, yy, colour, kLeft + pw - 6,
                               yy - 4, colour, label));
   }
+  constexpr size_t kColourCount = sizeof(kColours) / sizeof(kColours[0]);
   size_t i = 0;
   for (const ReportModel& m : data.models) {
-    const char* colour = kColours[i % (sizeof(kColours) / sizeof(kColours[0]))];
+    const char* colour = kColours[i % kColourCount];
+    // Past the palette, colours repeat with dashed lines.
+    const char* dash = i < kColourCount ? "none" : "5 3";
     const double ly = kTop + 14 + 16 * i;
     std::string points;
     // Thin long series: at most ~400 points per model keeps the file small.
@@ -172,10 +176,11 @@ std::string AllModelsComputeSvg(const ReportData& data) {
       const ComputePoint& p = m.series.back();
       absl::StrAppend(&points, absl::StrFormat("%.1f,%.1f", x(p.unix_ms),
                                                y(p.cumulative_flop)));
-      absl::StrAppend(&out,
-                      absl::StrFormat("<polyline fill=\"none\" stroke=\"%s\" "
-                                      "stroke-width=\"2\" points=\"%s\"/>\n",
-                                      colour, points));
+      absl::StrAppend(
+          &out, absl::StrFormat("<polyline fill=\"none\" stroke=\"%s\" "
+                                "stroke-width=\"2\" stroke-dasharray=\"%s\" "
+                                "points=\"%s\"/>\n",
+                                colour, dash, points));
     }
     if (ly < kH - 10) {
       const double last =
@@ -183,8 +188,11 @@ std::string AllModelsComputeSvg(const ReportData& data) {
       absl::StrAppend(
           &out,
           absl::StrFormat(
-              "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">&#9632; %s %s</text>\n",
-              kLeft + pw + 10, ly, colour,
+              "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+              "stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
+              "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">%s %s</text>\n",
+              kLeft + pw + 8, kLeft + pw + 24, ly - 4, ly - 4, colour, dash,
+              kLeft + pw + 28, ly, colour,
               HtmlEscape(m.detail.summary().model_id()),
               m.series.empty() ? "(no intervals)" : TwoSignificant(last)));
     }
