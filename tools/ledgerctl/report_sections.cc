@@ -244,7 +244,25 @@ std::string FormHtml(const ModelForm& form) {
   std::string out =
       "<table class=form>\n<tr><th>item</th><th>figure</th><th>method / "
       "boundary</th><th>evidence (proven leaves)</th></tr>\n";
-  auto row = [&out](const std::string& name, const FormFigure& f) {
+  // Most figures rest on the same intervals: their full list is printed
+  // once, later rows refer to the first row that printed it.
+  std::vector<std::pair<std::string, const std::vector<LeafRange>*>> printed;
+  auto evidence = [&printed](const std::string& name,
+                             const std::vector<LeafRange>& ranges) {
+    for (const auto& [first_name, first] : printed) {
+      if (ranges.size() > 3 && first->size() == ranges.size() &&
+          std::equal(ranges.begin(), ranges.end(), first->begin(),
+                     [](const LeafRange& a, const LeafRange& b) {
+                       return a.first == b.first && a.last == b.last;
+                     })) {
+        return absl::StrCat("the same ", LeafCount(ranges), " leaves as <i>",
+                            first_name, "</i>");
+      }
+    }
+    printed.emplace_back(name, &ranges);
+    return LeafRangesHtml(ranges);
+  };
+  auto row = [&out, &evidence](const std::string& name, const FormFigure& f) {
     std::string figure =
         f.known ? absl::StrCat("<b>", HtmlEscape(FormFigureText(f)), "</b>")
                 : absl::StrCat("<span class=na>", HtmlEscape(f.status),
@@ -254,7 +272,7 @@ std::string FormHtml(const ModelForm& form) {
       absl::StrAppend(&method, method.empty() ? "" : "<br>",
                       "boundary: ", HtmlEscape(f.boundary));
     absl::StrAppend(&out, "<tr><td>", name, "</td><td>", figure, "</td><td>",
-                    method, "</td><td>", LeafRangesHtml(f.evidence),
+                    method, "</td><td>", evidence(name, f.evidence),
                     "</td></tr>\n");
   };
   for (const auto& [name, figure] : NamedFigures(form))
@@ -270,7 +288,7 @@ std::string FormHtml(const ModelForm& form) {
                     h.nodes, " nodes, ", FormNumber(h.gpu_days, "GPU-days"),
                     " GPU-days</td><td>collector interval records (distinct "
                     "nodes × largest GPU count)</td><td>",
-                    LeafRangesHtml(h.evidence), "</td></tr>\n");
+                    evidence("Hardware used", h.evidence), "</td></tr>\n");
   }
   return out + "</table>\n";
 }
