@@ -229,7 +229,7 @@ std::string LeafRangesHtml(const std::vector<LeafRange>& ranges,
                            size_t inline_ranges) {
   if (ranges.empty()) return "none";
   const uint64_t count = LeafCount(ranges);
-  const std::string label = absl::StrCat(count == 1 ? "leaf " : "leaves ", "");
+  const std::string label = count == 1 ? "leaf " : "leaves ";
   if (ranges.size() <= inline_ranges) {
     return absl::StrCat(label, LeafRangesText(ranges), " (", count, ")");
   }
