@@ -67,7 +67,8 @@ echo "-- findings re-derived independently through the server (compliance_check 
 bazel-bin/tools/compliance_check/compliance_check --server "127.0.0.1:$PORT" --vkey "$VKEY" \
   --json >"$OUT/compliance-server.json" || true
 echo "$(grep -o '"rule":' "$OUT/compliance-server.json" | wc -l) findings (same as from the folder: $(grep -o '"rule":' "$OUT/compliance.json" | wc -l))"
-$L report "${S[@]}" --out "$OUT/report.html" && echo "HTML report (all models): $OUT/report.html"
+$L report "${S[@]}" --out "$OUT/report.html" &&
+  echo "HTML report (all models): $OUT/report.html ($(stat -c %s "$OUT/report.html") bytes)"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
 

@@ -127,6 +127,85 @@ expect_failure $L findings "${R[@]}" --unit wizardry
 timeout 3 $L findings "${R[@]}" --follow >"$tmp/follow.txt" 2>/dev/null || true
 cmp "$tmp/follow.txt" "$tmp/findings.txt" || fail "findings --follow did not replay the findings"
 
+# ---- The report's summary page, read the way a person reads it: headless
+# Chromium renders the DOM; its counts must equal compliance_check --json.
+summary_report="$out_dir/summary-report.html"
+$L report "${R[@]}" --out "$summary_report" >/dev/null || fail "report (summary)"
+$C --server 127.0.0.1:$port --vkey "$vkey" --json >"$tmp/check.json" 2>"$tmp/check.err" || true
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/check.json" \
+  || { cat "$tmp/check.err" >&2; fail "compliance_check --server --json"; }
+command -v chromium >/dev/null || fail "chromium is not installed (run scripts/bootstrap.sh)"
+timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium-dom" \
+  --dump-dom "file://$summary_report" >"$tmp/dom.html" 2>"$tmp/chromium-dom.log" || true
+[[ -s "$tmp/dom.html" ]] || { tail -5 "$tmp/chromium-dom.log" >&2; fail "chromium --dump-dom wrote nothing"; }
+$L models "${R[@]}" --json >"$tmp/models.json"
+python3 - "$tmp/dom.html" "$tmp/check.json" "$tmp/models.json" <<'PY' || fail "the report's summary disagrees with compliance_check --json"
+import collections, html.parser, json, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.cells = {}; self.status = {}; self.total = None
+        self.order = []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and a.get("id"): self.order.append(a["id"])
+        if tag == "h2": self.order.append("h2")
+        if "data-unit" in a: self.cells[(a["data-unit"], a["data-severity"])] = int(a["data-count"])
+        if "data-total-findings" in a: self.total = int(a["data-total-findings"])
+        if tag == "td" and "data-count" in a and "data-unit" not in a: self.status[len(self.status)] = int(a["data-count"])
+p = P(); p.feed(open(sys.argv[1]).read())
+check = json.load(open(sys.argv[2]))
+want = collections.Counter((f["unit"], f["severity"]) for f in check["findings"] if f["state"] == "RAISED")
+assert p.order and p.order[0] == "summary", f"the summary is not first: {p.order[:3]}"
+assert p.total == sum(want.values()), f"total: report {p.total}, compliance_check {sum(want.values())}"
+for key in set(want) | {k for k, v in p.cells.items() if v}:
+    assert p.cells.get(key, 0) == want[key], f"{key}: report {p.cells.get(key)}, compliance_check {want[key]}"
+models = json.load(open(sys.argv[3]))
+assert sum(p.status.values()) == len(models), f"models by status {p.status} vs {len(models)} models"
+print(f"  summary matches compliance_check: {p.total} open findings, {dict(want)}, {len(models)} model(s)")
+PY
+# The Model Documentation Form as JSON: required fields and types.
+$L form "${R[@]}" --model frontier-1 --json >"$tmp/form.json" || fail "form --json"
+$L form "${R[@]}" --model frontier-1 | grep -q 'Training energy, accelerator: 280 MWh' || fail "form (text)"
+python3 - "$tmp/form.json" <<'PY' || fail "form --json does not follow docs/model-documentation-form.md"
+import json, sys
+f = json.load(open(sys.argv[1]))
+num = (int, float)
+def evidence(e):
+    assert isinstance(e["count"], int) and isinstance(e["ranges"], list)
+    assert sum(b - a + 1 for a, b in e["ranges"]) == e["count"]
+    for a, b in e["ranges"]: assert isinstance(a, int) and isinstance(b, int) and a <= b
+def figure(x, unit, energy=False):
+    assert x["status"] in ("measured", "declared", "not measured", "not declared", "N/A"), x
+    assert x["unit"] == unit, x
+    assert (x["value"] is None) == (x["status"] not in ("measured", "declared")), x
+    if x["value"] is None: assert isinstance(x["reason"], str) and x["reason"], x
+    else:
+        v = x["value"]; assert isinstance(v["lower"], num) and isinstance(v["upper"], num) and isinstance(v["text"], str)
+        assert v["lower"] <= v["upper"], x
+        assert x["evidence"]["count"] > 0, x
+    assert x["method"] is None or isinstance(x["method"], str)
+    if energy: assert x["boundary"] in ("accelerator", "node", "facility"), x
+    evidence(x["evidence"])
+assert f["schema"] == "aifl.model_documentation_form.v1"
+assert f["model_id"] == "frontier-1" and f["provider"] == "Example AI SE"
+assert isinstance(f["checkpoint"]["tree_size"], int) and isinstance(f["checkpoint"]["root"], str)
+assert isinstance(f["training_intervals"], int)
+for k in ("measured", "declared"): figure(f["training_compute"][k], "FLOP")
+for k in ("accelerator", "node", "facility"): figure(f["training_energy"][k], "MWh", True)
+figure(f["training_time"]["wall_clock_days"], "days"); figure(f["training_time"]["hardware_days"], "GPU-days")
+for h in f["hardware"]:
+    assert isinstance(h["device_model"], str) and isinstance(h["gpus"], int) and isinstance(h["nodes"], int)
+    assert isinstance(h["gpu_days"], num); evidence(h["evidence"])
+# This ledger's facts: 4 measured intervals, energy measured, node/facility not declared.
+m = f["training_compute"]["measured"]
+assert m["status"] == "measured" and m["value"]["text"] == "1.0e25..1.4e25" and m["evidence"]["count"] == 4, m
+assert f["training_compute"]["declared"]["value"]["text"] == "1.2e25..2.0e25"
+assert f["training_energy"]["accelerator"]["value"]["text"] == "280"
+assert f["training_energy"]["node"]["status"] == "not declared"
+assert f["training_time"]["wall_clock_days"]["value"]["text"] == "4.0"
+print("  form --json follows the schema:", m["value"]["text"], "FLOP measured")
+PY
+
 # ---- Submit through the server: append, enroll, revoke; then grew.
 first=$($L append "${R[@]}" --key "$tmp/collector.key" "$tmp/iv0.pb" "$tmp/iv1.pb" | head -n 1)
 [[ "$first" == "$size" ]] || fail "append --server printed $first, want $size"

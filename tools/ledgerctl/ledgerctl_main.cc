@@ -88,6 +88,8 @@ Auditor commands (--server only; --json for programs):
   findings    [--unit safety|compliance] [--model M] [--follow]
   report      [--model M] [--out FILE]       offline HTML report (all models
                                              without --model)
+  form        --model M                      Model Documentation Form: compute,
+                                             energy, time, hardware, evidence
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
@@ -196,6 +198,7 @@ int main(int argc, char** argv) {
       {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
       {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
       {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
+      {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},

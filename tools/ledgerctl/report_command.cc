@@ -1,5 +1,7 @@
 #include "tools/ledgerctl/report_command.h"
 
+#include <algorithm>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,6 +13,7 @@
 #include "ledger/entry/leaf.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/model_form.h"
 #include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/server_connection.h"
 
@@ -25,6 +28,7 @@ absl::StatusOr<ReportModel> GatherModel(
     const std::string& id) {
   ReportModel m;
   ASSIGN_OR_RETURN(m.detail, GetModel(conn, id));
+  ModelFormBuilder form(id);
   const v1::ModelSummary& s = m.detail.summary();
   m.status =
       ModelStatus(s.cumulative_compute_flop().lower(),
@@ -47,6 +51,7 @@ absl::StatusOr<ReportModel> GatherModel(
       if (envelope.ok()) {
         item.payload_type = envelope->payload_type;
         FoldEvidence(envelope->payload_type, envelope->payload, &m);
+        form.AddPayload(index, envelope->payload_type, envelope->payload);
       }
     }
     m.evidence.push_back(std::move(item));
@@ -54,6 +59,8 @@ absl::StatusOr<ReportModel> GatherModel(
   v1::ListFindingsRequest request;
   request.set_model_id(s.model_id());
   ASSIGN_OR_RETURN(m.findings, ListAllFindings(conn, request));
+  m.form = form.Build();
+  m.series = SortedByTime(m.series);
   return m;
 }
 
@@ -91,6 +98,33 @@ void FoldEvidence(const std::string& payload_type, const std::string& payload,
   if (training) p.training_flop += r.flop().upper();
   if (cumulative) p.cumulative_flop += r.flop().upper();
   model->series.push_back(p);
+}
+
+std::vector<ComputePoint> SortedByTime(
+    const std::vector<ComputePoint>& series) {
+  struct Step {
+    int64_t unix_ms;
+    double training, cumulative;
+  };
+  std::vector<Step> steps;
+  ComputePoint previous;
+  for (const ComputePoint& p : series) {
+    steps.push_back({p.unix_ms, p.training_flop - previous.training_flop,
+                     p.cumulative_flop - previous.cumulative_flop});
+    previous = p;
+  }
+  std::stable_sort(
+      steps.begin(), steps.end(),
+      [](const Step& a, const Step& b) { return a.unix_ms < b.unix_ms; });
+  std::vector<ComputePoint> out;
+  ComputePoint sum;
+  for (const Step& s : steps) {
+    sum.unix_ms = s.unix_ms;
+    sum.training_flop += s.training;
+    sum.cumulative_flop += s.cumulative;
+    out.push_back(sum);
+  }
+  return out;
 }
 
 absl::Status Report(const CommandArgs& args, std::ostream& out) {
@@ -132,6 +166,24 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
     out << "wrote " << path << ": " << data.models.size()
         << " model(s), evidence proven in checkpoint size " << data.tree_size
         << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Form(const CommandArgs& args, std::ostream& out) {
+  const std::string id = absl::GetFlag(FLAGS_model);
+  if (id.empty())
+    return absl::InvalidArgumentError("--model: got nothing, want a model id");
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
+                   conn.client->LatestCheckpoint());
+  ASSIGN_OR_RETURN(ReportModel m, GatherModel(conn, cp, id));
+  if (args.json) {
+    out << ModelFormJson(m.form, cp.fields.size,
+                         ledger::merkle::HashToBase64(cp.fields.root));
+  } else {
+    out << ModelFormText(m.form) << "  (every evidence leaf proven included "
+        << "in the checkpoint of size " << cp.fields.size << ")\n";
   }
   return absl::OkStatus();
 }

@@ -8,7 +8,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "tools/ledgerctl/finding_format.h"
+#include "tools/ledgerctl/leaf_ranges.h"
 #include "tools/ledgerctl/output_format.h"
+#include "tools/ledgerctl/report_sections.h"
 
 namespace ledgerctl {
 namespace {
@@ -25,6 +27,10 @@ th{background:#f0f0f0}.mono{font-family:monospace;font-size:11px;white-space:now
 pre{background:#f7f7f7;padding:8px;font-size:12px;white-space:pre-wrap}
 .RAISED{color:#b00000;font-weight:bold}.CLEARED{color:#2a7a2a}
 .status{font-weight:bold}.note{color:#555;font-size:13px}
+.num{text-align:right}.sev-CRITICAL,.sev-VIOLATION{background:#fbe3e3;font-weight:bold}
+.sev-WARNING{background:#fff3d6}.na{color:#9a5b00;font-weight:bold}
+details summary{cursor:pointer;color:#1f5fbf}.mono-wrap{font-family:monospace;font-size:11px}
+nav{font-size:13px;margin:8px 0 16px}section.model{border-top:3px solid #1f5fbf;margin-top:28px}
 )";
 
 std::string Time(int64_t unix_ms) {
@@ -98,15 +104,19 @@ std::string ComputeTables(const ReportModel& m) {
 
 std::string FindingsTable(const ReportModel& m) {
   if (m.findings.empty()) return "<p>No findings recorded.</p>\n";
-  std::string out = "<table>\n";
+  const std::vector<v1::RecordedFinding> latest = LatestFindings(m.findings);
+  std::string out =
+      absl::StrCat("<p class=note>The latest recorded state of each rule (",
+                   latest.size(), " of ", m.findings.size(),
+                   " finding entries on the ledger; earlier states stay on the "
+                   "ledger).</p>\n<table>\n");
   out += Row({"leaf", "state", "severity", "unit", "rule", "finding",
-              "citation", "evidence leaves"},
+              "citation", "evidence"},
              true);
-  for (const v1::RecordedFinding& r : m.findings) {
+  for (const v1::RecordedFinding& r : latest) {
     const rules_v1::Finding& f = r.finding();
-    std::string evidence;
-    for (uint64_t e : f.evidence_leaves())
-      absl::StrAppend(&evidence, evidence.empty() ? "" : ", ", e);
+    const std::vector<uint64_t> leaves(f.evidence_leaves().begin(),
+                                       f.evidence_leaves().end());
     const std::string state = rules_v1::FindingState_Name(f.state());
     out += Row(
         {absl::StrCat(r.leaf_index()),
@@ -114,17 +124,43 @@ std::string FindingsTable(const ReportModel& m) {
          rules_v1::Severity_Name(f.severity()), UnitName(f.unit()),
          HtmlEscape(f.rule_id()),
          "<b>" + HtmlEscape(f.title()) + "</b><br>" + HtmlEscape(f.message()),
-         HtmlEscape(f.citation()), evidence});
+         HtmlEscape(f.citation()), LeafRangesHtml(ToLeafRanges(leaves))});
   }
   return out + "</table>\n";
 }
 
+// Evidence grouped by payload type as leaf ranges; the inclusion proof is
+// printed for the first leaf of each range (at most kProofsShown), every
+// leaf having been proven when the report was made.
 std::string EvidenceTable(const ReportModel& m) {
+  constexpr size_t kProofsShown = 20;
+  std::map<std::string, std::vector<uint64_t>> by_type;
+  std::map<uint64_t, const EvidenceItem*> by_index;
+  for (const EvidenceItem& e : m.evidence) {
+    by_type[e.payload_type.empty() ? "(unparsed)" : e.payload_type].push_back(
+        e.index);
+    by_index[e.index] = &e;
+  }
   std::string out = "<table>\n";
+  out += Row({"payload type", "leaves (all proven included)"}, true);
+  std::vector<uint64_t> sampled;
+  for (const auto& [type, leaves] : by_type) {
+    const std::vector<LeafRange> ranges = ToLeafRanges(leaves);
+    out += Row({HtmlEscape(type), LeafRangesHtml(ranges)});
+    for (const LeafRange& r : ranges)
+      if (sampled.size() < kProofsShown) sampled.push_back(r.first);
+  }
+  out += "</table>\n";
+  if (sampled.empty()) return out;
+  absl::StrAppend(
+      &out, "<details><summary>Inclusion proofs of ", sampled.size(),
+      " leaves (the first of each range; any other: "
+      "<code>ledgerctl prove --index I</code>)</summary>\n<table>\n");
   out += Row({"leaf", "payload type", "integrated", "leaf hash",
               "inclusion proof (base64, leaf to root)"},
              true);
-  for (const EvidenceItem& e : m.evidence) {
+  for (uint64_t index : sampled) {
+    const EvidenceItem& e = *by_index[index];
     std::string proof;
     for (const std::string& h : e.proof) absl::StrAppend(&proof, h, "<br>");
     out += Row({absl::StrCat(e.index), HtmlEscape(e.payload_type),
@@ -132,7 +168,7 @@ std::string EvidenceTable(const ReportModel& m) {
                 "<span class=mono>" + e.leaf_hash + "</span>",
                 "<span class=mono>" + proof + "</span>"});
   }
-  return out + "</table>\n";
+  return out + "</table></details>\n";
 }
 
 }  // namespace
@@ -163,6 +199,43 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
+double LogPlot::Y(double flop) const {
+  const double l = std::log10(std::max(flop, std::pow(10.0, dlo)));
+  return top + height - (l - dlo) / (dhi - dlo) * height;
+}
+
+LogPlot MakeLogPlot(double left, double top, double width, double height,
+                    double lo, double hi) {
+  LogPlot p;
+  p.left = left;
+  p.top = top;
+  p.width = width;
+  p.height = height;
+  p.dlo = static_cast<int>(std::floor(std::log10(lo)));
+  p.dhi = std::max(p.dlo + 1, static_cast<int>(std::ceil(std::log10(hi))));
+  return p;
+}
+
+std::string OpenLogPlot(const LogPlot& p, double svg_width, double svg_height) {
+  std::string out = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" "
+      "font-size=\"12\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
+      "height=\"%.0f\" fill=\"#fafafa\" stroke=\"#999\"/>\n",
+      svg_width, svg_height, svg_width, svg_height, p.left, p.top, p.width,
+      p.height);
+  for (int d = p.dlo; d <= p.dhi; ++d) {
+    const double yy = p.Y(std::pow(10.0, d));
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
+                  "y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n<text x=\"%.0f\" "
+                  "y=\"%.1f\" text-anchor=\"end\">1e%d</text>\n",
+                  p.left, p.left + p.width, yy, yy, p.left - 6, yy + 4, d));
+  }
+  return out;
+}
+
 std::string ComputeSvg(const ReportModel& m) {
   constexpr double kW = 900, kH = 380, kLeft = 70, kRight = 210, kTop = 20,
                    kBottom = 50;
@@ -175,12 +248,8 @@ std::string ComputeSvg(const ReportModel& m) {
   }
   for (double v : {m.declared_training_flop, m.declared_cumulative_flop})
     if (v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-  const int dlo = static_cast<int>(std::floor(std::log10(lo)));
-  const int dhi = static_cast<int>(std::ceil(std::log10(hi)));
-  auto y = [&](double v) {
-    const double l = std::log10(std::max(v, std::pow(10.0, dlo)));
-    return kTop + ph - (l - dlo) / (dhi - dlo) * ph;
-  };
+  const LogPlot plot = MakeLogPlot(kLeft, kTop, pw, ph, lo, hi);
+  auto y = [&plot](double v) { return plot.Y(v); };
   int64_t t0 = 0, t1 = 1;
   if (!m.series.empty()) {
     t0 = m.series.front().unix_ms;
@@ -190,21 +259,7 @@ std::string ComputeSvg(const ReportModel& m) {
   auto x = [&](int64_t t) {
     return kLeft + static_cast<double>(t - t0) / (t1 - t0) * pw;
   };
-  std::string out = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" "
-      "font-size=\"12\">\n<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" "
-      "height=\"%.0f\" fill=\"#fafafa\" stroke=\"#999\"/>\n",
-      kW, kH, kW, kH, kLeft, kTop, pw, ph);
-  for (int d = dlo; d <= dhi; ++d) {
-    const double yy = y(std::pow(10.0, d));
-    absl::StrAppend(
-        &out,
-        absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
-                        "y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n<text x=\"%.0f\" "
-                        "y=\"%.1f\" text-anchor=\"end\">1e%d</text>\n",
-                        kLeft, kLeft + pw, yy, yy, kLeft - 6, yy + 4, d));
-  }
+  std::string out = OpenLogPlot(plot, kW, kH);
   struct Threshold {
     double flop;
     const char* label;
@@ -242,14 +297,21 @@ std::string ComputeSvg(const ReportModel& m) {
                         kLeft, kLeft + pw, yy, yy, kLeft + pw + 6,
                         yy + label_dy, label, TwoSignificant(v)));
   }
+  // Long series are thinned to about kMaxPoints (the last point always
+  // drawn); points are marked only when few.
+  constexpr size_t kMaxPoints = 500;
+  const size_t step = std::max<size_t>(1, m.series.size() / kMaxPoints);
   std::vector<std::pair<double, double>> cumulative, training;
-  for (const ComputePoint& p : m.series) {
+  for (size_t i = 0; i < m.series.size(); ++i) {
+    if (i % step != 0 && i + 1 != m.series.size()) continue;
+    const ComputePoint& p = m.series[i];
     cumulative.emplace_back(x(p.unix_ms), y(p.cumulative_flop));
     training.emplace_back(x(p.unix_ms), y(p.training_flop));
   }
   out += Polyline(cumulative, "#1f5fbf", "none");
   // Dashed, so it stays visible where training equals cumulative.
   out += Polyline(training, "#2a9a2a", "6 4");
+  if (cumulative.size() > 100) cumulative.clear();
   for (const auto& [px, py] : cumulative)
     absl::StrAppend(&out, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" "
                                           "r=\"3\" fill=\"#1f5fbf\"/>\n",
@@ -288,16 +350,27 @@ std::string RenderReport(const ReportData& data) {
       HtmlEscape(data.generated_at), " from ", HtmlEscape(data.server),
       ". Every figure below comes from entries proven to be in the signed "
       "checkpoint at the end of this report.</p>\n");
+  std::string nav;
   for (const ReportModel& m : data.models) {
-    absl::StrAppend(&out, "<h2>Model ",
-                    HtmlEscape(m.detail.summary().model_id()), "</h2>\n",
-                    FactsTable(m), "<h3>Compute over time</h3>\n",
+    const std::string id = HtmlEscape(m.detail.summary().model_id());
+    absl::StrAppend(&nav, nav.empty() ? "" : " · ", "<a href=\"#model-", id,
+                    "\">", id, "</a>");
+  }
+  absl::StrAppend(&out, SummaryHtml(data), "<nav>Models: ", nav,
+                  " · <a href=\"#checkpoint\">checkpoint</a></nav>\n");
+  for (const ReportModel& m : data.models) {
+    const std::string id = HtmlEscape(m.detail.summary().model_id());
+    absl::StrAppend(&out, "<section class=model id=\"model-", id,
+                    "\">\n<h2>Model ", id, "</h2>\n", FactsTable(m),
+                    "<h3>Model Documentation Form (Annex XI 1.2(d)-(e))</h3>\n",
+                    FormHtml(m.form), "<h3>Compute over time</h3>\n",
                     ComputeSvg(m), ComputeTables(m), "<h3>Findings</h3>\n",
                     FindingsTable(m), "<h3>Evidence (", m.evidence.size(),
-                    " leaves)</h3>\n", EvidenceTable(m));
+                    " leaves)</h3>\n", EvidenceTable(m), "</section>\n");
   }
   absl::StrAppend(
-      &out, "<h2>Checkpoint and verification</h2>\n<p>Tree size ",
+      &out,
+      "<h2 id=\"checkpoint\">Checkpoint and verification</h2>\n<p>Tree size ",
       data.tree_size, ", root <span class=mono>", HtmlEscape(data.root),
       "</span>. Log verifier key:</p>\n<pre>", HtmlEscape(data.verifier_key),
       "</pre>\n<p>Signed checkpoint (C2SP signed note):</p>\n<pre>",

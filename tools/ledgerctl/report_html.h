@@ -1,8 +1,13 @@
 // The auditor's offline HTML report: one self-contained file (inline CSS and
-// SVG, no scripts, no external resources) with each model's facts, compute
-// over time against the 1e23 / 1e25 FLOP thresholds, energy, runs, findings
-// with citations, and the checkpoint and inclusion proofs that make it
-// verifiable. Pure: RenderReport only formats the values it is given.
+// SVG, no scripts, no external resources). A summary page first (models by
+// status, open findings by unit and severity, all models' compute over time
+// against the 1e23 / 1e25 FLOP thresholds: report_sections.h), then one
+// section per model: facts, the Model Documentation Form, compute over time,
+// accounts and runs, findings with citations and their evidence as leaf
+// ranges, and the evidence grouped by payload type; last the signed
+// checkpoint the evidence was proven in. Leaf lists are ranges with counts
+// (expandable <details>), so the report stays small for large ledgers.
+// Pure: RenderReport only formats the values it is given.
 #ifndef TOOLS_LEDGERCTL_REPORT_HTML_H_
 #define TOOLS_LEDGERCTL_REPORT_HTML_H_
 
@@ -11,6 +16,7 @@
 #include <vector>
 
 #include "api/v1/ledger_service.pb.h"
+#include "tools/ledgerctl/model_form.h"
 
 namespace ledgerctl {
 
@@ -39,6 +45,7 @@ struct ReportModel {
   double declared_cumulative_flop = 0;
   std::vector<EvidenceItem> evidence;
   std::vector<aifl::api::v1::RecordedFinding> findings;
+  ModelForm form;  // the Model Documentation Form from the proven leaves
 };
 
 struct ReportData {
@@ -53,6 +60,22 @@ struct ReportData {
 
 // The complete HTML document.
 std::string RenderReport(const ReportData& data);
+
+// The frame both compute plots share: a plot area at (left, top) of
+// width × height inside the <svg>, and a log FLOP axis from 10^dlo to 10^dhi.
+struct LogPlot {
+  double left = 0, top = 0, width = 0, height = 0;
+  int dlo = 22, dhi = 26;
+  // The y coordinate of `flop` (values below 10^dlo sit on the bottom edge).
+  double Y(double flop) const;
+};
+// A LogPlot spanning [lo, hi] FLOP widened to whole decades.
+LogPlot MakeLogPlot(double left, double top, double width, double height,
+                    double lo, double hi);
+// "<svg ...>" of svg_width × svg_height, the plot area's frame and one
+// labelled gridline per decade. The caller closes the </svg>.
+std::string OpenLogPlot(const LogPlot& plot, double svg_width,
+                        double svg_height);
 
 // The compute plot alone: an inline <svg> with a log-scale FLOP axis.
 std::string ComputeSvg(const ReportModel& model);
