@@ -35,6 +35,8 @@ _LIBRARIES = {
     "grpc": (["grpc++"], "libgrpc++-dev", []),
     "grpc_reflection": (["grpc++"], "libgrpc++-dev", ["-lgrpc++_reflection"]),
     "gtest_main": (["gmock", "gtest_main"], "libgtest-dev libgmock-dev", []),
+    "microhttpd": (["libmicrohttpd"], "libmicrohttpd-dev", []),
+    "zlib": (["zlib"], "zlib1g-dev", []),
     "benchmark": (["benchmark"], "libbenchmark-dev", []),
     "benchmark_main": (["benchmark"], "libbenchmark-dev", ["-lbenchmark_main"]),
 }
