@@ -29,8 +29,11 @@
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
+#include "api/tiles_http/tile_handler.h"
+#include "api/tiles_http/tile_http_server.h"
 #include "common/production_runtime.h"
 #include "ledger/ledger.h"
+#include "ledger/tiles/ledger_tile_source.h"
 #include "rules/default_pack.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
@@ -95,6 +98,18 @@ ABSL_FLAG(int, max_concurrent_streams, 100, "concurrent calls per connection");
 ABSL_FLAG(uint64_t, grpc_memory_mb, 1024,
           "gRPC resource quota: transport memory, MiB");
 ABSL_FLAG(int, grpc_max_threads, 64, "gRPC resource quota: threads");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT serving the log read-only as C2SP tlog-tiles over plain "
+          "HTTP (/checkpoint, /tile/...); empty: off");
+ABSL_FLAG(uint32_t, http_threads, 4, "HTTP server threads");
+ABSL_FLAG(uint32_t, http_max_connections, 256,
+          "open HTTP connections at most (more are closed on accept)");
+ABSL_FLAG(uint32_t, http_max_connections_per_ip, 0,
+          "open HTTP connections from one IP address at most (0: no limit)");
+ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(10),
+          "an HTTP connection idle this long is closed");
+ABSL_FLAG(int, http_max_age, 5,
+          "Cache-Control max-age (seconds) of /checkpoint and partial tiles");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -187,6 +202,32 @@ int Run() {
              {{"error", server.status().ToString()}});
     return 1;
   }
+  // The tlog-tiles read port: stopped (destroyed) before the ledger.
+  ledger::tiles::LedgerTileSource tile_source(ledger->get());
+  api::tiles_http::TileHandlerOptions handler_options;
+  handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
+  api::tiles_http::TileHandler tile_handler(&tile_source, handler_options);
+  std::unique_ptr<api::tiles_http::TileHttpServer> http;
+  if (!absl::GetFlag(FLAGS_http_listen).empty()) {
+    api::tiles_http::TileHttpServerOptions http_options;
+    http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+    http_options.threads = absl::GetFlag(FLAGS_http_threads);
+    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    http_options.max_connections_per_ip =
+        absl::GetFlag(FLAGS_http_max_connections_per_ip);
+    http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+    absl::StatusOr<std::unique_ptr<api::tiles_http::TileHttpServer>> started =
+        api::tiles_http::TileHttpServer::Start(&tile_handler, http_options);
+    if (!started.ok()) {
+      LogEvent("error", "http_start_failed",
+               {{"error", started.status().ToString()}});
+      return 1;
+    }
+    http = std::move(*started);
+    LogEvent("info", "http_listening",
+             {{"address", http_options.listen_address},
+              {"port", absl::StrCat(http->port())}});
+  }
   std::unique_ptr<api::server::RulesRunner> rules;
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     api::server::RulesRunnerOptions rules_options;
@@ -210,6 +251,7 @@ int Run() {
   sigwait(&stop_signals, &signal);
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
   rules.reset();  // no findings appended during shutdown
+  http.reset();
   absl::Status stopped =
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();

@@ -32,11 +32,11 @@ absl::StatusOr<PublishedCheckpoint> LedgerTileSource::LatestCheckpoint() {
   if (body_end == std::string::npos) {
     return absl::DataLossError("stored checkpoint note has no signature block");
   }
-  absl::StatusOr<note::Checkpoint> body =
-      note::ParseCheckpointBody(absl::string_view(note).substr(0, body_end + 1));
+  absl::StatusOr<note::Checkpoint> body = note::ParseCheckpointBody(
+      absl::string_view(note).substr(0, body_end + 1));
   if (!body.ok()) {
-    return absl::DataLossError(absl::StrCat("stored checkpoint note: ",
-                                            body.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("stored checkpoint note: ", body.status().message()));
   }
   return PublishedCheckpoint{std::move(note), body->size};
 }
@@ -58,11 +58,11 @@ absl::StatusOr<std::string> LedgerTileSource::ReadTile(const TileId& tile,
   }
   for (size_t i = 0; i < leaves.size(); ++i) {
     if (leaves[i].size() > kMaxEntrySize) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "leaf ", range.begin + i, " is ", leaves[i].size(),
-          " bytes, over the tlog-tiles entry limit of ", kMaxEntrySize,
-          ": bundle ", TilePath(tile),
-          " cannot be served (ledger/FORMAT.md, \"Tiles\")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("leaf ", range.begin + i, " is ", leaves[i].size(),
+                       " bytes, over the tlog-tiles entry limit of ",
+                       kMaxEntrySize, ": bundle ", TilePath(tile),
+                       " cannot be served (ledger/FORMAT.md, \"Tiles\")"));
     }
   }
   return EncodeEntryBundle(leaves);

@@ -5,8 +5,8 @@
 
 #include "gtest/gtest.h"
 #include "ledger/merkle/hash.h"
-#include "ledger/tiles/tiles.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "ledger/tiles/tiles.h"
 
 namespace ledger::tiles {
 namespace {
@@ -101,7 +101,8 @@ TEST_F(LedgerTileSourceTest, RefusesABundleWithALeafOverTheEntryLimit) {
   ASSERT_TRUE(f_->ledger().PublishCheckpoint().ok());
   LedgerTileSource source(&f_->ledger());
   const uint64_t size = source.LatestCheckpoint()->size;
-  auto bundle = source.ReadTile(TileId{true, 0, 0, PartialWidth(size, 0)}, size);
+  auto bundle =
+      source.ReadTile(TileId{true, 0, 0, PartialWidth(size, 0)}, size);
   ASSERT_EQ(bundle.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(bundle.status().message().find("leaf " + std::to_string(*index)),
             std::string::npos)
