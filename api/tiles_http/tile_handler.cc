@@ -43,11 +43,10 @@ HttpResponse SourceError(const absl::Status& status) {
 
 std::string StrongETag(absl::string_view body) {
   const ledger::crypto::Sha256Digest d = ledger::crypto::Sha256({body});
-  return absl::StrCat(
-      "\"",
-      absl::BytesToHexString(absl::string_view(
-          reinterpret_cast<const char*>(d.data()), d.size())),
-      "\"");
+  return absl::StrCat("\"",
+                      absl::BytesToHexString(absl::string_view(
+                          reinterpret_cast<const char*>(d.data()), d.size())),
+                      "\"");
 }
 
 // True when an If-None-Match value matches `etag` (weak comparison, as RFC

@@ -2,9 +2,10 @@
 // function (no sockets), so every status, header and body is unit-tested;
 // tile_http_server.h is the thin libmicrohttpd glue around it.
 //
-//   GET|HEAD /checkpoint                   text/plain; charset=utf-8, short max-age
-//   GET|HEAD /tile/<L>/<N>[.p/<W>]         application/octet-stream
-//   GET|HEAD /tile/entries/<N>[.p/<W>]     application/octet-stream, gzip if accepted
+//   GET|HEAD /checkpoint                   text/plain; charset=utf-8, short
+//   max-age GET|HEAD /tile/<L>/<N>[.p/<W>]         application/octet-stream
+//   GET|HEAD /tile/entries/<N>[.p/<W>]     application/octet-stream, gzip if
+//   accepted
 //
 // Full tiles and bundles are immutable (`Cache-Control: public,
 // max-age=31536000, immutable`); the checkpoint and partial tiles get a short
@@ -33,8 +34,8 @@
 namespace api::tiles_http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "HEAD", ...
-  std::string path;    // without the query string, e.g. "/tile/0/000"
+  std::string method;           // "GET", "HEAD", ...
+  std::string path;             // without the query string, e.g. "/tile/0/000"
   std::string if_none_match;    // the header's value, "" when absent
   std::string accept_encoding;  // the header's value, "" when absent
 };

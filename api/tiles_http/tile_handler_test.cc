@@ -8,50 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ledger/merkle/hash.h"
-#include "ledger/merkle/in_memory_tree.h"
+#include "ledger/tiles/testonly/in_memory_tile_source.h"
 #include "ledger/tiles/tiles.h"
 
 namespace api::tiles_http {
 namespace {
 
-using ledger::tiles::PublishedCheckpoint;
-using ledger::tiles::TileId;
-
-// A log in memory: leaves "leaf <i>" (leaf 7 is `big_leaf` bytes long).
-class FakeSource : public ledger::tiles::TileSource {
- public:
-  explicit FakeSource(uint64_t size, size_t big_leaf = 0) {
-    for (uint64_t i = 0; i < size; ++i) {
-      leaves_.push_back(i == 7 && big_leaf > 0 ? std::string(big_leaf, 'b')
-                                               : absl::StrCat("leaf ", i));
-      tree_.Append(ledger::merkle::HashLeaf(leaves_.back()));
-    }
-  }
-  absl::StatusOr<PublishedCheckpoint> LatestCheckpoint() override {
-    if (leaves_.empty()) return absl::NotFoundError("no checkpoint yet");
-    return PublishedCheckpoint{
-        absl::StrCat("test\n", leaves_.size(), "\nROOT\n\n— test sig\n"),
-        leaves_.size()};
-  }
-  absl::StatusOr<std::string> ReadTile(const TileId& tile,
-                                       uint64_t size) override {
-    if (!tile.entries) return ledger::tiles::ReadHashTile(tree_, tile, size);
-    if (absl::Status s = ledger::tiles::CheckTileInTree(tile, size); !s.ok()) {
-      return s;
-    }
-    std::vector<std::string> leaves(
-        leaves_.begin() + tile.index * 256,
-        leaves_.begin() + tile.index * 256 + tile.width);
-    absl::StatusOr<std::string> bundle =
-        ledger::tiles::EncodeEntryBundle(leaves);
-    if (!bundle.ok()) return absl::FailedPreconditionError("leaf 7 too long");
-    return bundle;
-  }
-
- private:
-  std::vector<std::string> leaves_;
-  ledger::merkle::InMemoryTree tree_;
-};
+using FakeSource = ledger::tiles::testonly::InMemoryTileSource;
 
 std::string Gunzip(const std::string& in) {
   z_stream z{};
@@ -205,8 +168,9 @@ TEST(TileHandlerEmptyLogTest, NoCheckpointYetIs404) {
   TileHandler handler(&empty, TileHandlerOptions{});
   EXPECT_EQ(handler.Handle(HttpRequest{"GET", "/checkpoint", "", ""}).status,
             404);
-  EXPECT_EQ(handler.Handle(HttpRequest{"GET", "/tile/0/000.p/1", "", ""}).status,
-            404);
+  EXPECT_EQ(
+      handler.Handle(HttpRequest{"GET", "/tile/0/000.p/1", "", ""}).status,
+      404);
 }
 
 TEST(TileHandlerOversizedLeafTest, ABundleWithALeafOverTheLimitIs500) {
@@ -216,9 +180,9 @@ TEST(TileHandlerOversizedLeafTest, ABundleWithALeafOverTheLimitIs500) {
       handler.Handle(HttpRequest{"GET", "/tile/entries/000.p/20", "", ""});
   EXPECT_EQ(r.status, 500);
   EXPECT_NE(r.body.find("leaf 7"), std::string::npos);
-  EXPECT_EQ(handler.Handle(HttpRequest{"GET", "/tile/0/000.p/20", "", ""})
-                .status,
-            200);
+  EXPECT_EQ(
+      handler.Handle(HttpRequest{"GET", "/tile/0/000.p/20", "", ""}).status,
+      200);
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <string.h>
 #include <sys/socket.h>
+
+#include <cstring>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -13,23 +14,38 @@ namespace api::tiles_http {
 namespace {
 
 std::string HeaderValue(MHD_Connection* connection, const char* name) {
-  const char* v = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
+  const char* v =
+      MHD_lookup_connection_value(connection, MHD_HEADER_KIND, name);
   return v == nullptr ? "" : v;
 }
 
 MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
                  const char* method, const char* /*version*/,
                  const char* /*upload_data*/, size_t* upload_data_size,
-                 void** /*req_cls*/) {
+                 void** req_cls) {
   const auto* handler = static_cast<const TileHandler*>(cls);
+  const bool readable = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+                        std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+  // libmicrohttpd calls once when the headers are in, then again after the
+  // body. A GET or HEAD is answered on the second call, which keeps the
+  // connection alive; any other method is refused at once (the connection
+  // then closes, and its body is never read).
+  static int headers_seen;
+  if (readable && *req_cls == nullptr) {
+    *req_cls = &headers_seen;
+    return MHD_YES;
+  }
+  if (readable && *upload_data_size != 0) {
+    *upload_data_size = 0;  // a GET with a body: the body is ignored
+    return MHD_YES;
+  }
   HttpRequest request;
   request.method = method;
   request.path = url;
-  request.if_none_match = HeaderValue(connection, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  request.if_none_match =
+      HeaderValue(connection, MHD_HTTP_HEADER_IF_NONE_MATCH);
   request.accept_encoding =
       HeaderValue(connection, MHD_HTTP_HEADER_ACCEPT_ENCODING);
-  // A request body (only a refused method has one) is discarded unread.
-  *upload_data_size = 0;
   const HttpResponse r = handler->Handle(request);
   MHD_Response* response = MHD_create_response_from_buffer(
       r.body.size(), const_cast<char*>(r.body.data()), MHD_RESPMEM_MUST_COPY);
@@ -89,8 +105,8 @@ absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, options.connection_memory_bytes,
       MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
-    return absl::UnavailableError(absl::StrCat(
-        "http server: cannot listen on ", options.listen_address));
+    return absl::UnavailableError(
+        absl::StrCat("http server: cannot listen on ", options.listen_address));
   }
   const MHD_DaemonInfo* info =
       MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
