@@ -23,10 +23,10 @@
 namespace ledger::tiles {
 
 struct PublishReport {
-  uint64_t size = 0;          // the checkpoint's tree size
-  uint64_t written = 0;       // tiles written
-  uint64_t skipped = 0;       // tiles already present
-  uint64_t bytes_written = 0; // bytes of the tiles and the checkpoint
+  uint64_t size = 0;           // the checkpoint's tree size
+  uint64_t written = 0;        // tiles written
+  uint64_t skipped = 0;        // tiles already present
+  uint64_t bytes_written = 0;  // bytes of the tiles and the checkpoint
 };
 
 // Publishes `source`'s latest checkpoint and its tiles into `out_dir`

@@ -30,9 +30,8 @@ TEST(StaticPublisherTest, WritesEveryTileAndTheCheckpointLast) {
   InMemoryTileSource source(70000);
   const std::string out = FreshDir("www1");
   std::vector<std::string> order;
-  auto report = PublishTiles(source, out, [&](const std::string& path) {
-    order.push_back(path);
-  });
+  auto report = PublishTiles(
+      source, out, [&](const std::string& path) { order.push_back(path); });
   ASSERT_TRUE(report.ok()) << report.status();
   const std::vector<TileId> tiles = TilesForSize(70000);
   EXPECT_EQ(report->size, 70000u);
@@ -63,7 +62,8 @@ TEST(StaticPublisherTest, SkipsTilesAlreadyPublishedAndKeepsOldPartials) {
   EXPECT_EQ(report->skipped, 2u);
   EXPECT_EQ(report->written, 5u);
   EXPECT_FALSE(ReadFile(out + "/tile/0/001.p/44").empty());  // old partial
-  EXPECT_EQ(ReadFile(out + "/tile/0/001"), *source.ReadTile({false, 0, 1}, 600));
+  EXPECT_EQ(ReadFile(out + "/tile/0/001"),
+            *source.ReadTile({false, 0, 1}, 600));
 }
 
 TEST(StaticPublisherTest, ALeafOverTheLimitStopsBeforeTheCheckpoint) {

@@ -39,9 +39,9 @@ absl::StatusOr<std::string> InMemoryTileSource::ReadTile(const TileId& tile,
           absl::StrCat("leaf ", i, " is over the entry limit"));
     }
   }
-  return EncodeEntryBundle(std::vector<std::string>(
-      leaves_.begin() + range.begin,
-      leaves_.begin() + range.begin + range.count));
+  return EncodeEntryBundle(
+      std::vector<std::string>(leaves_.begin() + range.begin,
+                               leaves_.begin() + range.begin + range.count));
 }
 
 }  // namespace ledger::tiles::testonly
