@@ -4,7 +4,8 @@
 # Python client (tiles_client.py) verifies the checkpoint signature, that
 # level-0 hashes are SHA-256(0x00 || entry) of the bundles, and that the root
 # recomputed from the tiles is the checkpoint's; checks statuses (400 for
-# malformed paths, 404 beyond the tree, 405, 304, HEAD, gzip); compares every
+# malformed paths, 404 beyond the tree, 405, 304, HEAD, gzip); reads the tiles
+# with Go's golang.org/x/mod/sumdb/tlog (root, inclusion, consistency); compares every
 # published file through nginx with the server's endpoint; and shows that
 # ingest over gRPC keeps working while HTTP connections flood the port, that
 # connections over the limit are not accepted (descriptors and threads stay
@@ -54,6 +55,15 @@ done
 size=$($PY $CLIENT verify "$URL" "$vkey")
 [[ $size -ge 600 ]] || fail "checkpoint size $size, want ≥ 600"
 $PY $CLIENT statuses "$URL" >/dev/null
+# Go's sumdb/tlog through a path adaptor: root, inclusion, consistency.
+(
+  export PATH="$PATH:/usr/bin:/usr/lib/go/bin" GO111MODULE=off GOPATH=/usr/share/gocode \
+    GOCACHE="$tmp/gocache" GOFLAGS= GOPROXY=off CGO_ENABLED=0
+  command -v go >/dev/null || fail "go is not installed (scripts/bootstrap.sh)"
+  go build -o "$tmp/tlog_tiles_client" tests/tiles/tlog_tiles_client.go
+)
+"$tmp/tlog_tiles_client" "$URL" "$vkey" >"$tmp/go.txt"
+echo "  $(cat "$tmp/go.txt")"
 # curl too: HEAD, 405 and a traversal attempt.
 [[ $(curl -s -o /dev/null -w '%{http_code}' -I "$URL/tile/0/000") == 200 ]] || fail "curl HEAD"
 [[ $(curl -s -o /dev/null -w '%{http_code}' -X PUT "$URL/tile/0/000") == 405 ]] || fail "curl PUT"
