@@ -108,6 +108,8 @@ ABSL_FLAG(uint32_t, http_max_connections_per_ip, 0,
           "open HTTP connections from one IP address at most (0: no limit)");
 ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(10),
           "an HTTP connection idle this long is closed");
+ABSL_FLAG(uint64_t, http_cache_mb, 64,
+          "memory for full tiles and bundles already served over HTTP");
 ABSL_FLAG(int, http_max_age, 5,
           "Cache-Control max-age (seconds) of /checkpoint and partial tiles");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
@@ -206,6 +208,7 @@ int Run() {
   ledger::tiles::LedgerTileSource tile_source(ledger->get());
   api::tiles_http::TileHandlerOptions handler_options;
   handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
+  handler_options.cache_bytes = absl::GetFlag(FLAGS_http_cache_mb) << 20;
   api::tiles_http::TileHandler tile_handler(&tile_source, handler_options);
   std::unique_ptr<api::tiles_http::TileHttpServer> http;
   if (!absl::GetFlag(FLAGS_http_listen).empty()) {

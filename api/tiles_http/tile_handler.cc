@@ -70,6 +70,51 @@ std::string HttpResponse::Header(absl::string_view name) const {
   return "";
 }
 
+std::variant<TileHandler::Body, HttpResponse> TileHandler::Resolve(
+    const std::string& path, bool gzip_ok) const {
+  const std::string short_cache =
+      absl::StrCat("public, max-age=", options_.short_max_age_s);
+  if (path == "/checkpoint") {
+    absl::StatusOr<PublishedCheckpoint> checkpoint =
+        source_->LatestCheckpoint();
+    if (!checkpoint.ok()) return SourceError(checkpoint.status());
+    auto content = std::make_shared<CachedBody>();
+    content->etag = StrongETag(checkpoint->note);
+    content->body = std::move(checkpoint->note);
+    return Body{std::move(content), short_cache, kText, false};
+  }
+  if (!absl::StartsWith(path, "/tile/")) {
+    return Error(404, absl::StrCat(path, ": no such resource"));
+  }
+  absl::StatusOr<TileId> tile =
+      ledger::tiles::ParseTilePath(absl::string_view(path).substr(1));
+  if (!tile.ok()) return Error(400, tile.status().message());
+  const bool full = tile->full();
+  Body out{nullptr, full ? kImmutable : short_cache, kOctets, tile->entries};
+  const bool try_gzip = tile->entries && gzip_ok;
+  const std::string key = try_gzip ? absl::StrCat(path, "|gzip") : path;
+  // A cached full tile exists in every later tree: no size check needed.
+  if (full && (out.content = cache_->Get(key)) != nullptr) return out;
+
+  absl::StatusOr<PublishedCheckpoint> checkpoint = source_->LatestCheckpoint();
+  if (!checkpoint.ok()) return SourceError(checkpoint.status());
+  absl::StatusOr<std::string> bytes =
+      source_->ReadTile(*tile, checkpoint->size);
+  if (!bytes.ok()) return SourceError(bytes.status());
+  auto content = std::make_shared<CachedBody>();
+  content->body = std::move(*bytes);
+  if (try_gzip && content->body.size() >= options_.min_gzip_bytes) {
+    absl::StatusOr<std::string> compressed = Gzip(content->body);
+    if (!compressed.ok()) return Error(500, compressed.status().message());
+    content->body = std::move(*compressed);
+    content->gzipped = true;
+  }
+  content->etag = StrongETag(content->body);
+  if (full) cache_->Put(key, content);
+  out.content = std::move(content);
+  return out;
+}
+
 HttpResponse TileHandler::Handle(const HttpRequest& request) const {
   const bool head = request.method == "HEAD";
   if (request.method != "GET" && !head) {
@@ -81,56 +126,25 @@ HttpResponse TileHandler::Handle(const HttpRequest& request) const {
     return Error(400, absl::StrCat("path: ", request.path.size(),
                                    " bytes, want ≤ ", kMaxPathBytes));
   }
-  const std::string short_cache =
-      absl::StrCat("public, max-age=", options_.short_max_age_s);
-
-  absl::StatusOr<PublishedCheckpoint> checkpoint = source_->LatestCheckpoint();
+  std::variant<Body, HttpResponse> resolved =
+      Resolve(request.path, AcceptsGzip(request.accept_encoding));
+  if (auto* error = std::get_if<HttpResponse>(&resolved)) return *error;
+  const Body& b = std::get<Body>(resolved);
   HttpResponse r;
-  std::string cache_control;
-  std::string content_type = kOctets;
-  bool bundle = false;
-  if (request.path == "/checkpoint") {
-    if (!checkpoint.ok()) return SourceError(checkpoint.status());
-    r.body = std::move(checkpoint->note);
-    cache_control = short_cache;
-    content_type = kText;
-  } else if (absl::StartsWith(request.path, "/tile/")) {
-    absl::StatusOr<TileId> tile =
-        ledger::tiles::ParseTilePath(absl::string_view(request.path).substr(1));
-    if (!tile.ok()) return Error(400, tile.status().message());
-    if (!checkpoint.ok()) return SourceError(checkpoint.status());
-    absl::StatusOr<std::string> bytes =
-        source_->ReadTile(*tile, checkpoint->size);
-    if (!bytes.ok()) return SourceError(bytes.status());
-    r.body = std::move(*bytes);
-    cache_control = tile->full() ? kImmutable : short_cache;
-    bundle = tile->entries;
-  } else {
-    return Error(404, absl::StrCat(request.path, ": no such resource"));
-  }
-
-  bool gzipped = false;
-  if (bundle && r.body.size() >= options_.min_gzip_bytes &&
-      AcceptsGzip(request.accept_encoding)) {
-    absl::StatusOr<std::string> compressed = Gzip(r.body);
-    if (!compressed.ok()) return Error(500, compressed.status().message());
-    r.body = std::move(*compressed);
-    gzipped = true;
-  }
-  const std::string etag = StrongETag(r.body);
   r.head = head;
-  r.headers = {{"Content-Type", content_type},
-               {"Cache-Control", cache_control},
-               {"ETag", etag}};
-  if (bundle) r.headers.emplace_back("Vary", "Accept-Encoding");
-  if (gzipped) r.headers.emplace_back("Content-Encoding", "gzip");
-  if (!request.if_none_match.empty() && Matches(request.if_none_match, etag)) {
+  r.headers = {{"Content-Type", b.content_type},
+               {"Cache-Control", b.cache_control},
+               {"ETag", b.content->etag}};
+  if (b.bundle) r.headers.emplace_back("Vary", "Accept-Encoding");
+  if (!request.if_none_match.empty() &&
+      Matches(request.if_none_match, b.content->etag)) {
     r.status = 304;
-    r.body.clear();
     // A 304 carries no Content-Type or Content-Encoding of its own.
     r.headers.erase(r.headers.begin());
-    if (gzipped) r.headers.pop_back();
+    return r;
   }
+  if (b.content->gzipped) r.headers.emplace_back("Content-Encoding", "gzip");
+  r.body = b.content->body;
   return r;
 }
 

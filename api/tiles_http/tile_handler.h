@@ -20,15 +20,20 @@
 // hashes, or 256 leaves of ≤ 65,535 bytes each) per request; paths longer
 // than kMaxPathBytes are refused before parsing.
 //
+// Full tiles and bundles, once served, are kept in an ImmutableCache.
+//
 // Thread-safe when the TileSource is. The source is not owned.
 #ifndef API_TILES_HTTP_TILE_HANDLER_H_
 #define API_TILES_HTTP_TILE_HANDLER_H_
 
+#include <memory>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "api/tiles_http/immutable_cache.h"
 #include "ledger/tiles/tile_source.h"
 
 namespace api::tiles_http {
@@ -58,6 +63,9 @@ struct TileHandlerOptions {
   int short_max_age_s = 5;
   // Smallest bundle compressed when the client accepts gzip. Default: 512.
   size_t min_gzip_bytes = 512;
+  // Memory for the bodies of full tiles and bundles served (ImmutableCache).
+  // 0: none. Default: 64 MiB.
+  size_t cache_bytes = size_t{64} << 20;
 };
 
 class TileHandler {
@@ -66,13 +74,27 @@ class TileHandler {
   static constexpr size_t kMaxPathBytes = 256;
 
   TileHandler(ledger::tiles::TileSource* source, TileHandlerOptions options)
-      : source_(source), options_(options) {}
+      : source_(source),
+        options_(options),
+        cache_(std::make_unique<ImmutableCache>(options.cache_bytes)) {}
 
   HttpResponse Handle(const HttpRequest& request) const;
 
  private:
+  // The body of `path` (checkpoint or tile) as sent, with its ETag, and its
+  // Cache-Control and Content-Type; or the error response.
+  struct Body {
+    std::shared_ptr<const CachedBody> content;
+    std::string cache_control;
+    std::string content_type;
+    bool bundle = false;
+  };
+  std::variant<Body, HttpResponse> Resolve(const std::string& path,
+                                           bool gzip_ok) const;
+
   ledger::tiles::TileSource* source_;
   TileHandlerOptions options_;
+  std::unique_ptr<ImmutableCache> cache_;
 };
 
 }  // namespace api::tiles_http

@@ -163,6 +163,18 @@ TEST_F(TileHandlerTest, OtherMethodsAre405) {
   }
 }
 
+TEST_F(TileHandlerTest, CachedFullTilesAreServedAsBefore) {
+  const HttpResponse first = Get("/tile/entries/001", "GET", "", "gzip");
+  const HttpResponse again = Get("/tile/entries/001", "GET", "", "gzip");
+  EXPECT_EQ(again.headers, first.headers);
+  EXPECT_EQ(again.body, first.body);
+  // The identity variant is cached apart from the gzip one.
+  const HttpResponse plain = Get("/tile/entries/001");
+  EXPECT_EQ(plain.Header("Content-Encoding"), "");
+  EXPECT_EQ(Gunzip(first.body), plain.body);
+  EXPECT_EQ(Get("/tile/entries/001", "GET", plain.Header("ETag")).status, 304);
+}
+
 TEST(TileHandlerEmptyLogTest, NoCheckpointYetIs404) {
   FakeSource empty(0);
   TileHandler handler(&empty, TileHandlerOptions{});
