@@ -34,6 +34,7 @@
 #include "common/production_runtime.h"
 #include "ledger/ledger.h"
 #include "ledger/tiles/ledger_tile_source.h"
+#include "ledger/tiles/publish_loop.h"
 #include "rules/default_pack.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
@@ -108,6 +109,9 @@ ABSL_FLAG(uint32_t, http_max_connections_per_ip, 0,
           "open HTTP connections from one IP address at most (0: no limit)");
 ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(10),
           "an HTTP connection idle this long is closed");
+ABSL_FLAG(std::string, publish_dir, "",
+          "keep this folder a static tlog-tiles copy of the log (as ledgerctl "
+          "publish), checked every --checkpoint_interval; empty: off");
 ABSL_FLAG(uint64_t, http_cache_mb, 64,
           "memory for full tiles and bundles already served over HTTP");
 ABSL_FLAG(int, http_max_age, 5,
@@ -231,6 +235,22 @@ int Run() {
              {{"address", http_options.listen_address},
               {"port", absl::StrCat(http->port())}});
   }
+  std::unique_ptr<ledger::tiles::PublishLoop> publish_loop;
+  if (!absl::GetFlag(FLAGS_publish_dir).empty()) {
+    publish_loop = std::make_unique<ledger::tiles::PublishLoop>(
+        &tile_source, absl::GetFlag(FLAGS_publish_dir),
+        absl::GetFlag(FLAGS_checkpoint_interval),
+        [](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
+          if (!report.ok()) {
+            LogEvent("error", "tiles_publish_failed",
+                     {{"error", report.status().ToString()}});
+          } else {
+            LogEvent("info", "tiles_published",
+                     {{"size", absl::StrCat(report->size)},
+                      {"written", absl::StrCat(report->written)}});
+          }
+        });
+  }
   std::unique_ptr<api::server::RulesRunner> rules;
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     api::server::RulesRunnerOptions rules_options;
@@ -255,6 +275,7 @@ int Run() {
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
   rules.reset();  // no findings appended during shutdown
   http.reset();
+  publish_loop.reset();
   absl::Status stopped =
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();

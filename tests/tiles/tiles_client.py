@@ -9,7 +9,8 @@ and python3-cryptography only; none of our C++ code).
                            below, and that the root recomputed from the tiles
                            is the checkpoint's root; prints the size.
   statuses URL             the status, header and 304/HEAD/gzip checks.
-  compare URL1 URL2 DIR    every file under DIR has the same bytes at both.
+  compare URL1 URL2 DIR    every file under DIR has the same bytes at both
+                           URLs as in the file.
   flood HOST PORT N SECS MODE
                            holds N connections open for SECS seconds, each
                            sending one byte of a request a second (MODE slow)
@@ -205,8 +206,12 @@ def compare(url1, url2, folder):
     for dirpath, _, files in os.walk(folder):
         for f in files:
             rel = "/" + os.path.relpath(os.path.join(dirpath, f), folder)
-            if a.get(rel) != b.get(rel):
+            body = a.get(rel)
+            if body != b.get(rel):
                 fail("%s differs between %s and %s" % (rel, url1, url2))
+            with open(os.path.join(dirpath, f), "rb") as local:
+                if local.read() != body:
+                    fail("%s differs between %s and the file" % (rel, url1))
             count += 1
     print("%d files identical" % count)
 

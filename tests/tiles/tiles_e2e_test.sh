@@ -9,7 +9,7 @@
 # published file through nginx with the server's endpoint; and shows that
 # ingest over gRPC keeps working while HTTP connections flood the port, that
 # connections over the limit are not accepted (descriptors and threads stay
-# bounded) and idle ones time out.
+# bounded) and idle ones time out; --publish_dir keeps a static copy current.
 # Failures: one stderr line, non-zero exit.
 set -euo pipefail
 
@@ -40,7 +40,7 @@ http_port=$(free_port)
 $S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$grpc_port \
   --http_listen=127.0.0.1:$http_port --http_max_connections=64 \
   --http_idle_timeout=2s --http_threads=2 --checkpoint_interval=100ms \
-  --fd_reserve=64 --min_free_mb=0 2>"$tmp/server.log" &
+  --fd_reserve=64 --min_free_mb=0 --publish_dir="$tmp/kept" 2>"$tmp/server.log" &
 server_pid=$!
 nginx_pid=
 trap 'kill $server_pid 2>/dev/null || true; [[ -n $nginx_pid ]] && kill $nginx_pid 2>/dev/null || true' EXIT
@@ -156,5 +156,15 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 [[ $new_size -eq $((size + 5)) ]] || fail "size after the floods: $new_size, want $((size + 5))"
+# --publish_dir kept a static copy current: same checkpoint as served.
+for _ in $(seq 1 50); do
+  cmp -s "$tmp/kept/checkpoint" <(curl -sf "$URL/checkpoint") && break
+  sleep 0.1
+done
+cmp -s "$tmp/kept/checkpoint" <(curl -sf "$URL/checkpoint") || fail "--publish_dir checkpoint is not current"
+$PY $CLIENT compare "$URL" "$URL" "$tmp/kept" >/dev/null  # files = served bytes
+[[ -f "$tmp/kept/$($PY -c "import sys; sys.path.insert(0, 'tests/tiles'); import tiles_client as t; print(t.tile_path(0, $new_size // 256, $new_size % 256)[1:])")" ]] \
+  || fail "--publish_dir lacks the partial tile of size $new_size"
+grep -q '"event":"tiles_published"' "$tmp/server.log" || fail "no tiles_published log line"
 echo "  floods: $(tail -n 1 "$tmp/flood1.txt"); 200 over a limit of 64: descriptors $fds_before -> $fds_during, threads $threads_before -> $threads_during; $(tail -n 1 "$tmp/flood3.txt")"
 echo PASS

@@ -71,8 +71,8 @@ void Run(int port, const std::string& path, uint64_t* requests,
     size_t length = 0;
     const size_t at = buf.find("ength: ");  // Content-Length / content-length
     if (at == std::string::npos || at > header_end ||
-        !absl::SimpleAtoi(
-            buf.substr(at + 7, buf.find("\r\n", at) - at - 7), &length)) {
+        !absl::SimpleAtoi(buf.substr(at + 7, buf.find("\r\n", at) - at - 7),
+                          &length)) {
       std::fprintf(stderr, "no Content-Length\n");
       std::exit(1);
     }
@@ -108,9 +108,9 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(absl::GetFlag(FLAGS_seconds)));
   stop = true;
   for (auto& t : threads) t.join();
-  const double s = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  const double s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   uint64_t r = 0, b = 0;
   for (int i = 0; i < n; ++i) {
     r += requests[i];
