@@ -25,9 +25,9 @@ class PublishLoop {
  public:
   // Starts the thread; `on_publish` (may be null) is called from it with
   // each attempt's outcome.
-  PublishLoop(TileSource* source, std::string out_dir, absl::Duration interval,
-              std::function<void(const absl::StatusOr<PublishReport>&)>
-                  on_publish);
+  PublishLoop(
+      TileSource* source, std::string out_dir, absl::Duration interval,
+      std::function<void(const absl::StatusOr<PublishReport>&)> on_publish);
   // Stops the thread after the publish in progress, if any.
   ~PublishLoop();
 
