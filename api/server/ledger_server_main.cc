@@ -162,8 +162,14 @@ int Run() {
              {{"dir", dir}, {"error", ledger.status().ToString()}});
     return 1;
   }
-  if (absl::Status reserve =
-          api::server::CheckDescriptorReserve(absl::GetFlag(FLAGS_fd_reserve));
+  // HTTP connections are not counted by the gRPC connection gate: keep
+  // descriptors for all of them on top of the storage reserve, so that
+  // neither port can take the storage's.
+  const uint64_t fd_reserve = absl::GetFlag(FLAGS_fd_reserve) +
+                              (absl::GetFlag(FLAGS_http_listen).empty()
+                                   ? 0
+                                   : absl::GetFlag(FLAGS_http_max_connections));
+  if (absl::Status reserve = api::server::CheckDescriptorReserve(fd_reserve);
       !reserve.ok()) {
     LogEvent("error", "descriptor_reserve_too_small",
              {{"error", reserve.ToString()}});
@@ -175,11 +181,11 @@ int Run() {
              absl::StrCat(api::server::CurrentDescriptorBudget()
                               .value_or(api::server::DescriptorBudget{})
                               .open)},
-            {"reserve", absl::StrCat(absl::GetFlag(FLAGS_fd_reserve))}});
+            {"reserve", absl::StrCat(fd_reserve)}});
   api::server::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
-  options.fd_reserve = absl::GetFlag(FLAGS_fd_reserve);
+  options.fd_reserve = fd_reserve;
   options.max_connections = absl::GetFlag(FLAGS_max_connections);
   options.transport.handshake_timeout = absl::GetFlag(FLAGS_handshake_timeout);
   options.transport.max_connection_idle =
