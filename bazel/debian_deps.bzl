@@ -38,6 +38,8 @@ _LIBRARIES = {
     # libcrypto that Debian's gRPC links.
     "openssl": (["libcrypto"], "libssl-dev", []),
     "gtest_main": (["gmock", "gtest_main"], "libgtest-dev libgmock-dev", []),
+    "microhttpd": (["libmicrohttpd"], "libmicrohttpd-dev", []),
+    "zlib": (["zlib"], "zlib1g-dev", []),
     "benchmark": (["benchmark"], "libbenchmark-dev", []),
     "benchmark_main": (["benchmark"], "libbenchmark-dev", ["-lbenchmark_main"]),
     # Prometheus client: registry, text exposition, HTTP exposer (civetweb).

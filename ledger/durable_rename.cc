@@ -37,6 +37,29 @@ absl::Status RenameDurably(const std::string& from, const std::string& to) {
   return SyncParentDir(to);
 }
 
+absl::Status WriteFileDurably(const std::string& path,
+                              absl::string_view content, int mode) {
+  const std::string tmp = path + ".tmp";
+  const int fd =
+      ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode);
+  if (fd < 0) return ErrnoError("creating", tmp);
+  bool ok = true;
+  while (ok && !content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) content.remove_prefix(static_cast<size_t>(n));
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    const absl::Status error = ErrnoError("writing", tmp);
+    ::unlink(tmp.c_str());
+    return error;
+  }
+  return RenameDurably(tmp, path);
+}
+
 bool PathExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;

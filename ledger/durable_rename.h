@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ledger {
 
@@ -16,6 +17,13 @@ absl::Status SyncParentDir(const std::string& path);
 // rename(from, to) (replacing `to`), then SyncParentDir(to). kUnavailable
 // naming the paths on failure.
 absl::Status RenameDurably(const std::string& from, const std::string& to);
+
+// Replaces `path` with `content` atomically and durably: writes
+// `path`.tmp (mode `mode`), fsyncs it, then RenameDurably to `path`. A
+// reader sees the old file or the whole new one, never a part. One writer
+// per path at a time. kUnavailable naming the file on failure.
+absl::Status WriteFileDurably(const std::string& path,
+                              absl::string_view content, int mode = 0644);
 
 // Whether `path` exists (stat succeeds).
 bool PathExists(const std::string& path);

@@ -407,6 +407,12 @@ absl::StatusOr<Hash> Ledger::RootAt(uint64_t size) const {
   return tree_->RootAt(size);
 }
 
+absl::StatusOr<std::vector<Hash>> Ledger::ReadTreeNodes(
+    absl::Span<const merkle::NodeId> ids) const {
+  absl::ReaderMutexLock lock(&tree_mu_);
+  return tree_->ReadNodes(ids);
+}
+
 std::vector<KeyInfo> Ledger::Keys() const {
   absl::ReaderMutexLock lock(&registry_mu_);
   return registry_.All();

@@ -33,6 +33,7 @@
 #include "ledger/log_key_history.h"
 #include "ledger/merkle/fold_memo.h"
 #include "ledger/merkle/hash.h"
+#include "ledger/merkle/node_id.h"
 #include "ledger/note/signed_note.h"
 #include "ledger/storage/store.h"
 #include "ledger/tree_state.h"
@@ -204,6 +205,12 @@ class Ledger {
   absl::StatusOr<std::vector<merkle::Hash>> ConsistencyProof(
       uint64_t size1, uint64_t size2) const;
   absl::StatusOr<merkle::Hash> RootAt(uint64_t size) const;
+  // Perfect nodes of the committed tree (as merkle::NodeReader::ReadNodes),
+  // for serving hash tiles. A perfect node never changes once it exists, so
+  // nodes within any published size are stable. kInvalidArgument for a node
+  // beyond the tree; kDataLoss when a stored node is missing.
+  absl::StatusOr<std::vector<merkle::Hash>> ReadTreeNodes(
+      absl::Span<const merkle::NodeId> ids) const;
 
   std::vector<KeyInfo> Keys() const;
   std::optional<KeyInfo> FindKey(const crypto::KeyId& id) const;

@@ -61,15 +61,7 @@ absl::Status WriteSignedState(const std::string& path,
   const std::string content =
       absl::StrCat(kHeader, "\n", state.origin, "\n", state.size, "\n",
                    merkle::HashToBase64(state.root), "\n");
-  const std::string tmp = path + ".tmp";
-  const int fd =
-      ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("creating", tmp);
-  const ssize_t n = ::write(fd, content.data(), content.size());
-  const bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return ErrnoError("writing", tmp);
-  return RenameDurably(tmp, path);
+  return WriteFileDurably(path, content, 0600);
 }
 
 }  // namespace ledger

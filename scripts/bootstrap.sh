@@ -14,12 +14,16 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # Prometheus metrics (collector_agent --metrics_listen): client library.
   prometheus-cpp-dev
+  # The tlog-tiles HTTP endpoint (ledger_server --http_listen) and gzip.
+  libmicrohttpd-dev zlib1g-dev
   # Independent verifiers for interop tests (Go's sumdb/note and sumdb/tlog).
   golang-go golang-golang-x-mod-dev
   # Formatting check and the auditor guide's Python recipe (tests/auditor_recipe).
   clang-format python3 python3-grpcio python3-protobuf python3-cryptography
   # Process tools used by the demo and crash tests.
   procps openssl ca-certificates
+  # Serves `ledgerctl publish` output in tests/tiles; fetches tiles in tests.
+  nginx curl
   # Renders ledgerctl's offline HTML report in tests/ledgerctl (headless).
   chromium
   # Deployment tests (deploy/): a one-node Slurm cluster with munge for the

@@ -33,9 +33,13 @@
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/rules_runner.h"
+#include "api/tiles_http/tile_handler.h"
+#include "api/tiles_http/tile_http_server.h"
 #include "common/production_runtime.h"
 #include "common/version.h"
 #include "ledger/ledger.h"
+#include "ledger/tiles/ledger_tile_source.h"
+#include "ledger/tiles/publish_loop.h"
 #include "rules/default_pack.h"
 
 ABSL_FLAG(std::string, ledger_dir, "",
@@ -103,6 +107,23 @@ ABSL_FLAG(int, max_concurrent_streams, 100, "concurrent calls per connection");
 ABSL_FLAG(uint64_t, grpc_memory_mb, 1024,
           "gRPC resource quota: transport memory, MiB");
 ABSL_FLAG(int, grpc_max_threads, 64, "gRPC resource quota: threads");
+ABSL_FLAG(std::string, http_listen, "",
+          "HOST:PORT serving the log read-only as C2SP tlog-tiles over plain "
+          "HTTP (/checkpoint, /tile/...); empty: off");
+ABSL_FLAG(uint32_t, http_threads, 4, "HTTP server threads");
+ABSL_FLAG(uint32_t, http_max_connections, 256,
+          "open HTTP connections at most (more are closed on accept)");
+ABSL_FLAG(uint32_t, http_max_connections_per_ip, 0,
+          "open HTTP connections from one IP address at most (0: no limit)");
+ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(10),
+          "an HTTP connection idle this long is closed");
+ABSL_FLAG(std::string, publish_dir, "",
+          "keep this folder a static tlog-tiles copy of the log (as ledgerctl "
+          "publish), checked every --checkpoint_interval; empty: off");
+ABSL_FLAG(uint64_t, http_cache_mb, 64,
+          "memory for full tiles and bundles already served over HTTP");
+ABSL_FLAG(int, http_max_age, 5,
+          "Cache-Control max-age (seconds) of /checkpoint and partial tiles");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "how long in-flight calls may run after SIGTERM");
 
@@ -168,8 +189,14 @@ int Run() {
              {{"dir", dir}, {"error", ledger.status().ToString()}});
     return 1;
   }
-  if (absl::Status reserve =
-          api::server::CheckDescriptorReserve(absl::GetFlag(FLAGS_fd_reserve));
+  // HTTP connections are not counted by the gRPC connection gate: keep
+  // descriptors for all of them on top of the storage reserve, so that
+  // neither port can take the storage's.
+  const uint64_t fd_reserve = absl::GetFlag(FLAGS_fd_reserve) +
+                              (absl::GetFlag(FLAGS_http_listen).empty()
+                                   ? 0
+                                   : absl::GetFlag(FLAGS_http_max_connections));
+  if (absl::Status reserve = api::server::CheckDescriptorReserve(fd_reserve);
       !reserve.ok()) {
     LogEvent("error", "descriptor_reserve_too_small",
              {{"error", reserve.ToString()}});
@@ -181,11 +208,11 @@ int Run() {
              absl::StrCat(api::server::CurrentDescriptorBudget()
                               .value_or(api::server::DescriptorBudget{})
                               .open)},
-            {"reserve", absl::StrCat(absl::GetFlag(FLAGS_fd_reserve))}});
+            {"reserve", absl::StrCat(fd_reserve)}});
   api::server::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
-  options.fd_reserve = absl::GetFlag(FLAGS_fd_reserve);
+  options.fd_reserve = fd_reserve;
   options.max_connections = absl::GetFlag(FLAGS_max_connections);
   options.transport.handshake_timeout = absl::GetFlag(FLAGS_handshake_timeout);
   options.transport.max_connection_idle =
@@ -215,6 +242,49 @@ int Run() {
              {{"error", server.status().ToString()}});
     return 1;
   }
+  // The tlog-tiles read port: stopped (destroyed) before the ledger.
+  ledger::tiles::LedgerTileSource tile_source(ledger->get());
+  api::tiles_http::TileHandlerOptions handler_options;
+  handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
+  handler_options.cache_bytes = absl::GetFlag(FLAGS_http_cache_mb) << 20;
+  api::tiles_http::TileHandler tile_handler(&tile_source, handler_options);
+  std::unique_ptr<api::tiles_http::TileHttpServer> http;
+  if (!absl::GetFlag(FLAGS_http_listen).empty()) {
+    api::tiles_http::TileHttpServerOptions http_options;
+    http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+    http_options.threads = absl::GetFlag(FLAGS_http_threads);
+    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    http_options.max_connections_per_ip =
+        absl::GetFlag(FLAGS_http_max_connections_per_ip);
+    http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+    absl::StatusOr<std::unique_ptr<api::tiles_http::TileHttpServer>> started =
+        api::tiles_http::TileHttpServer::Start(&tile_handler, http_options);
+    if (!started.ok()) {
+      LogEvent("error", "http_start_failed",
+               {{"error", started.status().ToString()}});
+      return 1;
+    }
+    http = std::move(*started);
+    LogEvent("info", "http_listening",
+             {{"address", http_options.listen_address},
+              {"port", absl::StrCat(http->port())}});
+  }
+  std::unique_ptr<ledger::tiles::PublishLoop> publish_loop;
+  if (!absl::GetFlag(FLAGS_publish_dir).empty()) {
+    publish_loop = std::make_unique<ledger::tiles::PublishLoop>(
+        &tile_source, absl::GetFlag(FLAGS_publish_dir),
+        absl::GetFlag(FLAGS_checkpoint_interval),
+        [](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
+          if (!report.ok()) {
+            LogEvent("error", "tiles_publish_failed",
+                     {{"error", report.status().ToString()}});
+          } else {
+            LogEvent("info", "tiles_published",
+                     {{"size", absl::StrCat(report->size)},
+                      {"written", absl::StrCat(report->written)}});
+          }
+        });
+  }
   std::unique_ptr<api::server::RulesRunner> rules;
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     api::server::RulesRunnerOptions rules_options;
@@ -241,6 +311,8 @@ int Run() {
   }
   LogEvent("info", "stopping", {{"signal", absl::StrCat(signal)}});
   rules.reset();  // no findings appended during shutdown
+  http.reset();
+  publish_loop.reset();
   absl::Status stopped =
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();

@@ -48,6 +48,9 @@ Commands on a local ledger folder (--dir D):
                                              newest published checkpoint
   keys        --dir D [--json]               list enrolled keys
   snapshot    --dir D --out S                consistent copy of the database
+  publish     --dir D --out WWW              write the checkpoint and its
+                                             tlog-tiles into WWW (for nginx or
+                                             an object store); checkpoint last
   rotate-log-key --dir D --new-key K [--generate] [--admin_key A]
                                              offline log-key rotation (stop the
                                              server first); K from keygen, or
@@ -174,6 +177,7 @@ int main(int argc, char** argv) {
          return ledgerctl::RestoreSignedStateCommand(a, std::cout);
        }},
       {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
+      {"publish", [](auto& a) { return ledgerctl::Publish(a, std::cout); }},
       {"rotate-log-key",
        [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},

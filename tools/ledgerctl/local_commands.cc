@@ -18,6 +18,8 @@
 #include "ledger/log_key_rotation.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
+#include "ledger/tiles/ledger_tile_source.h"
+#include "ledger/tiles/static_publisher.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/key_events.h"
@@ -371,6 +373,23 @@ absl::Status Snapshot(const CommandArgs& args, std::ostream& out) {
   RETURN_IF_ERROR(ledger->Snapshot(target));
   out << "snapshot of " << ledger->Size() << " entries written to " << target
       << " (audit it with: ledgerctl verify --dir " << target << ")\n";
+  return absl::OkStatus();
+}
+
+absl::Status Publish(const CommandArgs& args, std::ostream& out) {
+  const std::string target = absl::GetFlag(FLAGS_out);
+  if (target.empty()) return absl::InvalidArgumentError("--out is required");
+  // Read-only: works while a server holds the ledger.
+  ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, true));
+  ledger::tiles::LedgerTileSource source(ledger.get());
+  ASSIGN_OR_RETURN(
+      ledger::tiles::PublishReport report,
+      ledger::tiles::PublishTiles(source, target, [&](const std::string& path) {
+        out << "wrote " << path << "\n";
+      }));
+  out << "published size " << report.size << " to " << target << ": "
+      << report.written << " tiles written, " << report.skipped
+      << " already present, " << report.bytes_written << " bytes\n";
   return absl::OkStatus();
 }
 

@@ -40,6 +40,9 @@ absl::Status Keys(const CommandArgs& args, std::ostream& out);
 absl::Status RestoreSignedStateCommand(const CommandArgs& args,
                                        std::ostream& out);
 absl::Status Snapshot(const CommandArgs& args, std::ostream& out);
+// Writes the latest checkpoint and its C2SP tlog-tiles into --out (see
+// ledger/tiles/static_publisher.h); prints each path written.
+absl::Status Publish(const CommandArgs& args, std::ostream& out);
 // Offline log-key rotation (ledger/log_key_rotation.h); prints the new
 // verifier key last.
 absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out);

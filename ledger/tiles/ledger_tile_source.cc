@@ -1,0 +1,71 @@
+#include "ledger/tiles/ledger_tile_source.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/merkle/node_reader.h"
+#include "ledger/note/checkpoint.h"
+#include "ledger/tiles/tiles.h"
+
+namespace ledger::tiles {
+namespace {
+
+// The ledger's committed tree as a merkle::NodeReader.
+class LedgerNodeReader : public merkle::NodeReader {
+ public:
+  explicit LedgerNodeReader(const Ledger* ledger) : ledger_(ledger) {}
+  absl::StatusOr<std::vector<merkle::Hash>> ReadNodes(
+      absl::Span<const merkle::NodeId> ids) override {
+    return ledger_->ReadTreeNodes(ids);
+  }
+
+ private:
+  const Ledger* ledger_;
+};
+
+}  // namespace
+
+absl::StatusOr<PublishedCheckpoint> LedgerTileSource::LatestCheckpoint() {
+  ASSIGN_OR_RETURN(std::string note, ledger_->LatestCheckpoint());
+  const size_t body_end = note.find("\n\n");
+  if (body_end == std::string::npos) {
+    return absl::DataLossError("stored checkpoint note has no signature block");
+  }
+  absl::StatusOr<note::Checkpoint> body = note::ParseCheckpointBody(
+      absl::string_view(note).substr(0, body_end + 1));
+  if (!body.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("stored checkpoint note: ", body.status().message()));
+  }
+  return PublishedCheckpoint{std::move(note), body->size};
+}
+
+absl::StatusOr<std::string> LedgerTileSource::ReadTile(const TileId& tile,
+                                                       uint64_t size) {
+  if (!tile.entries) {
+    LedgerNodeReader reader(ledger_);
+    return ReadHashTile(reader, tile, size);
+  }
+  RETURN_IF_ERROR(CheckTileInTree(tile, size));
+  const LeafRange range = BundleLeaves(tile);
+  ASSIGN_OR_RETURN(std::vector<std::string> leaves,
+                   ledger_->GetLeaves(range.begin, range.count));
+  if (leaves.size() != range.count) {
+    return absl::InternalError(absl::StrCat(TilePath(tile), ": read ",
+                                            leaves.size(), " leaves, want ",
+                                            range.count));
+  }
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    if (leaves[i].size() > kMaxEntrySize) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("leaf ", range.begin + i, " is ", leaves[i].size(),
+                       " bytes, over the tlog-tiles entry limit of ",
+                       kMaxEntrySize, ": bundle ", TilePath(tile),
+                       " cannot be served (ledger/FORMAT.md, \"Tiles\")"));
+    }
+  }
+  return EncodeEntryBundle(leaves);
+}
+
+}  // namespace ledger::tiles

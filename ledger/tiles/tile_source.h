@@ -1,0 +1,40 @@
+// TileSource: the smallest interface the tlog-tiles endpoint and the static
+// publisher need from a log: its latest checkpoint and the bytes of one tile
+// of the tree that checkpoint covers. Implementations say whether they are
+// thread-safe.
+#ifndef LEDGER_TILES_TILE_SOURCE_H_
+#define LEDGER_TILES_TILE_SOURCE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ledger/tiles/tile_path.h"
+
+namespace ledger::tiles {
+
+// A signed checkpoint note and the tree size its body states.
+struct PublishedCheckpoint {
+  std::string note;
+  uint64_t size = 0;
+};
+
+class TileSource {
+ public:
+  virtual ~TileSource() = default;
+
+  // The latest signed checkpoint. kNotFound before the first.
+  virtual absl::StatusOr<PublishedCheckpoint> LatestCheckpoint() = 0;
+
+  // The bytes of `tile` (a hash tile or an entry bundle) in the tree of
+  // `size` leaves. REQUIRES: size ≤ the latest checkpoint's size. kNotFound
+  // when the tile is not in that tree (CheckTileInTree);
+  // kFailedPrecondition when a leaf of a bundle is longer than
+  // kMaxEntrySize; storage errors otherwise.
+  virtual absl::StatusOr<std::string> ReadTile(const TileId& tile,
+                                               uint64_t size) = 0;
+};
+
+}  // namespace ledger::tiles
+
+#endif  // LEDGER_TILES_TILE_SOURCE_H_
