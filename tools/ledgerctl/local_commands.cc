@@ -138,8 +138,9 @@ absl::StatusOr<LocalAppendResult> AppendPayloads(
     return absl::PermissionDeniedError(absl::StrCat(
         "the key in ", key_path, " is not enrolled in this ledger"));
   }
-  if (type.empty())
-    type = absl::StrCat("aifl.", ledger::RoleName(info->role), ".v1.Blob");
+  if (type.empty()) {
+    ASSIGN_OR_RETURN(type, ledger::OpaqueBlobType(info->role));
+  }
   ledger::EntrySigner signer(std::move(key), ledger->origin(),
                              info->next_sequence);
   std::vector<std::string> envelopes;
