@@ -92,8 +92,8 @@ absl::StatusOr<Admission> Admit(const KeyRegistry& registry,
     event = std::move(*parsed);
   }
   if (mode == AdmissionMode::kAppend) {
-    if (absl::Status s = CheckAppendOnlyRules(registry, envelope,
-                                              event ? &*event : nullptr);
+    if (absl::Status s =
+            CheckAppendOnlyRules(registry, envelope, event ? &*event : nullptr);
         !s.ok())
       return s;
   }

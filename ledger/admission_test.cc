@@ -24,8 +24,8 @@ constexpr char kOrigin[] = "example.eu/ledger";
 std::string Hex(absl::string_view hex) {
   std::string out;
   for (size_t i = 0; i + 1 < hex.size(); i += 2)
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)),
-                                              nullptr, 16)));
+    out.push_back(static_cast<char>(
+        std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return out;
 }
 
@@ -127,22 +127,20 @@ TEST_F(AdmissionTest, GenesisMustBeAnAdminEnrollingItself) {
   e.key_id = crypto::ComputeKeyId(key->public_key()).bytes();
   e.payload_type = std::string(kKeyEventType);
   e.payload = Enrol(key, aifl::ledger::v1::ROLE_COLLECTOR);
-  ExpectRefused(
-      Admit(empty, e, 0, kOrigin, AdmissionMode::kAppend).status(),
-      absl::StatusCode::kPermissionDenied,
-      "leaf 0 must be an admin key enrolling itself (genesis)");
-  ExpectRefused(
-      Admit(empty, e, 0, kOrigin, AdmissionMode::kReplay).status(),
-      absl::StatusCode::kPermissionDenied,
-      "leaf 0 must be an admin key enrolling itself (genesis)");
+  ExpectRefused(Admit(empty, e, 0, kOrigin, AdmissionMode::kAppend).status(),
+                absl::StatusCode::kPermissionDenied,
+                "leaf 0 must be an admin key enrolling itself (genesis)");
+  ExpectRefused(Admit(empty, e, 0, kOrigin, AdmissionMode::kReplay).status(),
+                absl::StatusCode::kPermissionDenied,
+                "leaf 0 must be an admin key enrolling itself (genesis)");
 }
 
 TEST_F(AdmissionTest, RefusesRevokingAnUnknownKey) {
   auto stranger = Key();
-  ExpectRefused(Append(admin_, Revoke(*stranger), kKeyEventType),
-                absl::StatusCode::kNotFound,
-                absl::StrCat("revoke: key ", IdString(*stranger),
-                             " is not enrolled"));
+  ExpectRefused(
+      Append(admin_, Revoke(*stranger), kKeyEventType),
+      absl::StatusCode::kNotFound,
+      absl::StrCat("revoke: key ", IdString(*stranger), " is not enrolled"));
 }
 
 TEST_F(AdmissionTest, RefusesRevokingAWrongSizeKeyId) {
@@ -261,12 +259,11 @@ TEST_F(AdmissionTest, RefusesEnrollingAPointOutsideThePrimeOrderSubgroup) {
 
 TEST_F(AdmissionTest, RefusesEnrollingAKeyTwice) {
   auto key = Enrolled(aifl::ledger::v1::ROLE_COLLECTOR);
-  ExpectRefused(
-      Append(admin_, Enrol(key, aifl::ledger::v1::ROLE_PROVIDER),
-             kKeyEventType),
-      absl::StatusCode::kAlreadyExists,
-      absl::StrCat("key ", IdString(*key),
-                   " is already enrolled (keys are never re-used)"));
+  ExpectRefused(Append(admin_, Enrol(key, aifl::ledger::v1::ROLE_PROVIDER),
+                       kKeyEventType),
+                absl::StatusCode::kAlreadyExists,
+                absl::StrCat("key ", IdString(*key),
+                             " is already enrolled (keys are never re-used)"));
 }
 
 TEST_F(AdmissionTest, TlsIdentityNeedNotBeUnique) {
@@ -323,8 +320,8 @@ TEST_F(AdmissionTest, AcceptsANonCanonicalEncodingAsParsed) {
   KeyEvent event;
   event.ParseFromString(Enrol(key, aifl::ledger::v1::ROLE_PROVIDER));
   const std::string role = "\x10\x03";  // field 2 = ROLE_PROVIDER
-  const std::string pub = std::string("\x0a\x20") +
-                          std::string(key->public_key().bytes());
+  const std::string pub =
+      std::string("\x0a\x20") + std::string(key->public_key().bytes());
   const std::string enrol = role + pub;
   const std::string payload =
       std::string("\x0a") + static_cast<char>(enrol.size()) + enrol;
@@ -353,14 +350,15 @@ TEST_F(AdmissionTest, PayloadTypeWildcardIsOneMessageName) {
                 absl::StatusCode::kPermissionDenied,
                 "role collector may not sign payload type aifl.collector.v1.; "
                 "it may sign aifl.collector.v1.*");
-  ExpectRefused(Check(collector, "", "aifl.collectorx.v1.A").status(),
-                absl::StatusCode::kPermissionDenied,
-                "role collector may not sign payload type aifl.collectorx.v1.A; "
-                "it may sign aifl.collector.v1.*");
+  ExpectRefused(
+      Check(collector, "", "aifl.collectorx.v1.A").status(),
+      absl::StatusCode::kPermissionDenied,
+      "role collector may not sign payload type aifl.collectorx.v1.A; "
+      "it may sign aifl.collector.v1.*");
   // A log written before the rule stays valid.
-  EXPECT_TRUE(Check(collector, "", "aifl.collector.v1.a.B",
-                    AdmissionMode::kReplay)
-                  .ok());
+  EXPECT_TRUE(
+      Check(collector, "", "aifl.collector.v1.a.B", AdmissionMode::kReplay)
+          .ok());
 }
 
 TEST_F(AdmissionTest, AdminHasNoBlobType) {

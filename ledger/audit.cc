@@ -83,6 +83,12 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
     return Fail(report, std::nullopt, "the stored log public key is invalid");
   const uint64_t size =
       size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
+  absl::StatusOr<std::optional<uint64_t>> simulated =
+      ReadSimulatedClockMark(store);
+  if (!simulated.ok())
+    return Fail(report, std::nullopt,
+                std::string(simulated.status().message()));
+  report.simulated_clock_since = *simulated;
   // The stored log-key history verifies the checkpoints; it is compared
   // with the one replayed from the leaves at the end.
   absl::StatusOr<LogKeyHistory> stored_log_keys = ReadLogKeyHistory(store);
