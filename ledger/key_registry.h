@@ -1,6 +1,8 @@
 // The registry of enrolled signing keys, folded from key events in log order.
-// It decides whether an entry may be appended: signer known, not revoked,
-// role allowed, sequence number contiguous. It also folds the LogKey events
+// Its checks (signer known, not revoked, role allowed, sequence number
+// contiguous; key events valid) are the parts of the admission rule that
+// ledger/admission.h puts together: callers use Admit, then Apply. It also
+// folds the LogKey events
 // into the log-key history (log_key_history.h). The Ledger persists both as
 // derived state; the audit rebuilds them from leaf 0 and compares.
 //

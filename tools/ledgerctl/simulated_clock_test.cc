@@ -70,8 +70,8 @@ TEST_F(SimulatedClockTest, KeysAndVerifySayTheClockWasSimulated) {
   EXPECT_THAT(KeysOutput(), HasSubstr(line));
   EXPECT_THAT(VerifyOutput(), HasSubstr(line));
   args_.json = true;
-  EXPECT_THAT(VerifyOutput(),
-              HasSubstr(absl::StrCat("\"simulated_clock_since\": ", size_, "}")));
+  EXPECT_THAT(VerifyOutput(), HasSubstr(absl::StrCat(
+                                  "\"simulated_clock_since\": ", size_, "}")));
 }
 
 }  // namespace
