@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "ledger/admission.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/entry/byte_io.h"
 #include "ledger/entry/envelope.h"
@@ -82,6 +83,12 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
     return Fail(report, std::nullopt, "the stored log public key is invalid");
   const uint64_t size =
       size_bytes.has_value() ? entry::DecodeU64(*size_bytes) : 0;
+  absl::StatusOr<std::optional<uint64_t>> simulated =
+      ReadSimulatedClockMark(store);
+  if (!simulated.ok())
+    return Fail(report, std::nullopt,
+                std::string(simulated.status().message()));
+  report.simulated_clock_since = *simulated;
   // The stored log-key history verifies the checkpoints; it is compared
   // with the one replayed from the leaves at the end.
   absl::StatusOr<LogKeyHistory> stored_log_keys = ReadLogKeyHistory(store);
@@ -209,50 +216,20 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
             report, i,
             absl::StrCat("leaf ", i, ": ", envelope.status().message()));
       }
-      absl::Status check = registry.CheckAppend(*envelope, i);
-      if (!check.ok())
-        return Fail(report, i, absl::StrCat("leaf ", i, ": ", check.message()));
-      std::optional<aifl::ledger::v1::KeyEvent> event;
-      if (envelope->payload_type == kKeyEventType) {
-        auto parsed = ParseKeyEvent(envelope->payload);
-        absl::Status valid = parsed.ok()
-                                 ? registry.ValidateKeyEvent(*parsed, *origin)
-                                 : parsed.status();
-        // Ledgers written before rotation existed accepted a LogKey
-        // re-announcing the current key; replaying it changes nothing.
-        if (parsed.ok() && parsed->has_log_key() &&
-            !registry.log_keys().empty() &&
-            registry.log_keys().current().key.bytes() ==
-                parsed->log_key().public_key()) {
-          valid = absl::OkStatus();
-        }
-        if (!valid.ok())
-          return Fail(report, i,
-                      absl::StrCat("leaf ", i, ": ", valid.message()));
-        event = std::move(*parsed);
-      }
-      const KeyInfo* signer = registry.Find(crypto::KeyId(envelope->key_id));
-      std::optional<crypto::PublicKey> key;
-      if (signer != nullptr) {
-        key = signer->public_key;
-      } else if (i == 0 && event.has_value() && event->has_enrol() &&
-                 event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN) {
-        auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
-        if (pub.ok() &&
-            crypto::ComputeKeyId(*pub) == crypto::KeyId(envelope->key_id))
-          key = *pub;
-      }
-      if (!key.has_value()) {
+      absl::StatusOr<Admission> admitted =
+          Admit(registry, *envelope, i, *origin, AdmissionMode::kReplay);
+      if (!admitted.ok()) {
         return Fail(
             report, i,
-            absl::StrCat("leaf ", i, ": signer is not a valid genesis admin"));
+            absl::StrCat("leaf ", i, ": ", admitted.status().message()));
       }
+      std::optional<aifl::ledger::v1::KeyEvent>& event = admitted->event;
       absl::Status applied =
           registry.Apply(*envelope, i, event ? &*event : nullptr);
       if (!applied.ok())
         return Fail(report, i,
                     absl::StrCat("leaf ", i, ": ", applied.message()));
-      chunk.push_back({i, std::move(*envelope), *key});
+      chunk.push_back({i, std::move(*envelope), admitted->signer_key});
 
       completed.clear();
       range.Append(merkle::HashLeaf(bytes), &completed);

@@ -42,6 +42,9 @@ struct AuditReport {
   // The first leaf that failed, when the failure is about one leaf.
   std::optional<uint64_t> first_bad_index;
   std::string problem;  // empty when ok
+  // The meta value `simulated_clock`: set when the integration times follow
+  // a simulated clock (the tree size when the ledger was marked).
+  std::optional<uint64_t> simulated_clock_since;
 };
 
 // Audits the ledger whose database is open in `store` (read-only is fine).

@@ -37,7 +37,7 @@ absl::Status KeyRegistry::CheckAppend(const entry::Envelope& envelope,
   if (key == nullptr) {
     if (leaf_index == 0 && envelope.payload_type == kKeyEventType &&
         envelope.sequence == 0) {
-      return absl::OkStatus();  // genesis: checked in ValidateKeyEvent
+      return absl::OkStatus();  // a genesis candidate: Admit checks it
     }
     return absl::PermissionDeniedError(absl::StrCat(
         "unknown key ", id.ToString(), ": it is not enrolled in this ledger"));
@@ -181,6 +181,14 @@ absl::Status KeyRegistry::Apply(const entry::Envelope& envelope,
     }
   }
   return absl::OkStatus();
+}
+
+size_t KeyRegistry::CountUnrevoked(Role role) const {
+  size_t n = 0;
+  for (const auto& [id, info] : keys_) {
+    if (info.role == role && !info.revoked()) ++n;
+  }
+  return n;
 }
 
 bool KeyRegistry::TakeLogKeysDirty() {

@@ -1,6 +1,8 @@
 // The registry of enrolled signing keys, folded from key events in log order.
-// It decides whether an entry may be appended: signer known, not revoked,
-// role allowed, sequence number contiguous. It also folds the LogKey events
+// Its checks (signer known, not revoked, role allowed, sequence number
+// contiguous; key events valid) are the parts of the admission rule that
+// ledger/admission.h puts together: callers use Admit, then Apply. It also
+// folds the LogKey events
 // into the log-key history (log_key_history.h). The Ledger persists both as
 // derived state; the audit rebuilds them from leaf 0 and compares.
 //
@@ -54,26 +56,37 @@ class KeyRegistry {
   // Checks that `envelope` may be appended at `leaf_index` as the next entry
   // of its key: key known (kPermissionDenied "unknown key"), not revoked
   // (kPermissionDenied), role may sign the payload type (kPermissionDenied),
-  // sequence == next (a gap: kFailedPrecondition; a lower number is the
-  // caller's idempotency check). The genesis rule: on an empty log, leaf 0
-  // must be an admin key enrolling itself. Does not verify the signature.
+  // sequence == next (a gap: kFailedPrecondition; a lower number,
+  // kAlreadyExists, is the caller's idempotency check). An unknown signer
+  // passes only as a candidate genesis entry (leaf 0, a key event, sequence
+  // 0); that it enrols itself as an admin is checked by Admit
+  // (admission.h), which callers use instead of this. Does not verify the
+  // signature.
   absl::Status CheckAppend(const entry::Envelope& envelope,
                            uint64_t leaf_index) const;
 
   // Applies an accepted entry: advances the signer's next sequence and, for a
   // key event, applies it. `event` is the parsed payload of a key event.
-  // kInvalidArgument for an invalid key event (bad public key, enrolling a
-  // key twice, revoking an unknown key, unspecified role), which must then
-  // not be appended: call ValidateKeyEvent first.
+  // An error (bad public key, an unknown signer or revoked key) means the
+  // entry was not admitted: call Admit (admission.h) first.
   absl::Status Apply(const entry::Envelope& envelope, uint64_t leaf_index,
                      const aifl::ledger::v1::KeyEvent* event);
 
-  // Checks a key event against the current registry without applying it.
-  // A LogKey must name `origin` and a key that is neither an enrolled
-  // signing key nor a current or past log key; an Enrol must not name a log
-  // key (kFailedPrecondition).
+  // Checks a key event against the current registry without applying it
+  // (the "append and audit" rows of FORMAT.md, "Key-registry rules"). Enrol:
+  // a valid public key (crypto/FORMAT.md checks; kInvalidArgument), a
+  // defined role other than UNSPECIFIED (kInvalidArgument), not a current or
+  // past log key (kFailedPrecondition), not enrolled before
+  // (kAlreadyExists). Revoke: a 16-byte key id (kInvalidArgument) of an
+  // enrolled key (kNotFound) not yet revoked (kFailedPrecondition). LogKey:
+  // a valid public key, `origin`, a key that is neither an enrolled signing
+  // key nor a current or past log key (kFailedPrecondition). The
+  // append-only rules are in admission.h.
   absl::Status ValidateKeyEvent(const aifl::ledger::v1::KeyEvent& event,
                                 absl::string_view origin) const;
+
+  // The number of keys with `role` that are not revoked.
+  size_t CountUnrevoked(Role role) const;
 
   // The log keys announced so far, in log order.
   const LogKeyHistory& log_keys() const { return log_keys_; }

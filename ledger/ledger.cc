@@ -37,6 +37,18 @@ std::string SignedStatePath(const std::string& log_key_path,
 
 Ledger::~Ledger() = default;
 
+absl::StatusOr<std::optional<uint64_t>> ReadSimulatedClockMark(
+    const storage::Store& store) {
+  ASSIGN_OR_RETURN(std::optional<std::string> mark,
+                   store.Get(Family::kMeta, keys::kSimulatedClock));
+  if (!mark.has_value()) return std::optional<uint64_t>();
+  if (mark->size() != 8) {
+    return absl::DataLossError(absl::StrCat("meta simulated_clock: got ",
+                                            mark->size(), " bytes, want 8"));
+  }
+  return std::optional<uint64_t>(entry::DecodeU64(*mark));
+}
+
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
   ledger->clock_ =
@@ -89,6 +101,16 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(LedgerOptions options) {
   }
   RETURN_IF_ERROR(ledger->LoadState());
   RETURN_IF_ERROR(ledger->CheckOpenInvariants());
+  ASSIGN_OR_RETURN(ledger->simulated_clock_since_,
+                   ReadSimulatedClockMark(*ledger->store_));
+  if (options.simulated_clock && !options.read_only &&
+      !ledger->simulated_clock_since_.has_value()) {
+    const uint64_t size = ledger->Size();
+    storage::Batch batch;
+    batch.Put(Family::kMeta, keys::kSimulatedClock, entry::U64Key(size));
+    RETURN_IF_ERROR(ledger->store_->Write(&batch));
+    ledger->simulated_clock_since_ = size;
+  }
   if (!options.read_only) {
     // Appends trust the key registry and sign on top of the newest leaves:
     // check both against the leaves (ledger/derived_state_check.h).

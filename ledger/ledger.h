@@ -78,6 +78,12 @@ struct LedgerOptions {
   // Leaves whose index keys are written together, as sorted runs (see
   // index_runs.h). Tests make it small.
   uint64_t index_run_leaves = IndexRuns::kDefaultRunLeaves;
+  // The clock is simulated (tools/factory_sim, demos, tests), not a real
+  // clock. Opened for writing with it, the ledger records the meta value
+  // `simulated_clock` (the tree size then) unless already present; the mark
+  // is sticky: opening later with false keeps it. Read-only opens ignore
+  // it. Default: false.
+  bool simulated_clock = false;
   storage::StoreOptions store_options;
 };
 
@@ -93,6 +99,13 @@ struct AppendResult {
 
 // Paths inside a ledger folder.
 std::string DbPath(const std::string& dir);
+
+// The `simulated_clock` meta value of a ledger database: the tree size when
+// it was marked as written under a simulated clock, or nullopt for a ledger
+// whose integration times come from a real clock. kDataLoss when the value
+// is not 8 bytes.
+absl::StatusOr<std::optional<uint64_t>> ReadSimulatedClockMark(
+    const storage::Store& store);
 std::string KeysPath(const std::string& dir);
 std::string DefaultLogKeyPath(const std::string& dir);
 std::string DefaultAdminKeyPath(const std::string& dir);
@@ -169,6 +182,12 @@ class Ledger {
 
   uint64_t Size() const;
   const std::string& origin() const { return origin_; }
+  // Set when the ledger's integration times follow a simulated clock
+  // (LedgerOptions::simulated_clock, now or at any earlier open): the tree
+  // size when it was marked.
+  std::optional<uint64_t> simulated_clock_since() const {
+    return simulated_clock_since_;
+  }
   // The current log key: the signer of the next checkpoint.
   crypto::PublicKey log_public_key() const;
   // The note verifier key of the current log key.
@@ -261,6 +280,7 @@ class Ledger {
   LedgerOptions options_;
   common::Clock* clock_ = nullptr;
   std::string origin_;
+  std::optional<uint64_t> simulated_clock_since_;  // set in Open
   std::unique_ptr<storage::Store> store_;
   // Null when there is no floor or the ledger is read-only.
   std::unique_ptr<FreeSpaceFloor> free_space_;

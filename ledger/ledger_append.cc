@@ -3,6 +3,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/admission.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
@@ -172,8 +173,9 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
       }
       const entry::Envelope& e = item.envelope;
       const crypto::KeyId key_id(e.key_id);
-      absl::Status check = registry_.CheckAppend(e, next_index);
-      if (check.code() == absl::StatusCode::kAlreadyExists) {
+      absl::StatusOr<Admission> admitted =
+          Admit(registry_, e, next_index, origin_, AdmissionMode::kAppend);
+      if (admitted.status().code() == absl::StatusCode::kAlreadyExists) {
         // An idempotent retry returns the original receipt; other bytes under
         // a used sequence number are refused.
         auto same = in_group.find({key_id, e.sequence});
@@ -215,59 +217,24 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
         }
         continue;
       }
-      if (!check.ok()) {
-        result.status = check;
+      if (!admitted.ok()) {
+        result.status = admitted.status();
         continue;
       }
-      // Key events: validate, and handle the genesis self-enrolment.
-      std::optional<aifl::ledger::v1::KeyEvent> event;
-      if (e.payload_type == kKeyEventType) {
-        auto parsed = ParseKeyEvent(e.payload);
-        if (!parsed.ok()) {
-          result.status = parsed.status();
-          continue;
-        }
-        event = std::move(*parsed);
-        if (absl::Status s = registry_.ValidateKeyEvent(*event, origin_);
+      const std::optional<aifl::ledger::v1::KeyEvent>& event = admitted->event;
+      if (event.has_value() && event->has_log_key()) {
+        if (absl::Status s =
+                CheckLogKeyAnnouncement(event->log_key(), item.allow_rotation);
             !s.ok()) {
           result.status = s;
           continue;
         }
-        if (event->has_log_key()) {
-          if (absl::Status s = CheckLogKeyAnnouncement(event->log_key(),
-                                                       item.allow_rotation);
-              !s.ok()) {
-            result.status = s;
-            continue;
-          }
-        }
-      }
-      const KeyInfo* signer = registry_.Find(key_id);
-      std::optional<crypto::PublicKey> genesis_key;
-      if (signer == nullptr) {
-        // Only the genesis entry gets here (CheckAppend): an admin enrolling
-        // itself.
-        const bool self_enrol =
-            event.has_value() && event->has_enrol() &&
-            event->enrol().role() == aifl::ledger::v1::ROLE_ADMIN;
-        if (self_enrol) {
-          auto pub = crypto::PublicKey::FromBytes(event->enrol().public_key());
-          if (pub.ok() && crypto::ComputeKeyId(*pub) == key_id)
-            genesis_key = *pub;
-        }
-        if (!genesis_key.has_value()) {
-          result.status = absl::PermissionDeniedError(
-              "leaf 0 must be an admin key enrolling itself (genesis)");
-          continue;
-        }
       }
       if (!item.verified) {
-        const crypto::PublicKey& pub =
-            signer != nullptr ? *signer->public_key : *genesis_key;
-        absl::Status s =
-            pub.Verify(entry::SignedMessage(origin_, e.key_id, e.sequence,
-                                            e.payload_type, e.payload),
-                       e.signature);
+        absl::Status s = admitted->signer_key.Verify(
+            entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type,
+                                 e.payload),
+            e.signature);
         if (!s.ok()) {
           result.status = s;
           continue;

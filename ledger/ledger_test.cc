@@ -2,7 +2,9 @@
 
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "ledger/audit.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/merkle/verify.h"
@@ -17,6 +19,12 @@ using aifl::ledger::v1::ROLE_PROVIDER;
 using testonly::LedgerFixture;
 
 constexpr char kInterval[] = "aifl.collector.v1.IntervalReport";
+
+bool Append1(Ledger& ledger, const std::string& envelope) {
+  auto r = ledger.Append({envelope});
+  EXPECT_TRUE(r[0].status.ok()) << r[0].status;
+  return r[0].status.ok();
+}
 
 class LedgerTest : public ::testing::Test {
  protected:
@@ -323,6 +331,64 @@ TEST_F(LedgerTest, ReadOnlyOpenRefusesAppends) {
   EXPECT_EQ((*reader)->Size(), 3u);
   auto r = (*reader)->Append({Sign("x")});
   EXPECT_EQ(r[0].status.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// The admission rules (admission_test.cc) are the ones Append applies: an
+// append-only rule refuses through the ledger too, and changes nothing.
+TEST_F(LedgerTest, RefusesRevokingTheLastAdmin) {
+  aifl::ledger::v1::KeyEvent revoke;
+  const crypto::KeyId& admin = f_->admin().key_id();
+  revoke.mutable_revoke()->set_key_id(
+      std::string(admin.bytes().begin(), admin.bytes().end()));
+  const uint64_t size = f_->ledger().Size();
+  auto result = f_->ledger().Append(
+      {*f_->admin().SignNext(kKeyEventType, revoke.SerializeAsString())});
+  EXPECT_EQ(result[0].status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(result[0].status.message(),
+            absl::StrCat("revoke: key ", admin.ToString(),
+                         " is the last unrevoked admin key; enrol another "
+                         "admin key first (without one the registry can "
+                         "never change again)"));
+  EXPECT_EQ(f_->ledger().Size(), size);
+}
+
+TEST_F(LedgerTest, SimulatedClockMarkIsWrittenOnceAndSticky) {
+  EXPECT_EQ(f_->ledger().simulated_clock_since(), std::nullopt);
+  ASSERT_TRUE(Append1(f_->ledger(), Sign("a")));
+  const uint64_t size = f_->ledger().Size();
+  f_->Close();
+  LedgerOptions options;
+  options.dir = f_->dir();
+  options.clock = &f_->clock();
+  {
+    // A read-only open does not mark.
+    options.read_only = true;
+    options.simulated_clock = true;
+    auto reader = Ledger::Open(options);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    EXPECT_EQ((*reader)->simulated_clock_since(), std::nullopt);
+  }
+  {
+    options.read_only = false;
+    auto writer = Ledger::Open(options);
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    EXPECT_EQ((*writer)->simulated_clock_since(), size);
+    ASSERT_TRUE(Append1(**writer, Sign("b")));
+  }
+  // Reopened without the option (as the server would be): still marked,
+  // at the first size; the audit reports it too.
+  ASSERT_TRUE(f_->Reopen().ok());
+  EXPECT_EQ(f_->ledger().simulated_clock_since(), size);
+  absl::StatusOr<AuditReport> audit = AuditLedgerDir(f_->dir(), {});
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_TRUE(audit->ok) << audit->problem;
+  EXPECT_EQ(audit->simulated_clock_since, size);
+}
+
+TEST_F(LedgerTest, RealClockLedgerIsNotMarked) {
+  absl::StatusOr<AuditReport> audit = AuditLedgerDir(f_->dir(), {});
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  EXPECT_EQ(audit->simulated_clock_since, std::nullopt);
 }
 
 }  // namespace

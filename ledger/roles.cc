@@ -1,5 +1,6 @@
 #include "ledger/roles.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -49,6 +50,34 @@ absl::Status CheckRoleMaySign(Role role, absl::string_view payload_type) {
                    role == aifl::ledger::v1::ROLE_ADMIN
                        ? std::string(kKeyEventType)
                        : absl::StrCat(row->namespace_prefix, "*")));
+}
+
+absl::Status CheckPayloadTypeName(Role role, absl::string_view payload_type) {
+  const RoleRow* row = FindRow(role);
+  if (row == nullptr || role == aifl::ledger::v1::ROLE_ADMIN ||
+      !absl::StartsWith(payload_type, row->namespace_prefix)) {
+    return absl::OkStatus();  // CheckRoleMaySign decides these
+  }
+  const absl::string_view name =
+      payload_type.substr(row->namespace_prefix.size());
+  bool ok = !name.empty() && absl::ascii_isalpha(name[0]);
+  for (char c : name) ok = ok && (absl::ascii_isalnum(c) || c == '_');
+  if (ok) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "payload_type: got ", payload_type, ", want ", row->namespace_prefix,
+      "<Name>, one message name (a letter, then letters, digits or _; no "
+      "further dots)"));
+}
+
+absl::StatusOr<std::string> OpaqueBlobType(Role role) {
+  const RoleRow* row = FindRow(role);
+  if (row == nullptr || role == aifl::ledger::v1::ROLE_ADMIN) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "role ", RoleName(role),
+        " has no opaque Blob type: admin keys sign aifl.ledger.v1.KeyEvent "
+        "only; give the payload type explicitly"));
+  }
+  return absl::StrCat(row->namespace_prefix, "Blob");
 }
 
 absl::string_view RoleName(Role role) {

@@ -20,6 +20,10 @@ inline constexpr absl::string_view kLogPublicKey =
     "log_public_key";  // 32 bytes
 inline constexpr absl::string_view kLatestCheckpoint =
     "checkpoint";  // signed note
+// u64: the tree size when the ledger was first opened for writing under a
+// simulated clock; present = the integration times follow a simulated
+// clock (FORMAT.md, "Storage"). Never removed.
+inline constexpr absl::string_view kSimulatedClock = "simulated_clock";
 // u64: leaves [0, n) have their index keys stored (ledger/index_runs.h).
 inline constexpr absl::string_view kIndexSize = "index_size";
 

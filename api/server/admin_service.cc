@@ -70,6 +70,8 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(
   response->set_storage_bytes(ledger.store().ApproximateDiskBytes());
   response->set_ingest_entries_per_second(deps_.publisher->IngestRate());
   response->set_version(version_);
+  if (std::optional<uint64_t> since = ledger.simulated_clock_since())
+    response->set_simulated_clock_since(*since);
   return FinishWith(ctx, absl::OkStatus());
 }
 

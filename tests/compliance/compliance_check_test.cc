@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "ledger/ledger.h"
 #include "tests/compliance/testonly/scenario_ledger.h"
+#include "tools/compliance_check/report.h"
 
 namespace compliance_check {
 namespace {
@@ -89,6 +90,39 @@ TEST(ComplianceCheckTest, ReportsTheExactFindings) {
   ASSERT_NE(o1, nullptr);
   EXPECT_THAT(o1->message(),
               HasSubstr("no ANNEX_XI_TECHNICAL_DOCUMENTATION is recorded"));
+}
+
+TEST(ComplianceCheckTest, ReportSaysWhenTheClockWasSimulated) {
+  ScenarioLedger s = Build();
+  auto real = Check(Base(s));
+  ASSERT_TRUE(real.ok()) << real.status();
+  EXPECT_EQ(real->simulated_clock_since, std::nullopt);
+  EXPECT_THAT(TextReport(*real, v1::VIOLATION),
+              ::testing::Not(HasSubstr("SIMULATED CLOCK")));
+  EXPECT_THAT(JsonReport(*real, v1::VIOLATION),
+              HasSubstr("\"simulated_clock_since\":null}"));
+
+  const uint64_t size = s.fixture->ledger().Size();
+  s.fixture->Close();
+  {
+    ledger::LedgerOptions lo;
+    lo.dir = s.fixture->dir();
+    lo.clock = &s.fixture->clock();
+    lo.simulated_clock = true;
+    auto marked = ledger::Ledger::Open(lo);
+    ASSERT_TRUE(marked.ok()) << marked.status();
+  }
+  auto simulated = Check(Base(s));
+  ASSERT_TRUE(simulated.ok()) << simulated.status();
+  EXPECT_EQ(simulated->simulated_clock_since, size);
+  EXPECT_THAT(
+      TextReport(*simulated, v1::VIOLATION),
+      HasSubstr(absl::StrCat("SIMULATED CLOCK: this ledger's integration "
+                             "times follow a simulated clock (marked at tree "
+                             "size ",
+                             size, "); it is not a real factory's record\n")));
+  EXPECT_THAT(JsonReport(*simulated, v1::VIOLATION),
+              HasSubstr(absl::StrCat("\"simulated_clock_since\":", size, "}")));
 }
 
 TEST(ComplianceCheckTest, ExitCodes) {

@@ -48,6 +48,8 @@ TEST(FactorySimTest, EveryModelGetsExactlyItsExpectedFindings) {
   EXPECT_GT(r->models[3].measured_lower, 1e25);  // the frontier run
   EXPECT_GT(r->collector_envelopes, 100u);
   EXPECT_GT(r->check.recorded.size(), 0u);  // findings went into the ledger
+  // Its integration times follow the simulation's clock, and say so.
+  EXPECT_TRUE(r->check.simulated_clock_since.has_value());
 }
 
 }  // namespace

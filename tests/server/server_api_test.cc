@@ -252,6 +252,8 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   EXPECT_EQ(status.verifier_key(), harness_->ledger().VerifierKey());
   EXPECT_GT(status.storage_bytes(), 0u);
   EXPECT_FALSE(status.version().empty());
+  // A real clock: the ledger is not marked as simulated.
+  EXPECT_FALSE(status.has_simulated_clock_since());
 }
 
 // Calls `method` with the raw `body` through a generic stub; fills

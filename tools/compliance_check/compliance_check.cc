@@ -292,6 +292,7 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   }
   CheckResult result;
   result.origin = ledger->origin();
+  result.simulated_clock_since = ledger->simulated_clock_since();
   result.clock = options.as_of.value_or(options.now);
   result.rule_pack_version = pack.version();
   ASSIGN_OR_RETURN(VerifiedEntries read,

@@ -89,6 +89,9 @@ struct CheckResult {
   uint64_t recorded_from_leaf = 0;
   // Findings at or above Options::fail_on.
   size_t failing = 0;
+  // Set when the ledger's integration times follow a simulated clock
+  // (Ledger::simulated_clock_since): the report says so in its header.
+  std::optional<uint64_t> simulated_clock_since;
 };
 
 // Opens the ledger (read-only unless recording), verifies its latest

@@ -54,6 +54,13 @@ std::string Header(const CheckResult& r, v1::Severity fail_on) {
                   " with rule pack ", r.rule_pack_version, "\n",
                   r.findings.size(), " findings, ", r.failing, " at or above ",
                   v1::Severity_Name(fail_on), "\n");
+  if (r.simulated_clock_since) {
+    absl::StrAppend(&s,
+                    "SIMULATED CLOCK: this ledger's integration times follow a "
+                    "simulated clock (marked at tree size ",
+                    *r.simulated_clock_since,
+                    "); it is not a real factory's record\n");
+  }
   return s;
 }
 
@@ -144,16 +151,20 @@ std::string JsonReport(const CheckResult& r, v1::Severity fail_on) {
   for (const v1::Finding& f : r.recorded) {
     absl::StrAppend(&recorded, recorded.empty() ? "" : ",\n  ", FindingJson(f));
   }
-  return absl::StrCat("{\"origin\":", JsonQuote(r.origin),
-                      ",\"checkpoint_size\":", r.checkpoint_size,
-                      ",\"ledger_size\":", r.ledger_size,
-                      ",\"entries_evaluated\":", r.entries_evaluated,
-                      ",\"as_of\":", JsonQuote(TimeText(r.clock)),
-                      ",\"rule_pack_version\":", JsonQuote(r.rule_pack_version),
-                      ",\"fail_on\":", JsonQuote(v1::Severity_Name(fail_on)),
-                      ",\"failing\":", r.failing, ",\n \"findings\":[\n  ",
-                      findings, "],\n \"recorded\":[", recorded,
-                      "],\"recorded_from_leaf\":", r.recorded_from_leaf, "}\n");
+  return absl::StrCat(
+      "{\"origin\":", JsonQuote(r.origin),
+      ",\"checkpoint_size\":", r.checkpoint_size,
+      ",\"ledger_size\":", r.ledger_size,
+      ",\"entries_evaluated\":", r.entries_evaluated,
+      ",\"as_of\":", JsonQuote(TimeText(r.clock)),
+      ",\"rule_pack_version\":", JsonQuote(r.rule_pack_version),
+      ",\"fail_on\":", JsonQuote(v1::Severity_Name(fail_on)),
+      ",\"failing\":", r.failing, ",\n \"findings\":[\n  ", findings,
+      "],\n \"recorded\":[", recorded,
+      "],\"recorded_from_leaf\":", r.recorded_from_leaf,
+      ",\"simulated_clock_since\":",
+      r.simulated_clock_since ? absl::StrCat(*r.simulated_clock_since) : "null",
+      "}\n");
 }
 
 }  // namespace compliance_check

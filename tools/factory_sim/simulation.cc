@@ -232,6 +232,7 @@ absl::Status Simulator::Enrol() {
   ledger::LedgerOptions lo;
   lo.dir = r_.ledger_dir;
   lo.clock = &clock_;
+  lo.simulated_clock = true;  // marked in the ledger: not a real record
   ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(lo));
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> admin_key,
                    ledger::crypto::ReadSecretKeyFile(

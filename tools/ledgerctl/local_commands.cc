@@ -140,8 +140,9 @@ absl::StatusOr<LocalAppendResult> AppendPayloads(
     return absl::PermissionDeniedError(absl::StrCat(
         "the key in ", key_path, " is not enrolled in this ledger"));
   }
-  if (type.empty())
-    type = absl::StrCat("aifl.", ledger::RoleName(info->role), ".v1.Blob");
+  if (type.empty()) {
+    ASSIGN_OR_RETURN(type, ledger::OpaqueBlobType(info->role));
+  }
   ledger::EntrySigner signer(std::move(key), ledger->origin(),
                              info->next_sequence);
   std::vector<std::string> envelopes;
@@ -243,6 +244,15 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out) {
   return absl::OkStatus();
 }
 
+// The line `keys` and `verify` print for a ledger marked as written under a
+// simulated clock (ledger/FORMAT.md, "Storage").
+std::string SimulatedClockLine(uint64_t since) {
+  return absl::StrCat(
+      "SIMULATED CLOCK: this ledger's integration times follow a simulated "
+      "clock (marked at tree size ",
+      since, "); it is not a real factory's record\n");
+}
+
 absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err) {
   RETURN_IF_ERROR(RequireDir(args));
@@ -281,7 +291,7 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
         "{\"ok\": %s, \"entries\": %d, \"checkpoints\": %d, "
         "\"latest_checkpoint_size\": %d, "
         "\"root\": \"%s\", \"first_bad_index\": %s, \"problem\": %s, "
-        "\"signed_heads\": [%s]}\n",
+        "\"signed_heads\": [%s], \"simulated_clock_since\": %s}\n",
         report.ok ? "true" : "false", report.entries, report.checkpoints,
         report.latest_checkpoint_size,
         ledger::merkle::HashToBase64(report.root),
@@ -290,8 +300,13 @@ absl::Status Verify(const CommandArgs& args, std::ostream& out,
         absl::StrJoin(heads.lines, ", ",
                       [](std::string* o, const std::string& line) {
                         o->append(common::JsonQuote(line));
-                      }));
+                      }),
+        report.simulated_clock_since
+            ? absl::StrCat(*report.simulated_clock_since)
+            : "null");
   } else {
+    if (report.simulated_clock_since)
+      out << SimulatedClockLine(*report.simulated_clock_since);
     if (report.ok) {
       out << "ok: " << report.entries << " entries, " << report.checkpoints
           << " checkpoints verified; root "
@@ -330,6 +345,8 @@ absl::Status Keys(const CommandArgs& args, std::ostream& out) {
         LogKeyLine{ledger::LogVerifierKey(ledger->origin(), epoch.key),
                    epoch.announced_at_leaf, first});
   }
+  if (!args.json && ledger->simulated_clock_since())
+    out << SimulatedClockLine(*ledger->simulated_clock_since());
   out << FormatKeys(lines, log_lines, args.json);
   return absl::OkStatus();
 }

@@ -254,7 +254,11 @@ absl::StatusOr<std::vector<api::client::SubmittedEntry>> SubmitPayloads(
   v1::KeyRecord record;
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::EntrySigner> signer,
                    SignerFor(conn, key_path, &record));
-  if (type.empty()) type = absl::StrCat("aifl.", record.role(), ".v1.Blob");
+  if (type.empty()) {
+    ledger::Role role;
+    RETURN_IF_ERROR(ledger::ParseRoleName(record.role(), &role));
+    ASSIGN_OR_RETURN(type, ledger::OpaqueBlobType(role));
+  }
   std::vector<std::string> envelopes;
   for (const std::string& payload : payloads) {
     ASSIGN_OR_RETURN(std::string envelope, signer->SignNext(type, payload));
