@@ -628,7 +628,9 @@ TEST_F(ServerApiTest, ListsEveryPublishedCheckpointPageByPage) {
   for (int i = 0; i < all.checkpoints_size(); ++i) {
     const aifl::api::v1::Checkpoint& c = all.checkpoints(i);
     EXPECT_EQ(c.size(), paged[i]);
-    if (i > 0) EXPECT_GT(c.size(), all.checkpoints(i - 1).size());
+    if (i > 0) {
+      EXPECT_GT(c.size(), all.checkpoints(i - 1).size());
+    }
     auto stored = harness_->ledger().CheckpointAt(c.size());
     ASSERT_TRUE(stored.ok()) << stored.status();
     EXPECT_EQ(c.note(), *stored);

@@ -22,7 +22,7 @@ $L enroll --dir "$tmp/D" --pub "$tmp/c.key.pub" --role collector --organisation 
 mkdir "$tmp/p"
 for i in $(seq 1 "$entries"); do head -c 200 /dev/urandom | base64 -w0 >"$tmp/p/$i"; done
 ls "$tmp/p" | sed "s|^|$tmp/p/|" | xargs -n 1000 $L append --dir "$tmp/D" --key "$tmp/c.key" \
-  --type aifl.collector.v1.IntervalReport >/dev/null
+  --type aifl.collector.v1.Blob >/dev/null
 $L publish --dir "$tmp/D" --out "$tmp/www" | tail -n 1
 
 hp=$(free_port)

@@ -32,7 +32,7 @@ $L keygen --out "$tmp/c.key" >/dev/null
 $L enroll --dir "$D" --pub "$tmp/c.key.pub" --role collector --organisation F >/dev/null
 mkdir "$tmp/p"
 for i in $(seq 1 600); do printf 'interval report %d %0*d' "$i" $((i % 97)) 0 >"$tmp/p/$i"; done
-$L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.IntervalReport "$tmp"/p/* >/dev/null
+$L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/* >/dev/null
 
 # ---- The server: gRPC and HTTP on free loopback ports, small HTTP limits.
 grpc_port=$(free_port)
@@ -122,7 +122,7 @@ R=(--server 127.0.0.1:$grpc_port --vkey "$vkey" --trusted_dir "$tmp/trust")
 $PY $CLIENT flood 127.0.0.1 $http_port 40 6 slow >"$tmp/flood1.txt" &
 flood_pid=$!
 sleep 1.5
-$L append "${R[@]}" --key "$tmp/c.key" --type aifl.collector.v1.IntervalReport \
+$L append "${R[@]}" --key "$tmp/c.key" --type aifl.collector.v1.Blob \
   "$tmp"/p/1 "$tmp"/p/2 "$tmp"/p/3 >/dev/null || fail "gRPC append during a slow flood"
 curl -sf "$URL/checkpoint" >/dev/null || fail "HTTP reader refused during a flood under the limit"
 wait $flood_pid
@@ -139,7 +139,7 @@ threads_before=$(awk '/^Threads:/ {print $2}' /proc/$server_pid/status)
 $PY $CLIENT flood 127.0.0.1 $http_port 200 6 slow >"$tmp/flood2.txt" &
 flood_pid=$!
 sleep 2
-$L append "${R[@]}" --key "$tmp/c.key" --type aifl.collector.v1.IntervalReport \
+$L append "${R[@]}" --key "$tmp/c.key" --type aifl.collector.v1.Blob \
   "$tmp"/p/4 "$tmp"/p/5 >/dev/null || fail "gRPC append during a flood over the limit"
 fds_during=$(ls /proc/$server_pid/fd | wc -l)
 threads_during=$(awk '/^Threads:/ {print $2}' /proc/$server_pid/status)

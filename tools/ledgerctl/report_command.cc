@@ -1,6 +1,7 @@
 #include "tools/ledgerctl/report_command.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
@@ -144,6 +145,20 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
   data.checkpoint_note = cp.note;
   data.tree_size = cp.fields.size;
   data.root = ledger::merkle::HashToBase64(cp.fields.root);
+  {
+    // Best effort: a caller that may not read the status gets no banner
+    // (the simulated-clock mark is unsigned metadata, a warning only).
+    aifl::api::v1::ServerStatus status;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    if (conn.admin
+            ->GetStatus(&context, aifl::api::v1::GetStatusRequest(), &status)
+            .ok() &&
+        status.has_simulated_clock_since()) {
+      data.simulated_clock_since = status.simulated_clock_since();
+    }
+  }
   std::vector<std::string> ids;
   if (!only.empty()) {
     ids.push_back(only);

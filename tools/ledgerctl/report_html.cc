@@ -350,6 +350,16 @@ std::string RenderReport(const ReportData& data) {
       HtmlEscape(data.generated_at), " from ", HtmlEscape(data.server),
       ". Every figure below comes from entries proven to be in the signed "
       "checkpoint at the end of this report.</p>\n");
+  if (data.simulated_clock_since) {
+    absl::StrAppend(
+        &out,
+        "<p class=simulated style=\"border:2px solid #b00;padding:.5em\">"
+        "<strong>SIMULATED CLOCK</strong>: this ledger's integration times "
+        "follow a simulated clock from tree size ",
+        *data.simulated_clock_since,
+        " on. Dates and deadlines below are not a real factory's "
+        "record.</p>\n");
+  }
   std::string nav;
   for (const ReportModel& m : data.models) {
     const std::string id = HtmlEscape(m.detail.summary().model_id());

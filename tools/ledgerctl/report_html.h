@@ -12,6 +12,7 @@
 #define TOOLS_LEDGERCTL_REPORT_HTML_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ struct ReportData {
   std::string checkpoint_note;  // the verified signed note
   uint64_t tree_size = 0;
   std::string root;  // base64
+  // Set when the server reports that the ledger's integration times follow a
+  // simulated clock from this tree size on (Admin.GetStatus; ledger/FORMAT.md,
+  // "Storage"): the report then says so at the top.
+  std::optional<uint64_t> simulated_clock_since;
   std::vector<ReportModel> models;
 };
 

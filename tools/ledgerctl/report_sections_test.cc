@@ -61,6 +61,16 @@ TEST(LeafRangesHtml, ExpandsLongListsInDetails) {
 // A ledger the size of the demo's and more: the summary comes first, counts
 // only open findings, and the page stays far below 2 MB although a finding
 // cites 256 leaves and the model has 20,000 evidence leaves.
+TEST(RenderReport, SaysSoWhenTheClockIsSimulated) {
+  ReportData data;
+  EXPECT_EQ(RenderReport(data).find("SIMULATED CLOCK"), std::string::npos);
+  data.simulated_clock_since = 0;
+  const std::string html = RenderReport(data);
+  const size_t banner = html.find("SIMULATED CLOCK");
+  ASSERT_NE(banner, std::string::npos);
+  EXPECT_LT(banner, html.find("<section id=\"summary\">"));
+}
+
 TEST(RenderReport, SummaryFirstAndSmallForLargeLedgers) {
   ReportData data;
   ReportModel m;
