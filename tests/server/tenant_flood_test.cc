@@ -271,7 +271,7 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
               run->idle_rss_mib + kGrpcMemoryMb + kQueuedSubmitMb + 128);
   }
   // With trimming on, the burst's memory goes back (with it off, glibc keeps
-  // it: 142 MiB 3 s after the flood against 35 MiB idle, when measured).
+  // it: 79-142 MiB 3 s after the flood against 35 MiB idle, when measured).
   EXPECT_LT(f.after_rss_mib, f.idle_rss_mib + 64);
 }
 
