@@ -10,10 +10,10 @@ namespace {
 
 absl::Status Refused(absl::string_view what, double rate,
                      const std::string& identity, double wait_seconds) {
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "Submit rate limit of ", rate, " ", what, "/s per identity reached for \"",
-      identity, "\"; retry in ", std::max(1.0, std::ceil(wait_seconds)),
-      " s"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat("Submit rate limit of ", rate, " ", what,
+                   "/s per identity reached for \"", identity, "\"; retry in ",
+                   std::max(1.0, std::ceil(wait_seconds)), " s"));
 }
 
 }  // namespace
@@ -40,17 +40,16 @@ absl::Status IdentityRateLimiter::Admit(const std::string& identity,
     }
     // A limit that is off gets a bucket that is never short.
     it = buckets_
-             .emplace(identity,
-                      Buckets{TokenBucket(call_burst,
-                                          limit_calls
-                                              ? options_.calls_per_second
-                                              : 1e18,
-                                          now),
-                              TokenBucket(entry_burst,
-                                          limit_entries
-                                              ? options_.entries_per_second
-                                              : 1e18,
-                                          now)})
+             .emplace(
+                 identity,
+                 Buckets{
+                     TokenBucket(call_burst,
+                                 limit_calls ? options_.calls_per_second : 1e18,
+                                 now),
+                     TokenBucket(
+                         entry_burst,
+                         limit_entries ? options_.entries_per_second : 1e18,
+                         now)})
              .first;
   }
   Buckets& b = it->second;

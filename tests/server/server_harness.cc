@@ -5,7 +5,6 @@
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "tests/server/server_process.h"
-#include "tests/server/server_process.h"
 
 namespace tests::server {
 

@@ -35,7 +35,8 @@ struct Call {
   grpc::ClientContext ctx;
   aifl::api::v1::SubmitResponse response;
   grpc::Status status;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<aifl::api::v1::SubmitResponse>>
+  std::unique_ptr<
+      grpc::ClientAsyncResponseReader<aifl::api::v1::SubmitResponse>>
       rpc;
   int channel = 0;
 };
@@ -63,8 +64,7 @@ int main(int argc, char** argv) {
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetMaxSendMessageSize(-1);
     stubs.push_back(aifl::api::v1::Ingest::NewStub(grpc::CreateCustomChannel(
-        "127.0.0.1:" + std::to_string(port), grpc::SslCredentials(ssl),
-        args)));
+        "127.0.0.1:" + std::to_string(port), grpc::SslCredentials(ssl), args)));
   }
   grpc::CompletionQueue cq;
   auto start = [&](int channel) {
@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
     ++codes[call->status.error_code()];
-    for (const auto& r : call->response.results()) entry_errors += r.has_error();
+    for (const auto& r : call->response.results())
+      entry_errors += r.has_error();
     if (std::chrono::steady_clock::now() < end) {
       start(call->channel);
       ++outstanding;

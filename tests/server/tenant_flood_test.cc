@@ -29,8 +29,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -207,17 +207,18 @@ Figures RunScenario(int trim_mb) {
   // otherwise take the honest client's CPU (in this process), and the test
   // would measure the kernel's scheduler, not the server. The server still
   // receives, parses and refuses everything the flooder sends.
-  ServerProcess peer({"/usr/bin/nice", "-n", std::to_string(Env("TENANT_FLOOD_NICE", 19)),
-                      "tests/server/submit_flood_peer", std::to_string(port),
-                      (*ca)->ca_cert(), flood_cert->cert, flood_cert->key,
-                      flood_file, std::to_string(kFloodSeconds),
-                      std::to_string(kFloodChannels),
-                      std::to_string(kFloodInFlight)},
-                     dir + "/flood_peer.log", 4096, peer_out);
+  ServerProcess peer(
+      {"/usr/bin/nice", "-n", std::to_string(Env("TENANT_FLOOD_NICE", 19)),
+       "tests/server/submit_flood_peer", std::to_string(port), (*ca)->ca_cert(),
+       flood_cert->cert, flood_cert->key, flood_file,
+       std::to_string(kFloodSeconds), std::to_string(kFloodChannels),
+       std::to_string(kFloodInFlight)},
+      dir + "/flood_peer.log", 4096, peer_out);
   for (int i = 0; i < 100 && ReadAll(peer_out).empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(ReadAll(peer_out), "flooding\n") << ReadAll(dir + "/flood_peer.log");
+  EXPECT_EQ(ReadAll(peer_out), "flooding\n")
+      << ReadAll(dir + "/flood_peer.log");
   const double peer_cpu_before = CpuSeconds(peer.pid());
   const double server_cpu_start = CpuSeconds(server.pid());
   out.during = RunHonest(*ingest, *honest, absl::Seconds(3), &pending);
@@ -244,8 +245,8 @@ void Print(const char* name, const Figures& f) {
       "honest client's 3 s of flood: server %.2f, flooder %.2f\n",
       name, f.alone.per_second, f.alone.throttled, f.during.per_second,
       f.during.throttled, 100.0 * f.during.per_second / f.alone.per_second,
-      f.flood_report.c_str(), f.idle_rss_mib, f.peak_rss_mib,
-      f.after_rss_mib, f.server_cpu_during, f.peer_cpu_during);
+      f.flood_report.c_str(), f.idle_rss_mib, f.peak_rss_mib, f.after_rss_mib,
+      f.server_cpu_during, f.peer_cpu_during);
   std::fflush(stdout);
 }
 
@@ -255,11 +256,22 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
   const Figures f = RunScenario(/*trim_mb=*/16);
   Print("malloc_trim at 16 MiB free", f);
   for (const Figures* run : {&untrimmed, &f}) {
+    // The flooder's bad signatures were checked for a few batches only: the
+    // entry rate admits two at once, and their failures put it into backoff
+    // (without both, 256 batches in flight would all be verified).
+    long calls = 0, entry_errors = 0;
+    ASSERT_EQ(std::sscanf(run->flood_report.c_str(),
+                          "flooding\ncalls %ld entry_errors %ld", &calls,
+                          &entry_errors),
+              2)
+        << run->flood_report;
+    EXPECT_GT(calls, 100);
+    EXPECT_LE(entry_errors, 10 * kFloodBatch);
     EXPECT_EQ(run->alone.failures, 0) << run->alone.first_error;
     EXPECT_EQ(run->during.failures, 0) << run->during.first_error;
     EXPECT_GT(run->alone.ok, 0);
     // The goal is >= 50 %. Measured on a 2-core machine at load 10 (other
-    // builds): 22-48 %, the rest going to the server's gRPC threads reading
+    // builds): 16-50 %, the rest going to the server's gRPC threads reading
     // and parsing the flood's refused 1 MB requests. 10 % keeps such a
     // machine from failing it and is still far above the 0.5 % (1.4 of 307
     // calls/s) before per-identity limits.
@@ -271,7 +283,7 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
               run->idle_rss_mib + kGrpcMemoryMb + kQueuedSubmitMb + 128);
   }
   // With trimming on, the burst's memory goes back (with it off, glibc keeps
-  // it: 79-142 MiB 3 s after the flood against 35 MiB idle, when measured).
+  // it: 79-118 MiB 3 s after the flood against 35 MiB idle, when measured).
   EXPECT_LT(f.after_rss_mib, f.idle_rss_mib + 64);
 }
 
