@@ -271,7 +271,7 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
     EXPECT_EQ(run->during.failures, 0) << run->during.first_error;
     EXPECT_GT(run->alone.ok, 0);
     // The goal is >= 50 %. Measured on a 2-core machine at load 10 (other
-    // builds): 16-50 %, the rest going to the server's gRPC threads reading
+    // builds): 16-52 %, the rest going to the server's gRPC threads reading
     // and parsing the flood's refused 1 MB requests. 10 % keeps such a
     // machine from failing it and is still far above the 0.5 % (1.4 of 307
     // calls/s) before per-identity limits.
@@ -283,7 +283,7 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
               run->idle_rss_mib + kGrpcMemoryMb + kQueuedSubmitMb + 128);
   }
   // With trimming on, the burst's memory goes back (with it off, glibc keeps
-  // it: 79-118 MiB 3 s after the flood against 35 MiB idle, when measured).
+  // it: 79-180 MiB 3 s after the flood against 35 MiB idle, when measured).
   EXPECT_LT(f.after_rss_mib, f.idle_rss_mib + 64);
 }
 
