@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "api/server/fairness_options.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -103,14 +104,23 @@ class HostileClientsTest : public ::testing::Test {
 
 TEST_F(HostileClientsTest, AbandonedAndSlowStreamsKeepMemoryBounded) {
   const long rss_before = HeldRssKib();
-  // 64 watchers that never read, on their own channels, then abandoned.
+  // 64 watchers that never read, on their own connections, then abandoned.
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
   std::vector<
       std::unique_ptr<grpc::ClientReader<aifl::api::v1::RecordedFinding>>>
       readers;
   std::vector<std::unique_ptr<Audit::Stub>> stubs;
+  // The clients share this process: small, fixed receive windows (no BDP
+  // probing) keep their own unread buffers to ~64 KiB a stream, so that the
+  // growth measured is the server's.
+  grpc::ChannelArguments small_windows;
+  small_windows.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  small_windows.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 << 10);
+  small_windows.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   for (int i = 0; i < 64; ++i) {
-    stubs.push_back(Audit::NewStub(harness_->InsecureChannel()));
+    stubs.push_back(Audit::NewStub(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", harness_->port()),
+        grpc::InsecureChannelCredentials(), small_windows)));
     contexts.push_back(std::make_unique<grpc::ClientContext>());
     aifl::api::v1::WatchFindingsRequest request;
     readers.push_back(
