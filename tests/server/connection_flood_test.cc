@@ -34,7 +34,9 @@ using aifl::api::v1::Ingest;
 constexpr int kDescriptorLimit = 256;
 constexpr int kNoCertConnections = 600;  // > the limit: enough to pin it all
 constexpr int kRawConnections = 100;     // never handshake (timeout 2 s)
-constexpr char kType[] = "aifl.collector.v1.IntervalReport";
+// The unchecked blob type: this test is about connections, not payloads
+// (api/README.md, "Payload validation").
+constexpr char kType[] = "aifl.collector.v1.Blob";
 
 struct Honest {
   int calls = 0;
@@ -110,7 +112,9 @@ TEST(ConnectionFloodTest, HonestClientWorksWhilePeersWithoutCertificatesFlood) {
        "--tls_client_ca=" + (*ca)->ca_cert(), "--checkpoint_interval=100ms",
        "--fd_reserve=64", "--rocksdb_max_open_files=32", "--min_free_mb=0",
        "--handshake_timeout=2s", "--max_connection_idle=10s",
-       "--tree_cache_mb=16", "--grpc_memory_mb=256"},
+       "--tree_cache_mb=16", "--grpc_memory_mb=256",
+       // Connections, not rates: the honest client calls as fast as it can.
+       "--submit_calls_per_second=0"},
       log, kDescriptorLimit);
   const auto [port, health_port] = server.WaitStarted();
   ASSERT_GT(port, 0);
