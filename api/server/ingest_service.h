@@ -32,9 +32,6 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   explicit IngestService(ServiceDeps deps,
                          const FairnessOptions& fairness = FairnessOptions());
 
-  // Request bytes all waiting Submit batches hold now.
-  size_t queued_submit_bytes() const { return submits_->held_bytes(); }
-
   grpc::ServerUnaryReactor* Submit(
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::SubmitRequest* request,
