@@ -4,6 +4,7 @@
 #ifndef API_SERVER_AUDIT_SERVICE_H_
 #define API_SERVER_AUDIT_SERVICE_H_
 
+#include "api/server/fairness_options.h"
 #include "api/server/identity_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
@@ -12,13 +13,14 @@ namespace api::server {
 
 class AuditService final : public aifl::api::v1::Audit::CallbackService {
  public:
-  // WatchFindings streams one identity may hold open at once; beyond,
-  // RESOURCE_EXHAUSTED (10,000 streams from one certificate took 1.7 GiB).
-  static constexpr size_t kMaxWatchersPerIdentity = 100;
-
-  explicit AuditService(ServiceDeps deps)
+  // `max_watchers_per_identity`: WatchFindings streams one identity may hold
+  // open at once; beyond, RESOURCE_EXHAUSTED (10,000 streams from one
+  // certificate took 1.7 GiB). See FairnessOptions.
+  explicit AuditService(ServiceDeps deps,
+                        size_t max_watchers_per_identity =
+                            FairnessOptions().max_watchers_per_identity)
       : deps_(deps),
-        watchers_("WatchFindings streams", kMaxWatchersPerIdentity) {}
+        watchers_("WatchFindings streams", max_watchers_per_identity) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(
       grpc::CallbackServerContext* ctx,

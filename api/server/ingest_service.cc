@@ -69,6 +69,24 @@ absl::Status CheckPayload(const ledger::Ledger& ledger,
 
 }  // namespace
 
+IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
+    : deps_(deps),
+      backoff_(std::make_unique<BadSignatureBackoff>(
+          deps.clock,
+          BadSignatureBackoff::Options{fairness.bad_signature_burst,
+                                       fairness.bad_signatures_per_second})),
+      rates_(std::make_unique<IdentityRateLimiter>(
+          deps.clock,
+          IdentityRateLimiter::Options{fairness.submit_calls_per_second,
+                                       fairness.submit_call_burst,
+                                       fairness.submit_entries_per_second,
+                                       fairness.submit_entry_burst})),
+      submits_(std::make_unique<IdentityLimiter>(
+          "Submit batches in flight", fairness.max_submits_per_identity,
+          fairness.max_queued_submit_bytes)),
+      appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
+                                                    kMaxQueuedSubmits)) {}
+
 absl::Status BuildProofReceipt(
     const ledger::Ledger& ledger,
     const google::protobuf::RepeatedField<uint64_t>& indices,
@@ -114,6 +132,15 @@ grpc::ServerUnaryReactor* IngestService::Submit(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
   if (absl::Status admitted = backoff_->Admit(caller->identity);
+      !admitted.ok()) {
+    LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+    return FinishWith(ctx, admitted);
+  }
+  // The local operator (insecure loopback: every caller) is trusted and
+  // shares one identity among all local tools: no rate limit.
+  if (absl::Status admitted = caller->role == TlsRole::kLocalOperator
+                                  ? absl::OkStatus()
+                                  : rates_->Admit(caller->identity, n);
       !admitted.ok()) {
     LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
     return FinishWith(ctx, admitted);

@@ -10,7 +10,9 @@
 
 #include "api/server/bad_signature_backoff.h"
 #include "api/server/blocking_work_pool.h"
+#include "api/server/fairness_options.h"
 #include "api/server/identity_limiter.h"
+#include "api/server/identity_rate_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 
@@ -22,21 +24,13 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   // kMaxQueuedSubmits, beyond which Submit answers UNAVAILABLE.
   static constexpr int kAppendThreads = 16;
   static constexpr size_t kMaxQueuedSubmits = 1024;
-  // Fairness (api/README.md): batches one identity may have waiting or
-  // running at once, and request bytes all waiting batches may hold; beyond
-  // either, Submit answers RESOURCE_EXHAUSTED.
-  static constexpr size_t kMaxSubmitsPerIdentity = 64;
-  static constexpr size_t kMaxQueuedSubmitBytes = size_t{256} << 20;
 
-  explicit IngestService(ServiceDeps deps)
-      : deps_(deps),
-        backoff_(std::make_unique<BadSignatureBackoff>(
-            deps.clock, BadSignatureBackoff::Options())),
-        submits_(std::make_unique<IdentityLimiter>("Submit batches in flight",
-                                                   kMaxSubmitsPerIdentity,
-                                                   kMaxQueuedSubmitBytes)),
-        appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
-                                                      kMaxQueuedSubmits)) {}
+  // Fairness (api/README.md, fairness_options.h): per identity, Submit is
+  // refused with RESOURCE_EXHAUSTED, in this order, while it owes bad
+  // signatures, beyond its call and entry rates, beyond its batches in
+  // flight, and while all waiting batches hold too many request bytes.
+  explicit IngestService(ServiceDeps deps,
+                         const FairnessOptions& fairness = FairnessOptions());
 
   grpc::ServerUnaryReactor* Submit(
       grpc::CallbackServerContext* ctx,
@@ -56,8 +50,9 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
 
  private:
   ServiceDeps deps_;
-  // Both outlive the pool's tasks, which use them.
+  // All outlive the pool's tasks, which use them.
   std::unique_ptr<BadSignatureBackoff> backoff_;
+  std::unique_ptr<IdentityRateLimiter> rates_;
   std::unique_ptr<IdentityLimiter> submits_;
   // Destroyed after the gRPC server, which waits for every call to finish.
   std::unique_ptr<BlockingWorkPool> appenders_;

@@ -121,18 +121,24 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   absl::Status caught_up = server->models_->CatchUp();
   if (!caught_up.ok()) return caught_up;
   LedgerModelView* models = server->models_.get();
-  server->publisher_->set_after_tick([models] {
+  // Real time, like the publisher's interval (options.clock dates figures).
+  server->trimmer_ = std::make_unique<MemoryTrimmer>(
+      options.memory_trim, common::RealClock::Get(), ProcessHeap());
+  MemoryTrimmer* trimmer = server->trimmer_.get();
+  server->publisher_->set_after_tick([models, trimmer] {
     absl::Status s = models->CatchUp();
     if (!s.ok()) {
       LogEvent("warning", "model_view_catch_up_failed",
                {{"error", s.ToString()}});
     }
+    trimmer->MaybeTrim();
   });
   ServiceDeps deps{
       ledger,        server->publisher_.get(),  server->models_.get(),
       options.clock, options.insecure_loopback, &server->revocations_};
-  server->ingest_ = std::make_unique<IngestService>(deps);
-  server->audit_ = std::make_unique<AuditService>(deps);
+  server->ingest_ = std::make_unique<IngestService>(deps, options.fairness);
+  server->audit_ = std::make_unique<AuditService>(
+      deps, options.fairness.max_watchers_per_identity);
   server->admin_ = std::make_unique<AdminService>(deps, options.version);
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -20,6 +20,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "api/server/fairness_options.h"
+#include "api/server/memory_trimmer.h"
 #include "api/server/revocation_list.h"
 #include "api/server/transport_limits.h"
 #include "common/clock.h"
@@ -71,6 +73,11 @@ struct ServerOptions {
   std::string health_listen_address;
   // Connection lifetimes, streams, memory and threads per server.
   TransportLimits transport;
+  // Each caller identity's share: calls in flight, rates, streams.
+  FairnessOptions fairness;
+  // Freed heap memory goes back to the system after bursts (checked once a
+  // checkpoint interval).
+  MemoryTrimmer::Options memory_trim;
   // The main port accepts only while this many descriptors stay free
   // (connection_gate.h). Default: 64.
   uint64_t fd_reserve = 64;
@@ -121,6 +128,7 @@ class LedgerServer {
   std::string crl_file_;
   std::string client_ca_file_;
   RevocationList revocations_;
+  std::unique_ptr<MemoryTrimmer> trimmer_;  // used by publisher_'s thread
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
   std::unique_ptr<IngestService> ingest_;

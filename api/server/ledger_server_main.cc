@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "api/server/descriptor_budget.h"
+#include "api/server/fairness_flags.h"
 #include "api/server/grpc_log.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
@@ -235,6 +236,8 @@ int Run() {
   options.tls_crl_file = absl::GetFlag(FLAGS_tls_crl);
   options.checkpoint_interval = absl::GetFlag(FLAGS_checkpoint_interval);
   options.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
+  options.fairness = api::server::FairnessOptionsFromFlags();
+  options.memory_trim = api::server::MemoryTrimOptionsFromFlags();
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
       api::server::LedgerServer::Start(ledger->get(), options);
   if (!server.ok()) {

@@ -26,19 +26,19 @@ class TokenBucket {
     Refill(now);
     tokens_ -= cost;
   }
-  // Whether at least one token is there at `now`.
-  bool HasToken(absl::Time now) {
+  // Whether at least `n` tokens are there at `now`.
+  bool HasToken(absl::Time now, double n = 1) {
     Refill(now);
-    return tokens_ >= 1;
+    return tokens_ >= n;
   }
   // Whether the bucket is full at `now` (nothing owed).
   bool Full(absl::Time now) const {
     return tokens_ + Elapsed(now) * per_second_ >= burst_;
   }
-  // Seconds until one token is there (0 when there is one).
-  double SecondsUntilToken(absl::Time now) {
+  // Seconds until `n` tokens are there (0 when they are).
+  double SecondsUntilToken(absl::Time now, double n = 1) {
     Refill(now);
-    return tokens_ >= 1 ? 0 : (1 - tokens_) / per_second_;
+    return tokens_ >= n ? 0 : (n - tokens_) / per_second_;
   }
 
  private:

@@ -9,33 +9,20 @@
 //
 // Prints the honest client's calls/s alone and during the flood, the
 // server's descriptors and its peak RSS.
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "api/v1/ledger_service.grpc.pb.h"
-#include "grpc/impl/codegen/grpc_types.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "tests/server/server_process.h"
 #include "tests/server/test_ca.h"
 
 namespace tests::server {
@@ -50,118 +37,6 @@ constexpr int kRawConnections = 100;     // never handshake (timeout 2 s)
 // The unchecked blob type: this test is about connections, not payloads
 // (api/README.md, "Payload validation").
 constexpr char kType[] = "aifl.collector.v1.Blob";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// /proc/<pid>/status field in KiB (e.g. "VmHWM:").
-long StatusKib(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
-  }
-  return 0;
-}
-
-int OpenDescriptors(pid_t pid) {
-  DIR* dir = ::opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (dir == nullptr) return -1;
-  int n = 0;
-  while (const dirent* e = ::readdir(dir)) n += e->d_name[0] != '.';
-  ::closedir(dir);
-  return n;
-}
-
-class ServerProcess {
- public:
-  // Starts `argv` with RLIMIT_NOFILE = `limit`, stderr to `log` (stdout to
-  // `out` when given). Killed (SIGKILL) by the destructor unless stopped.
-  ServerProcess(const std::vector<std::string>& argv, const std::string& log,
-                int limit, const std::string& out = "")
-      : log_(log) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      struct rlimit r = {static_cast<rlim_t>(limit),
-                         static_cast<rlim_t>(limit)};
-      ::setrlimit(RLIMIT_NOFILE, &r);
-      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(fd, 2);
-      if (!out.empty())
-        ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
-      std::vector<char*> args;
-      for (const std::string& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Waits for the server_started line; returns {port, health port}.
-  std::pair<int, int> WaitStarted() {
-    const std::regex started(
-        R"re("event":"server_started".*"port":"(\d+)","health_port":"(\d+)")re");
-    for (int i = 0; i < 300; ++i) {
-      std::smatch m;
-      const std::string text = ReadAll(log_);
-      if (std::regex_search(text, m, started))
-        return {std::stoi(m[1]), std::stoi(m[2])};
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        ADD_FAILURE() << "server exited: " << text;
-        return {0, 0};
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "server did not start: " << ReadAll(log_);
-    return {0, 0};
-  }
-
-  // SIGTERM; the exit status.
-  int Stop() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    exited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
-  pid_t pid() const { return pid_; }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-};
-
-std::shared_ptr<grpc::Channel> TlsChannel(int port, const std::string& ca,
-                                          const CertFiles* client) {
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ca;
-  if (client != nullptr) {
-    ssl.pem_private_key = ReadWholeFile(client->key).value();
-    ssl.pem_cert_chain = ReadWholeFile(client->cert).value();
-  }
-  grpc::ChannelArguments args;
-  args.SetSslTargetNameOverride("localhost");
-  // A connection of its own (no sharing between channels), as a hostile
-  // peer would open.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port),
-                                   grpc::SslCredentials(ssl), args);
-}
 
 struct Honest {
   int calls = 0;
@@ -237,7 +112,9 @@ TEST(ConnectionFloodTest, HonestClientWorksWhilePeersWithoutCertificatesFlood) {
        "--tls_client_ca=" + (*ca)->ca_cert(), "--checkpoint_interval=100ms",
        "--fd_reserve=64", "--rocksdb_max_open_files=32", "--min_free_mb=0",
        "--handshake_timeout=2s", "--max_connection_idle=10s",
-       "--tree_cache_mb=16", "--grpc_memory_mb=256"},
+       "--tree_cache_mb=16", "--grpc_memory_mb=256",
+       // Connections, not rates: the honest client calls as fast as it can.
+       "--submit_calls_per_second=0"},
       log, kDescriptorLimit);
   const auto [port, health_port] = server.WaitStarted();
   ASSERT_GT(port, 0);

@@ -4,6 +4,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "tests/server/server_process.h"
 
 namespace tests::server {
 
@@ -50,18 +51,7 @@ std::shared_ptr<grpc::Channel> ServerHarness::InsecureChannel() const {
 
 std::shared_ptr<grpc::Channel> ServerHarness::TlsChannel(
     const CertFiles* client, const std::string& ca_pem) const {
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ca_pem;
-  if (client != nullptr) {
-    ssl.pem_private_key = ReadWholeFile(client->key).value();
-    ssl.pem_cert_chain = ReadWholeFile(client->cert).value();
-  }
-  grpc::ChannelArguments args;
-  args.SetSslTargetNameOverride("localhost");
-  // A fresh connection per channel: certificates differ between channels.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port()),
-                                   grpc::SslCredentials(ssl), args);
+  return tests::server::TlsChannel(port(), ca_pem, client);
 }
 
 }  // namespace tests::server
