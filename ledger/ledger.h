@@ -27,6 +27,7 @@
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/entry/leaf.h"
 #include "ledger/free_space_floor.h"
 #include "ledger/index_runs.h"
 #include "ledger/key_registry.h"
@@ -70,6 +71,11 @@ struct LedgerOptions {
   // counting the space that flushing the memtables will take; reads go on.
   // 0 = no floor. Default: 0 (the server sets --min_free_mb).
   uint64_t min_free_bytes = 0;
+  // Appends whose leaf would be longer than this are refused
+  // (kInvalidArgument naming the limit). Default: entry::kMaxLeafSize, the
+  // tlog-tiles limit; tests raise it to make a ledger like those written
+  // before the limit existed.
+  size_t max_leaf_bytes = entry::kMaxLeafSize;
   // How often the free space is measured at most. Default: 100 ms.
   absl::Duration free_space_recheck = absl::Milliseconds(100);
   // Measures the free bytes; tests inject it. Default: statvfs of `dir`

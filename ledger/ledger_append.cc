@@ -38,6 +38,15 @@ struct Ledger::Writer {
 
 void Ledger::PrepareOne(const std::string& bytes, Prepared* out) const {
   out->bytes = &bytes;
+  if (bytes.size() + entry::kLeafHeaderSize > options_.max_leaf_bytes) {
+    out->early_error = absl::InvalidArgumentError(absl::StrCat(
+        "envelope: ", bytes.size(), " bytes make a leaf of ",
+        bytes.size() + entry::kLeafHeaderSize, " bytes, over the limit of ",
+        options_.max_leaf_bytes,
+        " (a tlog-tiles entry is at most 65,535 bytes: submit large content "
+        "by hash)"));
+    return;
+  }
   auto envelope = entry::ParseEnvelope(bytes);
   if (!envelope.ok()) {
     out->early_error = envelope.status();

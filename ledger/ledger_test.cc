@@ -166,6 +166,31 @@ TEST_F(LedgerTest, RejectsSequenceGap) {
   EXPECT_EQ(f_->ledger().Size(), 3u);
 }
 
+// A leaf must fit a tlog-tiles entry bundle (16-bit length): 65,535 bytes
+// is appended, one byte more is refused and appends nothing.
+TEST_F(LedgerTest, RefusesALeafOverTheTilesEntryLimit) {
+  // leaf = 9 + envelope; envelope = 95 + type + payload.
+  const size_t fixed =
+      entry::kLeafHeaderSize + 95 + std::string(kInterval).size();
+  const size_t size = f_->ledger().Size();
+  auto too_big = collector_->SignAt(
+      0, kInterval, std::string(entry::kMaxLeafSize - fixed + 1, 'x'));
+  ASSERT_TRUE(too_big.ok()) << too_big.status();
+  auto refused = f_->ledger().Append({*too_big});
+  EXPECT_EQ(refused[0].status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused[0].status.message().find("65,535"), std::string::npos)
+      << refused[0].status;
+  EXPECT_EQ(f_->ledger().Size(), size);
+  auto fits = collector_->SignAt(0, kInterval,
+                                 std::string(entry::kMaxLeafSize - fixed, 'x'));
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  auto appended = f_->ledger().Append({*fits});
+  ASSERT_TRUE(appended[0].status.ok()) << appended[0].status;
+  auto leaf = f_->ledger().GetLeaf(size);
+  ASSERT_TRUE(leaf.ok()) << leaf.status();
+  EXPECT_EQ(leaf->size(), entry::kMaxLeafSize);
+}
+
 TEST_F(LedgerTest, RejectsUnknownKey) {
   auto key = crypto::SigningKey::Generate();
   EntrySigner stranger(std::move(*key), f_->ledger().origin(), 0);

@@ -17,6 +17,10 @@ namespace ledger::entry {
 
 inline constexpr uint8_t kLeafVersion = 1;
 inline constexpr size_t kLeafHeaderSize = 1 + 8;
+// The longest leaf the ledger appends: a C2SP tlog-tiles entry bundle
+// prefixes each leaf with a 16-bit length (ledger/FORMAT.md, "Tiles"). Leaves
+// stored before this limit may be longer; they stay valid.
+inline constexpr size_t kMaxLeafSize = 65535;
 
 struct Leaf {
   // Microseconds since the Unix epoch, UTC. Never decreases along the log.

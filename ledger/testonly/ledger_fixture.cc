@@ -46,6 +46,7 @@ absl::Status LedgerFixture::Reopen(rocksdb::Env* env) {
   options.clock = &clock_;
   options.store_options.env = env;
   if (index_run_leaves_ > 0) options.index_run_leaves = index_run_leaves_;
+  if (max_leaf_bytes_ > 0) options.max_leaf_bytes = max_leaf_bytes_;
   ASSIGN_OR_RETURN(ledger_, Ledger::Open(options));
   return absl::OkStatus();
 }

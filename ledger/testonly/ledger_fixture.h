@@ -48,6 +48,8 @@ class LedgerFixture {
   void Close() { ledger_.reset(); }
   // LedgerOptions::index_run_leaves for the next Reopen (0: the default).
   void set_index_run_leaves(uint64_t leaves) { index_run_leaves_ = leaves; }
+  // LedgerOptions::max_leaf_bytes for the next Reopen (0: the default).
+  void set_max_leaf_bytes(size_t bytes) { max_leaf_bytes_ = bytes; }
 
  private:
   LedgerFixture() : clock_(absl::FromUnixSeconds(1'780'000'000)) {}
@@ -57,6 +59,7 @@ class LedgerFixture {
   std::unique_ptr<Ledger> ledger_;
   std::unique_ptr<EntrySigner> admin_;
   uint64_t index_run_leaves_ = 0;
+  size_t max_leaf_bytes_ = 0;
 };
 
 }  // namespace ledger::testonly
