@@ -9,16 +9,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "api/server/openssl_ptr.h"
 
 namespace api::server {
 namespace {
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
 
 absl::Status Refuse(absl::string_view why) {
   return absl::UnauthenticatedError(absl::StrCat("client certificate: ", why));
@@ -70,11 +64,9 @@ absl::StatusOr<std::string> Single(const X509_NAME* name, int nid,
 }  // namespace
 
 absl::StatusOr<PeerCertificate> ParsePeerCertificate(absl::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   if (bio == nullptr) return Refuse("cannot read the PEM");
-  std::unique_ptr<X509, X509Free> cert(
-      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) return Refuse("PEM does not parse");
   const X509_NAME* subject = X509_get_subject_name(cert.get());
   absl::StatusOr<std::string> cn =

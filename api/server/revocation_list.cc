@@ -6,22 +6,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "api/server/openssl_ptr.h"
 
 namespace api::server {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct CrlFree {
-  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-
-std::unique_ptr<BIO, BioFree> OpenFile(const std::string& path) {
-  return std::unique_ptr<BIO, BioFree>(BIO_new_file(path.c_str(), "r"));
+BioPtr OpenFile(const std::string& path) {
+  return BioPtr(BIO_new_file(path.c_str(), "r"));
 }
 
 std::string SerialBytes(const ASN1_INTEGER* serial) {
@@ -32,13 +23,12 @@ std::string SerialBytes(const ASN1_INTEGER* serial) {
 
 // OK when a certificate in `ca_file` named like the CRL's issuer signed it.
 absl::Status VerifyIssuer(X509_CRL* crl, const std::string& ca_file) {
-  std::unique_ptr<BIO, BioFree> bio = OpenFile(ca_file);
+  BioPtr bio = OpenFile(ca_file);
   if (bio == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot read ", ca_file));
   }
   while (true) {
-    std::unique_ptr<X509, X509Free> ca(
-        PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    X509Ptr ca(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (ca == nullptr) break;
     if (X509_NAME_cmp(X509_get_subject_name(ca.get()),
                       X509_CRL_get_issuer(crl)) == 0 &&
@@ -54,12 +44,11 @@ absl::Status VerifyIssuer(X509_CRL* crl, const std::string& ca_file) {
 
 absl::Status RevocationList::Load(const std::string& crl_file,
                                   const std::string& ca_file) {
-  std::unique_ptr<BIO, BioFree> bio = OpenFile(crl_file);
+  BioPtr bio = OpenFile(crl_file);
   if (bio == nullptr) {
     return absl::NotFoundError(absl::StrCat("cannot read ", crl_file));
   }
-  std::unique_ptr<X509_CRL, CrlFree> crl(
-      PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
   if (crl == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat(crl_file, ": no PEM X509 CRL"));
