@@ -42,6 +42,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "api/client/log_reader.h"
 #include "api/client/log_verifier.h"
 #include "api/client/rpc_status.h"
 #include "api/client/trusted_checkpoint_store.h"
@@ -66,12 +67,6 @@ struct LedgerClientOptions {
 struct SubmittedEntry {
   std::string envelope;  // the exact envelope bytes sent
   aifl::api::v1::DurableReceipt receipt;
-};
-
-// A leaf proven to be in the tree of `checkpoint`.
-struct VerifiedLeaf {
-  uint64_t index = 0;
-  std::string leaf;  // leaf bytes (ledger/FORMAT.md, "Leaf")
 };
 
 struct VerifiedEntries {
