@@ -74,6 +74,11 @@ absl::Status LedgerModelView::CatchUpLocked() {
     ASSIGN_OR_RETURN(
         std::vector<std::string> leaves,
         ledger_->GetLeaves(start, std::min<uint64_t>(1000, size - start)));
+    if (leaves.empty()) {
+      return absl::DataLossError(
+          absl::StrCat("the ledger returned no leaves from ", start,
+                       " below its size ", size));
+    }
     for (const std::string& leaf : leaves) {
       const uint64_t index = fold_->next_leaf();
       ASSIGN_OR_RETURN(compliance::LogFold::Added added,
