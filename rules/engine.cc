@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "rules/payload_types.h"
 
 namespace rules {
 
@@ -22,7 +23,7 @@ Engine::Engine(std::unique_ptr<Evaluator> evaluator)
       recorded_(evaluator_.get()) {}
 
 absl::Status Engine::Ingest(const LedgerEntry& entry) {
-  if (entry.payload_type == "aifl.rules.v1.Finding") {
+  if (entry.payload_type == kFindingType) {
     if (entry.signer_role != aifl::ledger::v1::ROLE_RULES) {
       return absl::InvalidArgumentError(absl::StrCat(
           "leaf ", entry.leaf_index, ": finding signed by role ",

@@ -9,6 +9,7 @@
 #include "api/v1/office.pb.h"
 #include "api/v1/provider.pb.h"
 #include "rules/collector_record_check.h"
+#include "rules/payload_types.h"
 
 namespace rules {
 namespace {
@@ -129,17 +130,17 @@ absl::StatusOr<Affected> ModelStateFold::Apply(const LedgerEntry& e) {
   const DatedLeaf at{e.leaf_index, e.integration_time};
   absl::StatusOr<Affected> result = Affected{};
   const std::string& t = e.payload_type;
-  if (t == "aifl.collector.v1.IntervalReport") {
+  if (t == kIntervalReportType) {
     result = ApplyInterval(e, at);
-  } else if (t == "aifl.collector.v1.RunStarted") {
+  } else if (t == kRunStartedType) {
     result = ApplyRunStarted(e, at);
-  } else if (t == "aifl.collector.v1.RunEnded") {
+  } else if (t == kRunEndedType) {
     result = ApplyRunEnded(e);
-  } else if (t == "aifl.provider.v1.ModelDeclaration") {
+  } else if (t == kModelDeclarationType) {
     result = ApplyDeclaration(e, at);
-  } else if (t.rfind("aifl.provider.v1.", 0) == 0) {
+  } else if (t.rfind(kProviderTypePrefix, 0) == 0) {
     result = ApplyProviderFact(e, at);
-  } else if (t.rfind("aifl.office.v1.", 0) == 0) {
+  } else if (t.rfind(kOfficeTypePrefix, 0) == 0) {
     result = ApplyOfficeFact(e, at);
   }
   if (result.ok()) {
@@ -343,7 +344,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
   const auto role = aifl::ledger::v1::ROLE_PROVIDER;
   const std::string& t = e.payload_type;
   std::string id;
-  if (t == "aifl.provider.v1.DocumentSubmission") {
+  if (t == kDocumentSubmissionType) {
     provider::DocumentSubmission doc;
     absl::Status s = Parse(e, role, &doc);
     if (!s.ok()) return s;
@@ -352,7 +353,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     const int kind = doc.kind();
     if (kind > 0 && kind < kDocumentKinds)
       Get(id).documents[kind].push_back(at);
-  } else if (t == "aifl.provider.v1.EvaluationReport") {
+  } else if (t == kEvaluationReportType) {
     provider::EvaluationReport ev;
     absl::Status s = Parse(e, role, &ev);
     if (!s.ok()) return s;
@@ -363,14 +364,14 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     if (ev.adversarial()) {
       m.documents[provider::ADVERSARIAL_TESTING].push_back(at);
     }
-  } else if (t == "aifl.provider.v1.IncidentReport") {
+  } else if (t == kIncidentReportType) {
     provider::IncidentReport inc;
     absl::Status s = Parse(e, role, &inc);
     if (!s.ok()) return s;
     id = Canonical(inc.model_id());
     if (id.empty()) return Affected{};
     Get(id).documents[provider::SERIOUS_INCIDENT_REPORT].push_back(at);
-  } else if (t == "aifl.provider.v1.Notification") {
+  } else if (t == kNotificationType) {
     provider::Notification n;
     absl::Status s = Parse(e, role, &n);
     if (!s.ok()) return s;
@@ -387,7 +388,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyOfficeFact(const LedgerEntry& e,
                                                          const DatedLeaf& at) {
   const auto role = aifl::ledger::v1::ROLE_OFFICE;
   std::string id;
-  if (e.payload_type == "aifl.office.v1.Designation") {
+  if (e.payload_type == kDesignationType) {
     office::Designation d;
     absl::Status s = Parse(e, role, &d);
     if (!s.ok()) return s;
@@ -397,7 +398,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyOfficeFact(const LedgerEntry& e,
     dec.at = at;
     dec.systemic_risk = d.systemic_risk();
     Get(id).designations.push_back(dec);
-  } else if (e.payload_type == "aifl.office.v1.RebuttalDecision") {
+  } else if (e.payload_type == kRebuttalDecisionType) {
     office::RebuttalDecision r;
     absl::Status s = Parse(e, role, &r);
     if (!s.ok()) return s;

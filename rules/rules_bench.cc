@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/production_runtime.h"
 #include "rules/engine.h"
+#include "rules/payload_types.h"
 #include "rules/testonly/ledger_builder.h"
 
 namespace {
@@ -128,7 +129,7 @@ int main(int argc, char** argv) {
     e.leaf_index = ++leaf;
     e.integration_time = (when += absl::Milliseconds(1));
     e.signer_role = aifl::ledger::v1::ROLE_COLLECTOR;
-    e.payload_type = "aifl.collector.v1.IntervalReport";
+    e.payload_type = rules::kIntervalReportType;
     e.payload = rules::testonly::Interval(id, 1e18, 1.2e18).SerializeAsString();
     extra.push_back(std::move(e));
   }

@@ -4,12 +4,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/server/log.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
+#include "common/status_macros.h"
+#include "rules/default_pack.h"
 #include "rules/flop_range.h"
 
 namespace api::server {
 namespace {
+
+aifl::api::v1::RecordedFinding Recorded(const compliance::LoggedFinding& f) {
+  aifl::api::v1::RecordedFinding recorded;
+  recorded.set_leaf_index(f.leaf_index);
+  *recorded.mutable_finding() = f.finding;
+  return recorded;
+}
 
 void SetRange(const rules::FlopRange& r, aifl::api::v1::ComputeRange* out) {
   if (!r.known) return;
@@ -20,65 +27,81 @@ void SetRange(const rules::FlopRange& r, aifl::api::v1::ComputeRange* out) {
 
 }  // namespace
 
-LedgerModelView::LedgerModelView(const ledger::Ledger* ledger)
-    : ledger_(ledger), fold_(rules::FoldOptions{}) {}
+absl::StatusOr<std::unique_ptr<LedgerModelView>> LedgerModelView::Create(
+    const ledger::Ledger* ledger, const std::string& rules_pack_path) {
+  ASSIGN_OR_RETURN(rules::RulePack pack, rules::LoadRulePack(rules_pack_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<compliance::LogFold> fold,
+                   compliance::LogFold::Create(std::move(pack)));
+  return std::unique_ptr<LedgerModelView>(
+      new LedgerModelView(ledger, std::move(fold)));
+}
+
+LedgerModelView::LedgerModelView(const ledger::Ledger* ledger,
+                                 std::unique_ptr<compliance::LogFold> fold)
+    : ledger_(ledger),
+      pack_version_(fold->pack_version()),
+      fold_(std::move(fold)) {}
 
 absl::Status LedgerModelView::CatchUp() {
+  return WithFold([](compliance::LogFold&) {});
+}
+
+absl::Status LedgerModelView::WithFold(
+    const std::function<void(compliance::LogFold&)>& fn) {
   absl::MutexLock lock(&mu_);
-  const uint64_t size = ledger_->Size();
-  const size_t first_new = findings_.size();
-  while (cursor_ < size) {
-    uint64_t count = std::min<uint64_t>(1000, size - cursor_);
-    absl::StatusOr<std::vector<std::string>> leaves =
-        ledger_->GetLeaves(cursor_, count);
-    if (!leaves.ok()) return leaves.status();
-    for (const std::string& leaf : *leaves) Fold(cursor_++, leaf);
-  }
-  if (findings_.size() > first_new) {
+  const size_t first_new = fold_->findings().size();
+  absl::Status caught_up = CatchUpLocked();
+  if (caught_up.ok()) fn(*fold_);
+  // Also after an error: what was folded before it is not announced again.
+  const std::vector<compliance::LoggedFinding>& all = fold_->findings();
+  if (all.size() > first_new) {
     absl::MutexLock sub_lock(&sub_mu_);
-    for (size_t i = first_new; i < findings_.size(); ++i) {
-      for (auto& [id, sink] : sinks_) sink(findings_[i]);
+    for (size_t i = first_new; i < all.size(); ++i) {
+      const aifl::api::v1::RecordedFinding recorded = Recorded(all[i]);
+      for (auto& [id, sink] : sinks_) sink(recorded);
+    }
+  }
+  return caught_up;
+}
+
+absl::Status LedgerModelView::CatchUpLocked() {
+  const compliance::KeyLookup keys = [this](const ledger::crypto::KeyId& id) {
+    return ledger_->FindKey(id);
+  };
+  const uint64_t size = ledger_->Size();
+  while (fold_->next_leaf() < size) {
+    const uint64_t start = fold_->next_leaf();
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> leaves,
+        ledger_->GetLeaves(start, std::min<uint64_t>(1000, size - start)));
+    if (leaves.empty()) {
+      return absl::DataLossError(
+          absl::StrCat("the ledger returned no leaves from ", start,
+                       " below its size ", size));
+    }
+    for (const std::string& leaf : leaves) {
+      const uint64_t index = fold_->next_leaf();
+      ASSIGN_OR_RETURN(compliance::LogFold::Added added,
+                       fold_->Add(index, leaf, keys));
+      Report(index, added);
     }
   }
   return absl::OkStatus();
 }
 
-void LedgerModelView::Fold(uint64_t index, const std::string& leaf_bytes) {
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(leaf_bytes);
-  if (!leaf.ok()) return;  // the ledger's open-time check covers stored leaves
-  absl::StatusOr<ledger::entry::Envelope> envelope =
-      ledger::entry::ParseEnvelope(leaf->envelope);
-  if (!envelope.ok()) return;
-  std::optional<ledger::KeyInfo> key =
-      ledger_->FindKey(ledger::crypto::KeyId(envelope->key_id));
-  rules::LedgerEntry entry;
-  entry.leaf_index = index;
-  entry.integration_time = leaf->integration_time();
-  if (key.has_value()) {
-    entry.signer_role = key->role;
-    entry.signer_organisation = key->organisation;
-  }
-  entry.payload_type = std::move(envelope->payload_type);
-  entry.payload = std::move(envelope->payload);
-  if (entry.payload_type == kFindingType &&
-      entry.signer_role == aifl::ledger::v1::ROLE_RULES) {
-    aifl::api::v1::RecordedFinding recorded;
-    if (recorded.mutable_finding()->ParseFromString(entry.payload)) {
-      recorded.set_leaf_index(index);
-      const aifl::rules::v1::Finding& f = recorded.finding();
-      open_[f.model_id()][f.rule_id()] = f.state() == aifl::rules::v1::RAISED;
-      findings_.push_back(std::move(recorded));
-    }
-    return;
-  }
-  absl::StatusOr<std::vector<std::string>> changed = fold_.Apply(entry);
-  if (!changed.ok() && fold_errors_++ < 10) {
+void LedgerModelView::Report(uint64_t index,
+                             const compliance::LogFold::Added& added) {
+  using Use = compliance::LogFold::Use;
+  if (added.use == Use::kRefused && fold_errors_++ < 10) {
     // A signed entry the fold cannot use (e.g. a payload that does not
     // parse) stays in the log; the model state leaves it out.
     LogEvent("warning", "model_fold_skipped_entry",
-             {{"leaf", absl::StrCat(index)},
-              {"error", changed.status().ToString()}});
+             {{"leaf", absl::StrCat(index)}, {"error", added.why.ToString()}});
+  } else if (added.use == Use::kNotEvidence && not_evidence_logged_++ < 10) {
+    // The registry did not hold its signer at that leaf
+    // (compliance/leaf_entry.h): counted, never folded.
+    LogEvent("warning", "leaf_not_evidence",
+             {{"leaf", absl::StrCat(index)}, {"error", added.why.ToString()}});
   }
 }
 
@@ -95,12 +118,7 @@ aifl::api::v1::ModelSummary LedgerModelView::Summary(
            s.mutable_cumulative_compute_flop());
   s.set_energy_joules(state.accelerator_energy_joules);
   s.set_runs(state.runs.size());
-  auto it = open_.find(state.model_id);
-  if (it != open_.end()) {
-    uint32_t open = 0;
-    for (const auto& [rule, raised] : it->second) open += raised ? 1 : 0;
-    s.set_open_findings(open);
-  }
+  s.set_open_findings(fold_->OpenFindings(state.model_id));
   return s;
 }
 
@@ -108,7 +126,7 @@ absl::StatusOr<aifl::api::v1::ListModelsResponse> LedgerModelView::ListModels(
     uint32_t page_size, const std::string& page_token) {
   absl::MutexLock lock(&mu_);
   std::vector<const rules::ModelState*> models;
-  for (const auto& [id, state] : fold_.models()) {
+  for (const auto& [id, state] : fold_->engine().fold().models()) {
     if (id > page_token) models.push_back(&state);
   }
   std::sort(models.begin(), models.end(),
@@ -128,7 +146,7 @@ absl::StatusOr<aifl::api::v1::ListModelsResponse> LedgerModelView::ListModels(
 absl::StatusOr<aifl::api::v1::ModelDetail> LedgerModelView::GetModel(
     const std::string& model_id) {
   absl::MutexLock lock(&mu_);
-  const rules::ModelState* state = fold_.Find(model_id);
+  const rules::ModelState* state = fold_->engine().fold().Find(model_id);
   if (state == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("model_id: no entries about model \"", model_id, "\""));
@@ -145,9 +163,9 @@ absl::StatusOr<aifl::api::v1::ModelDetail> LedgerModelView::GetModel(
     detail.add_evidence_leaves(d.at.leaf);
   }
   for (uint64_t leaf : state->counted_leaves) detail.add_evidence_leaves(leaf);
-  for (const auto& f : findings_) {
-    if (f.finding().model_id() == state->model_id) {
-      *detail.add_findings() = f.finding();
+  for (const compliance::LoggedFinding& f : fold_->findings()) {
+    if (f.finding.model_id() == state->model_id) {
+      *detail.add_findings() = f.finding;
     }
   }
   return detail;
@@ -159,17 +177,17 @@ std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
   absl::MutexLock lock(&mu_);
   std::vector<aifl::api::v1::RecordedFinding> out;
   *next_leaf = 0;
-  auto it =
-      std::lower_bound(findings_.begin(), findings_.end(), from_leaf,
-                       [](const aifl::api::v1::RecordedFinding& f,
-                          uint64_t leaf) { return f.leaf_index() < leaf; });
-  for (; it != findings_.end(); ++it) {
-    if (!filter.Matches(it->finding())) continue;
+  const std::vector<compliance::LoggedFinding>& all = fold_->findings();
+  auto it = std::lower_bound(all.begin(), all.end(), from_leaf,
+                             [](const compliance::LoggedFinding& f,
+                                uint64_t leaf) { return f.leaf_index < leaf; });
+  for (; it != all.end(); ++it) {
+    if (!filter.Matches(it->finding)) continue;
     if (out.size() == limit) {
-      *next_leaf = it->leaf_index();
+      *next_leaf = it->leaf_index;
       break;
     }
-    out.push_back(*it);
+    out.push_back(Recorded(*it));
   }
   return out;
 }

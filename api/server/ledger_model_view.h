@@ -1,32 +1,38 @@
-// ModelView over the ledger: reads each new leaf once, folds collector,
-// provider and office entries into per-model state (rules::ModelStateFold)
-// and records the findings the rules engine appended (payload type
-// aifl.rules.v1.Finding, signed by a rules key). Derived, in memory, rebuilt
-// from leaf 0 when the server starts.
+// ModelView over the ledger, and the server's one fold of its log: reads
+// each new leaf once into a compliance::LogFold (per-model state through the
+// rules engine, the findings recorded under aifl.rules.v1.Finding by a rules
+// key, the leaves that are not evidence). The Audit service reads models and
+// findings from it; the rules runner (rules_runner.h) evaluates the same
+// fold through WithFold instead of folding the log a second time. Derived,
+// in memory, rebuilt from leaf 0 when the server starts.
 //
-// Thread-safe. Lock order: mu_ → sub_mu_ → a subscriber's own locks.
+// Thread-safe. Lock order: mu_ → sub_mu_ → a subscriber's own locks (the
+// rules runner's own lock comes before mu_).
 #ifndef API_SERVER_LEDGER_MODEL_VIEW_H_
 #define API_SERVER_LEDGER_MODEL_VIEW_H_
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "api/server/model_view.h"
+#include "compliance/log_fold.h"
 #include "ledger/ledger.h"
-#include "rules/model_state_fold.h"
 
 namespace api::server {
 
-inline constexpr absl::string_view kFindingType = "aifl.rules.v1.Finding";
-
 class LedgerModelView final : public ModelView {
  public:
-  // `ledger` is not owned and must outlive the view.
-  explicit LedgerModelView(const ledger::Ledger* ledger);
+  // Folds with the rule pack at `rules_pack_path` ("" = the pack built into
+  // the binary): the rules runner evaluates this fold, so it must be the
+  // runner's pack. Errors as rules::LoadRulePack (kNotFound,
+  // kInvalidArgument). `ledger` is not owned and must outlive the view.
+  static absl::StatusOr<std::unique_ptr<LedgerModelView>> Create(
+      const ledger::Ledger* ledger, const std::string& rules_pack_path);
 
   absl::Status CatchUp() override;
   absl::StatusOr<aifl::api::v1::ListModelsResponse> ListModels(
@@ -39,20 +45,30 @@ class LedgerModelView final : public ModelView {
   uint64_t Subscribe(FindingSink sink) override;
   void Unsubscribe(uint64_t id) override;
 
+  // CatchUp, then `fn` on the caught-up fold, under the view's lock (Audit
+  // calls wait meanwhile). The rules runner evaluates here. Returns
+  // CatchUp's error (then `fn` is not called).
+  absl::Status WithFold(const std::function<void(compliance::LogFold&)>& fn);
+
+  // The `version` of the rule pack the fold uses.
+  const std::string& pack_version() const { return pack_version_; }
+
  private:
-  void Fold(uint64_t index, const std::string& leaf_bytes)
+  LedgerModelView(const ledger::Ledger* ledger,
+                  std::unique_ptr<compliance::LogFold> fold);
+  absl::Status CatchUpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Logs (the first few) leaves the fold skipped.
+  void Report(uint64_t index, const compliance::LogFold::Added& added)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   aifl::api::v1::ModelSummary Summary(const rules::ModelState& state) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger* const ledger_;
+  const std::string pack_version_;
   absl::Mutex mu_;
-  uint64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
-  rules::ModelStateFold fold_ ABSL_GUARDED_BY(mu_);
-  std::vector<aifl::api::v1::RecordedFinding> findings_ ABSL_GUARDED_BY(mu_);
-  // model id → rule id → raised (true) or cleared (false), latest wins.
-  std::map<std::string, std::map<std::string, bool>> open_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<compliance::LogFold> fold_ ABSL_GUARDED_BY(mu_);
   size_t fold_errors_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t not_evidence_logged_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex sub_mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(sub_mu_) = 1;

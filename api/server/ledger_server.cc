@@ -117,16 +117,19 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   }
   server->publisher_ = std::make_unique<CheckpointPublisher>(
       ledger, options.clock, options.checkpoint_interval);
-  server->models_ = std::make_unique<LedgerModelView>(ledger);
+  absl::StatusOr<std::unique_ptr<LedgerModelView>> models =
+      LedgerModelView::Create(ledger, options.rules_pack_path);
+  if (!models.ok()) return models.status();
+  server->models_ = *std::move(models);
   absl::Status caught_up = server->models_->CatchUp();
   if (!caught_up.ok()) return caught_up;
-  LedgerModelView* models = server->models_.get();
+  LedgerModelView* view = server->models_.get();
   // Real time, like the publisher's interval (options.clock dates figures).
   server->trimmer_ = std::make_unique<MemoryTrimmer>(
       options.memory_trim, common::RealClock::Get(), ProcessHeap());
   MemoryTrimmer* trimmer = server->trimmer_.get();
-  server->publisher_->set_after_tick([models, trimmer] {
-    absl::Status s = models->CatchUp();
+  server->publisher_->set_after_tick([view, trimmer] {
+    absl::Status s = view->CatchUp();
     if (!s.ok()) {
       LogEvent("warning", "model_view_catch_up_failed",
                {{"error", s.ToString()}});

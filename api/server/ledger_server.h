@@ -90,6 +90,10 @@ struct ServerOptions {
   std::function<void(const absl::Status&)> on_storage_failure;
   // How often storage is checked. Default: 200 ms.
   absl::Duration storage_check_interval = absl::Milliseconds(200);
+  // The rule pack of the server's fold of the log (LedgerModelView), which
+  // a RulesRunner evaluates: give the runner's pack. Default: "" (the pack
+  // built into the binary).
+  std::string rules_pack_path;
 };
 
 class LedgerServer {
@@ -99,7 +103,8 @@ class LedgerServer {
   // TLS files), kUnavailable when the address cannot be bound,
   // kFailedPrecondition when the ledger cannot sign checkpoints (no log key,
   // a retired one, or a half-done log-key rotation: see
-  // Ledger::CheckCanPublish).
+  // Ledger::CheckCanPublish); rules::LoadRulePack's errors for
+  // rules_pack_path.
   static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(
       ledger::Ledger* ledger, ServerOptions options);
   ~LedgerServer();
@@ -108,6 +113,10 @@ class LedgerServer {
   int port() const { return port_; }
   // The bound health port; 0 without ServerOptions::health_listen_address.
   int health_port() const { return health_port_; }
+
+  // The server's fold of the log, for a RulesRunner to evaluate. Owned by
+  // the server.
+  LedgerModelView* model_view() const { return models_.get(); }
 
   // Reads --tls_crl again (SIGHUP). On error the previous list stays in
   // force and the error is returned (see RevocationList::Load). OK and

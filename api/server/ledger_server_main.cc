@@ -238,6 +238,11 @@ int Run() {
   options.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
   options.fairness = api::server::FairnessOptionsFromFlags();
   options.memory_trim = api::server::MemoryTrimOptionsFromFlags();
+  // The pack matters only to the rules runner (it evaluates the server's
+  // fold); without --rules_key a bad --rules_pack is ignored, as before.
+  if (!absl::GetFlag(FLAGS_rules_key).empty()) {
+    options.rules_pack_path = absl::GetFlag(FLAGS_rules_pack);
+  }
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
       api::server::LedgerServer::Start(ledger->get(), options);
   if (!server.ok()) {
@@ -292,11 +297,10 @@ int Run() {
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     api::server::RulesRunnerOptions rules_options;
     rules_options.rules_key_path = absl::GetFlag(FLAGS_rules_key);
-    rules_options.pack_path = absl::GetFlag(FLAGS_rules_pack);
     rules_options.interval = absl::GetFlag(FLAGS_rules_interval);
     rules_options.periodic = absl::GetFlag(FLAGS_rules_periodic);
-    auto started =
-        api::server::RulesRunner::Start(ledger->get(), rules_options);
+    auto started = api::server::RulesRunner::Start(
+        ledger->get(), (*server)->model_view(), rules_options);
     if (!started.ok()) {
       LogEvent("error", "rules_start_failed",
                {{"error", started.status().ToString()}});
@@ -304,8 +308,8 @@ int Run() {
     }
     rules = std::move(*started);
     LogEvent("info", "rules_started",
-             {{"pack", rules::RulePackSource(rules_options.pack_path)},
-              {"pack_version", rules->pack_version()}});
+             {{"pack", rules::RulePackSource(absl::GetFlag(FLAGS_rules_pack))},
+              {"pack_version", (*server)->model_view()->pack_version()}});
   }
   int signal = 0;
   while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {

@@ -12,6 +12,8 @@
 #include "api/v1/findings.pb.h"
 #include "api/v1/office.pb.h"
 #include "api/v1/provider.pb.h"
+#include "ledger/roles.h"
+#include "rules/payload_types.h"
 
 namespace api::validation {
 namespace {
@@ -243,20 +245,19 @@ Validator Schema(void (*check)(const M&, FieldChecker&)) {
 const absl::flat_hash_map<std::string, Validator>& Validators() {
   static const auto* validators =
       new absl::flat_hash_map<std::string, Validator>{
-          {"aifl.collector.v1.RunStarted", Schema(&CheckRunStarted)},
-          {"aifl.collector.v1.IntervalReport", Schema(&CheckIntervalReport)},
-          {"aifl.collector.v1.RunEnded", Schema(&CheckRunEnded)},
-          {"aifl.collector.v1.KernelSummary", Schema(&CheckKernelSummary)},
-          {"aifl.collector.v1.RecordRefused", Schema(&CheckRecordRefused)},
-          {"aifl.provider.v1.ModelDeclaration", Schema(&CheckModelDeclaration)},
-          {"aifl.provider.v1.DocumentSubmission",
-           Schema(&CheckDocumentSubmission)},
-          {"aifl.provider.v1.Notification", Schema(&CheckNotification)},
-          {"aifl.provider.v1.EvaluationReport", Schema(&CheckEvaluationReport)},
-          {"aifl.provider.v1.IncidentReport", Schema(&CheckIncidentReport)},
-          {"aifl.office.v1.Designation", Schema(&CheckDesignation)},
-          {"aifl.office.v1.RebuttalDecision", Schema(&CheckRebuttalDecision)},
-          {"aifl.rules.v1.Finding", Schema(&CheckFinding)},
+          {rules::kRunStartedType, Schema(&CheckRunStarted)},
+          {rules::kIntervalReportType, Schema(&CheckIntervalReport)},
+          {rules::kRunEndedType, Schema(&CheckRunEnded)},
+          {rules::kKernelSummaryType, Schema(&CheckKernelSummary)},
+          {rules::kRecordRefusedType, Schema(&CheckRecordRefused)},
+          {rules::kModelDeclarationType, Schema(&CheckModelDeclaration)},
+          {rules::kDocumentSubmissionType, Schema(&CheckDocumentSubmission)},
+          {rules::kNotificationType, Schema(&CheckNotification)},
+          {rules::kEvaluationReportType, Schema(&CheckEvaluationReport)},
+          {rules::kIncidentReportType, Schema(&CheckIncidentReport)},
+          {rules::kDesignationType, Schema(&CheckDesignation)},
+          {rules::kRebuttalDecisionType, Schema(&CheckRebuttalDecision)},
+          {rules::kFindingType, Schema(&CheckFinding)},
       };
   return *validators;
 }
@@ -278,7 +279,7 @@ TimeWindow WindowForIntegrationTime(int64_t integration_time_micros) {
 absl::Status ValidatePayload(absl::string_view payload_type,
                              absl::string_view payload,
                              const TimeWindow& window) {
-  if (payload_type == "aifl.ledger.v1.KeyEvent" || IsOpaqueBlob(payload_type)) {
+  if (payload_type == ledger::kKeyEventType || IsOpaqueBlob(payload_type)) {
     return absl::OkStatus();
   }
   auto it = Validators().find(payload_type);

@@ -6,14 +6,16 @@
 
 #include <string>
 
+#include "rules/payload_types.h"
+
 namespace collector {
 namespace agent {
 
-inline constexpr char kRunStartedType[] = "aifl.collector.v1.RunStarted";
-inline constexpr char kIntervalReportType[] =
-    "aifl.collector.v1.IntervalReport";
-inline constexpr char kRunEndedType[] = "aifl.collector.v1.RunEnded";
-inline constexpr char kKernelSummaryType[] = "aifl.collector.v1.KernelSummary";
+// The payload types the agent signs (spelled once, in rules/payload_types.h).
+using rules::kIntervalReportType;
+using rules::kKernelSummaryType;
+using rules::kRunEndedType;
+using rules::kRunStartedType;
 
 struct Record {
   std::string payload_type;  // one of the k*Type names above

@@ -9,13 +9,14 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "rules/payload_types.h"
 
 namespace collector {
 namespace spool {
 
 // The payload type of refusal markers (api/v1/collector.proto).
 inline constexpr absl::string_view kRecordRefusedType =
-    "aifl.collector.v1.RecordRefused";
+    rules::kRecordRefusedType;
 
 class RecordSigner {
  public:

@@ -16,12 +16,11 @@
 #include "collector/spool/interval_merge.h"
 #include "collector/spool/spool_file.h"
 #include "common/status_macros.h"
+#include "rules/payload_types.h"
 
 namespace collector {
 namespace spool {
 namespace {
-
-constexpr char kIntervalType[] = "aifl.collector.v1.IntervalReport";
 
 std::string FileName(uint64_t id, bool sealed) {
   return absl::StrFormat("%020d.%s", id, sealed ? "env" : "rec");
@@ -145,7 +144,7 @@ absl::Status Spool::MergePending() {
   std::map<std::pair<std::string, std::string>, std::vector<uint64_t>> groups;
   std::map<uint64_t, aifl::collector::v1::IntervalReport> reports;
   for (const auto& [id, m] : index_) {
-    if (m.sealed || m.payload_type != kIntervalType) continue;
+    if (m.sealed || m.payload_type != rules::kIntervalReportType) continue;
     ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, false)));
     ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
     aifl::collector::v1::IntervalReport r;
@@ -159,11 +158,12 @@ absl::Status Spool::MergePending() {
     for (size_t i = 1; i < ids.size(); ++i) {
       RETURN_IF_ERROR(MergeInterval(&merged, reports[ids[i]]));
     }
-    SpoolFile f{next_id_++, kIntervalType, ids, merged.SerializeAsString()};
+    SpoolFile f{next_id_++, rules::kIntervalReportType, ids,
+                merged.SerializeAsString()};
     const std::string bytes = EncodeSpoolFile(f);
     RETURN_IF_ERROR(
         WriteFileDurably(dir_ + "/pending", FileName(f.id, false), bytes));
-    index_[f.id] = Meta{false, bytes.size(), kIntervalType};
+    index_[f.id] = Meta{false, bytes.size(), rules::kIntervalReportType};
     bytes_ += bytes.size();
     for (uint64_t id : ids) {
       RETURN_IF_ERROR(

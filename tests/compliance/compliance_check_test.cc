@@ -125,6 +125,29 @@ TEST(ComplianceCheckTest, ReportSaysWhenTheClockWasSimulated) {
               HasSubstr(absl::StrCat("\"simulated_clock_since\":", size, "}")));
 }
 
+TEST(ComplianceCheckTest, ReportSaysWhichLeavesAreNotEvidence) {
+  ScenarioLedger s = Build();
+  auto r = Check(Base(s));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->not_evidence.count(), 0u);
+  EXPECT_THAT(TextReport(*r, v1::VIOLATION),
+              ::testing::Not(HasSubstr("NOT EVIDENCE")));
+  EXPECT_THAT(JsonReport(*r, v1::VIOLATION),
+              HasSubstr("\"not_evidence\":{\"count\":0,\"first\":[]}"));
+
+  // As ReadCheckpointedEntries reports a leaf whose signer the registry
+  // consulted does not hold (compliance/leaf_entry.h).
+  r->not_evidence.Add(7, "signer key k is not in the key registry");
+  EXPECT_THAT(TextReport(*r, v1::VIOLATION),
+              HasSubstr("NOT EVIDENCE: 1 leaf is not evidence (signer not "
+                        "enrolled at that leaf), left out: leaf 7: signer key "
+                        "k is not in the key registry\n"));
+  EXPECT_THAT(JsonReport(*r, v1::VIOLATION),
+              HasSubstr("\"not_evidence\":{\"count\":1,\"first\":[{"
+                        "\"leaf\":7,\"why\":\"signer key k is not in the "
+                        "key registry\"}]}"));
+}
+
 TEST(ComplianceCheckTest, ExitCodes) {
   ScenarioLedger s = Build();
   std::ostringstream out, err;

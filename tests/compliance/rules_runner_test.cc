@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "api/server/ledger_model_view.h"
 #include "api/v1/findings.pb.h"
 #include "api/v1/provider.pb.h"
 #include "gtest/gtest.h"
@@ -20,16 +21,33 @@ using compliance_test::Brussels;
 
 constexpr char kPack[] = "rules/packs/ai_act_gpai_v1.textproto";
 
-std::unique_ptr<api::server::RulesRunner> StartRunner(
-    compliance_test::ScenarioLedger& s) {
+// The server's one fold of the log and the runner that evaluates it, as
+// ledger_server wires them.
+struct Runner {
+  std::unique_ptr<api::server::LedgerModelView> view;
+  std::unique_ptr<api::server::RulesRunner> runner;
+
+  api::server::RulesRunner* operator->() { return runner.get(); }
+  void reset() {
+    runner.reset();
+    view.reset();
+  }
+};
+
+Runner StartRunner(compliance_test::ScenarioLedger& s) {
+  Runner r;
+  auto view = api::server::LedgerModelView::Create(&s.fixture->ledger(), kPack);
+  EXPECT_TRUE(view.ok()) << view.status();
+  r.view = std::move(*view);
   api::server::RulesRunnerOptions options;
   options.rules_key_path = s.rules_key_path;
-  options.pack_path = kPack;
   options.clock = &s.fixture->clock();
   options.background = false;
-  auto runner = api::server::RulesRunner::Start(&s.fixture->ledger(), options);
+  auto runner = api::server::RulesRunner::Start(&s.fixture->ledger(),
+                                                r.view.get(), options);
   EXPECT_TRUE(runner.ok()) << runner.status();
-  return std::move(*runner);
+  if (runner.ok()) r.runner = std::move(*runner);
+  return r;
 }
 
 // "model:rule:STATE" of every finding entry from leaf `from` on.
@@ -62,6 +80,14 @@ TEST(RulesRunnerTest, AppendsTheFindingsOnceAndResumesAfterRestart) {
             "big:C1:RAISED big:C4:RAISED big:N1:RAISED small:C1:RAISED "
             "small:O1:RAISED ")
       << "by model id, then pack order";
+  // The one fold serves the Audit service too: the findings come back
+  // through it, the models are its engine's.
+  ASSERT_TRUE(runner.view->CatchUp().ok());
+  uint64_t next = 0;
+  EXPECT_EQ(runner.view->Findings({}, 0, 100, &next).size(), 5u);
+  auto big = runner.view->GetModel("big");
+  ASSERT_TRUE(big.ok()) << big.status();
+  EXPECT_EQ(big->summary().open_findings(), 3u);
 
   // Nothing new: nothing appended, incrementally or in full.
   EXPECT_EQ(*runner->RunOnce(false), 0u);
@@ -92,13 +118,15 @@ TEST(RulesRunnerTest, AppendsTheFindingsOnceAndResumesAfterRestart) {
 TEST(RulesRunnerTest, RefusesAKeyThatIsNotARulesKey) {
   auto built = compliance_test::BuildScenarioLedger();
   ASSERT_TRUE(built.ok());
+  auto view =
+      api::server::LedgerModelView::Create(&built->fixture->ledger(), kPack);
+  ASSERT_TRUE(view.ok()) << view.status();
   api::server::RulesRunnerOptions options;
   options.rules_key_path =
       built->fixture->dir() + "/keys/admin.key";  // enrolled, but admin
-  options.pack_path = kPack;
   options.background = false;
-  auto runner =
-      api::server::RulesRunner::Start(&built->fixture->ledger(), options);
+  auto runner = api::server::RulesRunner::Start(&built->fixture->ledger(),
+                                                view->get(), options);
   EXPECT_EQ(runner.status().code(), absl::StatusCode::kPermissionDenied);
 }
 

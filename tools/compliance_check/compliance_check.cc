@@ -259,6 +259,7 @@ absl::StatusOr<CheckResult> CheckThroughServer(const Options& options,
   result.checkpoint_size = read.checkpoint_size;
   result.ledger_size = read.ledger_size;
   result.entries_evaluated = read.entries.size();
+  result.not_evidence = std::move(read.not_evidence);
   ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
                    rules::EvaluateAsOf(pack, read.entries, result.clock));
   Collect(options, std::move(all), &result);
@@ -300,6 +301,7 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   result.checkpoint_size = read.checkpoint_size;
   result.ledger_size = read.ledger_size;
   result.entries_evaluated = read.entries.size();
+  result.not_evidence = std::move(read.not_evidence);
 
   ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
                    rules::EvaluateAsOf(pack, read.entries, result.clock));

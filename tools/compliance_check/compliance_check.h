@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "api/v1/findings.pb.h"
 #include "common/clock.h"
+#include "compliance/leaf_entry.h"
 
 namespace compliance_check {
 
@@ -89,6 +90,9 @@ struct CheckResult {
   uint64_t recorded_from_leaf = 0;
   // Findings at or above Options::fail_on.
   size_t failing = 0;
+  // Leaves not evaluated because their signer was not enrolled at them
+  // (compliance/leaf_entry.h); the report lists the first ones.
+  compliance::NotEvidenceTally not_evidence;
   // Set when the ledger's integration times follow a simulated clock
   // (Ledger::simulated_clock_since): the report says so in its header.
   std::optional<uint64_t> simulated_clock_since;

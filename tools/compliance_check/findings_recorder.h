@@ -1,7 +1,8 @@
-// Records the rules engine's findings in a ledger: the raised, changed and
-// cleared findings relative to those already in it (signed by rules keys),
-// appended as "aifl.rules.v1.Finding" entries signed by a rules key, then a
-// checkpoint. Recording again without new facts appends nothing.
+// compliance_check --record: evaluates a ledger's entries and records the
+// raised, changed and cleared findings relative to those already in it
+// (signed by rules keys) through compliance::FindingsRecorder (rules-key
+// check, signing, appending), then publishes a checkpoint. Recording again
+// without new facts appends nothing.
 #ifndef TOOLS_COMPLIANCE_CHECK_FINDINGS_RECORDER_H_
 #define TOOLS_COMPLIANCE_CHECK_FINDINGS_RECORDER_H_
 
@@ -17,8 +18,6 @@
 #include "rules/rule_pack_loader.h"
 
 namespace compliance_check {
-
-inline constexpr char kFindingType[] = "aifl.rules.v1.Finding";
 
 struct RecordResult {
   std::vector<aifl::rules::v1::Finding> appended;

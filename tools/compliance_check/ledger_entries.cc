@@ -5,48 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
 #include "ledger/merkle/compact_range.h"
 
 namespace compliance_check {
 
-absl::StatusOr<rules::LedgerEntry> EntryFromLeaf(uint64_t index,
-                                                 absl::string_view leaf_bytes,
-                                                 const KeyLookup& keys) {
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(leaf_bytes);
-  if (!leaf.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("leaf ", index, ": ", leaf.status().message()));
-  }
-  absl::StatusOr<ledger::entry::Envelope> env =
-      ledger::entry::ParseEnvelope(leaf->envelope);
-  if (!env.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("leaf ", index, ": envelope: ", env.status().message()));
-  }
-  const ledger::crypto::KeyId key_id(env->key_id);
-  const std::optional<ledger::KeyInfo> info = keys(key_id);
-  if (!info.has_value()) {
-    return absl::DataLossError(absl::StrCat("leaf ", index, ": signer key ",
-                                            key_id.ToString(),
-                                            " is not in the key registry"));
-  }
-  rules::LedgerEntry e;
-  e.leaf_index = index;
-  e.integration_time = leaf->integration_time();
-  e.signer_role = info->role;
-  e.signer_organisation = info->organisation;
-  e.payload_type = std::move(env->payload_type);
-  e.payload = std::move(env->payload);
-  return e;
-}
-
 absl::StatusOr<std::vector<rules::LedgerEntry>> ReadCheckpointedEntries(
     uint64_t size, const ledger::merkle::Hash& root, const LeafPages& pages,
     const KeyLookup& keys, std::optional<absl::Time> as_of,
-    absl::string_view source) {
+    absl::string_view source, compliance::NotEvidenceTally* not_evidence) {
   std::vector<rules::LedgerEntry> entries;
   ledger::merkle::CompactRange range;
   bool past_as_of = false;
@@ -63,12 +29,17 @@ absl::StatusOr<std::vector<rules::LedgerEntry>> ReadCheckpointedEntries(
       const uint64_t index = range.size();
       range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
       if (past_as_of) continue;  // still hashed: the root covers every leaf
-      ASSIGN_OR_RETURN(rules::LedgerEntry e, EntryFromLeaf(index, leaf, keys));
-      if (as_of.has_value() && e.integration_time > *as_of) {
+      ASSIGN_OR_RETURN(compliance::ConvertedLeaf c,
+                       compliance::ConvertLeaf(index, leaf, keys));
+      if (as_of.has_value() && c.entry.integration_time > *as_of) {
         past_as_of = true;
         continue;
       }
-      entries.push_back(std::move(e));
+      if (!c.evidence()) {
+        not_evidence->Add(index, std::move(c.not_evidence));
+        continue;
+      }
+      entries.push_back(std::move(c.entry));
     }
   }
   if (range.Root() != root) {
@@ -100,9 +71,9 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
   const LeafPages pages = [&ledger](uint64_t start, uint64_t count) {
     return ledger.GetLeaves(start, count);
   };
-  ASSIGN_OR_RETURN(out.entries,
-                   ReadCheckpointedEntries(fields->size, fields->root, pages,
-                                           keys, as_of, "the ledger"));
+  ASSIGN_OR_RETURN(out.entries, ReadCheckpointedEntries(
+                                    fields->size, fields->root, pages, keys,
+                                    as_of, "the ledger", &out.not_evidence));
   return out;
 }
 

@@ -54,6 +54,9 @@ std::string Header(const CheckResult& r, v1::Severity fail_on) {
                   " with rule pack ", r.rule_pack_version, "\n",
                   r.findings.size(), " findings, ", r.failing, " at or above ",
                   v1::Severity_Name(fail_on), "\n");
+  if (r.not_evidence.count() > 0) {
+    absl::StrAppend(&s, "NOT EVIDENCE: ", r.not_evidence.Summary(), "\n");
+  }
   if (r.simulated_clock_since) {
     absl::StrAppend(&s,
                     "SIMULATED CLOCK: this ledger's integration times follow a "
@@ -105,6 +108,16 @@ std::string FindingJson(const v1::Finding& f) {
       f.deadline_unix_ms() != 0 ? JsonQuote(MillisText(f.deadline_unix_ms()))
                                 : "null",
       ",\"rule_pack_version\":", JsonQuote(f.rule_pack_version()), "}");
+}
+
+// {"count":N,"first":[{"leaf":i,"why":"…"},…]} (at most the first ten).
+std::string NotEvidenceJson(const compliance::NotEvidenceTally& t) {
+  std::string first;
+  for (const compliance::NotEvidenceTally::Leaf& l : t.first()) {
+    absl::StrAppend(&first, first.empty() ? "" : ",", "{\"leaf\":", l.index,
+                    ",\"why\":", JsonQuote(l.why), "}");
+  }
+  return absl::StrCat("{\"count\":", t.count(), ",\"first\":[", first, "]}");
 }
 
 }  // namespace
@@ -162,6 +175,7 @@ std::string JsonReport(const CheckResult& r, v1::Severity fail_on) {
       ",\"failing\":", r.failing, ",\n \"findings\":[\n  ", findings,
       "],\n \"recorded\":[", recorded,
       "],\"recorded_from_leaf\":", r.recorded_from_leaf,
+      ",\"not_evidence\":", NotEvidenceJson(r.not_evidence),
       ",\"simulated_clock_since\":",
       r.simulated_clock_since ? absl::StrCat(*r.simulated_clock_since) : "null",
       "}\n");

@@ -30,6 +30,9 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntriesFromServer(
     }
     info.organisation = k.organisation();
     info.node = k.node();
+    // When it could sign: leaves outside are not evidence (leaf_entry.h).
+    info.enrolled_at_leaf = k.enrolled_at_leaf();
+    if (k.revoked()) info.revoked_at_leaf = k.revoked_at_leaf();
     keys.emplace(info.id, std::move(info));
   }
   const KeyLookup lookup = [&](const ledger::crypto::KeyId& id) {
@@ -45,10 +48,10 @@ absl::StatusOr<VerifiedEntries> ReadVerifiedEntriesFromServer(
   const LeafPages pages = [&client](uint64_t start, uint64_t count) {
     return client.GetEntries(start, static_cast<uint32_t>(count));
   };
-  ASSIGN_OR_RETURN(
-      out.entries,
-      ReadCheckpointedEntries(checkpoint.fields.size, checkpoint.fields.root,
-                              pages, lookup, as_of, "the server"));
+  ASSIGN_OR_RETURN(out.entries,
+                   ReadCheckpointedEntries(
+                       checkpoint.fields.size, checkpoint.fields.root, pages,
+                       lookup, as_of, "the server", &out.not_evidence));
   return out;
 }
 

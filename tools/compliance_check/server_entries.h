@@ -17,8 +17,9 @@
 namespace compliance_check {
 
 // Errors: the client's (kDataLoss when the server misbehaves, its gRPC code
-// otherwise); kDataLoss when the leaves do not reproduce the checkpoint root
-// or name a key the server does not list.
+// otherwise); kDataLoss when the leaves do not reproduce the checkpoint root.
+// A leaf whose key the server does not list as enrolled at it is not
+// evidence: left out and counted (VerifiedEntries::not_evidence).
 absl::StatusOr<VerifiedEntries> ReadVerifiedEntriesFromServer(
     api::client::LedgerClient& client, std::optional<absl::Time> as_of);
 

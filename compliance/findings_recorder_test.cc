@@ -1,0 +1,108 @@
+// FindingsRecorder on a real ledger: findings become entries signed by the
+// rules key, numbered on from the key's sequence; other keys are refused.
+#include "compliance/findings_recorder.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/key_file.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
+#include "ledger/proto/key_event.pb.h"
+#include "ledger/roles.h"
+#include "ledger/testonly/ledger_fixture.h"
+#include "rules/payload_types.h"
+
+namespace compliance {
+namespace {
+
+using ledger::testonly::LedgerFixture;
+
+// Enrols a fresh key with `role` and writes its secret key file; returns
+// the file's path.
+std::string EnrolKeyFile(LedgerFixture& f, aifl::ledger::v1::Role role,
+                         const std::string& name) {
+  auto key = ledger::crypto::SigningKey::Generate();
+  EXPECT_TRUE(key.ok());
+  const std::string path = f.dir() + "/" + name + ".key";
+  EXPECT_TRUE(ledger::crypto::WriteSecretKeyFile(path, **key).ok());
+  aifl::ledger::v1::KeyEvent enrol;
+  enrol.mutable_enrol()->set_public_key(
+      std::string((*key)->public_key().bytes()));
+  enrol.mutable_enrol()->set_role(role);
+  enrol.mutable_enrol()->set_organisation("Rules engine");
+  auto envelope =
+      f.admin().SignNext(ledger::kKeyEventType, enrol.SerializeAsString());
+  EXPECT_TRUE(envelope.ok());
+  EXPECT_TRUE(f.AppendOne(*envelope).ok());
+  return path;
+}
+
+aifl::rules::v1::Finding Raised(const std::string& model) {
+  aifl::rules::v1::Finding f;
+  f.set_model_id(model);
+  f.set_rule_id("C1");
+  f.set_state(aifl::rules::v1::RAISED);
+  return f;
+}
+
+TEST(FindingsRecorderTest, AppendsSignedFindingsInOrderAndNumbersOn) {
+  auto fixture = LedgerFixture::Create();
+  ASSERT_TRUE(fixture.ok()) << fixture.status();
+  LedgerFixture& f = **fixture;
+  const std::string path =
+      EnrolKeyFile(f, aifl::ledger::v1::ROLE_RULES, "rules");
+  auto recorder = FindingsRecorder::Create(&f.ledger(), path);
+  ASSERT_TRUE(recorder.ok()) << recorder.status();
+
+  const uint64_t size0 = f.ledger().Size();
+  auto first = (*recorder)->Record({Raised("a"), Raised("b")});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, size0);
+  auto next = (*recorder)->Record({Raised("c")});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(*next, size0 + 2);
+  EXPECT_EQ(*(*recorder)->Record({}), 0u) << "nothing to record";
+  ASSERT_EQ(f.ledger().Size(), size0 + 3);
+
+  std::string models;
+  for (uint64_t i = size0; i < size0 + 3; ++i) {
+    auto leaf = ledger::entry::ParseLeaf(*f.ledger().GetLeaf(i));
+    auto env = ledger::entry::ParseEnvelope(leaf->envelope);
+    EXPECT_EQ(env->payload_type, rules::kFindingType);
+    EXPECT_EQ(env->sequence, i - size0);
+    aifl::rules::v1::Finding finding;
+    ASSERT_TRUE(finding.ParseFromString(env->payload));
+    models += finding.model_id();
+  }
+  EXPECT_EQ(models, "abc");
+}
+
+TEST(FindingsRecorderTest, RefusesAKeyThatIsNotAnEnrolledRulesKey) {
+  auto fixture = LedgerFixture::Create();
+  ASSERT_TRUE(fixture.ok());
+  LedgerFixture& f = **fixture;
+  const std::string provider =
+      EnrolKeyFile(f, aifl::ledger::v1::ROLE_PROVIDER, "provider");
+  auto refused = FindingsRecorder::Create(&f.ledger(), provider);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(refused.status().message(),
+            provider + " is not an enrolled, unrevoked rules key of " +
+                f.ledger().origin());
+
+  auto key = ledger::crypto::SigningKey::Generate();
+  ASSERT_TRUE(key.ok());
+  const std::string stranger = f.dir() + "/stranger.key";
+  ASSERT_TRUE(ledger::crypto::WriteSecretKeyFile(stranger, **key).ok());
+  EXPECT_EQ(FindingsRecorder::Create(&f.ledger(), stranger).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(FindingsRecorder::Create(&f.ledger(), f.dir() + "/missing.key")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace compliance
