@@ -81,6 +81,33 @@ TEST(ReplayDriverTest, RecordedNodeProducesExpectedTotals) {
   EXPECT_EQ(ended["c/2"], 1);
 }
 
+TEST(ReplayDriverTest, AFullSpoolEndsTheReplay) {
+  // The daemon keeps what the spool cannot take and offers it again; a
+  // replay has nothing to wait for, so it stops and says why.
+  auto file = nvml::ParseReplay(
+      "aifl-replay v1\n"
+      "device 0 GPU-0 0 550.54 NVIDIA H100 80GB HBM3\n"
+      "job-start 0 job=1 gpus=0\n"
+      "job-start 0 job=2 gpus=0\n"
+      "1000 0 5000 - -\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  nvml::ReplayGpuSource source(*std::move(file));
+  common::FakeClock clock(absl::UnixEpoch());
+  NodeAgent agent({}, *source.ListDevices(),
+                  *Pseudonymizer::Create(std::string(32, 'k')), &clock);
+  spool::SpoolOptions so;
+  so.max_bytes = 200;  // about one RunStarted record
+  so.log = [](const std::string&) {};
+  auto spool = spool::Spool::Open(
+      std::string(std::getenv("TEST_TMPDIR")) + "/full_spool", so);
+  ASSERT_TRUE(spool.ok()) << spool.status();
+  AgentStepParts parts;
+  parts.agent = &agent;
+  parts.spool = spool->get();
+  EXPECT_EQ(RunReplay(&source, &clock, "c", std::move(parts)).code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
 }  // namespace
 }  // namespace agent
 }  // namespace collector
