@@ -37,12 +37,13 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
 #include "collector/agent/agent_metrics.h"
+#include "collector/agent/agent_step.h"
 #include "collector/agent/control_dir.h"
+#include "collector/agent/daemon_loop.h"
+#include "collector/agent/kernel_summary_inbox.h"
 #include "collector/agent/kernel_summary_listener.h"
 #include "collector/agent/node_agent.h"
 #include "collector/agent/replay_driver.h"
@@ -58,6 +59,7 @@
 #include "common/clock.h"
 #include "common/production_runtime.h"
 #include "common/renamed_flag.h"
+#include "common/status_macros.h"
 #include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/entry/envelope.h"
@@ -104,7 +106,6 @@ ABSL_FLAG(std::string, origin, "",
 namespace {
 
 using collector::agent::NodeAgent;
-using collector::agent::Record;
 using collector::spool::ShipStats;
 
 // `run` ended with records held: the ledger does not accept the key/cert.
@@ -199,143 +200,146 @@ absl::StatusOr<std::unique_ptr<collector::nvml::GpuSource>> OpenDaemonSource(
       std::make_unique<collector::nvml::ReplayGpuSource>(*std::move(file)));
 }
 
-int Run() {
-  const std::string spool_dir = absl::GetFlag(FLAGS_spool_dir);
-  auto spool = OpenSpool();
-  if (!spool.ok()) return Fail(spool.status());
-  auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
-  if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
+// Where sealed envelopes go: the ledger (signed with the node's key, shipped
+// and proven over gRPC) or, for development, --out_dir (unsigned without
+// --key). Owns what it builds; the pointers are its parts.
+struct Destination {
+  std::string description;  // for the summary line
+  collector::spool::DevUnsignedSigner dev_signer;
+  std::unique_ptr<collector::spool::LedgerRecordSigner> ledger_signer;
+  std::unique_ptr<collector::spool::DirectoryShipper> dir_shipper;
+  collector::spool::DirectoryReceiptVerifier dir_verifier;
+  std::unique_ptr<api::client::LedgerClient> client;
+  std::unique_ptr<collector::spool::GrpcLedgerShipper> grpc_shipper;
+  collector::spool::RecordSigner* signer = nullptr;
+  collector::spool::Shipper* shipper = nullptr;
+  collector::spool::ReceiptVerifier* verifier = nullptr;
+};
+
+absl::Status CheckDestinationFlags() {
+  if (absl::GetFlag(FLAGS_ledger_server).empty()) {
+    if (absl::GetFlag(FLAGS_out_dir).empty()) {
+      return absl::InvalidArgumentError(
+          "give --ledger_server (with --key, --origin, --vkey) or --out_dir");
+    }
+  } else if (absl::GetFlag(FLAGS_key).empty() ||
+             absl::GetFlag(FLAGS_vkey).empty()) {
+    return absl::InvalidArgumentError(
+        "--ledger_server needs --key, --origin and --vkey");
+  }
+  if (!absl::GetFlag(FLAGS_key).empty() &&
+      absl::GetFlag(FLAGS_origin).empty()) {
+    return absl::InvalidArgumentError("--key needs --origin");
+  }
+  return absl::OkStatus();
+}
+
+// The verifying gRPC client of --ledger_server; its trusted checkpoint lives
+// in the spool folder.
+absl::StatusOr<std::unique_ptr<api::client::LedgerClient>> ConnectLedger(
+    const std::string& spool_dir) {
+  api::client::ChannelOptions channel_options;
+  channel_options.target = absl::GetFlag(FLAGS_ledger_server);
+  channel_options.insecure = absl::GetFlag(FLAGS_tls_ca).empty();
+  channel_options.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  channel_options.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  channel_options.key_file = absl::GetFlag(FLAGS_tls_key);
+  auto channel = api::client::MakeChannel(channel_options);
+  if (!channel.ok()) return channel.status();
+  api::client::LedgerClientOptions client_options;
+  client_options.trusted_store_dir = spool_dir + "/trusted";
+  return api::client::LedgerClient::Create(*channel, absl::GetFlag(FLAGS_vkey),
+                                           client_options);
+}
+
+absl::StatusOr<std::unique_ptr<Destination>> MakeDestination(
+    const collector::spool::Spool& spool, const std::string& spool_dir) {
+  auto d = std::make_unique<Destination>();
   const bool to_ledger = !absl::GetFlag(FLAGS_ledger_server).empty();
-  const std::string destination =
+  d->description =
       to_ledger ? absl::StrCat("shipped and proven in ",
                                absl::GetFlag(FLAGS_ledger_server))
                 : absl::StrCat("written to ", absl::GetFlag(FLAGS_out_dir));
-  if (!to_ledger && absl::GetFlag(FLAGS_out_dir).empty()) {
-    return Fail(absl::InvalidArgumentError(
-        "give --ledger_server (with --key, --origin, --vkey) or --out_dir"));
-  }
-  if (to_ledger &&
-      (absl::GetFlag(FLAGS_key).empty() || absl::GetFlag(FLAGS_vkey).empty())) {
-    return Fail(absl::InvalidArgumentError(
-        "--ledger_server needs --key, --origin and --vkey"));
-  }
-  collector::spool::DevUnsignedSigner dev_signer;
-  std::unique_ptr<collector::spool::LedgerRecordSigner> ledger_signer;
-  collector::spool::RecordSigner* signer_ptr = &dev_signer;
+  RETURN_IF_ERROR(CheckDestinationFlags());
+  d->signer = &d->dev_signer;
   if (!absl::GetFlag(FLAGS_key).empty()) {
-    if (absl::GetFlag(FLAGS_origin).empty()) {
-      return Fail(absl::InvalidArgumentError("--key needs --origin"));
-    }
-    auto key = ledger::crypto::ReadSecretKeyFile(absl::GetFlag(FLAGS_key));
-    if (!key.ok()) return Fail(key.status());
-    auto created = collector::spool::LedgerRecordSigner::Create(
-        *std::move(key), absl::GetFlag(FLAGS_origin), **spool,
-        spool_dir + "/next_sequence", std::nullopt);
-    if (!created.ok()) return Fail(created.status());
-    ledger_signer = *std::move(created);
-    signer_ptr = ledger_signer.get();
+    ASSIGN_OR_RETURN(
+        auto key, ledger::crypto::ReadSecretKeyFile(absl::GetFlag(FLAGS_key)));
+    ASSIGN_OR_RETURN(d->ledger_signer,
+                     collector::spool::LedgerRecordSigner::Create(
+                         std::move(key), absl::GetFlag(FLAGS_origin), spool,
+                         spool_dir + "/next_sequence", std::nullopt));
+    d->signer = d->ledger_signer.get();
   }
-  collector::spool::RecordSigner& signer = *signer_ptr;
-  collector::spool::DirectoryShipper dir_shipper(absl::GetFlag(FLAGS_out_dir));
-  collector::spool::DirectoryReceiptVerifier dir_verifier;
-  collector::spool::Shipper* shipper_ptr = &dir_shipper;
-  collector::spool::ReceiptVerifier* verifier_ptr = &dir_verifier;
-  std::unique_ptr<api::client::LedgerClient> client;
-  std::unique_ptr<collector::spool::GrpcLedgerShipper> grpc_shipper;
   if (to_ledger) {
-    api::client::ChannelOptions channel_options;
-    channel_options.target = absl::GetFlag(FLAGS_ledger_server);
-    channel_options.insecure = absl::GetFlag(FLAGS_tls_ca).empty();
-    channel_options.ca_file = absl::GetFlag(FLAGS_tls_ca);
-    channel_options.cert_file = absl::GetFlag(FLAGS_tls_cert);
-    channel_options.key_file = absl::GetFlag(FLAGS_tls_key);
-    auto channel = api::client::MakeChannel(channel_options);
-    if (!channel.ok()) return Fail(channel.status());
-    api::client::LedgerClientOptions client_options;
-    client_options.trusted_store_dir = spool_dir + "/trusted";
-    auto created = api::client::LedgerClient::Create(
-        *channel, absl::GetFlag(FLAGS_vkey), client_options);
-    if (!created.ok()) return Fail(created.status());
-    client = *std::move(created);
-    grpc_shipper =
-        std::make_unique<collector::spool::GrpcLedgerShipper>(client.get());
-    shipper_ptr = grpc_shipper.get();
-    verifier_ptr = grpc_shipper.get();
+    ASSIGN_OR_RETURN(d->client, ConnectLedger(spool_dir));
+    d->grpc_shipper =
+        std::make_unique<collector::spool::GrpcLedgerShipper>(d->client.get());
+    d->shipper = d->grpc_shipper.get();
+    d->verifier = d->grpc_shipper.get();
+  } else {
+    d->dir_shipper = std::make_unique<collector::spool::DirectoryShipper>(
+        absl::GetFlag(FLAGS_out_dir));
+    d->shipper = d->dir_shipper.get();
+    d->verifier = &d->dir_verifier;
   }
-  collector::spool::Shipper& shipper = *shipper_ptr;
-  collector::spool::ReceiptVerifier& verifier = *verifier_ptr;
+  return d;
+}
+
+collector::agent::AgentOptions AgentOptionsFromFlags() {
   collector::agent::AgentOptions options;
   options.cluster = absl::GetFlag(FLAGS_cluster);
   options.node = NodeName();
   options.interval = absl::GetFlag(FLAGS_interval);
-  auto sink = [&](std::vector<Record> records) -> absl::Status {
-    for (const Record& r : records) {
-      absl::Status s = (*spool)->Enqueue(r.payload_type, r.payload);
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
-  };
+  return options;
+}
 
-  if (!absl::GetFlag(FLAGS_replay).empty()) {
-    auto file = collector::nvml::ReadReplayFile(absl::GetFlag(FLAGS_replay));
-    if (!file.ok()) return Fail(file.status());
-    collector::nvml::ReplayGpuSource source(*std::move(file));
-    common::FakeClock clock(absl::UnixEpoch());
-    NodeAgent agent(options, source.file().devices, *std::move(pseudonymizer),
-                    &clock);
-    absl::Status s = RunReplay(&source, &agent, &clock, options.cluster, sink);
-    if (!s.ok()) return Fail(s);
-    collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
-                                        &verifier, &clock);
-    // Ship until the spool is empty or an attempt settles nothing (outage,
-    // hold, gap): a refusal settles its record, whose marker goes next.
-    while ((*spool)->pending_count() + (*spool)->sealed_count() > 0) {
-      const uint64_t settled = ship.stats().refused + ship.stats().number_taken;
-      s = ship.Tick();
-      if (s.ok()) continue;
-      if (ship.stats().refused + ship.stats().number_taken == settled) break;
-      clock.Set(ship.next_attempt());
-    }
-    // Everything settled (shipped, or refused and kept in rejected/).
-    if ((*spool)->pending_count() + (*spool)->sealed_count() == 0) {
-      s = absl::OkStatus();
-    }
-    return Summarize("replayed", ship.stats(), **spool, destination, s);
-  }
+void Report(const absl::Status& s) { Fail(s); }  // one stderr line
 
+// run --replay: plays the file through the agent on a fake clock, then ships
+// what it spooled (one attempt per outage or hold).
+int RunReplayed(collector::spool::Spool* spool, Destination* to,
+                collector::agent::Pseudonymizer pseudonymizer) {
+  auto file = collector::nvml::ReadReplayFile(absl::GetFlag(FLAGS_replay));
+  if (!file.ok()) return Fail(file.status());
+  collector::nvml::ReplayGpuSource source(*std::move(file));
+  common::FakeClock clock(absl::UnixEpoch());
+  const collector::agent::AgentOptions options = AgentOptionsFromFlags();
+  NodeAgent agent(options, source.file().devices, std::move(pseudonymizer),
+                  &clock);
+  collector::agent::AgentStepParts parts;
+  parts.agent = &agent;
+  parts.spool = spool;
+  parts.report = Report;
+  absl::Status s =
+      RunReplay(&source, &clock, options.cluster, std::move(parts));
+  if (!s.ok()) return Fail(s);
+  collector::spool::SpoolShipper ship(spool, to->signer, to->shipper,
+                                      to->verifier, &clock);
+  s = collector::agent::ShipReplayed(&ship, *spool, &clock);
+  return Summarize("replayed", ship.stats(), *spool, to->description, s);
+}
+
+// The daemon: NVML (or --replay_devices), jobs from the control folder,
+// kernel summaries from the socket, one step a second until SIGTERM/SIGINT.
+int RunDaemon(collector::spool::Spool* spool, Destination* to,
+              collector::agent::Pseudonymizer pseudonymizer) {
+  const std::string spool_dir = absl::GetFlag(FLAGS_spool_dir);
   common::Clock* clock = common::RealClock::Get();
   auto source = OpenDaemonSource(clock);
   if (!source.ok()) return Fail(source.status());
   auto devices = (*source)->ListDevices();
   if (!devices.ok()) return Fail(devices.status());
-  NodeAgent agent(options, *devices, *std::move(pseudonymizer), clock);
-  collector::spool::SpoolShipper ship(spool->get(), &signer, &shipper,
-                                      &verifier, clock);
+  const collector::agent::AgentOptions options = AgentOptionsFromFlags();
+  NodeAgent agent(options, *devices, std::move(pseudonymizer), clock);
+  collector::spool::SpoolShipper ship(spool, to->signer, to->shipper,
+                                      to->verifier, clock);
   collector::agent::ControlDir control(spool_dir + "/control");
-  // Kernel summaries arrive on the listener's thread; the loop below hands
-  // them to the agent, which is single-threaded.
-  absl::Mutex summaries_mu;
-  std::vector<aifl::collector::v1::KernelSummary> summaries;
+  collector::agent::KernelSummaryInbox inbox(options.cluster, options.node);
   std::unique_ptr<collector::agent::KernelSummaryListener> listener;
   if (!absl::GetFlag(FLAGS_summary_socket).empty()) {
     auto started = collector::agent::KernelSummaryListener::Start(
-        absl::GetFlag(FLAGS_summary_socket),
-        [&](const collector::kernels::DecodedSummary& d,
-            const collector::agent::PeerCredentials& peer) -> absl::Status {
-          // The kernel says who sent it; only a process of the job it names
-          // may speak for that job.
-          absl::Status belongs =
-              collector::agent::SenderBelongsToJob(peer.pid, d.job);
-          if (!belongs.ok()) return belongs;
-          aifl::collector::v1::KernelSummary summary = d.summary;
-          summary.set_run_id(absl::StrCat(options.cluster, "/", d.job,
-                                          d.step.empty() ? "" : ".", d.step));
-          summary.set_node(options.node);
-          summary.set_pid(static_cast<uint32_t>(peer.pid));
-          absl::MutexLock lock(&summaries_mu);
-          summaries.push_back(std::move(summary));
-          return absl::OkStatus();
-        });
+        absl::GetFlag(FLAGS_summary_socket), inbox.Handler());
     if (!started.ok()) return Fail(started.status());
     listener = *std::move(started);
   }
@@ -349,58 +353,41 @@ int Run() {
     std::fprintf(stderr, "collector_agent: metrics on port %d\n",
                  metrics->port());
   }
-  uint64_t polls = 0;
-  std::vector<Record> backlog;  // records the spool could not take yet
+  collector::agent::AgentStepParts parts;
+  parts.agent = &agent;
+  parts.source = source->get();
+  parts.spool = spool;
+  parts.shipper = &ship;
+  parts.control = &control;
+  parts.summaries = &inbox;
+  parts.report = Report;
+  collector::agent::AgentStep step(std::move(parts));
+  collector::agent::DaemonLoopOptions loop;
+  loop.clock = clock;
+  loop.metrics = metrics.get();
+  loop.spool_dir = spool_dir;
+  loop.stop = [] { return g_stop != 0; };
   struct sigaction stop = {};
   stop.sa_handler = OnStopSignal;
   sigaction(SIGTERM, &stop, nullptr);
   sigaction(SIGINT, &stop, nullptr);
-  while (!g_stop) {
-    absl::Status s = control.Apply(&agent);
-    if (!s.ok()) Fail(s);  // logged; the bad request file is removed
-    {
-      absl::MutexLock lock(&summaries_mu);
-      for (auto& summary : summaries) {
-        absl::Status added = agent.AddKernelSummary(std::move(summary));
-        if (!added.ok()) Fail(added);  // logged: e.g. the run already ended
-      }
-      summaries.clear();
-    }
-    auto sample = (*source)->Sample();
-    if (sample.ok()) agent.OnSample(*sample);
-    if (metrics) metrics->CountPoll(sample.ok());
-    agent.EmitDue();
-    for (Record& r : agent.TakeRecords()) backlog.push_back(std::move(r));
-    size_t done = 0;
-    for (; done < backlog.size(); ++done) {
-      if (!(*spool)
-               ->Enqueue(backlog[done].payload_type, backlog[done].payload)
-               .ok()) {
-        break;  // full: keep in memory and retry next second
-      }
-    }
-    backlog.erase(backlog.begin(), backlog.begin() + done);
-    // Failures back off inside; holds are logged by the shipper on every
-    // attempt, other failures here.
-    absl::Status shipped = ship.Tick();
-    if (!shipped.ok() && shipped != ship.stats().hold_reason) Fail(shipped);
-    if (metrics) {
-      const ShipStats& st = ship.stats();
-      metrics->CountShipAttempt(shipped.ok(), st.measurements_shipped,
-                                st.markers_shipped, st.held > 0);
-      metrics->SetJobsRunning(agent.RunningJobs().size());
-      // Scanning the spool's files costs a directory walk: every 10 s.
-      if (polls++ % 10 == 0) {
-        metrics->SetSpool(
-            (*spool)->pending_count(), (*spool)->sealed_count(),
-            (*spool)->bytes(),
-            collector::agent::OldestSpoolFileAge(spool_dir, absl::Now()));
-      }
-    }
-    absl::SleepFor(absl::Seconds(1));
-  }
-  return Summarize("stopped", ship.stats(), **spool, destination,
+  collector::agent::RunDaemonLoop(&step, loop);
+  return Summarize("stopped", ship.stats(), *spool, to->description,
                    absl::OkStatus());
+}
+
+int Run() {
+  auto spool = OpenSpool();
+  if (!spool.ok()) return Fail(spool.status());
+  auto pseudonymizer = collector::agent::Pseudonymizer::Create(Secret());
+  if (!pseudonymizer.ok()) return Fail(pseudonymizer.status());
+  auto destination = MakeDestination(**spool, absl::GetFlag(FLAGS_spool_dir));
+  if (!destination.ok()) return Fail(destination.status());
+  if (!absl::GetFlag(FLAGS_replay).empty()) {
+    return RunReplayed(spool->get(), destination->get(),
+                       *std::move(pseudonymizer));
+  }
+  return RunDaemon(spool->get(), destination->get(), *std::move(pseudonymizer));
 }
 
 // Queues the measurements in rejected/ again (collector/README.md,

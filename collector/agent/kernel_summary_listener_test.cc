@@ -1,5 +1,6 @@
 #include "collector/agent/kernel_summary_listener.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -106,7 +107,11 @@ TEST(SenderBelongsToJobTest, ChecksTheProcessEnvironment) {
   // This test process is in no Slurm job 424242.
   EXPECT_EQ(SenderBelongsToJob(::getpid(), "424242").code(),
             absl::StatusCode::kPermissionDenied);
-  // A child started with SLURM_JOB_ID=424242 belongs to it.
+  // A child started with SLURM_JOB_ID=424242 belongs to it. The parent
+  // waits for the exec itself, not for a while: the child's end of a
+  // close-on-exec pipe closes exactly when execve replaces its environment.
+  int exec_done[2];
+  ASSERT_EQ(::pipe2(exec_done, O_CLOEXEC), 0);
   const pid_t child = ::fork();
   if (child == 0) {
     char var[] = "SLURM_JOB_ID=424242";
@@ -115,9 +120,14 @@ TEST(SenderBelongsToJobTest, ChecksTheProcessEnvironment) {
     char arg[] = "5";
     char* argv[] = {sleep_path, arg, nullptr};
     ::execve(sleep_path, argv, env);
+    const char failed = 1;  // only reached when execve failed
+    (void)!::write(exec_done[1], &failed, 1);
     ::_exit(127);
   }
-  absl::SleepFor(absl::Milliseconds(200));
+  ::close(exec_done[1]);
+  char byte;
+  ASSERT_EQ(::read(exec_done[0], &byte, 1), 0) << "execve failed";
+  ::close(exec_done[0]);
   EXPECT_TRUE(SenderBelongsToJob(child, "424242").ok());
   EXPECT_EQ(SenderBelongsToJob(child, "1").code(),
             absl::StatusCode::kPermissionDenied);

@@ -33,11 +33,17 @@ absl::Status ApplyEvent(const nvml::ReplayJobEvent& e, NodeAgent* agent,
   return agent->EndJob(run_id, exit_code);
 }
 
+size_t Spooled(const spool::Spool& spool) {
+  return spool.pending_count() + spool.sealed_count();
+}
+
 }  // namespace
 
-absl::Status RunReplay(nvml::ReplayGpuSource* source, NodeAgent* agent,
-                       common::FakeClock* clock, const std::string& cluster,
-                       const RecordSink& sink) {
+absl::Status RunReplay(nvml::ReplayGpuSource* source, common::FakeClock* clock,
+                       const std::string& cluster, AgentStepParts parts) {
+  parts.source = source;
+  NodeAgent* const agent = parts.agent;
+  AgentStep step(std::move(parts));
   const auto& events = source->file().job_events;
   size_t next_event = 0;
   auto apply_until = [&](absl::Time t) -> absl::Status {
@@ -51,14 +57,29 @@ absl::Status RunReplay(nvml::ReplayGpuSource* source, NodeAgent* agent,
   };
   while (auto t = source->PeekTime()) {
     RETURN_IF_ERROR(apply_until(*t));
-    ASSIGN_OR_RETURN(nvml::GpuSample sample, source->Sample());
-    clock->Set(sample.time);
-    agent->OnSample(sample);
-    agent->EmitDue();
-    RETURN_IF_ERROR(sink(agent->TakeRecords()));
+    clock->Set(*t);
+    const StepResult r = step.Step();
+    RETURN_IF_ERROR(r.poll);
+    RETURN_IF_ERROR(r.spool);
   }
   RETURN_IF_ERROR(apply_until(absl::InfiniteFuture()));
-  return sink(agent->TakeRecords());
+  return step.Flush();
+}
+
+absl::Status ShipReplayed(spool::SpoolShipper* shipper,
+                          const spool::Spool& spool, common::FakeClock* clock) {
+  absl::Status s;
+  while (Spooled(spool) > 0) {
+    const spool::ShipStats& st = shipper->stats();
+    const uint64_t settled = st.refused + st.number_taken;
+    s = shipper->Tick();
+    if (s.ok()) continue;
+    if (st.refused + st.number_taken == settled) break;
+    clock->Set(shipper->next_attempt());
+  }
+  // Everything settled (shipped, or refused and kept in rejected/).
+  if (Spooled(spool) == 0) s = absl::OkStatus();
+  return s;
 }
 
 }  // namespace agent

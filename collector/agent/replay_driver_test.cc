@@ -1,7 +1,10 @@
 #include "collector/agent/replay_driver.h"
 
 #include <cstdlib>
+#include <memory>
 
+#include "collector/agent/agent_step.h"
+#include "collector/spool/spool.h"
 #include "gtest/gtest.h"
 
 namespace collector {
@@ -29,18 +32,26 @@ TEST(ReplayDriverTest, RecordedNodeProducesExpectedTotals) {
   o.interval = absl::Seconds(60);
   NodeAgent agent(o, *source.ListDevices(),
                   *Pseudonymizer::Create(std::string(32, 'k')), &clock);
-  std::vector<Record> records;
-  ASSERT_TRUE(
-      RunReplay(&source, &agent, &clock, "c", [&](std::vector<Record> r) {
-        for (auto& x : r) records.push_back(std::move(x));
-        return absl::OkStatus();
-      }).ok());
+  auto spool = spool::Spool::Open(std::string(std::getenv("TEST_TMPDIR")) +
+                                  "/replay_spool");
+  ASSERT_TRUE(spool.ok()) << spool.status();
+  AgentStepParts parts;
+  parts.agent = &agent;
+  parts.spool = spool->get();
+  size_t observed = 0;
+  parts.observe = [&observed](const Record&) { ++observed; };
+  ASSERT_TRUE(RunReplay(&source, &clock, "c", std::move(parts)).ok());
+  // Everything the agent emitted is spooled, in order.
+  auto records = (*spool)->All();
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->size(), observed);
   std::map<std::string, double> energy, flop_low, flop_high, alloc;
   std::map<std::string, int> intervals, missing, ended;
-  for (const Record& r : records) {
+  for (const spool::SpoolEntry& r : *records) {
+    EXPECT_FALSE(r.sealed);
     if (r.payload_type == kIntervalReportType) {
       IntervalReport ir;
-      ASSERT_TRUE(ir.ParseFromString(r.payload));
+      ASSERT_TRUE(ir.ParseFromString(r.bytes));
       energy[ir.run_id()] += ir.energy_joules();
       alloc[ir.run_id()] += ir.gpu_seconds_allocated();
       flop_low[ir.run_id()] += ir.flop().lower();
@@ -49,7 +60,7 @@ TEST(ReplayDriverTest, RecordedNodeProducesExpectedTotals) {
       intervals[ir.run_id()]++;
     } else if (r.payload_type == kRunEndedType) {
       RunEnded e;
-      ASSERT_TRUE(e.ParseFromString(r.payload));
+      ASSERT_TRUE(e.ParseFromString(r.bytes));
       ended[e.run_id()] = e.intervals();
     }
   }
@@ -68,6 +79,33 @@ TEST(ReplayDriverTest, RecordedNodeProducesExpectedTotals) {
   EXPECT_NEAR(flop_high["c/2"], 59 * 1979e12, 1e6);  // busy-time fallback
   EXPECT_EQ(flop_low["c/2"], 0);
   EXPECT_EQ(ended["c/2"], 1);
+}
+
+TEST(ReplayDriverTest, AFullSpoolEndsTheReplay) {
+  // The daemon keeps what the spool cannot take and offers it again; a
+  // replay has nothing to wait for, so it stops and says why.
+  auto file = nvml::ParseReplay(
+      "aifl-replay v1\n"
+      "device 0 GPU-0 0 550.54 NVIDIA H100 80GB HBM3\n"
+      "job-start 0 job=1 gpus=0\n"
+      "job-start 0 job=2 gpus=0\n"
+      "1000 0 5000 - -\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  nvml::ReplayGpuSource source(*std::move(file));
+  common::FakeClock clock(absl::UnixEpoch());
+  NodeAgent agent({}, *source.ListDevices(),
+                  *Pseudonymizer::Create(std::string(32, 'k')), &clock);
+  spool::SpoolOptions so;
+  so.max_bytes = 200;  // about one RunStarted record
+  so.log = [](const std::string&) {};
+  auto spool = spool::Spool::Open(
+      std::string(std::getenv("TEST_TMPDIR")) + "/full_spool", so);
+  ASSERT_TRUE(spool.ok()) << spool.status();
+  AgentStepParts parts;
+  parts.agent = &agent;
+  parts.spool = spool->get();
+  EXPECT_EQ(RunReplay(&source, &clock, "c", std::move(parts)).code(),
+            absl::StatusCode::kResourceExhausted);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The opt-in CUPTI injection library (CUDA_INJECTION64_PATH=
 // libaifl_cupti_inject.so). Thin glue: CUPTI activity buffers in, plain
-// KernelRecords out to the pure KernelAggregator; every `AIFL_SUMMARY_SECONDS`
+// KernelRecords out to the pure KernelAggregator (the buffer handling,
+// name interning and drop counts are activity_buffers.h, tested without
+// CUDA); every `AIFL_SUMMARY_SECONDS`
 // (default 60) and at exit a summary message (kernel_summary_wire.h) goes to
 // the node agent's socket AIFL_AGENT_SOCKET (default
 // /run/aifl/collector.sock). Never raw traces; never blocks the job: bounded
@@ -16,7 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -25,26 +27,19 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 
-#include "collector/kernels/kernel_aggregator.h"
+#include "collector/cupti/activity_buffers.h"
+#include "collector/cupti/cupti_activity_api.h"
 #include "collector/kernels/kernel_summary_wire.h"
 
 namespace {
 
-using collector::kernels::KernelAggregator;
-using collector::kernels::KernelRecord;
-
-constexpr size_t kBufferSize = 8 << 20;
-constexpr int kMaxBuffers = 16;  // 128 MiB at most in flight
+using collector::cupti::ActivityBuffers;
+using collector::cupti::CuptiActivityApi;
 
 struct State {
-  std::mutex mu;
-  KernelAggregator agg;
-  std::unordered_map<std::string, uint32_t> names;
-  std::unordered_map<uint32_t, bool> tensor;
-  std::atomic<int> buffers{0};
-  std::atomic<uint64_t> refused{0};
+  CuptiActivityApi api;
+  ActivityBuffers buffers{&api};
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stop = false;
@@ -66,54 +61,17 @@ void Log(const char* what, CUptiResult r) {
 }
 
 void CUPTIAPI BufferRequested(uint8_t** buffer, size_t* size, size_t* max) {
-  *max = 0;
-  if (g->buffers.fetch_add(1) >= kMaxBuffers) {
-    g->buffers.fetch_sub(1);
-    g->refused.fetch_add(1);
-    *buffer = nullptr;  // CUPTI drops and counts the records
-    *size = 0;
-    return;
-  }
-  *buffer = static_cast<uint8_t*>(aligned_alloc(8, kBufferSize));
-  *size = *buffer ? kBufferSize : 0;
+  g->buffers.Request(buffer, size, max);
 }
 
 void CUPTIAPI BufferCompleted(CUcontext ctx, uint32_t stream, uint8_t* buffer,
                               size_t /*size*/, size_t valid) {
-  CUpti_Activity* rec = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(g->mu);
-    while (cuptiActivityGetNextRecord(buffer, valid, &rec) == CUPTI_SUCCESS) {
-      if (rec->kind != CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) continue;
-      const auto* k = reinterpret_cast<const CUpti_ActivityKernel10*>(rec);
-      const std::string name = k->name ? k->name : "?";
-      auto it = g->names.find(name);
-      if (it == g->names.end()) {
-        const uint32_t id = g->names.size();
-        it = g->names.emplace(name, id).first;
-        g->tensor[id] = collector::kernels::IsTensorKernelName(name);
-      }
-      g->agg.Add(KernelRecord{k->start, k->end, k->deviceId, it->second,
-                              g->tensor[it->second]});
-    }
-    size_t dropped = 0;
-    if (cuptiActivityGetNumDroppedRecords(ctx, stream, &dropped) ==
-        CUPTI_SUCCESS) {
-      g->agg.AddDropped(dropped);
-    }
-  }
-  free(buffer);
-  g->buffers.fetch_sub(1);
+  g->buffers.Complete(ctx, stream, buffer, valid);
 }
 
 void SendSummary() {
-  std::string msg;
-  {
-    std::lock_guard<std::mutex> lock(g->mu);
-    g->agg.AddDropped(g->refused.exchange(0));
-    msg = collector::kernels::EncodeKernelSummaryMessage(
-        g->agg.Take(), Env("SLURM_JOB_ID", ""), Env("SLURM_STEP_ID", ""));
-  }
+  const std::string msg = collector::kernels::EncodeKernelSummaryMessage(
+      g->buffers.Take(), Env("SLURM_JOB_ID", ""), Env("SLURM_STEP_ID", ""));
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
   sockaddr_un addr{};

@@ -1,7 +1,8 @@
 // The few NVML types and entry points the agent uses, declared from NVIDIA's
 // documented NVML API (nvml.h is not installed here and not in Debian main).
-// Functions are not linked: NvmlGpuSource resolves them with dlsym from
-// libnvidia-ml.so.1, so the agent starts on GPU-less nodes.
+// Functions are not linked: nvml_library.h resolves them with dlsym from
+// libnvidia-ml.so.1 into an NvmlFunctions table (nvml_functions.h), so the
+// agent starts on GPU-less nodes and tests can hand NvmlGpuSource a fake.
 //
 // Layouts follow the NVML reference (CUDA 12/13 headers): opaque handles are
 // pointers, nvmlReturn_t is an int enum, GPM structs are version 1.
@@ -12,7 +13,16 @@ extern "C" {
 
 typedef int nvmlReturn_t;
 constexpr nvmlReturn_t NVML_SUCCESS = 0;
+constexpr nvmlReturn_t NVML_ERROR_UNINITIALIZED = 1;
+constexpr nvmlReturn_t NVML_ERROR_INVALID_ARGUMENT = 2;
 constexpr nvmlReturn_t NVML_ERROR_NOT_SUPPORTED = 3;
+constexpr nvmlReturn_t NVML_ERROR_DRIVER_NOT_LOADED = 9;
+// The GPU fell off the bus or is otherwise inaccessible; a reset (or a
+// driver reload) may bring it back.
+constexpr nvmlReturn_t NVML_ERROR_GPU_IS_LOST = 15;
+constexpr nvmlReturn_t NVML_ERROR_RESET_REQUIRED = 16;
+constexpr nvmlReturn_t NVML_ERROR_ARGUMENT_VERSION_MISMATCH = 25;
+constexpr nvmlReturn_t NVML_ERROR_UNKNOWN = 999;
 
 typedef struct nvmlDevice_st* nvmlDevice_t;
 typedef struct nvmlGpmSample_st* nvmlGpmSample_t;

@@ -1,10 +1,16 @@
-// Stand-ins used by `collector_agent run --out_dir` until the ledger's
-// envelope signer and gRPC shipper exist. NOT for production:
+// Development stand-ins for the ledger, NOT for production. Production
+// signs with ledger_record_signer.h and ships with grpc_shipper.h
+// (`collector_agent run --ledger_server ... --key ...`); without
+// --ledger_server, `run --out_dir` ships with these, and without --key it
+// also signs with DevUnsignedSigner (collector/FORMAT.md, "Dev envelope"):
 //  - DevUnsignedSigner: envelope = "AIFL-DEV-UNSIGNED v1\n<seq>\n<type>\n" +
-//    payload. Sequence restarts at 1 on each start. Prints a warning once.
-//  - DirectoryShipper: writes each envelope durably to <out_dir>/<sha-like
-//    name>.env (idempotent: same bytes, same name); receipt = the file name.
-//  - DirectoryReceiptVerifier: re-reads the file and checks the bytes.
+//    payload, not signed; the sequence restarts at 1 in each process, which
+//    warns once on stderr. Refusal marker = "AIFL-DEV-UNSIGNED v1 refusal
+//    marker\n<status>\n" + the refused envelope.
+//  - DirectoryShipper: writes each envelope durably to
+//    <out_dir>/<hex BLAKE2b-128 of the envelope>.env (idempotent: same bytes,
+//    same name); receipt = the file's path.
+//  - DirectoryReceiptVerifier: re-reads that file and checks the bytes.
 #ifndef COLLECTOR_SPOOL_DEV_SINKS_H_
 #define COLLECTOR_SPOOL_DEV_SINKS_H_
 

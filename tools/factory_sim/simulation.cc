@@ -18,8 +18,10 @@
 #include "api/client/ledger_client.h"
 #include "api/server/ledger_server.h"
 #include "api/v1/collector.pb.h"
+#include "collector/agent/agent_step.h"
 #include "collector/agent/node_agent.h"
 #include "collector/agent/pseudonym.h"
+#include "collector/agent/record.h"
 #include "collector/agent/replay_driver.h"
 #include "collector/nvml/replay_gpu_source.h"
 #include "collector/spool/grpc_shipper.h"
@@ -105,6 +107,7 @@ class Simulator {
 
  private:
   absl::Status Schedule();
+  void ScheduleProviderEvents();  // events_, by time
   absl::Status Enrol();
   absl::Status StartServer();
   absl::Status SubmitProvider(const ProviderEvent& e);
@@ -182,6 +185,23 @@ absl::Status Simulator::Schedule() {
     });
     for (auto& e : node.energy_mj) e = 1'000'000'000ull + rng_() % 1'000'000;
   }
+  ScheduleProviderEvents();
+  absl::Time last = ScenarioStart();
+  for (const Job& j : jobs_) last = std::max(last, j.end);
+  for (const auto& e : events_) last = std::max(last, e.time);
+  r_.start = ScenarioStart();
+  r_.end = last + absl::Hours(1);
+  r_.weeks =
+      static_cast<int>(std::ceil(absl::FDivDuration(r_.end - r_.start, kWeek)));
+  if (r_.weeks > o_.max_weeks) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the scenario needs ", r_.weeks, " simulated weeks with ", o_.nodes,
+        " nodes (more than --weeks=", o_.max_weeks, "): add nodes"));
+  }
+  return absl::OkStatus();
+}
+
+void Simulator::ScheduleProviderEvents() {
   // Provider events: declare at the start; documents and the updated
   // declaration (placed on the market) the day after training ends;
   // notifications when the plan says.
@@ -210,19 +230,6 @@ absl::Status Simulator::Schedule() {
                    [](const ProviderEvent& a, const ProviderEvent& b) {
                      return a.time < b.time;
                    });
-  absl::Time last = ScenarioStart();
-  for (const Job& j : jobs_) last = std::max(last, j.end);
-  for (const auto& e : events_) last = std::max(last, e.time);
-  r_.start = ScenarioStart();
-  r_.end = last + absl::Hours(1);
-  r_.weeks =
-      static_cast<int>(std::ceil(absl::FDivDuration(r_.end - r_.start, kWeek)));
-  if (r_.weeks > o_.max_weeks) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the scenario needs ", r_.weeks, " simulated weeks with ", o_.nodes,
-        " nodes (more than --weeks=", o_.max_weeks, "): add nodes"));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status Simulator::Enrol() {
@@ -448,20 +455,20 @@ absl::Status Simulator::PlayNodeWeek(int n, absl::Time from, absl::Time to) {
         &clock_, so);
   }
   collector::nvml::ReplayGpuSource source(std::move(file));
-  auto sink = [&](std::vector<collector::agent::Record> records) {
-    for (const auto& rec : records) {
-      if (rec.payload_type == "aifl.collector.v1.IntervalReport") {
-        aifl::collector::v1::IntervalReport ir;
-        if (ir.ParseFromString(rec.payload)) {
-          measured_[ir.model_id()] += ir.flop().lower();
-        }
-      }
-      RETURN_IF_ERROR(node.spool->Enqueue(rec.payload_type, rec.payload));
+  // Polls, due intervals and spooling are the agent's own loop (AgentStep);
+  // shipping waits for the end of the week (ShipAll), for all nodes at once.
+  collector::agent::AgentStepParts parts;
+  parts.agent = node.agent.get();
+  parts.spool = node.spool.get();
+  parts.observe = [this](const collector::agent::Record& rec) {
+    if (rec.payload_type != collector::agent::kIntervalReportType) return;
+    aifl::collector::v1::IntervalReport ir;
+    if (ir.ParseFromString(rec.payload)) {
+      measured_[ir.model_id()] += ir.flop().lower();
     }
-    return absl::OkStatus();
   };
-  return collector::agent::RunReplay(&source, node.agent.get(),
-                                     node.clock.get(), "factory", sink);
+  return collector::agent::RunReplay(&source, node.clock.get(), "factory",
+                                     std::move(parts));
 }
 
 absl::Status Simulator::ShipAll() {

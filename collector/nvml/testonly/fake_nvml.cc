@@ -6,10 +6,6 @@
 
 #include "collector/nvml/nvml_api.h"
 
-namespace {
-constexpr nvmlReturn_t kInvalidArgument = 2;  // NVML_ERROR_INVALID_ARGUMENT
-}  // namespace
-
 extern "C" {
 
 __attribute__((visibility("default"))) nvmlReturn_t nvmlInit_v2() {
@@ -29,15 +25,15 @@ __attribute__((visibility("default"))) nvmlReturn_t nvmlDeviceGetCount_v2(
 }
 __attribute__((visibility("default"))) nvmlReturn_t
 nvmlDeviceGetHandleByIndex_v2(unsigned int, nvmlDevice_t*) {
-  return kInvalidArgument;
+  return NVML_ERROR_INVALID_ARGUMENT;
 }
 __attribute__((visibility("default"))) nvmlReturn_t nvmlDeviceGetUUID(
     nvmlDevice_t, char*, unsigned int) {
-  return kInvalidArgument;
+  return NVML_ERROR_INVALID_ARGUMENT;
 }
 __attribute__((visibility("default"))) nvmlReturn_t nvmlDeviceGetName(
     nvmlDevice_t, char*, unsigned int) {
-  return kInvalidArgument;
+  return NVML_ERROR_INVALID_ARGUMENT;
 }
 __attribute__((visibility("default"))) nvmlReturn_t nvmlSystemGetDriverVersion(
     char* version, unsigned int length) {
