@@ -18,6 +18,12 @@
 
 namespace api::server {
 
+// The Submit queue now, for metrics.
+struct IngestSample {
+  size_t queued_batches = 0;  // waiting for an append thread
+  size_t queued_bytes = 0;    // request bytes of batches admitted, unfinished
+};
+
 class IngestService final : public aifl::api::v1::Ingest::CallbackService {
  public:
   // Submit batches verified and committed at once; more wait in a queue of
@@ -47,6 +53,8 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::GetOwnKeyStateRequest* request,
       aifl::api::v1::GetOwnKeyStateResponse* response) override;
+
+  IngestSample Sample() const;
 
  private:
   ServiceDeps deps_;

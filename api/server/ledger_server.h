@@ -23,6 +23,7 @@
 #include "api/server/fairness_options.h"
 #include "api/server/memory_trimmer.h"
 #include "api/server/revocation_list.h"
+#include "api/server/server_metrics.h"
 #include "api/server/transport_limits.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
@@ -90,6 +91,11 @@ struct ServerOptions {
   std::function<void(const absl::Status&)> on_storage_failure;
   // How often storage is checked. Default: 200 ms.
   absl::Duration storage_check_interval = absl::Milliseconds(200);
+  // Where the server counts calls, refusals and reads its gauges (served on
+  // /metrics by the binary's HTTP port). Not owned; must outlive the server;
+  // give the same object to the ledger as LedgerOptions::commit_observer.
+  // Default: null (the server keeps its own, unserved).
+  ServerMetrics* metrics = nullptr;
 };
 
 class LedgerServer {
@@ -128,6 +134,8 @@ class LedgerServer {
   std::string crl_file_;
   std::string client_ca_file_;
   RevocationList revocations_;
+  std::unique_ptr<ServerMetrics> owned_metrics_;  // when none was given
+  ServerMetrics* metrics_ = nullptr;
   std::unique_ptr<MemoryTrimmer> trimmer_;  // used by publisher_'s thread
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
