@@ -75,10 +75,11 @@ IngestSample IngestService::Sample() const {
 
 IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
     : deps_(deps),
-      backoff_(std::make_unique<BadSignatureBackoff>(
+      backoff_(std::make_shared<BadSignatureBackoff>(
           deps.clock,
           BadSignatureBackoff::Options{fairness.bad_signature_burst,
                                        fairness.bad_signatures_per_second})),
+      disconnect_seconds_(fairness.bad_signature_disconnect_seconds),
       rates_(std::make_unique<IdentityRateLimiter>(
           deps.clock,
           IdentityRateLimiter::Options{fairness.submit_calls_per_second,
@@ -140,6 +141,13 @@ grpc::ServerUnaryReactor* IngestService::Submit(
       !admitted.ok()) {
     metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureBackoff);
     LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+    // Deep in debt: stop reading this connection at all (its queued calls
+    // are dropped unread, and its handshakes fail until it owes less).
+    if (sever_ && disconnect_seconds_ > 0 &&
+        backoff_->SecondsOwed(caller->identity) >= disconnect_seconds_ &&
+        sever_(ctx->peer())) {
+      metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureDisconnect);
+    }
     return FinishWith(ctx, admitted);
   }
   // The local operator (insecure loopback: every caller) is trusted and

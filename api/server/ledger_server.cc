@@ -16,9 +16,12 @@
 #include "api/server/log.h"
 #include "api/server/malformed_request_interceptor.h"
 #include "api/server/storage_watch.h"
+#include "api/server/transport_refusal.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 
@@ -47,8 +50,13 @@ bool IsLoopbackAddress(absl::string_view address) {
          absl::StartsWith(address, "localhost:");
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const ServerOptions& options) {
+// The PEM files of mTLS, read once at start (so that a bad flag is reported
+// before anything else starts); empty in insecure loopback mode.
+struct TlsFiles {
+  std::string cert, key, ca;
+};
+
+absl::StatusOr<TlsFiles> ReadTlsFiles(const ServerOptions& options) {
   if (options.insecure_loopback) {
     if (!IsLoopbackAddress(options.listen_address)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -56,7 +64,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
           ", insecure loopback mode wants 127.0.0.1:PORT, [::1]:PORT or "
           "localhost:PORT"));
     }
-    return grpc::InsecureServerCredentials();
+    return TlsFiles{};
   }
   absl::StatusOr<std::string> cert =
       ReadFile(options.tls_cert_file, "TLS certificate");
@@ -66,15 +74,30 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   absl::StatusOr<std::string> ca =
       ReadFile(options.tls_client_ca_file, "TLS client CA");
   if (!ca.ok()) return ca.status();
+  return TlsFiles{*std::move(cert), *std::move(key), *std::move(ca)};
+}
+
+// `verifier` (may be null) runs after the chain verified
+// (transport_refusal.h).
+std::shared_ptr<grpc::ServerCredentials> Credentials(
+    const ServerOptions& options, const TlsFiles& files,
+    std::shared_ptr<grpc::experimental::CertificateVerifier> verifier) {
+  if (options.insecure_loopback) return grpc::InsecureServerCredentials();
   // A peer without a certificate that verifies against the CA fails the
   // handshake and is dropped at once: it cannot hold a connection (and a
   // descriptor) idle. Health checks without a certificate go to the
   // loopback health port (ServerOptions::health_listen_address).
-  grpc::SslServerCredentialsOptions ssl(
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          files.ca, std::vector<grpc::experimental::IdentityKeyCertPair>{
+                        {files.key, files.cert}});
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_root_certs();
+  tls.watch_identity_key_cert_pairs();
+  tls.set_cert_request_type(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  ssl.pem_root_certs = *ca;
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
-  return grpc::SslServerCredentials(ssl);
+  if (verifier != nullptr) tls.set_certificate_verifier(std::move(verifier));
+  return grpc::experimental::TlsServerCredentials(tls);
 }
 
 }  // namespace
@@ -86,9 +109,8 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
     return absl::InvalidArgumentError(
         "checkpoint interval: want a positive duration");
   }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      Credentials(options);
-  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<TlsFiles> tls_files = ReadTlsFiles(options);
+  if (!tls_files.ok()) return tls_files.status();
   if (!options.health_listen_address.empty() &&
       !IsLoopbackAddress(options.health_listen_address)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -147,6 +169,14 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   server->audit_ = std::make_unique<AuditService>(
       deps, options.fairness.max_watchers_per_identity);
   server->admin_ = std::make_unique<AdminService>(deps, options.version);
+  const double disconnect_seconds =
+      options.fairness.bad_signature_disconnect_seconds;
+  const std::shared_ptr<grpc::ServerCredentials> credentials = Credentials(
+      options, *tls_files,
+      disconnect_seconds > 0
+          ? BackoffCertificateVerifier(server->ingest_->backoff(),
+                                       disconnect_seconds, options.metrics)
+          : nullptr);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -163,7 +193,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
       builder.experimental().AddExternalConnectionAcceptor(
           grpc::ServerBuilder::experimental_type::ExternalConnectionType::
               FROM_FD,
-          *credentials);
+          credentials);
   if (!options.health_listen_address.empty()) {
     builder.AddListeningPort(options.health_listen_address,
                              grpc::InsecureServerCredentials(),
@@ -188,6 +218,12 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
         absl::StrCat("cannot listen on ", options.listen_address,
                      options.health_listen_address.empty() ? "" : " and ",
                      options.health_listen_address));
+  }
+  if (!options.insecure_loopback) {
+    // Every local tool shares the identity "local": never cut it off.
+    ConnectionGate* gate = server->gate_.get();
+    server->ingest_->set_sever(
+        [gate](const std::string& peer) { return gate->Sever(peer); });
   }
   server->gate_->Start(std::move(acceptor));
   server->storage_watch_ = std::make_unique<StorageWatch>(

@@ -18,9 +18,12 @@ using prometheus::BuildCounter;
 using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
 
-constexpr const char* kLimiterNames[] = {"bad_signature_backoff", "submit_rate",
-                                         "submit_concurrency", "ingest_queue",
-                                         "watch_streams"};
+constexpr const char* kLimiterNames[] = {
+    "bad_signature_backoff",  "submit_rate",   "submit_concurrency",
+    "ingest_queue",           "watch_streams", "bad_signature_disconnect",
+    "bad_signature_handshake"};
+static_assert(sizeof(kLimiterNames) / sizeof(kLimiterNames[0]) ==
+              kFairnessLimiters);
 
 prometheus::Counter* NewCounter(prometheus::Registry& r, const char* name,
                                 const char* help) {
@@ -102,7 +105,7 @@ ServerMetrics::ServerMetrics(const std::string& version)
                            "Calls refused by a per-identity fairness "
                            "limiter or a full ingest queue, by limiter.")
                        .Register(r);
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < kFairnessLimiters; ++i) {
     fairness_[i] = &fairness.Add({{"limiter", kLimiterNames[i]}});
   }
   calls_ = &BuildCounter()

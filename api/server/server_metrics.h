@@ -51,7 +51,12 @@ enum class FairnessLimiter {
   kSubmitConcurrency,    // Submit batches in flight, or queued request bytes
   kIngestQueue,          // the append threads' queue is full (UNAVAILABLE)
   kWatchStreams,         // WatchFindings streams per identity
+  // Deep in bad-signature backoff (transport_refusal.h): a connection
+  // closed, a TLS handshake refused.
+  kBadSignatureDisconnect,
+  kBadSignatureHandshake,
 };
+inline constexpr int kFairnessLimiters = 7;
 
 // What a scrape reads from the running server (LedgerServer fills it).
 struct ServerSample {
@@ -102,7 +107,7 @@ class ServerMetrics final : public ledger::CommitObserver {
   prometheus::Counter* appended_bytes_;
   prometheus::Counter* duplicates_;
   prometheus::Counter* failed_commits_;
-  prometheus::Counter* fairness_[5];
+  prometheus::Counter* fairness_[kFairnessLimiters];
   prometheus::Histogram* group_entries_;
   prometheus::Histogram* sync_seconds_;
   prometheus::Gauge* tree_size_;

@@ -116,7 +116,8 @@ equals "$A" aifl_ingest_queue_batches 0
 equals "$A" aifl_ingest_queue_bytes 0
 at_least "$A" aifl_ledger_checkpoint_age_seconds 0
 at_least "$A" aifl_ledger_storage_bytes 1
-for l in bad_signature_backoff submit_rate submit_concurrency ingest_queue watch_streams; do
+for l in bad_signature_backoff submit_rate submit_concurrency ingest_queue watch_streams \
+  bad_signature_disconnect bad_signature_handshake; do
   equals "$A" "aifl_fairness_refusals_total{limiter=\"$l\"}" 0
 done
 
