@@ -7,6 +7,11 @@
 // the honest collector fell from 307 to 1.4 calls/s (to zero with many
 // batches in flight) and the server's memory went to 2.2 GiB and stayed.
 //
+// Since --bad_signature_disconnect_seconds (default 10 s, on here) the
+// flooder, once deep in bad-signature backoff, is cut off at the transport:
+// its connections closed and its handshakes refused, so its later calls end
+// UNAVAILABLE on its side, unread by the server (asserted).
+//
 // Prints the honest collector's Submits/s alone and during the flood, the
 // ratio, the server's peak RSS (VmHWM) and its RSS once the flood is over,
 // with malloc_trim off and on. Asserts conservative bounds (a loaded 2-core
