@@ -450,6 +450,11 @@ absl::Status Ledger::Snapshot(const std::string& out_dir) const {
   return store_->Snapshot(out_dir);
 }
 
+TreeState::CacheStats Ledger::TreeCacheStats() const {
+  absl::ReaderMutexLock lock(&tree_mu_);
+  return tree_->cache_stats();
+}
+
 size_t Ledger::MemoryBytes() const {
   absl::ReaderMutexLock lock(&tree_mu_);
   return tree_->MemoryBytes() + indexes_->MemoryBytes();

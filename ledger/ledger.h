@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "common/clock.h"
+#include "ledger/commit_observer.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/free_space_floor.h"
@@ -90,6 +91,9 @@ struct LedgerOptions {
   // is sticky: opening later with false keeps it. Read-only opens ignore
   // it. Default: false.
   bool simulated_clock = false;
+  // Told about every group commit (metrics). Not owned; must outlive the
+  // ledger. Default: none.
+  CommitObserver* commit_observer = nullptr;
   storage::StoreOptions store_options;
 };
 
@@ -250,6 +254,9 @@ class Ledger {
 
   const storage::Store& store() const { return *store_; }
   size_t MemoryBytes() const;
+  // Node reads of complete tree blocks served by the recent-block cache
+  // (LedgerOptions::tree_cache_bytes) and from storage, since open.
+  TreeState::CacheStats TreeCacheStats() const;
 
  private:
   struct Prepared;

@@ -3,6 +3,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "ledger/admission.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
@@ -159,6 +160,7 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
   std::vector<Hash> leaf_hashes;
   std::vector<IndexRuns::Leaf> index_leaves;
   std::vector<Prepared*> accepted;
+  uint64_t leaf_bytes = 0;
   uint64_t next_index;
   {
     absl::ReaderMutexLock lock(&tree_mu_);
@@ -256,6 +258,7 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
         continue;
       }
       const std::string leaf = entry::EncodeLeaf(now, *item.bytes);
+      leaf_bytes += leaf.size();
       const Hash leaf_hash = merkle::HashLeaf(leaf);
       batch.Put(Family::kLeaves, keys::Leaf(next_index), leaf);
       result.leaf_index = next_index;
@@ -287,7 +290,12 @@ void Ledger::CommitGroup(std::vector<Writer*>& group) {
   }
   IndexRuns::Staged staged_index =
       indexes_->Stage(first_index, std::move(index_leaves), &batch);
+  const absl::Time write_start = absl::Now();  // real time: a latency
   absl::Status written = store_->Write(&batch);
+  if (options_.commit_observer != nullptr) {
+    options_.commit_observer->OnGroupCommit(GroupCommitStats{
+        accepted.size(), leaf_bytes, absl::Now() - write_start, written.ok()});
+  }
   if (!written.ok()) {
     // Nothing of this group is acknowledged. The registry already advanced
     // in memory: restore it from the durable copy.

@@ -273,6 +273,7 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
   std::vector<Hash> out(ids.size());
   // Stored blocks to read; most proofs touch one, a consistency proof two.
   absl::InlinedVector<uint64_t, 2> blocks;
+  uint64_t hits = 0, misses = 0;  // node reads of complete blocks
   auto block_of = [](const NodeId& id) {
     return id.index >> (kBlockHeight - id.level);
   };
@@ -309,14 +310,18 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
       CachedBlock& slot = recent_[block % recent_.size()];
       absl::MutexLock lock(&slot.mu);
       if (slot.block == block) {
+        ++hits;
         RETURN_IF_ERROR(copy_slot(slot.bytes.data(), k));
         continue;
       }
     }
+    ++misses;
     if (std::find(blocks.begin(), blocks.end(), block) == blocks.end()) {
       blocks.push_back(block);
     }
   }
+  cache_hits_.fetch_add(hits, std::memory_order_relaxed);
+  cache_misses_.fetch_add(misses, std::memory_order_relaxed);
   // Copy only the needed 32-byte slots out of each pinned block value.
   for (const uint64_t block : blocks) {
     absl::Status slot_error;

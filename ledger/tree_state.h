@@ -29,6 +29,7 @@
 #ifndef LEDGER_TREE_STATE_H_
 #define LEDGER_TREE_STATE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -109,6 +110,17 @@ class TreeState : public merkle::NodeReader {
   // Bytes held in memory (upper cache + buffers), for status reports.
   size_t MemoryBytes() const;
 
+  // Reads of nodes in complete blocks (levels < 8, not the partial last
+  // block) since Load: from the recent-block cache, and from storage.
+  struct CacheStats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+  CacheStats cache_stats() const {
+    return {cache_hits_.load(std::memory_order_relaxed),
+            cache_misses_.load(std::memory_order_relaxed)};
+  }
+
  private:
   // One entry of the direct-mapped cache of recent complete blocks: block b
   // lives in slot b % size, so the most recent blocks never evict each other.
@@ -136,6 +148,8 @@ class TreeState : public merkle::NodeReader {
   std::vector<uint32_t> tail_starts_;
   uint32_t tail_persisted_ = 0;
   mutable std::vector<CachedBlock> recent_;
+  std::atomic<uint64_t> cache_hits_{0};  // metrics only: relaxed
+  std::atomic<uint64_t> cache_misses_{0};
   // upper_[l - kBlockHeight][i] is node (l, i).
   std::vector<std::vector<merkle::Hash>> upper_;
 };

@@ -351,6 +351,7 @@ AuditService::WatchFindings(
       lease = std::move(*acquired);
     } else {
       status = acquired.status();
+      deps_.metrics->CountFairnessRefusal(FairnessLimiter::kWatchStreams);
       LogRefusal(ctx, &*caller, "Audit.WatchFindings", status);
     }
   }

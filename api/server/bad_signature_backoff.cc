@@ -23,6 +23,13 @@ absl::Status BadSignatureBackoff::Admit(const std::string& identity) {
       " s; check the signing key and origin, then retry"));
 }
 
+double BadSignatureBackoff::SecondsOwed(const std::string& identity) {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  auto it = buckets_.find(identity);
+  return it == buckets_.end() ? 0 : it->second.SecondsUntilToken(now);
+}
+
 void BadSignatureBackoff::RecordFailures(const std::string& identity,
                                          int failures) {
   if (failures <= 0) return;

@@ -37,6 +37,9 @@ class BadSignatureBackoff {
   // Records `failures` (> 0) entries of `identity` whose signature failed.
   void RecordFailures(const std::string& identity, int failures);
 
+  // Seconds until `identity` may submit again; 0 when it may now.
+  double SecondsOwed(const std::string& identity);
+
  private:
   const common::Clock* const clock_;
   const Options options_;

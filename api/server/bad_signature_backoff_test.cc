@@ -26,5 +26,17 @@ TEST(BadSignatureBackoffTest, FailingCallerWaitsHonestCallerDoesNot) {
   EXPECT_TRUE(backoff.Admit("flooder").ok());
 }
 
+TEST(BadSignatureBackoffTest, SaysHowLongAnIdentityOwes) {
+  common::FakeClock clock(absl::FromUnixSeconds(1'780'000'000));
+  BadSignatureBackoff backoff(&clock, {/*burst=*/100, /*per_second=*/10});
+  EXPECT_EQ(backoff.SecondsOwed("never-failed"), 0);
+  backoff.RecordFailures("flooder", 50);
+  EXPECT_EQ(backoff.SecondsOwed("flooder"), 0);  // within the burst
+  backoff.RecordFailures("flooder", 1000);       // -950: 95.1 s to a token
+  EXPECT_NEAR(backoff.SecondsOwed("flooder"), 95.1, 1e-9);
+  clock.Advance(absl::Seconds(90));
+  EXPECT_NEAR(backoff.SecondsOwed("flooder"), 5.1, 1e-9);
+}
+
 }  // namespace
 }  // namespace api::server

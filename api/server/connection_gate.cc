@@ -1,5 +1,6 @@
 #include "api/server/connection_gate.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -42,7 +44,45 @@ absl::Status SplitHostPort(const std::string& address, std::string* host,
   return absl::OkStatus();
 }
 
+// The peer of socket `fd` as gRPC names it ("ipv4:a.b.c.d:port",
+// "ipv6:[addr]:port"), or "" when it has none (closed, not connected).
+std::string PeerName(int fd) {
+  sockaddr_storage peer{};
+  socklen_t length = sizeof(peer);
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) {
+    return "";
+  }
+  char host[INET6_ADDRSTRLEN] = {};
+  if (peer.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&peer);
+    ::inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+    return absl::StrCat("ipv4:", host, ":", ntohs(a->sin_port));
+  }
+  if (peer.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&peer);
+    if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {  // gRPC names these ipv4:
+      ::inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], host, sizeof(host));
+      return absl::StrCat("ipv4:", host, ":", ntohs(a->sin6_port));
+    }
+    ::inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+    return absl::StrCat("ipv6:[", host, "]:", ntohs(a->sin6_port));
+  }
+  return "";
+}
+
 }  // namespace
+
+bool ConnectionGate::Sever(const std::string& peer) {
+  absl::MutexLock lock(&peers_mu_);
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return false;
+  const int fd = it->second;
+  peers_.erase(it);
+  // gRPC owns the descriptor and closes it itself; shutdown only ends the
+  // connection. A descriptor closed and reused since names another peer.
+  if (PeerName(fd) != peer) return false;
+  return ::shutdown(fd, SHUT_RDWR) == 0;
+}
 
 absl::StatusOr<std::unique_ptr<ConnectionGate>> ConnectionGate::Listen(
     const std::string& address, ConnectionGateOptions options) {
@@ -149,6 +189,18 @@ void ConnectionGate::Run() {
         params;
     params.listener_fd = listen_fd_;
     params.fd = fd;  // gRPC owns it from here
+    if (std::string peer = PeerName(fd); !peer.empty()) {
+      absl::MutexLock lock(&peers_mu_);
+      peers_[peer] = fd;
+      if (peers_.size() >= prune_at_) {
+        // Forget connections gRPC has closed (their descriptors now name
+        // another peer or none).
+        absl::erase_if(peers_, [](const auto& entry) {
+          return PeerName(entry.second) != entry.first;
+        });
+        prune_at_ = std::max<size_t>(1024, 2 * peers_.size());
+      }
+    }
     acceptor_->HandleNewConnection(&params);
   }
 }

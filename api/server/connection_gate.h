@@ -23,7 +23,10 @@
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/server_builder.h"
 
 namespace api::server {
@@ -58,6 +61,15 @@ class ConnectionGate {
   // Times the gate held back accepting because of the caps.
   uint64_t throttled() const { return throttled_.load(); }
 
+  // Closes the connection whose peer is `peer` in gRPC's URI form
+  // (grpc::ServerContext::peer(): "ipv4:127.0.0.1:54321", "ipv6:[::1]:5"):
+  // shutdown(2) of its socket, so that gRPC drops it with every call on it
+  // and reads nothing more from it (issue 14 item 4: a tenant deep in
+  // bad-signature backoff). The socket is checked to still belong to that
+  // peer first (gRPC may have closed it and the number been reused). True
+  // when a connection was shut down.
+  bool Sever(const std::string& peer);
+
  private:
   ConnectionGate() = default;
   void Run();
@@ -71,6 +83,11 @@ class ConnectionGate {
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> throttled_{0};
   std::thread thread_;
+  // Peer (gRPC URI form) → descriptor of each connection handed to gRPC.
+  // Entries of connections gRPC closed are pruned when the map grows.
+  absl::Mutex peers_mu_;
+  absl::flat_hash_map<std::string, int> peers_ ABSL_GUARDED_BY(peers_mu_);
+  size_t prune_at_ ABSL_GUARDED_BY(peers_mu_) = 1024;
 };
 
 }  // namespace api::server

@@ -2,11 +2,14 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "api/server/descriptor_budget.h"
@@ -90,6 +93,54 @@ TEST(ConnectionGateTest, CapsConnections) {
   EXPECT_EQ(handed, 2);  // the other two wait in the backlog
   (*gate)->Stop();
   for (int fd : fds) ::close(fd);
+}
+
+// Keeps each accepted descriptor open (as gRPC would), to be checked.
+class KeepingAcceptor : public grpc::experimental::ExternalConnectionAcceptor {
+ public:
+  void HandleNewConnection(NewConnectionParameters* p) override {
+    fds_.push_back(p->fd);
+    ++handed;
+  }
+  ~KeepingAcceptor() override {
+    for (int fd : fds_) ::close(fd);
+  }
+  std::atomic<int> handed{0};
+
+ private:
+  std::vector<int> fds_;  // the accept thread only
+};
+
+std::string LocalName(int fd) {
+  sockaddr_in a{};
+  socklen_t n = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+  char host[INET_ADDRSTRLEN];
+  ::inet_ntop(AF_INET, &a.sin_addr, host, sizeof(host));
+  return std::string("ipv4:") + host + ":" + std::to_string(ntohs(a.sin_port));
+}
+
+TEST(ConnectionGateTest, SeversOnePeerByItsGrpcName) {
+  auto gate = ConnectionGate::Listen("127.0.0.1:0", {});
+  ASSERT_TRUE(gate.ok()) << gate.status();
+  auto acceptor = std::make_unique<KeepingAcceptor>();
+  KeepingAcceptor* kept = acceptor.get();
+  (*gate)->Start(std::move(acceptor));
+  const int flooder = Connect((*gate)->port());
+  const int honest = Connect((*gate)->port());
+  ASSERT_TRUE(WaitFor(kept->handed, 2));
+  // The server sees each client's local address as its peer.
+  EXPECT_TRUE((*gate)->Sever(LocalName(flooder)));
+  char byte;
+  EXPECT_EQ(::recv(flooder, &byte, 1, 0), 0);  // closed by the server
+  EXPECT_EQ(::send(honest, "x", 1, MSG_NOSIGNAL), 1);
+  pollfd p{honest, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 100), 0);  // still open, nothing to read
+  EXPECT_FALSE((*gate)->Sever(LocalName(flooder)));  // already gone
+  EXPECT_FALSE((*gate)->Sever("ipv4:127.0.0.1:1"));
+  (*gate)->Stop();
+  ::close(flooder);
+  ::close(honest);
 }
 
 TEST(ConnectionGateTest, RefusesMalformedAddresses) {

@@ -33,6 +33,11 @@ ABSL_FLAG(double, bad_signature_burst, kFair.bad_signature_burst,
           "its Submit calls are refused unverified");
 ABSL_FLAG(double, bad_signatures_per_second, kFair.bad_signatures_per_second,
           "bad signatures forgiven per second per identity");
+ABSL_FLAG(double, bad_signature_disconnect_seconds,
+          kFair.bad_signature_disconnect_seconds,
+          "an identity owing at least this many seconds of bad signatures "
+          "has its connections closed and its TLS handshakes refused until "
+          "it owes less (mTLS only); 0 = never");
 ABSL_FLAG(uint64_t, malloc_trim_free_mb, kTrim.min_free_bytes >> 20,
           "return freed heap memory to the system (malloc_trim) when this "
           "many MiB are free in the heap; 0 = never");
@@ -52,6 +57,8 @@ FairnessOptions FairnessOptionsFromFlags() {
   o.submit_entry_burst = absl::GetFlag(FLAGS_submit_entry_burst);
   o.bad_signature_burst = absl::GetFlag(FLAGS_bad_signature_burst);
   o.bad_signatures_per_second = absl::GetFlag(FLAGS_bad_signatures_per_second);
+  o.bad_signature_disconnect_seconds =
+      absl::GetFlag(FLAGS_bad_signature_disconnect_seconds);
   return o;
 }
 

@@ -36,6 +36,13 @@ struct FairnessOptions {
   // forgiven per second (bad_signature_backoff.h). Default: 100, 10 a second.
   double bad_signature_burst = 100;
   double bad_signatures_per_second = 10;
+  // An identity that owes at least this many seconds of bad signatures is
+  // refused at the transport (mTLS only): its connections are closed when it
+  // next calls Submit, and its TLS handshakes fail until it owes less, so the
+  // server stops reading and parsing its requests (transport_refusal.h).
+  // 0 = never. Default: 10 s (at the default forgiveness rate, a debt of 100
+  // bad signatures beyond the burst).
+  double bad_signature_disconnect_seconds = 10;
 };
 
 }  // namespace api::server

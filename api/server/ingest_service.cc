@@ -69,12 +69,17 @@ absl::Status CheckPayload(const ledger::Ledger& ledger,
 
 }  // namespace
 
+IngestSample IngestService::Sample() const {
+  return {appenders_->queued(), submits_->held_bytes()};
+}
+
 IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
     : deps_(deps),
-      backoff_(std::make_unique<BadSignatureBackoff>(
+      backoff_(std::make_shared<BadSignatureBackoff>(
           deps.clock,
           BadSignatureBackoff::Options{fairness.bad_signature_burst,
                                        fairness.bad_signatures_per_second})),
+      disconnect_seconds_(fairness.bad_signature_disconnect_seconds),
       rates_(std::make_unique<IdentityRateLimiter>(
           deps.clock,
           IdentityRateLimiter::Options{fairness.submit_calls_per_second,
@@ -131,9 +136,18 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     return FinishWith(ctx, absl::InvalidArgumentError(absl::StrCat(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
+  ServerMetrics* metrics = deps_.metrics;
   if (absl::Status admitted = backoff_->Admit(caller->identity);
       !admitted.ok()) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureBackoff);
     LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+    // Deep in debt: stop reading this connection at all (its queued calls
+    // are dropped unread, and its handshakes fail until it owes less).
+    if (sever_ && disconnect_seconds_ > 0 &&
+        backoff_->SecondsOwed(caller->identity) >= disconnect_seconds_ &&
+        sever_(ctx->peer())) {
+      metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureDisconnect);
+    }
     return FinishWith(ctx, admitted);
   }
   // The local operator (insecure loopback: every caller) is trusted and
@@ -142,12 +156,14 @@ grpc::ServerUnaryReactor* IngestService::Submit(
                                   ? absl::OkStatus()
                                   : rates_->Admit(caller->identity, n);
       !admitted.ok()) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kSubmitRate);
     LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
     return FinishWith(ctx, admitted);
   }
   absl::StatusOr<std::unique_ptr<IdentityLimiter::Lease>> lease =
       submits_->TryAcquire(caller->identity, request->ByteSizeLong());
   if (!lease.ok()) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kSubmitConcurrency);
     LogRefusal(ctx, &*caller, "Ingest.Submit", lease.status());
     return FinishWith(ctx, lease.status());
   }
@@ -164,6 +180,7 @@ grpc::ServerUnaryReactor* IngestService::Submit(
     if (allowed.ok())
       allowed = CheckPayload(*deps_.ledger, request->envelopes(i), now);
     if (!allowed.ok()) {
+      metrics->CountEntriesRefused(allowed.code());
       SetError(result, allowed);
       LogRefusal(ctx, &*caller, "Ingest.Submit", allowed);
       continue;
@@ -176,15 +193,17 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   ledger::Ledger* ledger = deps_.ledger;
   BadSignatureBackoff* backoff = backoff_.get();
   const bool scheduled = appenders_->TrySchedule(
-      [ctx, reactor, ledger, backoff, response, caller = *caller,
+      [ctx, reactor, ledger, backoff, metrics, response, caller = *caller,
        lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
        accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
         int bad_signatures = 0;
+        int duplicates = 0;
         for (size_t j = 0; j < results.size(); ++j) {
           EntryResult* result = response->mutable_results(position[j]);
           if (!results[j].status.ok()) {
             if (absl::IsUnauthenticated(results[j].status)) ++bad_signatures;
+            metrics->CountEntriesRefused(results[j].status.code());
             SetError(result, results[j].status);
             LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
             continue;
@@ -194,11 +213,14 @@ grpc::ServerUnaryReactor* IngestService::Submit(
           receipt->set_integration_time_unix_micros(
               results[j].integration_time_micros);
           receipt->set_duplicate(results[j].duplicate);
+          duplicates += results[j].duplicate;
         }
+        metrics->CountDuplicates(duplicates);
         backoff->RecordFailures(caller.identity, bad_signatures);
         reactor->Finish(grpc::Status::OK);
       });
   if (!scheduled) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kIngestQueue);
     response->Clear();
     reactor->Finish(ToGrpcStatus(absl::UnavailableError(
         absl::StrCat("ingest queue full (", IngestService::kMaxQueuedSubmits,

@@ -6,7 +6,9 @@
 #ifndef API_SERVER_INGEST_SERVICE_H_
 #define API_SERVER_INGEST_SERVICE_H_
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "api/server/bad_signature_backoff.h"
 #include "api/server/blocking_work_pool.h"
@@ -17,6 +19,12 @@
 #include "api/v1/ledger_service.grpc.pb.h"
 
 namespace api::server {
+
+// The Submit queue now, for metrics.
+struct IngestSample {
+  size_t queued_batches = 0;  // waiting for an append thread
+  size_t queued_bytes = 0;    // request bytes of batches admitted, unfinished
+};
 
 class IngestService final : public aifl::api::v1::Ingest::CallbackService {
  public:
@@ -48,10 +56,24 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
       const aifl::api::v1::GetOwnKeyStateRequest* request,
       aifl::api::v1::GetOwnKeyStateResponse* response) override;
 
+  IngestSample Sample() const;
+
+  // Refusing at the transport (transport_refusal.h): the backoff that the
+  // TLS certificate verifier reads, and, when set (mTLS), how to close a
+  // peer's connection (ConnectionGate::Sever) once its identity owes at
+  // least FairnessOptions::bad_signature_disconnect_seconds. Set before the
+  // server starts.
+  std::shared_ptr<BadSignatureBackoff> backoff() const { return backoff_; }
+  void set_sever(std::function<bool(const std::string& peer)> sever) {
+    sever_ = std::move(sever);
+  }
+
  private:
   ServiceDeps deps_;
   // All outlive the pool's tasks, which use them.
-  std::unique_ptr<BadSignatureBackoff> backoff_;
+  std::shared_ptr<BadSignatureBackoff> backoff_;  // shared with the verifier
+  const double disconnect_seconds_;
+  std::function<bool(const std::string&)> sever_;
   std::unique_ptr<IdentityRateLimiter> rates_;
   std::unique_ptr<IdentityLimiter> submits_;
   // Destroyed after the gRPC server, which waits for every call to finish.

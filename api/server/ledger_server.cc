@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/server/admin_service.h"
 #include "api/server/audit_service.h"
+#include "api/server/call_metrics_interceptor.h"
 #include "api/server/checkpoint_publisher.h"
 #include "api/server/connection_gate.h"
 #include "api/server/ingest_service.h"
@@ -15,9 +16,12 @@
 #include "api/server/log.h"
 #include "api/server/malformed_request_interceptor.h"
 #include "api/server/storage_watch.h"
+#include "api/server/transport_refusal.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 
@@ -46,8 +50,13 @@ bool IsLoopbackAddress(absl::string_view address) {
          absl::StartsWith(address, "localhost:");
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const ServerOptions& options) {
+// The PEM files of mTLS, read once at start (so that a bad flag is reported
+// before anything else starts); empty in insecure loopback mode.
+struct TlsFiles {
+  std::string cert, key, ca;
+};
+
+absl::StatusOr<TlsFiles> ReadTlsFiles(const ServerOptions& options) {
   if (options.insecure_loopback) {
     if (!IsLoopbackAddress(options.listen_address)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -55,7 +64,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
           ", insecure loopback mode wants 127.0.0.1:PORT, [::1]:PORT or "
           "localhost:PORT"));
     }
-    return grpc::InsecureServerCredentials();
+    return TlsFiles{};
   }
   absl::StatusOr<std::string> cert =
       ReadFile(options.tls_cert_file, "TLS certificate");
@@ -65,15 +74,30 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   absl::StatusOr<std::string> ca =
       ReadFile(options.tls_client_ca_file, "TLS client CA");
   if (!ca.ok()) return ca.status();
+  return TlsFiles{*std::move(cert), *std::move(key), *std::move(ca)};
+}
+
+// `verifier` (may be null) runs after the chain verified
+// (transport_refusal.h).
+std::shared_ptr<grpc::ServerCredentials> Credentials(
+    const ServerOptions& options, const TlsFiles& files,
+    std::shared_ptr<grpc::experimental::CertificateVerifier> verifier) {
+  if (options.insecure_loopback) return grpc::InsecureServerCredentials();
   // A peer without a certificate that verifies against the CA fails the
   // handshake and is dropped at once: it cannot hold a connection (and a
   // descriptor) idle. Health checks without a certificate go to the
   // loopback health port (ServerOptions::health_listen_address).
-  grpc::SslServerCredentialsOptions ssl(
+  auto provider =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          files.ca, std::vector<grpc::experimental::IdentityKeyCertPair>{
+                        {files.key, files.cert}});
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_root_certs();
+  tls.watch_identity_key_cert_pairs();
+  tls.set_cert_request_type(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  ssl.pem_root_certs = *ca;
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
-  return grpc::SslServerCredentials(ssl);
+  if (verifier != nullptr) tls.set_certificate_verifier(std::move(verifier));
+  return grpc::experimental::TlsServerCredentials(tls);
 }
 
 }  // namespace
@@ -85,9 +109,8 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
     return absl::InvalidArgumentError(
         "checkpoint interval: want a positive duration");
   }
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      Credentials(options);
-  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<TlsFiles> tls_files = ReadTlsFiles(options);
+  if (!tls_files.ok()) return tls_files.status();
   if (!options.health_listen_address.empty() &&
       !IsLoopbackAddress(options.health_listen_address)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -136,13 +159,27 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
     }
     trimmer->MaybeTrim();
   });
+  if (options.metrics == nullptr) {
+    server->owned_metrics_ = std::make_unique<ServerMetrics>(options.version);
+    options.metrics = server->owned_metrics_.get();
+  }
+  server->metrics_ = options.metrics;
   ServiceDeps deps{
-      ledger,        server->publisher_.get(),  server->models_.get(),
-      options.clock, options.insecure_loopback, &server->revocations_};
+      ledger,         server->publisher_.get(),  server->models_.get(),
+      options.clock,  options.insecure_loopback, &server->revocations_,
+      options.metrics};
   server->ingest_ = std::make_unique<IngestService>(deps, options.fairness);
   server->audit_ = std::make_unique<AuditService>(
       deps, options.fairness.max_watchers_per_identity);
   server->admin_ = std::make_unique<AdminService>(deps, options.version);
+  const double disconnect_seconds =
+      options.fairness.bad_signature_disconnect_seconds;
+  const std::shared_ptr<grpc::ServerCredentials> credentials = Credentials(
+      options, *tls_files,
+      disconnect_seconds > 0
+          ? BackoffCertificateVerifier(server->ingest_->backoff(),
+                                       disconnect_seconds, options.metrics)
+          : nullptr);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -159,7 +196,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
       builder.experimental().AddExternalConnectionAcceptor(
           grpc::ServerBuilder::experimental_type::ExternalConnectionType::
               FROM_FD,
-          *credentials);
+          credentials);
   if (!options.health_listen_address.empty()) {
     builder.AddListeningPort(options.health_listen_address,
                              grpc::InsecureServerCredentials(),
@@ -171,6 +208,8 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(MalformedRequestInterceptorFactory());
+  // After the one above: it counts the status as rewritten.
+  interceptors.push_back(CallMetricsInterceptorFactory(options.metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->audit_.get());
@@ -183,11 +222,36 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
                      options.health_listen_address.empty() ? "" : " and ",
                      options.health_listen_address));
   }
+  if (!options.insecure_loopback) {
+    // Every local tool shares the identity "local": never cut it off.
+    ConnectionGate* gate = server->gate_.get();
+    server->ingest_->set_sever(
+        [gate](const std::string& peer) { return gate->Sever(peer); });
+  }
   server->gate_->Start(std::move(acceptor));
   server->storage_watch_ = std::make_unique<StorageWatch>(
       ledger, server->server_->GetHealthCheckService(),
       options.storage_check_interval, options.on_storage_failure);
   server->publisher_->Start();
+  CheckpointPublisher* publisher = server->publisher_.get();
+  IngestService* ingest = server->ingest_.get();
+  server->metrics_->set_sampler([ledger, publisher, ingest] {
+    ServerSample s;
+    s.tree_size = ledger->Size();
+    if (absl::StatusOr<std::string> note = ledger->LatestCheckpoint();
+        note.ok()) {
+      s.checkpoint_size = CheckpointNoteSize(*note).value_or(0);
+    }
+    s.checkpoint_age_seconds = publisher->CheckpointAgeSeconds();
+    const IngestSample queue = ingest->Sample();
+    s.queued_batches = queue.queued_batches;
+    s.queued_request_bytes = queue.queued_bytes;
+    const ledger::TreeState::CacheStats cache = ledger->TreeCacheStats();
+    s.tree_cache_hits = cache.hits;
+    s.tree_cache_misses = cache.misses;
+    s.storage_bytes = ledger->store().ApproximateDiskBytes();
+    return s;
+  });
   LogEvent("info", "server_started",
            {{"address", options.listen_address},
             {"port", absl::StrCat(server->port_)},
@@ -220,6 +284,8 @@ LedgerServer::~LedgerServer() {
 absl::Status LedgerServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return final_status_;
   shut_down_ = true;
+  // Scrapes from now on see the last values; nothing reads what stops below.
+  if (metrics_ != nullptr) metrics_->set_sampler(nullptr);
   storage_watch_.reset();
   if (gate_ != nullptr) gate_->Stop();  // no new connections
   if (server_ != nullptr) {

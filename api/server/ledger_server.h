@@ -23,6 +23,7 @@
 #include "api/server/fairness_options.h"
 #include "api/server/memory_trimmer.h"
 #include "api/server/revocation_list.h"
+#include "api/server/server_metrics.h"
 #include "api/server/transport_limits.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
@@ -94,6 +95,11 @@ struct ServerOptions {
   // a RulesRunner evaluates: give the runner's pack. Default: "" (the pack
   // built into the binary).
   std::string rules_pack_path;
+  // Where the server counts calls, refusals and reads its gauges (served on
+  // /metrics by the binary's HTTP port). Not owned; must outlive the server;
+  // give the same object to the ledger as LedgerOptions::commit_observer.
+  // Default: null (the server keeps its own, unserved).
+  ServerMetrics* metrics = nullptr;
 };
 
 class LedgerServer {
@@ -137,6 +143,8 @@ class LedgerServer {
   std::string crl_file_;
   std::string client_ca_file_;
   RevocationList revocations_;
+  std::unique_ptr<ServerMetrics> owned_metrics_;  // when none was given
+  ServerMetrics* metrics_ = nullptr;
   std::unique_ptr<MemoryTrimmer> trimmer_;  // used by publisher_'s thread
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;

@@ -33,7 +33,9 @@
 #include "api/server/grpc_log.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
+#include "api/server/metrics_http_handler.h"
 #include "api/server/rules_runner.h"
+#include "api/server/server_metrics.h"
 #include "api/tiles_http/tile_handler.h"
 #include "api/tiles_http/tile_http_server.h"
 #include "common/production_runtime.h"
@@ -110,7 +112,8 @@ ABSL_FLAG(uint64_t, grpc_memory_mb, 1024,
 ABSL_FLAG(int, grpc_max_threads, 64, "gRPC resource quota: threads");
 ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT serving the log read-only as C2SP tlog-tiles over plain "
-          "HTTP (/checkpoint, /tile/...); empty: off");
+          "HTTP (/checkpoint, /tile/...) and Prometheus metrics (/metrics); "
+          "empty: off");
 ABSL_FLAG(uint32_t, http_threads, 4, "HTTP server threads");
 ABSL_FLAG(uint32_t, http_max_connections, 256,
           "open HTTP connections at most (more are closed on accept)");
@@ -175,8 +178,11 @@ int Run() {
              {{"error", budget.status().ToString()}});
     return 1;
   }
+  // Counted from the ledger's first append on; outlives ledger and server.
+  api::server::ServerMetrics metrics(common::kVersion);
   ledger::LedgerOptions ledger_options;
   ledger_options.dir = dir;
+  ledger_options.commit_observer = &metrics;
   ledger_options.store_options.max_open_files =
       absl::GetFlag(FLAGS_rocksdb_max_open_files);
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
@@ -243,6 +249,7 @@ int Run() {
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     options.rules_pack_path = absl::GetFlag(FLAGS_rules_pack);
   }
+  options.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
       api::server::LedgerServer::Start(ledger->get(), options);
   if (!server.ok()) {
@@ -256,6 +263,8 @@ int Run() {
   handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
   handler_options.cache_bytes = absl::GetFlag(FLAGS_http_cache_mb) << 20;
   api::tiles_http::TileHandler tile_handler(&tile_source, handler_options);
+  // /metrics on the same port; everything else is a tile request.
+  api::server::MetricsHttpHandler http_handler(&metrics, &tile_handler);
   std::unique_ptr<api::tiles_http::TileHttpServer> http;
   if (!absl::GetFlag(FLAGS_http_listen).empty()) {
     api::tiles_http::TileHttpServerOptions http_options;
@@ -266,7 +275,7 @@ int Run() {
         absl::GetFlag(FLAGS_http_max_connections_per_ip);
     http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
     absl::StatusOr<std::unique_ptr<api::tiles_http::TileHttpServer>> started =
-        api::tiles_http::TileHttpServer::Start(&tile_handler, http_options);
+        api::tiles_http::TileHttpServer::Start(&http_handler, http_options);
     if (!started.ok()) {
       LogEvent("error", "http_start_failed",
                {{"error", started.status().ToString()}});

@@ -12,6 +12,7 @@
 #include "api/server/checkpoint_publisher.h"
 #include "api/server/model_view.h"
 #include "api/server/revocation_list.h"
+#include "api/server/server_metrics.h"
 #include "common/clock.h"
 #include "grpcpp/server_context.h"
 #include "ledger/ledger.h"
@@ -34,6 +35,9 @@ struct ServiceDeps {
   bool insecure_loopback = false;
   // --tls_crl; null: no certificate is revoked.
   const RevocationList* revocations = nullptr;
+  // Counters the handlers bump; never null once LedgerServer built the
+  // services.
+  ServerMetrics* metrics = nullptr;
 };
 
 // The caller of `ctx`, when it may call `method`: kUnauthenticated or

@@ -63,13 +63,6 @@ bool Matches(absl::string_view if_none_match, absl::string_view etag) {
 
 }  // namespace
 
-std::string HttpResponse::Header(absl::string_view name) const {
-  for (const auto& [n, v] : headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
-
 std::variant<TileHandler::Body, HttpResponse> TileHandler::Resolve(
     const std::string& path, bool gzip_ok) const {
   const std::string short_cache =

@@ -33,30 +33,11 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "api/tiles_http/http_handler.h"
 #include "api/tiles_http/immutable_cache.h"
 #include "ledger/tiles/tile_source.h"
 
 namespace api::tiles_http {
-
-struct HttpRequest {
-  std::string method;           // "GET", "HEAD", ...
-  std::string path;             // without the query string, e.g. "/tile/0/000"
-  std::string if_none_match;    // the header's value, "" when absent
-  std::string accept_encoding;  // the header's value, "" when absent
-};
-
-struct HttpResponse {
-  int status = 200;
-  // In order; names as sent. Content-Length is the server's business.
-  std::vector<std::pair<std::string, std::string>> headers;
-  // The body; for HEAD, the body a GET would get (its length is sent, its
-  // bytes are not: `head` is then true).
-  std::string body;
-  bool head = false;
-
-  // The value of header `name` (case-sensitive), "" when absent.
-  std::string Header(absl::string_view name) const;
-};
 
 struct TileHandlerOptions {
   // max-age of the checkpoint and of partial tiles, seconds. Default: 5.
@@ -68,7 +49,7 @@ struct TileHandlerOptions {
   size_t cache_bytes = size_t{64} << 20;
 };
 
-class TileHandler {
+class TileHandler : public HttpHandler {
  public:
   // Longest path accepted (the longest canonical tile path is ~60 bytes).
   static constexpr size_t kMaxPathBytes = 256;
@@ -78,7 +59,7 @@ class TileHandler {
         options_(options),
         cache_(std::make_unique<ImmutableCache>(options.cache_bytes)) {}
 
-  HttpResponse Handle(const HttpRequest& request) const;
+  HttpResponse Handle(const HttpRequest& request) const override;
 
  private:
   // The body of `path` (checkpoint or tile) as sent, with its ETag, and its

@@ -23,7 +23,7 @@ MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
                  const char* method, const char* /*version*/,
                  const char* /*upload_data*/, size_t* upload_data_size,
                  void** req_cls) {
-  const auto* handler = static_cast<const TileHandler*>(cls);
+  const auto* handler = static_cast<const HttpHandler*>(cls);
   const bool readable = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
                         std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
   // libmicrohttpd calls once when the headers are in, then again after the
@@ -83,7 +83,7 @@ absl::StatusOr<sockaddr_in> ParseListenAddress(absl::string_view address) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
-    const TileHandler* handler, const TileHttpServerOptions& options) {
+    const HttpHandler* handler, const TileHttpServerOptions& options) {
   absl::StatusOr<sockaddr_in> addr = ParseListenAddress(options.listen_address);
   if (!addr.ok()) return addr.status();
   if (options.threads == 0 || options.max_connections == 0 ||
@@ -96,7 +96,7 @@ absl::StatusOr<std::unique_ptr<TileHttpServer>> TileHttpServer::Start(
   server->handler_ = handler;
   server->daemon_ = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, nullptr, nullptr,
-      &Serve, const_cast<TileHandler*>(handler), MHD_OPTION_SOCK_ADDR,
+      &Serve, const_cast<HttpHandler*>(handler), MHD_OPTION_SOCK_ADDR,
       reinterpret_cast<const sockaddr*>(&*addr), MHD_OPTION_THREAD_POOL_SIZE,
       options.threads, MHD_OPTION_CONNECTION_LIMIT, options.max_connections,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, options.max_connections_per_ip,

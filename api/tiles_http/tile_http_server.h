@@ -1,6 +1,7 @@
-// TileHttpServer: serves a TileHandler over HTTP/1.1 with libmicrohttpd
-// (Debian libmicrohttpd12). Thin glue: it copies method, path and the two
-// request headers the handler reads into an HttpRequest, and the handler's
+// TileHttpServer: serves an HttpHandler (the tiles endpoint, and in
+// ledger_server also /metrics) over HTTP/1.1 with libmicrohttpd (Debian
+// libmicrohttpd12). Thin glue: it copies method, path and the two request
+// headers the handler reads into an HttpRequest, and the handler's
 // HttpResponse back. libmicrohttpd bounds the resources: a fixed thread pool
 // (epoll), a limit on open connections (more are accepted and closed at
 // once), per-connection memory, and an idle timeout that closes slow or
@@ -16,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "api/tiles_http/tile_handler.h"
+#include "api/tiles_http/http_handler.h"
 
 struct MHD_Daemon;
 
@@ -47,7 +48,7 @@ class TileHttpServer {
   // Binds and starts serving. kInvalidArgument for a malformed address or
   // option; kUnavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<TileHttpServer>> Start(
-      const TileHandler* handler, const TileHttpServerOptions& options);
+      const HttpHandler* handler, const TileHttpServerOptions& options);
   // Stops accepting, closes every connection and joins the threads.
   ~TileHttpServer();
 
@@ -56,7 +57,7 @@ class TileHttpServer {
  private:
   TileHttpServer() = default;
 
-  const TileHandler* handler_ = nullptr;
+  const HttpHandler* handler_ = nullptr;
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
 };

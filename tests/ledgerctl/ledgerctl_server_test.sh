@@ -1,6 +1,7 @@
 #!/bin/bash
 # ledgerctl --server end to end against the real ledger_server binary on
-# 127.0.0.1 (insecure loopback, a free port): the ledger is made and filled
+# 127.0.0.1 (insecure loopback, port 0: the server picks a free port and logs
+# it; the test waits on conditions, never a fixed sleep): the ledger is made and filled
 # with real payloads (a ModelDeclaration, RunStarted and IntervalReports, and
 # findings recorded by compliance_check) through local mode, then every
 # --server command is compared with local mode and the auditor workflows are
@@ -75,17 +76,39 @@ $L consistency --dir "$D" --from 2 >"$tmp/local.consistency"
 $L keys --dir "$D" >"$tmp/local.keys"
 $L keys --dir "$D" --json >"$tmp/local.keys.json"
 
+# start_server LOG ARGS...: the server on port 0 (it picks a free one);
+# sets server_pid and port (from its server_started log line) once it serves.
+start_server() {
+  local log=$1; shift
+  $S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:0 "$@" 2>"$log" &
+  server_pid=$!
+  port=
+  for _ in $(seq 1 300); do
+    port=$(sed -n 's/.*"event":"server_started".*"port":"\([0-9]*\)".*/\1/p' "$log")
+    [[ -n $port ]] && return 0
+    kill -0 $server_pid 2>/dev/null || { cat "$log" >&2; fail "server exited"; }
+    sleep 0.1
+  done
+  cat "$log" >&2; fail "server did not start"
+}
+# wait_checkpoint SIZE VKEY: until the server's verified latest checkpoint
+# covers SIZE entries (polled with a trusted store of its own).
+wait_checkpoint() {
+  local got=0 trust
+  trust="$tmp/poll-$(printf %s "$2" | sha256sum | cut -c1-12)"
+  for _ in $(seq 1 300); do
+    got=$($L checkpoint --server 127.0.0.1:$port --vkey "$2" --trusted_dir "$trust" \
+      2>/dev/null | sed -n 2p)
+    [[ -n $got && $got -ge $1 ]] && return 0
+    sleep 0.1
+  done
+  fail "no checkpoint covering $1 entries (latest: ${got:-none})"
+}
+
 # ---- The server on a free loopback port.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$port 2>"$tmp/server.log" &
-server_pid=$!
+start_server "$tmp/server.log"
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 R=(--server 127.0.0.1:$port --vkey "$vkey" --trusted_dir "$tmp/trust")
-for _ in $(seq 1 100); do
-  $L keys "${R[@]}" >/dev/null 2>&1 && break
-  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
-  sleep 0.2
-done
 
 # Same bytes as local mode.
 $L checkpoint "${R[@]}" --save "$tmp/saved.note" | cmp - "$tmp/local.note" || fail "checkpoint differs"
@@ -215,7 +238,7 @@ extra_id=$($L keys "${R[@]}" --json | python3 -c '
 import json,sys; print([k["key_id"] for k in json.load(sys.stdin) if k["role"]=="office"][0])')
 $L revoke "${R[@]}" --dir "$D" --key_id "$extra_id" --reason test >/dev/null
 $L keys "${R[@]}" | grep "^$extra_id" | grep -vq 'revoked@-' || fail "revoke --server did not revoke"
-sleep 1.5  # a checkpoint covering the key events
+wait_checkpoint $((size + 4)) "$vkey"  # the two entries and both key events
 $L grew "${R[@]}" --since "$tmp/saved.note" | tee "$tmp/grew.txt"
 grep -q "^ok: the log only grew: size $size " "$tmp/grew.txt" || fail "grew"
 $L grew "${R[@]}" --since "$tmp/saved.note" --json | grep -q '"ok": true' || fail "grew --json"
@@ -254,23 +277,18 @@ kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTE
 # retired key; a client that trusts the old key follows the rotation.
 new_vkey=$($L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate | tail -n 1)
 retired=$(ls "$D"/keys/log.key.retired-* | grep -v '\.pub$\|\.signed-state$')
-if $S --ledger_dir="$D" --log_key="$retired" --insecure_loopback --listen=127.0.0.1:$port \
+if $S --ledger_dir="$D" --log_key="$retired" --insecure_loopback --listen=127.0.0.1:0 \
     2>"$tmp/retired.log"; then
   fail "the server started with the retired log key"
 fi
 grep -q 'not the current log key' "$tmp/retired.log" || { cat "$tmp/retired.log" >&2; fail "no clear refusal"; }
-$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$port 2>"$tmp/server2.log" &
-server_pid=$!
-for _ in $(seq 1 100); do
-  $L keys --server 127.0.0.1:$port --vkey "$new_vkey" --trusted_dir "$tmp/trust-new" >/dev/null 2>&1 && break
-  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server2.log" >&2; fail "server exited"; }
-  sleep 0.2
-done
+start_server "$tmp/server2.log"
+R=(--server 127.0.0.1:$port --vkey "$vkey" --trusted_dir "$tmp/trust")
 # The handover alone verifies with the old key; a later checkpoint (signed
 # by the new key only) makes the client follow the rotation.
-$L append --server 127.0.0.1:$port --vkey "$new_vkey" --trusted_dir "$tmp/trust-new" \
-  --key "$tmp/collector.key" "$tmp/iv2.pb" >/dev/null
-sleep 1.5  # a checkpoint covering it
+appended=$($L append --server 127.0.0.1:$port --vkey "$new_vkey" --trusted_dir "$tmp/trust-new" \
+  --key "$tmp/collector.key" "$tmp/iv2.pb")
+wait_checkpoint $((appended + 1)) "$new_vkey"  # a checkpoint covering it
 $L checkpoint "${R[@]}" >"$tmp/followed.note" || fail "the client did not follow the rotation"
 [[ $(grep -c $'^\xe2\x80\x94 ' "$tmp/followed.note") -eq 1 ]] || fail "the latest note is not signed by the new key only"
 grep -qF -- "$new_vkey" "$tmp/trust/factory.example.eu%2Fledger.checkpoint" ||

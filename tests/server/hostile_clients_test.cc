@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "api/server/fairness_options.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -45,6 +47,25 @@ long HeldRssKib() {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return 0;
+}
+
+// Held RSS growth over `before` once it has settled (seven samples over
+// 300 ms within 512 KiB of each other: the server has stopped buffering), or
+// once it is below `below` when given; the last sample after 10 s otherwise.
+// Waits on a condition rather than a fixed sleep, so that a loaded machine
+// only takes longer.
+long SettledGrowthKib(long before, long below = -1) {
+  std::vector<long> window = {HeldRssKib() - before};
+  for (int i = 0; i < 200; ++i) {
+    if (below >= 0 && window.back() < below) return window.back();
+    if (below < 0 && window.size() >= 7) {
+      const auto [lo, hi] = std::minmax_element(window.end() - 7, window.end());
+      if (*hi - *lo < 512) return window.back();
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+    window.push_back(HeldRssKib() - before);
+  }
+  return window.back();
 }
 
 class HostileClientsTest : public ::testing::Test {
@@ -133,19 +154,17 @@ TEST_F(HostileClientsTest, AbandonedAndSlowStreamsKeepMemoryBounded) {
     auto response = Submit(envelopes);
     for (const auto& r : response.results()) ASSERT_TRUE(r.has_receipt());
   }
-  absl::SleepFor(absl::Milliseconds(300));
   ExpectServerHealthy();
   // While they stall, the server holds at most kMaxQueuedBytes (256 KiB) per
   // stream plus transport buffers; without that bound it would hold 64 × 2 MB.
-  const long open_growth_kib = HeldRssKib() - rss_before;
+  const long open_growth_kib = SettledGrowthKib(rss_before);
   // Abandon them all without reading or finishing.
   for (auto& ctx : contexts) ctx->TryCancel();
   readers.clear();
   contexts.clear();
   stubs.clear();
-  absl::SleepFor(absl::Milliseconds(300));
   ExpectServerHealthy();
-  const long after_growth_kib = HeldRssKib() - rss_before;
+  const long after_growth_kib = SettledGrowthKib(rss_before, 32 * 1024);
   std::printf(
       "held RSS growth (after malloc_trim) with 64 stalled watchers and 1000 "
       "findings: %ld KiB; after they were abandoned: %ld KiB\n",

@@ -7,6 +7,11 @@
 // the honest collector fell from 307 to 1.4 calls/s (to zero with many
 // batches in flight) and the server's memory went to 2.2 GiB and stayed.
 //
+// Since --bad_signature_disconnect_seconds (default 10 s, on here) the
+// flooder, once deep in bad-signature backoff, is cut off at the transport:
+// its connections closed and its handshakes refused, so its later calls end
+// UNAVAILABLE on its side, unread by the server (asserted).
+//
 // Prints the honest collector's Submits/s alone and during the flood, the
 // ratio, the server's peak RSS (VmHWM) and its RSS once the flood is over,
 // with malloc_trim off and on. Asserts conservative bounds (a loaded 2-core
@@ -22,9 +27,11 @@
 // Knobs for experiments (environment, defaults in brackets):
 // TENANT_FLOOD_NICE [19], TENANT_FLOOD_CHANNELS [4], TENANT_FLOOD_IN_FLIGHT
 // [64 per connection], TENANT_FLOOD_PADDING [900 bytes per envelope],
-// TENANT_FLOOD_GRPC_MB [256].
+// TENANT_FLOOD_GRPC_MB [256], TENANT_FLOOD_DISCONNECT_S [10: the server's
+// --bad_signature_disconnect_seconds; 0 turns refusing at the transport off].
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -101,6 +108,8 @@ struct Honest {
   int failures = 0;
   std::string first_error;
   double per_second = 0;
+  // Call latencies, ms: median and slowest (where the time goes).
+  double p50_ms = 0, max_ms = 0;
 };
 
 // The honest collector: one entry per Submit, for `duration`, as fast as
@@ -111,6 +120,7 @@ struct Honest {
 Honest RunHonest(Ingest::Stub& ingest, ledger::EntrySigner& signer,
                  absl::Duration duration, std::string* pending) {
   Honest out;
+  std::vector<double> latencies_ms;
   const absl::Time start = absl::Now();
   while (absl::Now() - start < duration) {
     if (pending->empty()) *pending = *signer.SignNext(kType, Report(0, 0));
@@ -120,7 +130,9 @@ Honest RunHonest(Ingest::Stub& ingest, ledger::EntrySigner& signer,
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(10));
+    const absl::Time sent = absl::Now();
     grpc::Status s = ingest.Submit(&ctx, request, &response);
+    latencies_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - sent));
     if (s.ok() && response.results_size() == 1 &&
         response.results(0).has_receipt()) {
       ++out.ok;
@@ -138,6 +150,11 @@ Honest RunHonest(Ingest::Stub& ingest, ledger::EntrySigner& signer,
     break;
   }
   out.per_second = out.ok / absl::ToDoubleSeconds(absl::Now() - start);
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  if (!latencies_ms.empty()) {
+    out.p50_ms = latencies_ms[latencies_ms.size() / 2];
+    out.max_ms = latencies_ms.back();
+  }
   return out;
 }
 
@@ -190,7 +207,9 @@ Figures RunScenario(int trim_mb) {
        absl::StrCat("--grpc_memory_mb=", kGrpcMemoryMb),
        absl::StrCat("--max_queued_submit_mb=", kQueuedSubmitMb),
        absl::StrCat("--malloc_trim_free_mb=", trim_mb),
-       "--malloc_trim_interval=1s"},
+       "--malloc_trim_interval=1s",
+       absl::StrCat("--bad_signature_disconnect_seconds=",
+                    Env("TENANT_FLOOD_DISCONNECT_S", 10))},
       log, 4096);
   const int port = server.WaitStarted().first;
   EXPECT_GT(port, 0);
@@ -242,11 +261,14 @@ void Print(const char* name, const Figures& f) {
       "[%s] honest Submits/s alone %.1f (%d throttled), during the flood "
       "%.1f (%d throttled) = %.0f%%; flooder: %s server RSS idle %.1f MiB, "
       "peak (VmHWM) %.1f MiB, 3 s after the flood %.1f MiB; CPU s in the "
-      "honest client's 3 s of flood: server %.2f, flooder %.2f\n",
+      "honest client's 3 s of flood: server %.2f, flooder %.2f; honest call "
+      "latency alone p50 %.1f ms max %.0f ms, during p50 %.1f ms max %.0f "
+      "ms\n",
       name, f.alone.per_second, f.alone.throttled, f.during.per_second,
       f.during.throttled, 100.0 * f.during.per_second / f.alone.per_second,
       f.flood_report.c_str(), f.idle_rss_mib, f.peak_rss_mib, f.after_rss_mib,
-      f.server_cpu_during, f.peer_cpu_during);
+      f.server_cpu_during, f.peer_cpu_during, f.alone.p50_ms, f.alone.max_ms,
+      f.during.p50_ms, f.during.max_ms);
   std::fflush(stdout);
 }
 
@@ -266,6 +288,12 @@ TEST(TenantFloodTest, HonestCollectorKeepsItsShareWhileAnotherFloods) {
               2)
         << run->flood_report;
     EXPECT_GT(calls, 100);
+    if (Env("TENANT_FLOOD_DISCONNECT_S", 10) > 0) {
+      // Refused at the transport: its connections closed, its handshakes
+      // failed, so its later calls ended UNAVAILABLE (14) unread.
+      EXPECT_NE(run->flood_report.find(" 14:"), std::string::npos)
+          << run->flood_report;
+    }
     EXPECT_LE(entry_errors, 10 * kFloodBatch);
     EXPECT_EQ(run->alone.failures, 0) << run->alone.first_error;
     EXPECT_EQ(run->during.failures, 0) << run->during.first_error;
