@@ -104,8 +104,8 @@ absl::StatusOr<std::unique_ptr<WitnessHttpServer>> WitnessHttpServer::Start(
   // Lives as long as the server: libmicrohttpd keeps the pointer.
   auto* context = new ServerContext{witness, &server->options_};
   server->daemon_ = MHD_start_daemon(
-      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, nullptr, nullptr,
-      &Serve, context, MHD_OPTION_SOCK_ADDR,
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0,
+      nullptr, nullptr, &Serve, context, MHD_OPTION_SOCK_ADDR,
       reinterpret_cast<const sockaddr*>(&*addr), MHD_OPTION_THREAD_POOL_SIZE,
       options.threads, MHD_OPTION_CONNECTION_LIMIT, options.max_connections,
       MHD_OPTION_CONNECTION_TIMEOUT,
