@@ -15,10 +15,12 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "api/server/log.h"
 #include "common/clock.h"
 #include "common/production_runtime.h"
+#include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
 #include "witness/trusted_logs.h"
@@ -168,6 +170,12 @@ int Serve() {
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("aifl_witness ", common::kVersion,
+                        " (tlog-witness, cosignature/v1, state v1)\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 2) {
     std::cerr << kUsage;
