@@ -21,6 +21,7 @@ INSTALL=$1   # scripts/install.sh
 SERVER=$2    # ledger_server
 AGENT=$3     # collector_agent
 LEDGERCTL=$4
+WITNESS=$5   # aifl_witness
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || fail "systemd-analyze not found (Debian package systemd)"
 tmp=${TEST_TMPDIR:?}
@@ -29,18 +30,19 @@ bin=$tmp/bin
 mkdir -p "$bin/api/server" "$bin/collector" "$bin/witness" "$bin/monitor"
 cp "$SERVER" "$bin/api/server/ledger_server"
 cp "$AGENT" "$bin/collector/collector_agent"
-# The witness and the monitor do not exist yet: stand-ins exercise their
-# template units and install.sh's "only with the binary" rule.
-printf '#!/bin/sh\nexit 0\n' >"$bin/witness/aifl_witness"
+cp "$WITNESS" "$bin/witness/aifl_witness"
+# The monitor does not exist yet: a stand-in exercises its template unit and
+# install.sh's "only with the binary" rule.
 printf '#!/bin/sh\nexit 0\n' >"$bin/monitor/aifl_monitor"
-chmod 755 "$bin/witness/aifl_witness" "$bin/monitor/aifl_monitor"
+chmod 755 "$bin/monitor/aifl_monitor"
 
 DESTDIR=$root "$INSTALL" --bin_dir "$bin" >"$tmp/install.out" 2>&1 ||
   { cat "$tmp/install.out"; fail "install.sh failed"; }
 units=(aifl-ledger aifl-collector aifl-witness aifl-monitor)
 for f in usr/local/bin/ledger_server usr/local/bin/collector_agent usr/local/bin/aifl_witness \
   usr/local/libexec/aifl/aifl-prolog.sh usr/local/libexec/aifl/aifl-epilog.sh \
-  etc/default/aifl-collector etc/default/aifl-ledger "${units[@]/#/etc/systemd/system/}"; do
+  etc/default/aifl-collector etc/default/aifl-ledger etc/default/aifl-witness \
+  "${units[@]/#/etc/systemd/system/}"; do
   [[ -e $root/$f || -e $root/$f.service ]] || fail "install.sh did not install /$f"
 done
 for u in aifl-ledger aifl-collector aifl-witness aifl-monitor; do
@@ -109,8 +111,14 @@ check_flags() {  # unit binary
 }
 check_flags aifl-ledger "$SERVER"
 check_flags aifl-collector "$AGENT"
-for conf in aifl-ledger aifl-collector; do  # the example settings' flags too
-  help=$("$([[ $conf == aifl-ledger ]] && echo "$SERVER" || echo "$AGENT")" --helpfull 2>&1 || true)
+check_flags aifl-witness "$WITNESS"
+for conf in aifl-ledger aifl-collector aifl-witness; do  # the example settings' flags too
+  case $conf in
+    aifl-ledger) b=$SERVER ;;
+    aifl-collector) b=$AGENT ;;
+    aifl-witness) b=$WITNESS ;;
+  esac
+  help=$("$b" --helpfull 2>&1 || true)
   for flag in $(grep -o -- '--[a-z_]*=' "$root/etc/default/$conf" | tr -d '=' | sed 's/^--//'); do
     grep -q -- "-$flag (" <<<"$help" || fail "/etc/default/$conf: flag --$flag unknown"
   done
@@ -137,4 +145,32 @@ took=$((($(date +%s%N) - started) / 1000000))
 [[ $took -lt $((stop * 1000 / 2)) ]] || fail "SIGTERM to exit took ${took} ms, TimeoutStopSec=${stop}s"
 trap - EXIT
 echo "  ExecStart ran as written: started, stopped ${took} ms after SIGTERM (TimeoutStopSec=${stop}s)"
+
+# The witness's ExecStart with the example settings, after the keygen the
+# unit's comment tells the operator to run, on a trusted-logs file.
+wit=$root/etc/systemd/system/aifl-witness.service
+wlib=$tmp/witness/var/lib
+wetc=$tmp/witness/etc
+mkdir -p "$wlib/aifl-witness" "$wetc/aifl-witness"
+"$WITNESS" keygen --key_file="$wlib/aifl-witness/witness.key" --name=witness.example.eu/w1 >"$tmp/wvkey"
+grep -q '^witness.example.eu/w1+[0-9a-f]\{8\}+' "$tmp/wvkey" || fail "witness keygen printed no vkey"
+wline=$(sed -n 's/^ExecStart=//p' "$wit")
+wargs=$(sed -n 's/^AIFL_WITNESS_ARGS="\(.*\)"$/\1/p' "$root/etc/default/aifl-witness")
+wargs=${wargs/127.0.0.1:8480/127.0.0.1:0}
+read -r -a wargv <<<"$(sed "s|/var/lib/|$wlib/|g; s|/etc/aifl-witness/|$wetc/aifl-witness/|g; s|\$AIFL_WITNESS_ARGS|$wargs|" <<<"$wline")"
+wargv[0]=$WITNESS
+# A log vkey: the C2SP signed-note spec's example key.
+printf '# trusted logs\nlog %s\n' 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW' \
+  >"$wetc/aifl-witness/logs"
+"${wargv[@]}" 2>"$tmp/witness.log" &
+wpid=$!
+trap 'kill -KILL $wpid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q '"event":"witness_started"' "$tmp/witness.log" && break; sleep 0.1; done
+grep -q '"event":"witness_started"' "$tmp/witness.log" || { cat "$tmp/witness.log"; fail "witness ExecStart did not start"; }
+kill -TERM $wpid
+rc=0
+wait $wpid || rc=$?
+trap - EXIT
+[[ $rc -eq 0 ]] || { cat "$tmp/witness.log"; fail "witness exit $rc after SIGTERM"; }
+echo "  witness ExecStart ran as written: started, stopped on SIGTERM"
 echo PASS

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the AI factory ledger on a Debian host (or into DESTDIR):
 #   PREFIX/bin/            ledger_server, collector_agent, ledgerctl, compliance_check
-#                          (and aifl_witness / aifl_monitor once they exist)
+#                          (and aifl_witness when built; aifl_monitor once it exists)
 #   /etc/systemd/system/   aifl-ledger.service, aifl-collector.service (+ the
 #                          witness / monitor units, only with their binaries)
 #   /usr/lib/sysusers.d/aifl.conf, /usr/lib/tmpfiles.d/aifl.conf, then the
 #                          users (aifl-ledger, aifl-collector, …) and folders
 #   PREFIX/libexec/aifl/   aifl-prolog.sh, aifl-epilog.sh (Slurm Prolog/Epilog)
-#   /etc/default/          aifl-ledger, aifl-collector (examples; never overwritten)
+#   /etc/default/          aifl-ledger, aifl-collector, aifl-witness (examples;
+#                          never overwritten)
 #   PREFIX/share/doc/aifl/ operator guide, deploy notes
 #
 # Usage:
@@ -42,7 +43,7 @@ if [[ -z $dest && $(id -u) -ne 0 ]]; then
 fi
 if [[ -z $bin_dir ]]; then
   bazel build -c opt //api/server:ledger_server //collector:collector_agent \
-    //tools/ledgerctl //tools/compliance_check
+    //tools/ledgerctl //tools/compliance_check //witness:aifl_witness
   bin_dir=bazel-bin
 fi
 
@@ -54,7 +55,8 @@ declare -A binaries=(
   [compliance_check]=tools/compliance_check/compliance_check
 )
 required=(ledger_server collector_agent)
-# Not built yet (issue 20): installed with their units once they exist.
+# Optional binaries: installed with their units when built (aifl_monitor does
+# not exist yet).
 declare -A future=([aifl_witness]=aifl-witness [aifl_monitor]=aifl-monitor)
 
 install -d "$dest$prefix/bin" "$dest/etc/systemd/system" "$dest/usr/lib/sysusers.d" \
@@ -89,7 +91,8 @@ for script in aifl-prolog.sh aifl-epilog.sh aifl-slurm-lib.sh; do
   sed "s|/usr/local/|$prefix/|g" "deploy/slurm/$script" >"$dest$prefix/libexec/aifl/$script"
   chmod 0755 "$dest$prefix/libexec/aifl/$script"
 done
-for conf in aifl-ledger aifl-collector; do  # examples: an operator's file is kept
+for conf in aifl-ledger aifl-collector aifl-witness; do  # examples: an operator's file is kept
+  [[ $conf != aifl-witness || -e $dest$prefix/bin/aifl_witness ]] || continue
   [[ -e $dest/etc/default/$conf ]] || install -m 0644 "deploy/default/$conf" "$dest/etc/default/$conf"
 done
 install -m 0644 docs/operator-guide.md deploy/README.md "$dest$prefix/share/doc/aifl/"

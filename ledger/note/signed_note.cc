@@ -15,13 +15,6 @@ namespace {
 
 constexpr absl::string_view kSignaturePrefix = "\xe2\x80\x94 ";  // "— "
 
-std::string TypedKey(const crypto::PublicKey& key) {
-  return absl::StrCat(
-      absl::string_view(reinterpret_cast<const char*>(&kEd25519SignatureType),
-                        1),
-      key.bytes());
-}
-
 std::string KeyLabel(absl::string_view name, uint32_t key_id) {
   return absl::StrFormat("%s+%08x", name, key_id);
 }
@@ -55,18 +48,71 @@ int HexValue(char c) {
 
 }  // namespace
 
-uint32_t NoteKeyId(absl::string_view name, const crypto::PublicKey& key) {
+uint32_t TypedKeyId(absl::string_view name, uint8_t type,
+                    absl::string_view key_bytes) {
+  const char type_byte = static_cast<char>(type);
   const crypto::Sha256Digest digest =
-      crypto::Sha256({name, "\n", TypedKey(key)});
+      crypto::Sha256({name, "\n", absl::string_view(&type_byte, 1), key_bytes});
   return static_cast<uint32_t>(digest[0]) << 24 |
          static_cast<uint32_t>(digest[1]) << 16 |
          static_cast<uint32_t>(digest[2]) << 8 | digest[3];
 }
 
+std::string TypedVerifierKey(absl::string_view name, uint8_t type,
+                             absl::string_view key_bytes) {
+  const char type_byte = static_cast<char>(type);
+  return absl::StrCat(KeyLabel(name, TypedKeyId(name, type, key_bytes)), "+",
+                      crypto::Base64Encode(absl::StrCat(
+                          absl::string_view(&type_byte, 1), key_bytes)));
+}
+
+absl::StatusOr<ParsedVerifierKey> ParseVerifierKey(absl::string_view vkey) {
+  const auto error = [&](absl::string_view why) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("verifier key \"", vkey, "\": ", why));
+  };
+  const size_t plus1 = vkey.find('+');
+  const size_t plus2 = plus1 == absl::string_view::npos
+                           ? absl::string_view::npos
+                           : vkey.find('+', plus1 + 1);
+  if (plus2 == absl::string_view::npos) {
+    return error("want <name>+<8 hex key id>+<base64 key>");
+  }
+  ParsedVerifierKey parsed;
+  parsed.name = std::string(vkey.substr(0, plus1));
+  const absl::string_view hex = vkey.substr(plus1 + 1, plus2 - plus1 - 1);
+  const absl::string_view key64 = vkey.substr(plus2 + 1);
+  if (!IsValidKeyName(parsed.name)) return error("invalid key name");
+  bool hex_ok = hex.size() == 8;
+  for (size_t i = 0; hex_ok && i < hex.size(); ++i) {
+    const int v = HexValue(hex[i]);
+    hex_ok = v >= 0;
+    parsed.key_id = parsed.key_id << 4 | static_cast<uint32_t>(v);
+  }
+  if (!hex_ok) {
+    return error(absl::StrCat("key id: got \"", hex, "\", want 8 hex digits"));
+  }
+  absl::StatusOr<std::string> typed = crypto::Base64Decode(key64);
+  if (!typed.ok()) return error(typed.status().message());
+  if (typed->empty()) return error("empty key");
+  parsed.type = static_cast<uint8_t>((*typed)[0]);
+  parsed.key = typed->substr(1);
+  const uint32_t want = TypedKeyId(parsed.name, parsed.type, parsed.key);
+  if (parsed.key_id != want) {
+    return error(absl::StrFormat(
+        "key id %08x does not match the name and key (want %08x)",
+        parsed.key_id, want));
+  }
+  return parsed;
+}
+
+uint32_t NoteKeyId(absl::string_view name, const crypto::PublicKey& key) {
+  return TypedKeyId(name, kEd25519SignatureType, key.bytes());
+}
+
 std::string VerifierKeyString(absl::string_view name,
                               const crypto::PublicKey& key) {
-  return absl::StrCat(KeyLabel(name, NoteKeyId(name, key)), "+",
-                      crypto::Base64Encode(TypedKey(key)));
+  return TypedVerifierKey(name, kEd25519SignatureType, key.bytes());
 }
 
 // --- NoteSigner --------------------------------------------------------------
@@ -126,50 +172,19 @@ absl::StatusOr<NoteVerifier> NoteVerifier::Create(
 
 absl::StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(
     absl::string_view vkey) {
+  ASSIGN_OR_RETURN(ParsedVerifierKey parsed, ParseVerifierKey(vkey));
   const auto error = [&](absl::string_view why) {
     return absl::InvalidArgumentError(
         absl::StrCat("verifier key \"", vkey, "\": ", why));
   };
-  const size_t plus1 = vkey.find('+');
-  if (plus1 == absl::string_view::npos) {
-    return error("want <name>+<8 hex key id>+<base64 key>");
-  }
-  const size_t plus2 = vkey.find('+', plus1 + 1);
-  if (plus2 == absl::string_view::npos) {
-    return error("want <name>+<8 hex key id>+<base64 key>");
-  }
-  const absl::string_view name = vkey.substr(0, plus1);
-  const absl::string_view hex = vkey.substr(plus1 + 1, plus2 - plus1 - 1);
-  const absl::string_view key64 = vkey.substr(plus2 + 1);
-  if (!IsValidKeyName(name)) return error("invalid key name");
-  uint32_t key_id = 0;
-  bool hex_ok = hex.size() == 8;
-  for (size_t i = 0; hex_ok && i < hex.size(); ++i) {
-    const int v = HexValue(hex[i]);
-    hex_ok = v >= 0;
-    key_id = key_id << 4 | static_cast<uint32_t>(v);
-  }
-  if (!hex_ok) {
-    return error(absl::StrCat("key id: got \"", hex, "\", want 8 hex digits"));
-  }
-  absl::StatusOr<std::string> typed = crypto::Base64Decode(key64);
-  if (!typed.ok()) return error(typed.status().message());
-  if (typed->empty() ||
-      static_cast<uint8_t>((*typed)[0]) != kEd25519SignatureType) {
+  if (parsed.type != kEd25519SignatureType) {
     return error(absl::StrFormat(
-        "signature type: got 0x%02x, want 0x01 (Ed25519)",
-        typed->empty() ? 0 : static_cast<uint8_t>((*typed)[0])));
+        "signature type: got 0x%02x, want 0x01 (Ed25519)", parsed.type));
   }
   absl::StatusOr<crypto::PublicKey> key =
-      crypto::PublicKey::FromBytes(absl::string_view(*typed).substr(1));
+      crypto::PublicKey::FromBytes(parsed.key);
   if (!key.ok()) return error(key.status().message());
-  NoteVerifier verifier(std::string(name), *key);
-  if (verifier.key_id() != key_id) {
-    return error(absl::StrFormat(
-        "key id %08x does not match the name and key (want %08x)", key_id,
-        verifier.key_id()));
-  }
-  return verifier;
+  return NoteVerifier(std::move(parsed.name), *key);
 }
 
 std::string NoteVerifier::VerifierKey() const {
@@ -181,27 +196,16 @@ absl::Status NoteVerifier::Verify(absl::string_view text,
   return key_.Verify(text, signature);
 }
 
-// --- OpenNote ----------------------------------------------------------------
+// --- SplitSignedNote / OpenNote ---------------------------------------------
 
-absl::StatusOr<VerifiedNote> OpenNote(
-    absl::string_view note, absl::Span<const NoteVerifier> verifiers) {
-  for (size_t i = 0; i < verifiers.size(); ++i) {
-    for (size_t j = i + 1; j < verifiers.size(); ++j) {
-      if (verifiers[i].name() == verifiers[j].name() &&
-          verifiers[i].key_id() == verifiers[j].key_id()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("ambiguous verifiers: two keys named ",
-                         KeyLabel(verifiers[i].name(), verifiers[i].key_id())));
-      }
-    }
-  }
+absl::StatusOr<SplitNote> SplitSignedNote(absl::string_view note) {
   RETURN_IF_ERROR(CheckNoteCharacters(note));
   const size_t split = note.rfind("\n\n");
   if (split == absl::string_view::npos) {
     return absl::InvalidArgumentError(
         "note: no empty line separating the text from the signatures");
   }
-  VerifiedNote result;
+  SplitNote result;
   result.text = std::string(note.substr(0, split + 1));
   absl::string_view sigs = note.substr(split + 2);
   if (sigs.empty()) {
@@ -217,7 +221,6 @@ absl::StatusOr<VerifiedNote> OpenNote(
   for (char c : result.text) line_number += c == '\n';
   ++line_number;  // The empty line.
 
-  std::vector<std::string> unknown_labels;
   int count = 0;
   while (!sigs.empty()) {
     ++line_number;
@@ -252,28 +255,49 @@ absl::StatusOr<VerifiedNote> OpenNote(
       return malformed(absl::StrCat("signature of ", raw->size(),
                                     " bytes; want a 4-byte key id and more"));
     }
-    const uint32_t key_id = BigEndian32(*raw);
-    NoteSignature signature{std::string(name), key_id, std::string(b64)};
+    result.signatures.push_back(SignatureLine{std::string(name),
+                                              BigEndian32(*raw), raw->substr(4),
+                                              std::string(b64), line_number});
+  }
+  return result;
+}
 
+absl::StatusOr<VerifiedNote> OpenNote(
+    absl::string_view note, absl::Span<const NoteVerifier> verifiers) {
+  for (size_t i = 0; i < verifiers.size(); ++i) {
+    for (size_t j = i + 1; j < verifiers.size(); ++j) {
+      if (verifiers[i].name() == verifiers[j].name() &&
+          verifiers[i].key_id() == verifiers[j].key_id()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("ambiguous verifiers: two keys named ",
+                         KeyLabel(verifiers[i].name(), verifiers[i].key_id())));
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(SplitNote split, SplitSignedNote(note));
+  VerifiedNote result;
+  result.text = std::move(split.text);
+  std::vector<std::string> unknown_labels;
+  for (const SignatureLine& line : split.signatures) {
+    NoteSignature signature{line.name, line.key_id, line.base64};
     const NoteVerifier* verifier = nullptr;
     for (const NoteVerifier& v : verifiers) {
-      if (v.name() == name && v.key_id() == key_id) verifier = &v;
+      if (v.name() == line.name && v.key_id() == line.key_id) verifier = &v;
     }
     if (verifier == nullptr) {
-      unknown_labels.push_back(KeyLabel(name, key_id));
+      unknown_labels.push_back(KeyLabel(line.name, line.key_id));
       result.unverified.push_back(std::move(signature));
       continue;
     }
-    const absl::Status status =
-        verifier->Verify(result.text, absl::string_view(*raw).substr(4));
+    const absl::Status status = verifier->Verify(result.text, line.signature);
     if (!status.ok()) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("note signature by key ", KeyLabel(name, key_id),
-                       " (line ", line_number, "): ", status.message()));
+      return absl::UnauthenticatedError(absl::StrCat(
+          "note signature by key ", KeyLabel(line.name, line.key_id), " (line ",
+          line.line_number, "): ", status.message()));
     }
     bool seen = false;
     for (const NoteSignature& s : result.verified) {
-      seen |= s.name == name && s.key_id == key_id;
+      seen |= s.name == line.name && s.key_id == line.key_id;
     }
     if (!seen) result.verified.push_back(std::move(signature));
   }

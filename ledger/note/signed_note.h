@@ -39,6 +39,30 @@ inline constexpr uint8_t kEd25519SignatureType = 0x01;
 // accepting at least 16; Go's implementation also stops at 100).
 inline constexpr int kMaxNoteSignatures = 100;
 
+// Returns SHA-256(name || "\n" || type || key_bytes)[0:4] as a big-endian
+// number: the key id of every C2SP signature type (0x01 Ed25519 note
+// signatures, 0x04 Ed25519 cosignatures: cosignature.h).
+uint32_t TypedKeyId(absl::string_view name, uint8_t type,
+                    absl::string_view key_bytes);
+
+// Returns "<name>+<8 lowercase hex of TypedKeyId>+base64(type || key_bytes)".
+std::string TypedVerifierKey(absl::string_view name, uint8_t type,
+                             absl::string_view key_bytes);
+
+// A verifier key split into its parts, before any check of the type.
+struct ParsedVerifierKey {
+  std::string name;
+  uint32_t key_id = 0;
+  uint8_t type = 0;
+  std::string key;  // The bytes after the type byte.
+};
+
+// Parses "<name>+<8 hex key id>+<base64(type || key)>". kInvalidArgument,
+// saying what is wrong, for: missing parts, an invalid name, a key id that is
+// not 8 hex digits, bad base64, an empty typed key, or a key id that does not
+// match TypedKeyId(name, type, key). The caller checks the type and the key.
+absl::StatusOr<ParsedVerifierKey> ParseVerifierKey(absl::string_view vkey);
+
 // Returns the Ed25519 note key id of (name, key), defined above.
 uint32_t NoteKeyId(absl::string_view name, const crypto::PublicKey& key);
 
@@ -116,6 +140,23 @@ struct NoteSignature {
   uint32_t key_id;
   std::string base64;  // base64(key id || signature) as it appeared.
 };
+
+// A note split into its text and signature lines, nothing verified.
+struct SignatureLine {
+  std::string name;
+  uint32_t key_id = 0;
+  std::string signature;   // The bytes after the 4-byte key id.
+  std::string base64;      // base64(key id || signature) as it appeared.
+  size_t line_number = 0;  // In the note, counting from 1.
+};
+struct SplitNote {
+  std::string text;  // The note text, including its final '\n'.
+  std::vector<SignatureLine> signatures;  // In order; at least one.
+};
+
+// Splits `note` at its last empty line and parses each signature line.
+// kInvalidArgument, naming the line, for the malformed notes OpenNote lists.
+absl::StatusOr<SplitNote> SplitSignedNote(absl::string_view note);
 
 // A note with at least one valid signature by a known key.
 struct VerifiedNote {

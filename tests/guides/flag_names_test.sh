@@ -14,11 +14,12 @@ S=api/server/ledger_server
 A=collector/collector_agent
 C=tools/compliance_check/compliance_check
 F=tools/factory_sim/factory_sim
+W=witness/aifl_witness
 tmp="${TEST_TMPDIR:?}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 release=""
-for b in $L $S $A $C $F; do
+for b in $L $S $A $C $F $W; do
   name=${b##*/}
   first=$("$b" --version | head -n 1)
   [[ $first =~ ^$name\ ([0-9]+\.[0-9]+\.[0-9]+)( |$) ]] || fail "$name --version: '$first'"
@@ -42,6 +43,7 @@ check_unknown $S --no_such_flag=s3cret-value
 check_unknown $A run --no_such_flag=s3cret-value
 check_unknown $C --no_such_flag=s3cret-value
 check_unknown $F --no_such_flag=s3cret-value
+check_unknown $W serve --no_such_flag=s3cret-value
 
 # The old names: accepted (their value is used: here a file that does not
 # exist, so the command fails reading it), one deprecation line each.

@@ -1,0 +1,101 @@
+// The witness: C2SP tlog-witness add-checkpoint (c2sp.org/tlog-witness) as a
+// function from a request body to an HTTP status, content type and body.
+//
+// For a request it: parses the body (400 when malformed); finds the origin
+// among the trusted logs (404 unknown); verifies the log's signature with
+// that origin's keys (403 when none verifies; signatures by unknown keys are
+// ignored); refuses old > size (400); then, holding the origin's lock,
+// compares `old` with the size it last cosigned (409, body "<size>\n",
+// Content-Type text/x.tlog.size), the root when the sizes are equal (409),
+// and checks the consistency proof (422; a non-empty proof from 0 too); on
+// success it signs a cosignature/v1 line, stores the new size, root and
+// checkpoint synced, and only then answers 200 with the line. The check and
+// the update happen under one per-origin lock, so two requests for one
+// origin can never both pass the same old size (the race the spec
+// describes); different origins proceed in parallel.
+//
+// A refused checkpoint that the log validly signed and that contradicts what
+// the witness cosigned (same size and another root, a smaller size, or a
+// proof that does not verify from the cosigned tree) is stored as evidence
+// of a split view (WitnessStore::AddEvidence) before the answer.
+//
+// Thread-safe. The store and clock are not owned and must outlive it.
+#ifndef WITNESS_WITNESS_H_
+#define WITNESS_WITNESS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "ledger/note/cosignature.h"
+#include "witness/trusted_logs.h"
+#include "witness/witness_store.h"
+
+namespace witness {
+
+struct WitnessResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+class Witness {
+ public:
+  // Loads the stored state of every trusted origin. Errors from the store.
+  static absl::StatusOr<std::unique_ptr<Witness>> Create(
+      std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
+      WitnessStore* store, const common::Clock* clock);
+
+  // Handles one add-checkpoint request body (see the file comment). A
+  // storage failure answers 500 and cosigns nothing.
+  WitnessResponse AddCheckpoint(absl::string_view body);
+
+  // The latest checkpoint cosigned for the origin whose SHA-256 is
+  // `origin_sha256_hex` (64 lowercase hex digits): 200 with the note (the
+  // log's signatures and this witness's cosignature), 404 when unknown or
+  // never cosigned.
+  WitnessResponse LatestCheckpoint(absl::string_view origin_sha256_hex);
+
+  // Evidence records (FORMAT.md) of one origin (by SHA-256 hex) or, for "",
+  // of every origin, concatenated: 200 (possibly empty), 404 for an unknown
+  // origin, 500 on a storage error.
+  WitnessResponse EvidenceRecords(absl::string_view origin_sha256_hex);
+
+  const ledger::note::Cosigner& cosigner() const { return *cosigner_; }
+
+ private:
+  struct Origin {
+    std::string name;
+    const std::vector<ledger::note::NoteVerifier>* keys = nullptr;
+    absl::Mutex mu;
+    std::optional<OriginState> state ABSL_GUARDED_BY(mu);
+  };
+
+  Witness(std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
+          WitnessStore* store, const common::Clock* clock);
+
+  Origin* FindByHash(absl::string_view origin_sha256_hex);
+  // Stores evidence; a storage error is logged by the caller's status.
+  absl::Status KeepEvidence(const Origin& origin, absl::string_view reason,
+                            absl::string_view body, absl::string_view note);
+
+  const std::unique_ptr<ledger::note::Cosigner> cosigner_;
+  const TrustedLogs logs_;
+  WitnessStore* const store_;
+  const common::Clock* const clock_;
+  // Built once in Create; the map itself is never changed afterwards.
+  absl::flat_hash_map<std::string, std::unique_ptr<Origin>> origins_;
+  absl::flat_hash_map<std::string, Origin*> by_hash_;
+};
+
+}  // namespace witness
+
+#endif  // WITNESS_WITNESS_H_
