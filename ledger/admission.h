@@ -1,7 +1,8 @@
 // Admission: the one rule that decides whether an envelope may be the leaf at
 // a given index of a log, given the key registry folded from the leaves
-// before it. Used by Ledger::CommitGroup (appending) and by AuditStore
-// (replaying a stored log), so the two cannot disagree. The rules are the
+// before it. Used by the Sequencer (appending), by AuditStore (replaying a
+// stored log) and by the open-time registry check (derived_state_check.h),
+// so they cannot disagree. The rules are the
 // tables in ledger/FORMAT.md, "Roles" and "Key-registry rules".
 //
 // Pure: no storage, no clock; thread-compatible (the registry is read only).

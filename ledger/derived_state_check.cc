@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/admission.h"
 #include "ledger/entry/byte_io.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/merkle/hash.h"
 #include "ledger/merkle/node_id.h"
-#include "ledger/roles.h"
 #include "ledger/storage_keys.h"
 
 namespace ledger {
@@ -18,10 +18,12 @@ namespace {
 
 using storage::Family;
 
-// Applies leaf `index` to `registry`. kDataLoss when it does not parse or
+// Admits leaf `index` by the one admission rule, as the audit replays it
+// (admission.h, kReplay), and applies it to `registry`. Signatures are the
+// audit's business. kDataLoss when it does not parse, is not admissible or
 // cannot be applied.
 absl::Status ReplayLeaf(uint64_t index, absl::string_view bytes,
-                        KeyRegistry& registry) {
+                        absl::string_view origin, KeyRegistry& registry) {
   auto leaf = entry::ParseLeaf(bytes);
   if (!leaf.ok()) {
     return absl::DataLossError(
@@ -32,15 +34,13 @@ absl::Status ReplayLeaf(uint64_t index, absl::string_view bytes,
     return absl::DataLossError(
         absl::StrCat("leaf ", index, ": ", envelope.status().message()));
   }
-  std::optional<aifl::ledger::v1::KeyEvent> event;
-  if (envelope->payload_type == kKeyEventType) {
-    auto parsed = ParseKeyEvent(envelope->payload);
-    if (!parsed.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("leaf ", index, ": ", parsed.status().message()));
-    }
-    event = std::move(*parsed);
+  absl::StatusOr<Admission> admitted =
+      Admit(registry, *envelope, index, origin, AdmissionMode::kReplay);
+  if (!admitted.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("leaf ", index, ": ", admitted.status().message()));
   }
+  const std::optional<aifl::ledger::v1::KeyEvent>& event = admitted->event;
   absl::Status applied =
       registry.Apply(*envelope, index, event ? &*event : nullptr);
   if (!applied.ok()) {
@@ -64,6 +64,11 @@ absl::Status Differs(absl::string_view what) {
 absl::Status CheckKeyRegistryReplay(const storage::Store& store,
                                     uint64_t tree_size,
                                     const KeyRegistry& stored) {
+  absl::StatusOr<std::optional<std::string>> origin =
+      store.Get(Family::kMeta, keys::kOrigin);
+  if (!origin.ok()) return origin.status();
+  if (!origin->has_value())
+    return absl::DataLossError("the ledger database has no origin");
   KeyRegistry replayed;
   absl::Status problem;
   uint64_t expected = 0;
@@ -77,7 +82,7 @@ absl::Status CheckKeyRegistryReplay(const storage::Store& store,
                      return false;
                    }
                    ++expected;
-                   problem = ReplayLeaf(index, value, replayed);
+                   problem = ReplayLeaf(index, value, **origin, replayed);
                    // The dirty list only matters to appends; keep it from
                    // growing.
                    if (index % 4096 == 0) replayed.TakeDirty();

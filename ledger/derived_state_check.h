@@ -25,11 +25,13 @@ namespace ledger {
 inline constexpr uint64_t kNewestLeavesChecked = 512;
 
 // Replays every leaf of [0, tree_size) into a fresh KeyRegistry (key events
-// and every key's next sequence) and compares it with `stored`: the same
-// keys with byte-identical records (FORMAT.md, `keys`) and the same log-key
-// history. kDataLoss naming the first difference, or a leaf that does not
-// parse. One sequential scan of the leaves (see docs/PERFORMANCE.md for its
-// cost at 1M entries); does not verify signatures (the audit does).
+// and every key's next sequence), each admitted by the one admission rule as
+// the audit replays it (admission.h, AdmissionMode::kReplay), and compares
+// it with `stored`: the same keys with byte-identical records (FORMAT.md,
+// `keys`) and the same log-key history. kDataLoss naming the first
+// difference, or a leaf that does not parse or is not admissible. One
+// sequential scan of the leaves (see docs/PERFORMANCE.md for its cost at 1M
+// entries); does not verify signatures (the audit does).
 absl::Status CheckKeyRegistryReplay(const storage::Store& store,
                                     uint64_t tree_size,
                                     const KeyRegistry& stored);

@@ -6,12 +6,15 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/entry/byte_io.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
 #include "ledger/roles.h"
 #include "ledger/storage/store.h"
@@ -118,6 +121,39 @@ TEST_F(DerivedStateCheckTest, RewrittenNewestLeafIsDataLoss) {
   });
   EXPECT_EQ(reopened.code(), absl::StatusCode::kDataLoss) << reopened;
   EXPECT_NE(reopened.message().find(absl::StrCat("leaf ", last)),
+            std::string::npos)
+      << reopened;
+}
+
+// The replay admits each leaf by the one admission rule (admission.h), not
+// only folds its key events: an old leaf rewritten to a payload type its
+// signer's role may not sign leaves the registry as it was, but is refused.
+TEST_F(DerivedStateCheckTest, InadmissibleOldLeafIsDataLoss) {
+  std::vector<std::string> more;
+  for (int i = 0; i < 600; ++i) {  // push leaf 5 out of the rehashed newest
+    more.push_back(
+        *collector_->SignNext("aifl.collector.v1.Blob", absl::StrCat("m", i)));
+  }
+  for (const AppendResult& r : f_->ledger().Append(more))
+    ASSERT_TRUE(r.status.ok()) << r.status;
+  const uint64_t target = 5;  // a collector Blob
+  absl::Status reopened = EditAndReopen([&](storage::Store& store) {
+    auto value = store.Get(Family::kLeaves, keys::Leaf(target));
+    ASSERT_TRUE(value.ok() && value->has_value());
+    auto leaf = entry::ParseLeaf(**value);
+    ASSERT_TRUE(leaf.ok());
+    auto envelope = entry::ParseEnvelope(leaf->envelope);
+    ASSERT_TRUE(envelope.ok());
+    envelope->payload_type = "aifl.office.v1.Blob";  // not a collector's
+    auto bytes = entry::EncodeEnvelope(*envelope);
+    ASSERT_TRUE(bytes.ok());
+    storage::Batch batch;
+    batch.Put(Family::kLeaves, keys::Leaf(target),
+              entry::EncodeLeaf(leaf->integration_time_micros, *bytes));
+    ASSERT_TRUE(store.Write(&batch).ok());
+  });
+  EXPECT_EQ(reopened.code(), absl::StatusCode::kDataLoss) << reopened;
+  EXPECT_NE(reopened.message().find(absl::StrCat("leaf ", target, ":")),
             std::string::npos)
       << reopened;
 }

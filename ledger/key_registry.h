@@ -2,11 +2,18 @@
 // Its checks (signer known, not revoked, role allowed, sequence number
 // contiguous; key events valid) are the parts of the admission rule that
 // ledger/admission.h puts together: callers use Admit, then Apply. It also
-// folds the LogKey events
-// into the log-key history (log_key_history.h). The Ledger persists both as
-// derived state; the audit rebuilds them from leaf 0 and compares.
+// folds the LogKey events into the log-key history (log_key_history.h). The
+// Sequencer (sequencer.h) persists both as derived state; the audit rebuilds
+// them from leaf 0 and compares.
 //
-// Not thread-safe: the Ledger guards it.
+// Where the genesis rules live: CheckAppend only lets an unknown signer
+// through as a genesis *candidate*; that leaf 0 is an admin key enrolling
+// itself is decided by Admit (admission.h); that the genesis LogKey
+// announces the key the ledger was created with is checked by the Sequencer
+// (Sequencer::CheckLogKeyAnnouncement), which alone knows that key. Apply
+// checks none of them.
+//
+// Not thread-safe: the Sequencer guards it.
 #ifndef LEDGER_KEY_REGISTRY_H_
 #define LEDGER_KEY_REGISTRY_H_
 
@@ -66,9 +73,11 @@ class KeyRegistry {
                            uint64_t leaf_index) const;
 
   // Applies an accepted entry: advances the signer's next sequence and, for a
-  // key event, applies it. `event` is the parsed payload of a key event.
-  // An error (bad public key, an unknown signer or revoked key) means the
-  // entry was not admitted: call Admit (admission.h) first.
+  // key event, applies it. `event` is the parsed payload of a key event. An
+  // Enrol is inserted before the signer is looked up, so the genesis entry
+  // (an admin enrolling itself) applies. It checks nothing else: an error (a
+  // bad public key, a signer still unknown, a revocation of an unknown key)
+  // means the entry was not admitted; call Admit (admission.h) first.
   absl::Status Apply(const entry::Envelope& envelope, uint64_t leaf_index,
                      const aifl::ledger::v1::KeyEvent* event);
 

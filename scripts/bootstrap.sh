@@ -12,6 +12,8 @@ PACKAGES=(
   librocksdb-dev libsodium-dev libabsl-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libgtest-dev libgmock-dev libbenchmark-dev
+  # libcrypto: the ledger's SHA-256 (SHA-NI) and client-certificate checks.
+  libssl-dev
   # Prometheus metrics (collector_agent --metrics_listen): client library.
   prometheus-cpp-dev
   # The tlog-tiles HTTP endpoint (ledger_server --http_listen) and gzip.

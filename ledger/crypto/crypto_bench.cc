@@ -1,11 +1,13 @@
 // Ed25519 sign and verify throughput for a 300-byte message (about the size of
-// a signed entry envelope), single-threaded.
+// a signed entry envelope), and SHA-256 of 65 bytes (a Merkle node) and 301
+// bytes (a leaf), single-threaded.
 //   bazel run -c opt //ledger/crypto:crypto_bench
 #include <memory>
 #include <string>
 
 #include "benchmark/benchmark.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/sha256.h"
 
 namespace ledger::crypto {
 namespace {
@@ -44,6 +46,13 @@ void BM_Verify(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Verify);
+
+void BM_Sha256(benchmark::State& state) {
+  const std::string message(state.range(0), 'h');
+  for (auto _ : state) benchmark::DoNotOptimize(Sha256({message}));
+  state.SetBytesProcessed(state.iterations() * message.size());
+}
+BENCHMARK(BM_Sha256)->Arg(65)->Arg(301);
 
 }  // namespace
 }  // namespace ledger::crypto

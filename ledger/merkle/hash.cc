@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/crypto/base64.h"
+#include "ledger/crypto/sha256.h"
 
 namespace ledger::merkle {
 namespace {
@@ -13,8 +14,13 @@ constexpr uint8_t kLeafPrefix = 0x00;
 constexpr uint8_t kNodePrefix = 0x01;
 constexpr size_t kBase64Size = 44;  // 4 * ceil(32 / 3), padded.
 
-// libsodium asks for sodium_init() before use. Its SHA-256 needs no runtime
-// CPU dispatch, but we honour the contract once, thread-safely.
+absl::string_view Bytes(const uint8_t* data, size_t size) {
+  return absl::string_view(reinterpret_cast<const char*>(data), size);
+}
+
+// libsodium asks for sodium_init() before use (of its base64 codec here). It
+// needs no runtime CPU dispatch for that, but we honour the contract once,
+// thread-safely.
 void EnsureSodiumInitialized() {
   static const bool initialized = sodium_init() >= 0;
   (void)initialized;  // sodium_init only fails without an entropy source,
@@ -31,36 +37,16 @@ int HexValue(char c) {
 }  // namespace
 
 Hash HashLeaf(absl::string_view leaf_bytes) {
-  EnsureSodiumInitialized();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, &kLeafPrefix, 1);
-  crypto_hash_sha256_update(
-      &state, reinterpret_cast<const unsigned char*>(leaf_bytes.data()),
-      leaf_bytes.size());
-  Hash out;
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  return crypto::Sha256({Bytes(&kLeafPrefix, 1), leaf_bytes});
 }
 
 Hash HashChildren(const Hash& left, const Hash& right) {
-  EnsureSodiumInitialized();
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  crypto_hash_sha256_update(&state, &kNodePrefix, 1);
-  crypto_hash_sha256_update(&state, left.data(), left.size());
-  crypto_hash_sha256_update(&state, right.data(), right.size());
-  Hash out;
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  return crypto::Sha256({Bytes(&kNodePrefix, 1),
+                         Bytes(left.data(), left.size()),
+                         Bytes(right.data(), right.size())});
 }
 
-Hash EmptyRoot() {
-  EnsureSodiumInitialized();
-  Hash out;
-  crypto_hash_sha256(out.data(), nullptr, 0);
-  return out;
-}
+Hash EmptyRoot() { return crypto::Sha256({}); }
 
 Hash FoldSubtrees(absl::Span<const Hash> subtree_hashes) {
   if (subtree_hashes.empty()) return EmptyRoot();

@@ -5,7 +5,8 @@
 //   node  = SHA-256(0x01 || left || right)
 //   empty = SHA-256("")   (the root of the tree with no leaves)
 //
-// All functions are pure and thread-safe. SHA-256 comes from libsodium.
+// All functions are pure and thread-safe. SHA-256 is the ledger's one
+// SHA-256, crypto::Sha256 (OpenSSL's, with SHA-NI where the CPU has it).
 #ifndef LEDGER_MERKLE_HASH_H_
 #define LEDGER_MERKLE_HASH_H_
 

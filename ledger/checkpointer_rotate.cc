@@ -1,11 +1,12 @@
-// Ledger::RotateLogKey: the LogKey append and the handover checkpoint signed
-// by the previous and the new log key (ledger/FORMAT.md, "Log-key rotation").
-// Each step is durable before the next, and a re-run skips what is done, so
-// a crash anywhere leaves a ledger that a re-run with the same key completes.
+// Checkpointer::RotateLogKey: the LogKey append and the handover checkpoint
+// signed by the previous and the new log key (ledger/FORMAT.md, "Log-key
+// rotation"). Each step is durable before the next, and a re-run skips what is
+// done, so a crash anywhere leaves a ledger that a re-run with the same key
+// completes.
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "ledger/checkpointer.h"
 #include "ledger/entry/envelope.h"
-#include "ledger/ledger.h"
 #include "ledger/signed_state.h"
 
 namespace ledger {
@@ -31,46 +32,42 @@ absl::Status CheckAnnounces(absl::string_view envelope,
 
 }  // namespace
 
-absl::StatusOr<std::string> Ledger::RotateLogKey(
+absl::StatusOr<std::string> Checkpointer::RotateLogKey(
     absl::string_view log_key_envelope,
     std::unique_ptr<crypto::SigningKey> new_key,
     const std::string& new_key_path) {
-  if (store_->read_only())
+  if (log_->store().read_only())
     return absl::FailedPreconditionError("the ledger is open read-only");
   if (new_key == nullptr)
     return absl::InvalidArgumentError("new log key: got null");
-  ASSIGN_OR_RETURN(std::unique_ptr<note::NoteSigner> new_signer,
-                   note::NoteSigner::Create(origin_, std::move(new_key)));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<note::NoteSigner> new_signer,
+      note::NoteSigner::Create(log_->origin(), std::move(new_key)));
   const crypto::PublicKey new_pub = new_signer->public_key();
-  std::optional<crypto::PublicKey> loaded;
-  {
-    absl::MutexLock lock(&checkpoint_mu_);
-    if (checkpoint_signer_ != nullptr)
-      loaded = checkpoint_signer_->public_key();
-  }
+  const std::optional<crypto::PublicKey> loaded = LoadedKey();
   if (!loaded.has_value()) {
     return absl::FailedPreconditionError(
         "no log key loaded: the handover checkpoint needs the current key");
   }
-  if (log_public_key() != new_pub) {
+  if (log_->log_public_key() != new_pub) {
     // Not announced yet: the loaded key must be the current one.
-    if (*loaded != log_public_key()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the loaded log key (", DescribeLogKey(origin_, *loaded),
-                       ") is not the current log key (",
-                       DescribeLogKey(origin_, log_public_key()),
-                       "); a rotation starts from the current key"));
+    if (*loaded != log_->log_public_key()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the loaded log key (", DescribeLogKey(log_->origin(), *loaded),
+          ") is not the current log key (",
+          DescribeLogKey(log_->origin(), log_->log_public_key()),
+          "); a rotation starts from the current key"));
     }
-    if (LogKeys().empty()) {
+    if (log_->LogKeys().empty()) {
       return absl::FailedPreconditionError(
           "the ledger has no genesis log key yet");
     }
     RETURN_IF_ERROR(CheckAnnounces(log_key_envelope, new_pub));
     AppendResult appended =
-        AppendImpl({std::string(log_key_envelope)}, /*allow_rotation=*/true)[0];
+        sequencer_->AppendLogKeyAnnouncement(std::string(log_key_envelope));
     RETURN_IF_ERROR(appended.status);
   }
-  const LogKeyHistory history = LogKeys();
+  const LogKeyHistory history = log_->LogKeys();
   if (history.epochs().size() < 2 || history.current().key != new_pub) {
     return absl::InternalError("the LogKey append did not rotate the key");
   }
@@ -78,32 +75,32 @@ absl::StatusOr<std::string> Ledger::RotateLogKey(
   const uint64_t announced = history.current().announced_at_leaf;
 
   absl::MutexLock lock(&checkpoint_mu_);
-  if (latest_checkpoint_size_ <= announced) {
-    if (checkpoint_signer_->public_key() != previous.key) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the handover checkpoint needs the previous log key (",
-          DescribeLogKey(origin_, previous.key), "), but ", log_key_path_,
-          " holds ",
-          DescribeLogKey(origin_, checkpoint_signer_->public_key())));
+  if (log_->LatestCheckpointSize() <= announced) {
+    if (signer_->public_key() != previous.key) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the handover checkpoint needs the previous log key (",
+                       DescribeLogKey(log_->origin(), previous.key), "), but ",
+                       log_key_path_, " holds ",
+                       DescribeLogKey(log_->origin(), signer_->public_key())));
     }
     // The previous key signs first, so a verifier that trusts it reads its
     // line first; the new key's line follows (FORMAT.md, "Handover").
     RETURN_IF_ERROR(
         SignAndStoreLocked(
-            CurrentTree(), {checkpoint_signer_.get(), new_signer.get()},
+            log_->CurrentTree(), {signer_.get(), new_signer.get()},
             {signed_state_path_,
              SignedStatePath(new_key_path, options_.signed_state_dir)})
             .status());
   }
   ASSIGN_OR_RETURN(std::optional<uint64_t> handover,
-                   FirstCheckpointAfter(announced));
+                   log_->FirstCheckpointAfter(announced));
   if (!handover.has_value())
     return absl::InternalError("the handover checkpoint is not stored");
   // From here on the new key signs.
-  checkpoint_signer_ = std::move(new_signer);
+  signer_ = std::move(new_signer);
   log_key_path_ = new_key_path;
   signed_state_path_ = SignedStatePath(new_key_path, options_.signed_state_dir);
-  return CheckpointAt(*handover);
+  return log_->CheckpointAt(*handover);
 }
 
 }  // namespace ledger
