@@ -120,12 +120,16 @@ absl::StatusOr<ConnectedClient> ConnectLedgerClient(
   return out;
 }
 
+bool IsFolderSource(const LogSourceOptions& options) {
+  // Issue 16: `&& options.tiles_url.empty()`.
+  return options.server.empty() &&
+         (!options.dir.empty() || options.open_ledger != nullptr);
+}
+
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options) {
   if (!options.server.empty()) return OpenServer(options);
   // Issue 16: `if (!options.tiles_url.empty()) return OpenTiles(options);`
-  if (!options.dir.empty() || options.open_ledger != nullptr) {
-    return OpenFolder(options);
-  }
+  if (IsFolderSource(options)) return OpenFolder(options);
   return absl::InvalidArgumentError("--dir or --server is required");
 }
 
