@@ -119,12 +119,9 @@ absl::StatusOr<std::vector<Hash>> LedgerClient::CheckConsistency(
     v1::ConsistencyProofRequest request;
     request.set_from_size(older.size);
     request.set_to_size(newer.size);
-    v1::ConsistencyProof response;
-    grpc::ClientContext context;
-    SetDeadline(context, options_.rpc_timeout);
-    RETURN_IF_ERROR(FromGrpcStatus(
-        "Audit.GetConsistencyProof",
-        audit_->GetConsistencyProof(&context, request, &response)));
+    ASSIGN_OR_RETURN(v1::ConsistencyProof response,
+                     UnaryCall("Audit.GetConsistencyProof", audit_.get(),
+                               &v1::Audit::Stub::GetConsistencyProof, request));
     if (response.from_size() != older.size ||
         response.to_size() != newer.size) {
       return absl::DataLossError(

@@ -19,11 +19,9 @@ absl::StatusOr<std::vector<std::string>> LedgerClient::GetEntries(
   v1::GetEntriesRequest request;
   request.set_start(start);
   request.set_count(count);
-  v1::GetEntriesResponse response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.rpc_timeout);
-  RETURN_IF_ERROR(FromGrpcStatus(
-      "Audit.GetEntries", audit_->GetEntries(&context, request, &response)));
+  ASSIGN_OR_RETURN(v1::GetEntriesResponse response,
+                   UnaryCall("Audit.GetEntries", audit_.get(),
+                             &v1::Audit::Stub::GetEntries, request));
   if (response.leaves_size() > static_cast<int64_t>(count)) {
     return absl::DataLossError(absl::StrCat(
         "asked for ", count, " leaves, got ", response.leaves_size()));
@@ -38,12 +36,9 @@ absl::StatusOr<std::vector<Hash>> LedgerClient::ProveInclusion(
   v1::InclusionProofRequest request;
   request.set_leaf_index(index);
   request.set_tree_size(checkpoint.fields.size);
-  v1::InclusionProof response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.rpc_timeout);
-  RETURN_IF_ERROR(
-      FromGrpcStatus("Audit.GetInclusionProof",
-                     audit_->GetInclusionProof(&context, request, &response)));
+  ASSIGN_OR_RETURN(v1::InclusionProof response,
+                   UnaryCall("Audit.GetInclusionProof", audit_.get(),
+                             &v1::Audit::Stub::GetInclusionProof, request));
   if (response.leaf_index() != index ||
       response.tree_size() != checkpoint.fields.size) {
     return absl::DataLossError(
@@ -123,12 +118,9 @@ absl::StatusOr<uint64_t> LedgerClient::FindLeaf(const Hash& leaf_hash,
   v1::InclusionProofRequest request;
   request.set_leaf_hash(std::string(leaf_hash.begin(), leaf_hash.end()));
   request.set_tree_size(at.fields.size);
-  v1::InclusionProof response;
-  grpc::ClientContext context;
-  SetDeadline(context, options_.rpc_timeout);
-  RETURN_IF_ERROR(
-      FromGrpcStatus("Audit.GetInclusionProof",
-                     audit_->GetInclusionProof(&context, request, &response)));
+  ASSIGN_OR_RETURN(v1::InclusionProof response,
+                   UnaryCall("Audit.GetInclusionProof", audit_.get(),
+                             &v1::Audit::Stub::GetInclusionProof, request));
   if (response.tree_size() != at.fields.size) {
     return absl::DataLossError(
         absl::StrCat("asked for an inclusion proof at size ", at.fields.size,
