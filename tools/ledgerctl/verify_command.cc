@@ -45,11 +45,10 @@ void AddProblem(VerifyReport& report, std::optional<uint64_t> first_bad,
   report.problem += problem;
 }
 
-// The audit over the reader, against its latest checkpoint.
-absl::Status AuditThroughReader(const CommandArgs& args,
+// The audit over `log`'s reader, against its latest checkpoint.
+absl::Status AuditThroughReader(api::client::OpenedLog& log,
                                 const Progress& progress,
                                 VerifyReport& report) {
-  ASSIGN_OR_RETURN(api::client::OpenedLog log, OpenLog(args));
   absl::StatusOr<api::client::VerifiedCheckpoint> latest =
       log.reader->LatestCheckpoint();
   if (absl::IsDataLoss(latest.status())) {
@@ -109,16 +108,18 @@ absl::Status AuditFolderStorage(const CommandArgs& args,
 
 // A folder that passed its storage checks is then read like any source.
 // A bare database copy (a snapshot) has no keys folder and does not open as
-// a ledger: the storage audit is all it gets.
-absl::Status ReplayFolder(const CommandArgs& args, VerifyReport& report) {
-  VerifyReport replay;
-  absl::Status status = AuditThroughReader(args, nullptr, replay);
-  if (absl::IsNotFound(status)) return absl::OkStatus();
-  if (absl::IsDataLoss(status)) {
-    AddProblem(report, std::nullopt, std::string(status.message()));
+// a ledger (kNotFound): the storage audit is all it gets.
+absl::Status ReplayFolder(const CommandArgs& args, const Progress& progress,
+                          VerifyReport& report) {
+  absl::StatusOr<api::client::OpenedLog> log = OpenLog(args);
+  if (absl::IsNotFound(log.status())) return absl::OkStatus();
+  if (absl::IsDataLoss(log.status())) {
+    AddProblem(report, std::nullopt, std::string(log.status().message()));
     return absl::OkStatus();
   }
-  RETURN_IF_ERROR(status);
+  RETURN_IF_ERROR(log.status());
+  VerifyReport replay;
+  RETURN_IF_ERROR(AuditThroughReader(*log, progress, replay));
   if (!replay.ok) {
     AddProblem(report, replay.first_bad_index, replay.problem);
   } else if (replay.root != report.root) {
@@ -165,19 +166,26 @@ void Print(const VerifyReport& report, bool json, std::ostream& out) {
 absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err) {
   const bool tty = !args.json;
-  const Progress progress = [&](uint64_t done, uint64_t total) {
-    if (tty)
-      err << absl::StrFormat("\raudit: %d / %d leaves (%.0f%%)", done, total,
+  // Progress of one pass, e.g. "\raudit: 4096 / 8192 leaves (50%)".
+  auto progress = [&](const char* pass) -> Progress {
+    if (!tty) return nullptr;
+    return [&err, pass](uint64_t done, uint64_t total) {
+      err << absl::StrFormat("\r%s: %d / %d leaves (%.0f%%)", pass, done, total,
                              total == 0 ? 100.0 : 100.0 * done / total)
           << std::flush;
+    };
   };
   VerifyReport report;
   if (api::client::IsFolderSource(LogSourceFromFlags(args))) {
-    RETURN_IF_ERROR(AuditFolderStorage(args, progress, report));
+    RETURN_IF_ERROR(AuditFolderStorage(args, progress("audit"), report));
     if (tty) err << "\n";
-    if (report.ok) RETURN_IF_ERROR(ReplayFolder(args, report));
+    if (report.ok) {
+      RETURN_IF_ERROR(ReplayFolder(args, progress("read back"), report));
+      if (tty) err << "\n";
+    }
   } else {
-    RETURN_IF_ERROR(AuditThroughReader(args, progress, report));
+    ASSIGN_OR_RETURN(api::client::OpenedLog log, OpenLog(args));
+    RETURN_IF_ERROR(AuditThroughReader(log, progress("audit"), report));
     if (tty) err << "\n";
   }
   Print(report, args.json, out);
