@@ -6,7 +6,8 @@
 //   * every leaf parses and integration times never decrease;
 //   * every entry is admitted by the pure admission rule (ledger/admission.h,
 //     replay mode) under the key registry folded from the leaves before it,
-//     and its signature verifies under the key that rule names.
+//     and its signature verifies under the key that rule names (unless
+//     LogAuditOptions::verify_signatures is off).
 // A local folder additionally gets ledger/audit.h's storage-level checks
 // (stored tree nodes, every stored checkpoint, the stored registry).
 //
@@ -41,6 +42,11 @@ struct LogAuditOptions {
       visit;
   // Leaves asked for per ReadLeaves call. Default: 1000.
   uint64_t page = 1000;
+  // Verify every envelope's signature (the dominant cost: one Ed25519
+  // verification per leaf). A reader that only needs the signed log's
+  // content (compliance_check: the checkpoint covers the leaves, and the
+  // admission rule is still replayed) may turn it off. Default: true.
+  bool verify_signatures = true;
 };
 
 struct LogAuditReport {

@@ -2,10 +2,12 @@
 // a server; tiles next): the rules engine's input read through a LogReader
 // (api/client/open_log_reader.h) and AuditLog (api/client/log_audit.h). The
 // latest checkpoint is verified, every leaf it covers is read and proven,
-// the leaves must reproduce its root, and every entry is admitted and its
-// signature checked under the key registry folded from the leaves — so the
-// rules see exactly what the log signed, and a source cannot hide or change
-// a fact. The signer's role and organisation come from that same registry.
+// the leaves must reproduce its root, and every entry is admitted under the
+// key registry folded from the leaves — so the rules see exactly what the
+// log signed, and a source cannot hide or change a fact. (Per-entry
+// signatures are left to `ledgerctl verify` and --audit: they would
+// dominate the run.) The signer's role and organisation come from that same
+// registry.
 #ifndef TOOLS_COMPLIANCE_CHECK_LOG_ENTRIES_H_
 #define TOOLS_COMPLIANCE_CHECK_LOG_ENTRIES_H_
 
