@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "api/client/log_reader_checks.h"
 #include "api/client/rpc_status.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
@@ -111,19 +112,16 @@ absl::Status LedgerClient::Trust(const VerifiedCheckpoint& checkpoint) {
   return absl::OkStatus();
 }
 
-absl::Status LedgerClient::CheckConsistency(const CheckpointFields& older,
-                                            const CheckpointFields& newer) {
+absl::StatusOr<std::vector<Hash>> LedgerClient::CheckConsistency(
+    const CheckpointFields& older, const CheckpointFields& newer) {
   std::vector<Hash> proof;
   if (older.size != 0 && older.size < newer.size) {
     v1::ConsistencyProofRequest request;
     request.set_from_size(older.size);
     request.set_to_size(newer.size);
-    v1::ConsistencyProof response;
-    grpc::ClientContext context;
-    SetDeadline(context, options_.rpc_timeout);
-    RETURN_IF_ERROR(FromGrpcStatus(
-        "Audit.GetConsistencyProof",
-        audit_->GetConsistencyProof(&context, request, &response)));
+    ASSIGN_OR_RETURN(v1::ConsistencyProof response,
+                     UnaryCall("Audit.GetConsistencyProof", audit_.get(),
+                               &v1::Audit::Stub::GetConsistencyProof, request));
     if (response.from_size() != older.size ||
         response.to_size() != newer.size) {
       return absl::DataLossError(
@@ -134,9 +132,16 @@ absl::Status LedgerClient::CheckConsistency(const CheckpointFields& older,
     ASSIGN_OR_RETURN(proof, Hashes(response.hashes()));
   }
   absl::Status status = verifier_.VerifyConsistency(older, newer, proof);
-  if (status.ok() || older.size == newer.size) return status;
+  if (status.ok()) return proof;
+  if (older.size == newer.size) return status;
   return absl::DataLossError(
       absl::StrCat("server forked or sent a bad proof: ", status.message()));
+}
+
+absl::StatusOr<std::vector<Hash>> LedgerClient::ProveConsistency(
+    const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
+  RETURN_IF_ERROR(CheckConsistencyOrder(older, newer));
+  return CheckConsistency(older.fields, newer.fields);
 }
 
 absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
@@ -171,10 +176,10 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
           ": its latest checkpoint is older than one "
           "this client already verified"));
     }
-    RETURN_IF_ERROR(CheckConsistency(got, known));
+    RETURN_IF_ERROR(CheckConsistency(got, known).status());
     return checkpoint;
   }
-  RETURN_IF_ERROR(CheckConsistency(known, got));
+  RETURN_IF_ERROR(CheckConsistency(known, got).status());
   RETURN_IF_ERROR(Trust(checkpoint));
   return checkpoint;
 }
@@ -222,7 +227,7 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::ConsistencyProof(
     ASSIGN_OR_RETURN(VerifiedCheckpoint fetched, CheckpointAt(from_size));
     older = fetched.fields;
   }
-  RETURN_IF_ERROR(CheckConsistency(older, newer.fields));
+  RETURN_IF_ERROR(CheckConsistency(older, newer.fields).status());
   return newer;
 }
 

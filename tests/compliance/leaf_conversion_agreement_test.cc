@@ -1,12 +1,15 @@
 // compliance_check and the ledger server convert leaves with the one
-// function (compliance/leaf_entry.h) and now agree, also on a leaf whose
-// signer the key registry consulted does not hold: it is not evidence for
-// either, and both count it. Before, compliance_check stopped with
-// DATA_LOSS and the server's model view folded it under no role.
+// function (compliance/leaf_entry.h) and agree. compliance_check reads
+// through a LogReader (its signers come from the registry folded from the
+// verified leaves); the server folds with its own registry. A leaf whose
+// signer the registry consulted does not hold is not evidence: the fold
+// counts it exactly as the conversion says. Before, compliance_check stopped
+// with DATA_LOSS and the server's model view folded it under no role.
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "api/client/open_log_reader.h"
 #include "compliance/leaf_entry.h"
 #include "compliance/log_fold.h"
 #include "gtest/gtest.h"
@@ -15,7 +18,7 @@
 #include "rules/default_pack.h"
 #include "rules/engine.h"
 #include "tests/compliance/testonly/scenario_ledger.h"
-#include "tools/compliance_check/ledger_entries.h"
+#include "tools/compliance_check/log_entries.h"
 
 namespace {
 
@@ -37,7 +40,13 @@ TEST_P(AgreementTest, CheckAndServerFoldConvertTheSameLeaves) {
   auto built = compliance_test::BuildScenarioLedger();
   ASSERT_TRUE(built.ok()) << built.status();
   ledger::Ledger& l = built->fixture->ledger();
-  auto verified = compliance_check::ReadVerifiedEntries(l);
+  api::client::LogSourceOptions source;
+  source.dir = "scenario";
+  source.open_ledger = &l;
+  auto log = api::client::OpenLogReader(source);
+  ASSERT_TRUE(log.ok()) << log.status();
+  auto verified =
+      compliance_check::ReadVerifiedEntries(*log->reader, std::nullopt);
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_EQ(verified->not_evidence.count(), 0u);
 
@@ -52,16 +61,30 @@ TEST_P(AgreementTest, CheckAndServerFoldConvertTheSameLeaves) {
     return l.FindKey(id);
   };
 
-  // compliance_check's path (--dir and --server differ only in where the
-  // leaves and the registry come from).
+  // compliance_check's conversion with the same registry as the fold.
   compliance::NotEvidenceTally check_tally;
-  auto entries = compliance_check::ReadCheckpointedEntries(
-      verified->checkpoint_size, verified->root,
-      [&l](uint64_t start, uint64_t count) {
-        return l.GetLeaves(start, count);
-      },
-      keys, std::nullopt, "the ledger", &check_tally);
-  ASSERT_TRUE(entries.ok()) << entries.status();
+  std::vector<rules::LedgerEntry> converted;
+  for (uint64_t i = 0; i < verified->checkpoint_size; ++i) {
+    auto c = compliance::ConvertLeaf(i, *l.GetLeaf(i), keys);
+    ASSERT_TRUE(c.ok()) << c.status();
+    if (c->evidence()) {
+      converted.push_back(std::move(c->entry));
+    } else {
+      check_tally.Add(i, std::move(c->not_evidence));
+    }
+  }
+  if (!omit_provider) {
+    // The LogReader path (registry folded from the leaves) converts the
+    // same leaves as the ledger's own registry does.
+    ASSERT_EQ(verified->entries.size(), converted.size());
+    for (size_t i = 0; i < converted.size(); ++i) {
+      EXPECT_EQ(verified->entries[i].leaf_index, converted[i].leaf_index);
+      EXPECT_EQ(verified->entries[i].signer_role, converted[i].signer_role);
+    }
+  }
+  const std::vector<rules::LedgerEntry>& read =
+      omit_provider ? converted : verified->entries;
+  const std::vector<rules::LedgerEntry>* entries = &read;
 
   // The server's one fold.
   auto pack = rules::LoadRulePack(kPack);

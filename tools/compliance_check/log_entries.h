@@ -1,0 +1,50 @@
+// compliance_check's one reading path, whatever holds the log (a folder,
+// a server; tiles next): the rules engine's input read through a LogReader
+// (api/client/open_log_reader.h) and AuditLog (api/client/log_audit.h). The
+// latest checkpoint is verified, every leaf it covers is read and proven,
+// the leaves must reproduce its root, and every entry is admitted under the
+// key registry folded from the leaves — so the rules see exactly what the
+// log signed, and a source cannot hide or change a fact. (Per-entry
+// signatures are left to `ledgerctl verify` and --audit: they would
+// dominate the run.) The signer's role and organisation come from that same
+// registry; each leaf is converted by the one conversion,
+// compliance::ConvertLeaf (compliance/leaf_entry.h), which also decides
+// which leaves are evidence.
+#ifndef TOOLS_COMPLIANCE_CHECK_LOG_ENTRIES_H_
+#define TOOLS_COMPLIANCE_CHECK_LOG_ENTRIES_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "api/client/log_reader.h"
+#include "compliance/leaf_entry.h"
+#include "ledger/merkle/hash.h"
+#include "rules/ledger_entry.h"
+
+namespace compliance_check {
+
+struct VerifiedEntries {
+  uint64_t checkpoint_size = 0;  // leaves covered by the latest checkpoint
+  uint64_t ledger_size = 0;      // leaves in the log (a folder may hold more)
+  ledger::merkle::Hash root{};   // the checkpoint's root, reproduced
+  std::vector<rules::LedgerEntry> entries;  // leaves [0, checkpoint_size)
+  // Leaves left out because their signer was not enrolled at them
+  // (compliance/leaf_entry.h); the report says so.
+  compliance::NotEvidenceTally not_evidence;
+};
+
+// Reads and converts the leaves of `reader`'s latest checkpoint. Entries
+// integrated after `as_of` (when given) are left out (still read and
+// checked: the root covers every leaf). Errors: kNotFound when the log has
+// no checkpoint; kDataLoss naming the source and the problem when anything
+// does not verify or a leaf does not convert; the source's errors
+// otherwise.
+absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
+    api::client::LogReader& reader, std::optional<absl::Time> as_of);
+
+}  // namespace compliance_check
+
+#endif  // TOOLS_COMPLIANCE_CHECK_LOG_ENTRIES_H_
