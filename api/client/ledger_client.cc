@@ -91,8 +91,8 @@ absl::Status LedgerClient::Trust(const VerifiedCheckpoint& checkpoint) {
   return absl::OkStatus();
 }
 
-absl::Status LedgerClient::CheckConsistency(const CheckpointFields& older,
-                                            const CheckpointFields& newer) {
+absl::StatusOr<std::vector<Hash>> LedgerClient::CheckConsistency(
+    const CheckpointFields& older, const CheckpointFields& newer) {
   std::vector<Hash> proof;
   if (older.size != 0 && older.size < newer.size) {
     v1::ConsistencyProofRequest request;
@@ -114,9 +114,20 @@ absl::Status LedgerClient::CheckConsistency(const CheckpointFields& older,
     ASSIGN_OR_RETURN(proof, Hashes(response.hashes()));
   }
   absl::Status status = verifier_.VerifyConsistency(older, newer, proof);
-  if (status.ok() || older.size == newer.size) return status;
+  if (status.ok()) return proof;
+  if (older.size == newer.size) return status;
   return absl::DataLossError(
       absl::StrCat("server forked or sent a bad proof: ", status.message()));
+}
+
+absl::StatusOr<std::vector<Hash>> LedgerClient::ProveConsistency(
+    const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
+  if (older.fields.size > newer.fields.size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("consistency proof: from size ", older.fields.size,
+                     " > to size ", newer.fields.size));
+  }
+  return CheckConsistency(older.fields, newer.fields);
 }
 
 absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
@@ -151,10 +162,10 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
           ": its latest checkpoint is older than one "
           "this client already verified"));
     }
-    RETURN_IF_ERROR(CheckConsistency(got, known));
+    RETURN_IF_ERROR(CheckConsistency(got, known).status());
     return checkpoint;
   }
-  RETURN_IF_ERROR(CheckConsistency(known, got));
+  RETURN_IF_ERROR(CheckConsistency(known, got).status());
   RETURN_IF_ERROR(Trust(checkpoint));
   return checkpoint;
 }
@@ -202,7 +213,7 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::ConsistencyProof(
     ASSIGN_OR_RETURN(VerifiedCheckpoint fetched, CheckpointAt(from_size));
     older = fetched.fields;
   }
-  RETURN_IF_ERROR(CheckConsistency(older, newer.fields));
+  RETURN_IF_ERROR(CheckConsistency(older, newer.fields).status());
   return newer;
 }
 

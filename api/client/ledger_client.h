@@ -156,6 +156,29 @@ class LedgerClient {
   absl::StatusOr<uint64_t> InclusionProofByHash(
       const ledger::merkle::Hash& leaf_hash);
 
+  // Leaves from `start` (at most `count`, ≤ 1000), each with its inclusion
+  // proof in `at`'s tree verified. kOutOfRange when start ≥ at's size.
+  absl::StatusOr<std::vector<VerifiedLeaf>> ReadLeaves(
+      const VerifiedCheckpoint& at, uint64_t start, uint32_t count);
+
+  // Leaf `index` and its inclusion proof in `at`'s tree, verified here (the
+  // leaf hash is computed by the client): callers use the returned hashes
+  // without re-checking them. kOutOfRange when index ≥ at's size.
+  absl::StatusOr<ProvenLeaf> ProveLeaf(const VerifiedCheckpoint& at,
+                                       uint64_t index);
+
+  // The index of the leaf with RFC 6962 hash `leaf_hash` in `at`'s tree,
+  // its inclusion proof verified. kNotFound (from the server) when absent.
+  absl::StatusOr<uint64_t> FindLeaf(const ledger::merkle::Hash& leaf_hash,
+                                    const VerifiedCheckpoint& at);
+
+  // The consistency proof from `older` to `newer` (both verified
+  // checkpoints of this log), verified: empty when the sizes are equal and
+  // so are the roots. kInvalidArgument when older is larger; kDataLoss when
+  // the proof does not verify.
+  absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveConsistency(
+      const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer);
+
   // Proves that the checkpoint at `from_size` is a prefix of the one at
   // `to_size` (0 = the latest). Both checkpoints are fetched, verified and
   // reconciled with the trusted one. Returns the newer checkpoint.
@@ -202,9 +225,11 @@ class LedgerClient {
                                             uint64_t want_size,
                                             uint64_t trusted_size_when_asked);
   uint64_t TrustedSize() const;
-  // Fetches and checks the consistency proof between two verified trees.
-  absl::Status CheckConsistency(const ledger::CheckpointFields& older,
-                                const ledger::CheckpointFields& newer);
+  // Fetches and checks the consistency proof between two verified trees;
+  // returns its hashes.
+  absl::StatusOr<std::vector<ledger::merkle::Hash>> CheckConsistency(
+      const ledger::CheckpointFields& older,
+      const ledger::CheckpointFields& newer);
   absl::StatusOr<VerifiedCheckpoint> FetchCheckpoint(uint64_t size,
                                                      bool latest);
   absl::Status Trust(const VerifiedCheckpoint& checkpoint)
@@ -219,9 +244,10 @@ class LedgerClient {
   absl::Status FollowRotation(const absl::Status& why)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
   // Fetches the inclusion proof of `leaf` at `index` in `checkpoint`'s tree
-  // and verifies it.
-  absl::Status ProveLeaf(const VerifiedCheckpoint& checkpoint, uint64_t index,
-                         absl::string_view leaf);
+  // and verifies it; returns its hashes.
+  absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveInclusion(
+      const VerifiedCheckpoint& checkpoint, uint64_t index,
+      absl::string_view leaf);
   void SetDeadline(grpc::ClientContext& context, absl::Duration timeout) const;
   // One unary call with the default deadline; errors as FromGrpcStatus with
   // `name` ("Service.Method") as the prefix.

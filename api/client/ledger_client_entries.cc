@@ -1,5 +1,5 @@
-// LedgerClient: entries and inclusion proofs, each verified against the
-// latest checkpoint.
+// LedgerClient: entries and inclusion proofs, each verified against a
+// verified checkpoint (the latest one, or one the caller passes).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -31,8 +31,9 @@ absl::StatusOr<std::vector<std::string>> LedgerClient::GetEntries(
                                   response.leaves().end());
 }
 
-absl::Status LedgerClient::ProveLeaf(const VerifiedCheckpoint& checkpoint,
-                                     uint64_t index, absl::string_view leaf) {
+absl::StatusOr<std::vector<Hash>> LedgerClient::ProveInclusion(
+    const VerifiedCheckpoint& checkpoint, uint64_t index,
+    absl::string_view leaf) {
   v1::InclusionProofRequest request;
   request.set_leaf_index(index);
   request.set_tree_size(checkpoint.fields.size);
@@ -50,18 +51,17 @@ absl::Status LedgerClient::ProveLeaf(const VerifiedCheckpoint& checkpoint,
                      response.leaf_index(), " at size ", response.tree_size()));
   }
   ASSIGN_OR_RETURN(std::vector<Hash> hashes, Hashes(response.hashes()));
-  return verifier_.VerifyInclusion(index, ledger::merkle::HashLeaf(leaf),
-                                   hashes, checkpoint.fields);
+  RETURN_IF_ERROR(verifier_.VerifyInclusion(
+      index, ledger::merkle::HashLeaf(leaf), hashes, checkpoint.fields));
+  return hashes;
 }
 
-absl::StatusOr<VerifiedEntries> LedgerClient::GetVerifiedEntries(
-    uint64_t start, uint32_t count) {
-  VerifiedEntries out;
-  ASSIGN_OR_RETURN(out.checkpoint, LatestCheckpoint());
-  const uint64_t size = out.checkpoint.fields.size;
+absl::StatusOr<std::vector<VerifiedLeaf>> LedgerClient::ReadLeaves(
+    const VerifiedCheckpoint& at, uint64_t start, uint32_t count) {
+  const uint64_t size = at.fields.size;
   if (start >= size) {
     return absl::OutOfRangeError(absl::StrCat(
-        "start ", start, " is beyond the latest checkpoint's size ", size));
+        "start ", start, " is beyond the checkpoint's size ", size));
   }
   const uint32_t n =
       static_cast<uint32_t>(std::min<uint64_t>(count, size - start));
@@ -71,10 +71,43 @@ absl::StatusOr<VerifiedEntries> LedgerClient::GetVerifiedEntries(
         absl::StrCat("server returned no leaves from ", start,
                      " though its checkpoint covers size ", size));
   }
+  std::vector<VerifiedLeaf> out;
+  out.reserve(leaves.size());
   for (size_t i = 0; i < leaves.size(); ++i) {
-    RETURN_IF_ERROR(ProveLeaf(out.checkpoint, start + i, leaves[i]));
-    out.leaves.push_back(VerifiedLeaf{start + i, std::move(leaves[i])});
+    RETURN_IF_ERROR(ProveInclusion(at, start + i, leaves[i]).status());
+    out.push_back(VerifiedLeaf{start + i, std::move(leaves[i])});
   }
+  return out;
+}
+
+absl::StatusOr<ProvenLeaf> LedgerClient::ProveLeaf(const VerifiedCheckpoint& at,
+                                                   uint64_t index) {
+  if (index >= at.fields.size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "leaf ", index, " is beyond the checkpoint's size ", at.fields.size));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> leaves, GetEntries(index, 1));
+  if (leaves.size() != 1) {
+    return absl::DataLossError(
+        absl::StrCat("server returned no leaf at index ", index));
+  }
+  ProvenLeaf out;
+  out.index = index;
+  out.leaf = std::move(leaves[0]);
+  ASSIGN_OR_RETURN(out.proof, ProveInclusion(at, index, out.leaf));
+  return out;
+}
+
+absl::StatusOr<VerifiedEntries> LedgerClient::GetVerifiedEntries(
+    uint64_t start, uint32_t count) {
+  VerifiedEntries out;
+  ASSIGN_OR_RETURN(out.checkpoint, LatestCheckpoint());
+  if (start >= out.checkpoint.fields.size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "start ", start, " is beyond the latest checkpoint's size ",
+        out.checkpoint.fields.size));
+  }
+  ASSIGN_OR_RETURN(out.leaves, ReadLeaves(out.checkpoint, start, count));
   return out;
 }
 
@@ -87,23 +120,28 @@ absl::StatusOr<VerifiedLeaf> LedgerClient::InclusionProofByIndex(
 absl::StatusOr<uint64_t> LedgerClient::InclusionProofByHash(
     const Hash& leaf_hash) {
   ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint, LatestCheckpoint());
+  return FindLeaf(leaf_hash, checkpoint);
+}
+
+absl::StatusOr<uint64_t> LedgerClient::FindLeaf(const Hash& leaf_hash,
+                                                const VerifiedCheckpoint& at) {
   v1::InclusionProofRequest request;
   request.set_leaf_hash(std::string(leaf_hash.begin(), leaf_hash.end()));
-  request.set_tree_size(checkpoint.fields.size);
+  request.set_tree_size(at.fields.size);
   v1::InclusionProof response;
   grpc::ClientContext context;
   SetDeadline(context, options_.rpc_timeout);
   RETURN_IF_ERROR(
       FromGrpcStatus("Audit.GetInclusionProof",
                      audit_->GetInclusionProof(&context, request, &response)));
-  if (response.tree_size() != checkpoint.fields.size) {
-    return absl::DataLossError(absl::StrCat(
-        "asked for an inclusion proof at size ", checkpoint.fields.size,
-        ", got one at size ", response.tree_size()));
+  if (response.tree_size() != at.fields.size) {
+    return absl::DataLossError(
+        absl::StrCat("asked for an inclusion proof at size ", at.fields.size,
+                     ", got one at size ", response.tree_size()));
   }
   ASSIGN_OR_RETURN(std::vector<Hash> hashes, Hashes(response.hashes()));
   RETURN_IF_ERROR(verifier_.VerifyInclusion(response.leaf_index(), leaf_hash,
-                                            hashes, checkpoint.fields));
+                                            hashes, at.fields));
   return response.leaf_index();
 }
 

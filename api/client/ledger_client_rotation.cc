@@ -76,7 +76,7 @@ absl::Status LedgerClient::FollowRotation(const absl::Status& why) {
           trusted_->fields.size, " signed by the previous key"));
     }
     RETURN_IF_ERROR(
-        CheckConsistency(trusted_->fields, rotation.handover.fields));
+        CheckConsistency(trusted_->fields, rotation.handover.fields).status());
   }
   current_verifier_ = std::move(rotation.new_verifier);
   return Trust(rotation.handover);

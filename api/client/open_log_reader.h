@@ -1,0 +1,91 @@
+// OpenLogReader: the one place that turns "where is the log" (command-line
+// flags of ledgerctl, compliance_check, the report) into a LogReader:
+//   - a ledger folder (`dir`, or a Ledger the caller already opened),
+//   - a ledger server over gRPC (`server`, verified with `vkey`),
+//   - C2SP tlog-tiles over HTTP: issue 16 adds its source here (one more
+//     field below and one more branch in OpenLogReader), nowhere else.
+// Callers then read every source the same way.
+//
+// Not thread-safe (one command, one thread).
+#ifndef API_CLIENT_OPEN_LOG_READER_H_
+#define API_CLIENT_OPEN_LOG_READER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "api/client/ledger_client.h"
+#include "api/client/log_reader.h"
+#include "grpcpp/channel.h"
+#include "ledger/ledger.h"
+#include "ledger/merkle/hash.h"
+
+namespace api::client {
+
+struct LogSourceOptions {
+  // ---- Which source: `server` when set, else the folder.
+  // A ledger server, host:port. Default: "".
+  std::string server;
+  // A ledger folder (made by ledgerctl init), opened read-only. Default: "".
+  std::string dir;
+  // A ledger this process already opened (e.g. read-write, to record into
+  // it), read instead of opening `dir` again (which then only names it). Not
+  // owned; must outlive the reader. Default: null.
+  const ledger::Ledger* open_ledger = nullptr;
+  // (issue 16: the tiles URL goes here.)
+
+  // ---- Folder: LedgerOptions::signed_state_dir. Default: "".
+  std::string signed_state_dir;
+
+  // ---- Server.
+  // The log's note verifier key. Required unless trust_on_first_use.
+  std::string vkey;
+  // Take the verifier key from the server's Admin.GetStatus when `vkey` is
+  // empty (the first server reached is trusted, as ssh does with host
+  // keys). Default: false.
+  bool trust_on_first_use = false;
+  // The client's trusted-checkpoint store ("" = in memory only).
+  std::string trusted_dir;
+  // TLS PEM files (api/client/channel.h). Plaintext only to a loopback
+  // target without `tls_ca` and `tls_cert`.
+  std::string tls_ca, tls_cert, tls_key;
+};
+
+// A verifying client of `options.server` and its channel (for the services
+// LedgerClient does not wrap).
+struct ConnectedClient {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<LedgerClient> client;
+};
+
+// kInvalidArgument when `vkey` is missing without trust_on_first_use, or for
+// bad TLS options; kFailedPrecondition when trusting on first use and the
+// server reports no key; the client's errors otherwise.
+absl::StatusOr<ConnectedClient> ConnectLedgerClient(
+    const LogSourceOptions& options);
+
+// A reader and what only some sources can do besides reading.
+struct OpenedLog {
+  std::unique_ptr<LogReader> reader;
+  // Verifies a checkpoint note kept from an earlier run (`grew --since`)
+  // under the log keys this source trusts, without reconciling it.
+  // kDataLoss when it does not verify.
+  std::function<absl::StatusOr<VerifiedCheckpoint>(absl::string_view note)>
+      verify_note;
+  // The index of the leaf with RFC 6962 hash `leaf_hash` in `at`'s tree
+  // (kNotFound when absent); null where the source cannot look leaves up
+  // by hash.
+  std::function<absl::StatusOr<uint64_t>(const ledger::merkle::Hash& leaf_hash,
+                                         const VerifiedCheckpoint& at)>
+      find_leaf;
+};
+
+// Opens the source `options` names. kInvalidArgument when none is named;
+// the source's errors (Ledger::Open, ConnectLedgerClient) otherwise.
+absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options);
+
+}  // namespace api::client
+
+#endif  // API_CLIENT_OPEN_LOG_READER_H_
