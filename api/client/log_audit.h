@@ -34,13 +34,18 @@ struct LogAuditOptions {
   std::function<void(uint64_t, uint64_t)> progress;
   // Called for each leaf, in order, after it was admitted and applied:
   // its index, exact bytes and the key registry folded up to and including
-  // it (so the signer of every leaf so far is found). A non-OK status stops
-  // the audit and is returned as is. Default: none.
+  // it (so the signer of every leaf so far is found). Its signature is
+  // checked with its page's, after the visits of that page (the audit fails
+  // then). A non-OK status stops the audit at the end of the page and is
+  // returned as is. Default: none.
   std::function<absl::Status(uint64_t index, absl::string_view leaf,
                              const ledger::KeyRegistry& registry)>
       visit;
   // Leaves asked for per ReadLeaves call. Default: 1000.
   uint64_t page = 1000;
+  // Threads verifying signatures (ledger/leaf_replay.h). Default: 2, as
+  // the local audit (ledger/audit.h).
+  int threads = 2;
 };
 
 struct LogAuditReport {

@@ -192,7 +192,7 @@ TEST_F(TilesLogReaderTest, AChangedEntryIsNamedByLeafAndBundle) {
                         "tile/entries/001 does not match its hash in " + url_ +
                         "tile/0/001"));
   // The full audit reports it as its finding.
-  auto report = AuditLog(*reader, {});
+  auto report = AuditLog(*reader, *checkpoint);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_FALSE(report->ok);
   EXPECT_THAT(report->problem, HasSubstr("leaf 256 of entry bundle"));
@@ -268,7 +268,9 @@ TEST_F(TilesLogReaderTest, HttpFailuresAreUnavailableNamingTheUrl) {
 TEST_F(TilesLogReaderTest, AuditsTheWholeLogFromTiles) {
   Grow(1000);
   auto reader = Reader();
-  auto report = AuditLog(*reader, {});
+  auto checkpoint = reader->LatestCheckpoint();
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  auto report = AuditLog(*reader, *checkpoint);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->entries, f_->ledger().Size());
