@@ -78,6 +78,20 @@ absl::StatusOr<LogAuditReport> AuditLog(LogReader& reader,
                              "size ",
                              size));
   }
+  // The key that signed the checkpoint must be the one the leaves announce
+  // for its size (LogKey events), not merely the one the caller trusted.
+  const ledger::LogKeyHistory& log_keys = replay.registry().log_keys();
+  if (!log_keys.empty() && !at.note.empty()) {
+    absl::Status signed_by_log_key =
+        log_keys.VerifyCheckpoint(at.note, at.fields.origin, false).status();
+    if (!signed_by_log_key.ok()) {
+      return Fail(report, std::nullopt,
+                  absl::StrCat("the checkpoint of size ", size,
+                               " is not signed by the log key its leaves "
+                               "announce for that size: ",
+                               signed_by_log_key.message()));
+    }
+  }
   report.ok = true;
   return report;
 }

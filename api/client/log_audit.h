@@ -6,7 +6,9 @@
 //   * every leaf parses and integration times never decrease;
 //   * every entry is admitted by the pure admission rule (ledger/admission.h,
 //     replay mode) under the key registry folded from the leaves before it,
-//     and its signature verifies under the key that rule names.
+//     and its signature verifies under the key that rule names;
+//   * the checkpoint is signed by the log key the leaves announce (LogKey
+//     events) for its size, not only by the key the reader trusts.
 // A local folder additionally gets ledger/audit.h's storage-level checks
 // (stored tree nodes, every stored checkpoint, the stored registry).
 //
