@@ -43,7 +43,9 @@ absl::StatusOr<std::unique_ptr<CurlHttpGetter>> CurlHttpGetter::Create(
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   // "": every encoding this libcurl can decode (gzip, deflate, ...).
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  if (options.accept_compressed) {
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  }
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(
       curl, CURLOPT_CONNECTTIMEOUT_MS,

@@ -22,6 +22,10 @@ struct CurlHttpGetterOptions {
   absl::Duration connect_timeout = absl::Seconds(10);
   // A transfer slower than 1 KiB/s for this long is abandoned. Default: 30 s.
   absl::Duration stall_timeout = absl::Seconds(30);
+  // Ask for compressed bodies (Accept-Encoding: gzip, deflate, ...); the
+  // server then spends CPU compressing bundles, which over loopback costs
+  // more than it saves. Default: true.
+  bool accept_compressed = true;
 };
 
 class CurlHttpGetter : public HttpGetter {

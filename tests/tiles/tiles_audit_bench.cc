@@ -41,6 +41,8 @@ ABSL_FLAG(int, rounds, 2, "rounds of (local audit, tiles audits)");
 ABSL_FLAG(int, threads, 2, "signature threads of every audit");
 ABSL_FLAG(std::string, url, "",
           "also audit tiles served here (e.g. nginx over ledgerctl publish)");
+ABSL_FLAG(bool, gzip, true,
+          "the tiles client accepts gzip (the server then compresses bundles)");
 ABSL_FLAG(std::string, vkey, "",
           "verifier key for --url (default: the "
           "folder's)");
@@ -66,8 +68,10 @@ absl::StatusOr<Rate> LocalAudit(const std::string& dir, int threads) {
 absl::StatusOr<Rate> TilesAudit(const std::string& url, const std::string& vkey,
                                 int threads) {
   const absl::Time start = absl::Now();
+  api::client::CurlHttpGetterOptions http_options;
+  http_options.accept_compressed = absl::GetFlag(FLAGS_gzip);
   ASSIGN_OR_RETURN(std::unique_ptr<api::client::CurlHttpGetter> http,
-                   api::client::CurlHttpGetter::Create());
+                   api::client::CurlHttpGetter::Create(http_options));
   ASSIGN_OR_RETURN(
       std::unique_ptr<api::client::TilesLogReader> reader,
       api::client::TilesLogReader::Create(url, vkey, std::move(http)));
