@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "api/client/log_reader_checks.h"
 #include "common/status_macros.h"
 
 namespace api::client {
@@ -144,11 +145,8 @@ absl::StatusOr<std::vector<Hash>> FolderLogReader::Inclusion(
 
 absl::StatusOr<std::vector<VerifiedLeaf>> FolderLogReader::ReadLeaves(
     const VerifiedCheckpoint& at, uint64_t start, uint64_t max_count) {
+  RETURN_IF_ERROR(CheckLeafInTree(at, start));
   const uint64_t size = at.fields.size;
-  if (start >= size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "start ", start, " is beyond the checkpoint's size ", size));
-  }
   const uint64_t n = std::min({max_count, size - start, kMaxPage});
   absl::StatusOr<std::vector<std::string>> leaves =
       ledger_->GetLeaves(start, n);
@@ -169,10 +167,7 @@ absl::StatusOr<std::vector<VerifiedLeaf>> FolderLogReader::ReadLeaves(
 
 absl::StatusOr<ProvenLeaf> FolderLogReader::ProveLeaf(
     const VerifiedCheckpoint& at, uint64_t index) {
-  if (index >= at.fields.size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "leaf ", index, " is beyond the checkpoint's size ", at.fields.size));
-  }
+  RETURN_IF_ERROR(CheckLeafInTree(at, index));
   absl::StatusOr<std::string> leaf = ledger_->GetLeaf(index);
   if (!leaf.ok()) return Damaged(leaf.status());
   ProvenLeaf out;
@@ -184,11 +179,7 @@ absl::StatusOr<ProvenLeaf> FolderLogReader::ProveLeaf(
 
 absl::StatusOr<std::vector<Hash>> FolderLogReader::ProveConsistency(
     const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
-  if (older.fields.size > newer.fields.size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("consistency proof: from size ", older.fields.size,
-                     " > to size ", newer.fields.size));
-  }
+  RETURN_IF_ERROR(CheckConsistencyOrder(older, newer));
   return Consistency(older.fields, newer.fields);
 }
 

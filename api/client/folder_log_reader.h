@@ -8,7 +8,8 @@
 // consistency proof, and each new checkpoint reconciled with the last one
 // this reader trusted (in memory: a folder has no trusted store), as
 // LedgerClient does. Ledger::Open already checked the stored tree against
-// the latest checkpoint and the signed state. Damage is kDataLoss naming
+// the latest checkpoint; the signed state beside the log key is checked by
+// `ledgerctl verify` (a read-only open does not). Damage is kDataLoss naming
 // the folder.
 //
 // Not thread-safe (one command, one thread).

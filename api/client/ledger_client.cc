@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/client/load_trust.h"
+#include "api/client/log_reader_checks.h"
 #include "api/client/rpc_status.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
@@ -122,11 +123,7 @@ absl::StatusOr<std::vector<Hash>> LedgerClient::CheckConsistency(
 
 absl::StatusOr<std::vector<Hash>> LedgerClient::ProveConsistency(
     const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
-  if (older.fields.size > newer.fields.size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("consistency proof: from size ", older.fields.size,
-                     " > to size ", newer.fields.size));
-  }
+  RETURN_IF_ERROR(CheckConsistencyOrder(older, newer));
   return CheckConsistency(older.fields, newer.fields);
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/client/ledger_client.h"
+#include "api/client/log_reader_checks.h"
 #include "api/client/rpc_status.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
@@ -58,11 +59,8 @@ absl::StatusOr<std::vector<Hash>> LedgerClient::ProveInclusion(
 
 absl::StatusOr<std::vector<VerifiedLeaf>> LedgerClient::ReadLeaves(
     const VerifiedCheckpoint& at, uint64_t start, uint32_t count) {
+  RETURN_IF_ERROR(CheckLeafInTree(at, start));
   const uint64_t size = at.fields.size;
-  if (start >= size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "start ", start, " is beyond the checkpoint's size ", size));
-  }
   const uint32_t n =
       static_cast<uint32_t>(std::min<uint64_t>(count, size - start));
   ASSIGN_OR_RETURN(std::vector<std::string> leaves, GetEntries(start, n));
@@ -82,10 +80,7 @@ absl::StatusOr<std::vector<VerifiedLeaf>> LedgerClient::ReadLeaves(
 
 absl::StatusOr<ProvenLeaf> LedgerClient::ProveLeaf(const VerifiedCheckpoint& at,
                                                    uint64_t index) {
-  if (index >= at.fields.size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "leaf ", index, " is beyond the checkpoint's size ", at.fields.size));
-  }
+  RETURN_IF_ERROR(CheckLeafInTree(at, index));
   ASSIGN_OR_RETURN(std::vector<std::string> leaves, GetEntries(index, 1));
   if (leaves.size() != 1) {
     return absl::DataLossError(

@@ -143,13 +143,17 @@ absl::StatusOr<ConnectedClient> ConnectLedgerClient(
   return out;
 }
 
+bool IsFolderSource(const LogSourceOptions& options) {
+  return options.server.empty() && options.tiles_url.empty() &&
+         (!options.dir.empty() || options.open_ledger != nullptr);
+}
+
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options) {
   if (!options.server.empty()) return OpenServer(options);
   if (!options.tiles_url.empty()) return OpenTiles(options);
-  if (!options.dir.empty() || options.open_ledger != nullptr) {
-    return OpenFolder(options);
-  }
-  return absl::InvalidArgumentError("--dir or --server is required");
+  if (IsFolderSource(options)) return OpenFolder(options);
+  return absl::InvalidArgumentError(
+      "--dir, --server or --tiles is required");
 }
 
 }  // namespace api::client

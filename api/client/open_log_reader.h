@@ -84,6 +84,10 @@ struct OpenedLog {
       find_leaf;
 };
 
+// Whether `options` names a local ledger folder (which also has
+// storage-level checks: ledger/audit.h, the signed state).
+bool IsFolderSource(const LogSourceOptions& options);
+
 // Opens the source `options` names. kInvalidArgument when none is named;
 // the source's errors (Ledger::Open, ConnectLedgerClient) otherwise.
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options);

@@ -228,7 +228,13 @@ expect_failure $L leaf --server 127.0.0.1:$port --index 0          # no --vkey
 expect_failure $L checkpoint --server 127.0.0.1:1 --vkey "$vkey" --trusted_dir "$tmp/t2"
 expect_failure $L append "${R[@]}" --key "$tmp/extra.key" "$tmp/iv0.pb"  # revoked key
 expect_failure $L model "${R[@]}" --model no-such-model
-expect_failure $L grew --dir "$D" --since "$tmp/saved.note"
+# grew and verify are written once over LogReader: --dir reads the same
+# answers through the folder, --server audits the log from the server alone.
+$L grew --dir "$D" --since "$tmp/saved.note" | cmp - "$tmp/grew.txt" || fail "grew --dir differs from --server"
+expect_failure $L grew --dir "$D" --since "$tmp/forged.note"
+n=$($L checkpoint "${R[@]}" | sed -n 2p)
+$L verify "${R[@]}" 2>/dev/null | tee "$tmp/verify.txt"
+grep -q "^ok: $n entries, 1 checkpoints verified; root " "$tmp/verify.txt" || fail "verify --server"
 otherkey=$($L init --dir "$tmp/other" --origin factory.example.eu/ledger | tail -n 1)
 expect_failure $L checkpoint --server 127.0.0.1:$port --vkey "$otherkey" --trusted_dir "$tmp/t3"
 

@@ -8,8 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "api/client/channel.h"
-#include "api/client/ledger_client.h"
+#include "api/client/open_log_reader.h"
 #include "common/renamed_flag.h"
 #include "common/status_macros.h"
 #include "common/version.h"
@@ -19,9 +18,8 @@
 #include "rules/engine.h"
 #include "rules/rule_pack_loader.h"
 #include "tools/compliance_check/findings_recorder.h"
-#include "tools/compliance_check/ledger_entries.h"
+#include "tools/compliance_check/log_entries.h"
 #include "tools/compliance_check/report.h"
-#include "tools/compliance_check/server_entries.h"
 
 namespace compliance_check {
 
@@ -235,34 +233,41 @@ void Collect(const Options& options, std::vector<v1::Finding> all,
   }
 }
 
-absl::StatusOr<CheckResult> CheckThroughServer(const Options& options,
-                                               const rules::RulePack& pack) {
-  api::client::ChannelOptions channel_options;
-  channel_options.target = options.server;
-  channel_options.insecure = options.ca_file.empty();
-  channel_options.ca_file = options.ca_file;
-  channel_options.cert_file = options.cert_file;
-  channel_options.key_file = options.key_file;
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
-                   api::client::MakeChannel(channel_options));
-  api::client::LedgerClientOptions client_options;
-  client_options.trusted_store_dir = options.trusted_dir;
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<api::client::LedgerClient> client,
-      api::client::LedgerClient::Create(channel, options.vkey, client_options));
-  ASSIGN_OR_RETURN(VerifiedEntries read,
-                   ReadVerifiedEntriesFromServer(*client, options.as_of));
-  CheckResult result;
-  result.origin = options.vkey.substr(0, options.vkey.find('+'));
+// The source `options` names, for the one reading path (log_entries.h):
+// the server, or the folder whose ledger `opened` this run already opened.
+api::client::LogSourceOptions SourceOf(const Options& options,
+                                       const ledger::Ledger* opened) {
+  api::client::LogSourceOptions source;
+  source.server = options.server;
+  source.vkey = options.vkey;
+  source.trusted_dir = options.trusted_dir;
+  source.tls_ca = options.ca_file;
+  source.tls_cert = options.cert_file;
+  source.tls_key = options.key_file;
+  source.dir = options.dir;
+  source.open_ledger = opened;
+  return source;
+}
+
+// Reads through the source, then evaluates.
+absl::StatusOr<VerifiedEntries> Evaluate(const Options& options,
+                                         const rules::RulePack& pack,
+                                         const ledger::Ledger* opened,
+                                         CheckResult& result) {
+  ASSIGN_OR_RETURN(api::client::OpenedLog log,
+                   api::client::OpenLogReader(SourceOf(options, opened)));
+  result.origin = log.reader->Origin();
   result.clock = options.as_of.value_or(options.now);
   result.rule_pack_version = pack.version();
+  ASSIGN_OR_RETURN(VerifiedEntries read,
+                   ReadVerifiedEntries(*log.reader, options.as_of));
   result.checkpoint_size = read.checkpoint_size;
-  result.ledger_size = read.ledger_size;
+  result.ledger_size = opened != nullptr ? opened->Size() : read.ledger_size;
   result.entries_evaluated = read.entries.size();
   ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
                    rules::EvaluateAsOf(pack, read.entries, result.clock));
   Collect(options, std::move(all), &result);
-  return result;
+  return read;
 }
 
 }  // namespace
@@ -271,7 +276,11 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   RETURN_IF_ERROR(Validate(options));
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePack(options.pack_path));
-  if (!options.server.empty()) return CheckThroughServer(options, pack);
+  CheckResult result;
+  if (!options.server.empty()) {
+    RETURN_IF_ERROR(Evaluate(options, pack, nullptr, result).status());
+    return result;
+  }
   if (options.audit) {
     ASSIGN_OR_RETURN(ledger::AuditReport audit,
                      ledger::AuditLedgerDir(options.dir, {}));
@@ -290,20 +299,9 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
     // Sign what is there, so that the findings already recorded are read.
     RETURN_IF_ERROR(ledger->PublishCheckpoint().status());
   }
-  CheckResult result;
-  result.origin = ledger->origin();
   result.simulated_clock_since = ledger->simulated_clock_since();
-  result.clock = options.as_of.value_or(options.now);
-  result.rule_pack_version = pack.version();
   ASSIGN_OR_RETURN(VerifiedEntries read,
-                   ReadVerifiedEntries(*ledger, options.as_of));
-  result.checkpoint_size = read.checkpoint_size;
-  result.ledger_size = read.ledger_size;
-  result.entries_evaluated = read.entries.size();
-
-  ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
-                   rules::EvaluateAsOf(pack, read.entries, result.clock));
-  Collect(options, std::move(all), &result);
+                   Evaluate(options, pack, ledger.get(), result));
   if (options.record) {
     ASSIGN_OR_RETURN(
         RecordResult rec,

@@ -1,8 +1,7 @@
 // The adapter from a ledger's leaves to the rules engine's input
 // (rules/ledger_entry.h): parses each leaf and its envelope and looks the
-// signer up in the key registry for its role and organisation. Reads only the
-// leaves a verified checkpoint covers, and checks that they reproduce its
-// Merkle root, so the rules see exactly what the log has signed.
+// signer up in the key registry for its role and organisation. Where the
+// leaves come from, verified, is log_entries.h.
 //
 // Lives here, not in rules/, because rules/ must not depend on storage.
 // Thread-compatible: the Ledger it reads is thread-safe.
@@ -34,38 +33,6 @@ using KeyLookup =
 absl::StatusOr<rules::LedgerEntry> EntryFromLeaf(uint64_t index,
                                                  absl::string_view leaf_bytes,
                                                  const KeyLookup& keys);
-
-struct VerifiedEntries {
-  uint64_t checkpoint_size = 0;  // leaves covered by the latest checkpoint
-  uint64_t ledger_size = 0;      // leaves in the ledger (may be more)
-  ledger::merkle::Hash root{};   // the checkpoint's root, reproduced
-  std::vector<rules::LedgerEntry> entries;  // leaves [0, checkpoint_size)
-};
-
-// Returns up to `count` leaves from `start` (at least one unless failing):
-// Ledger::GetLeaves locally, Audit.GetEntries through a server.
-using LeafPages = std::function<absl::StatusOr<std::vector<std::string>>(
-    uint64_t start, uint64_t count)>;
-
-// Reads leaves [0, size) through `pages`, converts those integrated by
-// `as_of` (all when nullopt), and checks that all `size` leaves hash to
-// `root`, so the entries are exactly what the checkpoint signed. kDataLoss,
-// naming `source` ("the ledger", "the server"), when a page is short or
-// empty, a leaf does not convert, or the root differs.
-absl::StatusOr<std::vector<rules::LedgerEntry>> ReadCheckpointedEntries(
-    uint64_t size, const ledger::merkle::Hash& root, const LeafPages& pages,
-    const KeyLookup& keys, std::optional<absl::Time> as_of,
-    absl::string_view source);
-
-// Verifies the latest checkpoint's signature under the log key, reads the
-// leaves it covers (1000 at a time) and checks that they hash to its root.
-// Entries integrated after `as_of` (when given) are left out; reading stops
-// at the first one (integration times never decrease). Errors: kNotFound
-// when the ledger has no checkpoint; kDataLoss when a leaf does not parse,
-// names an unknown key, or the root differs; storage errors as they come.
-absl::StatusOr<VerifiedEntries> ReadVerifiedEntries(
-    const ledger::Ledger& ledger,
-    std::optional<absl::Time> as_of = std::nullopt);
 
 }  // namespace compliance_check
 

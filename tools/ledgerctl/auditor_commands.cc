@@ -80,7 +80,8 @@ absl::Status Model(const CommandArgs& args, std::ostream& out) {
                    conn.client->LatestCheckpoint());
   std::vector<std::pair<uint64_t, std::string>> evidence;  // index, type
   for (uint64_t index : detail.evidence_leaves()) {
-    ASSIGN_OR_RETURN(ProvenLeaf proven, ProveLeaf(conn, cp, index));
+    ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
+                     conn.client->ProveLeaf(cp, index));
     evidence.emplace_back(index, PayloadType(proven.leaf));
   }
   const v1::ModelSummary& s = detail.summary();

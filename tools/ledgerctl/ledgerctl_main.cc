@@ -22,8 +22,10 @@
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
 #include "tools/ledgerctl/provider_commands.h"
+#include "tools/ledgerctl/read_commands.h"
 #include "tools/ledgerctl/remote_commands.h"
 #include "tools/ledgerctl/report_command.h"
+#include "tools/ledgerctl/verify_command.h"
 
 namespace {
 
@@ -36,13 +38,18 @@ Commands on a local ledger folder (--dir D):
   revoke      --dir D --key_id HEX           revoke a key [--reason]
   append      --dir D --key K FILE...        sign and append each file; prints leaf indices [--type]
   checkpoint  --dir D                        print the latest signed checkpoint note
-  leaf        --dir D --index I              write the exact leaf bytes to stdout
-  prove       --dir D --index I [--size N]   inclusion proof, one base64 hash per line
-  consistency --dir D --from N0 [--to N]     consistency proof, one base64 hash per line
+  leaf        --dir D --index I              write the exact leaf bytes (proven in
+                                             the latest checkpoint) to stdout
+  prove       --dir D --index I [--size N]   inclusion proof in the checkpoint of
+                                             size N, one base64 hash per line
+  consistency --dir D --from N0 [--to N]     consistency proof between two
+                                             checkpoints, one base64 hash per line
   verify      --dir D [--json] [--checkpoint NOTE] [--signed_state_dir S]
-                                             full audit, and the stored tree vs.
-                                             the signed state and NOTE (which is
-                                             ahead); exit 0 only when all checks
+                                             full audit (storage, then every leaf
+                                             read back and replayed), and the
+                                             stored tree vs. the signed state and
+                                             NOTE (which is ahead); exit 0 only
+                                             when all checks pass
   restore-signed-state --dir D --checkpoint NOTE [--signed_state_dir S]
                                              rebuild a lost signed state from the
                                              newest published checkpoint
@@ -72,18 +79,23 @@ proof verified against a signed checkpoint:
                                              includes the entry (for `grew`)
 
 With --server HOST:PORT instead of --dir, against a running ledger_server;
-every checkpoint, leaf and proof is verified before it is printed, and the
-output is the same as in local mode:
-  checkpoint, leaf, prove, consistency, keys, append, enroll, revoke,
-  declare, notify, document
+every checkpoint, leaf and proof is verified before it is printed (from a
+folder too), and the output is the same as in local mode:
+  checkpoint, leaf, prove, consistency, grew, verify (one implementation
+    for every source), keys, append, enroll, revoke, declare, notify,
+    document
   keys        [--key K]                      with --key: only your own key K
                                              (enrolment, revocation, next
                                              sequence; any submitting role)
   prove       --index I | --leaf_file F      also prints an "ok:" line (stderr
-                                             with --index, stdout with --leaf_file)
-Auditor commands (--server only; --json for programs):
+                                             with --index, stdout with --leaf_file;
+                                             with --dir too)
+  verify      [--json]                       with --server: every leaf read and
+                                             proven, the root recomputed, every
+                                             entry's admission and signature
   grew        --since FILE                   prove the log only grew since a
                                              checkpoint saved with --save
+Auditor commands (--server only; --json for programs):
   models                                     models, compute, energy, status
   model       --model M                      one model's facts, accounts, runs,
                                              proven evidence and findings
@@ -157,20 +169,26 @@ int main(int argc, char** argv) {
     args.positional.push_back(positional[i]);
 
   using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
+  // The read commands: written once, over the log source the flags name
+  // (log_source.h: --server, else --dir).
+  const std::map<std::string, Fn> read_commands = {
+      {"checkpoint",
+       [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
+      {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
+      {"prove",
+       [](auto& a) { return ledgerctl::Prove(a, std::cout, std::cerr); }},
+      {"consistency",
+       [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
+      {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
+      {"verify",
+       [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
+  };
   const std::map<std::string, Fn> commands = {
       {"init", [](auto& a) { return ledgerctl::Init(a, std::cout); }},
       {"keygen", [](auto& a) { return ledgerctl::Keygen(a, std::cout); }},
       {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
       {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
-      {"checkpoint",
-       [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
-      {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
-      {"prove", [](auto& a) { return ledgerctl::Prove(a, std::cout); }},
-      {"consistency",
-       [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
-      {"verify",
-       [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
       {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"restore-signed-state",
        [](auto& a) {
@@ -185,18 +203,10 @@ int main(int argc, char** argv) {
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
   };
   const std::map<std::string, Fn> server_commands = {
-      {"checkpoint",
-       [](auto& a) { return ledgerctl::RemoteCheckpoint(a, std::cout); }},
-      {"leaf", [](auto& a) { return ledgerctl::RemoteLeaf(a, std::cout); }},
-      {"prove",
-       [](auto& a) { return ledgerctl::RemoteProve(a, std::cout, std::cerr); }},
-      {"consistency",
-       [](auto& a) { return ledgerctl::RemoteConsistency(a, std::cout); }},
       {"keys", [](auto& a) { return ledgerctl::RemoteKeys(a, std::cout); }},
       {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
       {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
-      {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
       {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
       {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
       {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
@@ -208,23 +218,26 @@ int main(int argc, char** argv) {
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
   };
   const bool remote = !absl::GetFlag(FLAGS_server).empty();
-  if (!remote && server_commands.count(command) > 0 &&
-      commands.count(command) == 0) {
+  const std::map<std::string, Fn>& by_mode =
+      remote ? server_commands : commands;
+  const Fn* run = nullptr;
+  if (auto read = read_commands.find(command); read != read_commands.end()) {
+    run = &read->second;
+  } else if (auto it = by_mode.find(command); it != by_mode.end()) {
+    run = &it->second;
+  } else if (!remote && server_commands.count(command) > 0) {
     std::cerr << "ledgerctl " << command << ": --server is required\n";
     return 2;
-  }
-  auto it = remote ? server_commands.find(command) : commands.find(command);
-  if (remote && it == server_commands.end()) {
+  } else if (remote && commands.count(command) > 0) {
     std::cerr << "ledgerctl " << command
               << ": not available with --server (use --dir)\n";
     return 2;
-  }
-  if (it == commands.end()) {
+  } else {
     std::cerr << "ledgerctl: unknown command \"" << command
               << "\" (run ledgerctl --help)\n";
     return 2;
   }
-  const absl::Status status = it->second(args);
+  const absl::Status status = (*run)(args);
   std::cout.flush();
   if (status.ok()) return 0;
   std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";

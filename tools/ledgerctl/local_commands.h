@@ -1,7 +1,8 @@
-// ledgerctl's commands on a local ledger folder. Each command reads its flags
-// (already parsed by main), writes its normal output to `out` (text for
-// people; the documented plain forms for proofs and notes; raw bytes for
-// `leaf`) and progress to `err`, and returns a status whose message main
+// ledgerctl's commands on a local ledger folder (the read commands, for
+// every source, are in read_commands.h and verify_command.h). Each command
+// reads its flags (already parsed by main), writes its normal output to `out`
+// (text for people; the documented plain forms for proofs and notes; raw bytes
+// for `leaf`) and progress to `err`, and returns a status whose message main
 // prints as the one stderr line of a failure.
 #ifndef TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
 #define TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
@@ -29,12 +30,6 @@ absl::Status Keygen(const CommandArgs& args, std::ostream& out);
 absl::Status Enroll(const CommandArgs& args, std::ostream& out);
 absl::Status Revoke(const CommandArgs& args, std::ostream& out);
 absl::Status Append(const CommandArgs& args, std::ostream& out);
-absl::Status Checkpoint(const CommandArgs& args, std::ostream& out);
-absl::Status Leaf(const CommandArgs& args, std::ostream& out);
-absl::Status Prove(const CommandArgs& args, std::ostream& out);
-absl::Status Consistency(const CommandArgs& args, std::ostream& out);
-absl::Status Verify(const CommandArgs& args, std::ostream& out,
-                    std::ostream& err);
 absl::Status Keys(const CommandArgs& args, std::ostream& out);
 // Rebuilds a lost signed state from --checkpoint (see signed_heads.h).
 absl::Status RestoreSignedStateCommand(const CommandArgs& args,

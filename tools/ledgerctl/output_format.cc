@@ -58,6 +58,13 @@ std::string FormatKeys(const std::vector<KeyLine>& keys,
   return out;
 }
 
+std::string SimulatedClockLine(uint64_t since) {
+  return absl::StrCat(
+      "SIMULATED CLOCK: this ledger's integration times follow a simulated "
+      "clock (marked at tree size ",
+      since, "); it is not a real factory's record\n");
+}
+
 std::string FormatProof(const std::vector<ledger::merkle::Hash>& proof) {
   std::string out;
   for (const auto& hash : proof)

@@ -42,6 +42,10 @@ std::string FormatKeys(const std::vector<KeyLine>& keys,
 // One base64 hash per line (the plain proof format of prove/consistency).
 std::string FormatProof(const std::vector<ledger::merkle::Hash>& proof);
 
+// The line `keys` and `verify` print for a ledger marked as written under a
+// simulated clock (ledger/FORMAT.md, "Storage") since tree size `since`.
+std::string SimulatedClockLine(uint64_t since);
+
 // Two significant figures in E notation: 3.1e+24 → "3.1e24", 0 → "0".
 std::string TwoSignificant(double value);
 // "lower..upper" of a FLOP range, each with two significant figures, or "-"

@@ -31,14 +31,6 @@ std::string KeyIdBytes(const ledger::crypto::KeyId& id) {
                      id.bytes().size());
 }
 
-std::string ProofJson(const std::vector<ledger::merkle::Hash>& proof) {
-  std::string out = "[";
-  for (size_t i = 0; i < proof.size(); ++i)
-    absl::StrAppend(&out, i ? ", " : "", "\"",
-                    ledger::merkle::HashToBase64(proof[i]), "\"");
-  return out + "]";
-}
-
 // The server's record of the caller's own key (Ingest.GetOwnKeyState:
 // every submitting role may ask, for its own keys). `path` names the key.
 absl::StatusOr<v1::KeyRecord> OwnKey(ServerConnection& conn,
@@ -103,102 +95,6 @@ absl::Status SubmitKeyEvent(const CommandArgs& args,
 }
 
 }  // namespace
-
-absl::Status RemoteCheckpoint(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(VerifiedCheckpoint cp, conn.client->LatestCheckpoint());
-  RETURN_IF_ERROR(SaveIfAsked(cp.note));
-  out << cp.note;
-  return absl::OkStatus();
-}
-
-absl::Status RemoteLeaf(const CommandArgs& args, std::ostream& out) {
-  const int64_t index = absl::GetFlag(FLAGS_index);
-  if (index < 0) return absl::InvalidArgumentError("--index is required (≥ 0)");
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(api::client::VerifiedLeaf leaf,
-                   conn.client->InclusionProofByIndex(index));
-  out << leaf.leaf;
-  return absl::OkStatus();
-}
-
-absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
-                         std::ostream& err) {
-  const int64_t index = absl::GetFlag(FLAGS_index);
-  const std::string leaf_file = absl::GetFlag(FLAGS_leaf_file);
-  if (index < 0 && leaf_file.empty())
-    return absl::InvalidArgumentError(
-        "--index (≥ 0) or --leaf_file is required");
-  const int64_t size = absl::GetFlag(FLAGS_size);
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(VerifiedCheckpoint cp,
-                   CheckpointOfSize(conn, size < 0 ? 0 : size));
-  uint64_t at = static_cast<uint64_t>(index);
-  if (!leaf_file.empty()) {
-    ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
-    const ledger::merkle::Hash hash = ledger::merkle::HashLeaf(leaf);
-    v1::InclusionProofRequest request;
-    request.set_leaf_hash(std::string(hash.begin(), hash.end()));
-    request.set_tree_size(cp.fields.size);
-    v1::InclusionProof response;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-    RETURN_IF_ERROR(api::client::FromGrpcStatus(
-        "Audit.GetInclusionProof",
-        conn.audit->GetInclusionProof(&context, request, &response)));
-    at = response.leaf_index();
-  }
-  ASSIGN_OR_RETURN(ProvenLeaf proven, ProveLeaf(conn, cp, at));
-  if (!leaf_file.empty()) {
-    ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
-    if (leaf != proven.leaf) {
-      return absl::DataLossError(
-          absl::StrCat("the server's leaf ", at, " differs from ", leaf_file));
-    }
-  }
-  const std::string root = ledger::merkle::HashToBase64(cp.fields.root);
-  const std::string ok_line = absl::StrFormat(
-      "ok: leaf %d (hash %s) is in the log at size %d, root %s; checkpoint "
-      "signature and inclusion proof verified\n",
-      at, ledger::merkle::HashToBase64(ledger::merkle::HashLeaf(proven.leaf)),
-      cp.fields.size, root);
-  if (args.json) {
-    out << absl::StrFormat(
-        "{\"ok\": true, \"leaf_index\": %d, \"tree_size\": %d, \"root\": "
-        "\"%s\", \"proof\": %s, \"checkpoint\": %s}\n",
-        at, cp.fields.size, root, ProofJson(proven.proof),
-        common::JsonQuote(cp.note));
-  } else if (!leaf_file.empty()) {
-    out << ok_line;
-  } else {
-    out << FormatProof(proven.proof);
-    err << ok_line;
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out) {
-  const int64_t from = absl::GetFlag(FLAGS_from);
-  if (from < 0) return absl::InvalidArgumentError("--from is required (≥ 0)");
-  const int64_t to = absl::GetFlag(FLAGS_to);
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(VerifiedCheckpoint newer,
-                   CheckpointOfSize(conn, to < 0 ? 0 : to));
-  if (static_cast<uint64_t>(from) > newer.fields.size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--from ", from, " is beyond size ", newer.fields.size));
-  }
-  ledger::CheckpointFields older{conn.client->verifier().origin(), 0,
-                                 ledger::merkle::EmptyRoot()};
-  if (from > 0) {
-    ASSIGN_OR_RETURN(VerifiedCheckpoint cp, conn.client->CheckpointAt(from));
-    older = cp.fields;
-  }
-  ASSIGN_OR_RETURN(std::vector<ledger::merkle::Hash> proof,
-                   ProveConsistency(conn, older, newer.fields));
-  out << FormatProof(proof);
-  return absl::OkStatus();
-}
 
 absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
@@ -296,44 +192,6 @@ absl::Status RemoteEnroll(const CommandArgs& args, std::ostream& out) {
 absl::Status RemoteRevoke(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(aifl::ledger::v1::KeyEvent event, RevokeEventFromFlags());
   return SubmitKeyEvent(args, event, out);
-}
-
-absl::Status Grew(const CommandArgs& args, std::ostream& out) {
-  const std::string since = absl::GetFlag(FLAGS_since);
-  if (since.empty()) return absl::InvalidArgumentError("--since is required");
-  ASSIGN_OR_RETURN(std::string saved_note, ReadWholeFile(since));
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  // The latest first: it moves trust across any log-key rotation.
-  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
-  absl::StatusOr<VerifiedCheckpoint> saved =
-      conn.client->verifier().VerifyCheckpoint(saved_note);
-  if (api::client::IsCheckpointSignatureError(saved.status())) {
-    // Saved before a rotation: signed by the key given with --vkey.
-    saved = conn.client->configured_verifier().VerifyCheckpoint(saved_note);
-  }
-  if (!saved.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("saved checkpoint ", since,
-                     " does not verify: ", saved.status().message()));
-  }
-  ASSIGN_OR_RETURN(std::vector<ledger::merkle::Hash> proof,
-                   ProveConsistency(conn, saved->fields, latest.fields));
-  const std::string old_root = ledger::merkle::HashToBase64(saved->fields.root);
-  const std::string new_root = ledger::merkle::HashToBase64(latest.fields.root);
-  if (args.json) {
-    out << absl::StrFormat(
-        "{\"ok\": true, \"from_size\": %d, \"from_root\": \"%s\", "
-        "\"to_size\": %d, \"to_root\": \"%s\", \"proof\": %s}\n",
-        saved->fields.size, old_root, latest.fields.size, new_root,
-        ProofJson(proof));
-  } else {
-    out << absl::StrFormat(
-        "ok: the log only grew: size %d (root %s) is a prefix of size %d "
-        "(root %s); consistency proof of %d hashes verified\n",
-        saved->fields.size, old_root, latest.fields.size, new_root,
-        proof.size());
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace ledgerctl

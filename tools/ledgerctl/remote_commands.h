@@ -1,9 +1,9 @@
-// ledgerctl's read and submit commands against a running ledger_server
+// ledgerctl's key and submit commands against a running ledger_server
 // (--server). Each prints exactly what its local twin (local_commands.h)
-// prints, after verifying what the server sent: checkpoints against --vkey
-// and the trusted checkpoint, leaves and proofs against a verified
-// checkpoint. Errors as in local_commands.h; what the server did wrong is
-// kDataLoss, its refusals keep their gRPC code.
+// prints, after verifying what the server sent. (The read commands are
+// written once for every source: read_commands.h.) Errors as in
+// local_commands.h; what the server did wrong is kDataLoss, its refusals keep
+// their gRPC code.
 #ifndef TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_
 #define TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_
 
@@ -19,13 +19,6 @@
 
 namespace ledgerctl {
 
-absl::Status RemoteCheckpoint(const CommandArgs& args, std::ostream& out);
-absl::Status RemoteLeaf(const CommandArgs& args, std::ostream& out);
-// By --index: the proof hashes (as local `prove`) on `out` and an "ok:" line
-// on `err`; with --leaf_file (or --json) the "ok:" line (or JSON) on `out`.
-absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
-                         std::ostream& err);
-absl::Status RemoteConsistency(const CommandArgs& args, std::ostream& out);
 // Every key (Admin.ListKeys), or with --key K only that key of the
 // caller's (Ingest.GetOwnKeyState: kPermissionDenied when it is not the
 // caller's enrolled key); then the log-key history.
@@ -49,12 +42,6 @@ absl::StatusOr<std::vector<api::client::SubmittedEntry>> SubmitPayloads(
 // --dir is given) and submits it through Admin.SubmitKeyEvent.
 absl::Status RemoteEnroll(const CommandArgs& args, std::ostream& out);
 absl::Status RemoteRevoke(const CommandArgs& args, std::ostream& out);
-// `grew --since FILE`: verifies the saved note under --vkey and that the
-// server's latest checkpoint extends it (consistency proof); prints
-// "ok: the log grew from size A to B ..." or JSON. kDataLoss when the saved
-// note does not verify or the log did not only grow.
-absl::Status Grew(const CommandArgs& args, std::ostream& out);
-
 }  // namespace ledgerctl
 
 #endif  // TOOLS_LEDGERCTL_REMOTE_COMMANDS_H_

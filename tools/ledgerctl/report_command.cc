@@ -36,7 +36,8 @@ absl::StatusOr<ReportModel> GatherModel(
                   s.cumulative_compute_flop().upper(), s.open_findings());
   for (uint64_t index : m.detail.evidence_leaves()) {
     if (index >= cp.fields.size) continue;  // newer than the checkpoint
-    ASSIGN_OR_RETURN(ProvenLeaf proven, ProveLeaf(conn, cp, index));
+    ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
+                     conn.client->ProveLeaf(cp, index));
     EvidenceItem item;
     item.index = index;
     item.leaf_hash =

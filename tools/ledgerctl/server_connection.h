@@ -1,6 +1,6 @@
-// The --server side of ledgerctl: a verifying LedgerClient plus the raw stubs
-// for the calls LedgerClient does not wrap (proof hashes to print, models,
-// findings, key events), and the helpers that verify what those return.
+// The --server side of ledgerctl: a verifying LedgerClient (which returns
+// verified proofs: ProveLeaf, ProveConsistency) plus the raw stubs for the
+// calls it does not wrap (models, findings, key events).
 //
 // Trust: the verifier key comes from --vkey; only with --trust_on_first_use
 // is it taken from the server's Admin.GetStatus (then the first server
@@ -20,7 +20,6 @@
 #include "absl/status/statusor.h"
 #include "api/client/ledger_client.h"
 #include "api/v1/ledger_service.grpc.pb.h"
-#include "ledger/merkle/hash.h"
 
 namespace ledgerctl {
 
@@ -35,30 +34,6 @@ struct ServerConnection {
 // is missing without --trust_on_first_use, or for bad TLS flags (plaintext is
 // used only for a loopback target without --ca/--cert).
 absl::StatusOr<ServerConnection> Connect();
-
-// A leaf and its inclusion proof, verified against `checkpoint`.
-struct ProvenLeaf {
-  uint64_t index = 0;
-  std::string leaf;
-  std::vector<ledger::merkle::Hash> proof;
-};
-
-// Fetches leaf `index` and its inclusion proof at the checkpoint's size and
-// verifies it (kDataLoss when it does not verify; the server's code
-// otherwise).
-absl::StatusOr<ProvenLeaf> ProveLeaf(ServerConnection& conn,
-                                     const api::client::VerifiedCheckpoint& cp,
-                                     uint64_t index);
-
-// The verified checkpoint at `size` (0 = the latest).
-absl::StatusOr<api::client::VerifiedCheckpoint> CheckpointOfSize(
-    ServerConnection& conn, uint64_t size);
-
-// Fetches the consistency proof from `older` to `newer` and verifies it
-// (kDataLoss when it does not). Equal sizes need equal roots.
-absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveConsistency(
-    ServerConnection& conn, const ledger::CheckpointFields& older,
-    const ledger::CheckpointFields& newer);
 
 // Every model, following pages.
 absl::StatusOr<std::vector<aifl::api::v1::ModelSummary>> ListAllModels(

@@ -9,6 +9,7 @@
 #include "ledger/ledger.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/verify_command.h"
 
 namespace ledgerctl {
 namespace {
