@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/client/load_trust.h"
+#include "api/client/log_reader_checks.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/tiles/tile_path.h"
@@ -142,10 +143,7 @@ absl::StatusOr<TileTree*> TilesLogReader::TreeFor(
 
 absl::StatusOr<std::vector<VerifiedLeaf>> TilesLogReader::ReadLeaves(
     const VerifiedCheckpoint& at, uint64_t start, uint64_t max_count) {
-  if (start >= at.fields.size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "start: got ", start, ", want < checkpoint size ", at.fields.size));
-  }
+  RETURN_IF_ERROR(CheckLeafInTree(at, start));
   if (max_count == 0) {
     return absl::InvalidArgumentError("max_count: got 0, want > 0");
   }
@@ -177,11 +175,7 @@ absl::StatusOr<ProvenLeaf> TilesLogReader::ProveLeaf(
 
 absl::StatusOr<std::vector<Hash>> TilesLogReader::ProveConsistency(
     const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
-  if (older.fields.size > newer.fields.size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("older: size ", older.fields.size,
-                     ", want <= the newer size ", newer.fields.size));
-  }
+  RETURN_IF_ERROR(CheckConsistencyOrder(older, newer));
   if (older.fields.size == newer.fields.size) {
     if (older.fields.root != newer.fields.root) {
       return ForkError(newer.fields.size, newer.fields.root, older.fields.root);
