@@ -152,8 +152,7 @@ absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options) {
   if (!options.server.empty()) return OpenServer(options);
   if (!options.tiles_url.empty()) return OpenTiles(options);
   if (IsFolderSource(options)) return OpenFolder(options);
-  return absl::InvalidArgumentError(
-      "--dir, --server or --tiles is required");
+  return absl::InvalidArgumentError("--dir, --server or --tiles is required");
 }
 
 }  // namespace api::client
