@@ -40,6 +40,8 @@ _LIBRARIES = {
     "gtest_main": (["gmock", "gtest_main"], "libgtest-dev libgmock-dev", []),
     "microhttpd": (["libmicrohttpd"], "libmicrohttpd-dev", []),
     "zlib": (["zlib"], "zlib1g-dev", []),
+    # HTTP client of the tlog-tiles reader (api/client/curl_http_getter).
+    "curl": (["libcurl"], "libcurl4-openssl-dev", []),
     "benchmark": (["benchmark"], "libbenchmark-dev", []),
     "benchmark_main": (["benchmark"], "libbenchmark-dev", ["-lbenchmark_main"]),
     # Prometheus client: registry, text exposition, HTTP exposer (civetweb).

@@ -3,16 +3,13 @@
 #include <sys/stat.h>
 
 #include <map>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ledger/admission.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/entry/byte_io.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
 #include "ledger/key_registry.h"
+#include "ledger/leaf_replay.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/storage_keys.h"
@@ -27,42 +24,12 @@ using storage::Family;
 
 constexpr uint64_t kChunk = 4096;
 
-struct Pending {
-  uint64_t index;
-  entry::Envelope envelope;
-  crypto::PublicKey key;
-};
-
 AuditReport Fail(AuditReport report, std::optional<uint64_t> index,
                  std::string problem) {
   report.ok = false;
   report.first_bad_index = index;
   report.problem = std::move(problem);
   return report;
-}
-
-// Verifies the signatures of one chunk on `threads` threads; returns the
-// position of the first failure, if any, and its status.
-std::optional<std::pair<size_t, absl::Status>> VerifyChunk(
-    const std::vector<Pending>& chunk, const std::string& origin, int threads) {
-  std::vector<absl::Status> status(chunk.size());
-  auto work = [&](size_t begin, size_t step) {
-    for (size_t i = begin; i < chunk.size(); i += step) {
-      const entry::Envelope& e = chunk[i].envelope;
-      status[i] =
-          chunk[i].key.Verify(entry::SignedMessage(origin, e.key_id, e.sequence,
-                                                   e.payload_type, e.payload),
-                              e.signature);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
-  work(0, threads);
-  for (auto& th : pool) th.join();
-  for (size_t i = 0; i < status.size(); ++i) {
-    if (!status[i].ok()) return std::make_pair(i, status[i]);
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -172,84 +139,48 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
   // changed leaf or tree hash is pinned to its index.
   ASSIGN_OR_RETURN(std::unique_ptr<TreeState> tree,
                    TreeState::Load(&store, size, /*recent_blocks=*/0));
-  KeyRegistry registry;
-  merkle::CompactRange range;
-  std::vector<std::pair<merkle::NodeId, Hash>> completed;
-  int64_t last_time = 0;
-  const int threads = std::max(1, options.threads);
+  LeafReplay replay(*origin, options.threads);
   for (uint64_t start = 0; start < size; start += kChunk) {
     const uint64_t end = std::min(size, start + kChunk);
-    std::vector<std::pair<uint64_t, std::string>> leaves;
-    RETURN_IF_ERROR(store.Scan(
-        Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
-        [&](absl::string_view key, absl::string_view value) {
-          leaves.emplace_back(entry::DecodeU64(key), std::string(value));
-          return true;
-        }));
-    std::vector<Pending> chunk;
-    chunk.reserve(leaves.size());
+    // The leaves present from `start` on, up to the first missing one.
+    std::vector<std::string> leaves;
+    std::optional<uint64_t> missing;
+    RETURN_IF_ERROR(
+        store.Scan(Family::kLeaves, keys::Leaf(start), keys::Leaf(end),
+                   [&](absl::string_view key, absl::string_view value) {
+                     if (entry::DecodeU64(key) != start + leaves.size())
+                       return false;
+                     leaves.emplace_back(value);
+                     return true;
+                   }));
+    if (start + leaves.size() < end) missing = start + leaves.size();
     std::vector<merkle::NodeId> node_ids;
     std::vector<Hash> node_hashes;
     std::vector<uint64_t>
         node_leaf;  // the leaf whose append completed the node
     std::optional<std::pair<uint64_t, uint64_t>>
         root_mismatch;  // (leaf, checkpoint size)
-    for (uint64_t i = start; i < end; ++i) {
-      const size_t pos = i - start;
-      if (pos >= leaves.size() || leaves[pos].first != i) {
-        return Fail(report, i, absl::StrCat("leaf ", i, " is missing"));
-      }
-      const std::string& bytes = leaves[pos].second;
-      auto leaf = entry::ParseLeaf(bytes);
-      if (!leaf.ok())
-        return Fail(report, i,
-                    absl::StrCat("leaf ", i, ": ", leaf.status().message()));
-      if (leaf->integration_time_micros < last_time) {
-        return Fail(
-            report, i,
-            absl::StrCat("leaf ", i, ": integration time goes backwards"));
-      }
-      last_time = leaf->integration_time_micros;
-      auto envelope = entry::ParseEnvelope(leaf->envelope);
-      if (!envelope.ok()) {
-        return Fail(
-            report, i,
-            absl::StrCat("leaf ", i, ": ", envelope.status().message()));
-      }
-      absl::StatusOr<Admission> admitted =
-          Admit(registry, *envelope, i, *origin, AdmissionMode::kReplay);
-      if (!admitted.ok()) {
-        return Fail(
-            report, i,
-            absl::StrCat("leaf ", i, ": ", admitted.status().message()));
-      }
-      std::optional<aifl::ledger::v1::KeyEvent>& event = admitted->event;
-      absl::Status applied =
-          registry.Apply(*envelope, i, event ? &*event : nullptr);
-      if (!applied.ok())
-        return Fail(report, i,
-                    absl::StrCat("leaf ", i, ": ", applied.message()));
-      chunk.push_back({i, std::move(*envelope), admitted->signer_key});
-
-      completed.clear();
-      range.Append(merkle::HashLeaf(bytes), &completed);
-      for (const auto& [id, hash] : completed) {
-        node_ids.push_back(id);
-        node_hashes.push_back(hash);
-        node_leaf.push_back(i);
-      }
-      auto cp = checkpoints.find(i + 1);
-      if (cp != checkpoints.end()) {
-        if (range.Root() != cp->second.root && !root_mismatch)
-          root_mismatch = {i, i + 1};
-        ++report.checkpoints;
-      }
+    const auto observe =
+        [&](uint64_t i, const merkle::CompactRange& range,
+            absl::Span<const std::pair<merkle::NodeId, Hash>> completed) {
+          for (const auto& [id, hash] : completed) {
+            node_ids.push_back(id);
+            node_hashes.push_back(hash);
+            node_leaf.push_back(i);
+          }
+          auto cp = checkpoints.find(i + 1);
+          if (cp != checkpoints.end()) {
+            if (range.Root() != cp->second.root && !root_mismatch)
+              root_mismatch = {i, i + 1};
+            ++report.checkpoints;
+          }
+        };
+    if (std::optional<LeafFailure> bad = replay.Replay(leaves, observe)) {
+      return Fail(report, bad->index, bad->problem);
     }
-    // Most specific evidence first: a bad signature names its leaf.
-    if (auto bad = VerifyChunk(chunk, *origin, threads); bad.has_value()) {
-      const uint64_t i = chunk[bad->first].index;
-      return Fail(report, i,
-                  absl::StrCat("leaf ", i, ": ", bad->second.message()));
+    if (missing) {
+      return Fail(report, *missing,
+                  absl::StrCat("leaf ", *missing, " is missing"));
     }
     auto stored_nodes = tree->ReadNodes(node_ids);
     if (!stored_nodes.ok()) {
@@ -284,7 +215,7 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
     if (options.progress) options.progress(end, size);
   }
   if (checkpoints.count(0) != 0) ++report.checkpoints;
-  report.root = range.Root();
+  report.root = replay.range().Root();
 
   // The stored tree must give the same root as the leaves.
   if (tree->Root() != report.root) {
@@ -302,6 +233,7 @@ absl::StatusOr<AuditReport> AuditStore(const storage::Store& store,
     }
   }
   // The stored (derived) key registry must equal the replayed one.
+  const KeyRegistry& registry = replay.registry();
   size_t stored_keys = 0;
   std::string key_problem;
   RETURN_IF_ERROR(store.Scan(

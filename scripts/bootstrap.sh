@@ -18,6 +18,8 @@ PACKAGES=(
   prometheus-cpp-dev
   # The tlog-tiles HTTP endpoint (ledger_server --http_listen) and gzip.
   libmicrohttpd-dev zlib1g-dev
+  # The tlog-tiles reader's HTTP client (ledgerctl --tiles).
+  libcurl4-openssl-dev
   # Independent verifiers for interop tests (Go's sumdb/note and sumdb/tlog).
   golang-go golang-golang-x-mod-dev
   # Formatting check and the auditor guide's Python recipe (tests/auditor_recipe).

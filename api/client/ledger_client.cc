@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "api/client/load_trust.h"
 #include "api/client/log_reader_checks.h"
 #include "api/client/rpc_status.h"
 #include "common/status_macros.h"
@@ -39,32 +40,11 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
   if (!options.trusted_store_dir.empty()) {
     ASSIGN_OR_RETURN(store,
                      TrustedCheckpointStore::Open(options.trusted_store_dir));
-    ASSIGN_OR_RETURN(std::optional<TrustedCheckpoint> saved,
-                     store->Load(verifier.origin()));
-    if (saved.has_value()) {
-      // A key saved beside the checkpoint was reached by verified rotations
-      // from the configured one.
-      if (!saved->verifier_key.empty()) {
-        absl::StatusOr<LogVerifier> followed =
-            LogVerifier::Create(saved->verifier_key);
-        if (!followed.ok() || followed->origin() != verifier.origin()) {
-          return absl::DataLossError(absl::StrCat(
-              "trusted checkpoint file ", store->PathFor(verifier.origin()),
-              " holds an invalid verifier key"));
-        }
-        current = *std::move(followed);
-      }
-      absl::StatusOr<VerifiedCheckpoint> checked =
-          (current.has_value() ? *current : verifier)
-              .VerifyCheckpoint(saved->note);
-      if (!checked.ok() || checked->fields.size != saved->size ||
-          checked->fields.root != saved->root) {
-        return absl::DataLossError(absl::StrCat(
-            "trusted checkpoint file ", store->PathFor(verifier.origin()),
-            " does not match its signed note", checked.ok() ? "" : ": ",
-            checked.status().message()));
-      }
-      trusted = *std::move(checked);
+    ASSIGN_OR_RETURN(std::optional<LoadedTrust> loaded,
+                     LoadTrust(*store, verifier));
+    if (loaded.has_value()) {
+      trusted = std::move(loaded->checkpoint);
+      current = std::move(loaded->verifier);
     }
   }
   auto client = std::unique_ptr<LedgerClient>(new LedgerClient(

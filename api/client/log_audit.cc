@@ -6,47 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ledger/admission.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
+#include "ledger/leaf_replay.h"
 #include "ledger/merkle/compact_range.h"
 
 namespace api::client {
 namespace {
-
-// The audit state carried from leaf to leaf.
-struct Replay {
-  std::string origin;
-  bool verify_signatures = true;
-  ledger::KeyRegistry registry;
-  int64_t last_time = 0;
-};
-
-// Checks leaf `index` and folds it into `replay`; the problem, if any.
-absl::Status CheckLeaf(uint64_t index, absl::string_view bytes,
-                       Replay& replay) {
-  absl::StatusOr<ledger::entry::Leaf> leaf = ledger::entry::ParseLeaf(bytes);
-  if (!leaf.ok()) return leaf.status();
-  if (leaf->integration_time_micros < replay.last_time) {
-    return absl::DataLossError("integration time goes backwards");
-  }
-  replay.last_time = leaf->integration_time_micros;
-  ASSIGN_OR_RETURN(ledger::entry::Envelope envelope,
-                   ledger::entry::ParseEnvelope(leaf->envelope));
-  ASSIGN_OR_RETURN(
-      ledger::Admission admitted,
-      ledger::Admit(replay.registry, envelope, index, replay.origin,
-                    ledger::AdmissionMode::kReplay));
-  if (replay.verify_signatures) {
-    RETURN_IF_ERROR(admitted.signer_key.Verify(
-        ledger::entry::SignedMessage(replay.origin, envelope.key_id,
-                                     envelope.sequence, envelope.payload_type,
-                                     envelope.payload),
-        envelope.signature));
-  }
-  return replay.registry.Apply(envelope, index,
-                               admitted.event ? &*admitted.event : nullptr);
-}
 
 LogAuditReport Fail(LogAuditReport report, std::optional<uint64_t> index,
                     std::string problem) {
@@ -62,13 +26,14 @@ absl::StatusOr<LogAuditReport> AuditLog(LogReader& reader,
                                         const VerifiedCheckpoint& at,
                                         const LogAuditOptions& options) {
   LogAuditReport report;
-  Replay replay;
-  replay.origin = at.fields.origin;
-  replay.verify_signatures = options.verify_signatures;
-  ledger::merkle::CompactRange range;
+  // The per-leaf checks are the local audit's own (ledger/leaf_replay.h),
+  // one page at a time, its signatures on `threads` threads.
+  ledger::LeafReplay replay(at.fields.origin, options.threads,
+                            options.verify_signatures);
   const uint64_t size = at.fields.size;
-  while (range.size() < size) {
-    const uint64_t start = range.size();
+  std::vector<std::string> leaves;
+  while (replay.leaves_done() < size) {
+    const uint64_t start = replay.leaves_done();
     absl::StatusOr<std::vector<VerifiedLeaf>> page =
         reader.ReadLeaves(at, start, std::max<uint64_t>(1, options.page));
     if (absl::IsDataLoss(page.status())) {
@@ -80,33 +45,53 @@ absl::StatusOr<LogAuditReport> AuditLog(LogReader& reader,
                   absl::StrCat(reader.Source(), " returned no leaves from ",
                                start, " though the checkpoint covers ", size));
     }
-    for (const VerifiedLeaf& leaf : *page) {
-      const uint64_t index = range.size();
+    leaves.clear();
+    for (VerifiedLeaf& leaf : *page) {
+      const uint64_t index = start + leaves.size();
       if (leaf.index != index || index >= size) {
         return Fail(report, std::nullopt,
                     absl::StrCat(reader.Source(), " returned leaf ", leaf.index,
                                  " where leaf ", index, " was due"));
       }
-      absl::Status checked = CheckLeaf(index, leaf.leaf, replay);
-      if (!checked.ok()) {
-        return Fail(report, index,
-                    absl::StrCat("leaf ", index, ": ", checked.message()));
-      }
-      range.Append(ledger::merkle::HashLeaf(leaf.leaf), nullptr);
-      if (options.visit) {
-        RETURN_IF_ERROR(options.visit(index, leaf.leaf, replay.registry));
-      }
+      leaves.push_back(std::move(leaf.leaf));
     }
-    report.entries = range.size();
+    absl::Status visited;
+    const auto observe = [&](uint64_t index,
+                             const ledger::merkle::CompactRange&, auto) {
+      if (options.visit && visited.ok()) {
+        visited =
+            options.visit(index, leaves[index - start], replay.registry());
+      }
+    };
+    if (std::optional<ledger::LeafFailure> bad =
+            replay.Replay(leaves, observe)) {
+      return Fail(report, bad->index, std::move(bad->problem));
+    }
+    RETURN_IF_ERROR(visited);
+    report.entries = replay.leaves_done();
     if (options.progress) options.progress(report.entries, size);
   }
-  report.root = range.Root();
+  report.root = replay.range().Root();
   if (report.root != at.fields.root) {
     return Fail(report, std::nullopt,
                 absl::StrCat("the leaves ", reader.Source(),
                              " holds do not reproduce the checkpoint root at "
                              "size ",
                              size));
+  }
+  // The key that signed the checkpoint must be the one the leaves announce
+  // for its size (LogKey events), not merely the one the caller trusted.
+  const ledger::LogKeyHistory& log_keys = replay.registry().log_keys();
+  if (!log_keys.empty() && !at.note.empty()) {
+    absl::Status signed_by_log_key =
+        log_keys.VerifyCheckpoint(at.note, at.fields.origin, false).status();
+    if (!signed_by_log_key.ok()) {
+      return Fail(report, std::nullopt,
+                  absl::StrCat("the checkpoint of size ", size,
+                               " is not signed by the log key its leaves "
+                               "announce for that size: ",
+                               signed_by_log_key.message()));
+    }
   }
   report.ok = true;
   return report;

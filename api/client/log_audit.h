@@ -7,7 +7,9 @@
 //   * every entry is admitted by the pure admission rule (ledger/admission.h,
 //     replay mode) under the key registry folded from the leaves before it,
 //     and its signature verifies under the key that rule names (unless
-//     LogAuditOptions::verify_signatures is off).
+//     LogAuditOptions::verify_signatures is off);
+//   * the checkpoint is signed by the log key the leaves announce (LogKey
+//     events) for its size, not only by the key the reader trusts.
 // A local folder additionally gets ledger/audit.h's storage-level checks
 // (stored tree nodes, every stored checkpoint, the stored registry).
 //
@@ -35,8 +37,10 @@ struct LogAuditOptions {
   std::function<void(uint64_t, uint64_t)> progress;
   // Called for each leaf, in order, after it was admitted and applied:
   // its index, exact bytes and the key registry folded up to and including
-  // it (so the signer of every leaf so far is found). A non-OK status stops
-  // the audit and is returned as is. Default: none.
+  // it (so the signer of every leaf so far is found). Its signature is
+  // checked with its page's, after the visits of that page (the audit fails
+  // then). A non-OK status stops the audit at the end of the page and is
+  // returned as is. Default: none.
   std::function<absl::Status(uint64_t index, absl::string_view leaf,
                              const ledger::KeyRegistry& registry)>
       visit;
@@ -47,6 +51,9 @@ struct LogAuditOptions {
   // content (compliance_check: the checkpoint covers the leaves, and the
   // admission rule is still replayed) may turn it off. Default: true.
   bool verify_signatures = true;
+  // Threads verifying signatures (ledger/leaf_replay.h). Default: 2, as
+  // the local audit (ledger/audit.h).
+  int threads = 2;
 };
 
 struct LogAuditReport {

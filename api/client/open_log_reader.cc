@@ -4,9 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/client/channel.h"
+#include "api/client/curl_http_getter.h"
 #include "api/client/folder_log_reader.h"
 #include "api/client/grpc_log_reader.h"
 #include "api/client/rpc_status.h"
+#include "api/client/tiles_log_reader.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 
@@ -88,6 +90,27 @@ absl::StatusOr<OpenedLog> OpenFolder(const LogSourceOptions& options) {
   return opened;
 }
 
+absl::StatusOr<OpenedLog> OpenTiles(const LogSourceOptions& options) {
+  if (options.vkey.empty()) {
+    return absl::InvalidArgumentError(
+        "--vkey is required with --tiles (tiles carry no key to trust)");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<CurlHttpGetter> http,
+                   CurlHttpGetter::Create());
+  TilesLogReaderOptions tiles_options;
+  tiles_options.trusted_store_dir = options.trusted_dir;
+  ASSIGN_OR_RETURN(std::unique_ptr<TilesLogReader> tiles,
+                   TilesLogReader::Create(options.tiles_url, options.vkey,
+                                          std::move(http), tiles_options));
+  OpenedLog opened;
+  const TilesLogReader* reader = tiles.get();
+  opened.verify_note = [reader](absl::string_view note) {
+    return reader->VerifyNote(note);
+  };
+  opened.reader = std::move(tiles);  // find_leaf: tiles have no hash index
+  return opened;
+}
+
 }  // namespace
 
 absl::StatusOr<ConnectedClient> ConnectLedgerClient(
@@ -121,16 +144,15 @@ absl::StatusOr<ConnectedClient> ConnectLedgerClient(
 }
 
 bool IsFolderSource(const LogSourceOptions& options) {
-  // Issue 16: `&& options.tiles_url.empty()`.
-  return options.server.empty() &&
+  return options.server.empty() && options.tiles_url.empty() &&
          (!options.dir.empty() || options.open_ledger != nullptr);
 }
 
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options) {
   if (!options.server.empty()) return OpenServer(options);
-  // Issue 16: `if (!options.tiles_url.empty()) return OpenTiles(options);`
+  if (!options.tiles_url.empty()) return OpenTiles(options);
   if (IsFolderSource(options)) return OpenFolder(options);
-  return absl::InvalidArgumentError("--dir or --server is required");
+  return absl::InvalidArgumentError("--dir, --server or --tiles is required");
 }
 
 }  // namespace api::client

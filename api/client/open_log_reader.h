@@ -34,7 +34,9 @@ struct LogSourceOptions {
   // it), read instead of opening `dir` again (which then only names it). Not
   // owned; must outlive the reader. Default: null.
   const ledger::Ledger* open_ledger = nullptr;
-  // (issue 16: the tiles URL goes here.)
+  // C2SP tlog-tiles under this URL (http:// or https://), verified with
+  // `vkey` (required) and `trusted_dir`. Default: "".
+  std::string tiles_url;
 
   // ---- Folder: LedgerOptions::signed_state_dir. Default: "".
   std::string signed_state_dir;

@@ -24,6 +24,7 @@ export HOME="$tmp/home"
 mkdir -p "$HOME"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v nginx >/dev/null || fail "nginx is not installed (scripts/bootstrap.sh)"
+source tests/tiles/nginx.sh
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- A ledger of 600+ entries (two full level-0 tiles and partials).
@@ -78,41 +79,7 @@ $L publish --dir "$D" --out "$WWW" >"$tmp/publish2.txt"
 grep -q ": 0 tiles written, " "$tmp/publish2.txt" || fail "republish rewrote tiles: $(tail -n 1 "$tmp/publish2.txt")"
 
 # ---- nginx over the published folder.
-nginx_port=$(free_port)
-mkdir -p "$tmp/nginx"
-# As root, nginx's workers would switch to an unprivileged user who cannot
-# read the test's temporary folder: keep them as the test's user.
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user root;"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-$user_line
-worker_processes 1;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  types { text/plain checkpoint; }
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $WWW;
-    location = /checkpoint { default_type "text/plain; charset=utf-8"; }
-  }
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-for _ in $(seq 1 50); do
-  curl -sf "http://127.0.0.1:$nginx_port/checkpoint" >/dev/null 2>&1 && break
-  kill -0 $nginx_pid 2>/dev/null || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2; fail "nginx exited"; }
-  sleep 0.1
-done
+start_nginx "$WWW" "$tmp/nginx"
 $PY $CLIENT verify "http://127.0.0.1:$nginx_port" "$vkey" >/dev/null || fail "verify through nginx"
 $PY $CLIENT compare "$URL" "http://127.0.0.1:$nginx_port" "$WWW" >"$tmp/compare.txt"
 echo "  nginx: $(cat "$tmp/compare.txt")"

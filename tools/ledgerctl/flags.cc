@@ -38,6 +38,10 @@ ABSL_FLAG(bool, generate, false,
 ABSL_FLAG(std::string, server, "",
           "HOST:PORT of a ledger_server; commands then go through its gRPC "
           "API and every answer is verified (default: local mode, --dir)");
+ABSL_FLAG(std::string, tiles, "",
+          "URL of the log's C2SP tlog-tiles (ledger_server --http_listen, or "
+          "a web server over `ledgerctl publish`); read commands then read "
+          "only tiles, verified with --vkey (required)");
 ABSL_FLAG(std::string, vkey, "",
           "the log's verifier key (as `ledgerctl init` prints it); required "
           "with --server unless --trust_on_first_use");

@@ -31,6 +31,7 @@ ABSL_DECLARE_FLAG(std::string, signed_state_dir);
 ABSL_DECLARE_FLAG(std::string, checkpoint);
 // --server mode (server_connection.h) and the auditor commands.
 ABSL_DECLARE_FLAG(std::string, server);
+ABSL_DECLARE_FLAG(std::string, tiles);
 ABSL_DECLARE_FLAG(std::string, vkey);
 ABSL_DECLARE_FLAG(bool, trust_on_first_use);
 ABSL_DECLARE_FLAG(std::string, trusted_dir);

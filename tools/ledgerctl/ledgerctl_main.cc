@@ -95,6 +95,11 @@ folder too), and the output is the same as in local mode:
                                              entry's admission and signature
   grew        --since FILE                   prove the log only grew since a
                                              checkpoint saved with --save
+With --tiles URL --vkey V, the same read commands (checkpoint, leaf, prove,
+grew, verify) read only the log's C2SP tlog-tiles (ledger_server
+--http_listen, or any web server over `publish`), verifying every tile and
+leaf; `verify --tiles URL` is a full audit from tiles alone. Tiles keep only
+the latest checkpoint (prove --size, consistency --from N: use grew).
 Auditor commands (--server only; --json for programs):
   models                                     models, compute, energy, status
   model       --model M                      one model's facts, accounts, runs,

@@ -11,6 +11,7 @@ namespace ledgerctl {
 api::client::LogSourceOptions LogSourceFromFlags(const CommandArgs& args) {
   api::client::LogSourceOptions options;
   options.server = absl::GetFlag(FLAGS_server);
+  options.tiles_url = absl::GetFlag(FLAGS_tiles);
   options.dir = args.dir;
   options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   options.vkey = absl::GetFlag(FLAGS_vkey);

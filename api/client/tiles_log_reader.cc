@@ -1,0 +1,194 @@
+#include "api/client/tiles_log_reader.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "api/client/load_trust.h"
+#include "api/client/log_reader_checks.h"
+#include "common/status_macros.h"
+#include "ledger/merkle/node_reader.h"
+#include "ledger/tiles/tile_path.h"
+
+namespace api::client {
+namespace {
+
+using ledger::merkle::Hash;
+
+// A checkpoint note with a few hundred cosignatures still fits.
+constexpr size_t kMaxCheckpointBytes = 1 << 20;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TilesLogReader>> TilesLogReader::Create(
+    absl::string_view url, absl::string_view verifier_key,
+    std::unique_ptr<HttpGetter> http, TilesLogReaderOptions options) {
+  if (!absl::StartsWith(url, "http://") && !absl::StartsWith(url, "https://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tiles URL: got \"", url, "\", want http://... or https://..."));
+  }
+  while (absl::EndsWith(url, "/")) url.remove_suffix(1);
+  if (http == nullptr) return absl::InvalidArgumentError("http: got null");
+  ASSIGN_OR_RETURN(LogVerifier verifier, LogVerifier::Create(verifier_key));
+  std::unique_ptr<TrustedCheckpointStore> store;
+  std::optional<LoadedTrust> loaded;
+  if (!options.trusted_store_dir.empty()) {
+    ASSIGN_OR_RETURN(store,
+                     TrustedCheckpointStore::Open(options.trusted_store_dir));
+    ASSIGN_OR_RETURN(loaded, LoadTrust(*store, verifier));
+  }
+  std::unique_ptr<TilesLogReader> reader(
+      new TilesLogReader(std::string(url), std::move(verifier), std::move(http),
+                         std::move(store), options));
+  if (loaded.has_value()) {
+    reader->trusted_ = std::move(loaded->checkpoint);
+    reader->verifier_ = std::move(loaded->verifier);
+  }
+  return reader;
+}
+
+absl::StatusOr<VerifiedCheckpoint> TilesLogReader::LatestCheckpoint() {
+  const std::string url = url_ + "/checkpoint";
+  absl::StatusOr<std::string> note = http_->Get(url, kMaxCheckpointBytes);
+  if (absl::IsNotFound(note.status())) {
+    return absl::UnavailableError(note.status().message());
+  }
+  RETURN_IF_ERROR(note.status());
+  absl::StatusOr<VerifiedCheckpoint> checkpoint =
+      verifier_.VerifyCheckpoint(*note);
+  if (!checkpoint.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(url, ": ", checkpoint.status().message()));
+  }
+  RETURN_IF_ERROR(Trust(*checkpoint));
+  return checkpoint;
+}
+
+absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint) {
+  const ledger::CheckpointFields& now = checkpoint.fields;
+  if (trusted_.has_value()) {
+    const ledger::CheckpointFields& was = trusted_->fields;
+    if (now.size < was.size) {
+      return absl::DataLossError(absl::StrCat("tiles at ", url_,
+                                              " rolled back from size ",
+                                              was.size, " to ", now.size));
+    }
+    if (now.size == was.size) {
+      if (now.root != was.root) return ForkError(now.size, now.root, was.root);
+      if (tree_ == nullptr) {
+        ASSIGN_OR_RETURN(tree_,
+                         TileTree::Open(http_.get(), url_, now.size, now.root,
+                                        options_.max_cached_tiles));
+      }
+      return absl::OkStatus();
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<TileTree> tree,
+                   TileTree::Open(http_.get(), url_, now.size, now.root,
+                                  options_.max_cached_tiles));
+  if (trusted_.has_value()) {
+    ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                     ledger::merkle::ConsistencyProof(trusted_->fields.size,
+                                                      now.size, *tree));
+    RETURN_IF_ERROR(verifier_.VerifyConsistency(trusted_->fields, now, proof));
+  }
+  if (store_ != nullptr) {
+    RETURN_IF_ERROR(store_->Save(TrustedCheckpoint{verifier_.origin(), now.size,
+                                                   now.root, checkpoint.note,
+                                                   verifier_.verifier_key()}));
+  }
+  trusted_ = checkpoint;
+  tree_ = std::move(tree);
+  prefixes_.clear();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<VerifiedCheckpoint> TilesLogReader::CheckpointAt(uint64_t size) {
+  if (size == 0) return absl::InvalidArgumentError("size: got 0, want > 0");
+  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, LatestCheckpoint());
+  if (latest.fields.size == size) return latest;
+  return absl::UnimplementedError(absl::StrCat(
+      "tiles at ", url_, " publish only their latest checkpoint (size ",
+      latest.fields.size, "), not one of size ", size));
+}
+
+absl::StatusOr<TileTree*> TilesLogReader::TreeFor(
+    const VerifiedCheckpoint& at) {
+  if (tree_ == nullptr || at.fields.size > tree_->size()) {
+    RETURN_IF_ERROR(LatestCheckpoint().status());
+  }
+  if (at.fields.size > tree_->size()) {
+    return absl::DataLossError(absl::StrCat(
+        "tiles at ", url_, " serve the tree of size ", tree_->size(),
+        ", smaller than the checkpoint asked about (size ", at.fields.size,
+        ")"));
+  }
+  if (at.fields.size == tree_->size()) {
+    if (at.fields.root != tree_->root()) {
+      return ForkError(at.fields.size, tree_->root(), at.fields.root);
+    }
+    return tree_.get();
+  }
+  const auto key = std::make_pair(at.fields.size, at.fields.root);
+  if (std::find(prefixes_.begin(), prefixes_.end(), key) == prefixes_.end()) {
+    ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                     ledger::merkle::ConsistencyProof(at.fields.size,
+                                                      tree_->size(), *tree_));
+    RETURN_IF_ERROR(
+        verifier_.VerifyConsistency(at.fields, trusted_->fields, proof));
+    prefixes_.push_back(key);
+  }
+  return tree_.get();
+}
+
+absl::StatusOr<std::vector<VerifiedLeaf>> TilesLogReader::ReadLeaves(
+    const VerifiedCheckpoint& at, uint64_t start, uint64_t max_count) {
+  RETURN_IF_ERROR(CheckLeafInTree(at, start));
+  if (max_count == 0) {
+    return absl::InvalidArgumentError("max_count: got 0, want > 0");
+  }
+  ASSIGN_OR_RETURN(TileTree * tree, TreeFor(at));
+  const uint64_t bundle = start / ledger::tiles::kTileWidth;
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<std::string>> leaves,
+                   tree->Bundle(bundle));
+  const uint64_t first = bundle * ledger::tiles::kTileWidth;
+  const uint64_t end = std::min({at.fields.size, first + leaves->size(),
+                                 start + std::min(max_count, at.fields.size)});
+  std::vector<VerifiedLeaf> out;
+  out.reserve(end - start);
+  for (uint64_t i = start; i < end; ++i) {
+    out.push_back(VerifiedLeaf{i, (*leaves)[i - first]});
+  }
+  return out;
+}
+
+absl::StatusOr<ProvenLeaf> TilesLogReader::ProveLeaf(
+    const VerifiedCheckpoint& at, uint64_t index) {
+  ASSIGN_OR_RETURN(std::vector<VerifiedLeaf> leaves, ReadLeaves(at, index, 1));
+  ASSIGN_OR_RETURN(TileTree * tree, TreeFor(at));
+  ASSIGN_OR_RETURN(std::vector<Hash> proof, ledger::merkle::InclusionProof(
+                                                index, at.fields.size, *tree));
+  RETURN_IF_ERROR(verifier_.VerifyInclusion(
+      index, ledger::merkle::HashLeaf(leaves[0].leaf), proof, at.fields));
+  return ProvenLeaf{index, std::move(leaves[0].leaf), std::move(proof)};
+}
+
+absl::StatusOr<std::vector<Hash>> TilesLogReader::ProveConsistency(
+    const VerifiedCheckpoint& older, const VerifiedCheckpoint& newer) {
+  RETURN_IF_ERROR(CheckConsistencyOrder(older, newer));
+  if (older.fields.size == newer.fields.size) {
+    if (older.fields.root != newer.fields.root) {
+      return ForkError(newer.fields.size, newer.fields.root, older.fields.root);
+    }
+    return std::vector<Hash>{};
+  }
+  ASSIGN_OR_RETURN(TileTree * tree, TreeFor(newer));
+  ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                   ledger::merkle::ConsistencyProof(older.fields.size,
+                                                    newer.fields.size, *tree));
+  RETURN_IF_ERROR(
+      verifier_.VerifyConsistency(older.fields, newer.fields, proof));
+  return proof;
+}
+
+}  // namespace api::client

@@ -1,0 +1,111 @@
+// TilesLogReader: a LogReader over C2SP tlog-tiles served by any web server
+// (ledger_server --http_listen, or nginx / an object store over a
+// `ledgerctl publish` folder): GET <url>/checkpoint, <url>/tile/<L>/<N>[.p/W]
+// and <url>/tile/entries/<N>[.p/W] (../../shared/FEDERATION.md).
+//
+// Verifies everything (log_reader.h): the checkpoint's signature under the
+// trusted verifier key; a new checkpoint's consistency with the trusted one,
+// by a proof it builds from the new tree's tiles; every tile up to the root
+// and every leaf against the hash tiles (tile_tree.h); inclusion and
+// consistency proofs built from verified tiles and checked again with
+// LogVerifier. Reads always go through the tiles of the trusted checkpoint's
+// tree; a smaller checkpoint a caller passes is first proven a prefix of it.
+//
+// Tiles publish only the latest checkpoint: CheckpointAt answers only for
+// the latest size (kUnimplemented otherwise). Log-key rotations are not
+// followed (the handover checkpoint is not served): a checkpoint signed by
+// another key is kDataLoss; pass the current verifier key, or follow the
+// rotation over gRPC, which stores the new key with the trusted checkpoint
+// that this reader then uses.
+//
+// Not thread-safe.
+#ifndef API_CLIENT_TILES_LOG_READER_H_
+#define API_CLIENT_TILES_LOG_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "api/client/http_getter.h"
+#include "api/client/log_reader.h"
+#include "api/client/log_verifier.h"
+#include "api/client/tile_tree.h"
+#include "api/client/trusted_checkpoint_store.h"
+
+namespace api::client {
+
+struct TilesLogReaderOptions {
+  // Folder of the trusted-checkpoint store (trusted_checkpoint_store.h),
+  // shared with the gRPC client; "" keeps trust in memory only. Default: "".
+  std::string trusted_store_dir;
+  // Full hash tiles kept in memory (8 KiB each). Default: 64.
+  size_t max_cached_tiles = 64;
+};
+
+class TilesLogReader : public LogReader {
+ public:
+  // `url`: the tiles' prefix, http:// or https:// (a trailing '/' is
+  // ignored). `verifier_key`: the log's note verifier key. Loads and
+  // re-verifies the trusted checkpoint from the store, if any; fetches
+  // nothing. kInvalidArgument for a bad URL or key; kDataLoss when the
+  // stored checkpoint does not verify; the store's errors.
+  static absl::StatusOr<std::unique_ptr<TilesLogReader>> Create(
+      absl::string_view url, absl::string_view verifier_key,
+      std::unique_ptr<HttpGetter> http, TilesLogReaderOptions options = {});
+
+  // Verifies a checkpoint note kept from an earlier run (e.g. `grew
+  // --since`) under the trusted key, without reconciling it. kDataLoss when
+  // it does not verify.
+  absl::StatusOr<VerifiedCheckpoint> VerifyNote(absl::string_view note) const {
+    return verifier_.VerifyCheckpoint(note);
+  }
+
+  std::string Source() const override { return "tiles " + url_; }
+  std::string Origin() const override { return verifier_.origin(); }
+  absl::StatusOr<VerifiedCheckpoint> LatestCheckpoint() override;
+  absl::StatusOr<VerifiedCheckpoint> CheckpointAt(uint64_t size) override;
+  // Returns at most the rest of one entry bundle (256 leaves).
+  absl::StatusOr<std::vector<VerifiedLeaf>> ReadLeaves(
+      const VerifiedCheckpoint& at, uint64_t start,
+      uint64_t max_count) override;
+  absl::StatusOr<ProvenLeaf> ProveLeaf(const VerifiedCheckpoint& at,
+                                       uint64_t index) override;
+  absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveConsistency(
+      const VerifiedCheckpoint& older,
+      const VerifiedCheckpoint& newer) override;
+
+ private:
+  TilesLogReader(std::string url, LogVerifier verifier,
+                 std::unique_ptr<HttpGetter> http,
+                 std::unique_ptr<TrustedCheckpointStore> store,
+                 TilesLogReaderOptions options)
+      : url_(std::move(url)),
+        verifier_(std::move(verifier)),
+        http_(std::move(http)),
+        store_(std::move(store)),
+        options_(std::move(options)) {}
+
+  // Reconciles a verified checkpoint with the trusted one, then trusts it.
+  absl::Status Trust(const VerifiedCheckpoint& checkpoint);
+  // The tiles of the trusted tree, after proving `at` a prefix of it.
+  absl::StatusOr<TileTree*> TreeFor(const VerifiedCheckpoint& at);
+
+  const std::string url_;
+  LogVerifier verifier_;
+  std::unique_ptr<HttpGetter> http_;
+  std::unique_ptr<TrustedCheckpointStore> store_;  // null: memory only
+  const TilesLogReaderOptions options_;
+  std::optional<VerifiedCheckpoint> trusted_;
+  std::unique_ptr<TileTree> tree_;  // of trusted_, once opened
+  // Checkpoints (size, root) proven to be prefixes of trusted_.
+  std::vector<std::pair<uint64_t, ledger::merkle::Hash>> prefixes_;
+};
+
+}  // namespace api::client
+
+#endif  // API_CLIENT_TILES_LOG_READER_H_

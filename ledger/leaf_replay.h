@@ -1,0 +1,74 @@
+// LeafReplay: the per-leaf half of the full audit, over leaves in order from
+// leaf 0, wherever they come from (the ledger's own store in audit.cc, a
+// remote log's verified leaves in api/client/log_audit.h). For each leaf:
+//   * the leaf and its envelope parse, integration times never decrease;
+//   * the envelope is admitted (admission.h, kReplay) under the key registry
+//     replayed so far, and applied to it;
+//   * its RFC 6962 leaf hash is appended to a CompactRange;
+// and, per chunk, every envelope's signature is verified on `threads`
+// threads. The first failure names its leaf; after a failure the object must
+// not be used again.
+//
+// Thread-compatible (it starts and joins its own signature threads).
+#ifndef LEDGER_LEAF_REPLAY_H_
+#define LEDGER_LEAF_REPLAY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "ledger/key_registry.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/merkle/hash.h"
+#include "ledger/merkle/node_id.h"
+
+namespace ledger {
+
+struct LeafFailure {
+  uint64_t index = 0;
+  std::string problem;  // "leaf <index>: <why>"
+};
+
+class LeafReplay {
+ public:
+  // Called after each leaf is appended: its index, the range (size index+1)
+  // and the perfect nodes that leaf completed (CompactRange::Append).
+  using Observer = std::function<void(
+      uint64_t index, const merkle::CompactRange& range,
+      absl::Span<const std::pair<merkle::NodeId, merkle::Hash>> completed)>;
+
+  // `origin`: the log's origin (it is in every signed message).
+  // `verify_signatures` false skips the signatures (a reader that needs only
+  // the content of a log whose checkpoint already covers the leaves).
+  LeafReplay(std::string origin, int threads, bool verify_signatures = true)
+      : origin_(std::move(origin)),
+        threads_(threads < 1 ? 1 : threads),
+        verify_signatures_(verify_signatures) {}
+
+  // Replays `leaves`, which are leaves [leaves_done(), leaves_done() + n).
+  // A parse, time or admission failure is returned at once (the signatures
+  // of the leaves before it are not checked then); otherwise the first bad
+  // signature of the chunk. `observer` may be empty.
+  std::optional<LeafFailure> Replay(absl::Span<const std::string> leaves,
+                                    const Observer& observer = nullptr);
+
+  uint64_t leaves_done() const { return range_.size(); }
+  const KeyRegistry& registry() const { return registry_; }
+  const merkle::CompactRange& range() const { return range_; }
+
+ private:
+  const std::string origin_;
+  const int threads_;
+  const bool verify_signatures_;
+  KeyRegistry registry_;
+  merkle::CompactRange range_;
+  int64_t last_time_ = 0;
+};
+
+}  // namespace ledger
+
+#endif  // LEDGER_LEAF_REPLAY_H_

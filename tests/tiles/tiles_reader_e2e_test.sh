@@ -1,0 +1,122 @@
+#!/bin/bash
+# `ledgerctl --tiles URL --vkey V` end to end: the read commands against the
+# real ledger_server's --http_listen print what local mode prints, and
+# `verify --tiles` audits the whole log from its tiles alone; then the same
+# through a real nginx over a `ledgerctl publish` folder, where a changed
+# entry bundle, a changed hash tile and a changed partial tile are each
+# refused (exit 1) with a message naming the tile, and a server that goes
+# away is an HTTP error naming the URL.
+# Failures: one stderr line, non-zero exit.
+set -euo pipefail
+
+L=tools/ledgerctl/ledgerctl
+S=api/server/ledger_server
+PY=/usr/bin/python3
+tmp="${TEST_TMPDIR:?}"
+D="$tmp/ledger"
+WWW="$tmp/www"
+export HOME="$tmp/home"
+mkdir -p "$HOME"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+command -v nginx >/dev/null || fail "nginx is not installed (scripts/bootstrap.sh)"
+source tests/tiles/nginx.sh
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ---- A ledger of 600+ entries: two full bundles and a partial one.
+vkey=$($L init --dir "$D" --origin tiles-reader.example/log | tail -n 1)
+$L keygen --out "$tmp/c.key" >/dev/null
+$L enroll --dir "$D" --pub "$tmp/c.key.pub" --role collector --organisation F >/dev/null
+mkdir "$tmp/p"
+for i in $(seq 1 600); do printf 'interval report %d %0*d' "$i" $((i % 97)) 0 >"$tmp/p/$i"; done
+$L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/* >/dev/null
+
+grpc_port=$(free_port)
+http_port=$(free_port)
+$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$grpc_port \
+  --http_listen=127.0.0.1:$http_port --checkpoint_interval=100ms \
+  --min_free_mb=0 2>"$tmp/server.log" &
+server_pid=$!
+nginx_pid=
+trap 'kill $server_pid 2>/dev/null || true; [[ -n $nginx_pid ]] && kill $nginx_pid 2>/dev/null || true' EXIT
+URL=http://127.0.0.1:$http_port
+for _ in $(seq 1 100); do
+  curl -sf "$URL/checkpoint" >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
+  sleep 0.2
+done
+
+# ---- Same output as local mode.
+T=(--tiles "$URL" --vkey "$vkey" --trusted_dir "$tmp/trust")
+size=$($L checkpoint "${T[@]}" | sed -n 2p)
+[[ $size -ge 600 ]] || fail "checkpoint size $size, want ≥ 600"
+cmp -s <($L checkpoint "${T[@]}") <($L checkpoint --dir "$D") || fail "checkpoint differs from local mode"
+for i in 0 255 256 300 $((size - 1)); do
+  cmp -s <($L leaf "${T[@]}" --index $i) <($L leaf --dir "$D" --index $i) || fail "leaf $i differs"
+  cmp -s <($L prove "${T[@]}" --index $i 2>/dev/null) <($L prove --dir "$D" --index $i 2>/dev/null) \
+    || fail "prove $i differs"
+done
+# Tiles keep only the latest checkpoint: a proof from an arbitrary size is
+# refused; from a checkpoint saved earlier (`grew`), it is built from tiles.
+if $L consistency "${T[@]}" --from 10 >/dev/null 2>"$tmp/err.txt"; then fail "consistency --from 10 accepted"; fi
+grep -q "publish only their latest checkpoint" "$tmp/err.txt" || fail "consistency: $(cat "$tmp/err.txt")"
+$L checkpoint "${T[@]}" --save "$tmp/cp1" >/dev/null
+$L append --server 127.0.0.1:$grpc_port --vkey "$vkey" --trusted_dir "$tmp/trust-grpc" \
+  --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/1 "$tmp"/p/2 "$tmp"/p/3 >/dev/null \
+  || fail "gRPC append"
+for _ in $(seq 1 50); do
+  [[ $($L checkpoint "${T[@]}" | sed -n 2p) -eq $((size + 3)) ]] && break
+  sleep 0.1
+done
+$L grew "${T[@]}" --since "$tmp/cp1" >"$tmp/grew.txt" || fail "grew --tiles: $(cat "$tmp/grew.txt")"
+grep -q "^ok: the log only grew: size $size " "$tmp/grew.txt" || fail "grew: $(cat "$tmp/grew.txt")"
+size=$((size + 3))
+$L verify "${T[@]}" >"$tmp/verify.txt" || fail "verify --tiles: $(cat "$tmp/verify.txt")"
+root=$($L verify --dir "$D" --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["root"])')
+grep -q "^ok: $size entries, .*; root $root\$" "$tmp/verify.txt" || fail "verify --tiles: $(cat "$tmp/verify.txt")"
+# Without a key: refused before any request.
+$L verify --tiles "$URL" 2>"$tmp/err.txt" && fail "verify --tiles without --vkey succeeded"
+grep -q -- "--vkey is required" "$tmp/err.txt" || fail "no --vkey: $(cat "$tmp/err.txt")"
+
+# ---- nginx over a published copy, then tampered files.
+$L publish --dir "$D" --out "$WWW" >/dev/null
+start_nginx "$WWW" "$tmp/nginx"
+N=http://127.0.0.1:$nginx_port
+TN=(--tiles "$N" --vkey "$vkey" --trusted_dir "$tmp/trust-nginx")
+$L verify "${TN[@]}" >/dev/null || fail "verify --tiles through nginx"
+flip() {  # flip one bit of byte $2 of file $1
+  $PY - "$1" "$2" <<'PY'
+import sys
+path, at = sys.argv[1], int(sys.argv[2])
+data = bytearray(open(path, "rb").read())
+data[at] ^= 1
+open(path, "wb").write(bytes(data))
+PY
+}
+expect_refused() {  # expect_refused WHAT PATTERN COMMAND...
+  local what=$1 pattern=$2
+  shift 2
+  if "$@" >/dev/null 2>"$tmp/err.txt"; then fail "$what: accepted"; fi
+  grep -q -- "$pattern" "$tmp/err.txt" || fail "$what: $(cat "$tmp/err.txt")"
+}
+cp "$WWW/tile/entries/001" "$tmp/saved"
+flip "$WWW/tile/entries/001" 12  # inside leaf 256
+expect_refused "changed bundle" "leaf 256 of entry bundle $N/tile/entries/001 does not match its hash in $N/tile/0/001" \
+  $L verify "${TN[@]}"
+expect_refused "changed bundle, leaf" "leaf 256 of entry bundle" $L leaf "${TN[@]}" --index 300
+cp "$tmp/saved" "$WWW/tile/entries/001"
+$L verify "${TN[@]}" >/dev/null || fail "verify after restoring the bundle"
+cp "$WWW/tile/0/000" "$tmp/saved"
+flip "$WWW/tile/0/000" 40  # leaf hash 1
+expect_refused "changed hash tile" "hash tile $N/tile/0/000 does not match the tree of size $size" \
+  $L prove "${TN[@]}" --index 3
+cp "$tmp/saved" "$WWW/tile/0/000"
+partial=$(cd "$WWW" && ls tile/0/*.p/* | head -n 1)
+cp "$WWW/$partial" "$tmp/saved"
+flip "$WWW/$partial" 0
+expect_refused "changed partial tile" "do not give the checkpoint's root" $L checkpoint "${TN[@]}"
+cp "$tmp/saved" "$WWW/$partial"
+$L checkpoint "${TN[@]}" >/dev/null || fail "checkpoint after restoring the partial tile"
+# A server that is gone: an HTTP error naming the URL.
+kill $nginx_pid; wait $nginx_pid 2>/dev/null || true; nginx_pid=
+expect_refused "nginx gone" "GET $N/checkpoint" $L checkpoint "${TN[@]}"
+echo PASS
