@@ -19,8 +19,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "common/clock.h"
+#include "schema/findings.pb.h"
 
 namespace compliance_check {
 

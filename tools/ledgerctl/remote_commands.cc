@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "api/client/rpc_status.h"
 #include "common/json.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "ledger/checkpoint_note.h"
@@ -135,7 +136,7 @@ absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
                    CheckpointOfSize(conn, size < 0 ? 0 : size));
   uint64_t at = static_cast<uint64_t>(index);
   if (!leaf_file.empty()) {
-    ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
+    ASSIGN_OR_RETURN(std::string leaf, common::ReadWholeFile(leaf_file));
     const ledger::merkle::Hash hash = ledger::merkle::HashLeaf(leaf);
     v1::InclusionProofRequest request;
     request.set_leaf_hash(std::string(hash.begin(), hash.end()));
@@ -150,7 +151,7 @@ absl::Status RemoteProve(const CommandArgs& args, std::ostream& out,
   }
   ASSIGN_OR_RETURN(ProvenLeaf proven, ProveLeaf(conn, cp, at));
   if (!leaf_file.empty()) {
-    ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
+    ASSIGN_OR_RETURN(std::string leaf, common::ReadWholeFile(leaf_file));
     if (leaf != proven.leaf) {
       return absl::DataLossError(
           absl::StrCat("the server's leaf ", at, " differs from ", leaf_file));
@@ -301,7 +302,7 @@ absl::Status RemoteRevoke(const CommandArgs& args, std::ostream& out) {
 absl::Status Grew(const CommandArgs& args, std::ostream& out) {
   const std::string since = absl::GetFlag(FLAGS_since);
   if (since.empty()) return absl::InvalidArgumentError("--since is required");
-  ASSIGN_OR_RETURN(std::string saved_note, ReadWholeFile(since));
+  ASSIGN_OR_RETURN(std::string saved_note, common::ReadWholeFile(since));
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
   // The latest first: it moves trust across any log-key rotation.
   ASSIGN_OR_RETURN(VerifiedCheckpoint latest, conn.client->LatestCheckpoint());
