@@ -173,8 +173,11 @@ absl::Status NoteVerifier::Verify(absl::string_view text,
 
 // --- OpenNote ----------------------------------------------------------------
 
-absl::StatusOr<VerifiedNote> OpenNote(
-    absl::string_view note, absl::Span<const NoteVerifier> verifiers) {
+namespace {
+
+// kInvalidArgument when two verifiers share a name and key id (a signature
+// could not say which of them it claims).
+absl::Status CheckVerifiersDistinct(absl::Span<const NoteVerifier> verifiers) {
   for (size_t i = 0; i < verifiers.size(); ++i) {
     for (size_t j = i + 1; j < verifiers.size(); ++j) {
       if (verifiers[i].name() == verifiers[j].name() &&
@@ -185,6 +188,51 @@ absl::StatusOr<VerifiedNote> OpenNote(
       }
     }
   }
+  return absl::OkStatus();
+}
+
+// One signature line "— <name> <base64>" (without its newline), parsed but
+// not verified: the signature and its decoded bytes (4-byte key id first).
+struct SignatureLine {
+  NoteSignature signature;
+  std::string raw;
+};
+
+// kInvalidArgument naming why the line is malformed (the caller adds the
+// line number).
+absl::StatusOr<SignatureLine> ParseSignatureLine(absl::string_view line) {
+  if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
+    return absl::InvalidArgumentError(
+        "signature line must start with U+2014 EM DASH and a space");
+  }
+  line.remove_prefix(kSignaturePrefix.size());
+  const size_t space = line.find(' ');
+  if (space == absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        "want \"— <key name> <base64 signature>\"");
+  }
+  const absl::string_view name = line.substr(0, space);
+  const absl::string_view b64 = line.substr(space + 1);
+  if (!IsValidKeyName(name)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid key name \"", name, "\""));
+  }
+  ASSIGN_OR_RETURN(std::string raw, crypto::Base64Decode(b64));
+  if (raw.size() < 5) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "signature of ", raw.size(), " bytes; want a 4-byte key id and more"));
+  }
+  const uint32_t key_id = BigEndian32(raw);
+  return SignatureLine{
+      NoteSignature{std::string(name), key_id, std::string(b64)},
+      std::move(raw)};
+}
+
+}  // namespace
+
+absl::StatusOr<VerifiedNote> OpenNote(
+    absl::string_view note, absl::Span<const NoteVerifier> verifiers) {
+  RETURN_IF_ERROR(CheckVerifiersDistinct(verifiers));
   RETURN_IF_ERROR(CheckNoteCharacters(note));
   const size_t split = note.rfind("\n\n");
   if (split == absl::string_view::npos) {
@@ -222,28 +270,11 @@ absl::StatusOr<VerifiedNote> OpenNote(
       return malformed(
           absl::StrCat("more than ", kMaxNoteSignatures, " signature lines"));
     }
-    if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
-      return malformed(
-          "signature line must start with U+2014 EM DASH and a space");
-    }
-    line.remove_prefix(kSignaturePrefix.size());
-    const size_t space = line.find(' ');
-    if (space == absl::string_view::npos) {
-      return malformed("want \"— <key name> <base64 signature>\"");
-    }
-    const absl::string_view name = line.substr(0, space);
-    const absl::string_view b64 = line.substr(space + 1);
-    if (!IsValidKeyName(name)) {
-      return malformed(absl::StrCat("invalid key name \"", name, "\""));
-    }
-    absl::StatusOr<std::string> raw = crypto::Base64Decode(b64);
-    if (!raw.ok()) return malformed(raw.status().message());
-    if (raw->size() < 5) {
-      return malformed(absl::StrCat("signature of ", raw->size(),
-                                    " bytes; want a 4-byte key id and more"));
-    }
-    const uint32_t key_id = BigEndian32(*raw);
-    NoteSignature signature{std::string(name), key_id, std::string(b64)};
+    absl::StatusOr<SignatureLine> parsed = ParseSignatureLine(line);
+    if (!parsed.ok()) return malformed(parsed.status().message());
+    NoteSignature signature = std::move(parsed->signature);
+    const std::string& name = signature.name;
+    const uint32_t key_id = signature.key_id;
 
     const NoteVerifier* verifier = nullptr;
     for (const NoteVerifier& v : verifiers) {
@@ -255,7 +286,7 @@ absl::StatusOr<VerifiedNote> OpenNote(
       continue;
     }
     const absl::Status status =
-        verifier->Verify(result.text, absl::string_view(*raw).substr(4));
+        verifier->Verify(result.text, absl::string_view(parsed->raw).substr(4));
     if (!status.ok()) {
       return absl::UnauthenticatedError(
           absl::StrCat("note signature by key ", KeyLabel(name, key_id),
