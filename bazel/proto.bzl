@@ -2,7 +2,7 @@
 
 Bazel 4's native proto rules want protobuf sources from the network; a plain
 genrule over the system compilers keeps the build offline. Generated headers
-are included by their workspace path, e.g. `#include "api/v1/ingest.pb.h"`.
+are included by their workspace path, e.g. `#include "schema/collector.pb.h"`.
 """
 
 def cc_proto(name, srcs, deps = [], grpc = False, visibility = None):

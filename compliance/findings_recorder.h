@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "api/v1/findings.pb.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
+#include "schema/findings.pb.h"
 
 namespace compliance {
 

@@ -19,10 +19,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "api/v1/findings.pb.h"
 #include "compliance/leaf_entry.h"
 #include "rules/engine.h"
 #include "rules/rule_pack_loader.h"
+#include "schema/findings.pb.h"
 
 namespace compliance {
 

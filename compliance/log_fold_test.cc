@@ -4,13 +4,13 @@
 
 #include <string>
 
-#include "api/v1/findings.pb.h"
-#include "api/v1/provider.pb.h"
 #include "gtest/gtest.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 #include "rules/default_pack.h"
 #include "rules/payload_types.h"
+#include "schema/findings.pb.h"
+#include "schema/provider.pb.h"
 
 namespace compliance {
 namespace {

@@ -14,7 +14,7 @@ set -euo pipefail
 A=$(realpath "$1")        # collector_agent
 PROLOG=$(realpath "$2")   # deploy/slurm/aifl-prolog.sh
 EPILOG=$(realpath "$3")   # deploy/slurm/aifl-epilog.sh
-PROTO_ROOT=$PWD           # runfiles root: api/v1/*.proto
+PROTO_ROOT=$PWD           # runfiles root: schema/*.proto
 fail() { echo "FAIL: $*" >&2; exit 1; }
 for tool in munged slurmctld slurmd sbatch squeue sinfo protoc setpriv; do
   command -v $tool >/dev/null || fail "$tool not found: run scripts/bootstrap.sh (munge, slurm-wlm)"
@@ -165,7 +165,7 @@ payload_of() {  # TYPE: decoded payloads of that type, one after another
   local f
   for f in "$tmp"/out/*.env; do
     [[ -e $f && $(sed -n 3p "$f") == "aifl.collector.v1.$1" ]] || continue
-    tail -n +4 "$f" | protoc --decode="aifl.collector.v1.$1" -I"$PROTO_ROOT" api/v1/collector.proto
+    tail -n +4 "$f" | protoc --decode="aifl.collector.v1.$1" -I"$PROTO_ROOT" schema/collector.proto
   done
 }
 ended() { payload_of RunEnded | grep -q "run_id: \"aifltest/$gpu_job\""; }

@@ -3,19 +3,18 @@
 #include <sys/statvfs.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/errno_status.h"
 
 namespace ledger {
 
 absl::StatusOr<uint64_t> StatvfsFreeBytes(const std::string& path) {
   struct statvfs st;
   if (::statvfs(path.c_str(), &st) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("statvfs ", path, ": ", std::strerror(errno)));
+    return common::ErrnoToStatus(errno, absl::StrCat("statvfs ", path));
   }
   return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
 }

@@ -24,7 +24,8 @@
 namespace ledger {
 
 // Bytes available to an unprivileged writer on the filesystem holding
-// `path` (statvfs: f_bavail × f_frsize). kUnavailable when statvfs fails.
+// `path` (statvfs: f_bavail × f_frsize). common::ErrnoToStatus when statvfs
+// fails.
 absl::StatusOr<uint64_t> StatvfsFreeBytes(const std::string& path);
 
 class FreeSpaceFloor {

@@ -3,9 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/errno_status.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/crypto/key_file.h"
@@ -20,8 +20,7 @@ namespace {
 absl::Status MakeDir(const std::string& path, mode_t mode) {
   if (::mkdir(path.c_str(), mode) == 0 || errno == EEXIST)
     return absl::OkStatus();
-  return absl::UnavailableError(
-      absl::StrCat("creating ", path, ": ", std::strerror(errno)));
+  return common::ErrnoToStatus(errno, absl::StrCat("creating ", path));
 }
 
 }  // namespace

@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/durable_file.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/crypto/key_file.h"
-#include "ledger/durable_rename.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
 #include "ledger/note/signed_note.h"
@@ -28,7 +28,7 @@ absl::Status InstallKeyFile(const std::string& path,
   const std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());  // a leftover of an interrupted run
   RETURN_IF_ERROR(crypto::WriteSecretKeyFile(tmp, key));
-  return RenameDurably(tmp, path);
+  return common::RenameDurably(tmp, path);
 }
 
 absl::Status InstallPublicKeyFile(const std::string& path,
@@ -36,7 +36,7 @@ absl::Status InstallPublicKeyFile(const std::string& path,
   const std::string tmp = path + ".tmp";
   ::unlink(tmp.c_str());
   RETURN_IF_ERROR(crypto::WritePublicKeyFile(tmp, key));
-  return RenameDurably(tmp, path);
+  return common::RenameDurably(tmp, path);
 }
 
 // The admin-signed KeyEvent announcing `key` as the log key.
@@ -150,15 +150,15 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
       absl::StrFormat("%s.retired-%08x", log_path,
                       note::NoteKeyId(origin, installed->public_key()));
   result.retired_key_path = retired;
-  if (!PathExists(retired)) {
+  if (!common::PathExists(retired)) {
     RETURN_IF_ERROR(Step(options, "retire"));
     RETURN_IF_ERROR(InstallKeyFile(retired, *installed));
   }
-  if (!PathExists(retired + ".pub")) {
+  if (!common::PathExists(retired + ".pub")) {
     RETURN_IF_ERROR(
         InstallPublicKeyFile(retired + ".pub", installed->public_key()));
   }
-  if (!PathExists(SignedStatePath(retired, options.signed_state_dir))) {
+  if (!common::PathExists(SignedStatePath(retired, options.signed_state_dir))) {
     ASSIGN_OR_RETURN(
         std::optional<SignedState> old_state,
         ReadSignedState(SignedStatePath(log_path, options.signed_state_dir)));
@@ -170,14 +170,15 @@ absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
 
   // 4. Install: the new key's signed state, then the key itself, each by an
   //    atomic rename over the old one.
-  if (PathExists(SignedStatePath(next_path, options.signed_state_dir))) {
+  if (common::PathExists(
+          SignedStatePath(next_path, options.signed_state_dir))) {
     RETURN_IF_ERROR(Step(options, "install_state"));
-    RETURN_IF_ERROR(
-        RenameDurably(SignedStatePath(next_path, options.signed_state_dir),
-                      SignedStatePath(log_path, options.signed_state_dir)));
+    RETURN_IF_ERROR(common::RenameDurably(
+        SignedStatePath(next_path, options.signed_state_dir),
+        SignedStatePath(log_path, options.signed_state_dir)));
   }
   RETURN_IF_ERROR(Step(options, "install_key"));
-  RETURN_IF_ERROR(RenameDurably(next_path, log_path));
+  RETURN_IF_ERROR(common::RenameDurably(next_path, log_path));
   RETURN_IF_ERROR(InstallPublicKeyFile(log_path + ".pub", new_pub));
   return result;
 }

@@ -53,8 +53,9 @@ struct LogKeyRotationResult {
 // Errors: kInvalidArgument (missing options), the key files' read errors,
 // kPermissionDenied (the admin key is not an enrolled admin),
 // kFailedPrecondition (another rotation is staged in keys/log.key.next, or the
-// Ledger refuses: see Ledger::RotateLogKey), and I/O errors (kUnavailable).
-// After any error, re-running with the same options continues where it stopped.
+// Ledger refuses: see Ledger::RotateLogKey), and I/O errors
+// (common::ErrnoToStatus). After any error, re-running with the same options
+// continues where it stopped.
 absl::StatusOr<LogKeyRotationResult> RotateLedgerLogKey(
     const LogKeyRotationOptions& options);
 

@@ -3,11 +3,11 @@
 #include "ledger/log_key_rotation.h"
 
 #include "absl/strings/str_format.h"
+#include "common/durable_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/audit.h"
 #include "ledger/crypto/key_file.h"
-#include "ledger/durable_rename.h"
 #include "ledger/ledger.h"
 #include "ledger/note/signed_note.h"
 #include "ledger/signed_state.h"
@@ -46,7 +46,7 @@ class LogKeyRotationTest : public ::testing::Test {
     auto installed = crypto::ReadSecretKeyFile(DefaultLogKeyPath(dir_));
     ASSERT_TRUE(installed.ok());
     EXPECT_EQ((*installed)->public_key(), *new_key_);
-    EXPECT_FALSE(PathExists(NextLogKeyPath(dir_)));
+    EXPECT_FALSE(common::PathExists(NextLogKeyPath(dir_)));
     ASSERT_TRUE(f_->Reopen().ok());
     EXPECT_TRUE(f_->ledger().CheckCanPublish().ok());
     auto history = f_->ledger().LogKeys();
@@ -126,7 +126,7 @@ TEST_F(LogKeyRotationTest, RefusesAnEnrolledSigningKeyAndChangesNothing) {
     return o;
   }());
   EXPECT_EQ(refused_key.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_FALSE(PathExists(NextLogKeyPath(dir_)));
+  EXPECT_FALSE(common::PathExists(NextLogKeyPath(dir_)));
   ASSERT_TRUE(f_->Reopen().ok());
   EXPECT_EQ(f_->ledger().Size(), 2u);
   EXPECT_EQ(f_->ledger().log_public_key(), *old_key_);

@@ -1,44 +1,26 @@
 #include "ledger/signed_state.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "ledger/durable_rename.h"
+#include "common/durable_file.h"
+#include "common/read_file.h"
 
 namespace ledger {
 namespace {
 
 constexpr absl::string_view kHeader = "aifl-log-signed-state-v1";
 
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  return absl::UnavailableError(
-      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
 }  // namespace
 
 absl::StatusOr<std::optional<SignedState>> ReadSignedState(
     const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return std::optional<SignedState>();
-    return ErrnoError("reading", path);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::vector<std::string> lines = absl::StrSplit(buffer.str(), '\n');
+  absl::StatusOr<std::string> content = common::ReadWholeFile(path);
+  if (absl::IsNotFound(content.status())) return std::optional<SignedState>();
+  if (!content.ok()) return content.status();
+  const std::vector<std::string> lines = absl::StrSplit(*content, '\n');
   // Four lines, each ending in '\n', so the split has an empty fifth part.
   SignedState state;
   if (lines.size() != 5 || lines[0] != kHeader || !lines[4].empty() ||
@@ -61,7 +43,7 @@ absl::Status WriteSignedState(const std::string& path,
   const std::string content =
       absl::StrCat(kHeader, "\n", state.origin, "\n", state.size, "\n",
                    merkle::HashToBase64(state.root), "\n");
-  return WriteFileDurably(path, content, 0600);
+  return common::WriteFileDurably(path, content, 0600);
 }
 
 }  // namespace ledger

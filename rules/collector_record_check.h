@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "api/v1/collector.pb.h"
+#include "schema/collector.pb.h"
 
 namespace rules {
 

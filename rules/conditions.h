@@ -11,12 +11,12 @@
 
 #include "absl/base/casts.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "rules/deadline.h"
 #include "rules/facts.h"
 #include "rules/flop_range.h"
 #include "rules/model_state.h"
 #include "rules/rule_pack.pb.h"
+#include "schema/findings.pb.h"
 
 namespace rules {
 

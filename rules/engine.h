@@ -18,11 +18,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "rules/evaluator.h"
 #include "rules/findings_diff.h"
 #include "rules/ledger_entry.h"
 #include "rules/model_state_fold.h"
+#include "schema/findings.pb.h"
 
 namespace rules {
 

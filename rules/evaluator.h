@@ -19,12 +19,12 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "rules/conditions.h"
 #include "rules/facts.h"
 #include "rules/model_state.h"
 #include "rules/model_state_fold.h"
 #include "rules/rule_pack_loader.h"
+#include "schema/findings.pb.h"
 
 namespace rules {
 

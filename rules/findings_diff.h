@@ -28,10 +28,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "rules/conditions.h"
 #include "rules/evaluator.h"
 #include "rules/model_state.h"
+#include "schema/findings.pb.h"
 
 namespace rules {
 

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "api/v1/common.pb.h"
+#include "schema/common.pb.h"
 
 namespace rules {
 

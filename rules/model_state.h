@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "api/v1/common.pb.h"
-#include "api/v1/office.pb.h"
-#include "api/v1/provider.pb.h"
 #include "rules/flop_range.h"
+#include "schema/common.pb.h"
+#include "schema/office.pb.h"
+#include "schema/provider.pb.h"
 
 namespace rules {
 

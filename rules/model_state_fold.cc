@@ -5,11 +5,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "api/v1/collector.pb.h"
-#include "api/v1/office.pb.h"
-#include "api/v1/provider.pb.h"
 #include "rules/collector_record_check.h"
 #include "rules/payload_types.h"
+#include "schema/collector.pb.h"
+#include "schema/office.pb.h"
+#include "schema/provider.pb.h"
 
 namespace rules {
 namespace {

@@ -1,12 +1,11 @@
 #include "rules/rule_pack_loader.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/read_file.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "rules/deadline.h"
@@ -229,12 +228,12 @@ absl::StatusOr<RulePack> ParseRulePack(absl::string_view text) {
 }
 
 absl::StatusOr<RulePack> LoadRulePackFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    return absl::NotFoundError(absl::StrCat("rule pack: cannot read ", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  absl::StatusOr<RulePack> p = ParseRulePack(buf.str());
+  absl::StatusOr<std::string> text = common::ReadWholeFile(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(),
+                        absl::StrCat("rule pack: ", text.status().message()));
+  }
+  absl::StatusOr<RulePack> p = ParseRulePack(*text);
   if (!p.ok()) {
     return absl::Status(p.status().code(),
                         absl::StrCat(path, ": ", p.status().message()));

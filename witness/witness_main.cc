@@ -20,6 +20,7 @@
 #include "api/server/log.h"
 #include "common/clock.h"
 #include "common/production_runtime.h"
+#include "common/read_file.h"
 #include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
@@ -67,18 +68,6 @@ absl::StatusOr<std::unique_ptr<ledger::note::Cosigner>> LoadCosigner() {
   if (!key.ok()) return key.status();
   return ledger::note::Cosigner::Create(absl::GetFlag(FLAGS_name),
                                         *std::move(key));
-}
-
-// (Layering's common read-file helper replaces this once merged.)
-absl::StatusOr<std::string> ReadConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return absl::UnavailableError(absl::StrCat("reading ", path));
-  return text.str();
 }
 
 int Keygen() {
@@ -131,7 +120,8 @@ int Serve() {
     return fail("bad_flags", absl::InvalidArgumentError(
                                  "--logs and --state_dir are required"));
   }
-  absl::StatusOr<std::string> text = ReadConfig(absl::GetFlag(FLAGS_logs));
+  absl::StatusOr<std::string> text =
+      common::ReadWholeFile(absl::GetFlag(FLAGS_logs));
   if (!text.ok()) return fail("bad_logs", text.status());
   absl::StatusOr<witness::TrustedLogs> logs =
       witness::TrustedLogs::Parse(*text);

@@ -1,10 +1,8 @@
 #include "api/client/channel.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/read_file.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -13,17 +11,16 @@ namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& what,
                                     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(what, ": cannot read ", path));
+  absl::StatusOr<std::string> pem = common::ReadWholeFile(path);
+  if (!pem.ok()) {
+    return absl::Status(pem.status().code(),
+                        absl::StrCat(what, ": ", pem.status().message()));
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (buffer.str().empty()) {
+  if (pem->empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": ", path, " is empty"));
   }
-  return buffer.str();
+  return pem;
 }
 
 // The host part of "host:port", "[v6]:port", "dns:///host:port" or "host".

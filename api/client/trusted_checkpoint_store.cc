@@ -1,50 +1,23 @@
 #include "api/client/trusted_checkpoint_store.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "ledger/durable_rename.h"
+#include "common/durable_file.h"
+#include "common/errno_status.h"
+#include "common/read_file.h"
 
 namespace api::client {
 namespace {
 
 constexpr absl::string_view kHeaderV1 = "aifl-trusted-checkpoint-v1";
 constexpr absl::string_view kHeader = "aifl-trusted-checkpoint-v2";
-
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  return absl::UnavailableError(
-      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
-}
-
-// Reads the whole file; std::nullopt when it does not exist.
-absl::StatusOr<std::optional<std::string>> ReadFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return ErrnoError("opening", path);
-  }
-  std::string content;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof(buffer))) > 0)
-    content.append(buffer, n);
-  const int read_errno = errno;
-  ::close(fd);
-  if (n < 0) {
-    errno = read_errno;
-    return ErrnoError("reading", path);
-  }
-  return std::optional<std::string>(std::move(content));
-}
 
 // Takes the next '\n'-terminated line off `rest`; false if there is none.
 bool NextLine(absl::string_view& rest, absl::string_view& line) {
@@ -63,7 +36,7 @@ TrustedCheckpointStore::Open(std::string dir) {
     return absl::InvalidArgumentError("trusted store folder: got \"\"");
   }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return ErrnoError("creating", dir);
+    return common::ErrnoToStatus(errno, absl::StrCat("creating ", dir));
   }
   return std::unique_ptr<TrustedCheckpointStore>(
       new TrustedCheckpointStore(std::move(dir)));
@@ -84,10 +57,12 @@ std::string TrustedCheckpointStore::PathFor(absl::string_view origin) const {
 absl::StatusOr<std::optional<TrustedCheckpoint>> TrustedCheckpointStore::Load(
     absl::string_view origin) const {
   const std::string path = PathFor(origin);
-  absl::StatusOr<std::optional<std::string>> content = ReadFile(path);
+  absl::StatusOr<std::string> content = common::ReadWholeFile(path);
+  if (absl::IsNotFound(content.status())) {
+    return std::optional<TrustedCheckpoint>();
+  }
   if (!content.ok()) return content.status();
-  if (!content->has_value()) return std::optional<TrustedCheckpoint>();
-  absl::string_view rest = **content;
+  absl::string_view rest = *content;
   absl::string_view header, file_origin, size, root, verifier_key;
   TrustedCheckpoint checkpoint;
   const bool parsed =
@@ -130,28 +105,7 @@ absl::Status TrustedCheckpointStore::Save(const TrustedCheckpoint& checkpoint) {
       absl::StrCat(kHeader, "\n", checkpoint.origin, "\n", checkpoint.size,
                    "\n", ledger::merkle::HashToBase64(checkpoint.root), "\n",
                    checkpoint.verifier_key, "\n", checkpoint.note);
-  const std::string tmp = path + ".tmp";
-  const int fd =
-      ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("creating", tmp);
-  size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n =
-        ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += n;
-  }
-  const bool ok = written == content.size() && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!ok) {
-    errno = saved_errno;
-    absl::Status error = ErrnoError("writing", tmp);
-    ::unlink(tmp.c_str());  // best effort: the old file is still intact
-    return error;
-  }
-  return ledger::RenameDurably(tmp, path);
+  return common::WriteFileDurably(path, content, 0600);
 }
 
 }  // namespace api::client

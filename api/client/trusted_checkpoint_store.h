@@ -42,20 +42,21 @@ struct TrustedCheckpoint {
 
 class TrustedCheckpointStore {
  public:
-  // Uses folder `dir`, creating it (one level) if missing. kUnavailable when
-  // it cannot be created; kInvalidArgument for an empty path.
+  // Uses folder `dir`, creating it (one level) if missing. An error from
+  // common::ErrnoToStatus when it cannot be created (e.g. kPermissionDenied);
+  // kInvalidArgument for an empty path.
   static absl::StatusOr<std::unique_ptr<TrustedCheckpointStore>> Open(
       std::string dir);
 
   // The trusted checkpoint of log `origin`; std::nullopt when none was saved.
   // kDataLoss when the file exists but is malformed or names another origin;
-  // kUnavailable when it cannot be read.
+  // common::ErrnoToStatus's code when it cannot be read.
   absl::StatusOr<std::optional<TrustedCheckpoint>> Load(
       absl::string_view origin) const;
 
   // Replaces the file of checkpoint.origin atomically and durably (temp file,
-  // fsync, rename, fsync of the folder). kUnavailable on I/O errors, in
-  // which case the previous file is intact.
+  // fsync, rename, fsync of the folder). common::ErrnoToStatus on I/O errors,
+  // in which case the previous file is intact.
   absl::Status Save(const TrustedCheckpoint& checkpoint);
 
   // The file that holds the checkpoint of `origin`.

@@ -4,15 +4,15 @@
 #include <sys/resource.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/errno_status.h"
 
 namespace api::server {
 namespace {
 
 absl::Status ErrnoError(absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+  return common::ErrnoToStatus(errno, what);
 }
 
 absl::StatusOr<uint64_t> OpenDescriptors() {

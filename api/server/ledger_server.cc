@@ -1,7 +1,5 @@
 #include "api/server/ledger_server.h"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -17,6 +15,7 @@
 #include "api/server/malformed_request_interceptor.h"
 #include "api/server/storage_watch.h"
 #include "api/server/transport_refusal.h"
+#include "common/read_file.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -34,14 +33,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": no file given (or use insecure loopback mode)"));
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, ": cannot read ", path));
+  absl::StatusOr<std::string> content = common::ReadWholeFile(path);
+  if (!content.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": cannot read ", path, " (", content.status().message(), ")"));
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return content;
 }
 
 bool IsLoopbackAddress(absl::string_view address) {

@@ -7,13 +7,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/v1/collector.pb.h"
-#include "api/v1/common.pb.h"
-#include "api/v1/findings.pb.h"
-#include "api/v1/office.pb.h"
-#include "api/v1/provider.pb.h"
 #include "ledger/roles.h"
 #include "rules/payload_types.h"
+#include "schema/collector.pb.h"
+#include "schema/common.pb.h"
+#include "schema/findings.pb.h"
+#include "schema/office.pb.h"
+#include "schema/provider.pb.h"
 
 namespace api::validation {
 namespace {
@@ -286,7 +286,7 @@ absl::Status ValidatePayload(absl::string_view payload_type,
   if (it == Validators().end()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "payload_type: got \"", payload_type,
-        "\", want a payload type of api/v1 (collector, provider, office, "
+        "\", want a payload type of schema/ (collector, provider, office, "
         "findings), aifl.ledger.v1.KeyEvent or aifl.<role>.v1.Blob"));
   }
   return it->second(payload, window);

@@ -44,7 +44,7 @@ inline constexpr int64_t kLatestDeadlineUnixMs = 4102444800000;
 //     checks it in full);
 //   - `aifl.<collector|provider|office|rules>.v1.Blob`: opaque bytes, OK
 //     (the documented escape for tools and tests; the rules fold ignores it);
-//   - every payload type of api/v1 {collector,provider,office,findings}.proto
+//   - every payload type of schema/{collector,provider,office,findings}.proto
 //     must parse and pass its field rules (finite, non-negative figures,
 //     lower <= upper, shares in [0, 1], timestamps in `window`, hashes of 32
 //     bytes, enum values the schema defines);

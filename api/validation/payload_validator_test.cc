@@ -4,10 +4,10 @@
 #include <limits>
 #include <string>
 
-#include "api/v1/collector.pb.h"
-#include "api/v1/findings.pb.h"
-#include "api/v1/provider.pb.h"
 #include "gtest/gtest.h"
+#include "schema/collector.pb.h"
+#include "schema/findings.pb.h"
+#include "schema/provider.pb.h"
 
 namespace api::validation {
 namespace {

@@ -14,7 +14,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "api/v1/collector.pb.h"
 #include "collector/agent/agent_metrics.h"
 #include "collector/agent/daemon_loop.h"
 #include "collector/agent/node_agent.h"
@@ -26,6 +25,7 @@
 #include "collector/spool/testonly/fakes.h"
 #include "common/clock.h"
 #include "gtest/gtest.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace agent {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "collector/spool/spool_file.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 
 namespace collector {
@@ -115,7 +116,7 @@ absl::Status ControlDir::Apply(NodeAgent* agent) {
   std::sort(names.begin(), names.end());
   absl::Status first;
   for (const std::string& n : names) {
-    auto text = spool::ReadWholeFile(dir_ + "/" + n);
+    auto text = common::ReadWholeFile(dir_ + "/" + n);
     absl::Status s =
         text.ok() ? ApplyOne(n, ParseLines(*text), agent, "") : text.status();
     if (!s.ok()) {

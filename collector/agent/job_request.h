@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "api/v1/common.pb.h"
+#include "schema/common.pb.h"
 
 namespace collector {
 namespace agent {

@@ -16,9 +16,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "api/v1/collector.pb.h"
 #include "collector/agent/kernel_summary_listener.h"
 #include "collector/kernels/kernel_summary_wire.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace agent {

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/errno_status.h"
 
 namespace collector {
 namespace agent {
@@ -27,16 +28,16 @@ KernelSummaryListener::Start(const std::string& socket_path,
         absl::StrCat("socket path too long: ", socket_path));
   }
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError(std::strerror(errno));
+  if (fd < 0) return common::ErrnoToStatus(errno, "socket");
   ::unlink(socket_path.c_str());  // a stale socket from a previous agent
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, socket_path.data(), socket_path.size());
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       ::chmod(socket_path.c_str(), 0666) != 0 || ::listen(fd, 64) != 0) {
-    const std::string why = std::strerror(errno);
+    const int err = errno;
     ::close(fd);
-    return absl::UnavailableError(absl::StrCat(
-        "cannot serve kernel summaries on ", socket_path, ": ", why));
+    return common::ErrnoToStatus(
+        err, absl::StrCat("cannot serve kernel summaries on ", socket_path));
   }
   return std::unique_ptr<KernelSummaryListener>(
       new KernelSummaryListener(socket_path, fd, std::move(handler)));

@@ -45,8 +45,8 @@ class KernelSummaryListener {
   static constexpr int kReadTimeoutMs = 1000;
 
   // Binds `socket_path` (replacing a stale socket file; mode 0666 so jobs of
-  // any user can connect) and starts serving. kUnavailable when the socket
-  // cannot be bound.
+  // any user can connect) and starts serving. common::ErrnoToStatus when the
+  // socket cannot be bound (kUnavailable for most causes).
   static absl::StatusOr<std::unique_ptr<KernelSummaryListener>> Start(
       const std::string& socket_path, SummaryHandler handler);
   ~KernelSummaryListener();  // stops the thread and removes the socket file

@@ -25,7 +25,6 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "api/v1/collector.pb.h"
 #include "collector/agent/energy_counter.h"
 #include "collector/agent/job_request.h"
 #include "collector/agent/pseudonym.h"
@@ -33,6 +32,7 @@
 #include "collector/flop/flop_accounting.h"
 #include "collector/nvml/gpu_source.h"
 #include "common/clock.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace agent {

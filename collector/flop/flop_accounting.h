@@ -28,7 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "api/v1/common.pb.h"
+#include "schema/common.pb.h"
 
 namespace collector {
 namespace flop {

@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "api/v1/collector.pb.h"
 #include "collector/kernels/kernel_aggregator.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace kernels {

@@ -1,13 +1,11 @@
 #include "collector/nvml/replay_gpu_source.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/read_file.h"
 
 namespace collector {
 namespace nvml {
@@ -137,11 +135,12 @@ absl::StatusOr<ReplayFile> ParseReplay(absl::string_view text) {
 }
 
 absl::StatusOr<ReplayFile> ReadReplayFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("replay file ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseReplay(ss.str());
+  absl::StatusOr<std::string> text = common::ReadWholeFile(path);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(),
+                        absl::StrCat("replay file: ", text.status().message()));
+  }
+  return ParseReplay(*text);
 }
 
 absl::StatusOr<GpuSample> ReplayGpuSource::Sample() {

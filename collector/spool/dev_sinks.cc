@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "collector/spool/spool_file.h"
+#include "common/read_file.h"
 
 namespace collector {
 namespace spool {
@@ -52,7 +53,7 @@ absl::StatusOr<std::vector<absl::StatusOr<Receipt>>> DirectoryShipper::Ship(
 
 absl::Status DirectoryReceiptVerifier::Verify(absl::string_view envelope,
                                               const Receipt& r) {
-  auto bytes = ReadWholeFile(r.bytes);
+  auto bytes = common::ReadWholeFile(r.bytes);
   if (!bytes.ok()) return bytes.status();
   if (*bytes != envelope) return absl::DataLossError("out_dir file differs");
   return absl::OkStatus();

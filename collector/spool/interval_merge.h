@@ -13,7 +13,7 @@
 #define COLLECTOR_SPOOL_INTERVAL_MERGE_H_
 
 #include "absl/status/status.h"
-#include "api/v1/collector.pb.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace spool {

@@ -7,18 +7,19 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "api/v1/collector.pb.h"
 #include "collector/spool/spool_file.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/entry/envelope.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace spool {
 namespace {
 
 absl::StatusOr<uint64_t> ReadHighWater(const std::string& path) {
-  auto bytes = ReadWholeFile(path);
+  auto bytes = common::ReadWholeFile(path);
   if (!bytes.ok()) return uint64_t{0};  // never written yet
   uint64_t value = 0;
   if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(*bytes), &value)) {

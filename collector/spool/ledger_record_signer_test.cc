@@ -1,12 +1,12 @@
 #include "collector/spool/ledger_record_signer.h"
 
-#include "api/v1/collector.pb.h"
 #include "gtest/gtest.h"
 #include "ledger/crypto/key_id.h"
 #include "ledger/ledger.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace spool {

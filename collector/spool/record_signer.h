@@ -17,7 +17,7 @@
 namespace collector {
 namespace spool {
 
-// The payload type of refusal markers (api/v1/collector.proto).
+// The payload type of refusal markers (schema/collector.proto).
 inline constexpr absl::string_view kRecordRefusedType =
     rules::kRecordRefusedType;
 

@@ -8,6 +8,7 @@
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_file.h"
 #include "collector/spool/testonly/spool_shipper_fixture.h"
+#include "common/read_file.h"
 #include "gtest/gtest.h"
 
 namespace collector {
@@ -59,9 +60,9 @@ TEST_F(ReshipTest, RejectedMeasurementShipsAgainUnderANewSequenceNumber) {
   EXPECT_EQ(shipper_->stats().measurements_shipped, 2u);
   EXPECT_EQ(shipper_->stats().markers_shipped, 1u);
   // The file is kept, moved on to rejected/reshipped/.
-  auto kept = ReadWholeFile(dir_ +
-                            "/rejected/reshipped/"
-                            "00000000000000000004.env");
+  auto kept = common::ReadWholeFile(dir_ +
+                                    "/rejected/reshipped/"
+                                    "00000000000000000004.env");
   ASSERT_TRUE(kept.ok()) << kept.status();
   // A second reship finds nothing to do.
   counts = Reship();

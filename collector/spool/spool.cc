@@ -12,11 +12,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "api/v1/collector.pb.h"
 #include "collector/spool/interval_merge.h"
 #include "collector/spool/spool_file.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "rules/payload_types.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace spool {
@@ -78,7 +79,8 @@ absl::Status Spool::Recover() {
         continue;
       }
       uint64_t id = 0;
-      absl::StatusOr<std::string> bytes = ReadWholeFile(sub + "/" + name);
+      absl::StatusOr<std::string> bytes =
+          common::ReadWholeFile(sub + "/" + name);
       absl::StatusOr<SpoolFile> f =
           bytes.ok() ? DecodeSpoolFile(*bytes)
                      : absl::StatusOr<SpoolFile>(bytes.status());
@@ -145,7 +147,8 @@ absl::Status Spool::MergePending() {
   std::map<uint64_t, aifl::collector::v1::IntervalReport> reports;
   for (const auto& [id, m] : index_) {
     if (m.sealed || m.payload_type != rules::kIntervalReportType) continue;
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, false)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     common::ReadWholeFile(PathOf(id, false)));
     ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
     aifl::collector::v1::IntervalReport r;
     if (!r.ParseFromString(f.body)) continue;  // not ours to judge: keep as is
@@ -188,7 +191,8 @@ absl::StatusOr<size_t> Spool::Seal(RecordSigner* signer, size_t max) {
   }
   size_t sealed = 0;
   for (uint64_t pid : todo) {
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(pid, false)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     common::ReadWholeFile(PathOf(pid, false)));
     ASSIGN_OR_RETURN(SpoolFile p, DecodeSpoolFile(bytes));
     ASSIGN_OR_RETURN(std::string envelope,
                      signer->SignNext(p.payload_type, p.body));
@@ -211,7 +215,8 @@ absl::StatusOr<std::vector<SpoolEntry>> Spool::Sealed(size_t max) const {
   for (const auto& [id, m] : index_) {
     if (out.size() >= max) break;
     if (!m.sealed) continue;
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, true)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     common::ReadWholeFile(PathOf(id, true)));
     ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
     out.push_back(SpoolEntry{id, true, f.payload_type, std::move(f.body)});
   }
@@ -221,7 +226,8 @@ absl::StatusOr<std::vector<SpoolEntry>> Spool::Sealed(size_t max) const {
 absl::StatusOr<std::vector<SpoolEntry>> Spool::All() const {
   std::vector<SpoolEntry> out;
   for (const auto& [id, m] : index_) {
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, m.sealed)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     common::ReadWholeFile(PathOf(id, m.sealed)));
     ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
     out.push_back(SpoolEntry{id, m.sealed, f.payload_type, std::move(f.body)});
   }
@@ -260,7 +266,8 @@ absl::StatusOr<std::string> Spool::ReplaceSealed(uint64_t id,
   if (it == index_.end() || !it->second.sealed) {
     return absl::NotFoundError(absl::StrCat("sealed envelope ", id));
   }
-  ASSIGN_OR_RETURN(std::string original, ReadWholeFile(PathOf(id, true)));
+  ASSIGN_OR_RETURN(std::string original,
+                   common::ReadWholeFile(PathOf(id, true)));
   // A hard link keeps the original's bytes in rejected/: the rename below
   // replaces sealed/'s name only.
   ASSIGN_OR_RETURN(
@@ -292,7 +299,7 @@ absl::StatusOr<std::vector<Spool::RejectedFile>> Spool::Rejected() const {
     RejectedFile r;
     r.name = name;
     absl::StatusOr<std::string> bytes =
-        ReadWholeFile(absl::StrCat(dir_, "/rejected/", name));
+        common::ReadWholeFile(absl::StrCat(dir_, "/rejected/", name));
     absl::StatusOr<SpoolFile> f =
         bytes.ok() ? DecodeSpoolFile(*bytes)
                    : absl::StatusOr<SpoolFile>(bytes.status());
@@ -317,7 +324,8 @@ absl::Status Spool::Requeue(const std::string& name,
   bool queued = false;  // by an earlier run that stopped before the move
   for (const auto& [id, m] : index_) {
     if (m.sealed || m.payload_type != payload_type) continue;
-    ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(PathOf(id, false)));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     common::ReadWholeFile(PathOf(id, false)));
     ASSIGN_OR_RETURN(SpoolFile f, DecodeSpoolFile(bytes));
     if (f.body == payload) {
       queued = true;

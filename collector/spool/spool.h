@@ -61,7 +61,7 @@ struct SpoolEntry {
 class Spool {
  public:
   // Opens or creates the spool in `dir` and recovers it (see above).
-  // kInternal on I/O errors.
+  // common::ErrnoToStatus on I/O errors (a full disk: kResourceExhausted).
   static absl::StatusOr<std::unique_ptr<Spool>> Open(const std::string& dir,
                                                      SpoolOptions options = {});
 

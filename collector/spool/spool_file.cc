@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
+#include "common/errno_status.h"
 
 namespace collector {
 namespace spool {
@@ -20,8 +20,7 @@ constexpr size_t kMagicLen = 8;
 constexpr size_t kHashLen = 16;
 
 absl::Status Errno(absl::string_view what, const std::string& path) {
-  return absl::InternalError(
-      absl::StrCat(what, " ", path, ": ", std::strerror(errno)));
+  return common::ErrnoToStatus(errno, absl::StrCat(what, " ", path));
 }
 
 void PutU32(std::string* s, uint32_t v) {
@@ -67,15 +66,6 @@ std::string Hash(absl::string_view data) {
   return std::string(reinterpret_cast<char*>(h), sizeof(h));
 }
 
-absl::Status FsyncPath(const std::string& path, int flags) {
-  int fd = open(path.c_str(), flags);
-  if (fd < 0) return Errno("open", path);
-  int rc = fsync(fd);
-  close(fd);
-  if (rc != 0) return Errno("fsync", path);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 std::string EncodeSpoolFile(const SpoolFile& f) {
@@ -117,31 +107,7 @@ absl::StatusOr<SpoolFile> DecodeSpoolFile(absl::string_view bytes) {
 
 absl::Status WriteFileDurably(const std::string& dir, const std::string& name,
                               absl::string_view bytes) {
-  const std::string tmp = absl::StrCat(dir, "/", name, ".tmp");
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("open", tmp);
-  size_t off = 0;
-  while (off < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + off, bytes.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = Errno("write", tmp);
-      close(fd);
-      return s;
-    }
-    off += n;
-  }
-  if (fsync(fd) != 0) {
-    absl::Status s = Errno("fsync", tmp);
-    close(fd);
-    return s;
-  }
-  close(fd);
-  const std::string final_path = absl::StrCat(dir, "/", name);
-  if (rename(tmp.c_str(), final_path.c_str()) != 0) {
-    return Errno("rename", final_path);
-  }
-  return FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return common::WriteFileDurably(absl::StrCat(dir, "/", name), bytes, 0600);
 }
 
 absl::Status RemoveFileDurably(const std::string& dir,
@@ -149,7 +115,7 @@ absl::Status RemoveFileDurably(const std::string& dir,
   const std::string path = absl::StrCat(dir, "/", name);
   if (unlink(path.c_str()) != 0 && errno != ENOENT)
     return Errno("unlink", path);
-  return FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return common::SyncDir(dir);
 }
 
 absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
@@ -157,9 +123,9 @@ absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
   const std::string from = absl::StrCat(dir, "/", name);
   const std::string to = absl::StrCat(to_dir, "/", name);
   if (rename(from.c_str(), to.c_str()) != 0) return Errno("rename", from);
-  absl::Status s = FsyncPath(to_dir, O_RDONLY | O_DIRECTORY);
+  absl::Status s = common::SyncDir(to_dir);
   if (!s.ok()) return s;
-  return FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return common::SyncDir(dir);
 }
 
 absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
@@ -175,7 +141,7 @@ absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
     if (link(from.c_str(), to.c_str()) == 0) break;
     if (errno != EEXIST) return Errno("link", to);
   }
-  absl::Status s = FsyncPath(to_dir, O_RDONLY | O_DIRECTORY);
+  absl::Status s = common::SyncDir(to_dir);
   if (!s.ok()) return s;
   return given;
 }
@@ -191,26 +157,6 @@ absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
   absl::Status s = RemoveFileDurably(dir, name);
   if (!s.ok()) return s;
   return given;
-}
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Errno("open", path);
-  std::string out;
-  char buf[65536];
-  while (true) {
-    ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = Errno("read", path);
-      close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    out.append(buf, n);
-  }
-  close(fd);
-  return out;
 }
 
 absl::StatusOr<int> LockExclusively(const std::string& path) {

@@ -33,9 +33,10 @@ std::string EncodeSpoolFile(const SpoolFile& f);
 // kDataLoss when the bytes are truncated, have a bad magic or checksum.
 absl::StatusOr<SpoolFile> DecodeSpoolFile(absl::string_view bytes);
 
-// Writes `bytes` to dir/name durably: dir/name.tmp, fsync(file), rename,
-// fsync(dir). On OK the file survives power loss; a crash before leaves at
-// most a *.tmp, which recovery deletes. kInternal with errno text on failure.
+// common::WriteFileDurably of dir/name, mode 0600: dir/name.tmp,
+// fsync(file), rename, fsync(dir). On OK the file survives power loss; a
+// crash before leaves at most a *.tmp, which recovery deletes. Errors (here
+// and below) from common::ErrnoToStatus: a full disk is kResourceExhausted.
 absl::Status WriteFileDurably(const std::string& dir, const std::string& name,
                               absl::string_view bytes);
 
@@ -51,7 +52,6 @@ absl::Status MoveFileDurably(const std::string& dir, const std::string& to_dir,
 // (link(2) fails with EEXIST instead of overwriting), and fsyncs to_dir.
 // Returns the name given in to_dir. dir/name stays (a later rename over it
 // leaves the linked copy intact). Both folders must be on one file system.
-// kInternal with errno text on failure.
 absl::StatusOr<std::string> LinkFileUniquely(const std::string& dir,
                                              const std::string& name,
                                              const std::string& to_dir,
@@ -66,13 +66,11 @@ absl::StatusOr<std::string> MoveFileUniquely(const std::string& dir,
                                              const std::string& base,
                                              const std::string& ext);
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
-
 // Takes an exclusive flock(2) on `path` (created if missing) and returns
 // its descriptor: the lock lasts until it is closed or the process ends.
 // kFailedPrecondition when another open file (e.g. another process) holds
-// it; kInternal on other errors. One process per spool: the daemon and
-// `reship-rejected` take <spool_dir>/lock.
+// it; common::ErrnoToStatus on other errors. One process per spool: the daemon
+// and `reship-rejected` take <spool_dir>/lock.
 absl::StatusOr<int> LockExclusively(const std::string& path);
 
 // Creates `dir` if missing (one level).

@@ -13,6 +13,7 @@
 #include "collector/spool/spool_file.h"
 #include "collector/spool/testonly/fakes.h"
 #include "collector/spool/testonly/spool_shipper_fixture.h"
+#include "common/read_file.h"
 #include "gtest/gtest.h"
 
 namespace collector {
@@ -39,7 +40,7 @@ class SpoolShipperTest : public SpoolShipperFixture {
     while (dirent* e = d == nullptr ? nullptr : readdir(d)) {
       const std::string name = e->d_name;
       if (!absl::EndsWith(name, ".env")) continue;
-      out[name] = *ReadWholeFile(dir_ + "/rejected/" + name);
+      out[name] = *common::ReadWholeFile(dir_ + "/rejected/" + name);
     }
     if (d != nullptr) closedir(d);
     return out;

@@ -6,10 +6,11 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "api/v1/collector.pb.h"
 #include "collector/spool/spool_file.h"
 #include "collector/spool/testonly/fakes.h"
+#include "common/read_file.h"
 #include "gtest/gtest.h"
+#include "schema/collector.pb.h"
 
 namespace collector {
 namespace spool {
@@ -160,10 +161,13 @@ TEST(SpoolTest, RejectedFilesAreNeverOverwritten) {
   auto marker = (*s)->Reject(2);
   ASSERT_TRUE(marker.ok()) << marker.status();
   EXPECT_EQ(*marker, "00000000000000000002.1.env");
-  EXPECT_EQ(DecodeSpoolFile(*ReadWholeFile(dir + "/rejected/" + kept))->body,
-            "1|t|a");
-  EXPECT_EQ(DecodeSpoolFile(*ReadWholeFile(dir + "/rejected/" + *marker))->body,
-            "1|m|marker");
+  EXPECT_EQ(
+      DecodeSpoolFile(*common::ReadWholeFile(dir + "/rejected/" + kept))->body,
+      "1|t|a");
+  EXPECT_EQ(
+      DecodeSpoolFile(*common::ReadWholeFile(dir + "/rejected/" + *marker))
+          ->body,
+      "1|m|marker");
   EXPECT_EQ((*s)->sealed_count(), 0u);
   // After a restart ids go on past everything in rejected/.
   s = Spool::Open(dir);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/errno_status.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/base64.h"
 
@@ -26,23 +26,16 @@ void Wipe(std::string& s) {
   if (!s.empty()) sodium_memzero(s.data(), s.size());
 }
 
-// The one place where errno from file operations becomes a Status.
+// common::ErrnoToStatus with the key file named, and why an existing file is
+// an error here.
 absl::Status ErrnoToStatus(int err, absl::string_view what,
                            const std::string& path) {
-  const std::string message =
-      absl::StrCat(what, " key file ", path, ": ", strerror(err));
-  switch (err) {
-    case EEXIST:
-      return absl::AlreadyExistsError(
-          absl::StrCat(message, " (refusing to overwrite a key file)"));
-    case ENOENT:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-      return absl::PermissionDeniedError(message);
-    default:
-      return absl::InternalError(message);
-  }
+  const absl::Status status =
+      common::ErrnoToStatus(err, absl::StrCat(what, " key file ", path));
+  if (err != EEXIST) return status;
+  return absl::Status(
+      status.code(),
+      absl::StrCat(status.message(), " (refusing to overwrite a key file)"));
 }
 
 absl::Status WriteNewFile(const std::string& path, absl::string_view content,

@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/hex.h"
 #include "ledger/entry/byte_io.h"
 
 namespace ledger::entry {
@@ -133,15 +134,13 @@ absl::StatusOr<KeyId> KeyIdFromHex(absl::string_view hex) {
     return absl::InvalidArgumentError(absl::StrCat(
         "key id: got ", hex.size(), " hex characters, want ", 2 * kKeyIdSize));
   }
-  for (char c : hex) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("key id: \"", hex, "\" is not hex"));
-    }
+  absl::StatusOr<std::string> bytes = common::DecodeHex(hex);
+  if (!bytes.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("key id: \"", hex, "\" is not hex"));
   }
-  const std::string bytes = absl::HexStringToBytes(hex);
   KeyId id;
-  std::copy(bytes.begin(), bytes.end(), id.begin());
+  std::copy(bytes->begin(), bytes->end(), id.begin());
   return id;
 }
 

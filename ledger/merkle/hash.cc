@@ -2,8 +2,11 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/hex.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
 
@@ -25,13 +28,6 @@ void EnsureSodiumInitialized() {
   static const bool initialized = sodium_init() >= 0;
   (void)initialized;  // sodium_init only fails without an entropy source,
                       // which SHA-256 and the codecs do not use.
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -72,18 +68,13 @@ absl::StatusOr<Hash> HashFromHex(absl::string_view hex) {
     return absl::InvalidArgumentError(absl::StrCat(
         "hex hash: got ", hex.size(), " characters, want ", 2 * kHashSize));
   }
-  Hash out;
-  for (size_t i = 0; i < kHashSize; ++i) {
-    const int hi = HexValue(hex[2 * i]);
-    const int lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      const size_t bad = hi < 0 ? 2 * i : 2 * i + 1;
-      return absl::InvalidArgumentError(
-          absl::StrCat("hex hash: got non-hex character '", hex.substr(bad, 1),
-                       "' at offset ", bad));
-    }
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  absl::StatusOr<std::string> bytes = common::DecodeHex(hex);
+  if (!bytes.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("hex hash: ", bytes.status().message()));
   }
+  Hash out;
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
 }
 

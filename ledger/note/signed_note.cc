@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/hex.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/base64.h"
 #include "ledger/crypto/sha256.h"
@@ -37,13 +38,6 @@ std::string BigEndianBytes(uint32_t v) {
   std::string out(4, '\0');
   for (int i = 3; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
   return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -83,14 +77,12 @@ absl::StatusOr<ParsedVerifierKey> ParseVerifierKey(absl::string_view vkey) {
   const absl::string_view hex = vkey.substr(plus1 + 1, plus2 - plus1 - 1);
   const absl::string_view key64 = vkey.substr(plus2 + 1);
   if (!IsValidKeyName(parsed.name)) return error("invalid key name");
-  bool hex_ok = hex.size() == 8;
-  for (size_t i = 0; hex_ok && i < hex.size(); ++i) {
-    const int v = HexValue(hex[i]);
-    hex_ok = v >= 0;
-    parsed.key_id = parsed.key_id << 4 | static_cast<uint32_t>(v);
-  }
-  if (!hex_ok) {
+  absl::StatusOr<std::string> key_id_bytes = common::DecodeHex(hex);
+  if (hex.size() != 8 || !key_id_bytes.ok()) {
     return error(absl::StrCat("key id: got \"", hex, "\", want 8 hex digits"));
+  }
+  for (char byte : *key_id_bytes) {
+    parsed.key_id = parsed.key_id << 8 | static_cast<uint8_t>(byte);
   }
   absl::StatusOr<std::string> typed = crypto::Base64Decode(key64);
   if (!typed.ok()) return error(typed.status().message());

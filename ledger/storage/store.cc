@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -18,11 +19,6 @@ namespace {
 
 const char* const kFamilyNames[kFamilyCount] = {"leaves", "tree", "index",
                                                 "keys", "meta"};
-
-bool PathExists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 rocksdb::Options DbOptions(const StoreOptions& options) {
   rocksdb::Options db;
@@ -141,7 +137,7 @@ size_t Batch::bytes() const {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(
     const std::string& path, const StoreOptions& options) {
-  const bool exists = PathExists(path + "/CURRENT");
+  const bool exists = common::PathExists(path + "/CURRENT");
   if (options.mode == StoreOptions::Mode::kCreate && exists) {
     return absl::AlreadyExistsError(
         absl::StrCat("a ledger database already exists in ", path));
@@ -296,7 +292,7 @@ absl::Status Store::Scan(
 }
 
 absl::Status Store::Snapshot(const std::string& out_dir) const {
-  if (PathExists(out_dir)) {
+  if (common::PathExists(out_dir)) {
     return absl::AlreadyExistsError(
         absl::StrCat("snapshot target ", out_dir, " already exists"));
   }

@@ -3,12 +3,12 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
+#include "common/errno_status.h"
 #include "common/status_macros.h"
-#include "ledger/durable_rename.h"
 #include "ledger/tiles/tiles.h"
 
 namespace ledger::tiles {
@@ -20,8 +20,7 @@ absl::Status MakeParents(const std::string& path) {
        slash = path.find('/', slash + 1)) {
     const std::string dir = path.substr(0, slash);
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::UnavailableError(
-          absl::StrCat("creating ", dir, ": ", std::strerror(errno)));
+      return common::ErrnoToStatus(errno, absl::StrCat("creating ", dir));
     }
   }
   return absl::OkStatus();
@@ -39,14 +38,14 @@ absl::StatusOr<PublishReport> PublishTiles(
                          absl::string_view bytes) -> absl::Status {
     const std::string path = absl::StrCat(out_dir, "/", relative);
     RETURN_IF_ERROR(MakeParents(path));
-    RETURN_IF_ERROR(WriteFileDurably(path, bytes));
+    RETURN_IF_ERROR(common::WriteFileDurably(path, bytes));
     report.bytes_written += bytes.size();
     if (on_write) on_write(relative);
     return absl::OkStatus();
   };
   for (const TileId& tile : TilesForSize(checkpoint.size)) {
     const std::string relative = TilePath(tile);
-    if (PathExists(absl::StrCat(out_dir, "/", relative))) {
+    if (common::PathExists(absl::StrCat(out_dir, "/", relative))) {
       ++report.skipped;
       continue;
     }

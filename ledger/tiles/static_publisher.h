@@ -33,8 +33,8 @@ struct PublishReport {
 // (created if missing). `on_write`, when set, is called with each path
 // (relative to out_dir) after it is written. Errors: the source's
 // (kNotFound: no checkpoint yet; kFailedPrecondition: a bundle holds a leaf
-// over kMaxEntrySize — the checkpoint is then not written), kUnavailable
-// for file-system failures.
+// over kMaxEntrySize — the checkpoint is then not written), and
+// common::ErrnoToStatus for file-system failures.
 absl::StatusOr<PublishReport> PublishTiles(
     TileSource& source, const std::string& out_dir,
     const std::function<void(const std::string&)>& on_write = nullptr);

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "api/v1/collector.pb.h"
-#include "api/v1/office.pb.h"
-#include "api/v1/provider.pb.h"
 #include "google/protobuf/message.h"
 #include "rules/deadline.h"
 #include "rules/ledger_entry.h"
+#include "schema/collector.pb.h"
+#include "schema/office.pb.h"
+#include "schema/provider.pb.h"
 
 namespace rules {
 namespace testonly {

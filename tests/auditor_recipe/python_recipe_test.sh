@@ -23,7 +23,7 @@ $L keygen --out "$tmp/collector.key" >/dev/null
 $L enroll --dir "$D" --pub "$tmp/collector.key.pub" --role collector --node gpu001 >/dev/null
 for i in 0 1 2; do
   start=$((1733000000000 + i * 86400000))
-  protoc -I. --encode=aifl.collector.v1.IntervalReport api/v1/collector.proto >"$tmp/iv$i.pb" <<<"
+  protoc -I. --encode=aifl.collector.v1.IntervalReport schema/collector.proto >"$tmp/iv$i.pb" <<<"
     run_id: \"leonardo/4711\" node: \"gpu001\" interval_index: $i
     start_unix_ms: $start end_unix_ms: $((start + 86400000)) gpu_count: 8
     flop { lower: 1e20 upper: 2e20 method: MEASURED_TENSOR_ACTIVITY }
@@ -47,8 +47,9 @@ LEDGER=127.0.0.1:$port
 
 # ---- The guide's block, as written, from a copy of the repository's files.
 work="$tmp/repo"
-mkdir -p "$work/api/v1" "$work/ledger/proto" "$work/docs/examples"
+mkdir -p "$work/api/v1" "$work/schema" "$work/ledger/proto" "$work/docs/examples"
 cp api/v1/*.proto "$work/api/v1/"
+cp schema/*.proto "$work/schema/"
 cp ledger/proto/key_event.proto "$work/ledger/proto/"
 cp docs/examples/auditor_client.py "$work/docs/examples/"
 awk '/^<!-- recipe: python-auditor -->$/ {on=1; next}

@@ -18,7 +18,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 n=0
 append() {  # append ROLE TYPE TEXTPROTO
   n=$((n + 1))
-  protoc -I. --encode="$2" api/v1/provider.proto api/v1/collector.proto \
+  protoc -I. --encode="$2" schema/provider.proto schema/collector.proto \
     <<<"$3" >"$tmp/p$n.pb" || fail "protoc --encode $2"
   $L append --dir "$D" --key "$tmp/$1.key" --type "$2" "$tmp/p$n.pb" >/dev/null \
     || fail "ledgerctl append $2"

@@ -7,11 +7,11 @@
 #include <string>
 
 #include "api/server/ledger_model_view.h"
-#include "api/v1/findings.pb.h"
-#include "api/v1/provider.pb.h"
 #include "gtest/gtest.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
+#include "schema/findings.pb.h"
+#include "schema/provider.pb.h"
 #include "tests/compliance/testonly/scenario_ledger.h"
 #include "tools/compliance_check/compliance_check.h"
 

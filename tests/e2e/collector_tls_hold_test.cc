@@ -12,7 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/client/ledger_client.h"
-#include "api/v1/collector.pb.h"
 #include "collector/spool/grpc_shipper.h"
 #include "collector/spool/record_signer.h"
 #include "collector/spool/spool.h"
@@ -21,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "ledger/entry_signer.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
 #include "tests/server/server_harness.h"
 #include "tests/server/test_ca.h"
 

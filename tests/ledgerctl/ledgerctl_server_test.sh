@@ -26,7 +26,7 @@ expect_failure() {
   echo "  refused as expected: $(cat "$tmp/err")"
 }
 encode() {  # encode TYPE TEXTPROTO OUT
-  protoc -I. --encode="$1" api/v1/provider.proto api/v1/collector.proto <<<"$2" >"$3" \
+  protoc -I. --encode="$1" schema/provider.proto schema/collector.proto <<<"$2" >"$3" \
     || fail "protoc --encode $1"
 }
 

@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "api/v1/ledger_service.grpc.pb.h"
-#include "api/v1/provider.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
+#include "schema/provider.pb.h"
 #include "tests/server/server_harness.h"
 
 namespace tests::server {

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
@@ -17,6 +16,7 @@
 #include "ledger/merkle/verify.h"
 #include "ledger/note/checkpoint.h"
 #include "ledger/roles.h"
+#include "schema/collector.pb.h"
 #include "tests/server/server_harness.h"
 
 namespace tests::server {

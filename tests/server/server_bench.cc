@@ -22,13 +22,13 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "common/production_runtime.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "schema/collector.pb.h"
 #include "tests/server/server_harness.h"
 
 ABSL_FLAG(int, clients, 8, "concurrent clients (one connection each)");

@@ -44,11 +44,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "api/v1/collector.pb.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
 #include "tests/server/server_process.h"
 #include "tests/server/test_ca.h"
 

@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 
@@ -28,14 +27,6 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 }
 
 }  // namespace
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 absl::StatusOr<std::unique_ptr<TestCa>> TestCa::Create(const std::string& dir) {
   auto ca = std::unique_ptr<TestCa>(new TestCa());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/read_file.h"
 
 namespace tests::server {
 
@@ -50,8 +51,8 @@ class TestCa {
   CertFiles server_;
 };
 
-// Reads a whole file. kNotFound when it cannot be read.
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+// The tests here read certificates with the common helper.
+using common::ReadWholeFile;
 
 }  // namespace tests::server
 

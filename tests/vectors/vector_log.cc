@@ -8,7 +8,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "api/v1/collector.pb.h"
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
@@ -25,6 +24,7 @@
 #include "ledger/note/signed_note.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
+#include "schema/collector.pb.h"
 
 namespace vectors {
 namespace {

@@ -19,9 +19,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "common/clock.h"
 #include "compliance/leaf_entry.h"
+#include "schema/findings.pb.h"
 
 namespace compliance_check {
 

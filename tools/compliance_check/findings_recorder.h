@@ -12,10 +12,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "api/v1/findings.pb.h"
 #include "ledger/ledger.h"
 #include "rules/ledger_entry.h"
 #include "rules/rule_pack_loader.h"
+#include "schema/findings.pb.h"
 
 namespace compliance_check {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "api/v1/findings.pb.h"
+#include "schema/findings.pb.h"
 #include "tools/compliance_check/compliance_check.h"
 
 namespace compliance_check {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "api/v1/common.pb.h"
-#include "api/v1/provider.pb.h"
+#include "schema/common.pb.h"
+#include "schema/provider.pb.h"
 
 namespace factory_sim {
 

@@ -17,7 +17,6 @@
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
 #include "api/server/ledger_server.h"
-#include "api/v1/collector.pb.h"
 #include "collector/agent/agent_step.h"
 #include "collector/agent/node_agent.h"
 #include "collector/agent/pseudonym.h"
@@ -29,6 +28,7 @@
 #include "collector/spool/spool.h"
 #include "collector/spool/spool_shipper.h"
 #include "common/clock.h"
+#include "common/errno_status.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_file.h"
@@ -37,6 +37,7 @@
 #include "ledger/ledger_init.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
+#include "schema/collector.pb.h"
 
 namespace factory_sim {
 namespace {
@@ -82,7 +83,7 @@ absl::Status MakeDirs(const std::string& dir) {
     if (i == dir.size() || (dir[i] == '/' && i > 0)) {
       partial = dir.substr(0, i);
       if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-        return absl::UnavailableError(absl::StrCat("mkdir ", partial));
+        return common::ErrnoToStatus(errno, absl::StrCat("mkdir ", partial));
       }
     }
   }

@@ -1,4 +1,4 @@
-// Whole-file reads and writes for ledgerctl's inputs and outputs.
+// Whole-file writes for ledgerctl's outputs (reads: common/read_file.h).
 #ifndef TOOLS_LEDGERCTL_FILE_IO_H_
 #define TOOLS_LEDGERCTL_FILE_IO_H_
 
@@ -8,8 +8,6 @@
 
 namespace ledgerctl {
 
-// The file's bytes. kNotFound "cannot read <path>".
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 // Replaces the file with `bytes`. kUnavailable "cannot write <path>".
 absl::Status WriteWholeFile(const std::string& path, const std::string& bytes);
 

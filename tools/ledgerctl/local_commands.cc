@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/json.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "ledger/audit.h"
 #include "ledger/checkpoint_note.h"
@@ -174,7 +175,7 @@ absl::StatusOr<std::vector<std::string>> ReadAppendInputs(
     return absl::InvalidArgumentError("no payload files given");
   std::vector<std::string> payloads;
   for (const std::string& file : args.positional) {
-    ASSIGN_OR_RETURN(std::string payload, ReadWholeFile(file));
+    ASSIGN_OR_RETURN(std::string payload, common::ReadWholeFile(file));
     payloads.push_back(std::move(payload));
   }
   return payloads;

@@ -20,8 +20,8 @@
 #include <utility>
 #include <vector>
 
-#include "api/v1/collector.pb.h"
-#include "api/v1/provider.pb.h"
+#include "schema/collector.pb.h"
+#include "schema/provider.pb.h"
 #include "tools/ledgerctl/leaf_ranges.h"
 
 namespace ledgerctl {

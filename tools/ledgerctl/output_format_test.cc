@@ -1,7 +1,7 @@
 #include "tools/ledgerctl/output_format.h"
 
-#include "api/v1/collector.pb.h"
 #include "gtest/gtest.h"
+#include "schema/collector.pb.h"
 #include "tools/ledgerctl/report_command.h"
 #include "tools/ledgerctl/report_html.h"
 

@@ -13,12 +13,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "api/client/ledger_client.h"
-#include "api/v1/provider.pb.h"
+#include "common/hex.h"
 #include "common/json.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "ledger/note/checkpoint.h"
+#include "schema/provider.pb.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/remote_commands.h"
@@ -57,7 +59,7 @@ absl::StatusOr<std::string> TextFileArg(const CommandArgs& args,
 
 template <typename Message>
 absl::StatusOr<Message> ReadTextProto(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  ASSIGN_OR_RETURN(std::string text, common::ReadWholeFile(path));
   Message message;
   FirstError errors;
   google::protobuf::TextFormat::Parser parser;
@@ -236,12 +238,12 @@ absl::Status Document(const CommandArgs& args, std::ostream& out) {
     }
     document.set_size_bytes(size);
   } else if (!hex.empty()) {
-    sha256 = absl::HexStringToBytes(hex);
-    if (hex.size() != 64 ||
-        absl::BytesToHexString(sha256) != absl::AsciiStrToLower(hex)) {
+    absl::StatusOr<std::string> decoded = common::DecodeHex(hex);
+    if (hex.size() != 64 || !decoded.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--sha256: got \"", hex, "\", want 64 hex digits"));
     }
+    sha256 = *std::move(decoded);
   }
   if (!sha256.empty()) {
     if (!document.sha256().empty() && document.sha256() != sha256) {

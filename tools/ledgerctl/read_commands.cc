@@ -52,7 +52,7 @@ absl::StatusOr<uint64_t> LeafToProve(OpenedLog& log,
         absl::StrCat("--index is required with --leaf_file when reading from ",
                      log.reader->Source()));
   }
-  ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
+  ASSIGN_OR_RETURN(std::string leaf, common::ReadWholeFile(leaf_file));
   return log.find_leaf(ledger::merkle::HashLeaf(leaf), cp);
 }
 
@@ -91,7 +91,7 @@ absl::Status Prove(const CommandArgs& args, std::ostream& out,
   ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
                    log.reader->ProveLeaf(cp, at));
   if (!leaf_file.empty()) {
-    ASSIGN_OR_RETURN(std::string leaf, ReadWholeFile(leaf_file));
+    ASSIGN_OR_RETURN(std::string leaf, common::ReadWholeFile(leaf_file));
     if (leaf != proven.leaf) {
       return absl::DataLossError(
           absl::StrCat("the log's leaf ", at, " differs from ", leaf_file));
@@ -142,7 +142,7 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out) {
 absl::Status Grew(const CommandArgs& args, std::ostream& out) {
   const std::string since = absl::GetFlag(FLAGS_since);
   if (since.empty()) return absl::InvalidArgumentError("--since is required");
-  ASSIGN_OR_RETURN(std::string saved_note, ReadWholeFile(since));
+  ASSIGN_OR_RETURN(std::string saved_note, common::ReadWholeFile(since));
   ASSIGN_OR_RETURN(OpenedLog log, OpenLog(args));
   // The latest first: it moves trust across any log-key rotation.
   ASSIGN_OR_RETURN(VerifiedCheckpoint latest, log.reader->LatestCheckpoint());

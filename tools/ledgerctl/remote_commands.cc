@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "api/client/rpc_status.h"
 #include "common/json.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "ledger/checkpoint_note.h"

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/read_file.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
 #include "ledger/ledger.h"
@@ -24,7 +25,7 @@ absl::StatusOr<std::unique_ptr<ledger::Ledger>> OpenReadOnly(
 // The verified fields of the checkpoint note in `path`.
 absl::StatusOr<ledger::CheckpointFields> ReadCheckpointFile(
     const ledger::Ledger& ledger, const std::string& path) {
-  ASSIGN_OR_RETURN(std::string note, ReadWholeFile(path));
+  ASSIGN_OR_RETURN(std::string note, common::ReadWholeFile(path));
   absl::StatusOr<ledger::CheckpointFields> fields =
       ledger.VerifyCheckpointNote(note);
   if (!fields.ok()) {

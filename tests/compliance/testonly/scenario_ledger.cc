@@ -2,13 +2,13 @@
 
 #include <utility>
 
-#include "api/v1/collector.pb.h"
-#include "api/v1/provider.pb.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/roles.h"
 #include "rules/deadline.h"
 #include "rules/testonly/ledger_builder.h"
+#include "schema/collector.pb.h"
+#include "schema/provider.pb.h"
 
 namespace compliance_test {
 namespace {
