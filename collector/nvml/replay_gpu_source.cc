@@ -45,6 +45,80 @@ absl::Status ParseOptional(int line, absl::string_view field,
   return absl::OkStatus();
 }
 
+// device <index> <uuid> <mig 0|1> <driver> <name…>
+absl::Status ParseDevice(int line_no, const std::vector<absl::string_view>& f,
+                         ReplayFile* file) {
+  GpuDeviceInfo d;
+  if (f.size() < 6 || !absl::SimpleAtoi(f[1], &d.index) ||
+      (f[3] != "0" && f[3] != "1")) {
+    return LineError(line_no,
+                     "device: want 'device <index> <uuid> <0|1> <driver> "
+                     "<name>'");
+  }
+  if (d.index != file->devices.size()) {
+    return LineError(line_no, absl::StrCat("device index: got ", d.index,
+                                           ", want ", file->devices.size()));
+  }
+  d.uuid = std::string(f[2]);
+  d.mig = f[3] == "1";
+  d.driver_version = std::string(f[4]);
+  d.name = absl::StrJoin(f.begin() + 5, f.end(), " ");
+  file->devices.push_back(d);
+  return absl::OkStatus();
+}
+
+// job-start|job-end <unix_ms> [key=value…]
+absl::Status ParseJobEvent(int line_no, const std::vector<absl::string_view>& f,
+                           ReplayFile* file) {
+  if (f.size() < 2) return LineError(line_no, "job event: missing time");
+  ReplayJobEvent e;
+  e.kind = f[0] == "job-start" ? ReplayJobEvent::kStart : ReplayJobEvent::kEnd;
+  auto t = ParseTime(line_no, f[1]);
+  if (!t.ok()) return t.status();
+  e.time = *t;
+  for (size_t i = 2; i < f.size(); ++i) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(f[i], absl::MaxSplits('=', 1));
+    if (kv.first.empty() || f[i].find('=') == absl::string_view::npos) {
+      return LineError(
+          line_no, absl::StrCat("job field: got '", f[i], "', want key=value"));
+    }
+    e.fields[kv.first] = kv.second;
+  }
+  file->job_events.push_back(std::move(e));
+  return absl::OkStatus();
+}
+
+// <unix_ms> <device> <energy_mJ|-> <sm_active|-> <tensor_active|->
+// *last: the previous sample's time (samples may not go backwards).
+absl::Status ParseSample(int line_no, const std::vector<absl::string_view>& f,
+                         absl::Time* last, ReplayFile* file) {
+  if (f.size() != 5) {
+    return LineError(line_no,
+                     absl::StrCat("sample: got ", f.size(), " fields, want 5"));
+  }
+  auto t = ParseTime(line_no, f[0]);
+  if (!t.ok()) return t.status();
+  if (*t < *last) return LineError(line_no, "timestamp goes backwards");
+  DeviceReading r;
+  if (!absl::SimpleAtoi(f[1], &r.index) || r.index >= file->devices.size()) {
+    return LineError(line_no, absl::StrCat("device: got '", f[1],
+                                           "', want a declared index"));
+  }
+  absl::Status s = ParseOptional(line_no, f[2], "energy_mJ", &r.energy_mj);
+  if (s.ok()) s = ParseOptional(line_no, f[3], "sm_active", &r.sm_active_pct);
+  if (s.ok()) {
+    s = ParseOptional(line_no, f[4], "tensor_active", &r.tensor_active_pct);
+  }
+  if (!s.ok()) return s;
+  if (file->samples.empty() || file->samples.back().time != *t) {
+    file->samples.push_back(GpuSample{*t, {}});
+  }
+  file->samples.back().devices.push_back(r);
+  *last = *t;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<ReplayFile> ParseReplay(absl::string_view text) {
@@ -65,70 +139,15 @@ absl::StatusOr<ReplayFile> ParseReplay(absl::string_view text) {
       saw_magic = true;
       continue;
     }
+    absl::Status s;
     if (f[0] == "device") {
-      // device <index> <uuid> <mig 0|1> <driver> <name…>
-      GpuDeviceInfo d;
-      if (f.size() < 6 || !absl::SimpleAtoi(f[1], &d.index) ||
-          (f[3] != "0" && f[3] != "1")) {
-        return LineError(line_no,
-                         "device: want 'device <index> <uuid> <0|1> <driver> "
-                         "<name>'");
-      }
-      if (d.index != file.devices.size()) {
-        return LineError(line_no, absl::StrCat("device index: got ", d.index,
-                                               ", want ", file.devices.size()));
-      }
-      d.uuid = std::string(f[2]);
-      d.mig = f[3] == "1";
-      d.driver_version = std::string(f[4]);
-      d.name = absl::StrJoin(f.begin() + 5, f.end(), " ");
-      file.devices.push_back(d);
-      continue;
-    }
-    if (f[0] == "job-start" || f[0] == "job-end") {
-      if (f.size() < 2) return LineError(line_no, "job event: missing time");
-      ReplayJobEvent e;
-      e.kind =
-          f[0] == "job-start" ? ReplayJobEvent::kStart : ReplayJobEvent::kEnd;
-      auto t = ParseTime(line_no, f[1]);
-      if (!t.ok()) return t.status();
-      e.time = *t;
-      for (size_t i = 2; i < f.size(); ++i) {
-        std::pair<std::string, std::string> kv =
-            absl::StrSplit(f[i], absl::MaxSplits('=', 1));
-        if (kv.first.empty() || f[i].find('=') == absl::string_view::npos) {
-          return LineError(line_no, absl::StrCat("job field: got '", f[i],
-                                                 "', want key=value"));
-        }
-        e.fields[kv.first] = kv.second;
-      }
-      file.job_events.push_back(std::move(e));
-      continue;
-    }
-    // <unix_ms> <device> <energy_mJ|-> <sm_active|-> <tensor_active|->
-    if (f.size() != 5) {
-      return LineError(
-          line_no, absl::StrCat("sample: got ", f.size(), " fields, want 5"));
-    }
-    auto t = ParseTime(line_no, f[0]);
-    if (!t.ok()) return t.status();
-    if (*t < last) return LineError(line_no, "timestamp goes backwards");
-    DeviceReading r;
-    if (!absl::SimpleAtoi(f[1], &r.index) || r.index >= file.devices.size()) {
-      return LineError(line_no, absl::StrCat("device: got '", f[1],
-                                             "', want a declared index"));
-    }
-    absl::Status s = ParseOptional(line_no, f[2], "energy_mJ", &r.energy_mj);
-    if (s.ok()) s = ParseOptional(line_no, f[3], "sm_active", &r.sm_active_pct);
-    if (s.ok()) {
-      s = ParseOptional(line_no, f[4], "tensor_active", &r.tensor_active_pct);
+      s = ParseDevice(line_no, f, &file);
+    } else if (f[0] == "job-start" || f[0] == "job-end") {
+      s = ParseJobEvent(line_no, f, &file);
+    } else {
+      s = ParseSample(line_no, f, &last, &file);
     }
     if (!s.ok()) return s;
-    if (file.samples.empty() || file.samples.back().time != *t) {
-      file.samples.push_back(GpuSample{*t, {}});
-    }
-    file.samples.back().devices.push_back(r);
-    last = *t;
   }
   if (!saw_magic) return absl::InvalidArgumentError("replay: empty file");
   return file;

@@ -91,6 +91,65 @@ std::string Resolve(const std::string& cwd, const std::string& path) {
   return absl::StrCat(cwd, "/", path);
 }
 
+// Sets the option of a flag that takes a value (name: "--" spelt "__");
+// the old TLS names go to *deprecated (old name without "--" -> value).
+absl::Status SetValueFlag(const std::string& name, const std::string& value,
+                          const std::string& cwd, Options* o,
+                          std::map<std::string, std::string>* deprecated) {
+  if (name == "__dir") {
+    o->dir = Resolve(cwd, value);
+  } else if (name == "__server") {
+    o->server = value;
+  } else if (name == "__vkey") {
+    o->vkey = value;
+  } else if (name == "__trusted_dir") {
+    o->trusted_dir = Resolve(cwd, value);
+  } else if (name == "__tls_ca") {
+    o->ca_file = Resolve(cwd, value);
+  } else if (name == "__tls_cert") {
+    o->cert_file = Resolve(cwd, value);
+  } else if (name == "__tls_key") {
+    o->key_file = Resolve(cwd, value);
+  } else if (name == "__ca" || name == "__cert" || name == "__key") {
+    (*deprecated)[name.substr(2)] = Resolve(cwd, value);
+  } else if (name == "__model") {
+    o->model = value;
+  } else if (name == "__as_of") {
+    ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(value));
+    o->as_of = t;
+  } else if (name == "__fail_on") {
+    ASSIGN_OR_RETURN(o->fail_on, ParseSeverity(value));
+  } else if (name == "__rules_key") {
+    o->rules_key = Resolve(cwd, value);
+  } else if (name == "__signed_state_dir") {
+    o->signed_state_dir = Resolve(cwd, value);
+  } else if (name == "__pack") {
+    o->pack_path = Resolve(cwd, value);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown flag --", name.substr(2), " (see --help)"));
+  }
+  return absl::OkStatus();
+}
+
+// The TLS flags' names before 0.5.0 (common/renamed_flag.h): moves their
+// values to the new names, with the deprecation lines in o->deprecation_lines.
+absl::Status ResolveRenamedTlsFlags(
+    std::map<std::string, std::string>* deprecated, Options* o) {
+  std::ostringstream lines;
+  for (auto [old_name, new_name, field] :
+       {std::tuple("ca", "tls_ca", &o->ca_file),
+        std::tuple("cert", "tls_cert", &o->cert_file),
+        std::tuple("key", "tls_key", &o->key_file)}) {
+    ASSIGN_OR_RETURN(
+        *field, common::ResolveRenamedFlag("compliance_check", old_name,
+                                           (*deprecated)[old_name], new_name,
+                                           *field, lines));
+  }
+  o->deprecation_lines = lines.str();
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
@@ -139,52 +198,9 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       }
       value = args[++i];
     }
-    if (name == "__dir") {
-      o.dir = Resolve(cwd, value);
-    } else if (name == "__server") {
-      o.server = value;
-    } else if (name == "__vkey") {
-      o.vkey = value;
-    } else if (name == "__trusted_dir") {
-      o.trusted_dir = Resolve(cwd, value);
-    } else if (name == "__tls_ca") {
-      o.ca_file = Resolve(cwd, value);
-    } else if (name == "__tls_cert") {
-      o.cert_file = Resolve(cwd, value);
-    } else if (name == "__tls_key") {
-      o.key_file = Resolve(cwd, value);
-    } else if (name == "__ca" || name == "__cert" || name == "__key") {
-      deprecated[name.substr(2)] = Resolve(cwd, value);
-    } else if (name == "__model") {
-      o.model = value;
-    } else if (name == "__as_of") {
-      ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(value));
-      o.as_of = t;
-    } else if (name == "__fail_on") {
-      ASSIGN_OR_RETURN(o.fail_on, ParseSeverity(value));
-    } else if (name == "__rules_key") {
-      o.rules_key = Resolve(cwd, value);
-    } else if (name == "__signed_state_dir") {
-      o.signed_state_dir = Resolve(cwd, value);
-    } else if (name == "__pack") {
-      o.pack_path = Resolve(cwd, value);
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag --", name.substr(2), " (see --help)"));
-    }
+    RETURN_IF_ERROR(SetValueFlag(name, value, cwd, &o, &deprecated));
   }
-  // The TLS flags' names before 0.5.0 (common/renamed_flag.h).
-  std::ostringstream lines;
-  for (auto [old_name, new_name, field] :
-       {std::tuple("ca", "tls_ca", &o.ca_file),
-        std::tuple("cert", "tls_cert", &o.cert_file),
-        std::tuple("key", "tls_key", &o.key_file)}) {
-    ASSIGN_OR_RETURN(*field,
-                     common::ResolveRenamedFlag("compliance_check", old_name,
-                                                deprecated[old_name], new_name,
-                                                *field, lines));
-  }
-  o.deprecation_lines = lines.str();
+  RETURN_IF_ERROR(ResolveRenamedTlsFlags(&deprecated, &o));
   return o;
 }
 

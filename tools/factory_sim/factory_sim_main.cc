@@ -45,16 +45,7 @@ bool WriteFile(const std::string& path, const std::string& text) {
   return static_cast<bool>(out);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  common::UseProductionRuntime();
-  absl::FlagsUsageConfig usage;
-  usage.version_string = [] {
-    return absl::StrCat("factory_sim ", common::kVersion, "\n");
-  };
-  absl::SetFlagsUsageConfig(usage);
-  absl::ParseCommandLine(argc, argv);
+factory_sim::SimOptions OptionsFromFlags() {
   factory_sim::SimOptions o;
   o.out_dir = absl::GetFlag(FLAGS_out_dir);
   o.ledger_dir = absl::GetFlag(FLAGS_ledger_dir);
@@ -68,6 +59,73 @@ int main(int argc, char** argv) {
   o.progress = [](const std::string& line) {
     std::fprintf(stderr, "  %s\n", line.c_str());
   };
+  return o;
+}
+
+void PrintFindingsByUnit(const factory_sim::SimResult& r) {
+  std::printf("\n== Findings by AI Office unit ==\n");
+  for (auto unit : {aifl::rules::v1::REGULATION_AND_COMPLIANCE,
+                    aifl::rules::v1::AI_SAFETY}) {
+    std::printf("\n%s\n", aifl::rules::v1::Unit_Name(unit).c_str());
+    for (const auto& f : r.check.findings) {
+      if (f.unit() != unit) continue;
+      std::printf("  %-4s %-9s %-18s %s\n", f.rule_id().c_str(),
+                  aifl::rules::v1::Severity_Name(f.severity()).c_str(),
+                  f.model_id().c_str(), f.title().c_str());
+    }
+  }
+}
+
+void PrintModelsExpectedVsRaised(const factory_sim::SimResult& r) {
+  std::printf("\n== Models: expected vs raised ==\n");
+  for (const auto& m : r.models) {
+    const bool ok = m.expected == m.raised;
+    std::printf("  %-4s %-18s %.1e FLOP measured  raised [%s]  %s\n",
+                ok ? "ok" : "DIFF", m.model_id.c_str(), m.measured_lower,
+                absl::StrJoin(m.raised, ",").c_str(), m.story.c_str());
+    if (!ok) {
+      std::printf("       expected [%s]\n",
+                  absl::StrJoin(m.expected, ",").c_str());
+    }
+  }
+  for (const auto& [model, ids] : r.unexpected_models) {
+    std::printf("  DIFF %-18s unexpected [%s]\n", model.c_str(),
+                absl::StrJoin(ids, ",").c_str());
+  }
+}
+
+void PrintTotals(const factory_sim::SimResult& r, const std::string& text_path,
+                 const std::string& json_path) {
+  std::printf(
+      "\nsimulated %d weeks (%s .. %s): %llu GPU sample lines, %llu collector "
+      "and %llu provider entries proven included; %zu findings recorded from "
+      "leaf %llu\n",
+      r.weeks,
+      absl::FormatTime("%Y-%m-%d", r.start, absl::UTCTimeZone()).c_str(),
+      absl::FormatTime("%Y-%m-%d", r.end, absl::UTCTimeZone()).c_str(),
+      static_cast<unsigned long long>(r.sample_lines),
+      static_cast<unsigned long long>(r.collector_envelopes),
+      static_cast<unsigned long long>(r.provider_envelopes),
+      r.check.recorded.size(),
+      static_cast<unsigned long long>(r.check.recorded_from_leaf));
+  std::printf("ledger:   %s (%llu entries)\nrules key: %s\nreport:   %s, %s\n",
+              r.ledger_dir.c_str(),
+              static_cast<unsigned long long>(r.check.ledger_size),
+              r.rules_key_path.c_str(), text_path.c_str(), json_path.c_str());
+  std::printf("verifier key: %s\n", r.verifier_key.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  common::UseProductionRuntime();
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return absl::StrCat("factory_sim ", common::kVersion, "\n");
+  };
+  absl::SetFlagsUsageConfig(usage);
+  absl::ParseCommandLine(argc, argv);
+  const factory_sim::SimOptions o = OptionsFromFlags();
   auto r = factory_sim::RunSimulation(o);
   if (!r.ok()) {
     std::fprintf(stderr, "factory_sim: %s\n", r.status().ToString().c_str());
@@ -83,48 +141,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "factory_sim: cannot write the report\n");
     return 2;
   }
-  std::printf("\n== Findings by AI Office unit ==\n");
-  for (auto unit : {aifl::rules::v1::REGULATION_AND_COMPLIANCE,
-                    aifl::rules::v1::AI_SAFETY}) {
-    std::printf("\n%s\n", aifl::rules::v1::Unit_Name(unit).c_str());
-    for (const auto& f : r->check.findings) {
-      if (f.unit() != unit) continue;
-      std::printf("  %-4s %-9s %-18s %s\n", f.rule_id().c_str(),
-                  aifl::rules::v1::Severity_Name(f.severity()).c_str(),
-                  f.model_id().c_str(), f.title().c_str());
-    }
-  }
-  std::printf("\n== Models: expected vs raised ==\n");
-  for (const auto& m : r->models) {
-    const bool ok = m.expected == m.raised;
-    std::printf("  %-4s %-18s %.1e FLOP measured  raised [%s]  %s\n",
-                ok ? "ok" : "DIFF", m.model_id.c_str(), m.measured_lower,
-                absl::StrJoin(m.raised, ",").c_str(), m.story.c_str());
-    if (!ok) {
-      std::printf("       expected [%s]\n",
-                  absl::StrJoin(m.expected, ",").c_str());
-    }
-  }
-  for (const auto& [model, ids] : r->unexpected_models) {
-    std::printf("  DIFF %-18s unexpected [%s]\n", model.c_str(),
-                absl::StrJoin(ids, ",").c_str());
-  }
-  std::printf(
-      "\nsimulated %d weeks (%s .. %s): %llu GPU sample lines, %llu collector "
-      "and %llu provider entries proven included; %zu findings recorded from "
-      "leaf %llu\n",
-      r->weeks,
-      absl::FormatTime("%Y-%m-%d", r->start, absl::UTCTimeZone()).c_str(),
-      absl::FormatTime("%Y-%m-%d", r->end, absl::UTCTimeZone()).c_str(),
-      static_cast<unsigned long long>(r->sample_lines),
-      static_cast<unsigned long long>(r->collector_envelopes),
-      static_cast<unsigned long long>(r->provider_envelopes),
-      r->check.recorded.size(),
-      static_cast<unsigned long long>(r->check.recorded_from_leaf));
-  std::printf("ledger:   %s (%llu entries)\nrules key: %s\nreport:   %s, %s\n",
-              r->ledger_dir.c_str(),
-              static_cast<unsigned long long>(r->check.ledger_size),
-              r->rules_key_path.c_str(), text_path.c_str(), json_path.c_str());
-  std::printf("verifier key: %s\n", r->verifier_key.c_str());
+  PrintFindingsByUnit(*r);
+  PrintModelsExpectedVsRaised(*r);
+  PrintTotals(*r, text_path, json_path);
   return factory_sim::AllAsExpected(*r) ? 0 : 1;
 }

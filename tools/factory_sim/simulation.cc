@@ -108,7 +108,12 @@ class Simulator {
 
  private:
   absl::Status Schedule();
+  void ScheduleJobs();  // jobs_ and each node's job list, big jobs first
+  // Job for model m on the n earliest-free nodes (free_at: per node).
+  Job PlaceJob(size_t m, const std::vector<absl::Time>& free_at);
   void ScheduleProviderEvents();  // events_, by time
+  // r_'s start, end and weeks; kFailedPrecondition past o_.max_weeks.
+  absl::Status SetSimulatedSpan();
   absl::Status Enrol();
   absl::Status StartServer();
   absl::Status SubmitProvider(const ProviderEvent& e);
@@ -142,44 +147,11 @@ class Simulator {
 
 absl::Status Simulator::Schedule() {
   plans_ = BuildScenario(o_.background);
-  const double period_h = absl::ToDoubleHours(o_.sample_period);
-  std::vector<absl::Time> free_at(o_.nodes, ScenarioStart() + absl::Hours(1));
   nodes_.resize(o_.nodes);
   for (int i = 0; i < o_.nodes; ++i) {
     nodes_[i].name = absl::StrFormat("gpu%04d", i);
   }
-  // Big jobs first so they start on day one; the rest fill in.
-  std::vector<size_t> order(plans_.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return plans_[a].node_share > plans_[b].node_share;
-  });
-  for (size_t m : order) {
-    const ModelPlan& p = plans_[m];
-    Job job;
-    job.model = m;
-    job.job_id = absl::StrCat(100000 + jobs_.size());
-    const int n = std::max(
-        1, std::min(o_.nodes,
-                    static_cast<int>(std::lround(p.node_share * o_.nodes))));
-    std::vector<int> idx(o_.nodes);
-    for (int i = 0; i < o_.nodes; ++i) idx[i] = i;
-    std::stable_sort(idx.begin(), idx.end(),
-                     [&](int a, int b) { return free_at[a] < free_at[b]; });
-    job.nodes.assign(idx.begin(), idx.begin() + n);
-    std::sort(job.nodes.begin(), job.nodes.end());
-    job.start = free_at[idx[n - 1]];
-    const double node_hours =
-        p.measured_flop /
-        (p.tensor_active * kH100Bf16Peak * 3600.0 * kGpusPerNode);
-    const double samples = std::ceil(node_hours / n / period_h);
-    job.end = job.start + o_.sample_period * samples;
-    for (int i : job.nodes) {
-      free_at[i] = job.end + absl::Hours(1);
-      nodes_[i].jobs.push_back(jobs_.size());
-    }
-    jobs_.push_back(job);
-  }
+  ScheduleJobs();
   for (Node& node : nodes_) {
     std::sort(node.jobs.begin(), node.jobs.end(), [&](size_t a, size_t b) {
       return jobs_[a].start < jobs_[b].start;
@@ -187,6 +159,51 @@ absl::Status Simulator::Schedule() {
     for (auto& e : node.energy_mj) e = 1'000'000'000ull + rng_() % 1'000'000;
   }
   ScheduleProviderEvents();
+  return SetSimulatedSpan();
+}
+
+void Simulator::ScheduleJobs() {
+  std::vector<absl::Time> free_at(o_.nodes, ScenarioStart() + absl::Hours(1));
+  // Big jobs first so they start on day one; the rest fill in.
+  std::vector<size_t> order(plans_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return plans_[a].node_share > plans_[b].node_share;
+  });
+  for (size_t m : order) {
+    Job job = PlaceJob(m, free_at);
+    for (int i : job.nodes) {
+      free_at[i] = job.end + absl::Hours(1);
+      nodes_[i].jobs.push_back(jobs_.size());
+    }
+    jobs_.push_back(job);
+  }
+}
+
+Job Simulator::PlaceJob(size_t m, const std::vector<absl::Time>& free_at) {
+  const ModelPlan& p = plans_[m];
+  const double period_h = absl::ToDoubleHours(o_.sample_period);
+  Job job;
+  job.model = m;
+  job.job_id = absl::StrCat(100000 + jobs_.size());
+  const int n = std::max(
+      1, std::min(o_.nodes,
+                  static_cast<int>(std::lround(p.node_share * o_.nodes))));
+  std::vector<int> idx(o_.nodes);
+  for (int i = 0; i < o_.nodes; ++i) idx[i] = i;
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](int a, int b) { return free_at[a] < free_at[b]; });
+  job.nodes.assign(idx.begin(), idx.begin() + n);
+  std::sort(job.nodes.begin(), job.nodes.end());
+  job.start = free_at[idx[n - 1]];
+  const double node_hours = p.measured_flop / (p.tensor_active * kH100Bf16Peak *
+                                               3600.0 * kGpusPerNode);
+  const double samples = std::ceil(node_hours / n / period_h);
+  job.end = job.start + o_.sample_period * samples;
+  return job;
+}
+
+absl::Status Simulator::SetSimulatedSpan() {
   absl::Time last = ScenarioStart();
   for (const Job& j : jobs_) last = std::max(last, j.end);
   for (const auto& e : events_) last = std::max(last, e.time);

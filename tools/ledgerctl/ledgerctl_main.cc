@@ -118,6 +118,128 @@ names --ca, --cert, --key_file work until 0.6.0), --admin_key for
 enroll/revoke (default <dir>/keys/admin.key when --dir is given).
 )";
 
+using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
+using CommandTable = std::map<std::string, Fn>;
+
+// Flag names may use '-' for '_' (absl's names are C++ identifiers): rewrites
+// "--new-key=…" to "--new_key=…" in argv[2..] before parsing. argv's
+// rewritten entries point into *rewritten, which must outlive them.
+void RewriteDashedFlagNames(int argc, char** argv,
+                            std::vector<std::string>* rewritten) {
+  rewritten->assign(argv, argv + argc);
+  for (int i = 2; i < argc; ++i) {
+    std::string& arg = (*rewritten)[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    for (size_t c = 2; c < end; ++c) {
+      if (arg[c] == '-') arg[c] = '_';
+    }
+    argv[i] = (*rewritten)[i].data();
+  }
+}
+
+// Moves the old TLS flag names' values to the new names; false (after
+// printing why) when both are set.
+bool ResolveRenamedTlsFlags(const std::string& command) {
+  for (auto [old_flag, new_flag, old_name, new_name] :
+       {std::tuple(&FLAGS_ca, &FLAGS_tls_ca, "ca", "tls_ca"),
+        std::tuple(&FLAGS_cert, &FLAGS_tls_cert, "cert", "tls_cert"),
+        std::tuple(&FLAGS_key_file, &FLAGS_tls_key, "key_file", "tls_key")}) {
+    absl::StatusOr<std::string> v = common::ResolveRenamedFlag(
+        "ledgerctl", old_name, absl::GetFlag(*old_flag), new_name,
+        absl::GetFlag(*new_flag), std::cerr);
+    if (!v.ok()) {
+      std::cerr << "ledgerctl " << command << ": " << v.status().message()
+                << "\n";
+      return false;
+    }
+    absl::SetFlag(new_flag, *v);
+  }
+  return true;
+}
+
+// The read commands: written once, over the log source the flags name
+// (log_source.h: --server, else --dir).
+const CommandTable& ReadCommands() {
+  static const CommandTable* const table = new CommandTable{
+      {"checkpoint",
+       [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
+      {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
+      {"prove",
+       [](auto& a) { return ledgerctl::Prove(a, std::cout, std::cerr); }},
+      {"consistency",
+       [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
+      {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
+      {"verify",
+       [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
+  };
+  return *table;
+}
+
+// The commands on a local ledger folder (--dir).
+const CommandTable& LocalCommands() {
+  static const CommandTable* const table = new CommandTable{
+      {"init", [](auto& a) { return ledgerctl::Init(a, std::cout); }},
+      {"keygen", [](auto& a) { return ledgerctl::Keygen(a, std::cout); }},
+      {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
+      {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
+      {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
+      {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
+      {"restore-signed-state",
+       [](auto& a) {
+         return ledgerctl::RestoreSignedStateCommand(a, std::cout);
+       }},
+      {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
+      {"publish", [](auto& a) { return ledgerctl::Publish(a, std::cout); }},
+      {"rotate-log-key",
+       [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},
+      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
+      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
+      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
+  };
+  return *table;
+}
+
+// The commands on a ledger server (--server).
+const CommandTable& ServerCommands() {
+  static const CommandTable* const table = new CommandTable{
+      {"keys", [](auto& a) { return ledgerctl::RemoteKeys(a, std::cout); }},
+      {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
+      {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
+      {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
+      {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
+      {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
+      {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
+      {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
+      {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
+      {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
+      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
+      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
+      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
+  };
+  return *table;
+}
+
+// The command to run, or nullptr after printing why there is none.
+const Fn* FindCommand(const std::string& command, bool remote) {
+  const CommandTable& by_mode = remote ? ServerCommands() : LocalCommands();
+  if (auto read = ReadCommands().find(command); read != ReadCommands().end()) {
+    return &read->second;
+  } else if (auto it = by_mode.find(command); it != by_mode.end()) {
+    return &it->second;
+  } else if (!remote && ServerCommands().count(command) > 0) {
+    std::cerr << "ledgerctl " << command << ": --server is required\n";
+  } else if (remote && LocalCommands().count(command) > 0) {
+    std::cerr << "ledgerctl " << command
+              << ": not available with --server (use --dir)\n";
+  } else {
+    std::cerr << "ledgerctl: unknown command \"" << command
+              << "\" (run ledgerctl --help)\n";
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,111 +259,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string command = argv[1];
-  // Let absl parse the flags after the command word. Flag names may use '-'
-  // for '_' (absl's names are C++ identifiers): rewrite "--new-key=…" to
-  // "--new_key=…" before parsing.
-  std::vector<std::string> rewritten(argv, argv + argc);
-  for (int i = 2; i < argc; ++i) {
-    std::string& arg = rewritten[i];
-    if (arg == "--") break;
-    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) continue;
-    const size_t end = std::min(arg.find('='), arg.size());
-    for (size_t c = 2; c < end; ++c) {
-      if (arg[c] == '-') arg[c] = '_';
-    }
-    argv[i] = rewritten[i].data();
-  }
+  // Let absl parse the flags after the command word.
+  std::vector<std::string> rewritten;
+  RewriteDashedFlagNames(argc, argv, &rewritten);
   argv[1] = argv[0];
   std::vector<char*> positional = absl::ParseCommandLine(argc - 1, argv + 1);
-  for (auto [old_flag, new_flag, old_name, new_name] :
-       {std::tuple(&FLAGS_ca, &FLAGS_tls_ca, "ca", "tls_ca"),
-        std::tuple(&FLAGS_cert, &FLAGS_tls_cert, "cert", "tls_cert"),
-        std::tuple(&FLAGS_key_file, &FLAGS_tls_key, "key_file", "tls_key")}) {
-    absl::StatusOr<std::string> v = common::ResolveRenamedFlag(
-        "ledgerctl", old_name, absl::GetFlag(*old_flag), new_name,
-        absl::GetFlag(*new_flag), std::cerr);
-    if (!v.ok()) {
-      std::cerr << "ledgerctl " << command << ": " << v.status().message()
-                << "\n";
-      return 2;
-    }
-    absl::SetFlag(new_flag, *v);
-  }
+  if (!ResolveRenamedTlsFlags(command)) return 2;
   ledgerctl::CommandArgs args;
   args.dir = absl::GetFlag(FLAGS_dir);
   args.json = absl::GetFlag(FLAGS_json);
   for (size_t i = 1; i < positional.size(); ++i)
     args.positional.push_back(positional[i]);
 
-  using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
-  // The read commands: written once, over the log source the flags name
-  // (log_source.h: --server, else --dir).
-  const std::map<std::string, Fn> read_commands = {
-      {"checkpoint",
-       [](auto& a) { return ledgerctl::Checkpoint(a, std::cout); }},
-      {"leaf", [](auto& a) { return ledgerctl::Leaf(a, std::cout); }},
-      {"prove",
-       [](auto& a) { return ledgerctl::Prove(a, std::cout, std::cerr); }},
-      {"consistency",
-       [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
-      {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
-      {"verify",
-       [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
-  };
-  const std::map<std::string, Fn> commands = {
-      {"init", [](auto& a) { return ledgerctl::Init(a, std::cout); }},
-      {"keygen", [](auto& a) { return ledgerctl::Keygen(a, std::cout); }},
-      {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
-      {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
-      {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
-      {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
-      {"restore-signed-state",
-       [](auto& a) {
-         return ledgerctl::RestoreSignedStateCommand(a, std::cout);
-       }},
-      {"snapshot", [](auto& a) { return ledgerctl::Snapshot(a, std::cout); }},
-      {"publish", [](auto& a) { return ledgerctl::Publish(a, std::cout); }},
-      {"rotate-log-key",
-       [](auto& a) { return ledgerctl::RotateLogKey(a, std::cout); }},
-      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
-      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
-      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
-  };
-  const std::map<std::string, Fn> server_commands = {
-      {"keys", [](auto& a) { return ledgerctl::RemoteKeys(a, std::cout); }},
-      {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
-      {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
-      {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
-      {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
-      {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
-      {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
-      {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
-      {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
-      {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
-      {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
-      {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
-      {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
-  };
-  const bool remote = !absl::GetFlag(FLAGS_server).empty();
-  const std::map<std::string, Fn>& by_mode =
-      remote ? server_commands : commands;
-  const Fn* run = nullptr;
-  if (auto read = read_commands.find(command); read != read_commands.end()) {
-    run = &read->second;
-  } else if (auto it = by_mode.find(command); it != by_mode.end()) {
-    run = &it->second;
-  } else if (!remote && server_commands.count(command) > 0) {
-    std::cerr << "ledgerctl " << command << ": --server is required\n";
-    return 2;
-  } else if (remote && commands.count(command) > 0) {
-    std::cerr << "ledgerctl " << command
-              << ": not available with --server (use --dir)\n";
-    return 2;
-  } else {
-    std::cerr << "ledgerctl: unknown command \"" << command
-              << "\" (run ledgerctl --help)\n";
-    return 2;
-  }
+  const Fn* run = FindCommand(command, !absl::GetFlag(FLAGS_server).empty());
+  if (run == nullptr) return 2;
   const absl::Status status = (*run)(args);
   std::cout.flush();
   if (status.ok()) return 0;

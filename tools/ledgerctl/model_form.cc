@@ -18,6 +18,8 @@ using common::JsonQuote;
 
 constexpr double kJoulesPerMwh = 3.6e9;
 constexpr double kMsPerDay = 86400.0 * 1000.0;
+constexpr char kNoIntervals[] =
+    "no training intervals from collectors in the ledger";
 
 bool IsTraining(common_v1::RunPurpose p) {
   return p == common_v1::PRE_TRAINING || p == common_v1::FINE_TUNING ||
@@ -196,43 +198,29 @@ void ModelFormBuilder::AddPayload(uint64_t leaf,
   }
 }
 
-ModelForm ModelFormBuilder::Build() const {
-  ModelForm form;
-  form.model_id = model_id_;
-  form.training_intervals = interval_leaves_.size();
-  const std::vector<LeafRange> intervals = ToLeafRanges(interval_leaves_);
-  const bool measured = !interval_leaves_.empty();
-  const std::string no_intervals =
-      "no training intervals from collectors in the ledger";
-
-  if (measured) {
-    std::string method =
-        absl::StrCat(absl::StrJoin(flop_methods_, ", "),
-                     ": sum of the collectors' per-interval ranges");
-    if (!precisions_.empty())
-      absl::StrAppend(&method, " (precisions ",
-                      absl::StrJoin(precisions_, ", "), ")");
-    form.compute_measured =
-        Known("measured", flop_lower_, flop_upper_, "FLOP", method, intervals);
-  } else {
-    form.compute_measured = Missing("not measured", "FLOP", no_intervals);
+FormFigure ModelFormBuilder::MeasuredCompute() const {
+  if (interval_leaves_.empty()) {
+    return Missing("not measured", "FLOP", kNoIntervals);
   }
-  if (has_declaration_) {
-    form.provider = declaration_.provider();
-    form.compute_declared = DeclaredCompute(declaration_, declaration_leaf_);
-  } else {
-    form.compute_declared =
-        Missing("not declared", "FLOP", "no model declaration");
-  }
+  std::string method =
+      absl::StrCat(absl::StrJoin(flop_methods_, ", "),
+                   ": sum of the collectors' per-interval ranges");
+  if (!precisions_.empty())
+    absl::StrAppend(&method, " (precisions ", absl::StrJoin(precisions_, ", "),
+                    ")");
+  return Known("measured", flop_lower_, flop_upper_, "FLOP", method,
+               ToLeafRanges(interval_leaves_));
+}
 
+FormFigure ModelFormBuilder::AcceleratorEnergy() const {
   const std::string nvml =
       "NVML total energy counter per GPU, summed over the job's GPUs per "
       "interval (measured by the collector agent)";
-  if (!measured) {
-    form.energy_accelerator = Missing("not measured", "MWh", no_intervals);
+  FormFigure f;
+  if (interval_leaves_.empty()) {
+    f = Missing("not measured", "MWh", kNoIntervals);
   } else if (without_energy_ > 0) {
-    form.energy_accelerator =
-        Missing("N/A", "MWh",
+    f = Missing("N/A", "MWh",
                 absl::StrCat(
                     without_energy_, " of ", interval_leaves_.size(),
                     " training intervals carry no NVML energy reading",
@@ -242,32 +230,36 @@ ModelForm ModelFormBuilder::Build() const {
                               "; the others sum to ",
                               FormNumber(energy_joules_ / kJoulesPerMwh, "MWh"),
                               " MWh, a lower bound only")));
-    form.energy_accelerator.method = nvml;
-    form.energy_accelerator.evidence = ToLeafRanges(energy_leaves_);
+    f.method = nvml;
+    f.evidence = ToLeafRanges(energy_leaves_);
   } else {
-    form.energy_accelerator =
-        Known("measured", energy_joules_ / kJoulesPerMwh,
-              energy_joules_ / kJoulesPerMwh, "MWh", nvml, intervals);
+    f = Known("measured", energy_joules_ / kJoulesPerMwh,
+              energy_joules_ / kJoulesPerMwh, "MWh", nvml,
+              ToLeafRanges(interval_leaves_));
   }
-  form.energy_accelerator.boundary = "accelerator";
-  const aifl::provider::v1::ModelDeclaration* d =
-      has_declaration_ ? &declaration_ : nullptr;
-  form.energy_node = DeclaredEnergy(d, declaration_leaf_, /*node=*/true);
-  form.energy_facility = DeclaredEnergy(d, declaration_leaf_, /*node=*/false);
+  f.boundary = "accelerator";
+  return f;
+}
 
-  if (measured) {
-    const double days = (last_end_ms_ - first_start_ms_) / kMsPerDay;
-    form.wall_clock_days =
-        Known("measured", days, days, "days",
-              "first interval start to last interval end (collector clocks)",
-              intervals);
-    form.gpu_days =
-        Known("measured", gpu_seconds_ / 86400.0, gpu_seconds_ / 86400.0,
-              "GPU-days", "sum of gpu_seconds_allocated / 86,400", intervals);
-  } else {
-    form.wall_clock_days = Missing("not measured", "days", no_intervals);
-    form.gpu_days = Missing("not measured", "GPU-days", no_intervals);
+void ModelFormBuilder::AddTrainingTime(ModelForm* form) const {
+  if (interval_leaves_.empty()) {
+    form->wall_clock_days = Missing("not measured", "days", kNoIntervals);
+    form->gpu_days = Missing("not measured", "GPU-days", kNoIntervals);
+    return;
   }
+  const std::vector<LeafRange> intervals = ToLeafRanges(interval_leaves_);
+  const double days = (last_end_ms_ - first_start_ms_) / kMsPerDay;
+  form->wall_clock_days =
+      Known("measured", days, days, "days",
+            "first interval start to last interval end (collector clocks)",
+            intervals);
+  form->gpu_days =
+      Known("measured", gpu_seconds_ / 86400.0, gpu_seconds_ / 86400.0,
+            "GPU-days", "sum of gpu_seconds_allocated / 86,400", intervals);
+}
+
+std::vector<FormHardware> ModelFormBuilder::HardwareRows() const {
+  std::vector<FormHardware> rows;
   for (const auto& [model, h] : hardware_) {
     FormHardware out;
     out.device_model = model;
@@ -275,8 +267,30 @@ ModelForm ModelFormBuilder::Build() const {
     for (const auto& [node, gpus] : h.gpus_per_node) out.gpus += gpus;
     out.gpu_days = h.gpu_seconds / 86400.0;
     out.evidence = ToLeafRanges(h.leaves);
-    form.hardware.push_back(std::move(out));
+    rows.push_back(std::move(out));
   }
+  return rows;
+}
+
+ModelForm ModelFormBuilder::Build() const {
+  ModelForm form;
+  form.model_id = model_id_;
+  form.training_intervals = interval_leaves_.size();
+  form.compute_measured = MeasuredCompute();
+  if (has_declaration_) {
+    form.provider = declaration_.provider();
+    form.compute_declared = DeclaredCompute(declaration_, declaration_leaf_);
+  } else {
+    form.compute_declared =
+        Missing("not declared", "FLOP", "no model declaration");
+  }
+  form.energy_accelerator = AcceleratorEnergy();
+  const aifl::provider::v1::ModelDeclaration* d =
+      has_declaration_ ? &declaration_ : nullptr;
+  form.energy_node = DeclaredEnergy(d, declaration_leaf_, /*node=*/true);
+  form.energy_facility = DeclaredEnergy(d, declaration_leaf_, /*node=*/false);
+  AddTrainingTime(&form);
+  form.hardware = HardwareRows();
   return form;
 }
 

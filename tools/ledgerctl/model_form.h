@@ -82,6 +82,12 @@ class ModelFormBuilder {
   ModelForm Build() const;
 
  private:
+  // The pieces of Build().
+  FormFigure MeasuredCompute() const;
+  FormFigure AcceleratorEnergy() const;
+  void AddTrainingTime(ModelForm* form) const;  // wall clock and GPU-days
+  std::vector<FormHardware> HardwareRows() const;
+
   struct Hardware {
     std::map<std::string, uint32_t> gpus_per_node;
     double gpu_seconds = 0;

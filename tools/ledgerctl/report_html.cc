@@ -236,11 +236,24 @@ std::string OpenLogPlot(const LogPlot& p, double svg_width, double svg_height) {
   return out;
 }
 
-std::string ComputeSvg(const ReportModel& m) {
-  constexpr double kW = 900, kH = 380, kLeft = 70, kRight = 210, kTop = 20,
-                   kBottom = 50;
-  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
-  // Log axis spanning the thresholds and every value shown.
+namespace {
+
+// ComputeSvg's layout (pixels).
+constexpr double kSvgW = 900, kSvgH = 380, kSvgLeft = 70, kSvgRight = 210,
+                 kSvgTop = 20, kSvgBottom = 50;
+constexpr double kPlotW = kSvgW - kSvgLeft - kSvgRight,
+                 kPlotH = kSvgH - kSvgTop - kSvgBottom;
+
+// The plot's time axis: [t0, t1] across the plot's width.
+struct TimeAxis {
+  int64_t t0 = 0, t1 = 1;
+  double X(int64_t t) const {
+    return kSvgLeft + static_cast<double>(t - t0) / (t1 - t0) * kPlotW;
+  }
+};
+
+// Log axis spanning the thresholds and every value shown.
+LogPlot ComputePlot(const ReportModel& m) {
   double lo = 1e22, hi = 1e26;
   for (const ComputePoint& p : m.series) {
     for (double v : {p.training_flop, p.cumulative_flop})
@@ -248,37 +261,47 @@ std::string ComputeSvg(const ReportModel& m) {
   }
   for (double v : {m.declared_training_flop, m.declared_cumulative_flop})
     if (v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
-  const LogPlot plot = MakeLogPlot(kLeft, kTop, pw, ph, lo, hi);
-  auto y = [&plot](double v) { return plot.Y(v); };
-  int64_t t0 = 0, t1 = 1;
+  return MakeLogPlot(kSvgLeft, kSvgTop, kPlotW, kPlotH, lo, hi);
+}
+
+TimeAxis ComputeTimeAxis(const ReportModel& m) {
+  TimeAxis axis;
   if (!m.series.empty()) {
-    t0 = m.series.front().unix_ms;
-    t1 = m.series.back().unix_ms;
-    if (t1 <= t0) t1 = t0 + 3600 * 1000;
+    axis.t0 = m.series.front().unix_ms;
+    axis.t1 = m.series.back().unix_ms;
+    if (axis.t1 <= axis.t0) axis.t1 = axis.t0 + 3600 * 1000;
   }
-  auto x = [&](int64_t t) {
-    return kLeft + static_cast<double>(t - t0) / (t1 - t0) * pw;
-  };
-  std::string out = OpenLogPlot(plot, kW, kH);
+  return axis;
+}
+
+// The 1e23 and 1e25 thresholds, labelled right of the plot.
+std::string ThresholdLinesSvg(const LogPlot& plot) {
   struct Threshold {
     double flop;
     const char* label;
     const char* colour;
   };
+  std::string out;
   for (const Threshold& t :
        {Threshold{kGpaiThresholdFlop, "1e23 GPAI indicative", "#e08000"},
         Threshold{kSystemicRiskThresholdFlop, "1e25 systemic risk",
                   "#c00000"}}) {
-    const double yy = y(t.flop);
+    const double yy = plot.Y(t.flop);
     absl::StrAppend(
         &out, absl::StrFormat(
                   "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" "
                   "stroke=\"%s\" stroke-width=\"1.5\" "
                   "stroke-dasharray=\"6 4\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
                   "fill=\"%s\">%s</text>\n",
-                  kLeft, kLeft + pw, yy, yy, t.colour, kLeft + pw + 6, yy + 4,
-                  t.colour, t.label));
+                  kSvgLeft, kSvgLeft + kPlotW, yy, yy, t.colour,
+                  kSvgLeft + kPlotW + 6, yy + 4, t.colour, t.label));
   }
+  return out;
+}
+
+// The declared training and cumulative compute, where declared.
+std::string DeclaredLinesSvg(const ReportModel& m, const LogPlot& plot) {
+  std::string out;
   for (const auto& [v, label] :
        {std::pair<double, const char*>{m.declared_cumulative_flop,
                                        "declared cumulative"},
@@ -287,16 +310,22 @@ std::string ComputeSvg(const ReportModel& m) {
     // often close.
     const double label_dy = std::string(label) == "declared training" ? 13 : -3;
     if (v <= 0) continue;
-    const double yy = y(v);
+    const double yy = plot.Y(v);
     absl::StrAppend(
-        &out,
-        absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
-                        "y2=\"%.1f\" stroke=\"#777\" stroke-dasharray=\"2 "
-                        "3\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
-                        "fill=\"#555\">%s %s</text>\n",
-                        kLeft, kLeft + pw, yy, yy, kLeft + pw + 6,
-                        yy + label_dy, label, TwoSignificant(v)));
+        &out, absl::StrFormat(
+                  "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
+                  "y2=\"%.1f\" stroke=\"#777\" stroke-dasharray=\"2 "
+                  "3\"/>\n<text x=\"%.0f\" y=\"%.1f\" "
+                  "fill=\"#555\">%s %s</text>\n",
+                  kSvgLeft, kSvgLeft + kPlotW, yy, yy, kSvgLeft + kPlotW + 6,
+                  yy + label_dy, label, TwoSignificant(v)));
   }
+  return out;
+}
+
+// The measured cumulative and training lines.
+std::string MeasuredLinesSvg(const ReportModel& m, const LogPlot& plot,
+                             const TimeAxis& axis) {
   // Long series are thinned to about kMaxPoints (the last point always
   // drawn); points are marked only when few.
   constexpr size_t kMaxPoints = 500;
@@ -305,10 +334,10 @@ std::string ComputeSvg(const ReportModel& m) {
   for (size_t i = 0; i < m.series.size(); ++i) {
     if (i % step != 0 && i + 1 != m.series.size()) continue;
     const ComputePoint& p = m.series[i];
-    cumulative.emplace_back(x(p.unix_ms), y(p.cumulative_flop));
-    training.emplace_back(x(p.unix_ms), y(p.training_flop));
+    cumulative.emplace_back(axis.X(p.unix_ms), plot.Y(p.cumulative_flop));
+    training.emplace_back(axis.X(p.unix_ms), plot.Y(p.training_flop));
   }
-  out += Polyline(cumulative, "#1f5fbf", "none");
+  std::string out = Polyline(cumulative, "#1f5fbf", "none");
   // Dashed, so it stays visible where training equals cumulative.
   out += Polyline(training, "#2a9a2a", "6 4");
   if (cumulative.size() > 100) cumulative.clear();
@@ -316,17 +345,23 @@ std::string ComputeSvg(const ReportModel& m) {
     absl::StrAppend(&out, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" "
                                           "r=\"3\" fill=\"#1f5fbf\"/>\n",
                                           px, py));
+  return out;
+}
+
+// The time labels (or "no measured intervals"), the legend and the end.
+std::string ComputeSvgFooter(const ReportModel& m, const TimeAxis& axis) {
+  std::string out;
   if (!m.series.empty()) {
     absl::StrAppend(
         &out, absl::StrFormat(
                   "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n<text x=\"%.0f\" "
                   "y=\"%.0f\" text-anchor=\"end\">%s</text>\n",
-                  kLeft, kTop + ph + 18, Time(t0), kLeft + pw, kTop + ph + 18,
-                  Time(t1)));
+                  kSvgLeft, kSvgTop + kPlotH + 18, Time(axis.t0),
+                  kSvgLeft + kPlotW, kSvgTop + kPlotH + 18, Time(axis.t1)));
   } else {
     absl::StrAppend(&out, absl::StrFormat("<text x=\"%.0f\" y=\"%.0f\">no "
                                           "measured intervals</text>\n",
-                                          kLeft + 20, kTop + ph / 2));
+                                          kSvgLeft + 20, kSvgTop + kPlotH / 2));
   }
   absl::StrAppend(
       &out,
@@ -336,8 +371,20 @@ std::string ComputeSvg(const ReportModel& m) {
           "fill=\"#2a9a2a\">&#9632; training (measured, upper)</text>\n"
           "<text x=\"14\" y=\"%.0f\" transform=\"rotate(-90 14 %.0f)\" "
           "text-anchor=\"middle\">FLOP (log scale)</text>\n</svg>\n",
-          kLeft, kH - 10, kLeft + 260, kH - 10, kTop + ph / 2, kTop + ph / 2));
+          kSvgLeft, kSvgH - 10, kSvgLeft + 260, kSvgH - 10,
+          kSvgTop + kPlotH / 2, kSvgTop + kPlotH / 2));
   return out;
+}
+
+}  // namespace
+
+std::string ComputeSvg(const ReportModel& m) {
+  const LogPlot plot = ComputePlot(m);
+  const TimeAxis axis = ComputeTimeAxis(m);
+  return absl::StrCat(OpenLogPlot(plot, kSvgW, kSvgH), ThresholdLinesSvg(plot),
+                      DeclaredLinesSvg(m, plot),
+                      MeasuredLinesSvg(m, plot, axis),
+                      ComputeSvgFooter(m, axis));
 }
 
 std::string RenderReport(const ReportData& data) {

@@ -121,90 +121,119 @@ std::string ThresholdStatus(const ReportModel& m) {
   return ModelStatus(c.lower(), c.upper(), 0);
 }
 
-std::string AllModelsComputeSvg(const ReportData& data) {
-  constexpr double kW = 1000, kH = 400, kLeft = 70, kRight = 250, kTop = 20,
-                   kBottom = 50;
-  const double pw = kW - kLeft - kRight, ph = kH - kTop - kBottom;
-  double lo = 1e22, hi = 1e26;
+namespace {
+
+// AllModelsComputeSvg's layout (pixels).
+constexpr double kAllW = 1000, kAllH = 400, kAllLeft = 70, kAllRight = 250,
+                 kAllTop = 20, kAllBottom = 50;
+constexpr double kAllPlotW = kAllW - kAllLeft - kAllRight,
+                 kAllPlotH = kAllH - kAllTop - kAllBottom;
+
+// The axes over every model's series: log FLOP and time (t0 == 0: none).
+struct AllModelsAxes {
+  LogPlot plot;
   int64_t t0 = 0, t1 = 0;
+  double X(int64_t t) const {
+    return kAllLeft + static_cast<double>(t - t0) / (t1 - t0) * kAllPlotW;
+  }
+};
+
+AllModelsAxes MakeAllModelsAxes(const ReportData& data) {
+  AllModelsAxes axes;
+  double lo = 1e22, hi = 1e26;
   for (const ReportModel& m : data.models) {
     for (const ComputePoint& p : m.series) {
       if (p.cumulative_flop > 0)
         lo = std::min(lo, p.cumulative_flop),
         hi = std::max(hi, p.cumulative_flop);
-      if (t0 == 0 || p.unix_ms < t0) t0 = p.unix_ms;
-      t1 = std::max(t1, p.unix_ms);
+      if (axes.t0 == 0 || p.unix_ms < axes.t0) axes.t0 = p.unix_ms;
+      axes.t1 = std::max(axes.t1, p.unix_ms);
     }
   }
-  if (t1 <= t0) t1 = t0 + 3600 * 1000;
-  const LogPlot plot = MakeLogPlot(kLeft, kTop, pw, ph, lo, hi);
-  auto y = [&plot](double v) { return plot.Y(v); };
-  auto x = [&](int64_t t) {
-    return kLeft + static_cast<double>(t - t0) / (t1 - t0) * pw;
-  };
-  std::string out = OpenLogPlot(plot, kW, kH);
+  if (axes.t1 <= axes.t0) axes.t1 = axes.t0 + 3600 * 1000;
+  axes.plot = MakeLogPlot(kAllLeft, kAllTop, kAllPlotW, kAllPlotH, lo, hi);
+  return axes;
+}
+
+// The 1e23 and 1e25 thresholds, labelled inside the plot (the legend of
+// models takes the right margin).
+std::string AllModelsThresholdsSvg(const LogPlot& plot) {
+  std::string out;
   for (const auto& [flop, label, colour] :
        {std::tuple<double, const char*, const char*>{
             kGpaiThresholdFlop, "1e23 GPAI indicative", "#e08000"},
         {kSystemicRiskThresholdFlop, "1e25 systemic risk", "#c00000"}}) {
-    const double yy = y(flop);
+    const double yy = plot.Y(flop);
     absl::StrAppend(
         &out, absl::StrFormat("<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
                               "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
                               "stroke-dasharray=\"6 4\"/><text x=\"%.0f\" "
                               "y=\"%.1f\" fill=\"%s\" text-anchor=\"end\" "
                               "font-weight=\"bold\">%s</text>\n",
-                              kLeft, kLeft + pw, yy, yy, colour, kLeft + pw - 6,
-                              yy - 4, colour, label));
+                              kAllLeft, kAllLeft + kAllPlotW, yy, yy, colour,
+                              kAllLeft + kAllPlotW - 6, yy - 4, colour, label));
   }
+  return out;
+}
+
+// Model i's cumulative line and its legend entry (while the legend fits).
+std::string ModelLineSvg(const ReportModel& m, size_t i,
+                         const AllModelsAxes& axes) {
   constexpr size_t kColourCount = sizeof(kColours) / sizeof(kColours[0]);
-  size_t i = 0;
-  for (const ReportModel& m : data.models) {
-    const char* colour = kColours[i % kColourCount];
-    // Past the palette, colours repeat with dashed lines.
-    const char* dash = i < kColourCount ? "none" : "5 3";
-    const double ly = kTop + 14 + 16 * i;
-    std::string points;
-    // Thin long series: at most ~400 points per model keeps the file small.
-    const size_t step = std::max<size_t>(1, m.series.size() / 400);
-    for (size_t k = 0; k < m.series.size(); k += step) {
-      const ComputePoint& p = m.series[k];
-      absl::StrAppend(&points, absl::StrFormat("%.1f,%.1f ", x(p.unix_ms),
-                                               y(p.cumulative_flop)));
-    }
-    if (!m.series.empty()) {
-      const ComputePoint& p = m.series.back();
-      absl::StrAppend(&points, absl::StrFormat("%.1f,%.1f", x(p.unix_ms),
-                                               y(p.cumulative_flop)));
-      absl::StrAppend(
-          &out, absl::StrFormat("<polyline fill=\"none\" stroke=\"%s\" "
-                                "stroke-width=\"2\" stroke-dasharray=\"%s\" "
-                                "points=\"%s\"/>\n",
-                                colour, dash, points));
-    }
-    if (ly < kH - 10) {
-      const double last =
-          m.series.empty() ? 0 : m.series.back().cumulative_flop;
-      absl::StrAppend(
-          &out,
-          absl::StrFormat(
-              "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
-              "stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
-              "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">%s %s</text>\n",
-              kLeft + pw + 8, kLeft + pw + 24, ly - 4, ly - 4, colour, dash,
-              kLeft + pw + 28, ly, colour,
-              HtmlEscape(m.detail.summary().model_id()),
-              m.series.empty() ? "(no intervals)" : TwoSignificant(last)));
-    }
-    ++i;
+  const char* colour = kColours[i % kColourCount];
+  // Past the palette, colours repeat with dashed lines.
+  const char* dash = i < kColourCount ? "none" : "5 3";
+  const double ly = kAllTop + 14 + 16 * i;
+  std::string out, points;
+  // Thin long series: at most ~400 points per model keeps the file small.
+  const size_t step = std::max<size_t>(1, m.series.size() / 400);
+  for (size_t k = 0; k < m.series.size(); k += step) {
+    const ComputePoint& p = m.series[k];
+    absl::StrAppend(&points, absl::StrFormat("%.1f,%.1f ", axes.X(p.unix_ms),
+                                             axes.plot.Y(p.cumulative_flop)));
   }
-  if (t0 != 0) {
+  if (!m.series.empty()) {
+    const ComputePoint& p = m.series.back();
+    absl::StrAppend(&points, absl::StrFormat("%.1f,%.1f", axes.X(p.unix_ms),
+                                             axes.plot.Y(p.cumulative_flop)));
+    absl::StrAppend(
+        &out, absl::StrFormat("<polyline fill=\"none\" stroke=\"%s\" "
+                              "stroke-width=\"2\" stroke-dasharray=\"%s\" "
+                              "points=\"%s\"/>\n",
+                              colour, dash, points));
+  }
+  if (ly < kAllH - 10) {
+    const double last = m.series.empty() ? 0 : m.series.back().cumulative_flop;
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+                  "stroke=\"%s\" stroke-width=\"3\" stroke-dasharray=\"%s\"/>"
+                  "<text x=\"%.0f\" y=\"%.0f\" fill=\"%s\">%s %s</text>\n",
+                  kAllLeft + kAllPlotW + 8, kAllLeft + kAllPlotW + 24, ly - 4,
+                  ly - 4, colour, dash, kAllLeft + kAllPlotW + 28, ly, colour,
+                  HtmlEscape(m.detail.summary().model_id()),
+                  m.series.empty() ? "(no intervals)" : TwoSignificant(last)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AllModelsComputeSvg(const ReportData& data) {
+  const AllModelsAxes axes = MakeAllModelsAxes(data);
+  std::string out = absl::StrCat(OpenLogPlot(axes.plot, kAllW, kAllH),
+                                 AllModelsThresholdsSvg(axes.plot));
+  for (size_t i = 0; i < data.models.size(); ++i) {
+    out += ModelLineSvg(data.models[i], i, axes);
+  }
+  if (axes.t0 != 0) {
     absl::StrAppend(
         &out,
         absl::StrFormat("<text x=\"%.0f\" y=\"%.0f\">%s</text><text x=\"%.0f\" "
                         "y=\"%.0f\" text-anchor=\"end\">%s</text>\n",
-                        kLeft, kTop + ph + 18, Day(t0), kLeft + pw,
-                        kTop + ph + 18, Day(t1)));
+                        kAllLeft, kAllTop + kAllPlotH + 18, Day(axes.t0),
+                        kAllLeft + kAllPlotW, kAllTop + kAllPlotH + 18,
+                        Day(axes.t1)));
   }
   absl::StrAppend(
       &out, absl::StrFormat(
@@ -212,7 +241,8 @@ std::string AllModelsComputeSvg(const ReportData& data) {
                 "(upper bound, running sum per model)</text>\n<text x=\"14\" "
                 "y=\"%.0f\" transform=\"rotate(-90 14 %.0f)\" "
                 "text-anchor=\"middle\">FLOP (log scale)</text>\n</svg>\n",
-                kLeft, kH - 10, kTop + ph / 2, kTop + ph / 2));
+                kAllLeft, kAllH - 10, kAllTop + kAllPlotH / 2,
+                kAllTop + kAllPlotH / 2));
   return out;
 }
 
