@@ -44,6 +44,10 @@ def strip(text):
             end = n if end < 0 else end + len(m.group(1)) + 2
             out.append('""' + "\n" * text.count("\n", i, end))
             i = end
+        elif c == "'" and i > 0 and text[i - 1].isalnum() and (
+                i + 1 < n and text[i + 1].isalnum()):
+            out.append(c)  # a digit separator (1'000), not a char literal
+            i += 1
         elif c in "\"'":
             j = i + 1
             while j < n and text[j] != c:
