@@ -22,6 +22,22 @@ bool IsZero(const char* p) {
   return true;
 }
 
+// The complete block that holds node `id` (of a level below kBlockHeight).
+uint64_t BlockOf(const NodeId& id) {
+  return id.index >> (kBlockHeight - id.level);
+}
+
+// Copies node `id` out of the bytes of its block into *out.
+absl::Status CopySlot(const char* block_data, const NodeId& id, Hash* out) {
+  const char* p = block_data + BlockSlotOffset(id.level, id.index);
+  if (IsZero(p)) {
+    return absl::DataLossError(
+        absl::StrCat("tree node ", id.ToString(), " is missing"));
+  }
+  std::memcpy(out->data(), p, merkle::kHashSize);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string BlockKey(uint64_t block) {
@@ -274,18 +290,6 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
   // Stored blocks to read; most proofs touch one, a consistency proof two.
   absl::InlinedVector<uint64_t, 2> blocks;
   uint64_t hits = 0, misses = 0;  // node reads of complete blocks
-  auto block_of = [](const NodeId& id) {
-    return id.index >> (kBlockHeight - id.level);
-  };
-  auto copy_slot = [&](const char* block_data, size_t k) {
-    const char* p = block_data + BlockSlotOffset(ids[k].level, ids[k].index);
-    if (IsZero(p)) {
-      return absl::DataLossError(
-          absl::StrCat("tree node ", ids[k].ToString(), " is missing"));
-    }
-    std::memcpy(out[k].data(), p, merkle::kHashSize);
-    return absl::OkStatus();
-  };
   for (size_t k = 0; k < ids.size(); ++k) {
     const NodeId& id = ids[k];
     if (id.level >= 64 || id.index >= (tree_size >> id.level)) {
@@ -301,9 +305,9 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
       out[k] = upper_[row][id.index];
       continue;
     }
-    const uint64_t block = block_of(id);
+    const uint64_t block = BlockOf(id);
     if (block == block_) {
-      RETURN_IF_ERROR(copy_slot(block_bytes_.data(), k));
+      RETURN_IF_ERROR(CopySlot(block_bytes_.data(), id, &out[k]));
       continue;
     }
     if (!recent_.empty()) {
@@ -311,7 +315,7 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
       absl::MutexLock lock(&slot.mu);
       if (slot.block == block) {
         ++hits;
-        RETURN_IF_ERROR(copy_slot(slot.bytes.data(), k));
+        RETURN_IF_ERROR(CopySlot(slot.bytes.data(), id, &out[k]));
         continue;
       }
     }
@@ -322,6 +326,13 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
   }
   cache_hits_.fetch_add(hits, std::memory_order_relaxed);
   cache_misses_.fetch_add(misses, std::memory_order_relaxed);
+  RETURN_IF_ERROR(ReadNodesFromStoredBlocks(ids, blocks, &out));
+  return out;
+}
+
+absl::Status TreeState::ReadNodesFromStoredBlocks(
+    absl::Span<const NodeId> ids, absl::Span<const uint64_t> blocks,
+    std::vector<Hash>* out) {
   // Copy only the needed 32-byte slots out of each pinned block value.
   for (const uint64_t block : blocks) {
     absl::Status slot_error;
@@ -337,8 +348,8 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
                 return;
               }
               for (size_t k = 0; k < ids.size() && slot_error.ok(); ++k) {
-                if (ids[k].level < kBlockHeight && block_of(ids[k]) == block)
-                  slot_error = copy_slot(value.data(), k);
+                if (ids[k].level < kBlockHeight && BlockOf(ids[k]) == block)
+                  slot_error = CopySlot(value.data(), ids[k], &(*out)[k]);
               }
               if (slot_error.ok()) CacheBlock(block, value);
             }));
@@ -348,7 +359,7 @@ absl::StatusOr<std::vector<Hash>> TreeState::ReadNodesOfTree(
     }
     RETURN_IF_ERROR(slot_error);
   }
-  return out;
+  return absl::OkStatus();
 }
 
 void TreeState::CacheBlock(uint64_t block, absl::string_view bytes) {

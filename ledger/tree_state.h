@@ -136,6 +136,11 @@ class TreeState : public merkle::NodeReader {
   void CacheBlock(uint64_t block, absl::string_view bytes);
   absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(
       absl::Span<const merkle::NodeId> ids, uint64_t tree_size);
+  // Copies the nodes of `ids` that lie in the stored complete `blocks` into
+  // (*out)[k], caching each block read.
+  absl::Status ReadNodesFromStoredBlocks(absl::Span<const merkle::NodeId> ids,
+                                         absl::Span<const uint64_t> blocks,
+                                         std::vector<merkle::Hash>* out);
   // Fills block_bytes_ with the first `leaves` leaf hashes of block_ from its
   // "t" values (or, from older versions, its partial "b" value) and
   // recomputes the inner nodes.

@@ -35,6 +35,12 @@ void FactTable::SetDeclared(Fact f, bool has, bool value, const char* why) {
 }
 
 void FactTable::ReadDeclaration(const provider::ModelDeclaration& d) {
+  ReadMarketFacts(d);
+  ReadModificationFacts(d);
+  ReadLicence(d);
+}
+
+void FactTable::ReadMarketFacts(const provider::ModelDeclaration& d) {
   if (d.modalities_size() == 0) {
     value_[pack::GENERATIVE_MODALITY] = Tri::kUnknown;
     why_[pack::GENERATIVE_MODALITY] = "output modalities not declared";
@@ -69,6 +75,9 @@ void FactTable::ReadDeclaration(const provider::ModelDeclaration& d) {
     why_[pack::EU_MARKET_INTENDED] =
         "intent to place on the EU market not declared";
   }
+}
+
+void FactTable::ReadModificationFacts(const provider::ModelDeclaration& d) {
   // Modification: a base model of another provider (para 23 / L1).
   const provider::BaseModel& b = d.base_model();
   const bool has_base = d.has_base_model() && !b.model_id().empty();
@@ -97,6 +106,9 @@ void FactTable::ReadDeclaration(const provider::ModelDeclaration& d) {
                       "declared";
     }
   }
+}
+
+void FactTable::ReadLicence(const provider::ModelDeclaration& d) {
   if (!d.has_licence()) {
     licence_why_ = "licence not declared";
     return;

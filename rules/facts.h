@@ -61,6 +61,11 @@ class FactTable {
 
  private:
   void ReadDeclaration(const aifl::provider::v1::ModelDeclaration& d);
+  // ReadDeclaration's parts: output modality, establishment and EU market;
+  // modification of a base model; the Art. 53(2) licence terms.
+  void ReadMarketFacts(const aifl::provider::v1::ModelDeclaration& d);
+  void ReadModificationFacts(const aifl::provider::v1::ModelDeclaration& d);
+  void ReadLicence(const aifl::provider::v1::ModelDeclaration& d);
   void SetDeclared(Fact f, bool has, bool value, const char* why);
 
   const ModelState& state_;

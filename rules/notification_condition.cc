@@ -53,15 +53,13 @@ v1::Figure Fig(const std::string& name, double lo, double hi,
   return f;
 }
 
-}  // namespace
-
-Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
-                            const ModelState& s, const FactTable& facts,
-                            absl::Time as_of, bool render) {
-  const auto& c = rule.notification_required();
+// What can start the notification period: the threshold met, a planned
+// budget for the EU market, a forecast crossing, a presumed-systemic
+// modification (`presumed`, already looked up).
+absl::InlinedVector<Trigger, 3> CollectTriggers(
+    const pack::NotificationRequired& c, const ModelState& s,
+    const FlopRange& cum, Tri presumed, absl::Time as_of) {
   const double t = c.threshold_flop();
-  const FlopRange cum = CombinedCumulative(
-      s, facts.Get(pack::MODIFIER_IS_PROVIDER) != Tri::kFalse);
   const Crossing* crossing = nullptr;
   for (const Crossing& x : s.crossings) {
     if (x.threshold == t) crossing = &x;
@@ -88,9 +86,6 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
   if (c.forecast_triggers() && crossing != nullptr && crossing->forecast) {
     triggers.push_back({crossing->forecast_at, Trigger::kForecast, 0});
   }
-  const Tri presumed = c.presumed_systemic_triggers()
-                           ? facts.Get(pack::PRESUMED_SYSTEMIC_MODIFICATION)
-                           : Tri::kFalse;
   if (presumed == Tri::kTrue) {
     // When the modifier became the provider: the later of the declaration
     // naming the systemic base and the modifier threshold's crossing.
@@ -101,6 +96,79 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
     }
     triggers.push_back({at, Trigger::kPresumed, 0});
   }
+  return triggers;
+}
+
+// The period a raised notification outcome is about.
+struct Period {
+  const Trigger* first;       // the earliest trigger
+  absl::Time start;           // when the period started
+  absl::Time deadline;        // when it ends
+  bool holidays_counted;      // the pack lists the deadline year's holidays
+  const DatedLeaf* notified;  // the first notification by as_of, or null
+  int wording;                // 0 late, 1 due, 2 missing
+};
+
+// Writes the message, evidence and figures of a raised outcome.
+void RenderNotification(const pack::NotificationRequired& c,
+                        const RuleDates& dates, const ModelState& s,
+                        const FlopRange& cum, const Period& p, Outcome* o) {
+  const Trigger* first = p.first;
+  const absl::CivilDay last_day =
+      BrusselsDay(p.deadline - absl::Nanoseconds(1));
+  std::string period = absl::StrCat(
+      TriggerText(*first, c.threshold_flop(), c.forecast_horizon_days()),
+      " (leaf ", first->at.leaf, ", ", DayText(first->at.time), ")");
+  if (p.start > first->at.time && p.start != dates.applies_from) {
+    absl::StrAppend(&period, "; the modifier became the provider on ",
+                    DayText(p.start), " (leaf ", s.modifier_crossed_at.leaf,
+                    ")");
+  }
+  absl::StrAppend(&period, "; the ", c.period_weeks(),
+                  "-week period ends at the end of ",
+                  DayText(p.deadline - absl::Nanoseconds(1)), " Brussels time");
+  if (!p.holidays_counted) {
+    absl::StrAppend(&period,
+                    " (public holidays not counted: the rule pack "
+                    "lists none for ",
+                    last_day.year(), ")");
+  }
+  if (p.wording == 0) {
+    o->message = absl::StrCat("notified late on ", DayText(p.notified->time),
+                              ": ", period, ".");
+    o->evidence.push_back(p.notified->leaf);
+  } else if (p.wording == 1) {
+    o->message = absl::StrCat("notification due: ", period, ".");
+  } else {
+    o->message = absl::StrCat("no notification recorded: ", period, ".");
+  }
+  o->evidence.push_back(first->at.leaf);
+  if (s.declaration_leaf() != nullptr)
+    o->evidence.push_back(s.declaration_leaf()->leaf);
+  if (cum.known) {
+    o->figures.push_back(Fig("cumulative_compute_flop", cum.lower, cum.upper,
+                             MethodNames(cum.methods)));
+  }
+  if (!s.planned_highs.empty()) {
+    const double planned = s.planned_highs.back().flop;
+    o->figures.push_back(
+        Fig("planned_compute_flop", planned, planned, "DECLARED_PLANNED"));
+  }
+}
+
+}  // namespace
+
+Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
+                            const ModelState& s, const FactTable& facts,
+                            absl::Time as_of, bool render) {
+  const auto& c = rule.notification_required();
+  const FlopRange cum = CombinedCumulative(
+      s, facts.Get(pack::MODIFIER_IS_PROVIDER) != Tri::kFalse);
+  const Tri presumed = c.presumed_systemic_triggers()
+                           ? facts.Get(pack::PRESUMED_SYSTEMIC_MODIFICATION)
+                           : Tri::kFalse;
+  const absl::InlinedVector<Trigger, 3> triggers =
+      CollectTriggers(c, s, cum, presumed, as_of);
   Outcome o;
   if (triggers.empty()) {
     if (presumed == Tri::kUnknown) {
@@ -112,76 +180,39 @@ Outcome NotificationOutcome(const pack::Rule& rule, const RuleDates& dates,
     }
     return o;
   }
-  const Trigger* first = &triggers[0];
+  Period p;
+  p.first = &triggers[0];
   for (const Trigger& tr : triggers) {
-    if (tr.at.time < first->at.time) first = &tr;
+    if (tr.at.time < p.first->at.time) p.first = &tr;
   }
-  absl::Time start = std::max(first->at.time, dates.applies_from);
+  p.start = std::max(p.first->at.time, dates.applies_from);
   // A modifier's obligations start when it became the provider (para 60):
   // the base's compute alone never starts its period.
   if (IsModification(s) && s.modifier_crossed) {
-    start = std::max(start, s.modifier_crossed_at.time);
+    p.start = std::max(p.start, s.modifier_crossed_at.time);
   }
-  const absl::Time deadline =
-      PeriodEndWeeks(start, c.period_weeks(), dates.holidays);
-  const bool holidays_counted = HolidaysCounted(deadline, dates.holidays);
-  const DatedLeaf* notified = nullptr;
+  p.deadline = PeriodEndWeeks(p.start, c.period_weeks(), dates.holidays);
+  p.holidays_counted = HolidaysCounted(p.deadline, dates.holidays);
+  p.notified = nullptr;
   for (const DatedLeaf& n : s.notifications) {
-    if (n.time <= as_of && (notified == nullptr || n.time < notified->time))
-      notified = &n;
+    if (n.time <= as_of && (p.notified == nullptr || n.time < p.notified->time))
+      p.notified = &n;
   }
-  if (notified != nullptr && notified->time < deadline) return o;
+  if (p.notified != nullptr && p.notified->time < p.deadline) return o;
   o.kind = Kind::kRaised;
-  o.deadline = deadline;
+  o.deadline = p.deadline;
   // Which sentence: late, due, or missing.
-  const int wording = notified != nullptr ? 0 : (as_of < deadline ? 1 : 2);
-  o.severity = wording == 1 ? c.pending_severity() : rule.severity();
-  o.key.Add(wording);
-  o.key.Add(first->kind);
-  o.key.AddTwoSig(first->flop);
-  o.key.Add(first->at.leaf);
-  o.key.AddTime(first->at.time);
-  o.key.AddTime(start);
-  o.key.Add(holidays_counted ? 1 : 0);
-  if (notified != nullptr) o.key.AddTime(notified->time);
-  if (!render) return o;
-  const absl::CivilDay last_day = BrusselsDay(deadline - absl::Nanoseconds(1));
-  std::string period =
-      absl::StrCat(TriggerText(*first, t, c.forecast_horizon_days()), " (leaf ",
-                   first->at.leaf, ", ", DayText(first->at.time), ")");
-  if (start > first->at.time && start != dates.applies_from) {
-    absl::StrAppend(&period, "; the modifier became the provider on ",
-                    DayText(start), " (leaf ", s.modifier_crossed_at.leaf, ")");
-  }
-  absl::StrAppend(&period, "; the ", c.period_weeks(),
-                  "-week period ends at the end of ",
-                  DayText(deadline - absl::Nanoseconds(1)), " Brussels time");
-  if (!holidays_counted) {
-    absl::StrAppend(&period,
-                    " (public holidays not counted: the rule pack "
-                    "lists none for ",
-                    last_day.year(), ")");
-  }
-  if (wording == 0) {
-    o.message = absl::StrCat("notified late on ", DayText(notified->time), ": ",
-                             period, ".");
-    o.evidence.push_back(notified->leaf);
-  } else if (wording == 1) {
-    o.message = absl::StrCat("notification due: ", period, ".");
-  } else {
-    o.message = absl::StrCat("no notification recorded: ", period, ".");
-  }
-  o.evidence.push_back(first->at.leaf);
-  if (s.declaration_leaf() != nullptr)
-    o.evidence.push_back(s.declaration_leaf()->leaf);
-  if (cum.known) {
-    o.figures.push_back(Fig("cumulative_compute_flop", cum.lower, cum.upper,
-                            MethodNames(cum.methods)));
-  }
-  if (!s.planned_highs.empty()) {
-    const double p = s.planned_highs.back().flop;
-    o.figures.push_back(Fig("planned_compute_flop", p, p, "DECLARED_PLANNED"));
-  }
+  p.wording = p.notified != nullptr ? 0 : (as_of < p.deadline ? 1 : 2);
+  o.severity = p.wording == 1 ? c.pending_severity() : rule.severity();
+  o.key.Add(p.wording);
+  o.key.Add(p.first->kind);
+  o.key.AddTwoSig(p.first->flop);
+  o.key.Add(p.first->at.leaf);
+  o.key.AddTime(p.first->at.time);
+  o.key.AddTime(p.start);
+  o.key.Add(p.holidays_counted ? 1 : 0);
+  if (p.notified != nullptr) o.key.AddTime(p.notified->time);
+  if (render) RenderNotification(c, dates, s, cum, p, &o);
   return o;
 }
 

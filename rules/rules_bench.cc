@@ -44,6 +44,96 @@ std::vector<rules::LedgerEntry> MakeLedger(int models) {
   return b.entries();
 }
 
+// Full pack over every model: the compact evaluation (outcome per rule, no
+// finding rendered), as the engine's periodic run does it. Best of 3.
+void BenchCompactOutcomes(rules::Engine& engine, int rules_count, int models,
+                          absl::Time now) {
+  const rules::Evaluator& evaluator = engine.evaluator();
+  size_t findings = 0;
+  double best_s = 1e9;
+  for (int rep = 0; rep < 3; ++rep) {
+    findings = 0;
+    const absl::Time t0 = absl::Now();
+    for (const auto& [id, state] : engine.fold().models()) {
+      evaluator.Evaluate(
+          state, now,
+          [&findings](int, const rules::Outcome& o) {
+            findings += o.kind != rules::Outcome::Kind::kPass;
+            return false;
+          },
+          [](int, const rules::Outcome&, aifl::rules::v1::Finding) {});
+    }
+    best_s = std::min(best_s, absl::ToDoubleSeconds(absl::Now() - t0));
+  }
+  std::printf(
+      "full pack (%d rules) over %d models, compact outcomes: %.3f s, "
+      "%.0f models/s, %zu findings raised\n",
+      rules_count, models, best_s, models / best_s, findings);
+}
+
+// For comparison: rendering every raised finding in full.
+void BenchRenderedFindings(rules::Engine& engine, int models, absl::Time now) {
+  size_t findings = 0;
+  const absl::Time t0 = absl::Now();
+  for (const auto& [id, state] : engine.fold().models()) {
+    findings += engine.evaluator().Evaluate(state, now).size();
+  }
+  const double s = absl::ToDoubleSeconds(absl::Now() - t0);
+  std::printf(
+      "full pack over %d models, every finding rendered: %.3f s, "
+      "%zu findings\n",
+      models, s, findings);
+}
+
+// The engine's first run (evaluate + diff + record everything), then a
+// periodic run with nothing new (evaluate + compare with the recorded).
+void BenchEngineRuns(rules::Engine& engine, absl::Time now) {
+  absl::Time t0 = absl::Now();
+  const size_t appended = engine.EvaluateChanged(now).size();
+  std::printf(
+      "first engine run (evaluate + diff + record): %.3f s, %zu "
+      "findings to append\n",
+      absl::ToDoubleSeconds(absl::Now() - t0), appended);
+  t0 = absl::Now();
+  const size_t periodic = engine.EvaluateAll(now).size();
+  std::printf(
+      "periodic engine run, nothing new (evaluate + compare): %.3f s, %zu "
+      "findings to append\n",
+      absl::ToDoubleSeconds(absl::Now() - t0), periodic);
+}
+
+// Incremental: one new interval for one model, then re-evaluate; `n` times
+// after `last` (the ledger's last entry). False when an ingest fails.
+bool BenchIncremental(rules::Engine& engine, const rules::LedgerEntry& last,
+                      int models, absl::Time now) {
+  const int n = 20000;
+  uint64_t leaf = last.leaf_index;
+  absl::Time when = last.integration_time;
+  std::vector<rules::LedgerEntry> extra;
+  for (int i = 0; i < n; ++i) {
+    const std::string id = "model-" + std::to_string((i * 104729) % models);
+    rules::LedgerEntry e;
+    e.leaf_index = ++leaf;
+    e.integration_time = (when += absl::Milliseconds(1));
+    e.signer_role = aifl::ledger::v1::ROLE_COLLECTOR;
+    e.payload_type = rules::kIntervalReportType;
+    e.payload = rules::testonly::Interval(id, 1e18, 1.2e18).SerializeAsString();
+    extra.push_back(std::move(e));
+  }
+  size_t incremental_findings = 0;
+  const absl::Time t0 = absl::Now();
+  for (const auto& e : extra) {
+    if (!engine.Ingest(e).ok()) return false;
+    incremental_findings += engine.EvaluateChanged(now).size();
+  }
+  const double us = absl::ToDoubleMicroseconds(absl::Now() - t0) / n;
+  std::printf(
+      "incremental: %.2f us per new entry (ingest + re-evaluate + "
+      "diff), %zu findings appended over %d entries\n",
+      us, incremental_findings, n);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,86 +153,8 @@ int main(int argc, char** argv) {
     if (!(*engine)->Ingest(e).ok()) return 1;
   }
   const absl::Time now = At(2025, 10, 1);
-  const rules::Evaluator& evaluator = (*engine)->evaluator();
-
-  // Full pack over every model: the compact evaluation (outcome per rule,
-  // no finding rendered), as the engine's periodic run does it.
-  size_t findings = 0;
-  double best_s = 1e9;
-  for (int rep = 0; rep < 3; ++rep) {
-    findings = 0;
-    const absl::Time t0 = absl::Now();
-    for (const auto& [id, state] : (*engine)->fold().models()) {
-      evaluator.Evaluate(
-          state, now,
-          [&findings](int, const rules::Outcome& o) {
-            findings += o.kind != rules::Outcome::Kind::kPass;
-            return false;
-          },
-          [](int, const rules::Outcome&, aifl::rules::v1::Finding) {});
-    }
-    best_s = std::min(best_s, absl::ToDoubleSeconds(absl::Now() - t0));
-  }
-  std::printf(
-      "full pack (%d rules) over %d models, compact outcomes: %.3f s, "
-      "%.0f models/s, %zu findings raised\n",
-      pack->rules_size(), models, best_s, models / best_s, findings);
-
-  // For comparison: rendering every raised finding in full.
-  {
-    findings = 0;
-    const absl::Time t0 = absl::Now();
-    for (const auto& [id, state] : (*engine)->fold().models()) {
-      findings += evaluator.Evaluate(state, now).size();
-    }
-    const double s = absl::ToDoubleSeconds(absl::Now() - t0);
-    std::printf(
-        "full pack over %d models, every finding rendered: %.3f s, "
-        "%zu findings\n",
-        models, s, findings);
-  }
-
-  // Engine's first run (evaluate + diff + record everything).
-  absl::Time t0 = absl::Now();
-  const size_t appended = (*engine)->EvaluateChanged(now).size();
-  std::printf(
-      "first engine run (evaluate + diff + record): %.3f s, %zu "
-      "findings to append\n",
-      absl::ToDoubleSeconds(absl::Now() - t0), appended);
-
-  // Periodic run with nothing new (evaluate + compare with the recorded).
-  t0 = absl::Now();
-  const size_t periodic = (*engine)->EvaluateAll(now).size();
-  std::printf(
-      "periodic engine run, nothing new (evaluate + compare): %.3f s, %zu "
-      "findings to append\n",
-      absl::ToDoubleSeconds(absl::Now() - t0), periodic);
-
-  // Incremental: one new interval for one model, then re-evaluate.
-  const int n = 20000;
-  uint64_t leaf = entries.back().leaf_index;
-  absl::Time when = entries.back().integration_time;
-  std::vector<rules::LedgerEntry> extra;
-  for (int i = 0; i < n; ++i) {
-    const std::string id = "model-" + std::to_string((i * 104729) % models);
-    rules::LedgerEntry e;
-    e.leaf_index = ++leaf;
-    e.integration_time = (when += absl::Milliseconds(1));
-    e.signer_role = aifl::ledger::v1::ROLE_COLLECTOR;
-    e.payload_type = rules::kIntervalReportType;
-    e.payload = rules::testonly::Interval(id, 1e18, 1.2e18).SerializeAsString();
-    extra.push_back(std::move(e));
-  }
-  size_t incremental_findings = 0;
-  t0 = absl::Now();
-  for (const auto& e : extra) {
-    if (!(*engine)->Ingest(e).ok()) return 1;
-    incremental_findings += (*engine)->EvaluateChanged(now).size();
-  }
-  const double us = absl::ToDoubleMicroseconds(absl::Now() - t0) / n;
-  std::printf(
-      "incremental: %.2f us per new entry (ingest + re-evaluate + "
-      "diff), %zu findings appended over %d entries\n",
-      us, incremental_findings, n);
-  return 0;
+  BenchCompactOutcomes(**engine, pack->rules_size(), models, now);
+  BenchRenderedFindings(**engine, models, now);
+  BenchEngineRuns(**engine, now);
+  return BenchIncremental(**engine, entries.back(), models, now) ? 0 : 1;
 }

@@ -40,6 +40,22 @@ std::string StoredNote(const ledger::note::VerifiedNote& opened,
   return out;
 }
 
+// Why a validly signed checkpoint of `size` and `root` contradicts the
+// cosigned state `s`, or "" when it does not.
+std::string Contradiction(const OriginState& s, uint64_t size,
+                          const ledger::merkle::Hash& root) {
+  if (size < s.size) {
+    return absl::StrCat("size ", size, " is below the cosigned size ", s.size);
+  }
+  if (size == s.size && root != s.root) {
+    return absl::StrCat("size ", size, ": root ",
+                        ledger::merkle::HashToBase64(root),
+                        " differs from the cosigned root ",
+                        ledger::merkle::HashToBase64(s.root));
+  }
+  return "";
+}
+
 }  // namespace
 
 Witness::Witness(std::unique_ptr<ledger::note::Cosigner> cosigner,
@@ -118,21 +134,10 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
   const ledger::merkle::Hash& root = checkpoint->root;
 
   absl::MutexLock lock(&origin.mu);
-  const uint64_t have_size = origin.state ? origin.state->size : 0;
   // Evidence first: a validly signed checkpoint that contradicts the
   // cosigned tree is kept whatever else is wrong with the request.
   if (origin.state) {
-    const OriginState& s = *origin.state;
-    std::string contradiction;
-    if (size < s.size) {
-      contradiction =
-          absl::StrCat("size ", size, " is below the cosigned size ", s.size);
-    } else if (size == s.size && root != s.root) {
-      contradiction = absl::StrCat("size ", size, ": root ",
-                                   ledger::merkle::HashToBase64(root),
-                                   " differs from the cosigned root ",
-                                   ledger::merkle::HashToBase64(s.root));
-    }
+    const std::string contradiction = Contradiction(*origin.state, size, root);
     if (!contradiction.empty()) {
       if (absl::Status kept = KeepEvidence(origin, contradiction, body, note);
           !kept.ok()) {
@@ -140,6 +145,31 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
       }
     }
   }
+  if (std::optional<WitnessResponse> refused = CheckExtends(
+          origin, old_size, request->proof, size, root, body, note)) {
+    return *std::move(refused);
+  }
+  const int64_t now = absl::ToUnixSeconds(clock_->Now());
+  absl::StatusOr<std::string> line = cosigner_->CosignatureLine(
+      opened->text, now < 0 ? 0 : static_cast<uint64_t>(now));
+  if (!line.ok()) return Plain(500, line.status().ToString());
+  if (!origin.state || origin.state->size != size) {
+    OriginState next{size, root, StoredNote(*opened, *line)};
+    // Persisted (synced) before the answer; on failure nothing is cosigned.
+    if (absl::Status put = store_->PutState(origin.name, next); !put.ok()) {
+      return Plain(500, put.ToString());
+    }
+    origin.state = std::move(next);
+  }
+  return WitnessResponse{200, "text/plain; charset=utf-8", *std::move(line)};
+}
+
+std::optional<WitnessResponse> Witness::CheckExtends(
+    Origin& origin, uint64_t old_size,
+    const std::vector<ledger::merkle::Hash>& proof, uint64_t size,
+    const ledger::merkle::Hash& root, absl::string_view body,
+    absl::string_view note) {
+  const uint64_t have_size = origin.state ? origin.state->size : 0;
   if (old_size > size) {
     return Plain(400, absl::StrCat("old size ", old_size,
                                    " is above the checkpoint size ", size));
@@ -152,11 +182,11 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
     return Plain(422, "a checkpoint of size 0 must have the empty tree's root");
   }
   if (old_size == 0) {
-    if (!request->proof.empty()) {
+    if (!proof.empty()) {
       return Plain(422, "the consistency proof must be empty when old is 0");
     }
   } else if (absl::Status consistent = ledger::merkle::VerifyConsistency(
-                 old_size, size, request->proof, origin.state->root, root);
+                 old_size, size, proof, origin.state->root, root);
              !consistent.ok()) {
     if (absl::Status kept =
             KeepEvidence(origin,
@@ -172,19 +202,7 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
                  absl::StrCat("consistency proof from ", old_size, " to ", size,
                               " does not verify: ", consistent.message()));
   }
-  const int64_t now = absl::ToUnixSeconds(clock_->Now());
-  absl::StatusOr<std::string> line = cosigner_->CosignatureLine(
-      opened->text, now < 0 ? 0 : static_cast<uint64_t>(now));
-  if (!line.ok()) return Plain(500, line.status().ToString());
-  if (!origin.state || origin.state->size != size) {
-    OriginState next{size, root, StoredNote(*opened, *line)};
-    // Persisted (synced) before the answer; on failure nothing is cosigned.
-    if (absl::Status put = store_->PutState(origin.name, next); !put.ok()) {
-      return Plain(500, put.ToString());
-    }
-    origin.state = std::move(next);
-  }
-  return WitnessResponse{200, "text/plain; charset=utf-8", *std::move(line)};
+  return std::nullopt;
 }
 
 WitnessResponse Witness::LatestCheckpoint(absl::string_view origin_sha256_hex) {

@@ -86,6 +86,14 @@ class Witness {
   // Stores evidence; a storage error is logged by the caller's status.
   absl::Status KeepEvidence(const Origin& origin, absl::string_view reason,
                             absl::string_view body, absl::string_view note);
+  // Whether a checkpoint of `size` and `root` may follow the cosigned state
+  // with the request's `old_size` and consistency `proof`: the refusal to
+  // answer with (keeping evidence of an inconsistent one), or nullopt.
+  std::optional<WitnessResponse> CheckExtends(
+      Origin& origin, uint64_t old_size,
+      const std::vector<ledger::merkle::Hash>& proof, uint64_t size,
+      const ledger::merkle::Hash& root, absl::string_view body,
+      absl::string_view note) ABSL_EXCLUSIVE_LOCKS_REQUIRED(origin.mu);
 
   const std::unique_ptr<ledger::note::Cosigner> cosigner_;
   const TrustedLogs logs_;

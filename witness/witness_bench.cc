@@ -139,6 +139,156 @@ struct Work {
   std::vector<std::string> bodies;  // In order.
 };
 
+// The load, built before anything is timed: per log, `per_log` requests
+// through `tree` from part-way in. Adds each log's key to *config and the
+// proof hashes to *proof_hashes.
+std::vector<Work> BuildWork(ledger::merkle::InMemoryTree& tree, int logs,
+                            int per_log, uint64_t tree_size, uint64_t step,
+                            std::string* config, size_t* proof_hashes) {
+  std::vector<Work> work(logs);
+  for (int l = 0; l < logs; ++l) {
+    work[l].origin = absl::StrCat("factory-", l, ".example.eu/ledger");
+    auto signer = *ledger::note::NoteSigner::Create(
+        work[l].origin, *ledger::crypto::SigningKey::FromSeed(
+                            std::string(32, static_cast<char>(l + 1))));
+    absl::StrAppend(config, "log ", signer->VerifierKey(), "\n");
+    // Start part-way into the log, as a witness joining a running log.
+    uint64_t old = 0;
+    uint64_t size = tree_size / 2 + static_cast<uint64_t>(l) * 7;
+    for (int r = 0; r < per_log; ++r) {
+      ledger::note::Checkpoint c;
+      c.origin = work[l].origin;
+      c.size = size;
+      c.root = *tree.Root(size);
+      const std::string note =
+          *signer->Sign(ledger::note::FormatCheckpointBody(c));
+      std::vector<ledger::merkle::Hash> proof =
+          *ledger::merkle::ConsistencyProof(old, size, tree);
+      *proof_hashes += proof.size();
+      work[l].bodies.push_back(
+          witness::FormatAddCheckpointRequest(old, proof, note));
+      old = size;
+      size += step - 50 + (r * 37 + l) % 100;
+    }
+  }
+  return work;
+}
+
+// What the HTTP clients saw.
+struct HttpRun {
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  double seconds = 0;     // wall time
+  double server_cpu = 0;  // the process's CPU, less the clients' threads
+};
+
+// Sends every request over `connections` connections to `port`, each
+// connection taking its logs round robin.
+HttpRun RunHttpClients(int port, const std::vector<Work>& work, int logs,
+                       int connections, int per_log) {
+  std::atomic<uint64_t> ok{0}, failed{0};
+  std::atomic<double> client_cpu{0};
+  const double process_cpu_start = ProcessCpuSeconds();
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < connections; ++c) {
+    clients.emplace_back([&, c] {
+      Pin(absl::GetFlag(FLAGS_client_cpu));
+      const double cpu_start = ThreadCpuSeconds();
+      witness::testonly::HttpClient client(port);
+      // This connection's logs, round robin: log l's request r goes after
+      // its request r - 1, and the logs interleave.
+      for (int r = 0; r < per_log; ++r) {
+        for (int l = c; l < logs; l += connections) {
+          auto reply =
+              client.Request("POST", "/add-checkpoint", work[l].bodies[r]);
+          if (reply.ok() && reply->status == 200) {
+            ++ok;
+          } else {
+            if (failed++ == 0) {
+              std::fprintf(stderr, "first failure: %s\n",
+                           reply.ok() ? reply->body.c_str()
+                                      : reply.status().ToString().c_str());
+            }
+          }
+        }
+      }
+      const double used = ThreadCpuSeconds() - cpu_start;
+      double seen = client_cpu.load();
+      while (!client_cpu.compare_exchange_weak(seen, seen + used)) {
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  HttpRun run;
+  run.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  // The witness's CPU: the process's, less the clients' threads.
+  run.server_cpu = ProcessCpuSeconds() - process_cpu_start - client_cpu.load();
+  run.ok = ok.load();
+  run.failed = failed.load();
+  return run;
+}
+
+void PrintHttpRun(const HttpRun& run, const Rate& limit, double proof_us,
+                  int logs, int connections, int per_log, size_t proof_hashes,
+                  const std::string& dir) {
+  const double rate = run.ok / run.seconds;
+  const double cpu_rate = run.ok / run.server_cpu;
+  std::printf(
+      "witness_bench: %d logs, %d connections, %lu requests, %.1f proof "
+      "hashes on average, state in %s\n",
+      logs, connections, static_cast<unsigned long>(run.ok + run.failed),
+      static_cast<double>(proof_hashes) / (per_log * logs), dir.c_str());
+  // Per CPU-second: what one core sustains when the witness has it alone,
+  // robust to other load on the machine; per wall-second: what this run saw.
+  std::printf(
+      "                                      per CPU-second  per "
+      "wall-second\n");
+  std::printf("  Ed25519 verify + sign (the limit)   %10.0f  %10.0f\n",
+              limit.per_cpu_second, limit.per_wall_second);
+  std::printf(
+      "  add-checkpoint over HTTP            %10.0f  %10.0f  (%lu refused)\n",
+      cpu_rate, rate, static_cast<unsigned long>(run.failed));
+  std::printf(
+      "  CPU per request: %.0f us = verify + sign %.0f us + proof check %.0f "
+      "us "
+      "+ the rest (HTTP, parsing, synced RocksDB write) %.0f us\n",
+      1e6 / cpu_rate, 1e6 / limit.per_cpu_second, proof_us,
+      1e6 / cpu_rate - 1e6 / limit.per_cpu_second - proof_us);
+  std::printf(
+      "  ratio: %.0f %% of the limit per CPU-second (goal >= 70 %%); %.0f %% "
+      "per wall-second\n",
+      100.0 * cpu_rate / limit.per_cpu_second,
+      100.0 * rate / limit.per_wall_second);
+}
+
+// The same requests in-process (no HTTP), one thread on the server's CPU,
+// against a fresh state in `dir`: what the HTTP layer adds. Requests per
+// CPU-second.
+double DirectCpuRate(const std::string& dir, const std::string& config,
+                     const std::vector<Work>& work, int logs, int per_log) {
+  auto direct_store = witness::WitnessStore::Open(dir);
+  auto direct = *witness::Witness::Create(
+      *ledger::note::Cosigner::Create(
+          "office.example.eu/w1",
+          *ledger::crypto::SigningKey::FromSeed(std::string(32, '\x77'))),
+      *witness::TrustedLogs::Parse(config), direct_store->get(),
+      common::RealClock::Get());
+  uint64_t n = 0;
+  const double cpu_start = ThreadCpuSeconds();
+  for (int r = 0; r < per_log; ++r) {
+    for (int l = 0; l < logs; ++l) {
+      if (direct->AddCheckpoint(work[l].bodies[r]).status != 200) std::abort();
+      ++n;
+    }
+  }
+  const double rate = n / (ThreadCpuSeconds() - cpu_start);
+  direct.reset();
+  direct_store->reset();
+  std::filesystem::remove_all(dir);
+  return rate;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -160,7 +310,6 @@ int main(int argc, char** argv) {
                        ::getpid());
   }
 
-  // The load, built before anything is timed.
   std::fprintf(stderr, "building a %lu-leaf tree and %d requests...\n",
                static_cast<unsigned long>(tree_size), per_log * logs);
   ledger::merkle::InMemoryTree tree;
@@ -168,33 +317,9 @@ int main(int argc, char** argv) {
     tree.Append(ledger::merkle::HashLeaf(absl::StrCat("leaf ", i)));
   }
   std::string config;
-  std::vector<Work> work(logs);
   size_t proof_hashes = 0;
-  for (int l = 0; l < logs; ++l) {
-    work[l].origin = absl::StrCat("factory-", l, ".example.eu/ledger");
-    auto signer = *ledger::note::NoteSigner::Create(
-        work[l].origin, *ledger::crypto::SigningKey::FromSeed(
-                            std::string(32, static_cast<char>(l + 1))));
-    absl::StrAppend(&config, "log ", signer->VerifierKey(), "\n");
-    // Start part-way into the log, as a witness joining a running log.
-    uint64_t old = 0;
-    uint64_t size = tree_size / 2 + static_cast<uint64_t>(l) * 7;
-    for (int r = 0; r < per_log; ++r) {
-      ledger::note::Checkpoint c;
-      c.origin = work[l].origin;
-      c.size = size;
-      c.root = *tree.Root(size);
-      const std::string note =
-          *signer->Sign(ledger::note::FormatCheckpointBody(c));
-      std::vector<ledger::merkle::Hash> proof =
-          *ledger::merkle::ConsistencyProof(old, size, tree);
-      proof_hashes += proof.size();
-      work[l].bodies.push_back(
-          witness::FormatAddCheckpointRequest(old, proof, note));
-      old = size;
-      size += step - 50 + (r * 37 + l) % 100;
-    }
-  }
+  const std::vector<Work> work =
+      BuildWork(tree, logs, per_log, tree_size, step, &config, &proof_hashes);
 
   // Pin the main thread first: RocksDB's and libmicrohttpd's threads inherit.
   if (!Pin(absl::GetFlag(FLAGS_server_cpu))) {
@@ -222,107 +347,20 @@ int main(int argc, char** argv) {
   witness::WitnessHttpServerOptions options;
   options.threads = static_cast<unsigned>(absl::GetFlag(FLAGS_threads));
   auto server = *witness::WitnessHttpServer::Start(w.get(), options);
-
-  std::atomic<uint64_t> ok{0}, failed{0};
-  std::atomic<double> client_cpu{0};
-  const double process_cpu_start = ProcessCpuSeconds();
-  const absl::Time start = absl::Now();
-  std::vector<std::thread> clients;
-  for (int c = 0; c < connections; ++c) {
-    clients.emplace_back([&, c] {
-      Pin(absl::GetFlag(FLAGS_client_cpu));
-      const double cpu_start = ThreadCpuSeconds();
-      witness::testonly::HttpClient client(server->port());
-      // This connection's logs, round robin: log l's request r goes after
-      // its request r - 1, and the logs interleave.
-      for (int r = 0; r < per_log; ++r) {
-        for (int l = c; l < logs; l += connections) {
-          auto reply =
-              client.Request("POST", "/add-checkpoint", work[l].bodies[r]);
-          if (reply.ok() && reply->status == 200) {
-            ++ok;
-          } else {
-            if (failed++ == 0) {
-              std::fprintf(stderr, "first failure: %s\n",
-                           reply.ok() ? reply->body.c_str()
-                                      : reply.status().ToString().c_str());
-            }
-          }
-        }
-      }
-      const double used = ThreadCpuSeconds() - cpu_start;
-      double seen = client_cpu.load();
-      while (!client_cpu.compare_exchange_weak(seen, seen + used)) {
-      }
-    });
-  }
-  for (auto& t : clients) t.join();
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  // The witness's CPU: the process's, less the clients' threads.
-  const double server_cpu =
-      ProcessCpuSeconds() - process_cpu_start - client_cpu.load();
-  const double rate = ok.load() / seconds;
-  const double cpu_rate = ok.load() / server_cpu;
-  std::printf(
-      "witness_bench: %d logs, %d connections, %lu requests, %.1f proof "
-      "hashes on average, state in %s\n",
-      logs, connections, static_cast<unsigned long>(ok.load() + failed.load()),
-      static_cast<double>(proof_hashes) / (per_log * logs), dir.c_str());
-  // Per CPU-second: what one core sustains when the witness has it alone,
-  // robust to other load on the machine; per wall-second: what this run saw.
-  std::printf(
-      "                                      per CPU-second  per "
-      "wall-second\n");
-  std::printf("  Ed25519 verify + sign (the limit)   %10.0f  %10.0f\n",
-              limit.per_cpu_second, limit.per_wall_second);
-  std::printf(
-      "  add-checkpoint over HTTP            %10.0f  %10.0f  (%lu refused)\n",
-      cpu_rate, rate, static_cast<unsigned long>(failed.load()));
-  std::printf(
-      "  CPU per request: %.0f us = verify + sign %.0f us + proof check %.0f "
-      "us "
-      "+ the rest (HTTP, parsing, synced RocksDB write) %.0f us\n",
-      1e6 / cpu_rate, 1e6 / limit.per_cpu_second, proof_us,
-      1e6 / cpu_rate - 1e6 / limit.per_cpu_second - proof_us);
-  std::printf(
-      "  ratio: %.0f %% of the limit per CPU-second (goal >= 70 %%); %.0f %% "
-      "per wall-second\n",
-      100.0 * cpu_rate / limit.per_cpu_second,
-      100.0 * rate / limit.per_wall_second);
+  const HttpRun run =
+      RunHttpClients(server->port(), work, logs, connections, per_log);
+  PrintHttpRun(run, limit, proof_us, logs, connections, per_log, proof_hashes,
+               dir);
   server.reset();
   w.reset();
   store->reset();
 
-  // The same requests in-process (no HTTP), one thread on the server's CPU,
-  // against a fresh state: what the HTTP layer adds.
-  double direct_cpu_rate = 0;
-  {
-    const std::string direct_dir = dir + "_direct";
-    auto direct_store = witness::WitnessStore::Open(direct_dir);
-    auto direct = *witness::Witness::Create(
-        *ledger::note::Cosigner::Create(
-            "office.example.eu/w1",
-            *ledger::crypto::SigningKey::FromSeed(std::string(32, '\x77'))),
-        *witness::TrustedLogs::Parse(config), direct_store->get(),
-        common::RealClock::Get());
-    uint64_t n = 0;
-    const double cpu_start = ThreadCpuSeconds();
-    for (int r = 0; r < per_log; ++r) {
-      for (int l = 0; l < logs; ++l) {
-        if (direct->AddCheckpoint(work[l].bodies[r]).status != 200)
-          std::abort();
-        ++n;
-      }
-    }
-    direct_cpu_rate = n / (ThreadCpuSeconds() - cpu_start);
-    direct.reset();
-    direct_store->reset();
-    std::filesystem::remove_all(direct_dir);
-  }
+  const double direct_cpu_rate =
+      DirectCpuRate(dir + "_direct", config, work, logs, per_log);
   std::printf(
       "  add-checkpoint in-process, 1 thread %10.0f   (no HTTP: %.0f us "
       "per request)\n",
       direct_cpu_rate, 1e6 / direct_cpu_rate);
   if (absl::GetFlag(FLAGS_state_dir).empty()) std::filesystem::remove_all(dir);
-  return failed.load() == 0 ? 0 : 1;
+  return run.failed == 0 ? 0 : 1;
 }

@@ -125,6 +125,98 @@ absl::Status BuildProofReceipt(
   return absl::OkStatus();
 }
 
+namespace {
+
+// Checks each envelope of `request` the caller may submit; a refused one gets
+// its error in the response here. Returns the accepted envelopes and, in
+// *position, the index of each in the request.
+std::vector<std::string> ScreenEnvelopes(
+    grpc::CallbackServerContext* ctx, const ServiceDeps& deps,
+    const Caller& caller, const aifl::api::v1::SubmitRequest& request,
+    aifl::api::v1::SubmitResponse* response, std::vector<int>* position) {
+  const int n = request.envelopes_size();
+  std::vector<std::string> accepted;
+  accepted.reserve(n);
+  const absl::Time now = deps.clock->Now();
+  for (int i = 0; i < n; ++i) {
+    EntryResult* result = response->add_results();
+    absl::Status allowed =
+        CheckMaySubmitEnvelope(*deps.ledger, caller, request.envelopes(i));
+    if (allowed.ok())
+      allowed = CheckPayload(*deps.ledger, request.envelopes(i), now);
+    if (!allowed.ok()) {
+      deps.metrics->CountEntriesRefused(allowed.code());
+      SetError(result, allowed);
+      LogRefusal(ctx, &caller, "Ingest.Submit", allowed);
+      continue;
+    }
+    accepted.push_back(request.envelopes(i));
+    position->push_back(i);
+  }
+  return accepted;
+}
+
+// Writes the ledger's result for each appended envelope (position[j] in the
+// request) into the response, counting refusals and duplicates. Returns the
+// number of bad signatures.
+int RecordAppendResults(grpc::CallbackServerContext* ctx, const Caller& caller,
+                        ServerMetrics* metrics,
+                        const std::vector<ledger::AppendResult>& results,
+                        const std::vector<int>& position,
+                        aifl::api::v1::SubmitResponse* response) {
+  int bad_signatures = 0;
+  int duplicates = 0;
+  for (size_t j = 0; j < results.size(); ++j) {
+    EntryResult* result = response->mutable_results(position[j]);
+    if (!results[j].status.ok()) {
+      if (absl::IsUnauthenticated(results[j].status)) ++bad_signatures;
+      metrics->CountEntriesRefused(results[j].status.code());
+      SetError(result, results[j].status);
+      LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
+      continue;
+    }
+    aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
+    receipt->set_leaf_index(results[j].leaf_index);
+    receipt->set_integration_time_unix_micros(
+        results[j].integration_time_micros);
+    receipt->set_duplicate(results[j].duplicate);
+    duplicates += results[j].duplicate;
+  }
+  metrics->CountDuplicates(duplicates);
+  return bad_signatures;
+}
+
+}  // namespace
+
+absl::Status IngestService::AdmitSubmit(grpc::CallbackServerContext* ctx,
+                                        const Caller& caller, int entries) {
+  ServerMetrics* metrics = deps_.metrics;
+  if (absl::Status admitted = backoff_->Admit(caller.identity);
+      !admitted.ok()) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureBackoff);
+    LogRefusal(ctx, &caller, "Ingest.Submit", admitted);
+    // Deep in debt: stop reading this connection at all (its queued calls
+    // are dropped unread, and its handshakes fail until it owes less).
+    if (sever_ && disconnect_seconds_ > 0 &&
+        backoff_->SecondsOwed(caller.identity) >= disconnect_seconds_ &&
+        sever_(ctx->peer())) {
+      metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureDisconnect);
+    }
+    return admitted;
+  }
+  // The local operator (insecure loopback: every caller) is trusted and
+  // shares one identity among all local tools: no rate limit.
+  if (absl::Status admitted = caller.role == TlsRole::kLocalOperator
+                                  ? absl::OkStatus()
+                                  : rates_->Admit(caller.identity, entries);
+      !admitted.ok()) {
+    metrics->CountFairnessRefusal(FairnessLimiter::kSubmitRate);
+    LogRefusal(ctx, &caller, "Ingest.Submit", admitted);
+    return admitted;
+  }
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* IngestService::Submit(
     grpc::CallbackServerContext* ctx,
     const aifl::api::v1::SubmitRequest* request,
@@ -137,27 +229,7 @@ grpc::ServerUnaryReactor* IngestService::Submit(
                                "envelopes: got ", n, ", want 1..", kMaxBatch)));
   }
   ServerMetrics* metrics = deps_.metrics;
-  if (absl::Status admitted = backoff_->Admit(caller->identity);
-      !admitted.ok()) {
-    metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureBackoff);
-    LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
-    // Deep in debt: stop reading this connection at all (its queued calls
-    // are dropped unread, and its handshakes fail until it owes less).
-    if (sever_ && disconnect_seconds_ > 0 &&
-        backoff_->SecondsOwed(caller->identity) >= disconnect_seconds_ &&
-        sever_(ctx->peer())) {
-      metrics->CountFairnessRefusal(FairnessLimiter::kBadSignatureDisconnect);
-    }
-    return FinishWith(ctx, admitted);
-  }
-  // The local operator (insecure loopback: every caller) is trusted and
-  // shares one identity among all local tools: no rate limit.
-  if (absl::Status admitted = caller->role == TlsRole::kLocalOperator
-                                  ? absl::OkStatus()
-                                  : rates_->Admit(caller->identity, n);
-      !admitted.ok()) {
-    metrics->CountFairnessRefusal(FairnessLimiter::kSubmitRate);
-    LogRefusal(ctx, &*caller, "Ingest.Submit", admitted);
+  if (absl::Status admitted = AdmitSubmit(ctx, *caller, n); !admitted.ok()) {
     return FinishWith(ctx, admitted);
   }
   absl::StatusOr<std::unique_ptr<IdentityLimiter::Lease>> lease =
@@ -169,25 +241,9 @@ grpc::ServerUnaryReactor* IngestService::Submit(
   }
   // Entries the caller may not submit get their error here; the others go to
   // the ledger in one Append (group-committed with concurrent calls).
-  std::vector<std::string> accepted;
   std::vector<int> position;
-  accepted.reserve(n);
-  const absl::Time now = deps_.clock->Now();
-  for (int i = 0; i < n; ++i) {
-    EntryResult* result = response->add_results();
-    absl::Status allowed =
-        CheckMaySubmitEnvelope(*deps_.ledger, *caller, request->envelopes(i));
-    if (allowed.ok())
-      allowed = CheckPayload(*deps_.ledger, request->envelopes(i), now);
-    if (!allowed.ok()) {
-      metrics->CountEntriesRefused(allowed.code());
-      SetError(result, allowed);
-      LogRefusal(ctx, &*caller, "Ingest.Submit", allowed);
-      continue;
-    }
-    accepted.push_back(request->envelopes(i));
-    position.push_back(i);
-  }
+  std::vector<std::string> accepted =
+      ScreenEnvelopes(ctx, deps_, *caller, *request, response, &position);
   if (accepted.empty()) return FinishWith(ctx, absl::OkStatus());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger::Ledger* ledger = deps_.ledger;
@@ -197,25 +253,8 @@ grpc::ServerUnaryReactor* IngestService::Submit(
        lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
        accepted = std::move(accepted), position = std::move(position)] {
         std::vector<ledger::AppendResult> results = ledger->Append(accepted);
-        int bad_signatures = 0;
-        int duplicates = 0;
-        for (size_t j = 0; j < results.size(); ++j) {
-          EntryResult* result = response->mutable_results(position[j]);
-          if (!results[j].status.ok()) {
-            if (absl::IsUnauthenticated(results[j].status)) ++bad_signatures;
-            metrics->CountEntriesRefused(results[j].status.code());
-            SetError(result, results[j].status);
-            LogRefusal(ctx, &caller, "Ingest.Submit", results[j].status);
-            continue;
-          }
-          aifl::api::v1::DurableReceipt* receipt = result->mutable_receipt();
-          receipt->set_leaf_index(results[j].leaf_index);
-          receipt->set_integration_time_unix_micros(
-              results[j].integration_time_micros);
-          receipt->set_duplicate(results[j].duplicate);
-          duplicates += results[j].duplicate;
-        }
-        metrics->CountDuplicates(duplicates);
+        const int bad_signatures = RecordAppendResults(
+            ctx, caller, metrics, results, position, response);
         backoff->RecordFailures(caller.identity, bad_signatures);
         reactor->Finish(grpc::Status::OK);
       });

@@ -69,6 +69,12 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   }
 
  private:
+  // Submit's fairness checks for `entries` entries from `caller`: the
+  // bad-signature backoff (which may sever the connection) and the rate
+  // limit. Logs and counts a refusal; returns the status to finish with.
+  absl::Status AdmitSubmit(grpc::CallbackServerContext* ctx,
+                           const Caller& caller, int entries);
+
   ServiceDeps deps_;
   // All outlive the pool's tasks, which use them.
   std::shared_ptr<BadSignatureBackoff> backoff_;  // shared with the verifier

@@ -97,11 +97,11 @@ std::shared_ptr<grpc::ServerCredentials> Credentials(
   return grpc::experimental::TlsServerCredentials(tls);
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
-    ledger::Ledger* ledger, ServerOptions options) {
-  if (options.clock == nullptr) options.clock = common::RealClock::Get();
+// The options Start checks before it builds anything: a positive checkpoint
+// interval, readable TLS files, a loopback health port and a ledger that can
+// sign checkpoints. Returns the TLS files.
+absl::StatusOr<TlsFiles> CheckStartOptions(ledger::Ledger* ledger,
+                                           const ServerOptions& options) {
   if (options.checkpoint_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
         "checkpoint interval: want a positive duration");
@@ -121,54 +121,44 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
     return absl::FailedPreconditionError(
         absl::StrCat("--log_key: ", can_publish.message()));
   }
+  return tls_files;
+}
+
+// The figures the metrics sampler reads from the ledger and the services.
+ServerSample SampleServer(ledger::Ledger* ledger,
+                          const CheckpointPublisher* publisher,
+                          IngestService* ingest) {
+  ServerSample s;
+  s.tree_size = ledger->Size();
+  if (absl::StatusOr<std::string> note = ledger->LatestCheckpoint();
+      note.ok()) {
+    s.checkpoint_size = CheckpointNoteSize(*note).value_or(0);
+  }
+  s.checkpoint_age_seconds = publisher->CheckpointAgeSeconds();
+  const IngestSample queue = ingest->Sample();
+  s.queued_batches = queue.queued_batches;
+  s.queued_request_bytes = queue.queued_bytes;
+  const ledger::TreeState::CacheStats cache = ledger->TreeCacheStats();
+  s.tree_cache_hits = cache.hits;
+  s.tree_cache_misses = cache.misses;
+  s.storage_bytes = ledger->store().ApproximateDiskBytes();
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
+    ledger::Ledger* ledger, ServerOptions options) {
+  if (options.clock == nullptr) options.clock = common::RealClock::Get();
+  absl::StatusOr<TlsFiles> tls_files = CheckStartOptions(ledger, options);
+  if (!tls_files.ok()) return tls_files.status();
 
   auto server = std::unique_ptr<LedgerServer>(new LedgerServer());
-  if (!options.tls_crl_file.empty()) {
-    if (options.insecure_loopback) {
-      return absl::InvalidArgumentError(
-          "--tls_crl: certificates are revoked only with mTLS");
-    }
-    server->crl_file_ = options.tls_crl_file;
-    server->client_ca_file_ = options.tls_client_ca_file;
-    if (absl::Status s = server->ReloadCrl(); !s.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--tls_crl: ", s.message()));
-    }
+  if (absl::Status s = server->LoadCrl(options); !s.ok()) return s;
+  if (absl::Status s = server->StartModelView(ledger, options); !s.ok()) {
+    return s;
   }
-  server->publisher_ = std::make_unique<CheckpointPublisher>(
-      ledger, options.clock, options.checkpoint_interval);
-  absl::StatusOr<std::unique_ptr<LedgerModelView>> models =
-      LedgerModelView::Create(ledger, options.rules_pack_path);
-  if (!models.ok()) return models.status();
-  server->models_ = *std::move(models);
-  absl::Status caught_up = server->models_->CatchUp();
-  if (!caught_up.ok()) return caught_up;
-  LedgerModelView* view = server->models_.get();
-  // Real time, like the publisher's interval (options.clock dates figures).
-  server->trimmer_ = std::make_unique<MemoryTrimmer>(
-      options.memory_trim, common::RealClock::Get(), ProcessHeap());
-  MemoryTrimmer* trimmer = server->trimmer_.get();
-  server->publisher_->set_after_tick([view, trimmer] {
-    absl::Status s = view->CatchUp();
-    if (!s.ok()) {
-      LogEvent("warning", "model_view_catch_up_failed",
-               {{"error", s.ToString()}});
-    }
-    trimmer->MaybeTrim();
-  });
-  if (options.metrics == nullptr) {
-    server->owned_metrics_ = std::make_unique<ServerMetrics>(options.version);
-    options.metrics = server->owned_metrics_.get();
-  }
-  server->metrics_ = options.metrics;
-  ServiceDeps deps{
-      ledger,         server->publisher_.get(),  server->models_.get(),
-      options.clock,  options.insecure_loopback, &server->revocations_,
-      options.metrics};
-  server->ingest_ = std::make_unique<IngestService>(deps, options.fairness);
-  server->audit_ = std::make_unique<AuditService>(
-      deps, options.fairness.max_watchers_per_identity);
-  server->admin_ = std::make_unique<AdminService>(deps, options.version);
+  server->CreateServices(ledger, &options);
   const double disconnect_seconds =
       options.fairness.bad_signature_disconnect_seconds;
   const std::shared_ptr<grpc::ServerCredentials> credentials = Credentials(
@@ -177,17 +167,91 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
           ? BackoffCertificateVerifier(server->ingest_->backoff(),
                                        disconnect_seconds, options.metrics)
           : nullptr);
+  if (absl::Status s = server->Listen(options, credentials); !s.ok()) return s;
+  server->StartBackgroundWork(ledger, options);
+  LogEvent("info", "server_started",
+           {{"address", options.listen_address},
+            {"port", absl::StrCat(server->port_)},
+            {"health_port", absl::StrCat(server->health_port_)},
+            {"mode", options.insecure_loopback ? "insecure_loopback" : "mtls"},
+            {"origin", ledger->origin()},
+            {"tree_size", absl::StrCat(ledger->Size())}});
+  return server;
+}
 
+absl::Status LedgerServer::LoadCrl(const ServerOptions& options) {
+  if (options.tls_crl_file.empty()) return absl::OkStatus();
+  if (options.insecure_loopback) {
+    return absl::InvalidArgumentError(
+        "--tls_crl: certificates are revoked only with mTLS");
+  }
+  crl_file_ = options.tls_crl_file;
+  client_ca_file_ = options.tls_client_ca_file;
+  if (absl::Status s = ReloadCrl(); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--tls_crl: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+// The checkpoint publisher and the server's fold of the log, caught up now
+// and after each publisher tick (which also trims memory).
+absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
+                                          const ServerOptions& options) {
+  publisher_ = std::make_unique<CheckpointPublisher>(
+      ledger, options.clock, options.checkpoint_interval);
+  absl::StatusOr<std::unique_ptr<LedgerModelView>> models =
+      LedgerModelView::Create(ledger, options.rules_pack_path);
+  if (!models.ok()) return models.status();
+  models_ = *std::move(models);
+  absl::Status caught_up = models_->CatchUp();
+  if (!caught_up.ok()) return caught_up;
+  LedgerModelView* view = models_.get();
+  // Real time, like the publisher's interval (options.clock dates figures).
+  trimmer_ = std::make_unique<MemoryTrimmer>(
+      options.memory_trim, common::RealClock::Get(), ProcessHeap());
+  MemoryTrimmer* trimmer = trimmer_.get();
+  publisher_->set_after_tick([view, trimmer] {
+    absl::Status s = view->CatchUp();
+    if (!s.ok()) {
+      LogEvent("warning", "model_view_catch_up_failed",
+               {{"error", s.ToString()}});
+    }
+    trimmer->MaybeTrim();
+  });
+  return absl::OkStatus();
+}
+
+// The metrics (the server's own when options->metrics is null, which then
+// points at them) and the three services.
+void LedgerServer::CreateServices(ledger::Ledger* ledger,
+                                  ServerOptions* options) {
+  if (options->metrics == nullptr) {
+    owned_metrics_ = std::make_unique<ServerMetrics>(options->version);
+    options->metrics = owned_metrics_.get();
+  }
+  metrics_ = options->metrics;
+  ServiceDeps deps{ledger,          publisher_.get(),           models_.get(),
+                   options->clock,  options->insecure_loopback, &revocations_,
+                   options->metrics};
+  ingest_ = std::make_unique<IngestService>(deps, options->fairness);
+  audit_ = std::make_unique<AuditService>(
+      deps, options->fairness.max_watchers_per_identity);
+  admin_ = std::make_unique<AdminService>(deps, options->version);
+}
+
+// Binds the main port (our accept loop: descriptor reserve, connection cap;
+// gRPC's handshake and transport) and the health port, and starts serving.
+absl::Status LedgerServer::Listen(
+    const ServerOptions& options,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  // The main port: our accept loop (descriptor reserve, connection cap),
-  // gRPC's handshake and transport.
   absl::StatusOr<std::unique_ptr<ConnectionGate>> gate = ConnectionGate::Listen(
       options.listen_address,
       ConnectionGateOptions{options.fd_reserve, options.max_connections});
   if (!gate.ok()) return gate.status();
-  server->gate_ = *std::move(gate);
-  server->port_ = server->gate_->port();
+  gate_ = *std::move(gate);
+  port_ = gate_->port();
   grpc::ServerBuilder builder;
   std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> acceptor =
       builder.experimental().AddExternalConnectionAcceptor(
@@ -196,8 +260,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
           credentials);
   if (!options.health_listen_address.empty()) {
     builder.AddListeningPort(options.health_listen_address,
-                             grpc::InsecureServerCredentials(),
-                             &server->health_port_);
+                             grpc::InsecureServerCredentials(), &health_port_);
   }
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
   ApplyTransportLimits(options.transport, &builder);
@@ -208,12 +271,12 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   // After the one above: it counts the status as rewritten.
   interceptors.push_back(CallMetricsInterceptorFactory(options.metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.RegisterService(server->ingest_.get());
-  builder.RegisterService(server->audit_.get());
-  builder.RegisterService(server->admin_.get());
-  server->server_ = builder.BuildAndStart();
-  if (server->server_ == nullptr || server->port_ == 0 ||
-      (!options.health_listen_address.empty() && server->health_port_ == 0)) {
+  builder.RegisterService(ingest_.get());
+  builder.RegisterService(audit_.get());
+  builder.RegisterService(admin_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0 ||
+      (!options.health_listen_address.empty() && health_port_ == 0)) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      options.health_listen_address.empty() ? "" : " and ",
@@ -221,42 +284,27 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   }
   if (!options.insecure_loopback) {
     // Every local tool shares the identity "local": never cut it off.
-    ConnectionGate* gate = server->gate_.get();
-    server->ingest_->set_sever(
-        [gate](const std::string& peer) { return gate->Sever(peer); });
+    ConnectionGate* connection_gate = gate_.get();
+    ingest_->set_sever([connection_gate](const std::string& peer) {
+      return connection_gate->Sever(peer);
+    });
   }
-  server->gate_->Start(std::move(acceptor));
-  server->storage_watch_ = std::make_unique<StorageWatch>(
-      ledger, server->server_->GetHealthCheckService(),
-      options.storage_check_interval, options.on_storage_failure);
-  server->publisher_->Start();
-  CheckpointPublisher* publisher = server->publisher_.get();
-  IngestService* ingest = server->ingest_.get();
-  server->metrics_->set_sampler([ledger, publisher, ingest] {
-    ServerSample s;
-    s.tree_size = ledger->Size();
-    if (absl::StatusOr<std::string> note = ledger->LatestCheckpoint();
-        note.ok()) {
-      s.checkpoint_size = CheckpointNoteSize(*note).value_or(0);
-    }
-    s.checkpoint_age_seconds = publisher->CheckpointAgeSeconds();
-    const IngestSample queue = ingest->Sample();
-    s.queued_batches = queue.queued_batches;
-    s.queued_request_bytes = queue.queued_bytes;
-    const ledger::TreeState::CacheStats cache = ledger->TreeCacheStats();
-    s.tree_cache_hits = cache.hits;
-    s.tree_cache_misses = cache.misses;
-    s.storage_bytes = ledger->store().ApproximateDiskBytes();
-    return s;
+  gate_->Start(std::move(acceptor));
+  return absl::OkStatus();
+}
+
+// The storage watch, the checkpoint publisher and the metrics sampler.
+void LedgerServer::StartBackgroundWork(ledger::Ledger* ledger,
+                                       const ServerOptions& options) {
+  storage_watch_ = std::make_unique<StorageWatch>(
+      ledger, server_->GetHealthCheckService(), options.storage_check_interval,
+      options.on_storage_failure);
+  publisher_->Start();
+  CheckpointPublisher* publisher = publisher_.get();
+  IngestService* ingest = ingest_.get();
+  metrics_->set_sampler([ledger, publisher, ingest] {
+    return SampleServer(ledger, publisher, ingest);
   });
-  LogEvent("info", "server_started",
-           {{"address", options.listen_address},
-            {"port", absl::StrCat(server->port_)},
-            {"health_port", absl::StrCat(server->health_port_)},
-            {"mode", options.insecure_loopback ? "insecure_loopback" : "mtls"},
-            {"origin", ledger->origin()},
-            {"tree_size", absl::StrCat(ledger->Size())}});
-  return server;
 }
 
 absl::Status LedgerServer::ReloadCrl() {

@@ -30,7 +30,8 @@
 
 namespace grpc {
 class Server;
-}
+class ServerCredentials;
+}  // namespace grpc
 
 namespace api::server {
 
@@ -136,6 +137,16 @@ class LedgerServer {
 
  private:
   LedgerServer() = default;
+
+  // Start's steps, in order (see ledger_server.cc).
+  absl::Status LoadCrl(const ServerOptions& options);
+  absl::Status StartModelView(ledger::Ledger* ledger,
+                              const ServerOptions& options);
+  void CreateServices(ledger::Ledger* ledger, ServerOptions* options);
+  absl::Status Listen(const ServerOptions& options,
+                      std::shared_ptr<grpc::ServerCredentials> credentials);
+  void StartBackgroundWork(ledger::Ledger* ledger,
+                           const ServerOptions& options);
 
   int port_ = 0;
   int health_port_ = 0;

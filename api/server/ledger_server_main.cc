@@ -154,68 +154,55 @@ std::string UsageError() {
   return "";
 }
 
-int Run() {
-  using api::server::LogEvent;
-  const std::string dir = absl::GetFlag(FLAGS_ledger_dir);
-  if (dir.empty()) {
-    LogEvent("error", "bad_flags", {{"error", "--ledger_dir is required"}});
-    return 1;
-  }
-  // Block the stop signals in every thread; main waits for them below.
+// Blocks the stop signals (and SIGHUP, which reloads --tls_crl) in every
+// thread; Run waits for them. Returns the set.
+sigset_t BlockStopSignals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGHUP);  // reload --tls_crl
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  return stop_signals;
+}
 
-  // Peers must never take the descriptors storage needs: use all the hard
-  // limit allows (systemd: LimitNOFILE=), check the reserve once open.
-  absl::StatusOr<api::server::DescriptorBudget> budget =
-      api::server::RaiseDescriptorLimit();
-  if (!budget.ok()) {
-    LogEvent("error", "descriptor_limit_failed",
-             {{"error", budget.status().ToString()}});
-    return 1;
-  }
-  // Counted from the ledger's first append on; outlives ledger and server.
-  api::server::ServerMetrics metrics(common::kVersion);
+ledger::LedgerOptions LedgerOptionsFromFlags(
+    const std::string& dir, api::server::ServerMetrics* metrics) {
   ledger::LedgerOptions ledger_options;
   ledger_options.dir = dir;
-  ledger_options.commit_observer = &metrics;
+  ledger_options.commit_observer = metrics;
   ledger_options.store_options.max_open_files =
       absl::GetFlag(FLAGS_rocksdb_max_open_files);
   ledger_options.log_key_path = absl::GetFlag(FLAGS_log_key);
   ledger_options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   ledger_options.tree_cache_bytes = absl::GetFlag(FLAGS_tree_cache_mb) << 20;
   ledger_options.min_free_bytes = absl::GetFlag(FLAGS_min_free_mb) << 20;
-  absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
-      ledger::Ledger::Open(ledger_options);
-  if (!ledger.ok()) {
-    LogEvent("error", "ledger_open_failed",
-             {{"dir", dir}, {"error", ledger.status().ToString()}});
-    return 1;
-  }
-  // HTTP connections are not counted by the gRPC connection gate: keep
-  // descriptors for all of them on top of the storage reserve, so that
-  // neither port can take the storage's.
-  const uint64_t fd_reserve = absl::GetFlag(FLAGS_fd_reserve) +
-                              (absl::GetFlag(FLAGS_http_listen).empty()
-                                   ? 0
-                                   : absl::GetFlag(FLAGS_http_max_connections));
+  return ledger_options;
+}
+
+// Checks, once the ledger is open, that `fd_reserve` descriptors are free;
+// logs the descriptor figures. False (after logging why) when too few are.
+bool CheckDescriptorsAfterOpen(const api::server::DescriptorBudget& budget,
+                               uint64_t fd_reserve) {
+  using api::server::LogEvent;
   if (absl::Status reserve = api::server::CheckDescriptorReserve(fd_reserve);
       !reserve.ok()) {
     LogEvent("error", "descriptor_reserve_too_small",
              {{"error", reserve.ToString()}});
-    return 1;
+    return false;
   }
   LogEvent("info", "descriptors",
-           {{"limit", absl::StrCat(budget->limit)},
+           {{"limit", absl::StrCat(budget.limit)},
             {"open_after_ledger_open",
              absl::StrCat(api::server::CurrentDescriptorBudget()
                               .value_or(api::server::DescriptorBudget{})
                               .open)},
             {"reserve", absl::StrCat(fd_reserve)}});
+  return true;
+}
+
+api::server::ServerOptions ServerOptionsFromFlags(
+    uint64_t fd_reserve, api::server::ServerMetrics* metrics) {
   api::server::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.health_listen_address = absl::GetFlag(FLAGS_health_listen);
@@ -249,9 +236,119 @@ int Run() {
   if (!absl::GetFlag(FLAGS_rules_key).empty()) {
     options.rules_pack_path = absl::GetFlag(FLAGS_rules_pack);
   }
-  options.metrics = &metrics;
+  options.metrics = metrics;
+  return options;
+}
+
+// Starts the HTTP port of --http_listen (none when empty) into *http. False
+// (after logging why) when it cannot start.
+bool StartHttp(api::server::MetricsHttpHandler* handler,
+               std::unique_ptr<api::tiles_http::TileHttpServer>* http) {
+  using api::server::LogEvent;
+  if (absl::GetFlag(FLAGS_http_listen).empty()) return true;
+  api::tiles_http::TileHttpServerOptions http_options;
+  http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
+  http_options.threads = absl::GetFlag(FLAGS_http_threads);
+  http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  http_options.max_connections_per_ip =
+      absl::GetFlag(FLAGS_http_max_connections_per_ip);
+  http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
+  absl::StatusOr<std::unique_ptr<api::tiles_http::TileHttpServer>> started =
+      api::tiles_http::TileHttpServer::Start(handler, http_options);
+  if (!started.ok()) {
+    LogEvent("error", "http_start_failed",
+             {{"error", started.status().ToString()}});
+    return false;
+  }
+  *http = std::move(*started);
+  LogEvent("info", "http_listening",
+           {{"address", http_options.listen_address},
+            {"port", absl::StrCat((*http)->port())}});
+  return true;
+}
+
+// The --publish_dir loop, or null when the flag is empty.
+std::unique_ptr<ledger::tiles::PublishLoop> StartPublishLoop(
+    ledger::tiles::LedgerTileSource* tile_source) {
+  using api::server::LogEvent;
+  if (absl::GetFlag(FLAGS_publish_dir).empty()) return nullptr;
+  return std::make_unique<ledger::tiles::PublishLoop>(
+      tile_source, absl::GetFlag(FLAGS_publish_dir),
+      absl::GetFlag(FLAGS_checkpoint_interval),
+      [](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
+        if (!report.ok()) {
+          LogEvent("error", "tiles_publish_failed",
+                   {{"error", report.status().ToString()}});
+        } else {
+          LogEvent("info", "tiles_published",
+                   {{"size", absl::StrCat(report->size)},
+                    {"written", absl::StrCat(report->written)}});
+        }
+      });
+}
+
+// Starts the rules runner of --rules_key (none when empty) into *rules.
+// False (after logging why) when it cannot start.
+bool StartRules(ledger::Ledger* ledger, api::server::LedgerServer* server,
+                std::unique_ptr<api::server::RulesRunner>* rules) {
+  using api::server::LogEvent;
+  if (absl::GetFlag(FLAGS_rules_key).empty()) return true;
+  api::server::RulesRunnerOptions rules_options;
+  rules_options.rules_key_path = absl::GetFlag(FLAGS_rules_key);
+  rules_options.interval = absl::GetFlag(FLAGS_rules_interval);
+  rules_options.periodic = absl::GetFlag(FLAGS_rules_periodic);
+  auto started = api::server::RulesRunner::Start(ledger, server->model_view(),
+                                                 rules_options);
+  if (!started.ok()) {
+    LogEvent("error", "rules_start_failed",
+             {{"error", started.status().ToString()}});
+    return false;
+  }
+  *rules = std::move(*started);
+  LogEvent("info", "rules_started",
+           {{"pack", rules::RulePackSource(absl::GetFlag(FLAGS_rules_pack))},
+            {"pack_version", server->model_view()->pack_version()}});
+  return true;
+}
+
+int Run() {
+  using api::server::LogEvent;
+  const std::string dir = absl::GetFlag(FLAGS_ledger_dir);
+  if (dir.empty()) {
+    LogEvent("error", "bad_flags", {{"error", "--ledger_dir is required"}});
+    return 1;
+  }
+  sigset_t stop_signals = BlockStopSignals();
+
+  // Peers must never take the descriptors storage needs: use all the hard
+  // limit allows (systemd: LimitNOFILE=), check the reserve once open.
+  absl::StatusOr<api::server::DescriptorBudget> budget =
+      api::server::RaiseDescriptorLimit();
+  if (!budget.ok()) {
+    LogEvent("error", "descriptor_limit_failed",
+             {{"error", budget.status().ToString()}});
+    return 1;
+  }
+  // Counted from the ledger's first append on; outlives ledger and server.
+  api::server::ServerMetrics metrics(common::kVersion);
+  absl::StatusOr<std::unique_ptr<ledger::Ledger>> ledger =
+      ledger::Ledger::Open(LedgerOptionsFromFlags(dir, &metrics));
+  if (!ledger.ok()) {
+    LogEvent("error", "ledger_open_failed",
+             {{"dir", dir}, {"error", ledger.status().ToString()}});
+    return 1;
+  }
+  // HTTP connections are not counted by the gRPC connection gate: keep
+  // descriptors for all of them on top of the storage reserve, so that
+  // neither port can take the storage's.
+  const uint64_t fd_reserve = absl::GetFlag(FLAGS_fd_reserve) +
+                              (absl::GetFlag(FLAGS_http_listen).empty()
+                                   ? 0
+                                   : absl::GetFlag(FLAGS_http_max_connections));
+  if (!CheckDescriptorsAfterOpen(*budget, fd_reserve)) return 1;
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
-      api::server::LedgerServer::Start(ledger->get(), options);
+      api::server::LedgerServer::Start(
+          ledger->get(), ServerOptionsFromFlags(fd_reserve, &metrics));
   if (!server.ok()) {
     LogEvent("error", "server_start_failed",
              {{"error", server.status().ToString()}});
@@ -266,60 +363,11 @@ int Run() {
   // /metrics on the same port; everything else is a tile request.
   api::server::MetricsHttpHandler http_handler(&metrics, &tile_handler);
   std::unique_ptr<api::tiles_http::TileHttpServer> http;
-  if (!absl::GetFlag(FLAGS_http_listen).empty()) {
-    api::tiles_http::TileHttpServerOptions http_options;
-    http_options.listen_address = absl::GetFlag(FLAGS_http_listen);
-    http_options.threads = absl::GetFlag(FLAGS_http_threads);
-    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
-    http_options.max_connections_per_ip =
-        absl::GetFlag(FLAGS_http_max_connections_per_ip);
-    http_options.idle_timeout = absl::GetFlag(FLAGS_http_idle_timeout);
-    absl::StatusOr<std::unique_ptr<api::tiles_http::TileHttpServer>> started =
-        api::tiles_http::TileHttpServer::Start(&http_handler, http_options);
-    if (!started.ok()) {
-      LogEvent("error", "http_start_failed",
-               {{"error", started.status().ToString()}});
-      return 1;
-    }
-    http = std::move(*started);
-    LogEvent("info", "http_listening",
-             {{"address", http_options.listen_address},
-              {"port", absl::StrCat(http->port())}});
-  }
-  std::unique_ptr<ledger::tiles::PublishLoop> publish_loop;
-  if (!absl::GetFlag(FLAGS_publish_dir).empty()) {
-    publish_loop = std::make_unique<ledger::tiles::PublishLoop>(
-        &tile_source, absl::GetFlag(FLAGS_publish_dir),
-        absl::GetFlag(FLAGS_checkpoint_interval),
-        [](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
-          if (!report.ok()) {
-            LogEvent("error", "tiles_publish_failed",
-                     {{"error", report.status().ToString()}});
-          } else {
-            LogEvent("info", "tiles_published",
-                     {{"size", absl::StrCat(report->size)},
-                      {"written", absl::StrCat(report->written)}});
-          }
-        });
-  }
+  if (!StartHttp(&http_handler, &http)) return 1;
+  std::unique_ptr<ledger::tiles::PublishLoop> publish_loop =
+      StartPublishLoop(&tile_source);
   std::unique_ptr<api::server::RulesRunner> rules;
-  if (!absl::GetFlag(FLAGS_rules_key).empty()) {
-    api::server::RulesRunnerOptions rules_options;
-    rules_options.rules_key_path = absl::GetFlag(FLAGS_rules_key);
-    rules_options.interval = absl::GetFlag(FLAGS_rules_interval);
-    rules_options.periodic = absl::GetFlag(FLAGS_rules_periodic);
-    auto started = api::server::RulesRunner::Start(
-        ledger->get(), (*server)->model_view(), rules_options);
-    if (!started.ok()) {
-      LogEvent("error", "rules_start_failed",
-               {{"error", started.status().ToString()}});
-      return 1;
-    }
-    rules = std::move(*started);
-    LogEvent("info", "rules_started",
-             {{"pack", rules::RulePackSource(absl::GetFlag(FLAGS_rules_pack))},
-              {"pack_version", (*server)->model_view()->pack_version()}});
-  }
+  if (!StartRules(ledger->get(), server->get(), &rules)) return 1;
   int signal = 0;
   while (sigwait(&stop_signals, &signal) == 0 && signal == SIGHUP) {
     // A failed reload keeps the previous list (and logs crl_load_failed).

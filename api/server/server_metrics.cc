@@ -114,6 +114,10 @@ ServerMetrics::ServerMetrics(const std::string& version)
                     "gRPC calls finished by the server, by service, method "
                     "and status code.")
                 .Register(r);
+  RegisterSampledMetrics(r);
+}
+
+void ServerMetrics::RegisterSampledMetrics(prometheus::Registry& r) {
   tree_size_ = NewGauge(r, "aifl_ledger_tree_size", "Entries in the log.");
   checkpoint_size_ =
       NewGauge(r, "aifl_ledger_checkpoint_tree_size",

@@ -100,6 +100,9 @@ class ServerMetrics final : public ledger::CommitObserver {
   std::string Scrape();
 
  private:
+  // Registers the gauges and counters the sampler (set_sampler) sets.
+  void RegisterSampledMetrics(prometheus::Registry& r);
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* refused_;
   prometheus::Family<prometheus::Counter>* calls_;
