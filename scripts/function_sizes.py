@@ -8,8 +8,9 @@ lambda assignment or initializer list. Lines are counted from the signature's
 first line to the closing brace. Test files (*_test.cc, tests/, testonly/)
 and data tables (a body that is mostly literals and braces) are left out.
 
-Usage: scripts/function_sizes.py [--limit N] [ROOT]
-Prints "lines  file:line  name" and exits 0 (it reports; it does not judge).
+Usage: scripts/function_sizes.py [--check] [--limit N] [ROOT]
+Prints "lines  file:line  name" and exits 0; with --check (scripts/test.sh)
+it exits 1 when any function is over the limit.
 """
 import os
 import re
@@ -115,6 +116,9 @@ def functions(path):
 def main(argv):
     limit = 80
     args = argv[1:]
+    check = args[:1] == ["--check"]
+    if check:
+        args = args[1:]
     if args[:1] == ["--limit"]:
         limit = int(args[1])
         args = args[2:]
@@ -142,7 +146,7 @@ def main(argv):
         print("%5d  %s:%d  %s" % (length, path, start, label))
     print("function_sizes: %d non-test function(s) over %d lines" %
           (len(rows), limit))
-    return 0
+    return 1 if check and rows else 0
 
 
 if __name__ == "__main__":

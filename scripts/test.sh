@@ -2,7 +2,7 @@
 # The README's test command: installs what is missing, builds everything and
 # runs every test, then builds and tests again with the CUDA toolkit hidden to
 # prove the tree needs no CUDA. Formatting and the layering of includes are
-# checked first. Exits non-zero when anything fails, and ends
+# checked first, and function sizes. Exits non-zero when anything fails, and ends
 # with one summary line "tests: N passed, M failed" (CI reads it), each test
 # target counted once per configuration in which it is a different test.
 set -uo pipefail
@@ -12,6 +12,8 @@ scripts/bootstrap.sh || exit 1
 scripts/check_format.sh || exit 1
 # No file includes from a layer above its own (the order is the table in it).
 python3 scripts/check_layering.py || exit 1
+# No non-test function over 80 lines (data tables excepted; issue 15).
+python3 scripts/function_sizes.py --check || exit 1
 
 # Bazel prints one line per test target: "//pkg:name  [(cached) ]STATUS".
 # The second configuration changes only the targets that depend on the
