@@ -7,7 +7,9 @@
 //     signatures verified: this is an auditor's tool) and folded into a
 //     compliance::LogFold with the built-in rule pack, then turned into the
 //     same messages the server returns (api/client/model_records.h).
-// Both give the same output for the same log (tests/ledgerctl pins it).
+// Both give the same output for the same log (tests/ledgerctl, tests/tiles
+// pin it) once a checkpoint covers it: the server folds leaves as they are
+// sequenced, a fold here stops at the checkpoint it audited.
 // Evidence leaves are proven through the source's LogReader either way.
 //
 // Not thread-safe (one command, one thread).
