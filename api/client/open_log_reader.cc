@@ -38,6 +38,7 @@ absl::StatusOr<OpenedLog> OpenServer(const LogSourceOptions& options) {
   ASSIGN_OR_RETURN(ConnectedClient connected, ConnectLedgerClient(options));
   LedgerClient* client = connected.client.get();
   OpenedLog opened;
+  opened.verifier_key = client->verifier().verifier_key();
   opened.reader = std::make_unique<GrpcLogReader>(std::move(connected.client),
                                                   options.server);
   opened.verify_note =
@@ -68,6 +69,7 @@ absl::StatusOr<OpenedLog> OpenFolder(const LogSourceOptions& options) {
   }
   const ledger::Ledger* ledger = &folder->ledger();
   OpenedLog opened;
+  opened.verifier_key = ledger->VerifierKey();
   opened.reader = std::move(folder);
   opened.verify_note =
       [ledger](absl::string_view note) -> absl::StatusOr<VerifiedCheckpoint> {
@@ -103,6 +105,7 @@ absl::StatusOr<OpenedLog> OpenTiles(const LogSourceOptions& options) {
                    TilesLogReader::Create(options.tiles_url, options.vkey,
                                           std::move(http), tiles_options));
   OpenedLog opened;
+  opened.verifier_key = options.vkey;
   const TilesLogReader* reader = tiles.get();
   opened.verify_note = [reader](absl::string_view note) {
     return reader->VerifyNote(note);

@@ -71,6 +71,9 @@ absl::StatusOr<ConnectedClient> ConnectLedgerClient(
 // A reader and what only some sources can do besides reading.
 struct OpenedLog {
   std::unique_ptr<LogReader> reader;
+  // The log's current note verifier key (the folder's own, the server's
+  // client's, or the one passed for tiles), for a report to print.
+  std::string verifier_key;
   // Verifies a checkpoint note kept from an earlier run (`grew --since`)
   // under the log keys this source trusts, without reconciling it.
   // kDataLoss when it does not verify.

@@ -3,29 +3,12 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "api/client/model_records.h"
 #include "api/server/log.h"
 #include "common/status_macros.h"
 #include "rules/default_pack.h"
-#include "rules/flop_range.h"
 
 namespace api::server {
-namespace {
-
-aifl::api::v1::RecordedFinding Recorded(const compliance::LoggedFinding& f) {
-  aifl::api::v1::RecordedFinding recorded;
-  recorded.set_leaf_index(f.leaf_index);
-  *recorded.mutable_finding() = f.finding;
-  return recorded;
-}
-
-void SetRange(const rules::FlopRange& r, aifl::api::v1::ComputeRange* out) {
-  if (!r.known) return;
-  out->set_lower(r.lower);
-  out->set_upper(r.upper);
-  out->set_method(rules::MethodNames(r.methods));
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<LedgerModelView>> LedgerModelView::Create(
     const ledger::Ledger* ledger, const std::string& rules_pack_path) {
@@ -57,7 +40,8 @@ absl::Status LedgerModelView::WithFold(
   if (all.size() > first_new) {
     absl::MutexLock sub_lock(&sub_mu_);
     for (size_t i = first_new; i < all.size(); ++i) {
-      const aifl::api::v1::RecordedFinding recorded = Recorded(all[i]);
+      const aifl::api::v1::RecordedFinding recorded =
+          api::client::RecordedFindingOf(all[i]);
       for (auto& [id, sink] : sinks_) sink(recorded);
     }
   }
@@ -105,70 +89,16 @@ void LedgerModelView::Report(uint64_t index,
   }
 }
 
-aifl::api::v1::ModelSummary LedgerModelView::Summary(
-    const rules::ModelState& state) const {
-  aifl::api::v1::ModelSummary s;
-  s.set_model_id(state.model_id);
-  if (const auto* d = state.declaration()) {
-    s.set_provider(d->provider());
-    if (d->has_base_model()) s.set_base_model_id(d->base_model().model_id());
-  }
-  SetRange(rules::CombinedTraining(state), s.mutable_training_compute_flop());
-  SetRange(rules::CombinedCumulative(state),
-           s.mutable_cumulative_compute_flop());
-  s.set_energy_joules(state.accelerator_energy_joules);
-  s.set_runs(state.runs.size());
-  s.set_open_findings(fold_->OpenFindings(state.model_id));
-  return s;
-}
-
 absl::StatusOr<aifl::api::v1::ListModelsResponse> LedgerModelView::ListModels(
     uint32_t page_size, const std::string& page_token) {
   absl::MutexLock lock(&mu_);
-  std::vector<const rules::ModelState*> models;
-  for (const auto& [id, state] : fold_->engine().fold().models()) {
-    if (id > page_token) models.push_back(&state);
-  }
-  std::sort(models.begin(), models.end(),
-            [](const rules::ModelState* a, const rules::ModelState* b) {
-              return a->model_id < b->model_id;
-            });
-  aifl::api::v1::ListModelsResponse response;
-  for (size_t i = 0; i < models.size() && i < page_size; ++i) {
-    *response.add_models() = Summary(*models[i]);
-  }
-  if (models.size() > page_size) {
-    response.set_next_page_token(models[page_size - 1]->model_id);
-  }
-  return response;
+  return api::client::ListModelsOf(*fold_, page_size, page_token);
 }
 
 absl::StatusOr<aifl::api::v1::ModelDetail> LedgerModelView::GetModel(
     const std::string& model_id) {
   absl::MutexLock lock(&mu_);
-  const rules::ModelState* state = fold_->engine().fold().Find(model_id);
-  if (state == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("model_id: no entries about model \"", model_id, "\""));
-  }
-  aifl::api::v1::ModelDetail detail;
-  *detail.mutable_summary() = Summary(*state);
-  for (const auto& [account, r] : state->measured_by_account) {
-    (*detail.mutable_compute_by_account())[account] = r.upper;
-  }
-  for (const auto& [label, r] : state->measured_by_label) {
-    (*detail.mutable_compute_by_run_label())[label] = r.upper;
-  }
-  for (const auto& d : state->declarations) {
-    detail.add_evidence_leaves(d.at.leaf);
-  }
-  for (uint64_t leaf : state->counted_leaves) detail.add_evidence_leaves(leaf);
-  for (const compliance::LoggedFinding& f : fold_->findings()) {
-    if (f.finding.model_id() == state->model_id) {
-      *detail.add_findings() = f.finding;
-    }
-  }
-  return detail;
+  return api::client::ModelDetailOf(*fold_, model_id);
 }
 
 std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
@@ -187,7 +117,7 @@ std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
       *next_leaf = it->leaf_index;
       break;
     }
-    out.push_back(Recorded(*it));
+    out.push_back(api::client::RecordedFindingOf(*it));
   }
   return out;
 }

@@ -60,8 +60,6 @@ class LedgerModelView final : public ModelView {
   // Logs (the first few) leaves the fold skipped.
   void Report(uint64_t index, const compliance::LogFold::Added& added)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  aifl::api::v1::ModelSummary Summary(const rules::ModelState& state) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger* const ledger_;
   const std::string pack_version_;

@@ -133,6 +133,21 @@ grep -q '^frontier-1 .*Example AI SE .*above 1e25' "$tmp/models.txt" || fail "mo
 grep -Eq '[0-9]\.[0-9]e2[0-9]' "$tmp/models.txt" || fail "models: no two-significant-figure compute"
 $L models "${R[@]}" --json | python3 -c 'import json,sys; m=json.load(sys.stdin); assert m[0]["summary"]["model_id"]=="frontier-1", m'
 $L model "${R[@]}" --model frontier-1 | tee "$tmp/model.txt"
+# The model commands are written once over LogReader too: with --dir every
+# leaf is audited and folded here (api/client/model_records.h), and prints
+# what the server's own fold serves, byte for byte.
+for cmd in models "models --json" "model --model frontier-1" accounts \
+    "form --model frontier-1" "form --model frontier-1 --json"; do
+  $L $cmd "${R[@]}" >"$tmp/fold.server" || fail "$cmd --server"
+  $L $cmd --dir "$D" >"$tmp/fold.dir" || fail "$cmd --dir"
+  cmp "$tmp/fold.server" "$tmp/fold.dir" || fail "$cmd: --dir differs from --server"
+done
+# The report too, but for the line naming when and where it was made.
+$L report "${R[@]}" --out "$tmp/report.server.html" >/dev/null || fail "report --server"
+$L report --dir "$D" --out "$tmp/report.dir.html" >/dev/null || fail "report --dir"
+strip_made() { sed 's/<p class=note>Generated .* Every figure/<p class=note>Every figure/' "$1"; }
+grep -q '<p class=note>Generated .* from folder ' "$tmp/report.dir.html" || fail "report --dir does not name its folder"
+cmp <(strip_made "$tmp/report.server.html") <(strip_made "$tmp/report.dir.html") || fail "report: --dir differs from --server"
 grep -q '^  proj-frontier  ' "$tmp/model.txt" || fail "model: no compute per account"
 grep -q 'aifl.collector.v1.IntervalReport  inclusion verified' "$tmp/model.txt" || fail "model: evidence not proven"
 $L model "${R[@]}" --model frontier-1 --json | python3 -c 'import json,sys; json.load(sys.stdin)'

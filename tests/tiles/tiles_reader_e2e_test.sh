@@ -11,6 +11,7 @@ set -euo pipefail
 
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
+C=tools/compliance_check/compliance_check
 PY=/usr/bin/python3
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
@@ -29,6 +30,17 @@ $L enroll --dir "$D" --pub "$tmp/c.key.pub" --role collector --organisation F >/
 mkdir "$tmp/p"
 for i in $(seq 1 600); do printf 'interval report %d %0*d' "$i" $((i % 97)) 0 >"$tmp/p/$i"; done
 $L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/* >/dev/null
+# ...and one model, for the model commands.
+$L keygen --out "$tmp/provider.key" >/dev/null
+$L enroll --dir "$D" --pub "$tmp/provider.key.pub" --role provider --organisation P >/dev/null
+cat >"$tmp/decl.txt" <<'EOF'
+model_id: "tiles-model-1" provider: "Example AI SE" provider_country: "DE"
+provider_in_eu: true modalities: TEXT intends_eu_market: true
+placed_on_eu_market: true placed_on_market_unix_ms: 1735689600000
+compute { training { lower: 1.2e25 upper: 2.0e25 method: DECLARED_HARDWARE }
+          cumulative { lower: 1.3e25 upper: 2.2e25 method: DECLARED_HARDWARE } }
+EOF
+$L declare --dir "$D" --key "$tmp/provider.key" "$tmp/decl.txt" >/dev/null
 
 grpc_port=$(free_port)
 http_port=$(free_port)
@@ -55,6 +67,19 @@ for i in 0 255 256 300 $((size - 1)); do
   cmp -s <($L prove "${T[@]}" --index $i 2>/dev/null) <($L prove --dir "$D" --index $i 2>/dev/null) \
     || fail "prove $i differs"
 done
+# The model commands fold the log read from tiles alone (every leaf audited)
+# and print what they print from the folder.
+for cmd in models "models --json" "model --model tiles-model-1" \
+    "form --model tiles-model-1 --json"; do
+  cmp <($L $cmd "${T[@]}") <($L $cmd --dir "$D") || fail "$cmd: --tiles differs from --dir"
+done
+grep -q '^tiles-model-1 ' <($L models "${T[@]}") || fail "models --tiles lacks tiles-model-1"
+# compliance_check too: the findings derived from tiles are the folder's.
+rc_tiles=0; $C "${T[@]}" --json >"$tmp/check.tiles" || rc_tiles=$?
+rc_dir=0; $C --dir "$D" --json >"$tmp/check.dir" || rc_dir=$?
+[[ $rc_tiles -eq $rc_dir && $rc_dir -le 1 ]] || fail "compliance_check exit: --tiles $rc_tiles, --dir $rc_dir"
+cmp "$tmp/check.tiles" "$tmp/check.dir" || fail "compliance_check --tiles differs from --dir"
+grep -q 'tiles-model-1' "$tmp/check.dir" || fail "compliance_check found nothing about tiles-model-1"
 # Tiles keep only the latest checkpoint: a proof from an arbitrary size is
 # refused; from a checkpoint saved earlier (`grew`), it is built from tiles.
 if $L consistency "${T[@]}" --from 10 >/dev/null 2>"$tmp/err.txt"; then fail "consistency --from 10 accepted"; fi

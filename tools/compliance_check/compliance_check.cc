@@ -82,7 +82,10 @@ const char kUsage[] =
     "                 they reproduce its root (and that it extends the\n"
     "                 checkpoint trusted in T), and re-derives the findings\n"
     "                 here; not with --record or --audit. Plaintext only to\n"
-    "                 loopback.\n";
+    "                 loopback.\n"
+    "Or from the log's C2SP tlog-tiles alone (ledger_server --http_listen,\n"
+    "or any web server over `ledgerctl publish`):\n"
+    "  --tiles URL --vkey V [--trusted_dir T]  as --server.\n";
 
 namespace {
 
@@ -100,6 +103,8 @@ absl::Status SetValueFlag(const std::string& name, const std::string& value,
     o->dir = Resolve(cwd, value);
   } else if (name == "__server") {
     o->server = value;
+  } else if (name == "__tiles") {
+    o->tiles_url = value;
   } else if (name == "__vkey") {
     o->vkey = value;
   } else if (name == "__trusted_dir") {
@@ -215,18 +220,23 @@ absl::StatusOr<std::string> VersionText(const Options& options) {
 namespace {
 
 absl::Status Validate(const Options& o) {
-  if (!o.server.empty()) {
+  if (!o.server.empty() && !o.tiles_url.empty()) {
+    return absl::InvalidArgumentError("--server does not go with --tiles");
+  }
+  if (!o.server.empty() || !o.tiles_url.empty()) {
+    const char* flag = o.server.empty() ? "--tiles" : "--server";
     if (o.vkey.empty()) {
-      return absl::InvalidArgumentError("--server needs --vkey");
+      return absl::InvalidArgumentError(absl::StrCat(flag, " needs --vkey"));
     }
     if (!o.dir.empty() || o.record || o.audit) {
       return absl::InvalidArgumentError(
-          "--server does not go with --dir, --record or --audit");
+          absl::StrCat(flag, " does not go with --dir, --record or --audit"));
     }
     return absl::OkStatus();
   }
   if (o.dir.empty()) {
-    return absl::InvalidArgumentError("--dir (or --server) is required");
+    return absl::InvalidArgumentError(
+        "--dir (or --server, or --tiles) is required");
   }
   if (o.record && o.rules_key.empty()) {
     return absl::InvalidArgumentError("--record needs --rules_key");
@@ -250,11 +260,13 @@ void Collect(const Options& options, std::vector<v1::Finding> all,
 }
 
 // The source `options` names, for the one reading path (log_entries.h):
-// the server, or the folder whose ledger `opened` this run already opened.
+// the server, the tiles, or the folder whose ledger `opened` this run already
+// opened.
 api::client::LogSourceOptions SourceOf(const Options& options,
                                        const ledger::Ledger* opened) {
   api::client::LogSourceOptions source;
   source.server = options.server;
+  source.tiles_url = options.tiles_url;
   source.vkey = options.vkey;
   source.trusted_dir = options.trusted_dir;
   source.tls_ca = options.ca_file;
@@ -294,7 +306,7 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePack(options.pack_path));
   CheckResult result;
-  if (!options.server.empty()) {
+  if (!options.server.empty() || !options.tiles_url.empty()) {
     RETURN_IF_ERROR(Evaluate(options, pack, nullptr, result).status());
     return result;
   }

@@ -35,6 +35,10 @@ struct Options {
   // Evaluate through a ledger server instead (host:port), verifying what it
   // sends against its checkpoint; needs `vkey`. Not with record or audit.
   std::string server;
+  // Or through the log's C2SP tlog-tiles under this URL (http:// or
+  // https://), verified the same way; needs `vkey`. Not with `server`,
+  // record or audit.
+  std::string tiles_url;
   // The log's note verifier key (printed by ledgerctl init).
   std::string vkey;
   // The client's trusted-checkpoint store ("" = none). TLS: CA file, and a

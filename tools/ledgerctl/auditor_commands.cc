@@ -13,6 +13,7 @@
 #include "ledger/entry/leaf.h"
 #include "tools/ledgerctl/finding_format.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/model_source.h"
 #include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/server_connection.h"
 
@@ -45,8 +46,9 @@ absl::StatusOr<std::string> RequireModel() {
 }  // namespace
 
 absl::Status Models(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, ListAllModels(conn));
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
+  ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, source->Models());
   if (args.json) {
     out << "[";
     for (size_t i = 0; i < models.size(); ++i) {
@@ -74,14 +76,14 @@ absl::Status Models(const CommandArgs& args, std::ostream& out) {
 
 absl::Status Model(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(std::string id, RequireModel());
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(v1::ModelDetail detail, GetModel(conn, id));
-  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
-                   conn.client->LatestCheckpoint());
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
+  ASSIGN_OR_RETURN(v1::ModelDetail detail, source->Model(id));
+  const api::client::VerifiedCheckpoint& cp = source->checkpoint();
   std::vector<std::pair<uint64_t, std::string>> evidence;  // index, type
   for (uint64_t index : detail.evidence_leaves()) {
     ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
-                     conn.client->ProveLeaf(cp, index));
+                     source->reader().ProveLeaf(cp, index));
     evidence.emplace_back(index, PayloadType(proven.leaf));
   }
   const v1::ModelSummary& s = detail.summary();
@@ -125,22 +127,21 @@ absl::Status Model(const CommandArgs& args, std::ostream& out) {
   for (const auto& [index, type] : evidence)
     out << "  leaf " << index << "  " << type << "  inclusion verified\n";
   out << "findings:\n";
-  v1::ListFindingsRequest request;
-  request.set_model_id(s.model_id());
   ASSIGN_OR_RETURN(std::vector<v1::RecordedFinding> findings,
-                   ListAllFindings(conn, request));
+                   source->FindingsOf(s.model_id()));
   for (const v1::RecordedFinding& f : findings) out << "  " << FindingLine(f);
   return absl::OkStatus();
 }
 
 absl::Status Accounts(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
   std::vector<std::string> ids;
   const std::string only = absl::GetFlag(FLAGS_model);
   if (!only.empty()) {
     ids.push_back(only);
   } else {
-    ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, ListAllModels(conn));
+    ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, source->Models());
     for (const auto& m : models) ids.push_back(m.model_id());
   }
   struct Total {
@@ -149,7 +150,7 @@ absl::Status Accounts(const CommandArgs& args, std::ostream& out) {
   };
   std::map<std::string, Total> totals;
   for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(v1::ModelDetail detail, GetModel(conn, id));
+    ASSIGN_OR_RETURN(v1::ModelDetail detail, source->Model(id));
     for (const auto& [account, flop] : detail.compute_by_account()) {
       totals[account].flop += flop;
       totals[account].models.push_back(id);

@@ -100,7 +100,11 @@ grew, verify) read only the log's C2SP tlog-tiles (ledger_server
 --http_listen, or any web server over `publish`), verifying every tile and
 leaf; `verify --tiles URL` is a full audit from tiles alone. Tiles keep only
 the latest checkpoint (prove --size, consistency --from N: use grew).
-Auditor commands (--server only; --json for programs):
+Auditor commands (--json for programs). models, model, accounts, report and
+form read any source: --server answers from its own fold of the log; with
+--dir or --tiles every leaf up to the latest checkpoint is audited (proven,
+admitted, signature verified) and folded here with the built-in rule pack,
+giving the same output for the same log. findings needs --server:
   models                                     models, compute, energy, status
   model       --model M                      one model's facts, accounts, runs,
                                              proven evidence and findings
@@ -160,7 +164,8 @@ bool ResolveRenamedTlsFlags(const std::string& command) {
 }
 
 // The read commands: written once, over the log source the flags name
-// (log_source.h: --server, else --dir).
+// (log_source.h: --server, --tiles, else --dir; the model commands through
+// model_source.h).
 const CommandTable& ReadCommands() {
   static const CommandTable* const table = new CommandTable{
       {"checkpoint",
@@ -173,6 +178,11 @@ const CommandTable& ReadCommands() {
       {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
       {"verify",
        [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
+      {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
+      {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
+      {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
+      {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
+      {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
   };
   return *table;
 }
@@ -208,12 +218,7 @@ const CommandTable& ServerCommands() {
       {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
       {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
-      {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
-      {"model", [](auto& a) { return ledgerctl::Model(a, std::cout); }},
-      {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
       {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
-      {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
-      {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},

@@ -15,8 +15,8 @@
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/model_form.h"
+#include "tools/ledgerctl/model_source.h"
 #include "tools/ledgerctl/output_format.h"
-#include "tools/ledgerctl/server_connection.h"
 
 namespace ledgerctl {
 namespace {
@@ -24,11 +24,11 @@ namespace {
 namespace v1 = ::aifl::api::v1;
 namespace common_v1 = ::aifl::common::v1;
 
-absl::StatusOr<ReportModel> GatherModel(
-    ServerConnection& conn, const api::client::VerifiedCheckpoint& cp,
-    const std::string& id) {
+absl::StatusOr<ReportModel> GatherModel(ModelSource& source,
+                                        const std::string& id) {
+  const api::client::VerifiedCheckpoint& cp = source.checkpoint();
   ReportModel m;
-  ASSIGN_OR_RETURN(m.detail, GetModel(conn, id));
+  ASSIGN_OR_RETURN(m.detail, source.Model(id));
   ModelFormBuilder form(id);
   const v1::ModelSummary& s = m.detail.summary();
   m.status =
@@ -37,7 +37,7 @@ absl::StatusOr<ReportModel> GatherModel(
   for (uint64_t index : m.detail.evidence_leaves()) {
     if (index >= cp.fields.size) continue;  // newer than the checkpoint
     ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
-                     conn.client->ProveLeaf(cp, index));
+                     source.reader().ProveLeaf(cp, index));
     EvidenceItem item;
     item.index = index;
     item.leaf_hash =
@@ -58,9 +58,7 @@ absl::StatusOr<ReportModel> GatherModel(
     }
     m.evidence.push_back(std::move(item));
   }
-  v1::ListFindingsRequest request;
-  request.set_model_id(s.model_id());
-  ASSIGN_OR_RETURN(m.findings, ListAllFindings(conn, request));
+  ASSIGN_OR_RETURN(m.findings, source.FindingsOf(s.model_id()));
   m.form = form.Build();
   m.series = SortedByTime(m.series);
   return m;
@@ -135,14 +133,14 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
   if (path.empty())
     path = only.empty() ? "ledger-report.html"
                         : absl::StrCat("report-", only, ".html");
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
-                   conn.client->LatestCheckpoint());
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
+  const api::client::VerifiedCheckpoint& cp = source->checkpoint();
   ReportData data;
   data.generated_at =
       absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-  data.server = absl::GetFlag(FLAGS_server);
-  data.verifier_key = conn.client->verifier().verifier_key();
+  data.server = source->name();
+  data.verifier_key = source->verifier_key();
   data.checkpoint_note = cp.note;
   data.tree_size = cp.fields.size;
   data.root = ledger::merkle::HashToBase64(cp.fields.root);
@@ -153,7 +151,8 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(30));
-    if (conn.admin
+    if (source->admin() != nullptr &&
+        source->admin()
             ->GetStatus(&context, aifl::api::v1::GetStatusRequest(), &status)
             .ok() &&
         status.has_simulated_clock_since()) {
@@ -164,11 +163,11 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
   if (!only.empty()) {
     ids.push_back(only);
   } else {
-    ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, ListAllModels(conn));
+    ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, source->Models());
     for (const auto& m : models) ids.push_back(m.model_id());
   }
   for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(ReportModel m, GatherModel(conn, cp, id));
+    ASSIGN_OR_RETURN(ReportModel m, GatherModel(*source, id));
     data.models.push_back(std::move(m));
   }
   const std::string html = RenderReport(data);
@@ -190,10 +189,10 @@ absl::Status Form(const CommandArgs& args, std::ostream& out) {
   const std::string id = absl::GetFlag(FLAGS_model);
   if (id.empty())
     return absl::InvalidArgumentError("--model: got nothing, want a model id");
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
-                   conn.client->LatestCheckpoint());
-  ASSIGN_OR_RETURN(ReportModel m, GatherModel(conn, cp, id));
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
+  const api::client::VerifiedCheckpoint& cp = source->checkpoint();
+  ASSIGN_OR_RETURN(ReportModel m, GatherModel(*source, id));
   if (args.json) {
     out << ModelFormJson(m.form, cp.fields.size,
                          ledger::merkle::HashToBase64(cp.fields.root));

@@ -1,0 +1,94 @@
+#include "api/client/model_records.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rules/flop_range.h"
+
+namespace api::client {
+namespace {
+
+void SetRange(const rules::FlopRange& r, aifl::api::v1::ComputeRange* out) {
+  if (!r.known) return;
+  out->set_lower(r.lower);
+  out->set_upper(r.upper);
+  out->set_method(rules::MethodNames(r.methods));
+}
+
+}  // namespace
+
+aifl::api::v1::RecordedFinding RecordedFindingOf(
+    const compliance::LoggedFinding& finding) {
+  aifl::api::v1::RecordedFinding recorded;
+  recorded.set_leaf_index(finding.leaf_index);
+  *recorded.mutable_finding() = finding.finding;
+  return recorded;
+}
+
+aifl::api::v1::ModelSummary ModelSummaryOf(const compliance::LogFold& fold,
+                                           const rules::ModelState& state) {
+  aifl::api::v1::ModelSummary s;
+  s.set_model_id(state.model_id);
+  if (const auto* d = state.declaration()) {
+    s.set_provider(d->provider());
+    if (d->has_base_model()) s.set_base_model_id(d->base_model().model_id());
+  }
+  SetRange(rules::CombinedTraining(state), s.mutable_training_compute_flop());
+  SetRange(rules::CombinedCumulative(state),
+           s.mutable_cumulative_compute_flop());
+  s.set_energy_joules(state.accelerator_energy_joules);
+  s.set_runs(state.runs.size());
+  s.set_open_findings(fold.OpenFindings(state.model_id));
+  return s;
+}
+
+aifl::api::v1::ListModelsResponse ListModelsOf(const compliance::LogFold& fold,
+                                               uint32_t page_size,
+                                               const std::string& page_token) {
+  std::vector<const rules::ModelState*> models;
+  for (const auto& [id, state] : fold.engine().fold().models()) {
+    if (id > page_token) models.push_back(&state);
+  }
+  std::sort(models.begin(), models.end(),
+            [](const rules::ModelState* a, const rules::ModelState* b) {
+              return a->model_id < b->model_id;
+            });
+  aifl::api::v1::ListModelsResponse response;
+  for (size_t i = 0; i < models.size() && i < page_size; ++i) {
+    *response.add_models() = ModelSummaryOf(fold, *models[i]);
+  }
+  if (models.size() > page_size) {
+    response.set_next_page_token(models[page_size - 1]->model_id);
+  }
+  return response;
+}
+
+absl::StatusOr<aifl::api::v1::ModelDetail> ModelDetailOf(
+    const compliance::LogFold& fold, const std::string& model_id) {
+  const rules::ModelState* state = fold.engine().fold().Find(model_id);
+  if (state == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("model_id: no entries about model \"", model_id, "\""));
+  }
+  aifl::api::v1::ModelDetail detail;
+  *detail.mutable_summary() = ModelSummaryOf(fold, *state);
+  for (const auto& [account, r] : state->measured_by_account) {
+    (*detail.mutable_compute_by_account())[account] = r.upper;
+  }
+  for (const auto& [label, r] : state->measured_by_label) {
+    (*detail.mutable_compute_by_run_label())[label] = r.upper;
+  }
+  for (const auto& d : state->declarations) {
+    detail.add_evidence_leaves(d.at.leaf);
+  }
+  for (uint64_t leaf : state->counted_leaves) detail.add_evidence_leaves(leaf);
+  for (const compliance::LoggedFinding& f : fold.findings()) {
+    if (f.finding.model_id() == state->model_id) {
+      *detail.add_findings() = f.finding;
+    }
+  }
+  return detail;
+}
+
+}  // namespace api::client
