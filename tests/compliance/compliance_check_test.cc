@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/ledger.h"
+#include "rules/evidence.h"
 #include "tests/compliance/testonly/scenario_ledger.h"
 #include "tools/compliance_check/report.h"
 
@@ -45,7 +46,7 @@ std::string Summary(const std::vector<v1::Finding>& fs) {
   for (const auto& f : fs) {
     out.push_back(absl::StrCat(f.model_id(), ":", f.rule_id(), ":",
                                v1::Severity_Name(f.severity()), ":", f.unit(),
-                               ":", absl::StrJoin(f.evidence_leaves(), ",")));
+                               ":", absl::StrJoin(rules::CitedLeaves(f), ",")));
   }
   return absl::StrJoin(out, " ");
 }
