@@ -1,5 +1,5 @@
 // A finding's evidence in compact form (schema/findings.proto fields 15-17;
-// the hashed bytes are written down in rules/README.md, "Finding evidence").
+// the hashed bytes: ledger/FORMAT.md, "Payload semantics: finding evidence").
 // A finding may cite any number of leaves and still fit one ledger leaf
 // (65,535 bytes): it lists at most kMaxEvidenceRanges ranges, the count of the
 // full list and SHA-256 over the full list. Pure; thread-compatible.

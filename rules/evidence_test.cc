@@ -12,8 +12,9 @@ namespace {
 namespace v1 = aifl::rules::v1;
 
 // Golden: the hashed bytes are each index as 8 bytes big-endian, concatenated
-// (rules/README.md "Finding evidence"). Computed independently with Python:
-// hashlib.sha256(b''.join(struct.pack('>Q', x) for x in leaves)).hexdigest()
+// (ledger/FORMAT.md, "Payload semantics: finding evidence"). Computed
+// independently with Python:
+//   hashlib.sha256(b''.join(struct.pack('>Q', x) for x in leaves)).hexdigest()
 TEST(EvidenceSha256, GoldenBigEndianConcatenation) {
   const std::vector<uint64_t> leaves = {0, 1, 2, 7, 0x0102030405060708ull};
   EXPECT_EQ(absl::BytesToHexString(EvidenceSha256(leaves)),
