@@ -84,9 +84,8 @@ void AddComputeBasis(pack::Quantity q, const ModelState& s, bool add_base,
     o->evidence.push_back(s.declaration_leaf()->leaf);
   for (const DeclarationRecord& a : s.alias_declarations)
     o->evidence.push_back(a.at.leaf);
-  const size_t n = std::min(s.counted_leaves.size(), kMaxComputeEvidence);
   o->evidence.insert(o->evidence.end(), s.counted_leaves.begin(),
-                     s.counted_leaves.begin() + n);
+                     s.counted_leaves.end());
 }
 
 std::string Sources(pack::Quantity q, const ModelState& s, bool add_base) {

@@ -86,10 +86,10 @@ struct Outcome {
 // and deadline (figures and evidence may differ).
 bool SameRendering(const Outcome& a, const Outcome& b);
 
-// At most this many interval leaves are cited as evidence for a compute
-// figure (the first ones, plus the leaf at which a threshold was crossed);
-// the finding's figures say how many intervals the total covers.
-inline constexpr size_t kMaxComputeEvidence = 256;
+// Evidence cites every leaf that counts (every interval of a compute figure,
+// every rejected record): there is no cap. The finding writes it in compact
+// form (rules/evidence.h: ranges, count, SHA-256 of the full list), so its
+// size does not grow with the number of leaves.
 
 // Evaluates `rule`'s condition for a model whose applicability holds.
 // `as_of` is the evaluation clock. With `render` false only the compact

@@ -129,9 +129,7 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
       " collector record(s) hold values that cannot be true and were left "
       "out of every figure (",
       list, ").");
-  for (size_t i = 0; i < s.rejected.size() && i < kMaxComputeEvidence; ++i) {
-    o.evidence.push_back(s.rejected[i].leaf);
-  }
+  for (const RejectedRecord& r : s.rejected) o.evidence.push_back(r.leaf);
   v1::Figure n;
   n.set_name("rejected_records");
   n.set_lower(s.rejected.size());

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "rules/deadline.h"
+#include "rules/evidence.h"
 #include "rules/facts.h"
 
 namespace rules {
@@ -199,7 +200,7 @@ v1::Finding Evaluator::Render(int rule_index, const ModelState& state,
   std::sort(o.evidence.begin(), o.evidence.end());
   o.evidence.erase(std::unique(o.evidence.begin(), o.evidence.end()),
                    o.evidence.end());
-  for (uint64_t leaf : o.evidence) f.add_evidence_leaves(leaf);
+  SetEvidence(o.evidence, &f);
   for (v1::Figure& fig : o.figures) *f.add_figures() = std::move(fig);
   f.set_evaluated_at_unix_ms(absl::ToUnixMillis(as_of));
   if (o.deadline != absl::InfinitePast()) {

@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rules/evidence.h"
 #include "rules/testonly/evaluator_scenarios.h"
 #include "rules/testonly/ledger_builder.h"
 
@@ -113,9 +114,7 @@ TEST(ModelStateFoldTest, ImpossibleValuesAreSkippedAndReportedNeverAdded) {
     ASSERT_NE(dq, nullptr);
     EXPECT_EQ(dq->severity(), v1::WARNING);
     EXPECT_THAT(dq->message(), HasSubstr("leaf 2: " + p.reason));
-    EXPECT_EQ(std::vector<uint64_t>(dq->evidence_leaves().begin(),
-                                    dq->evidence_leaves().end()),
-              std::vector<uint64_t>{2});
+    EXPECT_EQ(CitedLeaves(*dq), std::vector<uint64_t>{2});
   }
 }
 

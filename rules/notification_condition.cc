@@ -279,9 +279,8 @@ Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s,
                           MethodNames(measured.methods)));
   if (s.declaration_leaf() != nullptr)
     o.evidence.push_back(s.declaration_leaf()->leaf);
-  const size_t n = std::min(s.counted_leaves.size(), kMaxComputeEvidence);
   o.evidence.insert(o.evidence.end(), s.counted_leaves.begin(),
-                    s.counted_leaves.begin() + n);
+                    s.counted_leaves.end());
   return o;
 }
 

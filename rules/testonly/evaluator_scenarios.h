@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/evaluator.h"
+#include "rules/evidence.h"
 #include "rules/model_state_fold.h"
 #include "rules/testonly/ledger_builder.h"
 
@@ -155,9 +156,9 @@ inline void ExpectScenarios(const Evaluator& evaluator,
       EXPECT_EQ(f.state(), v1::RAISED);
       EXPECT_EQ(f.rule_pack_version(), kPackVersion);
       EXPECT_FALSE(f.citation().empty());
-      EXPECT_EQ(std::vector<uint64_t>(f.evidence_leaves().begin(),
-                                      f.evidence_leaves().end()),
-                w.evidence);
+      EXPECT_EQ(CitedLeaves(f), w.evidence);
+      EXPECT_EQ(f.evidence_count(), w.evidence.size());
+      EXPECT_EQ(f.evidence_leaves_size(), 0);  // the old form is not written
       EXPECT_THAT(f.message(), ::testing::HasSubstr(w.contains));
       if (w.deadline != absl::InfinitePast()) {
         EXPECT_EQ(f.deadline_unix_ms(), absl::ToUnixMillis(w.deadline));

@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/ledger.h"
+#include "rules/evidence.h"
 #include "tests/compliance/testonly/scenario_ledger.h"
 #include "tools/compliance_check/report.h"
 
@@ -45,7 +47,7 @@ std::string Summary(const std::vector<v1::Finding>& fs) {
   for (const auto& f : fs) {
     out.push_back(absl::StrCat(f.model_id(), ":", f.rule_id(), ":",
                                v1::Severity_Name(f.severity()), ":", f.unit(),
-                               ":", absl::StrJoin(f.evidence_leaves(), ",")));
+                               ":", absl::StrJoin(rules::CitedLeaves(f), ",")));
   }
   return absl::StrJoin(out, " ");
 }
@@ -123,6 +125,46 @@ TEST(ComplianceCheckTest, ReportSaysWhenTheClockWasSimulated) {
                              size, "); it is not a real factory's record\n")));
   EXPECT_THAT(JsonReport(*simulated, v1::VIOLATION),
               HasSubstr(absl::StrCat("\"simulated_clock_since\":", size, "}")));
+}
+
+// Issue 16: the report prints a finding's evidence the same from the old form
+// (evidence_leaves) and the compact one; when the ranges were cut it adds the
+// total and the hash of the full list.
+TEST(ComplianceCheckTest, ReportPrintsOldAndCompactEvidence) {
+  CheckResult r;
+  v1::Finding old_form;
+  old_form.set_rule_id("OLD");
+  old_form.add_evidence_leaves(4);
+  old_form.add_evidence_leaves(9);
+  v1::Finding compact;
+  compact.set_rule_id("NEW");
+  rules::SetEvidence(std::vector<uint64_t>{4, 9}, &compact);
+  v1::Finding cut;
+  cut.set_rule_id("CUT");
+  std::vector<uint64_t> many;
+  for (uint64_t i = 0; i < 600; ++i) many.push_back(2 * i);
+  rules::SetEvidence(many, &cut);
+  r.findings = {old_form, compact, cut};
+  const std::string text = TextReport(r, v1::VIOLATION);
+  const std::string json = JsonReport(r, v1::VIOLATION);
+  const std::string hex = absl::BytesToHexString(rules::EvidenceSha256(many));
+  const std::string pair_hex = absl::BytesToHexString(
+      rules::EvidenceSha256(std::vector<uint64_t>{4, 9}));
+  // The same line for the old and the compact form.
+  const std::string line = "evidence leaves: 4, 9\n";
+  ASSERT_NE(text.find(line), std::string::npos) << text;
+  EXPECT_NE(text.find(line), text.rfind(line)) << text;
+  EXPECT_THAT(text, HasSubstr("1020, 1022 … (512 listed of 600 leaves; "
+                              "SHA-256 of all: " +
+                              hex + ")\n"));
+  EXPECT_THAT(json, HasSubstr("\"evidence_leaves\":[4,9],\"evidence_count\":"
+                              "2,\"evidence_sha256\":null,"));
+  EXPECT_THAT(json, HasSubstr("\"evidence_leaves\":[4,9],\"evidence_count\":"
+                              "2,\"evidence_sha256\":\"" +
+                              pair_hex + "\","));
+  EXPECT_THAT(json, HasSubstr("1022],\"evidence_count\":600,"
+                              "\"evidence_sha256\":\"" +
+                              hex + "\","));
 }
 
 TEST(ComplianceCheckTest, ReportSaysWhichLeavesAreNotEvidence) {

@@ -2,10 +2,12 @@
 
 #include <cmath>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/json.h"
 #include "rules/evaluator.h"
+#include "rules/evidence.h"
 #include "rules/flop_range.h"
 
 namespace compliance_check {
@@ -78,11 +80,16 @@ void AppendFindingText(const v1::Finding& f, std::string* s) {
     absl::StrAppend(s, "    deadline (exclusive): ",
                     MillisText(f.deadline_unix_ms()), "\n");
   }
+  const std::vector<uint64_t> cited = rules::CitedLeaves(f);
   absl::StrAppend(s, "    evidence leaves: ",
-                  f.evidence_leaves().empty()
-                      ? "none"
-                      : absl::StrJoin(f.evidence_leaves(), ", "),
-                  "\n");
+                  cited.empty() ? "none" : absl::StrJoin(cited, ", "));
+  const uint64_t total = rules::EvidenceCount(f);
+  if (cited.size() < total) {  // ranges cut at rules::kMaxEvidenceRanges
+    absl::StrAppend(s, " … (", cited.size(), " listed of ", total,
+                    " leaves; SHA-256 of all: ",
+                    absl::BytesToHexString(f.evidence_sha256()), ")");
+  }
+  absl::StrAppend(s, "\n");
 }
 
 std::string FindingJson(const v1::Finding& f) {
@@ -103,8 +110,12 @@ std::string FindingJson(const v1::Finding& f) {
       ",\"severity\":", JsonQuote(v1::Severity_Name(f.severity())),
       ",\"state\":", JsonQuote(v1::FindingState_Name(f.state())),
       ",\"message\":", JsonQuote(f.message()), ",\"figures\":[", figures,
-      "],\"evidence_leaves\":[", absl::StrJoin(f.evidence_leaves(), ","),
-      "],\"deadline\":",
+      "],\"evidence_leaves\":[", absl::StrJoin(rules::CitedLeaves(f), ","),
+      "],\"evidence_count\":", rules::EvidenceCount(f), ",\"evidence_sha256\":",
+      f.evidence_sha256().empty()
+          ? "null"
+          : JsonQuote(absl::BytesToHexString(f.evidence_sha256())),
+      ",\"deadline\":",
       f.deadline_unix_ms() != 0 ? JsonQuote(MillisText(f.deadline_unix_ms()))
                                 : "null",
       ",\"rule_pack_version\":", JsonQuote(f.rule_pack_version()), "}");

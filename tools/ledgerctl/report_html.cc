@@ -4,9 +4,11 @@
 #include <cmath>
 #include <map>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "rules/evidence.h"
 #include "tools/ledgerctl/finding_format.h"
 #include "tools/ledgerctl/leaf_ranges.h"
 #include "tools/ledgerctl/output_format.h"
@@ -115,8 +117,13 @@ std::string FindingsTable(const ReportModel& m) {
              true);
   for (const v1::RecordedFinding& r : latest) {
     const rules_v1::Finding& f = r.finding();
-    const std::vector<uint64_t> leaves(f.evidence_leaves().begin(),
-                                       f.evidence_leaves().end());
+    const std::vector<uint64_t> leaves = rules::CitedLeaves(f);
+    std::string evidence = LeafRangesHtml(ToLeafRanges(leaves));
+    if (leaves.size() < rules::EvidenceCount(f)) {  // ranges were cut
+      absl::StrAppend(&evidence, " … (", rules::EvidenceCount(f),
+                      " leaves in all; SHA-256 of all: ",
+                      absl::BytesToHexString(f.evidence_sha256()), ")");
+    }
     const std::string state = rules_v1::FindingState_Name(f.state());
     out += Row(
         {absl::StrCat(r.leaf_index()),
@@ -124,7 +131,7 @@ std::string FindingsTable(const ReportModel& m) {
          rules_v1::Severity_Name(f.severity()), UnitName(f.unit()),
          HtmlEscape(f.rule_id()),
          "<b>" + HtmlEscape(f.title()) + "</b><br>" + HtmlEscape(f.message()),
-         HtmlEscape(f.citation()), LeafRangesHtml(ToLeafRanges(leaves))});
+         HtmlEscape(f.citation()), evidence});
   }
   return out + "</table>\n";
 }
