@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/testonly/runfiles.h"
 #include "gtest/gtest.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_file.h"
@@ -41,24 +42,6 @@ constexpr int kLogs = 4;
 constexpr int kCycles = 8;
 constexpr uint64_t kLogSize = 200000;
 constexpr char kName[] = "crash.example/witness";
-
-std::string BinaryPath() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  return std::string(srcdir != nullptr ? srcdir : ".") +
-         "/ai_factory_ledger/witness/aifl_witness";
-}
-
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 class WitnessCrashTest : public ::testing::Test {
  protected:
@@ -79,7 +62,8 @@ class WitnessCrashTest : public ::testing::Test {
   }
 
   pid_t StartWitness(int port) {
-    const std::string binary = BinaryPath();
+    const std::string binary =
+        common::testonly::RunfilePath("witness/aifl_witness");
     const std::vector<std::string> args = {
         binary,
         "serve",
@@ -142,7 +126,7 @@ TEST_F(WitnessCrashTest, NeverCosignsBelowWhatItCosignedAcrossSigkills) {
   uint64_t total_acks = 0;
   std::mt19937 rng(7);
   for (int cycle = 0; cycle < kCycles; ++cycle) {
-    const int port = FreePort();
+    const int port = common::testonly::FreeLoopbackPort();
     const pid_t pid = StartWitness(port);
     ASSERT_TRUE(WaitReady(port))
         << "witness did not start (cycle " << cycle << ")";
@@ -211,7 +195,7 @@ TEST_F(WitnessCrashTest, NeverCosignsBelowWhatItCosignedAcrossSigkills) {
   }
   EXPECT_GT(total_acks, 100u) << "too little load to mean anything";
   // A last restart: every acknowledged size is still there.
-  const int port = FreePort();
+  const int port = common::testonly::FreeLoopbackPort();
   const pid_t pid = StartWitness(port);
   ASSERT_TRUE(WaitReady(port));
   HttpClient client(port);

@@ -37,6 +37,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/testonly/runfiles.h"
 #include "gtest/gtest.h"
 #include "ledger/audit.h"
 #include "ledger/checkpoint_note.h"
@@ -76,12 +77,6 @@ struct ChildRun {
   std::string bad_line;  // the first line that did not parse
 };
 
-std::string AppendLoopPath() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const std::string root = srcdir != nullptr ? srcdir : ".";
-  return root + "/ai_factory_ledger/tests/crash/append_loop";
-}
-
 void ParseLine(absl::string_view line, ChildRun* run) {
   std::vector<absl::string_view> f = absl::StrSplit(line, ' ');
   bool ok = false;
@@ -112,7 +107,8 @@ ChildRun RunAndKill(const std::vector<std::string>& args,
                     size_t kill_after_acks) {
   ChildRun run;
   std::vector<char*> argv;
-  const std::string binary = AppendLoopPath();
+  const std::string binary =
+      common::testonly::RunfilePath("tests/crash/append_loop");
   argv.push_back(const_cast<char*>(binary.c_str()));
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));

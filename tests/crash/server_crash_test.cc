@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "api/v1/ledger_service.grpc.pb.h"
+#include "common/testonly/runfiles.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -47,24 +48,6 @@ struct Ack {
   uint64_t sequence;
   uint64_t leaf_index;
 };
-
-std::string ServerPath() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  return std::string(srcdir != nullptr ? srcdir : ".") +
-         "/ai_factory_ledger/api/server/ledger_server";
-}
-
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 class ServerCrashTest : public ::testing::Test {
  protected:
@@ -109,10 +92,11 @@ class ServerCrashTest : public ::testing::Test {
                       ->next_sequence;
       }
     }
-    const int port = FreePort();
+    const int port = common::testonly::FreeLoopbackPort();
     const std::string listen = "--listen=127.0.0.1:" + std::to_string(port);
     const std::string ledger_dir = "--ledger_dir=" + dir_;
-    const std::string binary = ServerPath();
+    const std::string binary =
+        common::testonly::RunfilePath("api/server/ledger_server");
     const pid_t pid = ::fork();
     if (pid == 0) {
       const int devnull = ::open("/dev/null", O_WRONLY);
