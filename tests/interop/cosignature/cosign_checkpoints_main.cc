@@ -3,12 +3,12 @@
 //   <dir>/vkey       the witness's verifier key (type 0x04), no newline
 //   <dir>/note_<i>   checkpoint body, empty line, one cosignature line
 // Usage: cosign_checkpoints <dir>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
 #include "ledger/note/checkpoint.h"
@@ -19,12 +19,6 @@ namespace {
 // Must match verify_cosignatures.go.
 constexpr char kOrigin[] = "example.com/aifl-interop";
 constexpr char kWitness[] = "witness.example.eu/aifl-interop";
-
-bool WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  return static_cast<bool>(out);
-}
 
 }  // namespace
 
@@ -46,7 +40,8 @@ int main(int argc, char** argv) {
     std::cerr << cosigner.status() << "\n";
     return 1;
   }
-  if (!WriteFile(dir + "/vkey", (*cosigner)->VerifierKey())) return 1;
+  if (!common::WriteFileDurably(dir + "/vkey", (*cosigner)->VerifierKey()).ok())
+    return 1;
   // (size, root seed, timestamp): sizes and times at their edges.
   const struct {
     uint64_t size;
@@ -71,8 +66,9 @@ int main(int argc, char** argv) {
       std::cerr << line.status() << "\n";
       return 1;
     }
-    if (!WriteFile(absl::StrCat(dir, "/note_", i++),
-                   absl::StrCat(body, "\n", *line))) {
+    if (!common::WriteFileDurably(absl::StrCat(dir, "/note_", i++),
+                                  absl::StrCat(body, "\n", *line))
+             .ok()) {
       return 1;
     }
   }

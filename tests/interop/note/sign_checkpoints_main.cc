@@ -3,12 +3,12 @@
 //   <dir>/vkey            the verifier key, no newline
 //   <dir>/checkpoint_<i>  signed notes, i = 0, 1, ...
 // Usage: sign_checkpoints <dir>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/durable_file.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
 #include "ledger/note/checkpoint.h"
@@ -34,12 +34,6 @@ std::vector<ledger::note::Checkpoint> Checkpoints() {
   return out;
 }
 
-bool WriteFile(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  return static_cast<bool>(out);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,7 +54,8 @@ int main(int argc, char** argv) {
     std::cerr << signer.status() << "\n";
     return 1;
   }
-  if (!WriteFile(dir + "/vkey", (*signer)->VerifierKey())) return 1;
+  if (!common::WriteFileDurably(dir + "/vkey", (*signer)->VerifierKey()).ok())
+    return 1;
   std::cout << (*signer)->VerifierKey() << "\n";
   const std::vector<ledger::note::Checkpoint> checkpoints = Checkpoints();
   for (size_t i = 0; i < checkpoints.size(); ++i) {
@@ -69,7 +64,9 @@ int main(int argc, char** argv) {
       std::cerr << note.status() << "\n";
       return 1;
     }
-    if (!WriteFile(absl::StrCat(dir, "/checkpoint_", i), *note)) return 1;
+    if (!common::WriteFileDurably(absl::StrCat(dir, "/checkpoint_", i), *note)
+             .ok())
+      return 1;
     std::cout << *note << "\n";
   }
   return 0;
