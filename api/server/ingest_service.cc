@@ -300,7 +300,7 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
   // Answer a little before the caller's deadline, so that it hears why it
   // waited in vain (e.g. the witnesses missing from the quorum).
   absl::Time call_deadline =
-      absl::FromChrono(ctx->deadline()) - absl::Milliseconds(250);
+      absl::FromChrono(ctx->deadline()) - absl::Milliseconds(500);
   if (call_deadline < deadline) deadline = call_deadline;
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const ServiceDeps* deps = &deps_;

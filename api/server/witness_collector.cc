@@ -75,6 +75,8 @@ void WitnessCollector::Offer(const std::string& note, uint64_t size) {
   if (fresh || NoteBody(it->second.note) != NoteBody(note)) {
     it->second = Gathered{note, std::vector<std::string>(slots_.size())};
   }
+  // "quorum none": every checkpoint meets it, cosigned or not.
+  if (size > quorum_size_ && QuorumMet(it->second)) quorum_size_ = size;
   while (gathered_.size() > kKeptSizes) gathered_.erase(gathered_.begin());
   target_note_ = note;
   target_size_ = size;

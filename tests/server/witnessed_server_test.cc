@@ -178,6 +178,7 @@ class WitnessedServerTest : public ::testing::Test {
     options.clock = &fixture_->clock();
     options.checkpoint_interval = absl::Milliseconds(50);
     options.witness_policy = policy_;
+    options.wait_for_quorum = wait_for_quorum_;
     options.witness_options.request_timeout = absl::Seconds(2);
     options.witness_options.backoff_min = absl::Milliseconds(50);
     options.witness_options.backoff_max = absl::Milliseconds(400);
@@ -288,6 +289,7 @@ class WitnessedServerTest : public ::testing::Test {
   ledger::witness_policy::Policy policy_;
   std::unique_ptr<ledger::EntrySigner> collector_;
   int next_ = 0;
+  bool wait_for_quorum_ = true;
   std::unique_ptr<api::server::LedgerServer> server_;
   std::unique_ptr<Ingest::Stub> ingest_;
   std::unique_ptr<Audit::Stub> audit_;
@@ -344,7 +346,7 @@ TEST_F(WitnessedServerTest, OneWitnessDownThenBack) {
   EXPECT_TRUE(absl::StrContains(refused.status().message(), "missing: w2"))
       << refused.status();
   // A quorum waiter gives up clearly, naming the missing witness.
-  const grpc::Status waited = WaitReceipt(second, 2, &receipt);
+  const grpc::Status waited = WaitReceipt(second, 3, &receipt);
   EXPECT_EQ(waited.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(absl::StrContains(waited.error_message(), "missing: w2"))
       << waited.error_message();
@@ -392,6 +394,25 @@ TEST_F(WitnessedServerTest, RestartedServerLearnsSizesFrom409) {
   for (const auto& w : status.witnesses()) {
     EXPECT_GE(w.cosigned_size(), second + 1) << w.name();
   }
+}
+
+TEST_F(WitnessedServerTest, WithoutWaitForQuorumReceiptsComeWithWhatItHas) {
+  wait_for_quorum_ = false;
+  RestartServer();
+  ASSERT_FALSE(HasFatalFailure());
+  w2_->Kill();
+  const uint64_t last = Submit(2);
+  aifl::api::v1::ProofReceipt receipt;
+  const grpc::Status waited = WaitReceipt(last, 20, &receipt);
+  ASSERT_TRUE(waited.ok()) << waited.error_message();
+  // Signed by the log and cosigned by w1 only: a 2-of-2 client refuses it.
+  auto checked =
+      ledger::witness_policy::CheckCosignatures(receipt.checkpoint(), policy_);
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_GT(checked->checkpoint.size, last);
+  EXPECT_FALSE(checked->quorum_met);
+  ASSERT_EQ(checked->missing.size(), 1u);
+  EXPECT_EQ(checked->missing[0], "w2");
 }
 
 }  // namespace
