@@ -26,6 +26,7 @@
 #include "tools/ledgerctl/remote_commands.h"
 #include "tools/ledgerctl/report_command.h"
 #include "tools/ledgerctl/verify_command.h"
+#include "tools/ledgerctl/witness_status.h"
 
 namespace {
 
@@ -84,6 +85,9 @@ folder too), and the output is the same as in local mode:
   checkpoint, leaf, prove, consistency, grew, verify (one implementation
     for every source), keys, append, enroll, revoke, declare, notify,
     document
+  witness-status [--json]                    what each witness of the server's
+                                             --witness_policy last cosigned,
+                                             how far behind, its last error
   keys        [--key K]                      with --key: only your own key K
                                              (enrolment, revocation, next
                                              sequence; any submitting role)
@@ -222,6 +226,8 @@ const CommandTable& ServerCommands() {
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
+      {"witness-status",
+       [](auto& a) { return ledgerctl::WitnessStatusCommand(a, std::cout); }},
   };
   return *table;
 }
