@@ -10,6 +10,10 @@
 //     (ledger/note/cosignature.h) by the policy's witnesses, verified over
 //     the checkpoint body. Lines by keys the policy does not list are
 //     ignored; a line by a listed key that does not verify is not counted.
+// After a log-key rotation, a policy with `log` lines must list the new key
+// too (as the witnesses' own config must): until then the new key's
+// checkpoints are refused (kDataLoss). A policy without `log` lines follows
+// the rotations the reader verifies.
 // A local ledger folder is the operator's own log, read from its own disk:
 // its checkpoints carry no cosignatures and no policy applies to it.
 //

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/client/witness_quorum_check.h"
+#include "collector/spool/grpc_shipper.h"
 #include "common/clock.h"
 #include "common/read_file.h"
 #include "gtest/gtest.h"
@@ -264,6 +265,31 @@ TEST_F(WitnessPolicyTest, APrefixOfAWitnessedTreeNeedsNoCosignatures) {
   auto newer = client->LatestCheckpoint();
   EXPECT_EQ(newer.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(client->trusted()->fields.size, latest->fields.size);
+}
+
+// The collector's shipper: a record counts as durably logged (its receipt
+// verifies, so the spool may delete it) only once a checkpoint the quorum
+// cosigned includes it.
+TEST_F(WitnessPolicyTest, TheShipperWaitsForTheQuorum) {
+  Ask({0});
+  auto client = PolicyClient(Policy(std::string(kBoth)));
+  collector::spool::GrpcLedgerShipper shipper(client.get());
+  const std::string envelope = server_->SignEnvelope("interval 1");
+  auto receipts = shipper.Ship({envelope});
+  ASSERT_TRUE(receipts.ok()) << receipts.status();
+  ASSERT_TRUE((*receipts)[0].ok()) << (*receipts)[0].status();
+  ASSERT_TRUE(server_->fixture().ledger().PublishCheckpoint().ok());
+  absl::Status verified = shipper.Verify(envelope, *(*receipts)[0]);
+  EXPECT_EQ(verified.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(verified.message().find("1 record(s) not yet durably logged, kept "
+                                    "in the spool: witness policy: "),
+            std::string::npos)
+      << verified;
+  EXPECT_NE(verified.message().find("missing: w2"), std::string::npos)
+      << verified;
+  Ask({0, 1});
+  verified = shipper.Verify(envelope, *(*receipts)[0]);
+  EXPECT_TRUE(verified.ok()) << verified;
 }
 
 TEST_F(WitnessPolicyTest, APolicyForAnotherLogIsRefusedAtCreation) {
