@@ -10,12 +10,15 @@
 #   a cosignature with a changed byte → not counted (named as invalid);
 #   a 2-of-3 group → any two suffice, one does not;
 #   the trusted store keeps the note with its cosignatures, and a store
-#   written before (without cosignatures) still loads.
+#   written before (without cosignatures) still loads;
+#   --server is checked the same way (a ledger_server gathering no
+#   cosignatures is refused with a policy).
 # Failures: one stderr line, non-zero exit.
 set -euo pipefail
 
 L=tools/ledgerctl/ledgerctl
 C=tools/compliance_check/compliance_check
+S=api/server/ledger_server
 W=witness/aifl_witness
 PY=/usr/bin/python3
 tmp="${TEST_TMPDIR:?}"
@@ -172,4 +175,25 @@ tail -n 3 "$store" | cmp - <(tail -n 3 "$WWW/checkpoint") || fail "store lacks t
 cmp <(sed -n '6,$p' "$store") "$WWW/checkpoint" || fail "store's note is not the note as received"
 $L checkpoint "${T[@]}" --trusted_dir "$tmp/trust-plain" --policy "$tmp/all.policy" >/dev/null \
   || fail "cosigned store does not load"
+
+# ---- --server goes through the same check: this ledger_server gathers no
+# cosignatures (no --witness_policy), so a policy client refuses it, naming
+# both witnesses; without --policy it is read as before.
+grpc_port=$(free_port)
+$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$grpc_port \
+  --min_free_mb=0 >"$tmp/server.log" 2>&1 &
+pids+=($!)
+G=(--server 127.0.0.1:$grpc_port --vkey "$vkey")
+for _ in $(seq 1 100); do
+  $L checkpoint "${G[@]}" --trusted_dir "$tmp/trust-grpc" >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || { cat "$tmp/server.log" >&2; fail "ledger_server exited"; }
+  sleep 0.2
+done
+$L checkpoint "${G[@]}" --trusted_dir "$tmp/trust-grpc" >/dev/null || fail "--server without --policy"
+if $L checkpoint "${G[@]}" --trusted_dir "$tmp/trust-grpc2" --policy "$tmp/all.policy" >"$tmp/out" 2>&1; then
+  fail "--server --policy accepted a checkpoint nobody cosigned"
+fi
+grep -q "cosigned by: nobody; missing: w1, w2" "$tmp/out" || fail "--server --policy: $(cat "$tmp/out")"
+if $C "${G[@]}" --policy "$tmp/all.policy" >"$tmp/out" 2>&1; then fail "compliance_check --server --policy accepted"; fi
+grep -q "missing: w1, w2" "$tmp/out" || fail "compliance_check --server --policy: $(cat "$tmp/out")"
 echo PASS
