@@ -124,6 +124,9 @@ from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
 --tls_cert, --tls_key (TLS; plaintext only to a loopback address; the old
 names --ca, --cert, --key_file work until 0.6.0), --admin_key for
 enroll/revoke (default <dir>/keys/admin.key when --dir is given).
+Witnessing: --policy FILE (a C2SP tlog-policy) with --server or --tiles
+accepts only checkpoints its witness quorum cosigned, naming the missing
+witnesses otherwise; without `log` lines the policy stands for --vkey's log.
 )";
 
 using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
