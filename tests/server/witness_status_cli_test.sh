@@ -6,11 +6,17 @@
 # cosignature lines after the log's; `ledgerctl witness-status` (text and
 # --json) says what each witness cosigned; with one witness killed the log
 # keeps ingesting and witness-status says it is FAILING and behind; when it
-# returns on its port it catches up.
+# returns on its port it catches up. Clients hold the same 2-of-2 policy: a
+# collector agent (replay mode) ships under `--policy` and keeps its records
+# spooled, naming w2, while w2 is down, then ships them once w2 is back;
+# `ledgerctl checkpoint|verify --policy` over gRPC and tiles accept the
+# cosigned checkpoints.
 set -euo pipefail
 S=$1  # ledger_server
 L=$2  # ledgerctl
 W=$3  # aifl_witness
+A=$4  # collector_agent
+REPLAY=$5  # a recorded NVML trace (two jobs)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=${TEST_TMPDIR:?}
 D="$tmp/ledger"
@@ -23,6 +29,10 @@ trap 'exit 143' TERM INT
 vkey=$($L init --dir "$D" --origin test.example/witnessed | tail -n 1)
 $L keygen --out "$tmp/collector.key" >/dev/null
 $L enroll --dir "$D" --pub "$tmp/collector.key.pub" --role collector >/dev/null
+$L keygen --out "$tmp/gpu001.key" >/dev/null
+$L enroll --dir "$D" --pub "$tmp/gpu001.key.pub" --role collector --node gpu001 \
+  --organisation "AI Factory Example" >/dev/null
+head -c 32 /dev/urandom >"$tmp/factory.secret"
 echo "log $vkey" >"$tmp/logs"
 
 # wait_port LOGFILE EVENT PID: the "port" of the first EVENT line.
@@ -92,6 +102,20 @@ for w in w1 w2; do
 done
 [[ $(grep -c '^— ' "$tmp/checkpoint") -eq 3 ]] || { cat "$tmp/checkpoint" >&2; fail "want 3 signature lines"; }
 
+# agent REPLAY_FILE: one replay run of the node's agent under the policy.
+agent() {
+  "$A" run --node=gpu001 --key="$tmp/gpu001.key" --origin=test.example/witnessed --vkey="$vkey" \
+    --secret_file="$tmp/factory.secret" --spool_dir="$tmp/spool" \
+    --ledger_server="127.0.0.1:$grpc_port" --policy="$tmp/policy" --replay="$1"
+}
+spooled() { find "$tmp/spool/pending" "$tmp/spool/sealed" -type f 2>/dev/null | wc -l; }
+agent "$REPLAY" >"$tmp/agent1.log" 2>&1 || { cat "$tmp/agent1.log" >&2; fail "agent with both witnesses up"; }
+[[ $(spooled) -eq 0 ]] || fail "records left in the spool with the quorum met"
+P=("${R[@]}" --policy "$tmp/policy")
+$L checkpoint "${P[@]}" >/dev/null || fail "checkpoint --server --policy with the quorum met"
+$L verify --tiles "http://127.0.0.1:$http_port" --vkey "$vkey" --trusted_dir "$tmp/tiles-trust" \
+  --policy "$tmp/policy" >/dev/null || fail "verify --tiles --policy with the quorum met"
+
 # w2 down: entries are still durable (append then waits for the quorum in vain).
 kill -KILL "${wpid[w2]}"
 wait "${wpid[w2]}" 2>/dev/null || true
@@ -105,6 +129,16 @@ grep -q '^w2  cosigned [0-9]*  behind [1-9][0-9]*  last success .* ago  FAILING:
   { cat "$tmp/status.txt" >&2; fail "text status of the failing witness"; }
 grep -q '^w1  cosigned [0-9]*  behind 0  last success ' "$tmp/status.txt" ||
   { cat "$tmp/status.txt" >&2; fail "text status of w1"; }
+# The agent's records are appended but never counted as logged without w2:
+# they stay in the spool and the agent says which witness is missing.
+if timeout 60 "$A" run --node=gpu001 --key="$tmp/gpu001.key" --origin=test.example/witnessed \
+  --vkey="$vkey" --secret_file="$tmp/factory.secret" --spool_dir="$tmp/spool" \
+  --ledger_server="127.0.0.1:$grpc_port" --policy="$tmp/policy" --replay="$REPLAY" \
+  >"$tmp/agent2.log" 2>&1; then
+  cat "$tmp/agent2.log" >&2; fail "agent shipped without w2's cosignature"
+fi
+[[ $(spooled) -gt 0 ]] || { cat "$tmp/agent2.log" >&2; fail "no records kept in the spool while w2 is down"; }
+grep -q 'w2' "$tmp/agent2.log" || { cat "$tmp/agent2.log" >&2; fail "the agent does not name w2"; }
 
 # w2 back on its port: it catches up and receipts come again.
 start_witness w2 "${wport[w2]}"
@@ -112,4 +146,9 @@ eventually 'all(w["behind"] == 0 and not w["failing"] for w in s["witnesses"]) a
 printf 'after w2 returned' >"$tmp/payloads/back"
 $L append "${R[@]}" --key "$tmp/collector.key" "$tmp/payloads/back" >/dev/null ||
   fail "append --server after w2 returned"
+printf 'aifl-replay v1\n' >"$tmp/nothing-new.replay"
+agent "$tmp/nothing-new.replay" >"$tmp/agent3.log" 2>&1 ||
+  { cat "$tmp/agent3.log" >&2; fail "agent after w2 returned"; }
+[[ $(spooled) -eq 0 ]] || { cat "$tmp/agent3.log" >&2; fail "records left in the spool after w2 returned"; }
+$L checkpoint "${P[@]}" >/dev/null || fail "checkpoint --server --policy after w2 returned"
 echo PASS
