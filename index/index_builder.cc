@@ -112,7 +112,8 @@ absl::Status IndexBuilder::Load() {
   }
   ASSIGN_OR_RETURN(std::optional<std::string> frontier,
                    store_->Get(Family::kMeta, kInputFrontierKey));
-  ByteReader frontier_in(frontier.value_or(""));
+  const std::string frontier_bytes = frontier.value_or("");
+  ByteReader frontier_in(frontier_bytes);
   ASSIGN_OR_RETURN(input_, DecodeRange(state_.input_size, &frontier_in));
   absl::Status record_status;
   RETURN_IF_ERROR(store_->Scan(

@@ -48,7 +48,7 @@ MapTree GoldenTree() {
 
 TEST(MapGoldenTest, HashesMatchTheIndependentScript) {
   std::map<std::string, std::string> v = Vectors();
-  ASSERT_EQ(v.size(), 10u) << "index/testdata/map_vectors.txt not read";
+  ASSERT_EQ(v.size(), 11u) << "index/testdata/map_vectors.txt not read";
   const Hash a = KeyHash("model-a");
   const KeyValue a_value{3, ListRoot({3, 9, 12})};
   EXPECT_EQ(Hex(a), v["key_hash(model-a)"]);

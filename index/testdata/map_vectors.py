@@ -97,6 +97,14 @@ def main():
     print("map_leaf(model-a)", map_leaf(*items[0]).hex())
     print("map_node(a-leaf,zeros)", sha(b"\x03", map_leaf(*items[0]), bytes(32)).hex())
     print("map_root", subtree(items, 0).hex())
+    # Output-log leaf payload (FORMAT.md, "Output log"): MapFn v1, input size
+    # 1000, input root = SHA-256("in"), map root = the map root above, 4 keys,
+    # input origin "factory.example/log".
+    origin = b"factory.example/log"
+    update = (bytes([1]) + struct.pack(">I", 1) + u64(1000) + sha(b"in") +
+              subtree(items, 0) + u64(4) + struct.pack(">H", len(origin)) +
+              origin)
+    print("index_update", update.hex())
     for name in ["model-a", "model-b", "model-zz", "absent-2"]:
         print("proof(%s)" % name, encode(*prove(items, sha(name.encode()))).hex())
 
