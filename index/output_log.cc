@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "compliance/leaf_entry.h"
 #include "ledger/entry/byte_io.h"
+#include "ledger/roles.h"
 
 namespace vindex {
 namespace {
@@ -66,8 +67,8 @@ absl::StatusOr<IndexUpdate> DecodeIndexUpdate(absl::string_view payload) {
   return u;
 }
 
-absl::StatusOr<IndexUpdate> IndexUpdateOfLeaf(uint64_t index,
-                                              absl::string_view leaf_bytes) {
+absl::StatusOr<std::optional<IndexUpdate>> IndexUpdateOfLeaf(
+    uint64_t index, absl::string_view leaf_bytes) {
   // The one leaf decoding (compliance/leaf_entry.h); whether the signer is
   // enrolled is the output log's own admission rule, checked by its reader.
   ASSIGN_OR_RETURN(
@@ -77,6 +78,9 @@ absl::StatusOr<IndexUpdate> IndexUpdateOfLeaf(uint64_t index,
           [](const ledger::crypto::KeyId&) -> std::optional<ledger::KeyInfo> {
             return std::nullopt;
           }));
+  if (leaf.entry.payload_type == ledger::kKeyEventType) {
+    return std::optional<IndexUpdate>();
+  }
   if (leaf.entry.payload_type != kIndexUpdateType) {
     return absl::DataLossError(absl::StrCat("output leaf ", index, ": type ",
                                             leaf.entry.payload_type, ", want ",
@@ -87,7 +91,7 @@ absl::StatusOr<IndexUpdate> IndexUpdateOfLeaf(uint64_t index,
     return absl::DataLossError(
         absl::StrCat("output leaf ", index, ": ", u.status().message()));
   }
-  return u;
+  return std::optional<IndexUpdate>(*std::move(u));
 }
 
 absl::StatusOr<std::unique_ptr<OutputLog>> OutputLog::Create(
@@ -105,12 +109,11 @@ absl::StatusOr<std::unique_ptr<OutputLog>> OutputLog::Create(
 }
 
 absl::StatusOr<std::optional<IndexUpdate>> OutputLog::Last() const {
-  // Key events come first (genesis, enrolments); scan back to the last
-  // IndexUpdate, which is the last leaf in a log only this class appends to.
+  // Scan back over key events (genesis, enrolments) to the last update.
   for (uint64_t i = ledger_->Size(); i-- > 0;) {
     ASSIGN_OR_RETURN(std::string leaf, ledger_->GetLeaf(i));
-    absl::StatusOr<IndexUpdate> u = IndexUpdateOfLeaf(i, leaf);
-    if (u.ok()) return std::optional<IndexUpdate>(*std::move(u));
+    ASSIGN_OR_RETURN(std::optional<IndexUpdate> u, IndexUpdateOfLeaf(i, leaf));
+    if (u.has_value()) return u;
   }
   return std::optional<IndexUpdate>();
 }

@@ -39,10 +39,11 @@ std::string EncodeIndexUpdate(const IndexUpdate& update);
 // Parses EncodeIndexUpdate's bytes; kInvalidArgument saying what is wrong.
 absl::StatusOr<IndexUpdate> DecodeIndexUpdate(absl::string_view payload);
 
-// The update an output-log leaf carries. kDataLoss (naming leaf `index`)
-// when the leaf does not parse or is not an IndexUpdate.
-absl::StatusOr<IndexUpdate> IndexUpdateOfLeaf(uint64_t index,
-                                              absl::string_view leaf_bytes);
+// The update an output-log leaf carries; nullopt for the output log's own
+// key events (its genesis, enrolments). kDataLoss (naming leaf `index`) when
+// the leaf does not parse or is of another type.
+absl::StatusOr<std::optional<IndexUpdate>> IndexUpdateOfLeaf(
+    uint64_t index, absl::string_view leaf_bytes);
 
 class OutputLog {
  public:

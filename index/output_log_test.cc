@@ -59,10 +59,15 @@ TEST(OutputLogTest, PublishesOnceAndReadsItBack) {
   EXPECT_EQ((*out)->ledger().Size(), size + 1);
   ASSERT_TRUE((*log)->Last()->has_value());
   EXPECT_TRUE(**(*log)->Last() == GoldenUpdate());
-  absl::StatusOr<IndexUpdate> leaf =
+  absl::StatusOr<std::optional<IndexUpdate>> leaf =
       IndexUpdateOfLeaf(size, *(*out)->ledger().GetLeaf(size));
   ASSERT_TRUE(leaf.ok()) << leaf.status();
-  EXPECT_EQ(IndexUpdateOfLeaf(0, *(*out)->ledger().GetLeaf(0)).status().code(),
+  EXPECT_TRUE(leaf->has_value());
+  // Leaf 0 is the output log's genesis key event: no update, no error.
+  leaf = IndexUpdateOfLeaf(0, *(*out)->ledger().GetLeaf(0));
+  ASSERT_TRUE(leaf.ok()) << leaf.status();
+  EXPECT_FALSE(leaf->has_value());
+  EXPECT_EQ(IndexUpdateOfLeaf(0, "junk").status().code(),
             absl::StatusCode::kDataLoss);
 }
 
