@@ -1,5 +1,7 @@
 #include "index/testonly/model_log.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "ledger/roles.h"
@@ -82,7 +84,16 @@ absl::StatusOr<InputCheckpoint> ModelLog::Checkpoint() const {
 
 absl::StatusOr<std::vector<std::string>> ModelLog::Leaves(uint64_t start,
                                                           uint64_t end) const {
-  return fixture_->ledger().GetLeaves(start, end - start);
+  std::vector<std::string> out;
+  while (start + out.size() < end) {
+    // GetLeaves returns at most 1000 leaves a call.
+    ASSIGN_OR_RETURN(std::vector<std::string> got,
+                     fixture_->ledger().GetLeaves(
+                         start + out.size(),
+                         std::min<uint64_t>(1000, end - start - out.size())));
+    for (std::string& leaf : got) out.push_back(std::move(leaf));
+  }
+  return out;
 }
 
 }  // namespace vindex::testonly
