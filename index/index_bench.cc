@@ -130,8 +130,7 @@ void ProofSizes() {
       "  map proof, the large model:      %zu bytes\n"
       "  map proof, 1000 models: mean %zu, max %zu bytes\n"
       "  map proof, an absent model:      %zu bytes\n"
-      "  list inclusion proof (1 entry of %llu): %zu bytes (%zu hashes)\n"
-      "  list range proof (a page): at most 2 x %zu bytes\n",
+      "  list inclusion proof (1 entry of %llu): %zu bytes (%zu hashes)\n",
       keys, static_cast<unsigned long long>(value.count), build_s,
       hot_proof.size(), total / 1000, largest, absent,
       static_cast<unsigned long long>(value.count), list_proof, list_proof / 32,
