@@ -133,8 +133,8 @@ void ProofSizes() {
       "  list inclusion proof (1 entry of %llu): %zu bytes (%zu hashes)\n",
       keys, static_cast<unsigned long long>(value.count), build_s,
       hot_proof.size(), total / 1000, largest, absent,
-      static_cast<unsigned long long>(value.count), list_proof, list_proof / 32,
-      list_proof);
+      static_cast<unsigned long long>(value.count), list_proof,
+      list_proof / 32);
 }
 
 void Queries(const vindex::IndexBuilder& builder) {
