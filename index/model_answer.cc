@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/map_fn.h"
@@ -13,7 +14,11 @@
 namespace vindex {
 namespace {
 
+// kDataLoss "<what>: <why>", without repeating a prefix `why` already has.
 absl::Status Lost(absl::string_view what, const absl::Status& why) {
+  if (absl::StartsWith(why.message(), what)) {
+    return absl::DataLossError(why.message());
+  }
   return absl::DataLossError(absl::StrCat(what, ": ", why.message()));
 }
 

@@ -88,7 +88,8 @@ absl::Status IndexUpdate(const CommandArgs& args, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status VerifyIndex(const CommandArgs& args, std::ostream& out) {
+absl::StatusOr<api::client::LogSourceOptions> IndexLogSourceFromFlags(
+    const CommandArgs& args) {
   api::client::LogSourceOptions index_source = LogSourceFromFlags(args);
   index_source.dir = absl::GetFlag(FLAGS_index_dir);
   index_source.server = absl::GetFlag(FLAGS_index_server);
@@ -100,6 +101,12 @@ absl::Status VerifyIndex(const CommandArgs& args, std::ostream& out) {
     return absl::InvalidArgumentError(
         "--index_dir, --index_server or --index_tiles is required");
   }
+  return index_source;
+}
+
+absl::Status VerifyIndex(const CommandArgs& args, std::ostream& out) {
+  ASSIGN_OR_RETURN(api::client::LogSourceOptions index_source,
+                   IndexLogSourceFromFlags(args));
   ASSIGN_OR_RETURN(api::client::OpenedLog input, OpenLog(args));
   ASSIGN_OR_RETURN(api::client::OpenedLog output,
                    api::client::OpenLogReader(index_source));

@@ -10,12 +10,26 @@
 #ifndef TOOLS_LEDGERCTL_INDEX_COMMANDS_H_
 #define TOOLS_LEDGERCTL_INDEX_COMMANDS_H_
 
+#include <cstdint>
 #include <ostream>
+#include <string>
 
+#include "absl/flags/declare.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "api/client/open_log_reader.h"
 #include "tools/ledgerctl/local_commands.h"
 
+ABSL_DECLARE_FLAG(std::string, index_dir);
+ABSL_DECLARE_FLAG(std::string, index_store);
+
 namespace ledgerctl {
+
+// The output log's source: --index_dir, --index_server or --index_tiles
+// (with --index_vkey; TLS and trust flags as for the input).
+// kInvalidArgument when none is given.
+absl::StatusOr<api::client::LogSourceOptions> IndexLogSourceFromFlags(
+    const CommandArgs& args);
 
 // Brings the index up to the input log's latest verified checkpoint and
 // appends the update to the output log. Prints "indexed N leaves; input

@@ -20,6 +20,7 @@
 #include "common/version.h"
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/index_answer_commands.h"
 #include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/local_commands.h"
 #include "tools/ledgerctl/provider_commands.h"
@@ -124,6 +125,12 @@ The verifiable per-model index (index/README.md), over any input source:
                [--index_vkey V] [--index_max_lag N]
                                              recompute the index from the input
                                              and check every published root
+  index-answer --dir D --index_dir O --index_store S --model M --out F
+                                             write M's complete answer to F
+  model-complete --model M --answer F --index_dir O | --index_server H |
+               --index_tiles URL [--index_vkey V] [--as_of N]
+                                             verify it against the output log:
+                                             complete as of size N, time T
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
@@ -197,6 +204,10 @@ const CommandTable& ReadCommands() {
        [](auto& a) { return ledgerctl::IndexUpdate(a, std::cout); }},
       {"verify-index",
        [](auto& a) { return ledgerctl::VerifyIndex(a, std::cout); }},
+      {"index-answer",
+       [](auto& a) { return ledgerctl::IndexAnswer(a, std::cout); }},
+      {"model-complete",
+       [](auto& a) { return ledgerctl::ModelComplete(a, std::cout); }},
   };
   return *table;
 }
