@@ -8,9 +8,10 @@
 // below an as-of size. An absent model gets a verified non-membership proof
 // and an empty list.
 //
-// Limits: the list travels whole (no pages with range proofs yet), and tying
+// Limits: the list travels whole (no pages with range proofs yet). Tying
 // the update's input root to the client's own view of the input log (a
-// consistency proof to a checkpoint it trusts) is the caller's step.
+// consistency proof to a checkpoint it trusts) is the caller's step
+// (api/index/input_tie.h).
 //
 // Pure functions except MakeModelAnswer (reads its arguments); thread-safe
 // as far as those are.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/client/folder_log_reader.h"
 #include "api/index/index_follow.h"
+#include "api/index/input_tie.h"
 #include "gtest/gtest.h"
 #include "index/index_builder.h"
 #include "index/map_fn.h"
@@ -170,6 +171,26 @@ TEST_F(IndexReplayTest, AnIndexClaimingMoreThanTheLogHoldsIsCaught) {
   IndexUpdate u = Update([](uint64_t, std::vector<std::string>&) {});
   u.state.input_size += 1;
   ExpectCaught(u, "beyond the input log");
+}
+
+TEST_F(IndexReplayTest, AnUpdateIsTiedToTheClientsViewOfTheInput) {
+  Grow(6);
+  ASSERT_TRUE(Follow().ok());
+  Grow(4);  // the client's view is ahead of the index: still a prefix
+  auto reader = client::FolderLogReader::Wrap(in_->ledger(), "in");
+  ASSERT_TRUE(reader.ok());
+  IndexUpdate u{in_->ledger().origin(), builder_->state()};
+  absl::StatusOr<uint64_t> at = CheckUpdateInInput(**reader, u);
+  ASSERT_TRUE(at.ok()) << at.status();
+  EXPECT_EQ(*at, in_->ledger().Size());
+  IndexUpdate fork = u;
+  fork.state.input_root[5] ^= 1;
+  EXPECT_EQ(CheckUpdateInInput(**reader, fork).status().code(),
+            absl::StatusCode::kDataLoss);
+  IndexUpdate other = u;
+  other.input_origin = "elsewhere.example/log";
+  EXPECT_EQ(CheckUpdateInInput(**reader, other).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/index/input_tie.h"
 #include "common/durable_file.h"
 #include "common/read_file.h"
 #include "common/status_macros.h"
@@ -19,6 +20,7 @@
 #include "ledger/ledger.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
+#include "tools/ledgerctl/log_source.h"
 
 ABSL_FLAG(std::string, answer, "",
           "model-complete: the answer file written by index-answer");
@@ -115,15 +117,31 @@ absl::Status ModelComplete(const CommandArgs& args, std::ostream& out) {
         r.status().code(),
         absl::StrCat("model-complete failed: ", r.status().message()));
   }
+  // With an input source (--dir, --server or --tiles), the update's input
+  // root must be a prefix of the log this client reads itself.
+  std::string tie;
+  if (!args.dir.empty() || !absl::GetFlag(FLAGS_server).empty() ||
+      !absl::GetFlag(FLAGS_tiles).empty()) {
+    ASSIGN_OR_RETURN(api::client::OpenedLog input, OpenLog(args));
+    absl::StatusOr<uint64_t> at =
+        api::index::CheckUpdateInInput(*input.reader, r->update);
+    if (!at.ok()) {
+      return absl::Status(
+          at.status().code(),
+          absl::StrCat("model-complete failed: ", at.status().message()));
+    }
+    tie = absl::StrCat("; input root consistent with ", input.reader->Source(),
+                       " at size ", *at);
+  }
   const uint64_t size = as_of.value_or(r->update.state.input_size);
   if (!r->present) {
     out << "absent: no entries about " << model << " as of size " << size
-        << " (verified non-membership)\n";
+        << " (verified non-membership" << tie << ")\n";
     return absl::OkStatus();
   }
   out << "complete as of size " << size << " (indexed at "
       << LeafTime(answer.output_leaf) << "): " << r->entries.size()
-      << " entries about " << model << "\n";
+      << " entries about " << model << tie << "\n";
   for (const vindex::ProvenEntry& e : r->entries) {
     out << "  leaf " << e.index << "  " << PayloadType(e.leaf) << "\n";
   }

@@ -6,6 +6,8 @@
 //   index-answer   --dir IN --index_dir OUT --index_store S --model M --out F
 //   model-complete --model M --answer F (--index_dir|--index_server|
 //                  --index_tiles) [--index_vkey V] [--as_of N]
+//                  [--dir IN | --server S | --tiles URL: the input log, to
+//                  check the update's input root is a prefix of it]
 #ifndef TOOLS_LEDGERCTL_INDEX_ANSWER_COMMANDS_H_
 #define TOOLS_LEDGERCTL_INDEX_ANSWER_COMMANDS_H_
 
