@@ -25,6 +25,7 @@ LAYERS = [
     ["schema"],      # signed payload protos (wire formats of entries)
     ["rules"],       # pure rules engine over schema payloads
     ["compliance"],  # verified leaves -> rules entries, findings recording
+    ["index"],       # verifiable per-model index: MapFn, map/list proofs
     ["api"],         # gRPC services, server, client, validation
     ["collector"],   # node agent, spool, CUPTI/NVML sources
     ["witness"],     # tlog-witness cosigning

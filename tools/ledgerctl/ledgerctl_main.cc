@@ -20,6 +20,8 @@
 #include "common/version.h"
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/index_answer_commands.h"
+#include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/local_commands.h"
 #include "tools/ledgerctl/provider_commands.h"
 #include "tools/ledgerctl/read_commands.h"
@@ -118,6 +120,21 @@ giving the same output for the same log. findings needs --server:
                                              without --model)
   form        --model M                      Model Documentation Form: compute,
                                              energy, time, hardware, evidence
+The verifiable per-model index (index/README.md), over any input source:
+  index-update --index_dir O --index_key K --index_store S
+                                             index the input up to its latest
+                                             checkpoint; append the update to
+                                             the output log O (a ledger folder)
+  verify-index --index_dir O | --index_server H | --index_tiles URL
+               [--index_vkey V] [--index_max_lag N]
+                                             recompute the index from the input
+                                             and check every published root
+  index-answer --dir D --index_dir O --index_store S --model M --out F
+                                             write M's complete answer to F
+  model-complete --model M --answer F --index_dir O | --index_server H |
+               --index_tiles URL [--index_vkey V] [--as_of N]
+                                             verify it against the output log:
+                                             complete as of size N, time T
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
@@ -190,6 +207,14 @@ const CommandTable& ReadCommands() {
       {"accounts", [](auto& a) { return ledgerctl::Accounts(a, std::cout); }},
       {"report", [](auto& a) { return ledgerctl::Report(a, std::cout); }},
       {"form", [](auto& a) { return ledgerctl::Form(a, std::cout); }},
+      {"index-update",
+       [](auto& a) { return ledgerctl::IndexUpdate(a, std::cout); }},
+      {"verify-index",
+       [](auto& a) { return ledgerctl::VerifyIndex(a, std::cout); }},
+      {"index-answer",
+       [](auto& a) { return ledgerctl::IndexAnswer(a, std::cout); }},
+      {"model-complete",
+       [](auto& a) { return ledgerctl::ModelComplete(a, std::cout); }},
   };
   return *table;
 }

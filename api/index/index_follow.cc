@@ -1,0 +1,39 @@
+#include "api/index/index_follow.h"
+
+#include <string>
+#include <vector>
+
+#include "common/status_macros.h"
+
+namespace api::index {
+
+absl::StatusOr<FollowStep> FollowOnce(client::LogReader& input,
+                                      vindex::IndexBuilder& builder,
+                                      vindex::OutputLog& output) {
+  ASSIGN_OR_RETURN(client::VerifiedCheckpoint at, input.LatestCheckpoint());
+  FollowStep step;
+  const uint64_t from = builder.state().input_size;
+  if (at.fields.size > from) {
+    std::vector<std::string> leaves;
+    leaves.reserve(at.fields.size - from);
+    while (from + leaves.size() < at.fields.size) {
+      ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> batch,
+                       input.ReadLeaves(at, from + leaves.size(),
+                                        at.fields.size - from - leaves.size()));
+      for (client::VerifiedLeaf& leaf : batch) {
+        leaves.push_back(std::move(leaf.leaf));
+      }
+    }
+    RETURN_IF_ERROR(builder.Apply(
+        vindex::InputCheckpoint{at.fields.size, at.fields.root}, leaves));
+    step.indexed_leaves = leaves.size();
+  }
+  vindex::IndexUpdate update;
+  update.input_origin = input.Origin();
+  update.state = builder.state();
+  ASSIGN_OR_RETURN(step.published, output.Publish(update));
+  step.state = builder.state();
+  return step;
+}
+
+}  // namespace api::index

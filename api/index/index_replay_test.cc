@@ -1,0 +1,197 @@
+// The updater and verify-index's replay, over real ledgers read through
+// FolderLogReader (the LogReader every source implements), and output logs
+// that lie in each way a served index could.
+#include "api/index/index_replay.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "api/client/folder_log_reader.h"
+#include "api/index/index_follow.h"
+#include "api/index/input_tie.h"
+#include "gtest/gtest.h"
+#include "index/index_builder.h"
+#include "index/map_fn.h"
+#include "index/model_map.h"
+#include "index/output_log.h"
+#include "index/testonly/model_log.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/testonly/ledger_fixture.h"
+
+namespace api::index {
+namespace {
+
+using vindex::IndexUpdate;
+
+class IndexReplayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto in = vindex::testonly::ModelLog::Create("test.example/factory");
+    ASSERT_TRUE(in.ok()) << in.status();
+    in_ = std::move(*in);
+    auto out = ledger::testonly::LedgerFixture::Create("test.example/index");
+    ASSERT_TRUE(out.ok()) << out.status();
+    out_ = std::move(*out);
+    auto signer = out_->EnrolNewKey(aifl::ledger::v1::ROLE_RULES);
+    ASSERT_TRUE(signer.ok());
+    auto log = vindex::OutputLog::Create(&out_->ledger(), std::move(*signer));
+    ASSERT_TRUE(log.ok()) << log.status();
+    output_ = std::move(*log);
+    auto builder =
+        vindex::IndexBuilder::Open(ledger::testonly::FreshDir("index"));
+    ASSERT_TRUE(builder.ok()) << builder.status();
+    builder_ = std::move(*builder);
+  }
+
+  void Grow(int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(in_->Append(absl::StrCat("m", i % 3), i % 4).ok());
+    }
+    ASSERT_TRUE(in_->ledger().PublishCheckpoint().ok());
+  }
+
+  absl::StatusOr<FollowStep> Follow() {
+    auto reader = client::FolderLogReader::Wrap(in_->ledger(), "in");
+    if (!reader.ok()) return reader.status();
+    return FollowOnce(**reader, *builder_, *output_);
+  }
+
+  absl::StatusOr<ReplayResult> Replay(ReplayOptions options = {}) {
+    auto in = client::FolderLogReader::Wrap(in_->ledger(), "in");
+    auto out = client::FolderLogReader::Wrap(out_->ledger(), "out");
+    if (!in.ok() || !out.ok()) return absl::InternalError("reader");
+    return ReplayIndex(**in, **out, options);
+  }
+
+  // The honest update at the input's current size, with `edit` applied to
+  // the models of each leaf before it is indexed.
+  IndexUpdate Update(
+      const std::function<void(uint64_t, std::vector<std::string>&)>& edit) {
+    vindex::ModelMap map;
+    ledger::merkle::CompactRange range;
+    const uint64_t size = in_->ledger().Size();
+    for (uint64_t i = 0; i < size; ++i) {
+      const std::string leaf = *in_->ledger().GetLeaf(i);
+      std::vector<std::string> models = *vindex::ModelsOfLeaf(i, leaf);
+      edit(i, models);
+      EXPECT_TRUE(map.Add(i, models).ok());
+      range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
+    }
+    map.Flush();
+    IndexUpdate u;
+    u.input_origin = in_->ledger().origin();
+    u.state = {vindex::kMapFnVersion, size, range.Root(), map.Root(),
+               map.key_count()};
+    return u;
+  }
+
+  void ExpectCaught(const IndexUpdate& lie, absl::string_view why) {
+    ASSERT_TRUE(output_->Publish(lie).ok());
+    absl::StatusOr<ReplayResult> r = Replay();
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << r.status();
+    EXPECT_NE(r.status().message().find(why), absl::string_view::npos)
+        << r.status();
+  }
+
+  std::unique_ptr<vindex::testonly::ModelLog> in_;
+  std::unique_ptr<ledger::testonly::LedgerFixture> out_;
+  std::unique_ptr<vindex::OutputLog> output_;
+  std::unique_ptr<vindex::IndexBuilder> builder_;
+};
+
+TEST_F(IndexReplayTest, HonestIndexReplaysAtEveryUpdate) {
+  Grow(10);
+  absl::StatusOr<FollowStep> step = Follow();
+  ASSERT_TRUE(step.ok()) << step.status();
+  EXPECT_TRUE(step->published);
+  EXPECT_EQ(step->state.input_size, in_->ledger().Size());
+  Grow(7);
+  ASSERT_TRUE(Follow().ok());
+  step = Follow();  // nothing new: nothing appended
+  ASSERT_TRUE(step.ok());
+  EXPECT_FALSE(step->published);
+  EXPECT_EQ(step->indexed_leaves, 0u);
+  absl::StatusOr<ReplayResult> r = Replay(ReplayOptions{0});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->updates, 2u);
+  EXPECT_EQ(r->indexed_size, in_->ledger().Size());
+  EXPECT_EQ(r->map_root, builder_->state().map_root);
+  // The updater's state is the honest update computed independently here.
+  EXPECT_TRUE(Update([](uint64_t, std::vector<std::string>&) {
+              }).state.map_root == builder_->state().map_root);
+}
+
+TEST_F(IndexReplayTest, AnIndexThatOmitsOneEntryIsCaught) {
+  Grow(12);
+  ASSERT_TRUE(Follow().ok());
+  bool dropped = false;
+  ExpectCaught(Update([&](uint64_t, std::vector<std::string>& models) {
+                 if (!dropped && !models.empty() && models[0] == "m1") {
+                   models.clear();
+                   dropped = true;
+                 }
+               }),
+               "map root");
+  EXPECT_TRUE(dropped);
+}
+
+TEST_F(IndexReplayTest, AnIndexThatAddsAForeignEntryIsCaught) {
+  Grow(12);
+  ExpectCaught(Update([](uint64_t i, std::vector<std::string>& models) {
+                 if (i == 3) models.push_back("m2");  // leaf 3 is not about m2
+               }),
+               "map root");
+}
+
+TEST_F(IndexReplayTest, AnIndexOfAnotherLogOrPrefixIsCaught) {
+  Grow(6);
+  IndexUpdate u = Update([](uint64_t, std::vector<std::string>&) {});
+  u.state.input_root[0] ^= 1;
+  ExpectCaught(u, "input root");
+}
+
+TEST_F(IndexReplayTest, AStaleIndexIsCaughtWhenAskedToBeCurrent) {
+  Grow(6);
+  ASSERT_TRUE(Follow().ok());
+  Grow(5);  // the input moved on; the index did not
+  absl::StatusOr<ReplayResult> r = Replay();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->input_size - r->indexed_size, 5u);
+  r = Replay(ReplayOptions{4});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(r.status().message().find("stale index"), absl::string_view::npos);
+  EXPECT_TRUE(Replay(ReplayOptions{5}).ok());
+}
+
+TEST_F(IndexReplayTest, AnIndexClaimingMoreThanTheLogHoldsIsCaught) {
+  Grow(6);
+  IndexUpdate u = Update([](uint64_t, std::vector<std::string>&) {});
+  u.state.input_size += 1;
+  ExpectCaught(u, "beyond the input log");
+}
+
+TEST_F(IndexReplayTest, AnUpdateIsTiedToTheClientsViewOfTheInput) {
+  Grow(6);
+  ASSERT_TRUE(Follow().ok());
+  Grow(4);  // the client's view is ahead of the index: still a prefix
+  auto reader = client::FolderLogReader::Wrap(in_->ledger(), "in");
+  ASSERT_TRUE(reader.ok());
+  IndexUpdate u{in_->ledger().origin(), builder_->state()};
+  absl::StatusOr<uint64_t> at = CheckUpdateInInput(**reader, u);
+  ASSERT_TRUE(at.ok()) << at.status();
+  EXPECT_EQ(*at, in_->ledger().Size());
+  IndexUpdate fork = u;
+  fork.state.input_root[5] ^= 1;
+  EXPECT_EQ(CheckUpdateInInput(**reader, fork).status().code(),
+            absl::StatusCode::kDataLoss);
+  IndexUpdate other = u;
+  other.input_origin = "elsewhere.example/log";
+  EXPECT_EQ(CheckUpdateInInput(**reader, other).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace api::index

@@ -1,0 +1,238 @@
+#include "index/index_builder.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "index/map_fn.h"
+#include "ledger/entry/byte_io.h"
+
+namespace vindex {
+namespace {
+
+using ledger::entry::ByteReader;
+using ledger::merkle::CompactRange;
+using ledger::storage::Family;
+
+// Storage keys (index/FORMAT.md, "Storage").
+constexpr char kStateKey[] = "index/state";
+constexpr char kInputFrontierKey[] = "index/input_frontier";
+
+absl::string_view View(const Hash& h) {
+  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+Hash ToHash(absl::string_view bytes) {
+  Hash h{};
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
+}
+
+std::string KeyRecordKey(const Hash& key) {
+  return absl::StrCat("k", View(key));
+}
+
+std::string ListEntryKey(const Hash& key, uint64_t position) {
+  return absl::StrCat("l", View(key), ledger::entry::U64Key(position));
+}
+
+std::string EncodeHashes(const std::vector<Hash>& hashes) {
+  std::string out;
+  for (const Hash& h : hashes) absl::StrAppend(&out, View(h));
+  return out;
+}
+
+absl::StatusOr<CompactRange> DecodeRange(uint64_t size, ByteReader* in) {
+  std::vector<Hash> hashes;
+  for (int i = __builtin_popcountll(size); i > 0; --i) {
+    absl::string_view h;
+    if (!in->ReadBytes(32, &h)) {
+      return absl::DataLossError("index: truncated compact range");
+    }
+    hashes.push_back(ToHash(h));
+  }
+  return CompactRange::FromFrontier(size, std::move(hashes));
+}
+
+std::string EncodeState(const IndexState& s) {
+  std::string out;
+  ledger::entry::PutU32(&out, s.map_fn_version);
+  ledger::entry::PutU64(&out, s.input_size);
+  absl::StrAppend(&out, View(s.input_root));
+  absl::StrAppend(&out, View(s.map_root));
+  ledger::entry::PutU64(&out, s.key_count);
+  return out;
+}
+
+absl::StatusOr<IndexState> DecodeState(absl::string_view bytes) {
+  ByteReader in(bytes);
+  IndexState s;
+  absl::string_view input_root, map_root;
+  if (!in.ReadU32(&s.map_fn_version) || !in.ReadU64(&s.input_size) ||
+      !in.ReadBytes(32, &input_root) || !in.ReadBytes(32, &map_root) ||
+      !in.ReadU64(&s.key_count) || in.remaining() != 0) {
+    return absl::DataLossError(
+        absl::StrCat("index: state record of ", bytes.size(), " bytes"));
+  }
+  s.input_root = ToHash(input_root);
+  s.map_root = ToHash(map_root);
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
+    const std::string& dir) {
+  ledger::storage::StoreOptions options;
+  options.block_cache_bytes = 64 << 20;
+  absl::StatusOr<std::unique_ptr<ledger::storage::Store>> store =
+      ledger::storage::Store::Open(dir, options);
+  if (absl::IsNotFound(store.status())) {
+    options.mode = ledger::storage::StoreOptions::Mode::kCreate;
+    store = ledger::storage::Store::Open(dir, options);
+  }
+  if (!store.ok()) return store.status();
+  std::unique_ptr<IndexBuilder> builder(new IndexBuilder(std::move(*store)));
+  RETURN_IF_ERROR(builder->Load());
+  return builder;
+}
+
+absl::Status IndexBuilder::Load() {
+  state_.map_fn_version = kMapFnVersion;
+  state_.input_root = ledger::merkle::EmptyRoot();
+  state_.map_root = EmptyMapHash();
+  ASSIGN_OR_RETURN(std::optional<std::string> state,
+                   store_->Get(Family::kMeta, kStateKey));
+  if (!state.has_value()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(state_, DecodeState(*state));
+  if (state_.map_fn_version != kMapFnVersion) {
+    return absl::DataLossError(
+        absl::StrCat("index: built with MapFn v", state_.map_fn_version,
+                     ", this binary has v", kMapFnVersion, ": rebuild it"));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> frontier,
+                   store_->Get(Family::kMeta, kInputFrontierKey));
+  const std::string frontier_bytes = frontier.value_or("");
+  ByteReader frontier_in(frontier_bytes);
+  ASSIGN_OR_RETURN(input_, DecodeRange(state_.input_size, &frontier_in));
+  absl::Status record_status;
+  RETURN_IF_ERROR(store_->Scan(
+      Family::kIndex, "k", "l", [&](absl::string_view k, absl::string_view v) {
+        ByteReader in(v);
+        uint64_t count = 0;
+        absl::StatusOr<CompactRange> list =
+            in.ReadU64(&count) ? DecodeRange(count, &in)
+                               : absl::DataLossError("index: key record");
+        if (!list.ok()) {
+          record_status = list.status();
+          return false;
+        }
+        map_.Restore(ToHash(k.substr(1)),
+                     {std::string(in.rest()), std::move(*list)});
+        return true;
+      }));
+  RETURN_IF_ERROR(record_status);
+  map_.Flush();
+  if (map_.Root() != state_.map_root || input_.Root() != state_.input_root) {
+    return absl::DataLossError(
+        "index: stored keys or input frontier do not recompute the stored "
+        "roots");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexBuilder::CheckInput(const InputCheckpoint& at,
+                                      absl::Span<const std::string> leaves,
+                                      CompactRange* input) const {
+  if (at.size < state_.input_size ||
+      at.size - state_.input_size != leaves.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "index: ", leaves.size(), " leaves for checkpoint size ", at.size,
+        ", want ", at.size - std::min(at.size, state_.input_size),
+        " from indexed size ", state_.input_size));
+  }
+  *input = input_;
+  for (const std::string& leaf : leaves) {
+    input->Append(ledger::merkle::HashLeaf(leaf), nullptr);
+  }
+  if (input->Root() != at.root) {
+    return absl::DataLossError(
+        absl::StrCat("index: leaves ", state_.input_size, "..", at.size,
+                     " do not make the checkpoint's root ",
+                     ledger::merkle::HashToHex(at.root)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
+                                 absl::Span<const std::string> leaves) {
+  RETURN_IF_ERROR(broken_);
+  CompactRange input;
+  RETURN_IF_ERROR(CheckInput(at, leaves, &input));
+  // MapFn on every leaf first, so that a leaf that does not parse changes
+  // nothing.
+  std::vector<std::vector<std::string>> models(leaves.size());
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    ASSIGN_OR_RETURN(models[i], ModelsOfLeaf(state_.input_size + i, leaves[i]));
+  }
+  std::vector<ListEntry> entries;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const uint64_t index = state_.input_size + i;
+    for (const std::string& id : models[i]) {
+      const Hash key = KeyHash(id);
+      const ModelMap::KeyState* k = map_.Find(key);
+      entries.push_back({key, k == nullptr ? 0 : k->list.size(), index});
+      RETURN_IF_ERROR(map_.Add(index, {id}));
+    }
+  }
+  input_ = std::move(input);
+  state_.input_size = at.size;
+  state_.input_root = at.root;
+  const std::vector<Hash> changed = map_.Flush();
+  state_.map_root = map_.Root();
+  state_.key_count = map_.key_count();
+  absl::Status written = Write(changed, entries);
+  if (!written.ok()) broken_ = written;
+  return written;
+}
+
+absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
+                                 const std::vector<ListEntry>& entries) {
+  ledger::storage::Batch batch;
+  for (const Hash& key : changed) {
+    const ModelMap::KeyState& k = *map_.Find(key);
+    std::string record = ledger::entry::U64Key(k.list.size());
+    record += EncodeHashes(k.list.hashes());
+    record += k.model_id;
+    batch.Put(Family::kIndex, KeyRecordKey(key), record);
+  }
+  for (const ListEntry& e : entries) {
+    batch.Put(Family::kLeaves, ListEntryKey(e.key, e.position),
+              ledger::entry::U64Key(e.index));
+  }
+  batch.Put(Family::kMeta, kInputFrontierKey, EncodeHashes(input_.hashes()));
+  batch.Put(Family::kMeta, kStateKey, EncodeState(state_));
+  return store_->Write(&batch);
+}
+
+MapProof IndexBuilder::Prove(absl::string_view model_id,
+                             KeyValue* value) const {
+  return map_.tree().Prove(KeyHash(model_id), value);
+}
+
+absl::StatusOr<std::vector<uint64_t>> IndexBuilder::List(
+    absl::string_view model_id, uint64_t start, uint64_t max_count) const {
+  std::vector<uint64_t> out;
+  if (max_count == 0) return out;
+  const Hash key = KeyHash(model_id);
+  RETURN_IF_ERROR(
+      store_->Scan(Family::kLeaves, ListEntryKey(key, start),
+                   absl::StrCat("l", View(key), std::string(8, '\xff'), "\xff"),
+                   [&](absl::string_view, absl::string_view v) {
+                     out.push_back(ledger::entry::DecodeU64(v));
+                     return out.size() < max_count;
+                   }));
+  return out;
+}
+
+}  // namespace vindex

@@ -1,0 +1,105 @@
+// The verifiable index, built incrementally from verified checkpoints of an
+// input log and stored in RocksDB (index/FORMAT.md, "Storage"). Each Apply
+// takes the leaves between the last indexed size and a checkpoint's size,
+// checks that they make exactly that checkpoint's tree (the input log's
+// compact range is stored, so this costs one leaf hash per leaf), runs MapFn
+// on each, and writes every change (per-key compact ranges, list entries,
+// the input frontier and the new state) in one synced RocksDB batch:
+// a crash leaves the index at one checkpoint or the next, never between.
+// Open resumes from what is stored and checks the map root recomputes.
+//
+// Not thread-safe: one builder per folder and process; queries and Apply
+// serialised by the owner.
+#ifndef INDEX_INDEX_BUILDER_H_
+#define INDEX_INDEX_BUILDER_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "index/map_hash.h"
+#include "index/map_proof.h"
+#include "index/model_map.h"
+#include "ledger/merkle/compact_range.h"
+#include "ledger/storage/store.h"
+
+namespace vindex {
+
+// A checkpoint of the input log, as verified by the caller (signature and
+// consistency with the checkpoints trusted before).
+struct InputCheckpoint {
+  uint64_t size = 0;
+  Hash root{};
+};
+
+// What one index update commits to (also the output-log leaf's content).
+struct IndexState {
+  uint32_t map_fn_version = 0;
+  uint64_t input_size = 0;
+  Hash input_root{};
+  Hash map_root{};
+  uint64_t key_count = 0;
+};
+
+class IndexBuilder {
+ public:
+  // Opens the index in `dir`, creating it when absent. kDataLoss when the
+  // stored keys do not recompute the stored map root, or the stored MapFn
+  // version is not this binary's; the store's errors otherwise.
+  static absl::StatusOr<std::unique_ptr<IndexBuilder>> Open(
+      const std::string& dir);
+
+  // The state after the last Apply (input size 0 and the empty map root
+  // when new).
+  const IndexState& state() const { return state_; }
+
+  // Indexes `leaves`, the input log's leaves [state().input_size, at.size).
+  // Errors, with nothing changed: kInvalidArgument when the count does not
+  // match or at.size is below the indexed size; kDataLoss when the leaves
+  // do not hash to at.root (or do not parse). A failed write is returned
+  // and the builder refuses everything after it (reopen to recover).
+  absl::Status Apply(const InputCheckpoint& at,
+                     absl::Span<const std::string> leaves);
+
+  // The map proof for `model_id` at the current state, and its value when
+  // present (`value` may be null).
+  MapProof Prove(absl::string_view model_id, KeyValue* value) const;
+
+  // Up to `max_count` leaf indices of `model_id`'s list from position
+  // `start` (empty past the end or for an absent model).
+  absl::StatusOr<std::vector<uint64_t>> List(absl::string_view model_id,
+                                             uint64_t start,
+                                             uint64_t max_count) const;
+
+ private:
+  explicit IndexBuilder(std::unique_ptr<ledger::storage::Store> store)
+      : store_(std::move(store)) {}
+  absl::Status Load();
+  absl::Status CheckInput(const InputCheckpoint& at,
+                          absl::Span<const std::string> leaves,
+                          ledger::merkle::CompactRange* input) const;
+  // One element of a key's list: position `position` holds leaf `index`.
+  struct ListEntry {
+    Hash key;
+    uint64_t position;
+    uint64_t index;
+  };
+  absl::Status Write(const std::vector<Hash>& changed,
+                     const std::vector<ListEntry>& entries);
+
+  std::unique_ptr<ledger::storage::Store> store_;
+  ModelMap map_;
+  ledger::merkle::CompactRange input_;
+  IndexState state_;
+  absl::Status broken_;
+};
+
+}  // namespace vindex
+
+#endif  // INDEX_INDEX_BUILDER_H_

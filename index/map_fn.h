@@ -1,0 +1,42 @@
+// MapFn v1 of the verifiable index (index/FORMAT.md, "MapFn v1"): which
+// model ids a ledger leaf is about. Pure: a function of the leaf's bytes
+// alone (no key registry, no earlier leaves), so anyone can re-run it on one
+// entry of an answer and on every leaf of a replay, and get the same keys.
+//
+// A key is the model id exactly as the payload spells it, the string the
+// rules engine (rules/model_state_fold.h) keys its models by before it
+// resolves aliases. v1 does not resolve aliases nor attribute records that
+// name no model (by run id or scheduler account): both depend on earlier
+// leaves and would make one entry impossible to check alone. Changing what
+// maps where is a new version (kMapFnVersion), recorded in every output-log
+// leaf.
+//
+// Thread-safe (pure functions).
+#ifndef INDEX_MAP_FN_H_
+#define INDEX_MAP_FN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace vindex {
+
+inline constexpr uint32_t kMapFnVersion = 1;
+
+// The model ids a payload of `payload_type` names, without repeats, in the
+// order of FORMAT.md's table; empty for a type about no model, for a payload
+// that does not parse as its type, and for ids that are empty.
+std::vector<std::string> ModelsOfPayload(absl::string_view payload_type,
+                                         absl::string_view payload);
+
+// ModelsOfPayload of the leaf's envelope. kDataLoss naming leaf `index` when
+// the leaf or its envelope does not parse (a verified leaf always does).
+absl::StatusOr<std::vector<std::string>> ModelsOfLeaf(
+    uint64_t index, absl::string_view leaf_bytes);
+
+}  // namespace vindex
+
+#endif  // INDEX_MAP_FN_H_

@@ -1,0 +1,44 @@
+#include "index/map_hash.h"
+
+#include <string>
+
+#include "ledger/crypto/sha256.h"
+#include "ledger/entry/byte_io.h"
+
+namespace vindex {
+namespace {
+
+absl::string_view View(const Hash& h) {
+  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+}  // namespace
+
+Hash KeyHash(absl::string_view model_id) {
+  return ledger::crypto::Sha256({model_id});
+}
+
+Hash ListLeafHash(uint64_t leaf_index) {
+  return ledger::merkle::HashLeaf(ledger::entry::U64Key(leaf_index));
+}
+
+Hash MapLeafHash(const Hash& key_hash, const KeyValue& value) {
+  const char prefix = static_cast<char>(kMapLeafPrefix);
+  const std::string count = ledger::entry::U64Key(value.count);
+  return ledger::crypto::Sha256({absl::string_view(&prefix, 1), View(key_hash),
+                                 count, View(value.list_root)});
+}
+
+Hash MapNodeHash(const Hash& left, const Hash& right) {
+  const char prefix = static_cast<char>(kMapNodePrefix);
+  return ledger::crypto::Sha256(
+      {absl::string_view(&prefix, 1), View(left), View(right)});
+}
+
+Hash EmptyMapHash() { return Hash{}; }
+
+int KeyBit(const Hash& key_hash, int depth) {
+  return (key_hash[depth / 8] >> (7 - depth % 8)) & 1;
+}
+
+}  // namespace vindex

@@ -1,0 +1,62 @@
+// The hashing of the verifiable per-model index (index/FORMAT.md, "Hashing"):
+// a key's list of leaf indices as an RFC 6962 tree, and the map over keys as
+// a compressed sparse Merkle tree whose node hashes are domain-separated
+// from RFC 6962's (prefix bytes 0x02 and 0x03, never 0x00 or 0x01).
+//
+//   key hash   K      = SHA-256(model id bytes)
+//   list leaf         = RFC 6962 leaf of the 8-byte big-endian leaf index
+//   map leaf          = SHA-256(0x02 || K || count u64 BE || list root)
+//   map node          = SHA-256(0x03 || left || right)
+//   empty subtree     = 32 zero bytes
+//
+// Pure functions; thread-safe.
+#ifndef INDEX_MAP_HASH_H_
+#define INDEX_MAP_HASH_H_
+
+#include <cstdint>
+
+#include "absl/strings/string_view.h"
+#include "ledger/merkle/hash.h"
+
+namespace vindex {
+
+using ledger::merkle::Hash;
+
+inline constexpr uint8_t kMapLeafPrefix = 0x02;
+inline constexpr uint8_t kMapNodePrefix = 0x03;
+
+// What the map holds for one key: how many leaves its list has and the
+// RFC 6962 root of that list.
+struct KeyValue {
+  uint64_t count = 0;
+  Hash list_root{};
+
+  bool operator==(const KeyValue& o) const {
+    return count == o.count && list_root == o.list_root;
+  }
+  bool operator!=(const KeyValue& o) const { return !(*this == o); }
+};
+
+// SHA-256 of the model id: the key's position in the map.
+Hash KeyHash(absl::string_view model_id);
+
+// The RFC 6962 leaf hash of one list element: HashLeaf(8-byte BE index),
+// the same encoding as a finding's evidence hash (ledger/FORMAT.md).
+Hash ListLeafHash(uint64_t leaf_index);
+
+// SHA-256(0x02 || key_hash || count BE || list_root).
+Hash MapLeafHash(const Hash& key_hash, const KeyValue& value);
+
+// SHA-256(0x03 || left || right).
+Hash MapNodeHash(const Hash& left, const Hash& right);
+
+// The hash of an empty subtree (and the root of the empty map): zeros.
+Hash EmptyMapHash();
+
+// Bit `depth` (0 = most significant bit of byte 0) of `key_hash`.
+// REQUIRES: depth < 256.
+int KeyBit(const Hash& key_hash, int depth);
+
+}  // namespace vindex
+
+#endif  // INDEX_MAP_HASH_H_

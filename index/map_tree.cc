@@ -1,0 +1,91 @@
+#include "index/map_tree.h"
+
+#include <utility>
+
+namespace vindex {
+
+// A leaf (one key) or an inner node (two or more keys below, in one or both
+// children). `hash` is always up to date.
+struct MapTree::Node {
+  Hash hash{};
+  bool leaf = false;
+  Hash key{};
+  KeyValue value;
+  std::unique_ptr<Node> child[2];
+};
+
+MapTree::MapTree() = default;
+MapTree::~MapTree() = default;
+MapTree::MapTree(MapTree&&) noexcept = default;
+MapTree& MapTree::operator=(MapTree&&) noexcept = default;
+
+Hash MapTree::Root() const {
+  return root_ == nullptr ? EmptyMapHash() : root_->hash;
+}
+
+void MapTree::Set(const Hash& key_hash, const KeyValue& value) {
+  root_ = Insert(std::move(root_), 0, key_hash, value);
+}
+
+std::unique_ptr<MapTree::Node> MapTree::Insert(std::unique_ptr<Node> node,
+                                               int depth, const Hash& key_hash,
+                                               const KeyValue& value) {
+  if (node == nullptr) {
+    node = std::make_unique<Node>();
+    node->leaf = true;
+    node->key = key_hash;
+    node->value = value;
+    node->hash = MapLeafHash(key_hash, value);
+    ++size_;
+    return node;
+  }
+  if (node->leaf && node->key == key_hash) {
+    node->value = value;
+    node->hash = MapLeafHash(key_hash, value);
+    return node;
+  }
+  if (node->leaf) {
+    // Two keys share this subtree now: the old leaf moves one level down,
+    // and the new key is inserted beside it (further splits happen there
+    // while their bits agree).
+    auto inner = std::make_unique<Node>();
+    const int bit = KeyBit(node->key, depth);
+    inner->child[bit] = std::move(node);
+    node = std::move(inner);
+  }
+  const int bit = KeyBit(key_hash, depth);
+  node->child[bit] =
+      Insert(std::move(node->child[bit]), depth + 1, key_hash, value);
+  auto child_hash = [&](int i) {
+    return node->child[i] == nullptr ? EmptyMapHash() : node->child[i]->hash;
+  };
+  node->hash = MapNodeHash(child_hash(0), child_hash(1));
+  return node;
+}
+
+MapProof MapTree::Prove(const Hash& key_hash, KeyValue* value) const {
+  MapProof proof;
+  const Node* node = root_.get();
+  int depth = 0;
+  while (node != nullptr && !node->leaf) {
+    const int bit = KeyBit(key_hash, depth);
+    const Node* sibling = node->child[1 - bit].get();
+    proof.siblings.push_back(sibling == nullptr ? EmptyMapHash()
+                                                : sibling->hash);
+    node = node->child[bit].get();
+    ++depth;
+  }
+  if (node == nullptr) {
+    proof.kind = MapProof::Kind::kAbsentEmpty;
+  } else if (node->key == key_hash) {
+    proof.kind = MapProof::Kind::kMember;
+    if (value != nullptr) *value = node->value;
+  } else {
+    proof.kind = MapProof::Kind::kAbsentOther;
+    proof.other_key = node->key;
+    proof.other_value = node->value;
+  }
+  return proof;
+}
+
+}  // namespace vindex

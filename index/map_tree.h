@@ -1,0 +1,54 @@
+// The map of the verifiable index in memory: key hash → KeyValue, as a
+// compressed sparse Merkle tree (index/FORMAT.md, "Map tree"). A subtree
+// with no key hashes to EmptyMapHash(), one with a single key to that key's
+// map leaf hash wherever it sits, one with two or more keys to
+// MapNodeHash(left half, right half), split on the next bit of the key
+// hashes. So the root is a function of the set of (key, value) pairs alone,
+// whatever the order of updates, and a path is as deep as the key's longest
+// shared prefix with another key: about log2(keys) for random hashes.
+//
+// Keys are never removed (the index's lists only grow). Set() rehashes the
+// one path it changes: O(depth). Not thread-safe; value type (movable).
+#ifndef INDEX_MAP_TREE_H_
+#define INDEX_MAP_TREE_H_
+
+#include <cstddef>
+#include <memory>
+
+#include "index/map_hash.h"
+#include "index/map_proof.h"
+
+namespace vindex {
+
+class MapTree {
+ public:
+  MapTree();
+  ~MapTree();
+  MapTree(MapTree&&) noexcept;
+  MapTree& operator=(MapTree&&) noexcept;
+
+  // Sets the value of `key_hash` (adding the key when new).
+  void Set(const Hash& key_hash, const KeyValue& value);
+
+  // The map root; EmptyMapHash() for the empty map.
+  Hash Root() const;
+
+  // The number of keys.
+  size_t size() const { return size_; }
+
+  // The proof for `key_hash`: membership when it is in the map, else
+  // non-membership. `value` (may be null) gets the key's value when present.
+  MapProof Prove(const Hash& key_hash, KeyValue* value) const;
+
+ private:
+  struct Node;
+  std::unique_ptr<Node> Insert(std::unique_ptr<Node> node, int depth,
+                               const Hash& key_hash, const KeyValue& value);
+
+  std::unique_ptr<Node> root_;
+  size_t size_ = 0;
+};
+
+}  // namespace vindex
+
+#endif  // INDEX_MAP_TREE_H_

@@ -1,0 +1,79 @@
+// A complete answer to "every entry about model M" (index/FORMAT.md,
+// "Answers"), and its verification by a client that trusts only a checkpoint
+// of the output log. The answer holds: the output log's last leaf (the
+// latest IndexUpdate) with its inclusion proof, the map proof for M against
+// that update's map root, M's whole list, and each listed entry with its
+// inclusion proof in the input log at the update's input size. The client
+// checks every proof, re-runs MapFn on each entry, and takes the prefix
+// below an as-of size. An absent model gets a verified non-membership proof
+// and an empty list.
+//
+// Limits: the list travels whole (no pages with range proofs yet). Tying
+// the update's input root to the client's own view of the input log (a
+// consistency proof to a checkpoint it trusts) is the caller's step
+// (api/index/input_tie.h).
+//
+// Pure functions except MakeModelAnswer (reads its arguments); thread-safe
+// as far as those are.
+#ifndef INDEX_MODEL_ANSWER_H_
+#define INDEX_MODEL_ANSWER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "index/index_builder.h"
+#include "index/output_log.h"
+#include "ledger/ledger.h"
+
+namespace vindex {
+
+struct ProvenEntry {
+  uint64_t index = 0;
+  std::string leaf;         // the input log's leaf bytes
+  std::vector<Hash> proof;  // inclusion in the input tree of the update
+};
+
+struct ModelAnswer {
+  uint64_t output_leaf_index = 0;
+  std::string output_leaf;
+  std::vector<Hash> output_proof;    // inclusion in the output checkpoint
+  std::string map_proof;             // EncodeMapProof bytes
+  std::vector<uint64_t> list;        // the model's whole list
+  std::vector<ProvenEntry> entries;  // one per list element, same order
+};
+
+// The answer for `model_id` from the index (`builder`, whose state the
+// output log's last leaf records) and the two ledgers, proven against the
+// output log's tree of `output_size` leaves. kFailedPrecondition when the
+// output log's last update is not the builder's state.
+absl::StatusOr<ModelAnswer> MakeModelAnswer(const IndexBuilder& builder,
+                                            const ledger::Ledger& input,
+                                            const ledger::Ledger& output,
+                                            uint64_t output_size,
+                                            absl::string_view model_id);
+
+struct VerifiedModelEntries {
+  IndexUpdate update;  // the index state the answer is from
+  bool present = false;
+  // The entries below the as-of size (all when none was asked), in order.
+  std::vector<ProvenEntry> entries;
+};
+
+// Verifies `answer` for `model_id` against the output log's verified
+// checkpoint (size, root), then keeps the entries below `as_of` (which must
+// not exceed the update's input size). kDataLoss saying which check failed
+// (a stale update that is not the output log's last leaf, a map proof, a
+// list that does not make the proven root, an entry not proven in the input
+// or not about the model); kFailedPrecondition for another MapFn version;
+// kOutOfRange for an as-of size beyond the index.
+absl::StatusOr<VerifiedModelEntries> VerifyModelAnswer(
+    const ModelAnswer& answer, absl::string_view model_id, uint64_t output_size,
+    const Hash& output_root, std::optional<uint64_t> as_of);
+
+}  // namespace vindex
+
+#endif  // INDEX_MODEL_ANSWER_H_

@@ -1,0 +1,23 @@
+// ModelAnswer (model_answer.h) to and from its protobuf form
+// (model_answer.proto), for a file or a gRPC response. Pure; thread-safe.
+#ifndef INDEX_MODEL_ANSWER_WIRE_H_
+#define INDEX_MODEL_ANSWER_WIRE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "index/model_answer.h"
+#include "index/model_answer.pb.h"
+
+namespace vindex {
+
+aifl::index::v1::ModelAnswer ModelAnswerToProto(const ModelAnswer& answer,
+                                                const std::string& model_id);
+
+// kInvalidArgument naming the first proof hash that is not 32 bytes.
+absl::StatusOr<ModelAnswer> ModelAnswerFromProto(
+    const aifl::index::v1::ModelAnswer& proto);
+
+}  // namespace vindex
+
+#endif  // INDEX_MODEL_ANSWER_WIRE_H_
