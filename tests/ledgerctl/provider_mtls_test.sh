@@ -150,8 +150,12 @@ $L declare "${OTHER[@]}" --key "$tmp/other.key" "$EX/model-declaration.textproto
 # included its declaration; an auditor proves the declaration itself.
 $L grew "${PROVIDER[@]}" --since "$tmp/decl-cp.txt" | grep -q '^ok: the log only grew' \
   || fail "provider: grew --since the declaration's checkpoint"
-expect_failure "may not call Audit.GetEntries" \
-  $L leaf "${PROVIDER[@]}" --index "$decl_leaf"
+# The provider reads its own declaration (its model's evidence), but not
+# leaf 0 (the genesis key event: no provider's).
+$L leaf "${PROVIDER[@]}" --index "$decl_leaf" | grep -q 'example-large' \
+  || fail "provider: its own declaration"
+expect_failure "PERMISSION_DENIED\|neither this provider's own entry" \
+  $L leaf "${PROVIDER[@]}" --index 0
 $L prove "${AUDITOR[@]}" --index "$decl_leaf" 2>"$tmp/prove.err" >/dev/null
 grep -q "^ok: leaf $decl_leaf " "$tmp/prove.err" || fail "auditor: no proof of leaf $decl_leaf"
 $L leaf "${AUDITOR[@]}" --index "$decl_leaf" | grep -q 'example-large' \
