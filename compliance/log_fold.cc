@@ -39,7 +39,8 @@ absl::StatusOr<LogFold::Added> LogFold::Add(uint64_t index,
     return added;
   }
   const rules::LedgerEntry& entry = converted.entry;
-  added.why = engine_->Ingest(entry);
+  added.payload_type = entry.payload_type;
+  added.why = engine_->Ingest(entry, &added.models);
   if (!added.why.ok()) {
     added.use = Use::kRefused;
     return added;
@@ -50,6 +51,9 @@ absl::StatusOr<LogFold::Added> LogFold::Add(uint64_t index,
       logged.finding.ParseFromString(entry.payload)) {
     const aifl::rules::v1::Finding& f = logged.finding;
     open_[f.model_id()][f.rule_id()] = f.state() == aifl::rules::v1::RAISED;
+    if (const rules::ModelState* m = engine_->fold().Find(f.model_id())) {
+      added.models.push_back(m->model_id);
+    }
     findings_.push_back(std::move(logged));
   }
   return added;

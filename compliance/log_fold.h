@@ -47,6 +47,12 @@ class LogFold {
   struct Added {
     Use use = Use::kFolded;
     absl::Status why;
+    // kFolded: the models the leaf is about (aliases resolved): those whose
+    // state it changed, and for a finding the model it names. Empty for
+    // leaves about no model (key events, unattributed collector records).
+    std::vector<std::string> models;
+    // The leaf's payload type ("" when not evidence).
+    std::string payload_type;
   };
 
   // Folds the leaf at `index` (its exact bytes), which must be next_leaf().

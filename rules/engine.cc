@@ -22,7 +22,8 @@ Engine::Engine(std::unique_ptr<Evaluator> evaluator)
       fold_(evaluator_->fold_options()),
       recorded_(evaluator_.get()) {}
 
-absl::Status Engine::Ingest(const LedgerEntry& entry) {
+absl::Status Engine::Ingest(const LedgerEntry& entry,
+                            std::vector<std::string>* affected_out) {
   if (entry.payload_type == kFindingType) {
     if (entry.signer_role != aifl::ledger::v1::ROLE_RULES) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -37,7 +38,8 @@ absl::Status Engine::Ingest(const LedgerEntry& entry) {
     recorded_.Record(f);
   }
   ASSIGN_OR_RETURN(std::vector<std::string> affected, fold_.Apply(entry));
-  for (std::string& id : affected) changed_.insert(std::move(id));
+  for (const std::string& id : affected) changed_.insert(id);
+  if (affected_out != nullptr) *affected_out = std::move(affected);
   return absl::OkStatus();
 }
 

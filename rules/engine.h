@@ -31,10 +31,14 @@ class Engine {
   // kInvalidArgument when the pack is not valid.
   static absl::StatusOr<std::unique_ptr<Engine>> Create(RulePack pack);
 
-  // Folds one entry (in leaf order) and marks the models it touched.
-  // Errors as ModelStateFold::Apply (the entry is then ignored), plus
-  // kInvalidArgument for a finding not signed by the rules role.
-  absl::Status Ingest(const LedgerEntry& entry);
+  // Folds one entry (in leaf order) and marks the models it touched; when
+  // `affected` is not null it receives their ids (aliases resolved; empty
+  // for entries about no model, e.g. key events, findings, unattributed
+  // collector records). Errors as ModelStateFold::Apply (the entry is then
+  // ignored), plus kInvalidArgument for a finding not signed by the rules
+  // role.
+  absl::Status Ingest(const LedgerEntry& entry,
+                      std::vector<std::string>* affected = nullptr);
 
   // Evaluates the models touched since the last evaluation at `now` and
   // returns the raised and cleared findings to append (and records them).

@@ -43,12 +43,15 @@ aifl::api::v1::ModelSummary ModelSummaryOf(const compliance::LogFold& fold,
   return s;
 }
 
-aifl::api::v1::ListModelsResponse ListModelsOf(const compliance::LogFold& fold,
-                                               uint32_t page_size,
-                                               const std::string& page_token) {
+aifl::api::v1::ListModelsResponse ListModelsOf(
+    const compliance::LogFold& fold, uint32_t page_size,
+    const std::string& page_token,
+    const std::function<bool(const std::string& model_id)>& include) {
   std::vector<const rules::ModelState*> models;
   for (const auto& [id, state] : fold.engine().fold().models()) {
-    if (id > page_token) models.push_back(&state);
+    if (id > page_token && (!include || include(id))) {
+      models.push_back(&state);
+    }
   }
   std::sort(models.begin(), models.end(),
             [](const rules::ModelState* a, const rules::ModelState* b) {

@@ -10,6 +10,7 @@
 #define API_CLIENT_MODEL_RECORDS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -29,10 +30,12 @@ aifl::api::v1::ModelSummary ModelSummaryOf(const compliance::LogFold& fold,
 
 // Models ordered by id, after the model id `page_token` ("" = from the
 // start), at most `page_size`; next_page_token is the last id of this page
-// when more follow. REQUIRES: page_size ≥ 1.
-aifl::api::v1::ListModelsResponse ListModelsOf(const compliance::LogFold& fold,
-                                               uint32_t page_size,
-                                               const std::string& page_token);
+// when more follow. Only models for which `include` (when set) is true are
+// listed or counted. REQUIRES: page_size ≥ 1.
+aifl::api::v1::ListModelsResponse ListModelsOf(
+    const compliance::LogFold& fold, uint32_t page_size,
+    const std::string& page_token,
+    const std::function<bool(const std::string& model_id)>& include = nullptr);
 
 // One model's detail (summary, compute by account and run label, evidence
 // leaves, findings). kNotFound for a model no entry is about.

@@ -38,8 +38,18 @@ bool Allowed(TlsRole role, Method m) {
              m == Method::kListKeys || m == Method::kGetStatus ||
              m == Method::kGetCheckpoint || m == Method::kListCheckpoints ||
              m == Method::kGetConsistencyProof || m == Method::kGetOwnKeyState;
-    case TlsRole::kCollector:
     case TlsRole::kProvider:
+      // A provider's own view (ReadScopeOf): its models, their findings and
+      // evidence, and the keys that sign them (KeyVisibleTo); the handlers
+      // refuse or filter everything else.
+      if (m == Method::kGetEntries || m == Method::kGetInclusionProof ||
+          m == Method::kListModels || m == Method::kGetModel ||
+          m == Method::kListFindings || m == Method::kWatchFindings ||
+          m == Method::kListKeys) {
+        return true;
+      }
+      [[fallthrough]];
+    case TlsRole::kCollector:
     case TlsRole::kRules:
       // GetLogKeys: every verifying client must be able to follow a
       // log-key rotation. GetOwnKeyState: every submitter must learn its
@@ -108,6 +118,35 @@ absl::Status CheckMethodAllowed(const Caller& caller, Method method) {
 bool ReadsEverything(const Caller& caller) {
   return caller.role == TlsRole::kLocalOperator ||
          caller.role == TlsRole::kOffice || caller.role == TlsRole::kAuditor;
+}
+
+ReadScope ReadScopeOf(const Caller& caller,
+                      const std::vector<ledger::KeyInfo>& all) {
+  ReadScope scope;
+  if (ReadsEverything(caller)) return scope;
+  scope.everything = false;
+  if (caller.role != TlsRole::kProvider) return scope;
+  for (const ledger::KeyInfo& key : all) {
+    if (key.role != aifl::ledger::v1::ROLE_PROVIDER ||
+        key.tls_identity != caller.identity) {
+      continue;
+    }
+    std::string principal = ProviderPrincipal(key);
+    if (std::find(scope.principals.begin(), scope.principals.end(),
+                  principal) == scope.principals.end()) {
+      scope.principals.push_back(std::move(principal));
+    }
+  }
+  return scope;
+}
+
+bool KeyVisibleTo(const ReadScope& scope, const ledger::KeyInfo& key) {
+  if (scope.everything || key.role != aifl::ledger::v1::ROLE_PROVIDER) {
+    return true;
+  }
+  const std::string principal = ProviderPrincipal(key);
+  return std::find(scope.principals.begin(), scope.principals.end(),
+                   principal) != scope.principals.end();
 }
 
 absl::Status CheckMaySubmitWith(const Caller& caller,

@@ -9,6 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "api/server/caller.h"
+#include "api/server/model_ownership.h"
+#include "api/server/model_view.h"
 #include "ledger/key_registry.h"
 
 namespace api::server {
@@ -41,6 +43,22 @@ absl::Status CheckMethodAllowed(const Caller& caller, Method method);
 // True when the caller may read every receipt and entry; false when it may
 // read receipts of entries signed by keys bound to its own identity only.
 bool ReadsEverything(const Caller& caller);
+
+// What `caller` may read of models, findings and leaves: everything for
+// ReadsEverything callers; for a provider, the models owned by the
+// principals (ProviderPrincipal) of the provider keys bound to its identity
+// in `all` (revoked ones included: a rotated key does not orphan a model);
+// nothing for other roles. The certificate's O is not consulted: the
+// organisation is the one the operator enrolled the keys under.
+ReadScope ReadScopeOf(const Caller& caller,
+                      const std::vector<ledger::KeyInfo>& all);
+
+// Whether Admin.ListKeys shows `key` to a caller with `scope`: every key to
+// callers that read everything; to a provider, the factory's and the
+// office's keys (collector, rules, admin, office: the signers of its
+// evidence, whose public keys a statement carries) and the provider keys of
+// its own principals, never another provider's.
+bool KeyVisibleTo(const ReadScope& scope, const ledger::KeyInfo& key);
 
 // OK when `caller` may submit entries signed by `key`: the key's signing role
 // is the one the caller's TLS role submits with (collector → collector keys,

@@ -50,11 +50,11 @@ TEST(AccessPolicyTest, EverySubmitterMayAskForItsOwnKeysButNotAuditors) {
                                Method::kGetOwnKeyState)
                 .code(),
             absl::StatusCode::kPermissionDenied);
-  // The provider still may not list everyone's keys.
-  EXPECT_EQ(
-      CheckMethodAllowed(Caller{TlsRole::kProvider, "p", ""}, Method::kListKeys)
-          .code(),
-      absl::StatusCode::kPermissionDenied);
+  // The provider lists keys, filtered (KeyVisibleTo); the collector not.
+  EXPECT_EQ(CheckMethodAllowed(Caller{TlsRole::kCollector, "c", ""},
+                               Method::kListKeys)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 ledger::KeyInfo KeyOf(uint8_t id, aifl::ledger::v1::Role role,
@@ -96,6 +96,110 @@ TEST(AccessPolicyTest, OwnKeysAreOnlyTheCallersKeys) {
   auto local = OwnKeys(Caller{}, {all[1].id, all[2].id}, all);
   ASSERT_TRUE(local.ok()) << local.status();
   EXPECT_EQ(local->size(), 2u);
+}
+
+}  // namespace
+}  // namespace api::server
+
+namespace api::server {
+namespace {
+
+// The role matrix of api/README.md ("Roles"), row by row: every method for
+// every role. Keep the two in step.
+TEST(AccessPolicyTest, RoleMatrixMatchesTheReadme) {
+  const std::vector<Method> all = {Method::kSubmit,
+                                   Method::kGetProofReceipt,
+                                   Method::kGetOwnKeyState,
+                                   Method::kGetCheckpoint,
+                                   Method::kListCheckpoints,
+                                   Method::kGetEntries,
+                                   Method::kGetInclusionProof,
+                                   Method::kGetConsistencyProof,
+                                   Method::kListModels,
+                                   Method::kGetModel,
+                                   Method::kListFindings,
+                                   Method::kWatchFindings,
+                                   Method::kGetLogKeys,
+                                   Method::kSubmitKeyEvent,
+                                   Method::kListKeys,
+                                   Method::kGetStatus};
+  const std::vector<Method> submitter = {
+      Method::kSubmit,          Method::kGetProofReceipt,
+      Method::kGetOwnKeyState,  Method::kGetCheckpoint,
+      Method::kListCheckpoints, Method::kGetConsistencyProof,
+      Method::kGetLogKeys};
+  std::vector<Method> provider = submitter;
+  for (Method m :
+       {Method::kGetEntries, Method::kGetInclusionProof, Method::kListModels,
+        Method::kGetModel, Method::kListFindings, Method::kWatchFindings,
+        Method::kListKeys}) {
+    provider.push_back(m);
+  }
+  const std::vector<Method> admin = {
+      Method::kSubmitKeyEvent,      Method::kListKeys,
+      Method::kGetStatus,           Method::kGetOwnKeyState,
+      Method::kGetCheckpoint,       Method::kListCheckpoints,
+      Method::kGetConsistencyProof, Method::kGetLogKeys};
+  std::vector<Method> office, auditor;
+  for (Method m : all) {
+    if (m != Method::kSubmitKeyEvent) office.push_back(m);
+    if (m != Method::kSubmitKeyEvent && m != Method::kSubmit &&
+        m != Method::kGetOwnKeyState) {
+      auditor.push_back(m);
+    }
+  }
+  const std::vector<std::pair<TlsRole, std::vector<Method>>> rows = {
+      {TlsRole::kCollector, submitter}, {TlsRole::kRules, submitter},
+      {TlsRole::kProvider, provider},   {TlsRole::kAdmin, admin},
+      {TlsRole::kOffice, office},       {TlsRole::kAuditor, auditor},
+      {TlsRole::kLocalOperator, all}};
+  for (const auto& [role, allowed] : rows) {
+    for (Method m : all) {
+      const bool want =
+          std::find(allowed.begin(), allowed.end(), m) != allowed.end();
+      EXPECT_EQ(CheckMethodAllowed(Caller{role, "x", ""}, m).ok(), want)
+          << TlsRoleName(role) << " " << MethodName(m);
+    }
+  }
+}
+
+TEST(AccessPolicyTest, ProviderScopeIsItsKeysOrganisations) {
+  ledger::KeyInfo a;
+  a.role = aifl::ledger::v1::ROLE_PROVIDER;
+  a.organisation = "Org A";
+  a.tls_identity = "lab-a";
+  ledger::KeyInfo a_collector = a;  // another role bound to the same CN
+  a_collector.role = aifl::ledger::v1::ROLE_COLLECTOR;
+  a_collector.organisation = "Org C";
+  ledger::KeyInfo b = a;
+  b.organisation = "Org B";
+  b.tls_identity = "lab-b";
+  ledger::KeyInfo bare = a;  // enrolled without an organisation
+  bare.organisation.clear();
+  bare.tls_identity = "lab-x";
+  const std::vector<ledger::KeyInfo> keys = {a, a_collector, b, bare};
+
+  ReadScope scope = ReadScopeOf(Caller{TlsRole::kProvider, "lab-a", ""}, keys);
+  EXPECT_FALSE(scope.everything);
+  EXPECT_EQ(scope.principals, std::vector<std::string>{"org:Org A"});
+  scope = ReadScopeOf(Caller{TlsRole::kProvider, "lab-x", ""}, keys);
+  EXPECT_EQ(scope.principals, std::vector<std::string>{"id:lab-x"});
+  scope = ReadScopeOf(Caller{TlsRole::kProvider, "nobody", "Org A"}, keys);
+  EXPECT_TRUE(scope.principals.empty()) << "the certificate's O is not read";
+  scope = ReadScopeOf(Caller{TlsRole::kCollector, "lab-a", ""}, keys);
+  EXPECT_FALSE(scope.everything);
+  EXPECT_TRUE(scope.principals.empty());
+  for (TlsRole role :
+       {TlsRole::kOffice, TlsRole::kAuditor, TlsRole::kLocalOperator}) {
+    EXPECT_TRUE(ReadScopeOf(Caller{role, "x", ""}, keys).everything);
+  }
+  // ListKeys: the factory's keys and its own provider keys, not B's.
+  scope = ReadScopeOf(Caller{TlsRole::kProvider, "lab-a", ""}, keys);
+  EXPECT_TRUE(KeyVisibleTo(scope, a));
+  EXPECT_TRUE(KeyVisibleTo(scope, a_collector));
+  EXPECT_FALSE(KeyVisibleTo(scope, b));
+  EXPECT_FALSE(KeyVisibleTo(scope, bare));
+  EXPECT_TRUE(KeyVisibleTo(ReadScope(), b));
 }
 
 }  // namespace

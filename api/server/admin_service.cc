@@ -45,8 +45,10 @@ grpc::ServerUnaryReactor* AdminService::ListKeys(
     aifl::api::v1::ListKeysResponse* response) {
   absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kListKeys);
   if (!caller.ok()) return FinishWith(ctx, caller.status());
-  for (const ledger::KeyInfo& key : deps_.ledger->Keys()) {
-    FillKeyRecord(key, response->add_keys());
+  const std::vector<ledger::KeyInfo> keys = deps_.ledger->Keys();
+  const ReadScope scope = ReadScopeOf(*caller, keys);
+  for (const ledger::KeyInfo& key : keys) {
+    if (KeyVisibleTo(scope, key)) FillKeyRecord(key, response->add_keys());
   }
   return FinishWith(ctx, absl::OkStatus());
 }

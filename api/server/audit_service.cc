@@ -45,6 +45,17 @@ absl::StatusOr<std::string> ModelIdAfter(const std::string& token) {
   return absl::HexStringToBytes(absl::string_view(token).substr(1));
 }
 
+// What `caller` may read (access_policy.h, ReadScopeOf).
+ReadScope ScopeOf(const ServiceDeps& deps, const Caller& caller) {
+  if (ReadsEverything(caller)) return ReadScope();
+  return ReadScopeOf(caller, deps.ledger->Keys());
+}
+
+// The one answer to a provider about a leaf hash it may not read, whether a
+// leaf has that hash or not.
+constexpr char kNoReadableLeaf[] =
+    "leaf_hash: no entry this provider may read has this hash";
+
 }  // namespace
 
 absl::StatusOr<uint64_t> ResolveTreeSize(const ledger::Ledger& ledger,
@@ -171,6 +182,9 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(
   }
   uint64_t count =
       std::min<uint64_t>(request->count(), size - request->start());
+  absl::Status readable = CheckMayReadLeaves(
+      deps_, *caller, ScopeOf(deps_, *caller), request->start(), count);
+  if (!readable.ok()) return FinishWith(ctx, readable);
   absl::StatusOr<std::vector<std::string>> leaves =
       deps_.ledger->GetLeaves(request->start(), count);
   if (!leaves.ok()) return FinishWith(ctx, leaves.status());
@@ -192,6 +206,7 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
   absl::StatusOr<Caller> caller =
       Authorize(ctx, deps_, Method::kGetInclusionProof);
   if (!caller.ok()) return FinishWith(ctx, caller.status());
+  const ReadScope scope = ScopeOf(deps_, *caller);
   uint64_t index = 0;
   switch (request->leaf_case()) {
     case aifl::api::v1::InclusionProofRequest::kLeafIndex:
@@ -211,9 +226,14 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
       if (!found.ok()) {
         if (absl::IsNotFound(found.status())) {
           return FinishWith(
-              ctx, absl::NotFoundError("leaf_hash: no leaf has this hash"));
+              ctx, scope.everything
+                       ? absl::NotFoundError("leaf_hash: no leaf has this hash")
+                       : absl::PermissionDeniedError(kNoReadableLeaf));
         }
         return FinishWith(ctx, found.status());
+      }
+      if (!CheckMayReadLeaves(deps_, *caller, scope, *found, 1).ok()) {
+        return FinishWith(ctx, absl::PermissionDeniedError(kNoReadableLeaf));
       }
       index = *found;
       break;
@@ -230,6 +250,8 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
         ctx, absl::OutOfRangeError(absl::StrCat(
                  "leaf index ", index, " is not in the tree of size ", *size)));
   }
+  absl::Status readable = CheckMayReadLeaves(deps_, *caller, scope, index, 1);
+  if (!readable.ok()) return FinishWith(ctx, readable);
   absl::StatusOr<std::vector<ledger::merkle::Hash>> proof =
       deps_.ledger->InclusionProof(index, *size);
   if (!proof.ok()) return FinishWith(ctx, proof.status());
@@ -276,7 +298,7 @@ grpc::ServerUnaryReactor* AuditService::ListModels(
   absl::Status caught_up = deps_.models->CatchUp();
   if (!caught_up.ok()) return FinishWith(ctx, caught_up);
   absl::StatusOr<aifl::api::v1::ListModelsResponse> models =
-      deps_.models->ListModels(*page, *after);
+      deps_.models->ListModels(ScopeOf(deps_, *caller), *page, *after);
   if (!models.ok()) return FinishWith(ctx, models.status());
   *response = std::move(*models);
   if (!response->next_page_token().empty()) {
@@ -299,7 +321,7 @@ grpc::ServerUnaryReactor* AuditService::GetModel(
   absl::Status caught_up = deps_.models->CatchUp();
   if (!caught_up.ok()) return FinishWith(ctx, caught_up);
   absl::StatusOr<aifl::api::v1::ModelDetail> model =
-      deps_.models->GetModel(request->model_id());
+      deps_.models->GetModel(ScopeOf(deps_, *caller), request->model_id());
   if (!model.ok()) return FinishWith(ctx, model.status());
   *response = std::move(*model);
   return FinishWith(ctx, absl::OkStatus());
@@ -325,7 +347,12 @@ grpc::ServerUnaryReactor* AuditService::ListFindings(
   absl::Status caught_up = deps_.models->CatchUp();
   if (!caught_up.ok()) return FinishWith(ctx, caught_up);
   FindingFilter filter{request->unit(), request->min_severity(),
-                       request->model_id()};
+                       request->model_id(), ScopeOf(deps_, *caller)};
+  if (!filter.scope.everything && !filter.model_id.empty()) {
+    absl::StatusOr<aifl::api::v1::ModelDetail> own =
+        deps_.models->GetModel(filter.scope, filter.model_id);
+    if (!own.ok()) return FinishWith(ctx, own.status());
+  }
   uint64_t next = 0;
   for (aifl::api::v1::RecordedFinding& f :
        deps_.models->Findings(filter, from_leaf, *page, &next)) {
@@ -356,6 +383,7 @@ AuditService::WatchFindings(
     }
   }
   FindingFilter filter{request->unit(), request->min_severity(), ""};
+  if (caller.ok()) filter.scope = ScopeOf(deps_, *caller);
   return WatchFindingsReactor::Start(deps_.models, filter, request->from_leaf(),
                                      status, std::move(lease));
 }

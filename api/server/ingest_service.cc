@@ -28,22 +28,7 @@ void SetError(EntryResult* result, const absl::Status& status) {
 absl::Status CheckMayReadLeaf(const ledger::Ledger& ledger,
                               const Caller& caller, uint64_t index) {
   if (ReadsEverything(caller)) return absl::OkStatus();
-  absl::StatusOr<std::string> leaf_bytes = ledger.GetLeaf(index);
-  if (!leaf_bytes.ok()) return leaf_bytes.status();
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(*leaf_bytes);
-  if (!leaf.ok()) return absl::DataLossError(leaf.status().message());
-  absl::StatusOr<ledger::entry::Envelope> envelope =
-      ledger::entry::ParseEnvelope(leaf->envelope);
-  if (!envelope.ok()) return absl::DataLossError(envelope.status().message());
-  std::optional<ledger::KeyInfo> key =
-      ledger.FindKey(ledger::crypto::KeyId(envelope->key_id));
-  if (!key.has_value() || key->tls_identity != caller.identity) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("leaf ", index, " was not signed by a key bound to \"",
-                     caller.identity, "\""));
-  }
-  return absl::OkStatus();
+  return CheckSignedByCaller(ledger, caller, index);
 }
 
 // OK when the envelope's payload holds numbers that can be true

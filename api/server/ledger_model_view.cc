@@ -6,7 +6,10 @@
 #include "api/client/model_records.h"
 #include "api/server/log.h"
 #include "common/status_macros.h"
+#include "ledger/entry/envelope.h"
+#include "ledger/entry/leaf.h"
 #include "rules/default_pack.h"
+#include "rules/payload_types.h"
 
 namespace api::server {
 
@@ -42,7 +45,11 @@ absl::Status LedgerModelView::WithFold(
     for (size_t i = first_new; i < all.size(); ++i) {
       const aifl::api::v1::RecordedFinding recorded =
           api::client::RecordedFindingOf(all[i]);
-      for (auto& [id, sink] : sinks_) sink(recorded);
+      for (auto& [id, subscriber] : sinks_) {
+        if (InScope(subscriber.scope, all[i].finding.model_id())) {
+          subscriber.sink(recorded);
+        }
+      }
     }
   }
   return caught_up;
@@ -68,6 +75,11 @@ absl::Status LedgerModelView::CatchUpLocked() {
       ASSIGN_OR_RETURN(compliance::LogFold::Added added,
                        fold_->Add(index, leaf, keys));
       Report(index, added);
+      if (added.use == compliance::LogFold::Use::kFolded) {
+        ownership_.AddLeaf(index, added.models, Claimant(leaf, added));
+      } else {
+        ownership_.AddLeaf(index, {}, "");
+      }
     }
   }
   return absl::OkStatus();
@@ -89,16 +101,66 @@ void LedgerModelView::Report(uint64_t index,
   }
 }
 
+std::string LedgerModelView::Claimant(
+    absl::string_view leaf, const compliance::LogFold::Added& added) const {
+  if (added.payload_type != rules::kModelDeclarationType) return "";
+  // The fold took the leaf, so it parses and its signer is enrolled.
+  absl::StatusOr<ledger::entry::Leaf> parsed = ledger::entry::ParseLeaf(leaf);
+  if (!parsed.ok()) return "";
+  absl::StatusOr<ledger::entry::Envelope> envelope =
+      ledger::entry::ParseEnvelope(parsed->envelope);
+  if (!envelope.ok()) return "";
+  std::optional<ledger::KeyInfo> key =
+      ledger_->FindKey(ledger::crypto::KeyId(envelope->key_id));
+  if (!key.has_value() || key->role != aifl::ledger::v1::ROLE_PROVIDER) {
+    return "";
+  }
+  return ProviderPrincipal(*key);
+}
+
+bool LedgerModelView::InScope(const ReadScope& scope,
+                              const std::string& model_id) const {
+  if (scope.everything) return true;
+  const rules::ModelState* state = fold_->engine().fold().Find(model_id);
+  return state != nullptr && ownership_.Owns(scope.principals, state->model_id);
+}
+
 absl::StatusOr<aifl::api::v1::ListModelsResponse> LedgerModelView::ListModels(
-    uint32_t page_size, const std::string& page_token) {
+    const ReadScope& scope, uint32_t page_size, const std::string& page_token) {
   absl::MutexLock lock(&mu_);
-  return api::client::ListModelsOf(*fold_, page_size, page_token);
+  if (scope.everything) {
+    return api::client::ListModelsOf(*fold_, page_size, page_token);
+  }
+  return api::client::ListModelsOf(
+      *fold_, page_size, page_token, [&](const std::string& id) {
+        mu_.AssertHeld();
+        return ownership_.Owns(scope.principals, id);
+      });
 }
 
 absl::StatusOr<aifl::api::v1::ModelDetail> LedgerModelView::GetModel(
-    const std::string& model_id) {
+    const ReadScope& scope, const std::string& model_id) {
   absl::MutexLock lock(&mu_);
+  if (!InScope(scope, model_id)) {
+    return absl::PermissionDeniedError(kNotOwnModel);
+  }
   return api::client::ModelDetailOf(*fold_, model_id);
+}
+
+absl::Status LedgerModelView::CheckLeavesInScope(const ReadScope& scope,
+                                                 uint64_t first,
+                                                 uint64_t count) {
+  if (scope.everything) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  for (uint64_t i = first; i < first + count; ++i) {
+    if (!ownership_.OwnsLeaf(scope.principals, i)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "leaf ", i,
+          ": not an entry about this provider's models (a provider reads "
+          "its own entries and its models' evidence only)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
@@ -112,7 +174,10 @@ std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
                              [](const compliance::LoggedFinding& f,
                                 uint64_t leaf) { return f.leaf_index < leaf; });
   for (; it != all.end(); ++it) {
-    if (!filter.Matches(it->finding)) continue;
+    if (!filter.Matches(it->finding) ||
+        !InScope(filter.scope, it->finding.model_id())) {
+      continue;
+    }
     if (out.size() == limit) {
       *next_leaf = it->leaf_index;
       break;
@@ -122,10 +187,10 @@ std::vector<aifl::api::v1::RecordedFinding> LedgerModelView::Findings(
   return out;
 }
 
-uint64_t LedgerModelView::Subscribe(FindingSink sink) {
+uint64_t LedgerModelView::Subscribe(const ReadScope& scope, FindingSink sink) {
   absl::MutexLock lock(&sub_mu_);
   uint64_t id = next_id_++;
-  sinks_[id] = std::move(sink);
+  sinks_[id] = Subscriber{scope, std::move(sink)};
   return id;
 }
 

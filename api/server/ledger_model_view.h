@@ -4,7 +4,9 @@
 // key, the leaves that are not evidence). The Audit service reads models and
 // findings from it; the rules runner (rules_runner.h) evaluates the same
 // fold through WithFold instead of folding the log a second time. Derived,
-// in memory, rebuilt from leaf 0 when the server starts.
+// in memory, rebuilt from leaf 0 when the server starts. It also keeps
+// which provider owns which model and which leaves are about which model
+// (model_ownership.h), so that a provider reads its own models only.
 //
 // Thread-safe. Lock order: mu_ → sub_mu_ → a subscriber's own locks (the
 // rules runner's own lock comes before mu_).
@@ -19,6 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "api/server/model_ownership.h"
 #include "api/server/model_view.h"
 #include "compliance/log_fold.h"
 #include "ledger/ledger.h"
@@ -36,13 +39,16 @@ class LedgerModelView final : public ModelView {
 
   absl::Status CatchUp() override;
   absl::StatusOr<aifl::api::v1::ListModelsResponse> ListModels(
-      uint32_t page_size, const std::string& page_token) override;
+      const ReadScope& scope, uint32_t page_size,
+      const std::string& page_token) override;
   absl::StatusOr<aifl::api::v1::ModelDetail> GetModel(
-      const std::string& model_id) override;
+      const ReadScope& scope, const std::string& model_id) override;
+  absl::Status CheckLeavesInScope(const ReadScope& scope, uint64_t first,
+                                  uint64_t count) override;
   std::vector<aifl::api::v1::RecordedFinding> Findings(
       const FindingFilter& filter, uint64_t from_leaf, uint32_t limit,
       uint64_t* next_leaf) override;
-  uint64_t Subscribe(FindingSink sink) override;
+  uint64_t Subscribe(const ReadScope& scope, FindingSink sink) override;
   void Unsubscribe(uint64_t id) override;
 
   // CatchUp, then `fn` on the caught-up fold, under the view's lock (Audit
@@ -60,6 +66,13 @@ class LedgerModelView final : public ModelView {
   // Logs (the first few) leaves the fold skipped.
   void Report(uint64_t index, const compliance::LogFold::Added& added)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The principal a folded declaration claims its models for ("" for other
+  // leaves): its signer's, when that is a provider key.
+  std::string Claimant(absl::string_view leaf,
+                       const compliance::LogFold::Added& added) const;
+  // True when `model_id` (any alias) is in `scope`.
+  bool InScope(const ReadScope& scope, const std::string& model_id) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger* const ledger_;
   const std::string pack_version_;
@@ -67,10 +80,15 @@ class LedgerModelView final : public ModelView {
   std::unique_ptr<compliance::LogFold> fold_ ABSL_GUARDED_BY(mu_);
   size_t fold_errors_ ABSL_GUARDED_BY(mu_) = 0;
   size_t not_evidence_logged_ ABSL_GUARDED_BY(mu_) = 0;
+  ModelOwnership ownership_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex sub_mu_;
   uint64_t next_id_ ABSL_GUARDED_BY(sub_mu_) = 1;
-  std::map<uint64_t, FindingSink> sinks_ ABSL_GUARDED_BY(sub_mu_);
+  struct Subscriber {
+    ReadScope scope;
+    FindingSink sink;
+  };
+  std::map<uint64_t, Subscriber> sinks_ ABSL_GUARDED_BY(sub_mu_);
 };
 
 }  // namespace api::server

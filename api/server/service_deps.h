@@ -63,6 +63,21 @@ absl::Status CheckMaySubmitEnvelope(const ledger::Ledger& ledger,
                                     const Caller& caller,
                                     const std::string& bytes);
 
+// OK when leaf `index` was signed by a key bound to `caller`'s identity
+// ("own entries"); kPermissionDenied otherwise, kDataLoss when the stored
+// leaf does not parse.
+absl::Status CheckSignedByCaller(const ledger::Ledger& ledger,
+                                 const Caller& caller, uint64_t index);
+
+// OK when `caller` may read every leaf in [first, first + count): callers
+// that read everything always; a provider its own entries
+// (CheckSignedByCaller) and the leaves about its models
+// (ModelView::CheckLeavesInScope, after catching up). kPermissionDenied
+// naming the first other leaf and nothing about it.
+absl::Status CheckMayReadLeaves(const ServiceDeps& deps, const Caller& caller,
+                                const ReadScope& scope, uint64_t first,
+                                uint64_t count);
+
 // The tree size a signed checkpoint note commits to. kDataLoss when the note
 // does not parse (it came from our own store).
 absl::StatusOr<uint64_t> CheckpointNoteSize(absl::string_view note);

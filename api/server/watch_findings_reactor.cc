@@ -22,9 +22,10 @@ WatchFindingsReactor* WatchFindingsReactor::Start(
   {
     absl::MutexLock lock(&reactor->sub_mu_);
     reactor->subscription_ =
-        view->Subscribe([reactor](const aifl::api::v1::RecordedFinding& f) {
-          reactor->Enqueue(f);
-        });
+        view->Subscribe(reactor->filter_.scope,
+                        [reactor](const aifl::api::v1::RecordedFinding& f) {
+                          reactor->Enqueue(f);
+                        });
     reactor->subscribed_ = true;
   }
   uint64_t next = from_leaf;

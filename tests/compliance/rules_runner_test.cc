@@ -85,7 +85,7 @@ TEST(RulesRunnerTest, AppendsTheFindingsOnceAndResumesAfterRestart) {
   ASSERT_TRUE(runner.view->CatchUp().ok());
   uint64_t next = 0;
   EXPECT_EQ(runner.view->Findings({}, 0, 100, &next).size(), 5u);
-  auto big = runner.view->GetModel("big");
+  auto big = runner.view->GetModel(api::server::ReadScope(), "big");
   ASSERT_TRUE(big.ok()) << big.status();
   EXPECT_EQ(big->summary().open_findings(), 3u);
 

@@ -27,6 +27,7 @@
 #include "tools/ledgerctl/read_commands.h"
 #include "tools/ledgerctl/remote_commands.h"
 #include "tools/ledgerctl/report_command.h"
+#include "tools/ledgerctl/statement_command.h"
 #include "tools/ledgerctl/verify_command.h"
 #include "tools/ledgerctl/witness_status.h"
 
@@ -135,6 +136,12 @@ The verifiable per-model index (index/README.md), over any input source:
                --index_tiles URL [--index_vkey V] [--as_of N]
                                              verify it against the output log:
                                              complete as of size N, time T
+Provider's statement (provider or office credentials; docs/provider-guide.md):
+  statement   --server S --model M [--out FILE]   the form's figures with every
+                                             evidence entry, its inclusion proof
+                                             and signer key, in one file
+  verify-statement FILE --vkey V             offline: checkpoint signature,
+                                             proofs, signatures, figures re-fold
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
@@ -239,6 +246,8 @@ const CommandTable& LocalCommands() {
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
+      {"verify-statement",
+       [](auto& a) { return ledgerctl::VerifyStatementCommand(a, std::cout); }},
   };
   return *table;
 }
@@ -251,6 +260,8 @@ const CommandTable& ServerCommands() {
       {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},
       {"findings", [](auto& a) { return ledgerctl::Findings(a, std::cout); }},
+      {"statement",
+       [](auto& a) { return ledgerctl::StatementCommand(a, std::cout); }},
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},

@@ -26,6 +26,13 @@ bool IsTraining(common_v1::RunPurpose p) {
          p == common_v1::RUN_PURPOSE_UNSPECIFIED;
 }
 
+// Cumulative compute counts training and these (Annex A.1), as the rules
+// engine's fold does.
+bool IsCumulative(common_v1::RunPurpose p) {
+  return IsTraining(p) || p == common_v1::SYNTHETIC_DATA_NON_PUBLIC ||
+         p == common_v1::MERGE_OR_INIT;
+}
+
 FormFigure Missing(const std::string& status, const std::string& unit,
                    const std::string& reason) {
   FormFigure f;
@@ -110,6 +117,19 @@ FormFigure DeclaredCompute(const aifl::provider::v1::ModelDeclaration& d,
                  "the declaration in force gives no training compute");
 }
 
+FormFigure DeclaredCumulative(const aifl::provider::v1::ModelDeclaration& d,
+                              uint64_t leaf) {
+  const auto& c = d.compute().cumulative();
+  if (c.upper() <= 0) {
+    return Missing("not declared", "FLOP",
+                   "the declaration in force gives no cumulative compute");
+  }
+  std::string method = common_v1::ComputeMethod_Name(c.method());
+  if (!c.assumptions().empty()) absl::StrAppend(&method, "; ", c.assumptions());
+  return Known("declared", c.lower(), c.upper(), "FLOP", method,
+               {LeafRange{leaf, leaf}});
+}
+
 FormFigure DeclaredEnergy(const aifl::provider::v1::ModelDeclaration* d,
                           uint64_t leaf, bool node) {
   const std::string boundary = node ? "node" : "facility";
@@ -151,6 +171,13 @@ ModelFormBuilder::ModelFormBuilder(std::string model_id)
 
 void ModelFormBuilder::AddInterval(
     uint64_t leaf, const aifl::collector::v1::IntervalReport& r) {
+  if (IsCumulative(r.purpose())) {
+    cumulative_leaves_.push_back(leaf);
+    cumulative_lower_ += r.flop().lower();
+    cumulative_upper_ += r.flop().upper();
+    cumulative_methods_.insert(
+        common_v1::ComputeMethod_Name(r.flop().method()));
+  }
   if (!IsTraining(r.purpose())) return;
   interval_leaves_.push_back(leaf);
   flop_lower_ += r.flop().lower();
@@ -210,6 +237,18 @@ FormFigure ModelFormBuilder::MeasuredCompute() const {
                     ")");
   return Known("measured", flop_lower_, flop_upper_, "FLOP", method,
                ToLeafRanges(interval_leaves_));
+}
+
+FormFigure ModelFormBuilder::MeasuredCumulative() const {
+  if (cumulative_leaves_.empty()) {
+    return Missing("not measured", "FLOP", kNoIntervals);
+  }
+  return Known("measured", cumulative_lower_, cumulative_upper_, "FLOP",
+               absl::StrCat(absl::StrJoin(cumulative_methods_, ", "),
+                            ": sum of the collectors' per-interval ranges "
+                            "(training, non-public synthetic data, merged or "
+                            "initialisation weights)"),
+               ToLeafRanges(cumulative_leaves_));
 }
 
 FormFigure ModelFormBuilder::AcceleratorEnergy() const {
@@ -277,11 +316,16 @@ ModelForm ModelFormBuilder::Build() const {
   form.model_id = model_id_;
   form.training_intervals = interval_leaves_.size();
   form.compute_measured = MeasuredCompute();
+  form.cumulative_measured = MeasuredCumulative();
   if (has_declaration_) {
     form.provider = declaration_.provider();
     form.compute_declared = DeclaredCompute(declaration_, declaration_leaf_);
+    form.cumulative_declared =
+        DeclaredCumulative(declaration_, declaration_leaf_);
   } else {
     form.compute_declared =
+        Missing("not declared", "FLOP", "no model declaration");
+    form.cumulative_declared =
         Missing("not declared", "FLOP", "no model declaration");
   }
   form.energy_accelerator = AcceleratorEnergy();
@@ -298,6 +342,8 @@ std::vector<std::pair<std::string, const FormFigure*>> NamedFigures(
     const ModelForm& form) {
   return {{"Training compute, measured", &form.compute_measured},
           {"Training compute, declared", &form.compute_declared},
+          {"Cumulative compute, measured", &form.cumulative_measured},
+          {"Cumulative compute, declared", &form.cumulative_declared},
           {"Training energy, accelerator", &form.energy_accelerator},
           {"Training energy, node", &form.energy_node},
           {"Training energy, facility", &form.energy_facility},
@@ -329,6 +375,9 @@ std::string ModelFormJson(const ModelForm& form, uint64_t tree_size,
       "},\"training_intervals\":", form.training_intervals,
       ",\"training_compute\":{\"measured\":", FigureJson(form.compute_measured),
       ",\"declared\":", FigureJson(form.compute_declared),
+      "},\"cumulative_compute\":{\"measured\":",
+      FigureJson(form.cumulative_measured),
+      ",\"declared\":", FigureJson(form.cumulative_declared),
       "},\"training_energy\":{\"accelerator\":",
       FigureJson(form.energy_accelerator),
       ",\"node\":", FigureJson(form.energy_node),

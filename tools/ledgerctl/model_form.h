@@ -56,6 +56,11 @@ struct ModelForm {
   uint64_t training_intervals = 0;
   FormFigure compute_measured;  // FLOP
   FormFigure compute_declared;  // FLOP
+  // Cumulative compute (Guidelines Annex A.1: training plus non-public
+  // synthetic data and merged or initialisation weights), the Art. 51(2)
+  // figure.
+  FormFigure cumulative_measured;  // FLOP
+  FormFigure cumulative_declared;  // FLOP
   FormFigure energy_accelerator;
   FormFigure energy_node;
   FormFigure energy_facility;
@@ -68,7 +73,8 @@ class ModelFormBuilder {
  public:
   explicit ModelFormBuilder(std::string model_id);
 
-  // A proven IntervalReport at `leaf`; non-training purposes are ignored.
+  // A proven IntervalReport at `leaf`; purposes counted in neither training
+  // nor cumulative compute are ignored.
   void AddInterval(uint64_t leaf, const aifl::collector::v1::IntervalReport& r);
   // A proven ModelDeclaration at `leaf`; the latest (highest leaf) is in
   // force.
@@ -84,6 +90,7 @@ class ModelFormBuilder {
  private:
   // The pieces of Build().
   FormFigure MeasuredCompute() const;
+  FormFigure MeasuredCumulative() const;
   FormFigure AcceleratorEnergy() const;
   void AddTrainingTime(ModelForm* form) const;  // wall clock and GPU-days
   std::vector<FormHardware> HardwareRows() const;
@@ -95,6 +102,9 @@ class ModelFormBuilder {
   };
   std::string model_id_;
   std::vector<uint64_t> interval_leaves_;
+  std::vector<uint64_t> cumulative_leaves_;
+  double cumulative_lower_ = 0, cumulative_upper_ = 0;
+  std::set<std::string> cumulative_methods_;
   std::vector<uint64_t> energy_leaves_;
   double flop_lower_ = 0, flop_upper_ = 0;
   std::set<std::string> flop_methods_;

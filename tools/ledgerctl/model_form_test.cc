@@ -1,6 +1,7 @@
 #include "tools/ledgerctl/model_form.h"
 
 #include "gtest/gtest.h"
+#include "schema/provider.pb.h"
 #include "tools/ledgerctl/leaf_ranges.h"
 
 namespace ledgerctl {
@@ -36,6 +37,36 @@ TEST(LeafRanges, GroupsContiguousLeavesAndCounts) {
   EXPECT_EQ(LeafRangesJson(ranges),
             "{\"count\":5,\"ranges\":[[3,3],[7,9],[12,12]]}");
   EXPECT_EQ(LeafRangesJson({}), "{\"count\":0,\"ranges\":[]}");
+}
+
+TEST(ModelForm, CumulativeComputeAddsNonPublicSyntheticDataAndMerges) {
+  ModelFormBuilder b("m");
+  b.AddInterval(10, Interval("n1", 0, true));
+  IntervalReport synthetic = Interval("n2", 0, true);
+  synthetic.set_purpose(common_v1::SYNTHETIC_DATA_NON_PUBLIC);
+  b.AddInterval(11, synthetic);
+  IntervalReport eval = Interval("n3", 0, true);
+  eval.set_purpose(common_v1::EVALUATION);
+  b.AddInterval(12, eval);  // in neither counter
+  aifl::provider::v1::ModelDeclaration d;
+  d.set_model_id("m");
+  d.mutable_compute()->mutable_cumulative()->set_lower(3e23);
+  d.mutable_compute()->mutable_cumulative()->set_upper(5e23);
+  d.mutable_compute()->mutable_cumulative()->set_method(
+      common_v1::DECLARED_ARCHITECTURE);
+  b.AddDeclaration(4, d);
+  const ModelForm f = b.Build();
+  EXPECT_EQ(FormFigureText(f.compute_measured), "1.0e23..2.0e23 FLOP");
+  EXPECT_EQ(FormFigureText(f.cumulative_measured), "2.0e23..4.0e23 FLOP");
+  EXPECT_EQ(LeafRangesText(f.cumulative_measured.evidence),
+            "10\xE2\x80\x93"
+            "11");
+  EXPECT_EQ(FormFigureText(f.cumulative_declared), "3.0e23..5.0e23 FLOP");
+  EXPECT_EQ(f.cumulative_declared.method, "DECLARED_ARCHITECTURE");
+  EXPECT_NE(ModelFormJson(f, 13, "cm9vdA==")
+                .find("\"cumulative_compute\":{\"measured\":{\"status\":"
+                      "\"measured\""),
+            std::string::npos);
 }
 
 TEST(ModelForm, MeasuredFiguresCiteTheirLeaves) {

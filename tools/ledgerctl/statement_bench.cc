@@ -1,0 +1,131 @@
+// Statement size and build time (issue 23, "Size and speed"): a model with a
+// declaration and N collector records in a real ledger (RocksDB, real
+// signatures), its statement built through a FolderLogReader (each leaf
+// read and proven locally; over --server each leaf is also a GetEntries and
+// a GetInclusionProof round trip), encoded, parsed and verified offline.
+// Prints one line per N. Usage: statement_bench [N ...] (default 1000
+// 10000). Results: docs/PERFORMANCE.md, "Provider statement".
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/client/folder_log_reader.h"
+#include "ledger/roles.h"
+#include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
+#include "schema/provider.pb.h"
+#include "tools/ledgerctl/statement.h"
+
+namespace ledgerctl {
+namespace {
+
+std::string IntervalPayload(int i) {
+  aifl::collector::v1::IntervalReport r;
+  r.set_run_id("run-1");
+  r.set_node(absl::StrCat("gpu-node-", i % 64));
+  r.set_device_model("NVIDIA H100 80GB HBM3");
+  r.set_start_unix_ms(1'780'000'000'000 + int64_t{i} * 60'000);
+  r.set_end_unix_ms(1'780'000'000'000 + int64_t{i + 1} * 60'000);
+  r.set_gpu_count(8);
+  r.set_energy_joules(2.4e7);
+  r.mutable_flop()->set_lower(1.9e17);
+  r.mutable_flop()->set_upper(2.4e17);
+  r.mutable_flop()->set_method(aifl::common::v1::MEASURED_TENSOR_ACTIVITY);
+  r.set_model_id("model-a");
+  r.set_purpose(aifl::common::v1::PRE_TRAINING);
+  return r.SerializeAsString();
+}
+
+int RunOne(int n) {
+  auto fixture = ledger::testonly::LedgerFixture::Create().value();
+  auto provider =
+      fixture->EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Org A", "lab-a")
+          .value();
+  auto collector =
+      fixture->EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR, "Factory", "node")
+          .value();
+  aifl::provider::v1::ModelDeclaration d;
+  d.set_model_id("model-a");
+  d.set_provider("Org A");
+  std::vector<uint64_t> evidence = {
+      fixture
+          ->AppendOne(provider
+                          ->SignNext("aifl.provider.v1.ModelDeclaration",
+                                     d.SerializeAsString())
+                          .value())
+          .value()};
+  for (int first = 0; first < n; first += 1000) {
+    std::vector<std::string> batch;
+    for (int i = first; i < std::min(n, first + 1000); ++i) {
+      batch.push_back(
+          collector
+              ->SignNext("aifl.collector.v1.IntervalReport", IntervalPayload(i))
+              .value());
+    }
+    for (const auto& r : fixture->ledger().Append(batch)) {
+      if (!r.status.ok()) {
+        std::fprintf(stderr, "append: %s\n", r.status.ToString().c_str());
+        return 1;
+      }
+      evidence.push_back(r.leaf_index);
+    }
+  }
+  if (!fixture->ledger().PublishCheckpoint().ok()) return 1;
+  auto reader =
+      api::client::FolderLogReader::Wrap(fixture->ledger(), fixture->dir())
+          .value();
+  const api::client::VerifiedCheckpoint cp = reader->LatestCheckpoint().value();
+  const ledger::Ledger& ledger = fixture->ledger();
+  SignerLookup signers =
+      [&ledger](
+          const ledger::crypto::KeyId& id) -> std::optional<StatementKey> {
+    std::optional<ledger::KeyInfo> key = ledger.FindKey(id);
+    if (!key.has_value()) return std::nullopt;
+    return StatementKey{std::string(key->public_key->bytes()),
+                        std::string(ledger::RoleName(key->role))};
+  };
+  absl::Time t0 = absl::Now();
+  absl::StatusOr<Statement> s =
+      BuildStatement(*reader, cp, "model-a", evidence, signers);
+  if (!s.ok()) {
+    std::fprintf(stderr, "build: %s\n", s.status().ToString().c_str());
+    return 1;
+  }
+  const std::string bytes = EncodeStatement(*s);
+  const double build_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  auto verifier =
+      api::client::LogVerifier::Create(fixture->ledger().VerifierKey()).value();
+  t0 = absl::Now();
+  absl::StatusOr<Statement> parsed = ParseStatement(bytes);
+  absl::Status verified = parsed.ok()
+                              ? VerifyStatement(*parsed, verifier).status()
+                              : parsed.status();
+  const double verify_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  if (!verified.ok()) {
+    std::fprintf(stderr, "verify: %s\n", verified.ToString().c_str());
+    return 1;
+  }
+  std::printf(
+      "evidence=%zu tree_size=%llu bytes=%zu bytes_per_entry=%.0f "
+      "build_s=%.2f verify_s=%.2f\n",
+      s->leaves.size(), static_cast<unsigned long long>(cp.fields.size),
+      bytes.size(), static_cast<double>(bytes.size()) / s->leaves.size(),
+      build_s, verify_s);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace ledgerctl
+
+int main(int argc, char** argv) {
+  std::vector<int> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
+  if (sizes.empty()) sizes = {1000, 10000};
+  for (int n : sizes) {
+    if (n < 1 || ledgerctl::RunOne(n) != 0) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,117 @@
+#include "tools/ledgerctl/statement_command.h"
+
+#include <chrono>
+#include <map>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/read_file.h"
+#include "common/status_macros.h"
+#include "ledger/crypto/key_id.h"
+#include "tools/ledgerctl/file_io.h"
+#include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/model_form.h"
+#include "tools/ledgerctl/model_source.h"
+#include "tools/ledgerctl/statement.h"
+
+namespace ledgerctl {
+namespace {
+
+// The keys Admin.ListKeys shows this caller (a provider: the factory's and
+// its own; api/README.md, "The provider's own view"), by key id.
+absl::StatusOr<std::map<ledger::crypto::KeyId, StatementKey>> ListedKeys(
+    ModelSource& source) {
+  if (source.admin() == nullptr) {
+    return absl::InvalidArgumentError(
+        "statement: --server is required (the signers' keys come from it)");
+  }
+  aifl::api::v1::ListKeysResponse response;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  grpc::Status s = source.admin()->ListKeys(
+      &context, aifl::api::v1::ListKeysRequest(), &response);
+  if (!s.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                        absl::StrCat("Admin.ListKeys: ", s.error_message()));
+  }
+  std::map<ledger::crypto::KeyId, StatementKey> keys;
+  for (const auto& k : response.keys()) {
+    if (k.key_id().size() != ledger::crypto::kKeyIdSize) continue;
+    std::array<uint8_t, ledger::crypto::kKeyIdSize> id{};
+    std::copy(k.key_id().begin(), k.key_id().end(), id.begin());
+    keys[ledger::crypto::KeyId(id)] = StatementKey{k.public_key(), k.role()};
+  }
+  return keys;
+}
+
+}  // namespace
+
+absl::Status StatementCommand(const CommandArgs& args, std::ostream& out) {
+  const std::string id = absl::GetFlag(FLAGS_model);
+  if (id.empty()) {
+    return absl::InvalidArgumentError("--model: got nothing, want a model id");
+  }
+  std::string path = absl::GetFlag(FLAGS_out);
+  if (path.empty()) path = absl::StrCat("statement-", id, ".txt");
+  ASSIGN_OR_RETURN(std::unique_ptr<ModelSource> source,
+                   ModelSource::Open(args));
+  ASSIGN_OR_RETURN(auto keys, ListedKeys(*source));
+  ASSIGN_OR_RETURN(aifl::api::v1::ModelDetail detail, source->Model(id));
+  const std::vector<uint64_t> evidence(detail.evidence_leaves().begin(),
+                                       detail.evidence_leaves().end());
+  SignerLookup signers =
+      [&keys](const ledger::crypto::KeyId& key) -> std::optional<StatementKey> {
+    auto it = keys.find(key);
+    if (it == keys.end()) return std::nullopt;
+    return it->second;
+  };
+  ASSIGN_OR_RETURN(Statement statement,
+                   BuildStatement(source->reader(), source->checkpoint(), id,
+                                  evidence, signers));
+  const std::string bytes = EncodeStatement(statement);
+  RETURN_IF_ERROR(WriteWholeFile(path, bytes));
+  if (args.json) {
+    out << statement.form_json;
+  } else {
+    out << "wrote " << path << ": statement of model \"" << id << "\", "
+        << statement.leaves.size() << " evidence entries, "
+        << statement.keys.size() << " signer keys, proven in the checkpoint "
+        << "of size " << source->checkpoint().fields.size << ", "
+        << bytes.size() << " bytes\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VerifyStatementCommand(const CommandArgs& args,
+                                    std::ostream& out) {
+  if (args.positional.size() != 1) {
+    return absl::InvalidArgumentError(
+        "verify-statement: want one FILE (and --vkey)");
+  }
+  const std::string vkey = absl::GetFlag(FLAGS_vkey);
+  if (vkey.empty()) {
+    return absl::InvalidArgumentError(
+        "--vkey is required: the log's verifier key");
+  }
+  ASSIGN_OR_RETURN(api::client::LogVerifier verifier,
+                   api::client::LogVerifier::Create(vkey));
+  ASSIGN_OR_RETURN(std::string bytes,
+                   common::ReadWholeFile(args.positional[0]));
+  ASSIGN_OR_RETURN(Statement statement, ParseStatement(bytes));
+  ASSIGN_OR_RETURN(VerifiedStatement verified,
+                   VerifyStatement(statement, verifier));
+  if (args.json) {
+    out << statement.form_json;
+    return absl::OkStatus();
+  }
+  out << "ok: statement of model \"" << statement.model_id
+      << "\": checkpoint of size " << verified.checkpoint.fields.size
+      << " signed by the log, " << statement.leaves.size()
+      << " evidence entries proven included and signed by enrolled-role keys, "
+      << "the figures re-fold from them\n"
+      << ModelFormText(verified.form);
+  return absl::OkStatus();
+}
+
+}  // namespace ledgerctl

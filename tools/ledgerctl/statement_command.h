@@ -1,0 +1,25 @@
+// `ledgerctl statement` and `ledgerctl verify-statement` (issue 23): the
+// provider's compute and energy statement (statement.h) built from a ledger
+// server with provider or office credentials, and verified offline.
+#ifndef TOOLS_LEDGERCTL_STATEMENT_COMMAND_H_
+#define TOOLS_LEDGERCTL_STATEMENT_COMMAND_H_
+
+#include <ostream>
+
+#include "absl/status/status.h"
+#include "tools/ledgerctl/local_commands.h"
+
+namespace ledgerctl {
+
+// --server S --model M [--out FILE] (default statement-M.txt): writes the
+// statement of M proven against the server's latest checkpoint; prints one
+// line, or with --json the form (CoP field names) and the file's name.
+absl::Status StatementCommand(const CommandArgs& args, std::ostream& out);
+
+// FILE --vkey V: verifies the statement offline; prints "ok: …" and the
+// form (--json: the form as JSON). kDataLoss naming what does not verify.
+absl::Status VerifyStatementCommand(const CommandArgs& args, std::ostream& out);
+
+}  // namespace ledgerctl
+
+#endif  // TOOLS_LEDGERCTL_STATEMENT_COMMAND_H_

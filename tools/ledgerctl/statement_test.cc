@@ -1,0 +1,180 @@
+#include "tools/ledgerctl/statement.h"
+
+#include <random>
+
+#include "api/client/folder_log_reader.h"
+#include "common/read_file.h"
+#include "gtest/gtest.h"
+#include "ledger/roles.h"
+#include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
+#include "schema/provider.pb.h"
+
+namespace ledgerctl {
+namespace {
+
+// A model with a declaration and `intervals` collector records, a
+// checkpoint over them, and its statement.
+class StatementTest : public ::testing::Test {
+ protected:
+  void Build(int intervals) {
+    fixture_ = ledger::testonly::LedgerFixture::Create().value();
+    auto provider =
+        fixture_->EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Org A", "lab-a")
+            .value();
+    auto collector =
+        fixture_
+            ->EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR, "Factory", "node-1")
+            .value();
+    aifl::provider::v1::ModelDeclaration d;
+    d.set_model_id("model-a");
+    d.set_provider("Org A");
+    d.mutable_compute()->set_node_energy_joules(9e12);
+    evidence_.push_back(Append(*provider, "aifl.provider.v1.ModelDeclaration",
+                               d.SerializeAsString()));
+    const int64_t t0 = 1'780'000'000'000;
+    for (int i = 0; i < intervals; ++i) {
+      aifl::collector::v1::IntervalReport r;
+      r.set_run_id("run-1");
+      r.set_node(absl::StrCat("n", i % 4));
+      r.set_device_model("NVIDIA H100 80GB HBM3");
+      r.set_start_unix_ms(t0 + i * 60'000);
+      r.set_end_unix_ms(t0 + (i + 1) * 60'000);
+      r.set_gpu_count(8);
+      r.set_energy_joules(2e8);
+      r.mutable_flop()->set_lower(1e20);
+      r.mutable_flop()->set_upper(1.2e20);
+      r.mutable_flop()->set_method(aifl::common::v1::MEASURED_TENSOR_ACTIVITY);
+      r.set_model_id("model-a");
+      r.set_purpose(aifl::common::v1::PRE_TRAINING);
+      evidence_.push_back(Append(*collector, "aifl.collector.v1.IntervalReport",
+                                 r.SerializeAsString()));
+    }
+    ASSERT_TRUE(fixture_->ledger().PublishCheckpoint().ok());
+    reader_ =
+        api::client::FolderLogReader::Wrap(fixture_->ledger(), fixture_->dir())
+            .value();
+    cp_ = reader_->LatestCheckpoint().value();
+    const ledger::Ledger& ledger = fixture_->ledger();
+    SignerLookup signers =
+        [&ledger](
+            const ledger::crypto::KeyId& id) -> std::optional<StatementKey> {
+      std::optional<ledger::KeyInfo> key = ledger.FindKey(id);
+      if (!key.has_value()) return std::nullopt;
+      return StatementKey{std::string(key->public_key->bytes()),
+                          std::string(ledger::RoleName(key->role))};
+    };
+    auto statement =
+        BuildStatement(*reader_, cp_, "model-a", evidence_, signers);
+    ASSERT_TRUE(statement.ok()) << statement.status();
+    bytes_ = EncodeStatement(*statement);
+  }
+
+  uint64_t Append(ledger::EntrySigner& key, const std::string& type,
+                  const std::string& payload) {
+    return fixture_->AppendOne(key.SignNext(type, payload).value()).value();
+  }
+
+  absl::Status Check(const std::string& bytes) {
+    absl::StatusOr<Statement> parsed = ParseStatement(bytes);
+    if (!parsed.ok()) return parsed.status();
+    auto verifier =
+        api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
+    if (!verifier.ok()) return verifier.status();
+    return VerifyStatement(*parsed, *verifier).status();
+  }
+
+  std::unique_ptr<ledger::testonly::LedgerFixture> fixture_;
+  std::unique_ptr<api::client::FolderLogReader> reader_;
+  api::client::VerifiedCheckpoint cp_;
+  std::vector<uint64_t> evidence_;
+  std::string bytes_;
+};
+
+TEST_F(StatementTest, VerifiesOfflineAndRefoldsTheFormsFigures) {
+  Build(3);
+  absl::StatusOr<Statement> parsed = ParseStatement(bytes_);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(EncodeStatement(*parsed), bytes_);
+  EXPECT_EQ(parsed->keys.size(), 2u);
+  EXPECT_EQ(parsed->leaves.size(), 4u);
+  auto verifier =
+      api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
+  auto verified = VerifyStatement(*parsed, *verifier);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->checkpoint.fields.size, cp_.fields.size);
+  EXPECT_EQ(verified->form.training_intervals, 3u);
+  EXPECT_TRUE(verified->form.energy_accelerator.known);
+  EXPECT_NE(parsed->form_json.find("\"model_id\":\"model-a\""),
+            std::string::npos)
+      << parsed->form_json;
+  // Another log's key: the checkpoint does not verify.
+  auto other = ledger::testonly::LedgerFixture::Create().value();
+  auto stranger =
+      api::client::LogVerifier::Create(other->ledger().VerifierKey());
+  EXPECT_FALSE(VerifyStatement(*parsed, *stranger).ok());
+}
+
+TEST_F(StatementTest, EveryChangedByteIsRefused) {
+  Build(2);
+  ASSERT_TRUE(Check(bytes_).ok()) << Check(bytes_);
+  for (size_t i = 0; i < bytes_.size(); ++i) {
+    for (char flip : {'\x01', '\x20'}) {
+      std::string changed = bytes_;
+      changed[i] ^= flip;
+      EXPECT_FALSE(Check(changed).ok())
+          << "byte " << i << " ^ " << int(flip) << " of " << bytes_.size();
+    }
+  }
+  EXPECT_FALSE(Check(bytes_ + "\n").ok());
+  EXPECT_FALSE(Check(bytes_.substr(0, bytes_.size() - 1)).ok());
+}
+
+TEST_F(StatementTest, ASampleOfChangedBytesOfALargerStatementIsRefused) {
+  Build(200);
+  std::mt19937_64 rng(23);
+  for (int n = 0; n < 300; ++n) {
+    const size_t i = rng() % bytes_.size();
+    std::string changed = bytes_;
+    changed[i] ^= static_cast<char>(1 + rng() % 255);
+    EXPECT_FALSE(Check(changed).ok()) << "byte " << i;
+  }
+}
+
+TEST_F(StatementTest, LeavingOutEvidenceChangesTheFiguresAndIsRefused) {
+  Build(3);
+  Statement s = ParseStatement(bytes_).value();
+  s.leaves.pop_back();  // drop a record, keep the claimed form
+  auto verifier =
+      api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
+  absl::Status st = VerifyStatement(s, *verifier).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+  EXPECT_NE(st.message().find("re-fold"), std::string::npos) << st;
+}
+
+// The file format, byte for byte (docs/provider-guide.md): a hand-made
+// statement (not a verifying one) encodes to the golden file and back.
+TEST(StatementFormatTest, EncodesToTheGoldenFile) {
+  Statement s;
+  s.model_id = "example-large";
+  s.checkpoint_note =
+      "test.example/ledger\n2\nAAAA\n\n— test.example/ledger x\n";
+  s.keys.push_back({std::string(32, '\x11'), "collector"});
+  s.keys.push_back({std::string(32, '\x22'), "provider"});
+  ledger::merkle::Hash h1, h2;
+  h1.fill(0xab);
+  h2.fill(0xcd);
+  s.leaves.push_back({0, std::string("leaf-zero"), {}});
+  s.leaves.push_back({1, std::string("leaf-one"), {h1, h2}});
+  s.form_json = "{\"schema\":\"aifl.model_documentation_form.v1\"}\n";
+  const std::string golden =
+      common::ReadWholeFile("tools/ledgerctl/testdata/statement-v1.golden")
+          .value();
+  EXPECT_EQ(EncodeStatement(s), golden);
+  absl::StatusOr<Statement> back = ParseStatement(golden);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(EncodeStatement(*back), golden);
+}
+
+}  // namespace
+}  // namespace ledgerctl
