@@ -7,7 +7,9 @@
 // DIR/mirror; with --witness_key_file, also serves the tlog-witness API and
 // cosigns the checkpoints it fully verified (state in DIR/witness). Logs
 // one JSON event per line (api/server/log.h); stops on SIGTERM or SIGINT.
+#include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <iostream>
 #include <memory>
@@ -22,6 +24,7 @@
 #include "api/client/curl_http_getter.h"
 #include "api/server/log.h"
 #include "common/clock.h"
+#include "common/errno_status.h"
 #include "common/production_runtime.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
@@ -176,6 +179,12 @@ int Run() {
   absl::StatusOr<office::MonitorConfig> config =
       office::ReadMonitorConfig(absl::GetFlag(FLAGS_config));
   if (!config.ok()) return Fail("bad_config", config.status());
+  // The state folder itself (systemd's StateDirectory= makes it too).
+  if (::mkdir(absl::GetFlag(FLAGS_state_dir).c_str(), 0700) != 0 &&
+      errno != EEXIST) {
+    return Fail("state_open_failed",
+                common::ErrnoToStatus(errno, absl::GetFlag(FLAGS_state_dir)));
+  }
   absl::StatusOr<std::unique_ptr<office::Mirror>> mirror =
       office::Mirror::Open(absl::GetFlag(FLAGS_state_dir) + "/mirror");
   if (!mirror.ok()) return Fail("state_open_failed", mirror.status());
