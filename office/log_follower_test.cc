@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "api/client/curl_http_getter.h"
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/note/cosignature.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "ledger/witness_policy/policy.h"
 #include "office/mirror.h"
 #include "office/testonly/hostile_log.h"
 
@@ -263,6 +267,40 @@ TEST_F(LogFollowerTest, UnsignedCheckpointIsAnErrorNotAnIncident) {
   EXPECT_FALSE(step.ok());
   EXPECT_FALSE((*f)->stopped());
   EXPECT_TRUE(mirror_->Incidents(log_->origin())->empty());
+}
+
+TEST_F(LogFollowerTest, PolicyQuorumIsRequiredBeforeAccepting) {
+  auto key = ledger::crypto::SigningKey::FromSeed(std::string(32, '\x07'));
+  ASSERT_TRUE(key.ok());
+  auto cosigner =
+      ledger::note::Cosigner::Create("w1.example/witness", std::move(*key));
+  ASSERT_TRUE(cosigner.ok());
+  auto policy = ledger::witness_policy::ParsePolicy(
+      absl::StrCat("log ", log_->vkey(), "\nwitness w1 ",
+                   (*cosigner)->VerifierKey(), "\nquorum w1\n"));
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_TRUE(log_->Grow(10).ok());
+  ASSERT_TRUE(log_->ServeLedger().ok());
+  FollowedLog config;
+  config.origin = log_->origin();
+  config.vkey = log_->vkey();
+  config.tiles_url = log_->url();
+  config.policy = *policy;
+  auto http = api::client::CurlHttpGetter::Create();
+  auto f =
+      LogFollower::Create(config, mirror_.get(), std::move(*http), &clock_);
+  ASSERT_TRUE(f.ok());
+  // Not cosigned: not accepted, not an incident; tried again later.
+  auto step = (*f)->Step();
+  EXPECT_TRUE(absl::IsFailedPrecondition(step.status())) << step.status();
+  EXPECT_THAT(std::string(step.status().message()), HasSubstr("missing: w1"));
+  EXPECT_FALSE((*f)->stopped());
+  EXPECT_EQ(*mirror_->VerifiedSize(log_->origin()), 0u);
+  // Cosigned by the quorum: followed.
+  log_->set_cosigner(cosigner->get());
+  ASSERT_TRUE(log_->ServeLedger().ok());
+  StepOutcome done = MustStep(**f);
+  EXPECT_EQ(done.verified_size, log_->LedgerLeaves()->size());
 }
 
 }  // namespace

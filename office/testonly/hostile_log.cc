@@ -96,6 +96,12 @@ absl::Status HostileLog::Serve(std::vector<std::string> leaves) {
   ASSIGN_OR_RETURN(fields.root, tree.Root(leaves.size()));
   ASSIGN_OR_RETURN(std::string note,
                    ledger::SignCheckpoint(fields, *log_signer_));
+  if (cosigner_ != nullptr) {
+    ASSIGN_OR_RETURN(std::string line,
+                     cosigner_->CosignatureLine(
+                         note.substr(0, note.find("\n\n") + 1), 1'780'000'000));
+    note += line;
+  }
   absl::MutexLock lock(&mu_);
   leaves_ = std::move(leaves);
   tree_ = std::move(tree);
@@ -127,6 +133,10 @@ absl::StatusOr<std::string> HostileLog::BadSignatureLeaf() {
   envelope.signature[5] ^= 0x01;
   ASSIGN_OR_RETURN(std::string bytes, ledger::entry::EncodeEnvelope(envelope));
   return ledger::entry::EncodeLeaf(leaf.integration_time_micros, bytes);
+}
+
+void HostileLog::set_cosigner(const ledger::note::Cosigner* cosigner) {
+  cosigner_ = cosigner;
 }
 
 void HostileLog::set_tamper(

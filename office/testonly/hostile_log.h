@@ -23,6 +23,7 @@
 #include "api/tiles_http/tile_http_server.h"
 #include "ledger/entry_signer.h"
 #include "ledger/merkle/in_memory_tree.h"
+#include "ledger/note/cosignature.h"
 #include "ledger/note/signed_note.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "ledger/tiles/tile_source.h"
@@ -58,6 +59,10 @@ class HostileLog : public ledger::tiles::TileSource {
   std::string vkey() { return fixture_->ledger().VerifierKey(); }
   const std::string& origin() const { return origin_; }
 
+  // Cosigns every checkpoint served from now on with `cosigner` (not owned;
+  // nullptr: none), as a log publishing its witnesses' cosignatures does.
+  void set_cosigner(const ledger::note::Cosigner* cosigner);
+
   // Changes answers on the way out (by tile path, e.g. "tile/entries/000").
   void set_tamper(std::function<void(const std::string&, std::string&)> f);
   // Entry bundles served so far, by index (one count per request).
@@ -81,6 +86,7 @@ class HostileLog : public ledger::tiles::TileSource {
   std::unique_ptr<api::tiles_http::TileHttpServer> server_;
   std::string url_;
   int grown_ = 0;
+  const ledger::note::Cosigner* cosigner_ = nullptr;
 
   mutable absl::Mutex mu_;
   std::vector<std::string> leaves_ ABSL_GUARDED_BY(mu_);
