@@ -10,6 +10,13 @@ namespace office {
 witness::Witness::Vouch VerifiedUpToSize(const Mirror* mirror) {
   return [mirror](absl::string_view origin, uint64_t size,
                   const ledger::merkle::Hash& root) -> absl::Status {
+    absl::StatusOr<std::optional<FollowState>> state =
+        mirror->LoadFollowState(origin);
+    if (!state.ok()) return state.status();
+    if (state->has_value() && (*state)->stopped()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the monitor stopped following ", origin, " (an incident)"));
+    }
     absl::StatusOr<std::optional<std::string>> note =
         mirror->VerifiedCheckpoint(origin, size);
     if (!note.ok()) return note.status();

@@ -16,7 +16,8 @@
 namespace office {
 
 // kFailedPrecondition "not verified by the monitor yet ..." unless `mirror`
-// holds a fully verified checkpoint of that origin, size and root.
+// holds a fully verified checkpoint of that origin, size and root, and the
+// log was not stopped (an incident ends the monitor's cosigning for it).
 // `mirror` is not owned and must outlive the result.
 witness::Witness::Vouch VerifiedUpToSize(const Mirror* mirror);
 

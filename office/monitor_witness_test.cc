@@ -76,6 +76,15 @@ TEST(MonitorWitnessTest, CosignsOnlyWhatItFullyVerified) {
   const std::string body =
       verified_note.substr(0, verified_note.find("\n\n") + 1);
   EXPECT_TRUE(verifier->Verify(body, raw.substr(4)).ok());
+
+  // Once the log is stopped, nothing more is cosigned for it.
+  ASSERT_TRUE((*log)->ServeLedger(5).ok());  // a rollback
+  auto step = (*f)->Step();
+  ASSERT_TRUE(step.ok() && step->incident.has_value());
+  witness::WitnessResponse after = (*w)->AddCheckpoint(
+      absl::StrCat("old ", (*f)->verified_size(), "\n\n", verified_note));
+  EXPECT_EQ(after.status, 503) << after.body;
+  EXPECT_TRUE(absl::StrContains(after.body, "stopped following"));
 }
 
 }  // namespace
