@@ -201,6 +201,8 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::Accept(
   state_ = std::move(next);
   accepted_ = latest;
   tree_ = *std::move(tree);
+  if (options_.on_commit)
+    options_.on_commit(state_.verified_size(), now.size, 0);
   return std::nullopt;
 }
 
@@ -279,6 +281,10 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
   commit.checkpoint_verified = last;
   RETURN_IF_ERROR(mirror_->Commit(commit));
   state_ = std::move(commit.state);
+  if (options_.on_commit) {
+    options_.on_commit(state_.verified_size(), accepted_->fields.size,
+                       commit.entries.size());
+  }
   return std::nullopt;
 }
 

@@ -27,6 +27,7 @@
 #define OFFICE_LOG_FOLLOWER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ struct FollowerOptions {
   uint64_t max_entries_per_commit = 4096;
   // Full hash tiles cached (8 KiB each). Default: 64.
   size_t max_cached_tiles = 64;
+  // Called after each commit with (verified size, accepted checkpoint size,
+  // entries that commit added), e.g. for metrics. Default: none.
+  std::function<void(uint64_t, uint64_t, uint64_t)> on_commit;
 };
 
 struct StepOutcome {
@@ -79,6 +83,9 @@ class LogFollower {
   const std::string& origin() const { return log_.origin; }
   bool stopped() const { return stopped_; }
   uint64_t verified_size() const { return state_.verified_size(); }
+  uint64_t checkpoint_size() const {
+    return accepted_ ? accepted_->fields.size : 0;
+  }
 
  private:
   LogFollower(FollowedLog log, Mirror* mirror,

@@ -26,12 +26,14 @@
 #include "common/clock.h"
 #include "common/errno_status.h"
 #include "common/production_runtime.h"
+#include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
 #include "office/log_follower.h"
 #include "office/mirror.h"
 #include "office/monitor.h"
 #include "office/monitor_config.h"
+#include "office/monitor_metrics.h"
 #include "office/monitor_witness.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness.h"
@@ -48,6 +50,9 @@ ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(1),
 ABSL_FLAG(int, threads, 2, "signature-verifying threads per log");
 ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
           "entries held in memory per log before they are committed");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus /metrics on HOST:PORT (office/monitor_metrics.h); "
+          "empty: off");
 ABSL_FLAG(std::string, witness_key_file, "",
           "the monitor's own Ed25519 cosigning key (from `aifl_witness "
           "keygen`; never a plain witness's key); empty: do not cosign");
@@ -66,13 +71,18 @@ int Fail(absl::string_view event, const absl::Status& s) {
 }
 
 absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
-    const office::MonitorConfig& config, office::Mirror* mirror) {
+    const office::MonitorConfig& config, office::Mirror* mirror,
+    office::MonitorMetrics* metrics) {
   office::FollowerOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_entries_per_commit =
       std::max<uint64_t>(1, absl::GetFlag(FLAGS_max_entries_per_commit));
   std::vector<std::unique_ptr<office::LogFollower>> out;
   for (const office::FollowedLog& log : config.logs) {
+    options.on_commit = [metrics, origin = log.origin](
+                            uint64_t verified, uint64_t size, uint64_t added) {
+      metrics->Progress(origin, verified, size, added);
+    };
     absl::StatusOr<std::unique_ptr<api::client::CurlHttpGetter>> http =
         api::client::CurlHttpGetter::Create();
     if (!http.ok()) return http.status();
@@ -80,7 +90,10 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
         office::LogFollower::Create(log, mirror, *std::move(http),
                                     common::RealClock::Get(), options);
     if (!f.ok()) return f.status();
+    metrics->Progress(log.origin, (*f)->verified_size(),
+                      (*f)->checkpoint_size(), 0);
     if ((*f)->stopped()) {
+      metrics->Stopped(log.origin);
       LogEvent("warning", "log_stopped",
                {{"origin", log.origin},
                 {"verified_size", absl::StrCat((*f)->verified_size())}});
@@ -90,10 +103,11 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
   return out;
 }
 
-office::MonitorOptions Callbacks() {
+office::MonitorOptions Callbacks(office::MonitorMetrics* metrics) {
   office::MonitorOptions options;
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
-  options.on_incident = [](const office::LogIncident& i) {
+  options.on_incident = [metrics](const office::LogIncident& i) {
+    metrics->Incident(i);
     LogEvent("error", "log_incident",
              {{"origin", i.origin},
               {"kind", std::string(office::IncidentKindName(i.kind))},
@@ -110,7 +124,9 @@ office::MonitorOptions Callbacks() {
               {"checkpoint_size", absl::StrCat(s.checkpoint_size)},
               {"new_entries", absl::StrCat(s.new_entries)}});
   };
-  options.on_error = [](const std::string& origin, const absl::Status& s) {
+  options.on_error = [metrics](const std::string& origin,
+                               const absl::Status& s) {
+    metrics->Error(origin);
     LogEvent("warning", "follow_error",
              {{"origin", origin}, {"error", s.ToString()}});
   };
@@ -188,12 +204,19 @@ int Run() {
   absl::StatusOr<std::unique_ptr<office::Mirror>> mirror =
       office::Mirror::Open(absl::GetFlag(FLAGS_state_dir) + "/mirror");
   if (!mirror.ok()) return Fail("state_open_failed", mirror.status());
+  office::MonitorMetrics metrics(common::kVersion);
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    if (absl::Status s = metrics.Serve(absl::GetFlag(FLAGS_metrics_listen));
+        !s.ok()) {
+      return Fail("metrics_listen_failed", s);
+    }
+  }
   absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> followers =
-      Followers(*config, mirror->get());
+      Followers(*config, mirror->get(), &metrics);
   if (!followers.ok()) return Fail("state_load_failed", followers.status());
   absl::StatusOr<WitnessParts> witness = StartWitness(*config, mirror->get());
   if (!witness.ok()) return Fail("witness_failed", witness.status());
-  office::Monitor monitor(*std::move(followers), Callbacks());
+  office::Monitor monitor(*std::move(followers), Callbacks(&metrics));
   monitor.Start();
   std::vector<std::string> origins;
   for (const office::FollowedLog& log : config->logs) {
