@@ -30,7 +30,7 @@ absl::StatusOr<IncidentKind> ParseIncidentKind(absl::string_view name) {
 }
 
 std::string EncodeIncident(const LogIncident& in) {
-  aifl::office::v1::LogIncident p;
+  aifl::office::monitor::v1::LogIncident p;
   p.set_origin(in.origin);
   p.set_stopped_at_size(in.stopped_at_size);
   p.set_kind(std::string(IncidentKindName(in.kind)));
@@ -48,7 +48,7 @@ std::string EncodeIncident(const LogIncident& in) {
 }
 
 absl::StatusOr<LogIncident> DecodeIncident(absl::string_view bytes) {
-  aifl::office::v1::LogIncident p;
+  aifl::office::monitor::v1::LogIncident p;
   if (!p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError("stored incident does not parse");
   }

@@ -48,7 +48,8 @@ struct LogIncident {
   int64_t detected_unix_seconds = 0;
 };
 
-// The stored record (proto aifl.office.v1.LogIncident, office/README.md).
+// The stored record (proto aifl.office.monitor.v1.LogIncident,
+// office/README.md).
 std::string EncodeIncident(const LogIncident& incident);
 // kDataLoss for bytes that are not a record.
 absl::StatusOr<LogIncident> DecodeIncident(absl::string_view bytes);

@@ -53,19 +53,19 @@ TEST(LogIncidentTest, KindsAndBadRecords) {
                          IncidentKind::kBadTile, IncidentKind::kBadEntry}) {
     EXPECT_EQ(*ParseIncidentKind(IncidentKindName(k)), k);
   }
-  aifl::office::v1::LogIncident p;
+  aifl::office::monitor::v1::LogIncident p;
   p.set_kind("split");
   EXPECT_TRUE(absl::IsDataLoss(DecodeIncident(p.SerializeAsString()).status()));
   EXPECT_TRUE(absl::IsDataLoss(DecodeIncident("\xff\xff").status()));
 }
 
 TEST(FollowStateTest, GoldenBytes) {
-  aifl::office::v1::FollowState s;
+  aifl::office::monitor::v1::FollowState s;
   s.set_checkpoint_note("n");
   s.set_verified_size(3);
   s.add_frontier(std::string(32, '\x11'));
   s.set_last_time_micros(4);
-  aifl::office::v1::LogKeyEpoch* e = s.add_log_keys();
+  aifl::office::monitor::v1::LogKeyEpoch* e = s.add_log_keys();
   e->set_announced_at_leaf(1);
   e->set_public_key(std::string(32, '\x22'));
   s.set_stopped(true);

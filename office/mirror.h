@@ -37,7 +37,7 @@
 
 namespace office {
 
-using FollowState = aifl::office::v1::FollowState;
+using FollowState = aifl::office::monitor::v1::FollowState;
 
 // What one follow step writes, atomically.
 struct FollowCommit {

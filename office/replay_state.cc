@@ -8,7 +8,7 @@
 namespace office {
 
 void SaveReplay(const ledger::LeafReplay& replay,
-                aifl::office::v1::FollowState* state) {
+                aifl::office::monitor::v1::FollowState* state) {
   state->set_verified_size(replay.leaves_done());
   state->clear_frontier();
   for (const ledger::merkle::Hash& h : replay.range().hashes()) {
@@ -17,14 +17,15 @@ void SaveReplay(const ledger::LeafReplay& replay,
   state->set_last_time_micros(replay.last_time_micros());
   state->clear_log_keys();
   for (const ledger::LogKeyEpoch& e : replay.registry().log_keys().epochs()) {
-    aifl::office::v1::LogKeyEpoch* out = state->add_log_keys();
+    aifl::office::monitor::v1::LogKeyEpoch* out = state->add_log_keys();
     out->set_announced_at_leaf(e.announced_at_leaf);
     out->set_public_key(std::string(e.key.bytes()));
   }
 }
 
 absl::StatusOr<std::unique_ptr<ledger::LeafReplay>> ResumeReplay(
-    std::string origin, int threads, const aifl::office::v1::FollowState& state,
+    std::string origin, int threads,
+    const aifl::office::monitor::v1::FollowState& state,
     std::vector<ledger::KeyInfo> keys) {
   std::vector<ledger::merkle::Hash> hashes;
   for (const std::string& h : state.frontier()) {
@@ -45,7 +46,7 @@ absl::StatusOr<std::unique_ptr<ledger::LeafReplay>> ResumeReplay(
                                             ": ", range.status().message()));
   }
   ledger::LogKeyHistory log_keys;
-  for (const aifl::office::v1::LogKeyEpoch& e : state.log_keys()) {
+  for (const aifl::office::monitor::v1::LogKeyEpoch& e : state.log_keys()) {
     absl::StatusOr<ledger::crypto::PublicKey> key =
         ledger::crypto::PublicKey::FromBytes(e.public_key());
     if (!key.ok()) {

@@ -23,12 +23,13 @@ namespace office {
 // Sets state's frontier, last time and log keys from `replay`; its
 // verified_size is replay.leaves_done().
 void SaveReplay(const ledger::LeafReplay& replay,
-                aifl::office::v1::FollowState* state);
+                aifl::office::monitor::v1::FollowState* state);
 
 // The replay resumed after state.verified_size() leaves, with `keys` (every
 // stored registry key). kDataLoss when the stored state is malformed.
 absl::StatusOr<std::unique_ptr<ledger::LeafReplay>> ResumeReplay(
-    std::string origin, int threads, const aifl::office::v1::FollowState& state,
+    std::string origin, int threads,
+    const aifl::office::monitor::v1::FollowState& state,
     std::vector<ledger::KeyInfo> keys);
 
 }  // namespace office
