@@ -22,19 +22,17 @@ SERVER=$2    # ledger_server
 AGENT=$3     # collector_agent
 LEDGERCTL=$4
 WITNESS=$5   # aifl_witness
+MONITOR=$6   # office_monitor
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || fail "systemd-analyze not found (Debian package systemd)"
 tmp=${TEST_TMPDIR:?}
 root=$tmp/root
 bin=$tmp/bin
-mkdir -p "$bin/api/server" "$bin/collector" "$bin/witness" "$bin/monitor"
+mkdir -p "$bin/api/server" "$bin/collector" "$bin/witness" "$bin/office"
 cp "$SERVER" "$bin/api/server/ledger_server"
 cp "$AGENT" "$bin/collector/collector_agent"
 cp "$WITNESS" "$bin/witness/aifl_witness"
-# The monitor does not exist yet: a stand-in exercises its template unit and
-# install.sh's "only with the binary" rule.
-printf '#!/bin/sh\nexit 0\n' >"$bin/monitor/aifl_monitor"
-chmod 755 "$bin/monitor/aifl_monitor"
+cp "$MONITOR" "$bin/office/office_monitor"
 
 DESTDIR=$root "$INSTALL" --bin_dir "$bin" >"$tmp/install.out" 2>&1 ||
   { cat "$tmp/install.out"; fail "install.sh failed"; }
@@ -112,6 +110,7 @@ check_flags() {  # unit binary
 check_flags aifl-ledger "$SERVER"
 check_flags aifl-collector "$AGENT"
 check_flags aifl-witness "$WITNESS"
+check_flags aifl-monitor "$MONITOR"
 for conf in aifl-ledger aifl-collector aifl-witness; do  # the example settings' flags too
   case $conf in
     aifl-ledger) b=$SERVER ;;

@@ -49,6 +49,20 @@ class LeafReplay {
         threads_(threads < 1 ? 1 : threads),
         verify_signatures_(verify_signatures) {}
 
+  // Resumes a replay stopped after `range.size()` leaves, from the state
+  // it had then (registry(), range(), last_time_micros()) as a follower
+  // persisted it (the AI Office monitor, office/replay_state.h), so leaves
+  // already replayed are not replayed again.
+  LeafReplay(std::string origin, int threads, bool verify_signatures,
+             KeyRegistry registry, merkle::CompactRange range,
+             int64_t last_time_micros)
+      : origin_(std::move(origin)),
+        threads_(threads < 1 ? 1 : threads),
+        verify_signatures_(verify_signatures),
+        registry_(std::move(registry)),
+        range_(std::move(range)),
+        last_time_(last_time_micros) {}
+
   // Replays `leaves`, which are leaves [leaves_done(), leaves_done() + n).
   // A parse, time or admission failure is returned at once (the signatures
   // of the leaves before it are not checked then); otherwise the first bad
@@ -59,6 +73,12 @@ class LeafReplay {
   uint64_t leaves_done() const { return range_.size(); }
   const KeyRegistry& registry() const { return registry_; }
   const merkle::CompactRange& range() const { return range_; }
+  // The integration time of the last leaf replayed (0 before any).
+  int64_t last_time_micros() const { return last_time_; }
+  // For a follower persisting the registry incrementally (TakeDirty,
+  // TakeLogKeysDirty); the replay's checks rely on it being left unchanged
+  // otherwise.
+  KeyRegistry& mutable_registry() { return registry_; }
 
  private:
   const std::string origin_;

@@ -29,6 +29,7 @@ LAYERS = [
     ["api"],         # gRPC services, server, client, validation
     ["collector"],   # node agent, spool, CUPTI/NVML sources
     ["witness"],     # tlog-witness cosigning
+    ["office"],      # AI Office monitor: follows factory logs, mirrors, cosigns
     ["tools"],       # ledgerctl, compliance_check, factory_sim
 ]
 # Folders whose files may include anything.

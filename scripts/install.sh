@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the AI factory ledger on a Debian host (or into DESTDIR):
 #   PREFIX/bin/            ledger_server, collector_agent, ledgerctl, compliance_check
-#                          (and aifl_witness when built; aifl_monitor once it exists)
+#                          (and aifl_witness, office_monitor when built)
 #   /etc/systemd/system/   aifl-ledger.service, aifl-collector.service (+ the
 #                          witness / monitor units, only with their binaries)
 #   /usr/lib/sysusers.d/aifl.conf, /usr/lib/tmpfiles.d/aifl.conf, then the
@@ -55,9 +55,8 @@ declare -A binaries=(
   [compliance_check]=tools/compliance_check/compliance_check
 )
 required=(ledger_server collector_agent)
-# Optional binaries: installed with their units when built (aifl_monitor does
-# not exist yet).
-declare -A future=([aifl_witness]=aifl-witness [aifl_monitor]=aifl-monitor)
+# Optional binaries: installed with their units when built.
+declare -A future=([aifl_witness]=aifl-witness [office_monitor]=aifl-monitor)
 
 install -d "$dest$prefix/bin" "$dest/etc/systemd/system" "$dest/usr/lib/sysusers.d" \
   "$dest/usr/lib/tmpfiles.d" "$dest$prefix/libexec/aifl" "$dest/etc/default" \

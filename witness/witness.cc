@@ -68,9 +68,10 @@ Witness::Witness(std::unique_ptr<ledger::note::Cosigner> cosigner,
 
 absl::StatusOr<std::unique_ptr<Witness>> Witness::Create(
     std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
-    WitnessStore* store, const common::Clock* clock) {
+    WitnessStore* store, const common::Clock* clock, Vouch vouch) {
   std::unique_ptr<Witness> w(
       new Witness(std::move(cosigner), std::move(logs), store, clock));
+  w->vouch_ = std::move(vouch);
   for (const std::string& name : w->logs_.Origins()) {
     auto origin = std::make_unique<Origin>();
     origin->name = name;
@@ -148,6 +149,11 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
   if (std::optional<WitnessResponse> refused = CheckExtends(
           origin, old_size, request->proof, size, root, body, note)) {
     return *std::move(refused);
+  }
+  if (vouch_) {
+    if (absl::Status vouched = vouch_(origin.name, size, root); !vouched.ok()) {
+      return Plain(503, vouched.message());
+    }
   }
   const int64_t now = absl::ToUnixSeconds(clock_->Now());
   absl::StatusOr<std::string> line = cosigner_->CosignatureLine(

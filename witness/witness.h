@@ -24,6 +24,7 @@
 #define WITNESS_WITNESS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,10 +50,20 @@ struct WitnessResponse {
 
 class Witness {
  public:
+  // An extra condition a cosigner states beyond consistency (e.g. the AI
+  // Office monitor: "I verified every entry up to this size",
+  // office/monitor_witness.h): called under the origin's lock once every
+  // check passed, before signing, with the checkpoint's origin, size and
+  // root. A non-OK status refuses it: 503 with the status's message (the
+  // log may retry later); nothing is stored.
+  using Vouch = std::function<absl::Status(
+      absl::string_view origin, uint64_t size, const ledger::merkle::Hash&)>;
+
   // Loads the stored state of every trusted origin. Errors from the store.
+  // `vouch` may be empty (a plain witness).
   static absl::StatusOr<std::unique_ptr<Witness>> Create(
       std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
-      WitnessStore* store, const common::Clock* clock);
+      WitnessStore* store, const common::Clock* clock, Vouch vouch = nullptr);
 
   // Handles one add-checkpoint request body (see the file comment). A
   // storage failure answers 500 and cosigns nothing.
@@ -99,6 +110,7 @@ class Witness {
   const TrustedLogs logs_;
   WitnessStore* const store_;
   const common::Clock* const clock_;
+  Vouch vouch_;  // may be empty
   // Built once in Create; the map itself is never changed afterwards.
   absl::flat_hash_map<std::string, std::unique_ptr<Origin>> origins_;
   absl::flat_hash_map<std::string, Origin*> by_hash_;

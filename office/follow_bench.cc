@@ -1,0 +1,162 @@
+// follow_bench: the monitor's follow rate over loopback tiles, for one and
+// for three logs followed at once, next to the limit every envelope's
+// Ed25519 verification sets (verifications/s on one core × cores), measured
+// in the same run. Issue 18's goal: follow rate ≥ 80 % of that limit.
+//
+//   bazel run -c opt //office:follow_bench -- [--entries=20000] [--threads=N]
+//
+// Each log is a real ledger's leaves served by testonly/hostile_log.h over
+// libmicrohttpd on 127.0.0.1 and read with libcurl; the mirror is a real
+// RocksDB in $TMPDIR with synced commits.
+#include <sys/resource.h>
+#include <time.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "api/client/curl_http_getter.h"
+#include "common/clock.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/testonly/ledger_fixture.h"
+#include "office/log_follower.h"
+#include "office/mirror.h"
+#include "office/testonly/hostile_log.h"
+
+ABSL_FLAG(int, entries, 20000, "entries per log");
+ABSL_FLAG(int, threads, 0,
+          "signature threads per follower (0: the machine's cores)");
+
+namespace {
+
+using office::testonly::HostileLog;
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec +
+         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+struct VerifyRates {
+  double per_wall_second;  // on one thread, as the machine gives it now
+  double per_cpu_second;   // what one core does when it is ours
+};
+
+// Ed25519 verifications per second on one thread.
+VerifyRates VerifyRate() {
+  auto key = ledger::crypto::SigningKey::FromSeed(std::string(32, '\x01'));
+  const std::string message(300, 'm');
+  const std::string signature = (*key)->Sign(message);
+  const ledger::crypto::PublicKey pub = (*key)->public_key();
+  int n = 0;
+  const double cpu0 = ThreadCpuSeconds();
+  const absl::Time start = absl::Now();
+  while (absl::Now() - start < absl::Seconds(2)) {
+    for (int i = 0; i < 100; ++i) {
+      if (!pub.Verify(message, signature).ok()) std::abort();
+    }
+    n += 100;
+  }
+  return {n / absl::ToDoubleSeconds(absl::Now() - start),
+          n / (ThreadCpuSeconds() - cpu0)};
+}
+
+std::unique_ptr<HostileLog> MakeLog(const std::string& origin, int entries) {
+  auto log = HostileLog::Create(origin);
+  if (!log.ok()) {
+    std::cerr << log.status() << "\n";
+    std::exit(1);
+  }
+  for (int done = 0; done < entries; done += 1000) {
+    if (absl::Status s = (*log)->Grow(std::min(1000, entries - done));
+        !s.ok()) {
+      std::cerr << s << "\n";
+      std::exit(1);
+    }
+  }
+  if (absl::Status s = (*log)->ServeLedger(); !s.ok()) std::exit(1);
+  return std::move(*log);
+}
+
+// Follows every log of `logs` to its end, each on its own thread; returns
+// the entries followed.
+uint64_t FollowAll(const std::vector<std::unique_ptr<HostileLog>>& logs,
+                   int threads) {
+  auto mirror = office::Mirror::Open(ledger::testonly::FreshDir("bench"));
+  if (!mirror.ok()) std::exit(1);
+  std::vector<std::thread> pool;
+  std::vector<uint64_t> done(logs.size());
+  for (size_t i = 0; i < logs.size(); ++i) {
+    pool.emplace_back([&, i] {
+      office::FollowedLog config{
+          logs[i]->origin(), logs[i]->vkey(), logs[i]->url(), "", {}};
+      office::FollowerOptions options;
+      options.threads = threads;
+      auto f = office::LogFollower::Create(
+          config, mirror->get(), *api::client::CurlHttpGetter::Create(),
+          common::RealClock::Get(), options);
+      auto step = (*f)->Step();
+      if (!step.ok() || step->incident.has_value() ||
+          step->verified_size != step->checkpoint_size) {
+        std::cerr << "follow failed: " << step.status() << "\n";
+        std::exit(1);
+      }
+      done[i] = step->new_entries;
+    });
+  }
+  for (std::thread& t : pool) t.join();
+  uint64_t total = 0;
+  for (uint64_t d : done) total += d;
+  return total;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  const int threads =
+      absl::GetFlag(FLAGS_threads) > 0 ? absl::GetFlag(FLAGS_threads) : cores;
+  const int entries = absl::GetFlag(FLAGS_entries);
+  std::vector<std::unique_ptr<HostileLog>> logs;
+  for (const char* o : {"a.example/log", "b.example/log", "c.example/log"}) {
+    logs.push_back(MakeLog(o, entries));
+  }
+  const VerifyRates verify = VerifyRate();
+  const double limit = verify.per_wall_second * cores;
+  absl::PrintF(
+      "ed25519 verify: %.0f/s per core (wall) x %d cores = %.0f/s limit; "
+      "%.0f per CPU-second\n",
+      verify.per_wall_second, cores, limit, verify.per_cpu_second);
+  for (size_t n : {size_t{1}, size_t{3}}) {
+    std::vector<std::unique_ptr<HostileLog>> some;
+    for (size_t i = 0; i < n; ++i) some.push_back(std::move(logs[i]));
+    const double cpu0 = CpuSeconds();
+    const absl::Time t0 = absl::Now();
+    const uint64_t followed = FollowAll(some, n == 1 ? threads : 1);
+    const double wall = absl::ToDoubleSeconds(absl::Now() - t0);
+    const double cpu = CpuSeconds() - cpu0;
+    absl::PrintF(
+        "%d log(s): %d entries in %.2f s wall, %.2f s CPU: %.0f entries/s = "
+        "%.0f %% of the limit; %.0f entries per CPU-second = %.0f %% of "
+        "verify per CPU-second\n",
+        n, followed, wall, cpu, followed / wall, 100 * followed / wall / limit,
+        followed / cpu, 100 * followed / cpu / verify.per_cpu_second);
+    for (size_t i = 0; i < n; ++i) logs[i] = std::move(some[i]);
+  }
+  return 0;
+}

@@ -1,0 +1,337 @@
+#include "office/log_follower.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/merkle/node_reader.h"
+#include "ledger/tiles/tile_path.h"
+#include "ledger/witness_policy/quorum.h"
+#include "office/replay_state.h"
+
+namespace office {
+namespace {
+
+using api::client::VerifiedCheckpoint;
+using ledger::tiles::kTileWidth;
+
+// A checkpoint note with a few hundred cosignatures still fits.
+constexpr size_t kMaxCheckpointBytes = 1 << 20;
+// The largest valid entry bundle: 256 entries of 2 + 65,535 bytes.
+constexpr size_t kMaxBundleBytes = kTileWidth * (2 + 65535);
+
+}  // namespace
+
+LogFollower::LogFollower(FollowedLog log, Mirror* mirror,
+                         std::unique_ptr<api::client::HttpGetter> http,
+                         api::client::LogVerifier verifier,
+                         const common::Clock* clock, FollowerOptions options)
+    : log_(std::move(log)),
+      mirror_(mirror),
+      http_(std::move(http)),
+      verifier_(std::move(verifier)),
+      clock_(clock),
+      options_(options) {}
+
+absl::StatusOr<std::unique_ptr<LogFollower>> LogFollower::Create(
+    FollowedLog log, Mirror* mirror,
+    std::unique_ptr<api::client::HttpGetter> http, const common::Clock* clock,
+    FollowerOptions options) {
+  ASSIGN_OR_RETURN(api::client::LogVerifier verifier,
+                   api::client::LogVerifier::Create(log.vkey));
+  std::unique_ptr<LogFollower> f(
+      new LogFollower(std::move(log), mirror, std::move(http),
+                      std::move(verifier), clock, options));
+  RETURN_IF_ERROR(f->Load());
+  return f;
+}
+
+absl::Status LogFollower::Load() {
+  ASSIGN_OR_RETURN(std::optional<FollowState> state,
+                   mirror_->LoadFollowState(log_.origin));
+  state_ = state.value_or(FollowState());
+  stopped_ = state_.stopped();
+  accepted_.reset();
+  tree_.reset();
+  if (!state_.checkpoint_note().empty()) {
+    absl::StatusOr<VerifiedCheckpoint> accepted =
+        verifier_.VerifyCheckpoint(state_.checkpoint_note());
+    if (!accepted.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("stored checkpoint of ", log_.origin,
+                       " does not verify: ", accepted.status().message()));
+    }
+    accepted_ = *std::move(accepted);
+  }
+  ASSIGN_OR_RETURN(std::vector<ledger::KeyInfo> keys,
+                   mirror_->LoadKeys(log_.origin));
+  ASSIGN_OR_RETURN(replay_, ResumeReplay(log_.origin, options_.threads, state_,
+                                         std::move(keys)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StepOutcome> LogFollower::Step() {
+  StepOutcome outcome;
+  if (!stopped_) {
+    absl::StatusOr<std::optional<LogIncident>> incident = Advance(&outcome);
+    if (!incident.ok()) {
+      // What is in memory may be ahead of what was stored: start again from
+      // the stored state.
+      if (absl::Status reloaded = Load(); !reloaded.ok()) return reloaded;
+      return incident.status();
+    }
+    outcome.incident = *std::move(incident);
+  }
+  outcome.verified_size = state_.verified_size();
+  outcome.checkpoint_size = accepted_ ? accepted_->fields.size : 0;
+  return outcome;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::Advance(
+    StepOutcome* outcome) {
+  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, FetchCheckpoint());
+  ASSIGN_OR_RETURN(std::optional<LogIncident> incident, Accept(latest));
+  if (incident.has_value()) return incident;
+  return MirrorEntries(outcome);
+}
+
+absl::StatusOr<VerifiedCheckpoint> LogFollower::FetchCheckpoint() {
+  const std::string url = log_.tiles_url + "/checkpoint";
+  absl::StatusOr<std::string> note = http_->Get(url, kMaxCheckpointBytes);
+  if (absl::IsNotFound(note.status())) {
+    return absl::UnavailableError(note.status().message());
+  }
+  RETURN_IF_ERROR(note.status());
+  // An unsigned or badly signed note proves nothing about the log (anyone
+  // can serve one): an error, never an incident.
+  absl::StatusOr<VerifiedCheckpoint> checkpoint =
+      verifier_.VerifyCheckpoint(*note);
+  if (!checkpoint.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(url, ": ", checkpoint.status().message()));
+  }
+  if (log_.policy.has_value()) {
+    absl::Status quorum =
+        ledger::witness_policy::VerifyCheckpointWithPolicy(*note, *log_.policy)
+            .status();
+    if (!quorum.ok()) {
+      return absl::Status(quorum.code(),
+                          absl::StrCat(url, ": ", quorum.message()));
+    }
+  }
+  return checkpoint;
+}
+
+LogIncident LogFollower::Incident(IncidentKind kind, std::string reason,
+                                  std::string offending_note) const {
+  LogIncident i;
+  i.origin = log_.origin;
+  i.kind = kind;
+  i.reason = std::move(reason);
+  i.accepted_note = accepted_ ? accepted_->note : "";
+  i.offending_note = std::move(offending_note);
+  i.detected_unix_seconds = absl::ToUnixSeconds(clock_->Now());
+  return i;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::StopWith(
+    LogIncident incident) {
+  ASSIGN_OR_RETURN(incident.stopped_at_size,
+                   mirror_->VerifiedSize(log_.origin));
+  RETURN_IF_ERROR(mirror_->Stop(incident));
+  stopped_ = true;
+  return std::optional<LogIncident>(std::move(incident));
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::Accept(
+    const VerifiedCheckpoint& latest) {
+  const ledger::CheckpointFields& now = latest.fields;
+  if (accepted_.has_value()) {
+    const ledger::CheckpointFields& was = accepted_->fields;
+    if (now.size < was.size) {
+      return StopWith(Incident(
+          IncidentKind::kRollback,
+          absl::StrCat("rolled back from size ", was.size, " to ", now.size),
+          latest.note));
+    }
+    if (now.size == was.size) {
+      if (now.root == was.root) return std::nullopt;
+      return StopWith(Incident(
+          IncidentKind::kFork,
+          std::string(
+              api::client::ForkError(now.size, now.root, was.root).message()),
+          latest.note));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<api::client::TileTree>> tree =
+      api::client::TileTree::Open(http_.get(), log_.tiles_url, now.size,
+                                  now.root, options_.max_cached_tiles);
+  if (absl::IsDataLoss(tree.status())) {
+    return StopWith(Incident(IncidentKind::kBadTile,
+                             std::string(tree.status().message()),
+                             latest.note));
+  }
+  RETURN_IF_ERROR(tree.status());
+  if (accepted_.has_value()) {
+    const ledger::CheckpointFields& was = accepted_->fields;
+    absl::StatusOr<std::vector<ledger::merkle::Hash>> proof =
+        ledger::merkle::ConsistencyProof(was.size, now.size, **tree);
+    if (absl::IsDataLoss(proof.status())) {
+      return StopWith(Incident(IncidentKind::kBadTile,
+                               std::string(proof.status().message()),
+                               latest.note));
+    }
+    RETURN_IF_ERROR(proof.status());
+    if (absl::Status consistent = verifier_.VerifyConsistency(was, now, *proof);
+        !consistent.ok()) {
+      return StopWith(Incident(IncidentKind::kFork,
+                               std::string(consistent.message()), latest.note));
+    }
+  }
+  FollowState next = state_;
+  next.set_checkpoint_note(latest.note);
+  FollowCommit commit;
+  commit.origin = log_.origin;
+  commit.state = next;
+  commit.first_index = state_.verified_size();
+  commit.checkpoint_verified = now.size == state_.verified_size();
+  RETURN_IF_ERROR(mirror_->Commit(commit));
+  state_ = std::move(next);
+  accepted_ = latest;
+  tree_ = *std::move(tree);
+  if (options_.on_commit)
+    options_.on_commit(state_.verified_size(), now.size, 0);
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
+    StepOutcome* outcome) {
+  if (!accepted_.has_value()) return std::nullopt;
+  const uint64_t size = accepted_->fields.size;
+  uint64_t next = state_.verified_size();
+  if (next >= size) return std::nullopt;
+  if (tree_ == nullptr) {
+    absl::StatusOr<std::unique_ptr<api::client::TileTree>> tree =
+        api::client::TileTree::Open(http_.get(), log_.tiles_url, size,
+                                    accepted_->fields.root,
+                                    options_.max_cached_tiles);
+    if (absl::IsDataLoss(tree.status())) {
+      return StopWith(Incident(IncidentKind::kBadTile,
+                               std::string(tree.status().message()),
+                               accepted_->note));
+    }
+    RETURN_IF_ERROR(tree.status());
+    tree_ = *std::move(tree);
+  }
+  std::vector<std::string> chunk;
+  while (next < size) {
+    const uint64_t bundle = next / kTileWidth;
+    absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> leaves =
+        tree_->Bundle(bundle);
+    if (absl::IsDataLoss(leaves.status())) {
+      return BundleIncident(bundle, leaves.status());
+    }
+    RETURN_IF_ERROR(leaves.status());
+    const uint64_t first = bundle * kTileWidth;
+    const uint64_t end = std::min(size, first + (*leaves)->size());
+    for (; next < end; ++next) chunk.push_back((**leaves)[next - first]);
+    if (chunk.size() >= options_.max_entries_per_commit || next == size) {
+      const uint64_t n = chunk.size();
+      ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
+                       CommitChunk(std::move(chunk), next == size));
+      if (incident.has_value()) return incident;
+      outcome->new_entries += n;
+      chunk.clear();
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
+    std::vector<std::string> leaves, bool last) {
+  const uint64_t start = replay_->leaves_done();
+  if (std::optional<ledger::LeafFailure> bad = replay_->Replay(leaves)) {
+    LogIncident incident =
+        Incident(IncidentKind::kBadEntry, bad->problem, accepted_->note);
+    incident.leaf_index = bad->index;
+    return StopWith(std::move(incident));
+  }
+  if (last) {
+    if (std::optional<LogIncident> incident = CheckComplete()) {
+      return StopWith(*std::move(incident));
+    }
+  }
+  FollowCommit commit;
+  commit.origin = log_.origin;
+  commit.first_index = start;
+  commit.entries = std::move(leaves);
+  commit.state = state_;
+  SaveReplay(*replay_, &commit.state);
+  ledger::KeyRegistry& registry = replay_->mutable_registry();
+  absl::flat_hash_set<ledger::crypto::KeyId> seen;
+  for (const ledger::crypto::KeyId& id : registry.TakeDirty()) {
+    if (!seen.insert(id).second) continue;
+    if (const ledger::KeyInfo* info = registry.Find(id)) {
+      commit.changed_keys.push_back(*info);
+    }
+  }
+  registry.TakeLogKeysDirty();  // the history is in the state itself
+  commit.checkpoint_verified = last;
+  RETURN_IF_ERROR(mirror_->Commit(commit));
+  state_ = std::move(commit.state);
+  if (options_.on_commit) {
+    options_.on_commit(state_.verified_size(), accepted_->fields.size,
+                       commit.entries.size());
+  }
+  return std::nullopt;
+}
+
+std::optional<LogIncident> LogFollower::CheckComplete() {
+  const ledger::CheckpointFields& at = accepted_->fields;
+  if (replay_->range().Root() != at.root) {
+    return Incident(IncidentKind::kBadTile,
+                    absl::StrCat("the leaves served do not reproduce the "
+                                 "checkpoint root at size ",
+                                 at.size),
+                    accepted_->note);
+  }
+  // The key that signed the checkpoint must be the one the leaves announce
+  // for its size (LogKey events), as AuditLog checks.
+  const ledger::LogKeyHistory& log_keys = replay_->registry().log_keys();
+  if (!log_keys.empty()) {
+    absl::Status ok =
+        log_keys.VerifyCheckpoint(accepted_->note, at.origin, false).status();
+    if (!ok.ok()) {
+      return Incident(IncidentKind::kBadEntry,
+                      absl::StrCat("the checkpoint of size ", at.size,
+                                   " is not signed by the log key its leaves "
+                                   "announce for that size: ",
+                                   ok.message()),
+                      accepted_->note);
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::BundleIncident(
+    uint64_t bundle, const absl::Status& why) {
+  const uint64_t size = accepted_->fields.size;
+  ledger::tiles::TileId tile;
+  tile.entries = true;
+  tile.index = bundle;
+  tile.width = bundle < size / kTileWidth
+                   ? kTileWidth
+                   : static_cast<uint32_t>(size % kTileWidth);
+  LogIncident incident = Incident(IncidentKind::kBadTile,
+                                  std::string(why.message()), accepted_->note);
+  incident.tile_url = tree_->Url(tile);
+  // The bytes as served, for the evidence; a failed re-fetch keeps the URL.
+  absl::StatusOr<std::string> bytes =
+      http_->Get(incident.tile_url, kMaxBundleBytes);
+  if (bytes.ok()) incident.tile_bytes = *std::move(bytes);
+  return StopWith(std::move(incident));
+}
+
+}  // namespace office

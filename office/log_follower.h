@@ -1,0 +1,136 @@
+// LogFollower: follows one factory log over C2SP tlog-tiles and mirrors it,
+// trusting nothing it serves (office/README.md, "What a follow step
+// checks"). One Step:
+//   1. GET <url>/checkpoint; verify the log's signature (and the quorum of
+//      cosignatures when the config names a tlog-policy);
+//   2. reconcile it with the accepted checkpoint: a smaller size is a
+//      rollback, the same size with another root a fork, a larger size
+//      must be proven consistent from the new tree's tiles (else a fork);
+//      then it is accepted (stored);
+//   3. read the entry bundles from the verified size on, each checked
+//      against the tiles (api/client/tile_tree.h), replay every leaf through
+//      the ledger's own admission rule and envelope signature check
+//      (ledger/leaf_replay.h, resumed from the stored state), and commit
+//      every `max_entries_per_commit` leaves: entries, replay state and
+//      checkpoint in one synced batch (mirror.h);
+//   4. at the checkpoint's size, the recomputed root must equal it and the
+//      checkpoint must be signed by the log key its leaves announce; the
+//      checkpoint is then "fully verified" (what the monitor cosigns).
+// A hostile answer (fork, rollback, a tile or leaf that does not hash to
+// the signed root, an entry that fails admission or its signature) stops
+// the log for good at its verified size, with a LogIncident kept in the
+// mirror. An unreachable or unsigned source is only an error: the next step
+// tries again.
+//
+// Not thread-safe: one thread per follower (the Mirror is shared).
+#ifndef OFFICE_LOG_FOLLOWER_H_
+#define OFFICE_LOG_FOLLOWER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "api/client/http_getter.h"
+#include "api/client/log_verifier.h"
+#include "api/client/tile_tree.h"
+#include "common/clock.h"
+#include "ledger/leaf_replay.h"
+#include "office/log_incident.h"
+#include "office/mirror.h"
+#include "office/monitor_config.h"
+
+namespace office {
+
+struct FollowerOptions {
+  // Threads verifying envelope signatures. Default: 2.
+  int threads = 2;
+  // Leaves held in memory before they are committed (the memory bound, with
+  // the tile cache). Default: 4096.
+  uint64_t max_entries_per_commit = 4096;
+  // Full hash tiles cached (8 KiB each). Default: 64.
+  size_t max_cached_tiles = 64;
+  // Called after each commit with (verified size, accepted checkpoint size,
+  // entries that commit added), e.g. for metrics. Default: none.
+  std::function<void(uint64_t, uint64_t, uint64_t)> on_commit;
+};
+
+struct StepOutcome {
+  uint64_t verified_size = 0;           // after the step
+  uint64_t checkpoint_size = 0;         // of the accepted checkpoint
+  uint64_t new_entries = 0;             // verified and committed in this step
+  std::optional<LogIncident> incident;  // set when this step stopped the log
+};
+
+class LogFollower {
+ public:
+  // Loads the stored state of `log` (and resumes its replay). Fetches
+  // nothing. `mirror`, `clock` are not owned and must outlive it.
+  static absl::StatusOr<std::unique_ptr<LogFollower>> Create(
+      FollowedLog log, Mirror* mirror,
+      std::unique_ptr<api::client::HttpGetter> http, const common::Clock* clock,
+      FollowerOptions options = {});
+
+  // One step (see the file comment). Errors: the source could not be read
+  // or what it sent is not validly signed (kUnavailable, kDataLoss, or
+  // kFailedPrecondition when the quorum is not met): nothing changed, try
+  // later. A stopped log returns its state without fetching.
+  absl::StatusOr<StepOutcome> Step();
+
+  const std::string& origin() const { return log_.origin; }
+  bool stopped() const { return stopped_; }
+  uint64_t verified_size() const { return state_.verified_size(); }
+  uint64_t checkpoint_size() const {
+    return accepted_ ? accepted_->fields.size : 0;
+  }
+
+ private:
+  LogFollower(FollowedLog log, Mirror* mirror,
+              std::unique_ptr<api::client::HttpGetter> http,
+              api::client::LogVerifier verifier, const common::Clock* clock,
+              FollowerOptions options);
+
+  // (Re)loads the stored state and resumes the replay from it.
+  absl::Status Load();
+  // Fetch, accept, mirror: the step's work; an incident or an error.
+  absl::StatusOr<std::optional<LogIncident>> Advance(StepOutcome* outcome);
+  // Fetches and verifies the served checkpoint (signature, quorum).
+  absl::StatusOr<api::client::VerifiedCheckpoint> FetchCheckpoint();
+  // Reconciles `latest` with the accepted checkpoint and accepts it; an
+  // incident when the log contradicted itself.
+  absl::StatusOr<std::optional<LogIncident>> Accept(
+      const api::client::VerifiedCheckpoint& latest);
+  // Mirrors [verified size, accepted size), committing as it goes.
+  absl::StatusOr<std::optional<LogIncident>> MirrorEntries(
+      StepOutcome* outcome);
+  // Replays and commits `leaves` (which follow the verified size).
+  absl::StatusOr<std::optional<LogIncident>> CommitChunk(
+      std::vector<std::string> leaves, bool last);
+  // The checks once every leaf of the accepted checkpoint is replayed.
+  std::optional<LogIncident> CheckComplete();
+  absl::StatusOr<std::optional<LogIncident>> BundleIncident(
+      uint64_t bundle, const absl::Status& why);
+  LogIncident Incident(IncidentKind kind, std::string reason,
+                       std::string offending_note) const;
+  // Stores `incident` and stops the log.
+  absl::StatusOr<std::optional<LogIncident>> StopWith(LogIncident incident);
+
+  const FollowedLog log_;
+  Mirror* const mirror_;
+  const std::unique_ptr<api::client::HttpGetter> http_;
+  const api::client::LogVerifier verifier_;
+  const common::Clock* const clock_;
+  const FollowerOptions options_;
+  FollowState state_;
+  std::optional<api::client::VerifiedCheckpoint> accepted_;
+  std::unique_ptr<api::client::TileTree> tree_;  // of accepted_
+  std::unique_ptr<ledger::LeafReplay> replay_;
+  bool stopped_ = false;
+};
+
+}  // namespace office
+
+#endif  // OFFICE_LOG_FOLLOWER_H_

@@ -1,0 +1,254 @@
+// office_monitor: the AI Office's monitor of factory logs (office/README.md).
+//
+//   office_monitor --config=FILE --state_dir=DIR
+//       [--witness_key_file=K --witness_name=NAME --witness_listen=H:P]
+//
+// Follows every log of the config over tlog-tiles into the mirror in
+// DIR/mirror; with --witness_key_file, also serves the tlog-witness API and
+// cosigns the checkpoints it fully verified (state in DIR/witness). Logs
+// one JSON event per line (api/server/log.h); stops on SIGTERM or SIGINT.
+#include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "api/client/curl_http_getter.h"
+#include "api/server/log.h"
+#include "common/clock.h"
+#include "common/errno_status.h"
+#include "common/production_runtime.h"
+#include "common/version.h"
+#include "ledger/crypto/key_file.h"
+#include "ledger/note/cosignature.h"
+#include "office/log_follower.h"
+#include "office/mirror.h"
+#include "office/monitor.h"
+#include "office/monitor_config.h"
+#include "office/monitor_metrics.h"
+#include "office/monitor_witness.h"
+#include "witness/trusted_logs.h"
+#include "witness/witness.h"
+#include "witness/witness_http_server.h"
+#include "witness/witness_store.h"
+
+ABSL_FLAG(std::string, config, "",
+          "the factory logs to follow: `log <vkey> <tiles-url> "
+          "[<tlog-policy-file>]` lines (office/README.md)");
+ABSL_FLAG(std::string, state_dir, "",
+          "the monitor's state: DIR/mirror (RocksDB), DIR/witness");
+ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(1),
+          "pause between two checkpoint fetches of a log with nothing new");
+ABSL_FLAG(int, threads, 2, "signature-verifying threads per log");
+ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
+          "entries held in memory per log before they are committed");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus /metrics on HOST:PORT (office/monitor_metrics.h); "
+          "empty: off");
+ABSL_FLAG(std::string, witness_key_file, "",
+          "the monitor's own Ed25519 cosigning key (from `aifl_witness "
+          "keygen`; never a plain witness's key); empty: do not cosign");
+ABSL_FLAG(std::string, witness_name, "",
+          "the monitor's witness name (key name in its vkey and cosignatures)");
+ABSL_FLAG(std::string, witness_listen, "127.0.0.1:8490",
+          "HTTP host:port of the tlog-witness API");
+
+namespace {
+
+using api::server::LogEvent;
+
+int Fail(absl::string_view event, const absl::Status& s) {
+  LogEvent("error", event, {{"error", s.ToString()}});
+  return 1;
+}
+
+absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
+    const office::MonitorConfig& config, office::Mirror* mirror,
+    office::MonitorMetrics* metrics) {
+  office::FollowerOptions options;
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.max_entries_per_commit =
+      std::max<uint64_t>(1, absl::GetFlag(FLAGS_max_entries_per_commit));
+  std::vector<std::unique_ptr<office::LogFollower>> out;
+  for (const office::FollowedLog& log : config.logs) {
+    options.on_commit = [metrics, origin = log.origin](
+                            uint64_t verified, uint64_t size, uint64_t added) {
+      metrics->Progress(origin, verified, size, added);
+    };
+    absl::StatusOr<std::unique_ptr<api::client::CurlHttpGetter>> http =
+        api::client::CurlHttpGetter::Create();
+    if (!http.ok()) return http.status();
+    absl::StatusOr<std::unique_ptr<office::LogFollower>> f =
+        office::LogFollower::Create(log, mirror, *std::move(http),
+                                    common::RealClock::Get(), options);
+    if (!f.ok()) return f.status();
+    metrics->Progress(log.origin, (*f)->verified_size(),
+                      (*f)->checkpoint_size(), 0);
+    if ((*f)->stopped()) {
+      metrics->Stopped(log.origin);
+      LogEvent("warning", "log_stopped",
+               {{"origin", log.origin},
+                {"verified_size", absl::StrCat((*f)->verified_size())}});
+    }
+    out.push_back(*std::move(f));
+  }
+  return out;
+}
+
+office::MonitorOptions Callbacks(office::MonitorMetrics* metrics) {
+  office::MonitorOptions options;
+  options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
+  options.on_incident = [metrics](const office::LogIncident& i) {
+    metrics->Incident(i);
+    LogEvent("error", "log_incident",
+             {{"origin", i.origin},
+              {"kind", std::string(office::IncidentKindName(i.kind))},
+              {"stopped_at_size", absl::StrCat(i.stopped_at_size)},
+              {"leaf_index",
+               i.leaf_index ? absl::StrCat(*i.leaf_index) : std::string()},
+              {"reason", i.reason}});
+  };
+  options.on_step = [](const std::string& origin,
+                       const office::StepOutcome& s) {
+    LogEvent("info", "log_advanced",
+             {{"origin", origin},
+              {"verified_size", absl::StrCat(s.verified_size)},
+              {"checkpoint_size", absl::StrCat(s.checkpoint_size)},
+              {"new_entries", absl::StrCat(s.new_entries)}});
+  };
+  options.on_error = [metrics](const std::string& origin,
+                               const absl::Status& s) {
+    metrics->Error(origin);
+    LogEvent("warning", "follow_error",
+             {{"origin", origin}, {"error", s.ToString()}});
+  };
+  return options;
+}
+
+struct WitnessParts {
+  std::unique_ptr<witness::WitnessStore> store;
+  std::unique_ptr<witness::Witness> witness;
+  std::unique_ptr<witness::WitnessHttpServer> server;
+};
+
+// The tlog-witness side (monitor_witness.h), when a key is given.
+absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
+                                          const office::Mirror* mirror) {
+  WitnessParts parts;
+  if (absl::GetFlag(FLAGS_witness_key_file).empty()) return parts;
+  if (absl::GetFlag(FLAGS_witness_name).empty()) {
+    return absl::InvalidArgumentError(
+        "--witness_name is required with --witness_key_file");
+  }
+  absl::StatusOr<std::unique_ptr<ledger::crypto::SigningKey>> key =
+      ledger::crypto::ReadSecretKeyFile(absl::GetFlag(FLAGS_witness_key_file));
+  if (!key.ok()) return key.status();
+  absl::StatusOr<std::unique_ptr<ledger::note::Cosigner>> cosigner =
+      ledger::note::Cosigner::Create(absl::GetFlag(FLAGS_witness_name),
+                                     *std::move(key));
+  if (!cosigner.ok()) return cosigner.status();
+  std::string lines;
+  for (const office::FollowedLog& log : config.logs) {
+    absl::StrAppend(&lines, "log ", log.vkey, "\n");
+  }
+  absl::StatusOr<witness::TrustedLogs> logs =
+      witness::TrustedLogs::Parse(lines);
+  if (!logs.ok()) return logs.status();
+  absl::StatusOr<std::unique_ptr<witness::WitnessStore>> store =
+      witness::WitnessStore::Open(absl::GetFlag(FLAGS_state_dir) + "/witness");
+  if (!store.ok()) return store.status();
+  parts.store = *std::move(store);
+  absl::StatusOr<std::unique_ptr<witness::Witness>> w =
+      witness::Witness::Create(*std::move(cosigner), *std::move(logs),
+                               parts.store.get(), common::RealClock::Get(),
+                               office::VerifiedUpToSize(mirror));
+  if (!w.ok()) return w.status();
+  parts.witness = *std::move(w);
+  witness::WitnessHttpServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_witness_listen);
+  absl::StatusOr<std::unique_ptr<witness::WitnessHttpServer>> server =
+      witness::WitnessHttpServer::Start(parts.witness.get(), options);
+  if (!server.ok()) return server.status();
+  parts.server = *std::move(server);
+  return parts;
+}
+
+int Run() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (absl::GetFlag(FLAGS_config).empty() ||
+      absl::GetFlag(FLAGS_state_dir).empty()) {
+    return Fail("bad_flags", absl::InvalidArgumentError(
+                                 "--config and --state_dir are required"));
+  }
+  absl::StatusOr<office::MonitorConfig> config =
+      office::ReadMonitorConfig(absl::GetFlag(FLAGS_config));
+  if (!config.ok()) return Fail("bad_config", config.status());
+  // The state folder itself (systemd's StateDirectory= makes it too).
+  if (::mkdir(absl::GetFlag(FLAGS_state_dir).c_str(), 0700) != 0 &&
+      errno != EEXIST) {
+    return Fail("state_open_failed",
+                common::ErrnoToStatus(errno, absl::GetFlag(FLAGS_state_dir)));
+  }
+  absl::StatusOr<std::unique_ptr<office::Mirror>> mirror =
+      office::Mirror::Open(absl::GetFlag(FLAGS_state_dir) + "/mirror");
+  if (!mirror.ok()) return Fail("state_open_failed", mirror.status());
+  office::MonitorMetrics metrics(common::kVersion);
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    if (absl::Status s = metrics.Serve(absl::GetFlag(FLAGS_metrics_listen));
+        !s.ok()) {
+      return Fail("metrics_listen_failed", s);
+    }
+  }
+  absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> followers =
+      Followers(*config, mirror->get(), &metrics);
+  if (!followers.ok()) return Fail("state_load_failed", followers.status());
+  absl::StatusOr<WitnessParts> witness = StartWitness(*config, mirror->get());
+  if (!witness.ok()) return Fail("witness_failed", witness.status());
+  office::Monitor monitor(*std::move(followers), Callbacks(&metrics));
+  monitor.Start();
+  std::vector<std::string> origins;
+  for (const office::FollowedLog& log : config->logs) {
+    origins.push_back(log.origin);
+  }
+  LogEvent(
+      "info", "monitor_started",
+      {{"logs", absl::StrJoin(origins, ",")},
+       {"witness_port", witness->server ? absl::StrCat(witness->server->port())
+                                        : std::string()},
+       {"witness_vkey", witness->witness
+                            ? witness->witness->cosigner().VerifierKey()
+                            : std::string()}});
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  LogEvent("info", "monitor_stopping", {{"signal", absl::StrCat(signal)}});
+  witness->server.reset();
+  monitor.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  common::UseProductionRuntime();
+  absl::SetProgramUsageMessage(
+      "office_monitor --config=FILE --state_dir=DIR [--witness_key_file=K "
+      "--witness_name=NAME --witness_listen=HOST:PORT]");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 1) {
+    std::cerr << "office_monitor: unexpected argument \"" << args[1] << "\"\n";
+    return 2;
+  }
+  return Run();
+}
