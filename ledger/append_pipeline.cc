@@ -46,8 +46,8 @@ AppendPipeline::~AppendPipeline() {
   committer_.join();
 }
 
-absl::Status AppendPipeline::Submit(std::vector<std::string> envelopes,
-                                    Done done) {
+absl::Status AppendPipeline::Submit(std::vector<std::string>&& envelopes,
+                                    Done&& done) {
   if (envelopes.empty())
     return absl::InvalidArgumentError("envelopes: got 0, want at least 1");
   size_t bytes = 0;
@@ -60,15 +60,7 @@ absl::Status AppendPipeline::Submit(std::vector<std::string> envelopes,
     done(std::move(results));
     return absl::OkStatus();
   }
-  auto batch = std::make_unique<Batch>();
-  batch->envelopes = std::move(envelopes);
-  batch->results.resize(n);
-  batch->items.resize(n);
-  batch->done = std::move(done);
-  batch->bytes = bytes;
   const size_t chunk = std::max<size_t>(1, options_.verify_chunk);
-  batch->chunks_left = (n + chunk - 1) / chunk;
-
   absl::MutexLock lock(&mu_);
   if (stopping_) return absl::UnavailableError("the ledger is closing");
   if (held_.batches > 0 && (held_.entries + n > options_.max_entries ||
@@ -78,6 +70,13 @@ absl::Status AppendPipeline::Submit(std::vector<std::string> envelopes,
         " bytes waiting; limits ", options_.max_entries, " and ",
         options_.max_bytes, "): retry with backoff"));
   }
+  auto batch = std::make_unique<Batch>();
+  batch->envelopes = std::move(envelopes);
+  batch->results.resize(n);
+  batch->items.resize(n);
+  batch->done = std::move(done);
+  batch->bytes = bytes;
+  batch->chunks_left = (n + chunk - 1) / chunk;
   held_.batches += 1;
   held_.entries += n;
   held_.bytes += bytes;

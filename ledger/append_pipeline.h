@@ -74,13 +74,14 @@ class AppendPipeline {
   AppendPipeline(const AppendPipeline&) = delete;
   AppendPipeline& operator=(const AppendPipeline&) = delete;
 
-  // Accepts `envelopes` (encoded per FORMAT.md) and returns OK: `done` will
-  // be called with their results (codes as Sequencer::Append). When the
-  // ledger is read-only or below its free-space floor, `done` is called
-  // before Submit returns, every result carrying that error. kUnavailable
-  // (and `done` is never called) when the pipeline is full or stopping;
-  // kInvalidArgument for an empty batch.
-  absl::Status Submit(std::vector<std::string> envelopes, Done done);
+  // Accepts `envelopes` (encoded per FORMAT.md), taking them and `done`, and
+  // returns OK: `done` will be called with their results (codes as
+  // Sequencer::Append). When the ledger is read-only or below its
+  // free-space floor, `done` is called before Submit returns, every result
+  // carrying that error. kUnavailable when the pipeline is full or stopping,
+  // kInvalidArgument for an empty batch: then `envelopes` and `done` are
+  // left untouched (retry with the same ones) and `done` is never called.
+  absl::Status Submit(std::vector<std::string>&& envelopes, Done&& done);
 
   // What the pipeline holds now.
   struct Sample {

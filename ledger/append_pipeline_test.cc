@@ -85,7 +85,10 @@ TEST_F(AppendPipelineTest, BatchesOfOneKeyCommitInSubmissionOrder) {
   // follow the previous batch's, so any reordering would be a sequence gap.
   for (int b = 0; b < 40; ++b) {
     submitted.push_back(SignBatch(b % 2, 1 + b % 7));
-    ASSERT_TRUE(pipeline->Submit(submitted.back(), answers.For(b)).ok());
+    ASSERT_TRUE(
+        pipeline
+            ->Submit(std::vector<std::string>(submitted.back()), answers.For(b))
+            .ok());
   }
   answers.WaitFor(submitted.size());
   std::map<int, std::vector<AppendResult>> results = answers.Take();
@@ -115,8 +118,10 @@ TEST_F(AppendPipelineTest, ResubmissionAnswersTheOriginalReceipt) {
       AppendPipeline::Start(&f_->ledger().sequencer(), PipelineOptions());
   Answers answers;
   const std::vector<std::string> batch = SignBatch(0, 5);
-  ASSERT_TRUE(pipeline->Submit(batch, answers.For(0)).ok());
-  ASSERT_TRUE(pipeline->Submit(batch, answers.For(1)).ok());
+  ASSERT_TRUE(
+      pipeline->Submit(std::vector<std::string>(batch), answers.For(0)).ok());
+  ASSERT_TRUE(
+      pipeline->Submit(std::vector<std::string>(batch), answers.For(1)).ok());
   answers.WaitFor(2);
   std::map<int, std::vector<AppendResult>> results = answers.Take();
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -134,7 +139,8 @@ TEST_F(AppendPipelineTest, RefusesEntriesAsAppendDoesAndKeepsTheOthers) {
   std::vector<std::string> batch = SignBatch(0, 3);
   batch[1].back() ^= 1;  // the signature's last byte
   Answers answers;
-  ASSERT_TRUE(pipeline->Submit(batch, answers.For(0)).ok());
+  ASSERT_TRUE(
+      pipeline->Submit(std::vector<std::string>(batch), answers.For(0)).ok());
   answers.WaitFor(1);
   std::vector<AppendResult> results = answers.Take()[0];
   EXPECT_TRUE(results[0].status.ok()) << results[0].status;
@@ -159,12 +165,15 @@ TEST_F(AppendPipelineTest, FullPipelineRefusesWithUnavailable) {
                   .ok());
   answered.WaitForNotification();
   EXPECT_EQ(pipeline->Now().entries, 3u);
+  std::vector<std::string> second = SignBatch(1, 2);
+  const std::vector<std::string> copy = second;
   absl::Status refused =
-      pipeline->Submit(SignBatch(1, 2), [](std::vector<AppendResult>) {
+      pipeline->Submit(std::move(second), [](std::vector<AppendResult>) {
         ADD_FAILURE() << "a refused batch is never answered";
       });
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
   EXPECT_NE(refused.message().find("full"), std::string::npos) << refused;
+  EXPECT_EQ(second, copy) << "a refused batch is left to retry";
   // One more entry still fits.
   collectors_[1]->set_next_sequence(0);
   Answers answers;
