@@ -216,8 +216,11 @@ int main(int argc, char** argv) {
         report.set_run_id(absl::StrCat("bench/", c, ".", n));
         report.set_node(absl::StrCat("node-", c));
         report.set_interval_index(i);
-        report.set_start_unix_ms(1'780'000'000'000 + i * 300'000);
-        report.set_end_unix_ms(1'780'000'000'000 + (i + 1) * 300'000);
+        // 1 s apart, so that every report stays inside the window ingest
+        // accepts around the harness clock (payload_validator.h): 300 s
+        // apart, the 289th left it.
+        report.set_start_unix_ms(1'780'000'000'000 + i * 1'000);
+        report.set_end_unix_ms(1'780'000'000'000 + i * 1'000 + 300'000);
         report.set_gpu_count(8);
         report.set_gpu_seconds_allocated(2400);
         report.set_energy_joules(static_cast<double>(local() % 2'000'000));
