@@ -23,12 +23,14 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "common/clock.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_id.h"
+#include "ledger/entry/envelope.h"
 #include "ledger/free_space_floor.h"
 #include "ledger/key_registry.h"
 #include "ledger/ledger_options.h"
@@ -36,6 +38,8 @@
 #include "ledger/stored_log.h"
 
 namespace ledger {
+
+class AppendPipeline;
 
 class Sequencer {
  public:
@@ -77,8 +81,30 @@ class Sequencer {
   absl::Status CheckDerivedState() const;
 
  private:
-  struct Prepared;
-  struct Writer;
+  // The asynchronous front end (append_pipeline.h): verifies with
+  // PrepareOne on its own workers and commits through Commit.
+  friend class AppendPipeline;
+
+  // One envelope on its way into the log.
+  struct Prepared {
+    const std::string* bytes = nullptr;
+    entry::Envelope envelope;
+    // Set when parsing or pre-verification already failed.
+    absl::Status early_error;
+    // True when the signature was verified (before the commit) with a
+    // known key.
+    bool verified = false;
+    // True only for RotateLogKey's LogKey envelope.
+    bool allow_rotation = false;
+    AppendResult* result = nullptr;
+  };
+  // One unit of the group-commit queue: an Append() call, or a run of
+  // pipeline batches. Never split across groups.
+  struct Writer {
+    std::vector<Prepared> items;
+    bool done = false;
+    absl::CondVar cv;
+  };
   struct Group;
 
   Sequencer(const LedgerOptions& options, common::Clock* clock, StoredLog* log)
@@ -88,8 +114,14 @@ class Sequencer {
   std::vector<AppendResult> AppendImpl(absl::Span<const std::string> envelopes,
                                        bool allow_rotation);
   // Parses `bytes` and, when its key is known, verifies its signature (in
-  // the caller's thread).
+  // the caller's thread). `bytes` must outlive `out`.
   void PrepareOne(const std::string& bytes, Prepared* out) const;
+  // OK when appends may be tried now; else the status every entry gets
+  // (kFailedPrecondition read-only, kResourceExhausted below the floor).
+  absl::Status CheckWritable();
+  // Queues `w` for group commit and returns once it is committed (by this
+  // thread as the leader, or by another): each item's result is then set.
+  void Commit(Writer& w);
   // The leader's part: admits, stages and writes a group of writers.
   void CommitGroup(std::vector<Writer*>& group);
   // Admits `item` into `group` (its result says why not), staging its leaf.

@@ -17,27 +17,6 @@ namespace ledger {
 using merkle::Hash;
 using storage::Family;
 
-// One envelope on its way into the log.
-struct Sequencer::Prepared {
-  const std::string* bytes = nullptr;
-  entry::Envelope envelope;
-  // Set when parsing or pre-verification already failed.
-  absl::Status early_error;
-  // True when the caller's thread verified the signature with a known key.
-  bool verified = false;
-  // True only for RotateLogKey's LogKey envelope.
-  bool allow_rotation = false;
-  AppendResult* result = nullptr;
-};
-
-// One Append() call waiting in the group-commit queue.
-struct Sequencer::Writer {
-  std::vector<Prepared> items;
-  std::vector<AppendResult>* results = nullptr;
-  bool done = false;
-  absl::CondVar cv;
-};
-
 // What the leader stages for one group commit.
 struct Sequencer::Group {
   storage::Batch batch;
@@ -126,23 +105,21 @@ AppendResult Sequencer::AppendLogKeyAnnouncement(const std::string& envelope) {
   return AppendImpl({envelope}, /*allow_rotation=*/true)[0];
 }
 
+absl::Status Sequencer::CheckWritable() {
+  if (log_->store().read_only())
+    return absl::FailedPreconditionError("the ledger is open read-only");
+  if (free_space_ != nullptr) return free_space_->Check();
+  return absl::OkStatus();
+}
+
 std::vector<AppendResult> Sequencer::AppendImpl(
     absl::Span<const std::string> envelopes, bool allow_rotation) {
   std::vector<AppendResult> results(envelopes.size());
-  if (log_->store().read_only()) {
-    for (AppendResult& r : results) {
-      r.status = absl::FailedPreconditionError("the ledger is open read-only");
-    }
+  if (absl::Status writable = CheckWritable(); !writable.ok()) {
+    for (AppendResult& r : results) r.status = writable;
     return results;
   }
-  if (free_space_ != nullptr) {
-    if (absl::Status space = free_space_->Check(); !space.ok()) {
-      for (AppendResult& r : results) r.status = space;
-      return results;
-    }
-  }
   Writer w;
-  w.results = &results;
   w.items.resize(envelopes.size());
   // Parse and verify signatures here, in the caller's thread, in parallel
   // with other callers; the leader only does the cheap, ordered part.
@@ -151,10 +128,15 @@ std::vector<AppendResult> Sequencer::AppendImpl(
     w.items[i].allow_rotation = allow_rotation;
     PrepareOne(envelopes[i], &w.items[i]);
   }
+  Commit(w);
+  return results;
+}
+
+void Sequencer::Commit(Writer& w) {
   absl::MutexLock lock(&queue_mu_);
   writers_.push_back(&w);
   while (!w.done && &w != writers_.front()) w.cv.Wait(&queue_mu_);
-  if (w.done) return results;
+  if (w.done) return;
 
   // This writer leads: take it and whoever queued behind it, up to a bound.
   std::vector<Writer*> group;
@@ -175,7 +157,6 @@ std::vector<AppendResult> Sequencer::AppendImpl(
     if (done != &w) done->cv.Signal();
   }
   if (!writers_.empty()) writers_.front()->cv.Signal();
-  return results;
 }
 
 void Sequencer::CommitGroup(std::vector<Writer*>& writers) {

@@ -55,7 +55,7 @@ absl::Status CheckPayload(const ledger::Ledger& ledger,
 }  // namespace
 
 IngestSample IngestService::Sample() const {
-  return {appenders_->queued(), submits_->held_bytes()};
+  return {pipeline_->Now().batches, submits_->held_bytes()};
 }
 
 IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
@@ -74,8 +74,10 @@ IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
       submits_(std::make_unique<IdentityLimiter>(
           "Submit batches in flight", fairness.max_submits_per_identity,
           fairness.max_queued_submit_bytes)),
-      appenders_(std::make_unique<BlockingWorkPool>(kAppendThreads,
-                                                    kMaxQueuedSubmits)) {}
+      pipeline_(ledger::AppendPipeline::Start(
+          &deps.ledger->sequencer(),
+          ledger::PipelineOptions{/*verify_threads=*/0, kMaxPipelineEntries,
+                                  kMaxPipelineBytes})) {}
 
 absl::Status BuildProofReceipt(
     const ServiceDeps& deps,
@@ -227,24 +229,24 @@ grpc::ServerUnaryReactor* IngestService::Submit(
       ScreenEnvelopes(ctx, deps_, *caller, *request, response, &position);
   if (accepted.empty()) return FinishWith(ctx, absl::OkStatus());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger::Ledger* ledger = deps_.ledger;
   BadSignatureBackoff* backoff = backoff_.get();
-  const bool scheduled = appenders_->TrySchedule(
-      [ctx, reactor, ledger, backoff, metrics, response, caller = *caller,
+  // Answered on the pipeline's commit thread once the entries are synced.
+  absl::Status submitted = pipeline_->Submit(
+      std::move(accepted),
+      [ctx, reactor, backoff, metrics, response, caller = *caller,
        lease = std::shared_ptr<IdentityLimiter::Lease>(std::move(*lease)),
-       accepted = std::move(accepted), position = std::move(position)] {
-        std::vector<ledger::AppendResult> results = ledger->Append(accepted);
+       position =
+           std::move(position)](std::vector<ledger::AppendResult> results) {
         const int bad_signatures = RecordAppendResults(
             ctx, caller, metrics, results, position, response);
         backoff->RecordFailures(caller.identity, bad_signatures);
         reactor->Finish(grpc::Status::OK);
       });
-  if (!scheduled) {
+  if (!submitted.ok()) {
     metrics->CountFairnessRefusal(FairnessLimiter::kIngestQueue);
     response->Clear();
     reactor->Finish(ToGrpcStatus(absl::UnavailableError(
-        absl::StrCat("ingest queue full (", IngestService::kMaxQueuedSubmits,
-                     " batches waiting): retry with backoff"))));
+        absl::StrCat("ingest queue full: ", submitted.message()))));
   }
   return reactor;
 }

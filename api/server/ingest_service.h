@@ -1,8 +1,10 @@
 // Ingest: Submit (signed envelopes → durable receipts), GetProofReceipt
 // (checkpoint + inclusion proofs) and GetOwnKeyState (the caller's keys). Thin
 // callback handlers: validate, check the caller's right to each signing key,
-// call Ledger::Append (on the service's own threads: it verifies signatures and
-// waits for fsync), convert. Thread-safe.
+// hand the batch to the ledger's AppendPipeline (its workers verify
+// signatures while earlier batches are group-committed; the call finishes
+// from the pipeline's commit thread once the entries are synced), convert.
+// Thread-safe.
 #ifndef API_SERVER_INGEST_SERVICE_H_
 #define API_SERVER_INGEST_SERVICE_H_
 
@@ -11,27 +13,27 @@
 #include <string>
 
 #include "api/server/bad_signature_backoff.h"
-#include "api/server/blocking_work_pool.h"
 #include "api/server/fairness_options.h"
 #include "api/server/identity_limiter.h"
 #include "api/server/identity_rate_limiter.h"
 #include "api/server/service_deps.h"
 #include "api/v1/ledger_service.grpc.pb.h"
+#include "ledger/append_pipeline.h"
 
 namespace api::server {
 
 // The Submit queue now, for metrics.
 struct IngestSample {
-  size_t queued_batches = 0;  // waiting for an append thread
+  size_t queued_batches = 0;  // in the append pipeline, not yet answered
   size_t queued_bytes = 0;    // request bytes of batches admitted, unfinished
 };
 
 class IngestService final : public aifl::api::v1::Ingest::CallbackService {
  public:
-  // Submit batches verified and committed at once; more wait in a queue of
-  // kMaxQueuedSubmits, beyond which Submit answers UNAVAILABLE.
-  static constexpr int kAppendThreads = 16;
-  static constexpr size_t kMaxQueuedSubmits = 1024;
+  // The append pipeline's bounds: beyond this many entries, or envelope
+  // bytes, accepted and not yet answered, Submit answers UNAVAILABLE.
+  static constexpr size_t kMaxPipelineEntries = 32768;
+  static constexpr size_t kMaxPipelineBytes = size_t{128} << 20;
 
   // Fairness (api/README.md, fairness_options.h): per identity, Submit is
   // refused with RESOURCE_EXHAUSTED, in this order, while it owes bad
@@ -82,8 +84,9 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   std::function<bool(const std::string&)> sever_;
   std::unique_ptr<IdentityRateLimiter> rates_;
   std::unique_ptr<IdentityLimiter> submits_;
-  // Destroyed after the gRPC server, which waits for every call to finish.
-  std::unique_ptr<BlockingWorkPool> appenders_;
+  // Destroyed after the gRPC server, which waits for every call to finish;
+  // its destructor commits and answers whatever it still holds.
+  std::unique_ptr<ledger::AppendPipeline> pipeline_;
 };
 
 // Fills `receipt` with ReceiptCheckpoint(deps) (the latest checkpoint, or

@@ -9,6 +9,7 @@
 #include "api/server/call_metrics_interceptor.h"
 #include "api/server/checkpoint_publisher.h"
 #include "api/server/connection_gate.h"
+#include "api/server/fold_follower.h"
 #include "api/server/ingest_service.h"
 #include "api/server/ledger_model_view.h"
 #include "api/server/log.h"
@@ -197,7 +198,9 @@ absl::Status LedgerServer::LoadCrl(const ServerOptions& options) {
 }
 
 // The checkpoint publisher and the server's fold of the log, caught up now
-// and after each publisher tick (which also trims memory).
+// and, on the follower's thread, after each publisher tick (which also trims
+// memory): never on the publisher's thread, where a long fold would delay
+// the next checkpoint and every receipt waiting for it.
 absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
                                           const ServerOptions& options) {
   publisher_ = std::make_unique<CheckpointPublisher>(
@@ -213,7 +216,7 @@ absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
   trimmer_ = std::make_unique<MemoryTrimmer>(
       options.memory_trim, common::RealClock::Get(), ProcessHeap());
   MemoryTrimmer* trimmer = trimmer_.get();
-  publisher_->set_after_tick([view, trimmer] {
+  follower_ = std::make_unique<FoldFollower>([view, trimmer] {
     absl::Status s = view->CatchUp();
     if (!s.ok()) {
       LogEvent("warning", "model_view_catch_up_failed",
@@ -221,6 +224,8 @@ absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
     }
     trimmer->MaybeTrim();
   });
+  FoldFollower* follower = follower_.get();
+  publisher_->set_after_tick([follower] { follower->Kick(); });
   return absl::OkStatus();
 }
 
@@ -373,6 +378,7 @@ absl::Status LedgerServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   }
   final_status_ = publisher_->Stop();
+  follower_.reset();  // nothing kicks it any more
   LogEvent(final_status_.ok() ? "info" : "error", "server_stopped",
            {{"final_checkpoint", final_status_.ToString()}});
   return final_status_;

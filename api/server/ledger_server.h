@@ -42,6 +42,7 @@ class AdminService;
 class AuditService;
 class CheckpointPublisher;
 class ConnectionGate;
+class FoldFollower;
 class IngestService;
 class LedgerModelView;
 class StorageWatch;
@@ -170,10 +171,14 @@ class LedgerServer {
   RevocationList revocations_;
   std::unique_ptr<ServerMetrics> owned_metrics_;  // when none was given
   ServerMetrics* metrics_ = nullptr;
-  std::unique_ptr<MemoryTrimmer> trimmer_;       // used by publisher_'s thread
-  std::unique_ptr<WitnessCollector> witnesses_;  // used by publisher_ too
+  std::unique_ptr<MemoryTrimmer> trimmer_;       // used by follower_'s thread
+  std::unique_ptr<WitnessCollector> witnesses_;  // used by publisher_'s thread
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
+  // Catches models_ up and trims memory after each publisher tick, on its
+  // own thread; destroyed before both (and stopped in Shutdown, after the
+  // publisher that kicks it).
+  std::unique_ptr<FoldFollower> follower_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<AuditService> audit_;
   std::unique_ptr<AdminService> admin_;

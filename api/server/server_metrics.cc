@@ -125,8 +125,9 @@ void ServerMetrics::RegisterSampledMetrics(prometheus::Registry& r) {
   checkpoint_age_ = NewGauge(
       r, "aifl_ledger_checkpoint_age_seconds",
       "Seconds since this server last published a checkpoint (or started).");
-  queued_batches_ = NewGauge(r, "aifl_ingest_queue_batches",
-                             "Submit batches waiting for an append thread.");
+  queued_batches_ =
+      NewGauge(r, "aifl_ingest_queue_batches",
+               "Submit batches in the append pipeline, not yet answered.");
   queued_bytes_ = NewGauge(
       r, "aifl_ingest_queue_bytes",
       "Request bytes held by Submit batches admitted and not finished.");

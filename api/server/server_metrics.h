@@ -63,7 +63,7 @@ struct ServerSample {
   uint64_t tree_size = 0;
   uint64_t checkpoint_size = 0;
   double checkpoint_age_seconds = 0;
-  uint64_t queued_batches = 0;  // Submit batches waiting for a thread
+  uint64_t queued_batches = 0;  // Submit batches in the append pipeline
   uint64_t queued_request_bytes = 0;
   uint64_t tree_cache_hits = 0;  // running totals since open
   uint64_t tree_cache_misses = 0;

@@ -1,5 +1,7 @@
 #include "tests/bench/append_driver.h"
 
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -115,12 +117,49 @@ absl::StatusOr<double> AppendDriver::SignChunk(uint64_t count) {
   return absl::ToDoubleSeconds(absl::Now() - start);
 }
 
+void AppendDriver::CountErrors(const std::vector<AppendResult>& results) {
+  for (const AppendResult& r : results) {
+    if (r.status.ok()) continue;
+    if (errors_.fetch_add(1) == 0) {
+      absl::MutexLock lock(&error_mu_);
+      first_error_ = r.status.ToString();
+    }
+  }
+}
+
+void AppendDriver::AppendBatch(std::vector<std::string>& envelopes,
+                               const std::function<void(size_t)>& answered) {
+  const size_t n = envelopes.size();
+  if (pipeline_ == nullptr) {
+    CountErrors(ledger_->Append(envelopes));
+    std::vector<std::string>().swap(envelopes);  // free as we go
+    answered(n);
+    return;
+  }
+  AppendPipeline::Done done = [this, n,
+                               answered](std::vector<AppendResult> results) {
+    CountErrors(results);
+    answered(n);
+  };
+  while (true) {
+    absl::Status submitted =
+        pipeline_->Submit(std::move(envelopes), std::move(done));
+    if (submitted.ok()) return;
+    if (!absl::IsUnavailable(submitted)) {
+      CountErrors({AppendResult{submitted}});
+      answered(n);
+      return;
+    }
+    // Full: the back-pressure a server's client sees as UNAVAILABLE.
+    absl::SleepFor(absl::Microseconds(200));
+  }
+}
+
 double AppendDriver::AppendChunk(
     const std::function<void(uint64_t)>& progress, uint64_t round_entries,
     const std::function<void(double)>& between_rounds) {
   std::atomic<uint64_t> done{0};
   std::atomic<uint64_t> calls{0};
-  absl::Mutex error_mu;
   // Batches per thread per round.
   const size_t per_round = std::max<uint64_t>(
       1, round_entries / (static_cast<uint64_t>(threads_) * batch_));
@@ -130,23 +169,38 @@ double AppendDriver::AppendChunk(
   for (size_t begin = 0; begin < most; begin += per_round) {
     const size_t end = std::min(most, begin + per_round);
     const absl::Time start = absl::Now();
+    // Shared with the callbacks, which may still be unwinding on the
+    // pipeline's thread when the round ends.
+    struct Round {
+      absl::Mutex mu;
+      size_t submitted ABSL_GUARDED_BY(mu) = 0;
+      size_t answered ABSL_GUARDED_BY(mu) = 0;
+    };
+    auto round = std::make_shared<Round>();
+    std::function<void(size_t)> on_answer = [&done, &progress,
+                                             round](size_t n) {
+      progress(done.fetch_add(n) + n);
+      absl::MutexLock lock(&round->mu);
+      ++round->answered;
+    };
     OnThreads(threads_, [&](int t) {
       std::vector<std::vector<std::string>>& mine = batches_[t];
       for (size_t b = begin; b < std::min(end, mine.size()); ++b) {
-        std::vector<std::string>& envelopes = mine[b];
-        std::vector<AppendResult> results = ledger_->Append(envelopes);
-        for (const AppendResult& r : results) {
-          if (r.status.ok()) continue;
-          if (errors_.fetch_add(1) == 0) {
-            absl::MutexLock lock(&error_mu);
-            first_error_ = r.status.ToString();
-          }
+        {
+          absl::MutexLock lock(&round->mu);
+          ++round->submitted;
         }
+        AppendBatch(mine[b], on_answer);
         calls.fetch_add(1);
-        progress(done.fetch_add(envelopes.size()) + envelopes.size());
-        std::vector<std::string>().swap(envelopes);  // free as we go
       }
     });
+    {
+      absl::MutexLock lock(&round->mu);
+      auto all_answered = [&round]() ABSL_SHARED_LOCKS_REQUIRED(round->mu) {
+        return round->answered == round->submitted;
+      };
+      round->mu.Await(absl::Condition(&all_answered));
+    }
     const double round_seconds = absl::ToDoubleSeconds(absl::Now() - start);
     seconds += round_seconds;
     between_rounds(round_seconds);

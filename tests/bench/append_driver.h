@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "ledger/append_pipeline.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
 
@@ -45,16 +47,31 @@ class AppendDriver {
                      uint64_t round_entries,
                      const std::function<void(double)>& between_rounds);
 
+  // From now on AppendChunk hands each thread's batches to `pipeline` (not
+  // owned; null: Ledger::Append again) without waiting for each one's
+  // commit, retrying while it is full, and a round ends when every batch of
+  // it is answered.
+  void set_pipeline(AppendPipeline* pipeline) { pipeline_ = pipeline; }
+
   uint64_t errors() const { return errors_; }
-  const std::string& first_error() const { return first_error_; }
+  std::string first_error() {
+    absl::MutexLock lock(&error_mu_);
+    return first_error_;
+  }
   uint64_t append_calls() const { return calls_; }
   uint64_t envelope_bytes() const { return envelope_bytes_; }
 
  private:
   AppendDriver() = default;
   std::string Payload(uint64_t n) const;
+  // Appends `envelopes` (synchronously, or through pipeline_), counting
+  // errors; calls `answered(n)` once they are durable or refused.
+  void AppendBatch(std::vector<std::string>& envelopes,
+                   const std::function<void(size_t)>& answered);
+  void CountErrors(const std::vector<AppendResult>& results);
 
   Ledger* ledger_ = nullptr;
+  AppendPipeline* pipeline_ = nullptr;
   int threads_ = 0;
   int batch_ = 0;
   int payload_bytes_ = 0;
@@ -64,7 +81,8 @@ class AppendDriver {
   // batches_[t] are thread t's batches of the current chunk.
   std::vector<std::vector<std::vector<std::string>>> batches_;
   std::atomic<uint64_t> errors_{0};
-  std::string first_error_;
+  absl::Mutex error_mu_;
+  std::string first_error_ ABSL_GUARDED_BY(error_mu_);
   uint64_t calls_ = 0;
   uint64_t envelope_bytes_ = 0;
 };

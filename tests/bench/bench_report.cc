@@ -28,10 +28,13 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
   const double append_target = kAppendTargetOfTwoCoreVerify * 2 * append_limit;
   const double audit_target = kAuditTargetOfVerify * r.verify_per_s;
   std::string out = absl::StrFormat(
-      "ledger_bench: %d entries, %d appender threads, batch %d, payload %d B "
-      "(envelope %.0f B), %d CPUs (%s)\nload average before: %s, after: %s\n\n",
-      r.entries, o.threads, o.batch, o.payload_bytes, r.envelope_bytes, r.cpus,
-      r.cpu_model, r.load_before, r.load_after);
+      "ledger_bench: %d entries, %d appender threads (%s), batch %d, payload "
+      "%d B (envelope %.0f B), %d CPUs (%s)\nload average before: %s, after: "
+      "%s\n\n",
+      r.entries, o.threads,
+      o.pipeline ? "submitting to an AppendPipeline" : "synchronous Append",
+      o.batch, o.payload_bytes, r.envelope_bytes, r.cpus, r.cpu_model,
+      r.load_before, r.load_after);
   absl::StrAppend(&out, Row("figure", "measured", "physical limit (same run)",
                             "target", "met?"));
   absl::StrAppend(&out, Row("---", "---", "---", "---", "---"));
@@ -69,6 +72,14 @@ std::string FormatTable(const BenchOptions& o, const BenchResults& r) {
                             absl::StrFormat("%.2f", r.append_cpu_seconds /
                                                         r.append_seconds),
                             absl::StrFormat("%d CPUs", r.cpus), "", ""));
+  absl::StrAppend(
+      &out,
+      Row("  appends per CPU-second", Rate(r.append_per_cpu_s),
+          absl::StrFormat("verify %.0f/CPU-s (%.0f%%)", r.verify_per_cpu_s,
+                          r.verify_per_cpu_s > 0
+                              ? 100 * r.append_per_cpu_s / r.verify_per_cpu_s
+                              : 0.0),
+          "", ""));
   absl::StrAppend(&out, Row("  pre-signing (not timed above)",
                             Rate(r.sign_per_s), "", "", ""));
   absl::StrAppend(&out,
@@ -124,7 +135,8 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       "\"synced_write_per_s\":%.1f,\"sign_seconds\":%.3f,"
       "\"append_seconds\":%.3f,\"append_per_s\":%.0f,"
       "\"append_calls_per_s\":%.1f,\"append_cpu_seconds\":%.3f,\"append_"
-      "errors\":%d,"
+      "errors\":%d,\"pipeline\":%s,\"append_per_cpu_s\":%.0f,"
+      "\"verify_per_cpu_s\":%.0f,"
       "\"append_target_per_s\":%.0f,\"checkpoint_ms\":%.2f,"
       "\"inclusion_per_s\":%.0f,\"consistency_per_s\":%.0f,"
       "\"proofs_verified\":%d,\"close_ms\":%.1f,\"reopen_ms\":%.1f,\"db_"
@@ -138,6 +150,7 @@ std::string FormatJson(const BenchOptions& o, const BenchResults& r) {
       r.verify_during_appends_per_s, r.verify_samples, r.leaf_hash_per_s,
       r.synced_write_per_s, r.sign_seconds, r.append_seconds, r.append_per_s,
       r.append_calls_per_s, r.append_cpu_seconds, r.append_errors,
+      o.pipeline ? "true" : "false", r.append_per_cpu_s, r.verify_per_cpu_s,
       kAppendTargetOfTwoCoreVerify * 2 *
           (r.verify_samples > 0 ? r.verify_during_appends_per_s
                                 : r.verify_per_s),

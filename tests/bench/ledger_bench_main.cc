@@ -17,6 +17,8 @@ ABSL_FLAG(std::string, dir, "",
 ABSL_FLAG(bool, keep, false, "keep the folder at the end");
 ABSL_FLAG(int, threads, 2, "appender threads");
 ABSL_FLAG(int, batch, 64, "envelopes per Append() call");
+ABSL_FLAG(bool, pipeline, true,
+          "append through an AppendPipeline (false: synchronous Append)");
 ABSL_FLAG(int, payload_bytes, 200, "payload bytes per entry");
 ABSL_FLAG(uint64_t, chunk, 500'000,
           "envelopes signed per round (clock paused while signing)");
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   options.keep = absl::GetFlag(FLAGS_keep);
   options.threads = absl::GetFlag(FLAGS_threads);
   options.batch = absl::GetFlag(FLAGS_batch);
+  options.pipeline = absl::GetFlag(FLAGS_pipeline);
   options.payload_bytes = absl::GetFlag(FLAGS_payload_bytes);
   options.chunk = absl::GetFlag(FLAGS_chunk);
   options.seconds = absl::GetFlag(FLAGS_seconds);
