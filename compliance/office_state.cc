@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "compliance/model_merge.h"
+#include "compliance/model_totals.h"
 #include "compliance/office_evidence.h"
 #include "rules/findings_diff.h"
 
@@ -193,6 +194,23 @@ std::vector<v1::Finding> OfficeState::Evaluate(absl::Time now) {
 
 void OfficeState::Record(const v1::Finding& finding) {
   recorded_[IdOf(finding)] = finding;
+}
+
+std::vector<aifl::office::v1::ModelTotals> OfficeState::TotalsToRecord(
+    absl::Time now) {
+  std::vector<aifl::office::v1::ModelTotals> out;
+  for (const MergedModel& m : merged_) {
+    aifl::office::v1::ModelTotals t = TotalsOf(m, now);
+    auto [it, fresh] = totals_.try_emplace(m.model->key.Text(), t);
+    if (!fresh && SameTotals(it->second, t)) continue;
+    it->second = t;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void OfficeState::RecordTotals(const aifl::office::v1::ModelTotals& totals) {
+  totals_[GlobalModelKey{totals.provider(), totals.model_id()}.Text()] = totals;
 }
 
 std::vector<v1::Finding> OfficeState::Raised() const {

@@ -36,6 +36,7 @@
 #include "compliance/office_rules.h"
 #include "rules/evaluator.h"
 #include "schema/findings.pb.h"
+#include "schema/office.pb.h"
 
 namespace compliance {
 
@@ -57,6 +58,14 @@ class OfficeState {
   // A finding read back from the Office ledger (on restart), so Evaluate()
   // does not append it again. The latest for (provider, model, rule) wins.
   void Record(const aifl::rules::v1::Finding& finding);
+
+  // The model totals to record now (aifl.office.v1.ModelTotals, office key):
+  // each global model of the last Evaluate() whose totals changed since they
+  // were last returned or recorded (model_totals.h SameTotals). Recorded at
+  // once.
+  std::vector<aifl::office::v1::ModelTotals> TotalsToRecord(absl::Time now);
+  // Totals read back from the Office ledger (on restart).
+  void RecordTotals(const aifl::office::v1::ModelTotals& totals);
 
   // Every Office finding currently raised (the latest of each identity).
   std::vector<aifl::rules::v1::Finding> Raised() const;
@@ -92,6 +101,7 @@ class OfficeState {
   // (key text, rule id) → latest recorded.
   std::map<std::pair<std::string, std::string>, aifl::rules::v1::Finding>
       recorded_;
+  std::map<std::string, aifl::office::v1::ModelTotals> totals_;  // key text
 };
 
 }  // namespace compliance

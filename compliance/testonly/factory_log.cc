@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "ledger/crypto/ed25519.h"
+#include "ledger/crypto/key_file.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/roles.h"
 #include "rules/testonly/ledger_builder.h"
@@ -39,6 +40,24 @@ absl::Status FactoryLog::EnrolProvider(const std::string& name, uint8_t seed,
   providers_[name] =
       std::make_unique<ledger::EntrySigner>(std::move(key), origin(), 0);
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FactoryLog::EnrolKeyFile(
+    aifl::ledger::v1::Role role, const std::string& organisation,
+    const std::string& name) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                   ledger::crypto::SigningKey::Generate());
+  const std::string path = fixture_->dir() + "/" + name + ".key";
+  RETURN_IF_ERROR(ledger::crypto::WriteSecretKeyFile(path, *key));
+  aifl::ledger::v1::KeyEvent event;
+  event.mutable_enrol()->set_public_key(std::string(key->public_key().bytes()));
+  event.mutable_enrol()->set_role(role);
+  event.mutable_enrol()->set_organisation(organisation);
+  ASSIGN_OR_RETURN(std::string envelope,
+                   fixture_->admin().SignNext(ledger::kKeyEventType,
+                                              event.SerializeAsString()));
+  RETURN_IF_ERROR(fixture_->AppendOne(envelope).status());
+  return path;
 }
 
 absl::StatusOr<uint64_t> FactoryLog::Append(

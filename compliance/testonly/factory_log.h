@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "ledger/entry_signer.h"
+#include "ledger/proto/key_event.pb.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "schema/provider.pb.h"
 
@@ -43,6 +44,11 @@ class FactoryLog {
   // same key at every factory) under `organisation`; `name` picks it later.
   absl::Status EnrolProvider(const std::string& name, uint8_t seed,
                              const std::string& organisation);
+  // Enrols a fresh key with `role` under `organisation` and writes its
+  // secret key file into the ledger's folder; returns the file's path.
+  absl::StatusOr<std::string> EnrolKeyFile(aifl::ledger::v1::Role role,
+                                           const std::string& organisation,
+                                           const std::string& name);
   // Signs `payload` with provider `name`'s key at `when`; its leaf index.
   absl::StatusOr<uint64_t> Provider(const std::string& name,
                                     const google::protobuf::Message& payload,
