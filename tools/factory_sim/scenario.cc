@@ -225,8 +225,8 @@ std::vector<ModelPlan> BuildScenario(int background) {
 std::vector<ModelPlan> BuildFederationScenario(int part, int background) {
   std::vector<ModelPlan> s;
   if (part == 1 || part == 2) {
-    s.push_back(SplitShare("helios-frontier", "Helios Frontier SAS", 0.75e25,
-                           0.45));
+    s.push_back(
+        SplitShare("helios-frontier", "Helios Frontier SAS", 0.75e25, 0.45));
   }
   if (part == 2) {
     s.push_back(SplitShare("sc-part-1", "Split Compute SA", 0.6e25, 0.35));
