@@ -8,9 +8,9 @@
 #                             OUT/factory-{a,b,c}/ (origins
 #                             factory-{a,b,c}.example.eu/ledger, same start,
 #                             shared provider keys: Helios Frontier SAS trains
-#                             helios-frontier at 0.75e25 FLOP at a and at b;
-#                             Split Compute SA trains sc-part-1 at b and
-#                             sc-part-2 at c, 0.6e25 each, unlinked)
+#                             helios-frontier at 0.4e25 FLOP at each factory;
+#                             Split Compute SA trains sc-part-1..3, one per
+#                             factory, 0.4e25 each, unlinked)
 #   federation_serve OUT      one ledger_server per factory (insecure
 #                             loopback gRPC + tiles over HTTP), and
 #                             OUT/factories.tsv: origin, vkey, tiles URL,
@@ -67,7 +67,7 @@ federation_stop() {
 }
 
 # Run on its own: what each factory sees (no one sees helios-frontier over
-# 1e25: its two halves are in two logs).
+# 1e25: its thirds are in three logs).
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   set -euo pipefail
   cd "$(dirname "$0")/.."

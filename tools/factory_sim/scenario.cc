@@ -224,15 +224,11 @@ std::vector<ModelPlan> BuildScenario(int background) {
 
 std::vector<ModelPlan> BuildFederationScenario(int part, int background) {
   std::vector<ModelPlan> s;
-  if (part == 1 || part == 2) {
+  if (part >= 1 && part <= 3) {
     s.push_back(
-        SplitShare("helios-frontier", "Helios Frontier SAS", 0.75e25, 0.45));
-  }
-  if (part == 2) {
-    s.push_back(SplitShare("sc-part-1", "Split Compute SA", 0.6e25, 0.35));
-  }
-  if (part == 3) {
-    s.push_back(SplitShare("sc-part-2", "Split Compute SA", 0.6e25, 0.35));
+        SplitShare("helios-frontier", "Helios Frontier SAS", 0.4e25, 0.4));
+    s.push_back(SplitShare(absl::StrCat("sc-part-", part), "Split Compute SA",
+                           0.4e25, 0.4));
   }
   for (int i = 0; i < background; ++i) s.push_back(BackgroundModel(i));
   for (ModelPlan& m : s) FinishPlan(m);
