@@ -16,6 +16,7 @@ namespace compliance::testonly {
 absl::StatusOr<std::unique_ptr<FactoryLog>> FactoryLog::Create(
     const std::string& origin) {
   auto log = std::unique_ptr<FactoryLog>(new FactoryLog());
+  log->origin_ = origin;
   ASSIGN_OR_RETURN(log->fixture_,
                    ledger::testonly::LedgerFixture::Create(origin));
   ASSIGN_OR_RETURN(log->collector_,

@@ -60,7 +60,10 @@ class FactoryLog {
   // apart); returns the RunStarted's leaf index.
   absl::StatusOr<uint64_t> Run(const RunSpec& run);
 
-  const std::string& origin() const { return fixture_->ledger().origin(); }
+  const std::string& origin() const { return origin_; }
+  // The ledger's folder; Close() releases it for another reader.
+  const std::string& dir() const { return fixture_->dir(); }
+  void Close() { fixture_->Close(); }
   ledger::Ledger& ledger() { return fixture_->ledger(); }
   absl::StatusOr<std::vector<std::string>> Leaves();
 
@@ -69,6 +72,7 @@ class FactoryLog {
                                   const google::protobuf::Message& payload,
                                   absl::Time when);
 
+  std::string origin_;
   std::unique_ptr<ledger::testonly::LedgerFixture> fixture_;
   std::unique_ptr<ledger::EntrySigner> collector_;
   std::map<std::string, std::unique_ptr<ledger::EntrySigner>> providers_;

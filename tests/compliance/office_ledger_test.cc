@@ -4,6 +4,7 @@
 // (api::client::ListModelsOf over the ledger's one fold): the union's totals
 // with each factory's share.
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "ledger/merkle/hash.h"
 #include "rules/default_pack.h"
 #include "rules/payload_types.h"
+#include "tools/ledgerctl/auditor_commands.h"
+#include "tools/ledgerctl/local_commands.h"
 
 namespace {
 
@@ -114,6 +117,19 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
       *fold, compliance::OfficeModelName("Frontier Labs SAS", "frontier-1"));
   ASSERT_TRUE(detail.ok()) << detail.status();
   EXPECT_EQ(detail->findings_size(), static_cast<int>(findings.size()));
+
+  // `ledgerctl models` on the Office ledger: the union, then each factory.
+  Must(ledger->ledger().PublishCheckpoint());
+  ledger->Close();
+  std::ostringstream out;
+  const absl::Status printed =
+      ledgerctl::Models(ledgerctl::CommandArgs{ledger->dir()}, out);
+  ASSERT_TRUE(printed.ok()) << printed;
+  EXPECT_NE(out.str().find("frontier-1"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  at a.example/log"), std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("  at b.example/log"), std::string::npos)
+      << out.str();
 }
 
 TEST(OfficeLedgerTest, IngestValidatesTheOfficePayloads) {

@@ -73,7 +73,7 @@ absl::Status Models(const CommandArgs& args, std::ostream& out) {
     // An AI Office ledger's global model: the share of each factory.
     for (const aifl::office::v1::FactoryShare& f : m.factories()) {
       out << absl::StrFormat(
-          "  at %-21s %-20s %-16s %-16s %-9s %-5d\n", f.origin(), "",
+          "  at %-21s %-20s %-16s %-16s %-9s %d\n", f.origin(), "",
           FlopRangeText(f.measured_training().lower(),
                         f.measured_training().upper()),
           FlopRangeText(f.measured_cumulative().lower(),
