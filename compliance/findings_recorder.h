@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "ledger/entry_signer.h"
+#include "compliance/signed_appender.h"
 #include "ledger/ledger.h"
 #include "schema/findings.pb.h"
 
@@ -41,11 +41,9 @@ class FindingsRecorder {
       const std::vector<aifl::rules::v1::Finding>& findings);
 
  private:
-  FindingsRecorder(ledger::Ledger* ledger,
-                   std::unique_ptr<ledger::EntrySigner> signer);
+  explicit FindingsRecorder(std::unique_ptr<SignedAppender> appender);
 
-  ledger::Ledger* const ledger_;
-  std::unique_ptr<ledger::EntrySigner> signer_;
+  std::unique_ptr<SignedAppender> appender_;
 };
 
 }  // namespace compliance

@@ -50,13 +50,31 @@ absl::StatusOr<LogFold::Added> LogFold::Add(uint64_t index,
   if (entry.payload_type == rules::kFindingType &&
       logged.finding.ParseFromString(entry.payload)) {
     const aifl::rules::v1::Finding& f = logged.finding;
-    open_[f.model_id()][f.rule_id()] = f.state() == aifl::rules::v1::RAISED;
+    open_[FindingModel(f)][f.rule_id()] = f.state() == aifl::rules::v1::RAISED;
     if (const rules::ModelState* m = engine_->fold().Find(f.model_id())) {
       added.models.push_back(m->model_id);
     }
     findings_.push_back(std::move(logged));
   }
+  LoggedTotals totals{index, {}};
+  if (entry.payload_type == rules::kModelTotalsType &&
+      entry.signer_role == aifl::ledger::v1::ROLE_OFFICE &&
+      totals.totals.ParseFromString(entry.payload)) {
+    const std::string model =
+        OfficeModelName(totals.totals.provider(), totals.totals.model_id());
+    office_totals_[model] = std::move(totals);
+  }
   return added;
+}
+
+std::string OfficeModelName(const std::string& provider,
+                            const std::string& model_id) {
+  if (provider.empty()) return model_id;
+  return absl::StrCat(provider, " / ", model_id);
+}
+
+std::string FindingModel(const aifl::rules::v1::Finding& finding) {
+  return OfficeModelName(finding.provider(), finding.model_id());
 }
 
 uint32_t LogFold::OpenFindings(const std::string& model_id) const {

@@ -23,6 +23,7 @@
 #include "rules/engine.h"
 #include "rules/rule_pack_loader.h"
 #include "schema/findings.pb.h"
+#include "schema/office.pb.h"
 
 namespace compliance {
 
@@ -31,6 +32,20 @@ struct LoggedFinding {
   uint64_t leaf_index = 0;
   aifl::rules::v1::Finding finding;
 };
+
+// An AI Office ledger's model totals entry (office key), payload parsed.
+struct LoggedTotals {
+  uint64_t leaf_index = 0;
+  aifl::office::v1::ModelTotals totals;
+};
+
+// How an AI Office ledger names a global model (compliance/README.md):
+// "<provider> / <model id>", or the model id when the provider is unknown.
+std::string OfficeModelName(const std::string& provider,
+                            const std::string& model_id);
+// The model a finding is about: OfficeModelName(provider, model_id) (a
+// factory's finding has no provider: its model_id).
+std::string FindingModel(const aifl::rules::v1::Finding& finding);
 
 class LogFold {
  public:
@@ -69,8 +84,14 @@ class LogFold {
   const std::string& pack_version() const { return pack_version_; }
   // The findings recorded in the log, in leaf order.
   const std::vector<LoggedFinding>& findings() const { return findings_; }
-  // How many of `model_id`'s rules have a raised finding as their latest.
+  // How many of `model_id`'s rules have a raised finding as their latest
+  // (`model_id` as FindingModel names it).
   uint32_t OpenFindings(const std::string& model_id) const;
+  // An AI Office ledger's latest model totals, by OfficeModelName; empty in
+  // a factory's log.
+  const std::map<std::string, LoggedTotals>& office_totals() const {
+    return office_totals_;
+  }
   const NotEvidenceTally& not_evidence() const { return not_evidence_; }
 
  private:
@@ -82,6 +103,7 @@ class LogFold {
   std::vector<LoggedFinding> findings_;
   // model id → rule id → raised (true) or cleared (false), latest wins.
   std::map<std::string, std::map<std::string, bool>> open_;
+  std::map<std::string, LoggedTotals> office_totals_;
   NotEvidenceTally not_evidence_;
 };
 

@@ -17,9 +17,7 @@ bool SameAsRecorded(const v1::Finding& recorded, const v1::Finding& now) {
          recorded.rule_pack_version() == now.rule_pack_version();
 }
 
-namespace {
-
-v1::Finding Cleared(const v1::Finding& rec, absl::Time as_of) {
+v1::Finding ClearedFinding(const v1::Finding& rec, absl::Time as_of) {
   v1::Finding cleared = rec;
   cleared.set_state(v1::CLEARED);
   cleared.set_message(absl::StrCat("Cleared: ", rec.message()));
@@ -27,8 +25,6 @@ v1::Finding Cleared(const v1::Finding& rec, absl::Time as_of) {
   cleared.set_evaluated_at_unix_ms(absl::ToUnixMillis(as_of));
   return cleared;
 }
-
-}  // namespace
 
 RecordedFindings::RecordedFindings(const Evaluator* evaluator)
     : evaluator_(evaluator) {
@@ -66,7 +62,7 @@ void RecordedFindings::Update(const ModelState& state, absl::Time as_of,
         Record_* r = m.by_rule[i].get();
         if (o.kind == Outcome::Kind::kPass) {
           if (r != nullptr && r->finding.state() == v1::RAISED) {
-            cleared.push_back(Cleared(r->finding, as_of));
+            cleared.push_back(ClearedFinding(r->finding, as_of));
             r->finding = cleared.back();
             r->has_outcome = false;
           }
@@ -91,7 +87,7 @@ void RecordedFindings::Update(const ModelState& state, absl::Time as_of,
       });
   for (auto& [rule_id, rec] : m.other) {
     if (rec.state() != v1::RAISED) continue;
-    cleared.push_back(Cleared(rec, as_of));
+    cleared.push_back(ClearedFinding(rec, as_of));
     rec = cleared.back();
   }
   std::sort(cleared.begin(), cleared.end(),

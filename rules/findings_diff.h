@@ -75,6 +75,11 @@ class RecordedFindings {
 bool SameAsRecorded(const aifl::rules::v1::Finding& recorded,
                     const aifl::rules::v1::Finding& now);
 
+// The CLEARED finding appended for `recorded` when it is no longer raised:
+// "Cleared: " before its message, no deadline, evaluated at `as_of`.
+aifl::rules::v1::Finding ClearedFinding(
+    const aifl::rules::v1::Finding& recorded, absl::Time as_of);
+
 }  // namespace rules
 
 #endif  // RULES_FINDINGS_DIFF_H_

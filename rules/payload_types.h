@@ -39,6 +39,11 @@ inline constexpr char kOfficeTypePrefix[] = "aifl.office.v1.";
 inline constexpr char kDesignationType[] = "aifl.office.v1.Designation";
 inline constexpr char kRebuttalDecisionType[] =
     "aifl.office.v1.RebuttalDecision";
+// The AI Office ledger's own records (compliance/office_recorder.h); the
+// rules fold ignores them.
+inline constexpr char kFactoryCheckpointType[] =
+    "aifl.office.v1.FactoryCheckpoint";
+inline constexpr char kModelTotalsType[] = "aifl.office.v1.ModelTotals";
 
 // aifl.rules.v1 (rules role): a finding raised, changed or cleared.
 inline constexpr char kFindingType[] = "aifl.rules.v1.Finding";

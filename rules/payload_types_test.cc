@@ -37,6 +37,9 @@ TEST(PayloadTypesTest, EachNameIsItsMessagesFullName) {
   EXPECT_EQ(kDesignationType, FullName<aifl::office::v1::Designation>());
   EXPECT_EQ(kRebuttalDecisionType,
             FullName<aifl::office::v1::RebuttalDecision>());
+  EXPECT_EQ(kFactoryCheckpointType,
+            FullName<aifl::office::v1::FactoryCheckpoint>());
+  EXPECT_EQ(kModelTotalsType, FullName<aifl::office::v1::ModelTotals>());
   EXPECT_EQ(kFindingType, FullName<aifl::rules::v1::Finding>());
 }
 

@@ -16,6 +16,28 @@ void SetRange(const rules::FlopRange& r, aifl::api::v1::ComputeRange* out) {
   out->set_method(rules::MethodNames(r.methods));
 }
 
+void SetRange(const aifl::common::v1::FlopRange& r,
+              aifl::api::v1::ComputeRange* out) {
+  out->set_lower(r.lower());
+  out->set_upper(r.upper());
+}
+
+// An AI Office ledger's global model, from its latest totals entry.
+aifl::api::v1::ModelSummary OfficeSummaryOf(
+    const compliance::LogFold& fold, const std::string& name,
+    const aifl::office::v1::ModelTotals& t) {
+  aifl::api::v1::ModelSummary s;
+  s.set_model_id(t.model_id());
+  s.set_provider(t.provider());
+  SetRange(t.training(), s.mutable_training_compute_flop());
+  SetRange(t.cumulative(), s.mutable_cumulative_compute_flop());
+  s.set_energy_joules(t.accelerator_energy_joules());
+  s.set_runs(t.runs());
+  s.set_open_findings(fold.OpenFindings(name));
+  *s.mutable_factories() = t.factories();
+  return s;
+}
+
 }  // namespace
 
 aifl::api::v1::RecordedFinding RecordedFindingOf(
@@ -47,22 +69,31 @@ aifl::api::v1::ListModelsResponse ListModelsOf(
     const compliance::LogFold& fold, uint32_t page_size,
     const std::string& page_token,
     const std::function<bool(const std::string& model_id)>& include) {
-  std::vector<const rules::ModelState*> models;
+  // By name: a factory's models by id, an Office ledger's global models by
+  // compliance::OfficeModelName.
+  std::vector<std::pair<std::string, const rules::ModelState*>> models;
   for (const auto& [id, state] : fold.engine().fold().models()) {
     if (id > page_token && (!include || include(id))) {
-      models.push_back(&state);
+      models.emplace_back(id, &state);
+    }
+  }
+  for (const auto& [name, totals] : fold.office_totals()) {
+    if (name > page_token && (!include || include(name))) {
+      models.emplace_back(name, nullptr);
     }
   }
   std::sort(models.begin(), models.end(),
-            [](const rules::ModelState* a, const rules::ModelState* b) {
-              return a->model_id < b->model_id;
-            });
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   aifl::api::v1::ListModelsResponse response;
   for (size_t i = 0; i < models.size() && i < page_size; ++i) {
-    *response.add_models() = ModelSummaryOf(fold, *models[i]);
+    const auto& [name, state] = models[i];
+    *response.add_models() =
+        state != nullptr
+            ? ModelSummaryOf(fold, *state)
+            : OfficeSummaryOf(fold, name, fold.office_totals().at(name).totals);
   }
   if (models.size() > page_size) {
-    response.set_next_page_token(models[page_size - 1]->model_id);
+    response.set_next_page_token(models[page_size - 1].first);
   }
   return response;
 }
@@ -70,6 +101,19 @@ aifl::api::v1::ListModelsResponse ListModelsOf(
 absl::StatusOr<aifl::api::v1::ModelDetail> ModelDetailOf(
     const compliance::LogFold& fold, const std::string& model_id) {
   const rules::ModelState* state = fold.engine().fold().Find(model_id);
+  auto office = fold.office_totals().find(model_id);
+  if (state == nullptr && office != fold.office_totals().end()) {
+    aifl::api::v1::ModelDetail detail;
+    *detail.mutable_summary() =
+        OfficeSummaryOf(fold, model_id, office->second.totals);
+    detail.add_evidence_leaves(office->second.leaf_index);
+    for (const compliance::LoggedFinding& f : fold.findings()) {
+      if (compliance::FindingModel(f.finding) == model_id) {
+        *detail.add_findings() = f.finding;
+      }
+    }
+    return detail;
+  }
   if (state == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("model_id: no entries about model \"", model_id, "\""));

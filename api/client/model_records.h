@@ -30,15 +30,18 @@ aifl::api::v1::ModelSummary ModelSummaryOf(const compliance::LogFold& fold,
 
 // Models ordered by id, after the model id `page_token` ("" = from the
 // start), at most `page_size`; next_page_token is the last id of this page
-// when more follow. Only models for which `include` (when set) is true are
-// listed or counted. REQUIRES: page_size ≥ 1.
+// when more follow. In an AI Office ledger, the global models of its latest
+// ModelTotals entries too, named compliance::OfficeModelName ("<provider> /
+// <model id>"), with their per-factory shares. Only models for which
+// `include` (when set) is true are listed or counted. REQUIRES: page_size ≥ 1.
 aifl::api::v1::ListModelsResponse ListModelsOf(
     const compliance::LogFold& fold, uint32_t page_size,
     const std::string& page_token,
     const std::function<bool(const std::string& model_id)>& include = nullptr);
 
 // One model's detail (summary, compute by account and run label, evidence
-// leaves, findings). kNotFound for a model no entry is about.
+// leaves, findings); an Office ledger's global model by its OfficeModelName
+// (evidence: its totals entry). kNotFound for a model no entry is about.
 absl::StatusOr<aifl::api::v1::ModelDetail> ModelDetailOf(
     const compliance::LogFold& fold, const std::string& model_id);
 

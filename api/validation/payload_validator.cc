@@ -207,6 +207,26 @@ void CheckRebuttalDecision(const aifl::office::v1::RebuttalDecision& m,
   c.Enum("kind", m.kind(), aifl::office::v1::RebuttalKind_IsValid);
 }
 
+void CheckFactoryCheckpoint(const aifl::office::v1::FactoryCheckpoint& m,
+                            FieldChecker& c) {
+  c.Sha256("root_hash", m.root_hash(), /*optional=*/false);
+}
+
+void CheckModelTotals(const aifl::office::v1::ModelTotals& m, FieldChecker& c) {
+  c.Flop("training.", m.training());
+  c.Flop("cumulative.", m.cumulative());
+  c.Amount("accelerator_energy_joules", m.accelerator_energy_joules());
+  for (int i = 0; i < m.factories_size(); ++i) {
+    const aifl::office::v1::FactoryShare& f = m.factories(i);
+    const std::string at = absl::StrCat("factories[", i, "].");
+    c.Flop(absl::StrCat(at, "measured_training."), f.measured_training());
+    c.Flop(absl::StrCat(at, "measured_cumulative."), f.measured_cumulative());
+    c.Amount(absl::StrCat(at, "accelerator_energy_joules"),
+             f.accelerator_energy_joules());
+  }
+  c.Time("evaluated_at_unix_ms", m.evaluated_at_unix_ms());
+}
+
 void CheckFinding(const aifl::rules::v1::Finding& m, FieldChecker& c) {
   c.Enum("fact_status", m.fact_status(), aifl::rules::v1::FactStatus_IsValid);
   c.Enum("unit", m.unit(), aifl::rules::v1::Unit_IsValid);
@@ -257,6 +277,8 @@ const absl::flat_hash_map<std::string, Validator>& Validators() {
           {rules::kIncidentReportType, Schema(&CheckIncidentReport)},
           {rules::kDesignationType, Schema(&CheckDesignation)},
           {rules::kRebuttalDecisionType, Schema(&CheckRebuttalDecision)},
+          {rules::kFactoryCheckpointType, Schema(&CheckFactoryCheckpoint)},
+          {rules::kModelTotalsType, Schema(&CheckModelTotals)},
           {rules::kFindingType, Schema(&CheckFinding)},
       };
   return *validators;

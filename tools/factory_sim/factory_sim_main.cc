@@ -34,6 +34,12 @@ ABSL_FLAG(int, scale, 1, "load multiplier: 4 x scale background research jobs");
 ABSL_FLAG(int, weeks, 260, "longest simulated time allowed (weeks)");
 ABSL_FLAG(int, sample_minutes, 60, "simulated minutes between GPU samples");
 ABSL_FLAG(int, interval_hours, 168, "simulated hours per IntervalReport");
+ABSL_FLAG(std::string, origin, "factory.example.eu/ledger",
+          "the ledger's origin (checkpoint origin line)");
+ABSL_FLAG(int, federation_part, 0,
+          "0: the single factory; 1..3: that factory of the three-factory "
+          "AI Office demo (shared provider keys, a run split across "
+          "factories)");
 ABSL_FLAG(std::string, pack, "",
           "rule pack file; default: the v1 pack built into the binary");
 
@@ -56,6 +62,8 @@ factory_sim::SimOptions OptionsFromFlags() {
   o.sample_period = absl::Minutes(absl::GetFlag(FLAGS_sample_minutes));
   o.interval = absl::Hours(absl::GetFlag(FLAGS_interval_hours));
   o.pack_path = absl::GetFlag(FLAGS_pack);
+  o.origin = absl::GetFlag(FLAGS_origin);
+  o.federation_part = absl::GetFlag(FLAGS_federation_part);
   o.progress = [](const std::string& line) {
     std::fprintf(stderr, "  %s\n", line.c_str());
   };

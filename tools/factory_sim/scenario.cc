@@ -155,6 +155,22 @@ ModelPlan UnderDeclaredCompute() {
   return m;
 }
 
+// A share of a training run split across factories: nothing declared of
+// its compute (declared_factor 0: D2 "no declared training compute").
+ModelPlan SplitShare(const std::string& id, const std::string& provider,
+                     double flop, double node_share) {
+  ModelPlan m;
+  m.model_id = id;
+  m.provider = provider;
+  m.story = "one factory's share of a run split across factories";
+  m.measured_flop = flop;
+  m.node_share = node_share;
+  m.declaration = Declare(m.model_id, m.provider, "FR", true);
+  m.declared_factor = 0;
+  m.expected = {"C1", "D2"};
+  return m;
+}
+
 // Background research model i (clean), for load tests.
 ModelPlan BackgroundModel(int i) {
   ModelPlan m;
@@ -201,6 +217,19 @@ std::vector<ModelPlan> BuildScenario(int background) {
       OpenSourceModel(),     LateFrontierNotification(),
       SystemicFineTune(),    NonEuWithoutRepresentative(),
       UnderDeclaredCompute()};
+  for (int i = 0; i < background; ++i) s.push_back(BackgroundModel(i));
+  for (ModelPlan& m : s) FinishPlan(m);
+  return s;
+}
+
+std::vector<ModelPlan> BuildFederationScenario(int part, int background) {
+  std::vector<ModelPlan> s;
+  if (part >= 1 && part <= 3) {
+    s.push_back(
+        SplitShare("helios-frontier", "Helios Frontier SAS", 0.4e25, 0.4));
+    s.push_back(SplitShare(absl::StrCat("sc-part-", part), "Split Compute SA",
+                           0.4e25, 0.4));
+  }
   for (int i = 0; i < background; ++i) s.push_back(BackgroundModel(i));
   for (ModelPlan& m : s) FinishPlan(m);
   return s;

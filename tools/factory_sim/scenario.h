@@ -49,6 +49,19 @@ struct ModelPlan {
 // 1e23 (clean; more of them for load tests).
 std::vector<ModelPlan> BuildScenario(int background);
 
+// One factory of the three-factory AI Office demo (issue 18), `part` 1..3,
+// plus `background` research models. Every part starts at ScenarioStart(),
+// so runs overlap in time; at each part:
+//   Helios Frontier SAS trains helios-frontier, 0.4e25 FLOP (measured upper
+//     bound about twice that): one model, the same provider key at every
+//     factory; no factory sees even "possibly over 1e25", the Office's union
+//     is over it (1.2e25: C4, N1 at the Office only);
+//   Split Compute SA trains sc-part-<part>, 0.4e25 FLOP, declarations
+//     unlinked: the Office's X1 "possible split" warning.
+// No compute is declared (the provider hides the whole): D2 at each factory.
+// Parts outside 1..3 give the background only.
+std::vector<ModelPlan> BuildFederationScenario(int part, int background);
+
 // Monday 1 September 2025, 08:00 Brussels: the simulated start.
 absl::Time ScenarioStart();
 

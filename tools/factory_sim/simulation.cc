@@ -32,6 +32,7 @@
 #include "common/status_macros.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/key_file.h"
+#include "ledger/crypto/sha256.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
 #include "ledger/ledger_init.h"
@@ -108,6 +109,8 @@ class Simulator {
 
  private:
   absl::Status Schedule();
+  absl::StatusOr<std::unique_ptr<ledger::crypto::SigningKey>> ProviderKey(
+      const std::string& provider) const;
   void ScheduleJobs();  // jobs_ and each node's job list, big jobs first
   // Job for model m on the n earliest-free nodes (free_at: per node).
   Job PlaceJob(size_t m, const std::vector<absl::Time>& free_at);
@@ -145,8 +148,20 @@ class Simulator {
   SimResult r_;
 };
 
+absl::StatusOr<std::unique_ptr<ledger::crypto::SigningKey>>
+Simulator::ProviderKey(const std::string& provider) const {
+  if (o_.federation_part == 0) return ledger::crypto::SigningKey::Generate();
+  // One provider, one key at every factory of the federation demo.
+  const ledger::crypto::Sha256Digest seed = ledger::crypto::Sha256(
+      {"aifl factory_sim federation provider key\n", provider});
+  return ledger::crypto::SigningKey::FromSeed(absl::string_view(
+      reinterpret_cast<const char*>(seed.data()), seed.size()));
+}
+
 absl::Status Simulator::Schedule() {
-  plans_ = BuildScenario(o_.background);
+  plans_ = o_.federation_part > 0
+               ? BuildFederationScenario(o_.federation_part, o_.background)
+               : BuildScenario(o_.background);
   nodes_.resize(o_.nodes);
   for (int i = 0; i < o_.nodes; ++i) {
     nodes_[i].name = absl::StrFormat("gpu%04d", i);
@@ -285,7 +300,7 @@ absl::Status Simulator::Enrol() {
   }
   for (const ModelPlan& p : plans_) {
     if (provider_keys_.count(p.provider) > 0) continue;
-    ASSIGN_OR_RETURN(auto key, ledger::crypto::SigningKey::Generate());
+    ASSIGN_OR_RETURN(auto key, ProviderKey(p.provider));
     RETURN_IF_ERROR(
         enrol(*key, aifl::ledger::v1::ROLE_PROVIDER, p.provider, ""));
     provider_keys_[p.provider] =

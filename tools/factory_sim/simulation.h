@@ -50,6 +50,12 @@ struct SimOptions {
   absl::Duration interval = absl::Hours(24 * 7);
   // The rule pack file. Default "": the v1 pack built into the binary.
   std::string pack_path;
+  // 0: the single factory's scenario (BuildScenario). 1..3: one factory of
+  // the three-factory AI Office demo (BuildFederationScenario); provider
+  // keys are then derived from the provider's name
+  // (SHA-256("aifl factory_sim federation provider key\n" + name) as the
+  // Ed25519 seed), so one provider has the same key at every factory.
+  int federation_part = 0;
   // Progress lines (one per simulated week); may be empty.
   std::function<void(const std::string&)> progress;
 };

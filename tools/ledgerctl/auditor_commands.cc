@@ -70,6 +70,16 @@ absl::Status Models(const CommandArgs& args, std::ostream& out) {
         FlopRangeText(m.cumulative_compute_flop().lower(),
                       m.cumulative_compute_flop().upper()),
         TwoSignificant(m.energy_joules()), m.runs(), StatusOf(m));
+    // An AI Office ledger's global model: the share of each factory.
+    for (const aifl::office::v1::FactoryShare& f : m.factories()) {
+      out << absl::StrFormat(
+          "  at %-21s %-20s %-16s %-16s %-9s %d\n", f.origin(), "",
+          FlopRangeText(f.measured_training().lower(),
+                        f.measured_training().upper()),
+          FlopRangeText(f.measured_cumulative().lower(),
+                        f.measured_cumulative().upper()),
+          TwoSignificant(f.accelerator_energy_joules()), f.runs());
+    }
   }
   return absl::OkStatus();
 }
