@@ -3,7 +3,8 @@
 //   collector_agent run --spool_dir=DIR [--replay=FILE] [--out_dir=DIR]
 //                       [--interval=5m] [--cluster=C] [--node=N]
 //                       [--secret_file=F] [--ledger_server=H:P --key=K
-//                       --origin=O --vkey=V [--tls_ca --tls_cert --tls_key]]
+//                       --origin=O --vkey=V [--tls_ca --tls_cert --tls_key]
+//                       [--policy=FILE]]   (witness quorum for durability)
 //                       [--replay_devices=FILE]   (daemon without NVML)
 //                       [--metrics_listen=HOST:PORT]  (Prometheus /metrics)
 //   collector_agent job-start --spool_dir=DIR key=value...   (or Slurm env)
@@ -39,6 +40,7 @@
 #include "absl/strings/str_split.h"
 #include "api/client/channel.h"
 #include "api/client/ledger_client.h"
+#include "api/client/witness_quorum_check.h"
 #include "collector/agent/agent_metrics.h"
 #include "collector/agent/agent_step.h"
 #include "collector/agent/control_dir.h"
@@ -83,6 +85,11 @@ ABSL_FLAG(std::string, ledger_server, "",
           "ledger server host:port to ship to (needs --key, --origin, --vkey); "
           "without it, --out_dir receives the envelopes (development)");
 ABSL_FLAG(std::string, vkey, "", "the ledger's note verifier key");
+ABSL_FLAG(std::string, policy, "",
+          "a C2SP tlog-policy file: a shipped record counts as durably "
+          "logged (and leaves the spool) only once a checkpoint cosigned by "
+          "its witness quorum includes it; until then it stays spooled and "
+          "the error names the missing witnesses");
 ABSL_FLAG(std::string, tls_ca, "",
           "CA file of the ledger server's certificate (PEM); empty: plaintext, "
           "loopback only");
@@ -248,6 +255,13 @@ absl::StatusOr<std::unique_ptr<api::client::LedgerClient>> ConnectLedger(
   if (!channel.ok()) return channel.status();
   api::client::LedgerClientOptions client_options;
   client_options.trusted_store_dir = spool_dir + "/trusted";
+  if (!absl::GetFlag(FLAGS_policy).empty()) {
+    // Proof receipts then need the quorum's cosignatures
+    // (LedgerClientOptions::witness_policy).
+    auto policy = api::client::LoadPolicyFile(absl::GetFlag(FLAGS_policy));
+    if (!policy.ok()) return policy.status();
+    client_options.witness_policy = *std::move(policy);
+  }
   return api::client::LedgerClient::Create(*channel, absl::GetFlag(FLAGS_vkey),
                                            client_options);
 }

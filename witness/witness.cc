@@ -8,7 +8,7 @@
 #include "ledger/merkle/verify.h"
 #include "ledger/note/checkpoint.h"
 #include "ledger/note/signed_note.h"
-#include "witness/add_checkpoint_request.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 
 namespace witness {
 namespace {
@@ -121,8 +121,8 @@ absl::Status Witness::KeepEvidence(Origin& origin, absl::string_view reason,
 }
 
 WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
-  absl::StatusOr<AddCheckpointRequest> request =
-      ParseAddCheckpointRequest(body);
+  absl::StatusOr<ledger::witnessing::AddCheckpointRequest> request =
+      ledger::witnessing::ParseAddCheckpointRequest(body);
   if (!request.ok()) return Plain(400, request.status().message());
   // The origin is the note's first line; the signature check below covers it.
   const absl::string_view note = request->note;

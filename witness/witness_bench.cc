@@ -41,7 +41,7 @@
 #include "ledger/note/checkpoint.h"
 #include "ledger/note/cosignature.h"
 #include "ledger/note/signed_note.h"
-#include "witness/add_checkpoint_request.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 #include "witness/testonly/http_client.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness.h"
@@ -166,7 +166,7 @@ std::vector<Work> BuildWork(ledger::merkle::InMemoryTree& tree, int logs,
           *ledger::merkle::ConsistencyProof(old, size, tree);
       *proof_hashes += proof.size();
       work[l].bodies.push_back(
-          witness::FormatAddCheckpointRequest(old, proof, note));
+          ledger::witnessing::FormatAddCheckpointRequest(old, proof, note));
       old = size;
       size += step - 50 + (r * 37 + l) % 100;
     }

@@ -16,7 +16,7 @@
 #include "ledger/note/signed_note.h"
 #include "ledger/witness_policy/policy.h"
 #include "ledger/witness_policy/quorum.h"
-#include "witness/add_checkpoint_response.h"
+#include "ledger/witnessing/add_checkpoint_response.h"
 #include "witness/testonly/fake_log.h"
 #include "witness/testonly/http_client.h"
 #include "witness/trusted_logs.h"
@@ -27,6 +27,9 @@
 namespace witness {
 namespace {
 
+using ledger::witnessing::AddCheckpointOutcome;
+using ledger::witnessing::AddCosignatures;
+using ledger::witnessing::InterpretAddCheckpointResponse;
 using testonly::FakeLog;
 using testonly::HttpClient;
 
@@ -192,54 +195,6 @@ TEST_F(WitnessQuorumTest, OneWitnessDownFailsClearlyThenCatchesUp) {
   EXPECT_TRUE(ledger::witness_policy::VerifyCheckpointWithPolicy(
                   Cosigned(log_, 800), policy_)
                   .ok());
-}
-
-TEST(AddCheckpointResponseTest, InterpretsEachAnswer) {
-  auto cosigner = *ledger::note::Cosigner::Create(
-      "w.example", *ledger::crypto::SigningKey::FromSeed(std::string(32, 'k')));
-  auto verifier = *ledger::note::CosignatureVerifier::FromVerifierKey(
-      cosigner->VerifierKey());
-  auto stranger = *ledger::note::Cosigner::Create(
-      "w.example", *ledger::crypto::SigningKey::FromSeed(std::string(32, 's')));
-  const std::string body =
-      "o.example\n5\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
-  const std::string line = *cosigner->CosignatureLine(body, 9);
-  auto ok =
-      InterpretAddCheckpointResponse(200, "text/plain", line, body, verifier);
-  ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(ok->kind, AddCheckpointOutcome::Kind::kCosigned);
-  EXPECT_EQ(ok->cosignature, line);
-  EXPECT_EQ(ok->timestamp, 9u);
-  // Only a stranger's line (same name, other key), or a line over another
-  // body: not a cosignature by this witness.
-  EXPECT_EQ(InterpretAddCheckpointResponse(
-                200, "", *stranger->CosignatureLine(body, 9), body, verifier)
-                .status()
-                .code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_FALSE(InterpretAddCheckpointResponse(
-                   200, "", *cosigner->CosignatureLine("x\n1\nAAAA\n", 9), body,
-                   verifier)
-                   .ok());
-  auto conflict = InterpretAddCheckpointResponse(409, "text/x.tlog.size",
-                                                 "42\n", body, verifier);
-  ASSERT_TRUE(conflict.ok());
-  EXPECT_EQ(conflict->kind, AddCheckpointOutcome::Kind::kConflict);
-  EXPECT_EQ(conflict->witness_size, 42u);
-  for (auto [type, text] :
-       {std::pair{"text/plain", "42\n"}, std::pair{"text/x.tlog.size", "042\n"},
-        std::pair{"text/x.tlog.size", "42"}}) {
-    auto refused =
-        InterpretAddCheckpointResponse(409, type, text, body, verifier);
-    ASSERT_TRUE(refused.ok());
-    EXPECT_EQ(refused->kind, AddCheckpointOutcome::Kind::kRefused) << text;
-  }
-  auto bad = InterpretAddCheckpointResponse(
-      422, "text/plain", "proof does not verify\nmore", body, verifier);
-  ASSERT_TRUE(bad.ok());
-  EXPECT_EQ(bad->message, "HTTP 422: proof does not verify");
-  EXPECT_EQ(AddCosignatures("n\n\n— l x\n", {"— w y\n", "— w y\n"}),
-            "n\n\n— l x\n— w y\n");
 }
 
 }  // namespace

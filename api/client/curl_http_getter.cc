@@ -50,6 +50,11 @@ absl::StatusOr<std::unique_ptr<CurlHttpGetter>> CurlHttpGetter::Create(
   curl_easy_setopt(
       curl, CURLOPT_CONNECTTIMEOUT_MS,
       static_cast<long>(absl::ToInt64Milliseconds(options.connect_timeout)));
+  if (options.total_timeout > absl::ZeroDuration()) {
+    curl_easy_setopt(
+        curl, CURLOPT_TIMEOUT_MS,
+        static_cast<long>(absl::ToInt64Milliseconds(options.total_timeout)));
+  }
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1024L);
   curl_easy_setopt(
       curl, CURLOPT_LOW_SPEED_TIME,
@@ -64,6 +69,43 @@ CurlHttpGetter::~CurlHttpGetter() { curl_easy_cleanup(curl_); }
 absl::StatusOr<std::string> CurlHttpGetter::Get(absl::string_view url,
                                                 size_t max_bytes) {
   CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  absl::StatusOr<HttpAnswer> answer = Perform("GET", url, max_bytes);
+  if (!answer.ok()) return answer.status();
+  if (answer->status == 404) {
+    return absl::NotFoundError(absl::StrCat("GET ", url, ": HTTP 404"));
+  }
+  if (answer->status != 200) {
+    return absl::UnavailableError(
+        absl::StrCat("GET ", url, ": HTTP ", answer->status));
+  }
+  return std::move(answer->body);
+}
+
+absl::StatusOr<HttpAnswer> CurlHttpGetter::Post(absl::string_view url,
+                                                absl::string_view content_type,
+                                                absl::string_view body,
+                                                size_t max_bytes) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  const std::string type_header = absl::StrCat("Content-Type: ", content_type);
+  curl_slist* headers = curl_slist_append(nullptr, type_header.c_str());
+  // No "Expect: 100-continue" round trip before small bodies.
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                   static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  absl::StatusOr<HttpAnswer> answer = Perform("POST", url, max_bytes);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(headers);
+  return answer;
+}
+
+absl::StatusOr<HttpAnswer> CurlHttpGetter::Perform(absl::string_view method,
+                                                   absl::string_view url,
+                                                   size_t max_bytes) {
+  CURL* curl = static_cast<CURL*>(curl_);
   const std::string u(url);
   Sink sink;
   sink.max_bytes = max_bytes;
@@ -72,21 +114,21 @@ absl::StatusOr<std::string> CurlHttpGetter::Get(absl::string_view url,
   const CURLcode code = curl_easy_perform(curl);
   if (sink.too_long) {
     return absl::UnavailableError(absl::StrCat(
-        "GET ", url, ": the body is longer than ", max_bytes, " bytes"));
+        method, " ", url, ": the body is longer than ", max_bytes, " bytes"));
   }
   if (code != CURLE_OK) {
     return absl::UnavailableError(
-        absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
+        absl::StrCat(method, " ", url, ": ", curl_easy_strerror(code)));
   }
+  HttpAnswer answer;
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status == 404) {
-    return absl::NotFoundError(absl::StrCat("GET ", url, ": HTTP 404"));
-  }
-  if (status != 200) {
-    return absl::UnavailableError(absl::StrCat("GET ", url, ": HTTP ", status));
-  }
-  return std::move(sink.body);
+  answer.status = static_cast<int>(status);
+  char* type = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  if (type != nullptr) answer.content_type = type;
+  answer.body = std::move(sink.body);
+  return answer;
 }
 
 }  // namespace api::client

@@ -34,6 +34,9 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> LedgerClient::Create(
     return absl::InvalidArgumentError("channel: got null");
   }
   ASSIGN_OR_RETURN(LogVerifier verifier, LogVerifier::Create(verifier_key));
+  if (options.witness_policy != nullptr) {
+    RETURN_IF_ERROR(CheckPolicyNamesLog(*options.witness_policy, verifier));
+  }
   std::unique_ptr<TrustedCheckpointStore> store;
   std::optional<VerifiedCheckpoint> trusted;
   std::optional<LogVerifier> current;
@@ -92,6 +95,19 @@ absl::Status LedgerClient::Trust(const VerifiedCheckpoint& checkpoint) {
   return absl::OkStatus();
 }
 
+absl::Status LedgerClient::Witnessed(absl::string_view note) const {
+  if (options_.witness_policy == nullptr) return absl::OkStatus();
+  return CheckWitnessQuorum(*options_.witness_policy, current_verifier_, note);
+}
+
+absl::Status LedgerClient::WitnessedOrTrustedWitnessed(
+    const absl::Status& status) const {
+  if (status.ok() || !trusted_.has_value()) return status;
+  // A prefix of a tree the quorum cosigned is what every party sees too.
+  if (Witnessed(trusted_->note).ok()) return absl::OkStatus();
+  return status;
+}
+
 absl::StatusOr<std::vector<Hash>> LedgerClient::CheckConsistency(
     const CheckpointFields& older, const CheckpointFields& newer) {
   std::vector<Hash> proof;
@@ -136,7 +152,9 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
                                             got.size));
   }
   absl::MutexLock lock(&trust_mu_);
+  const absl::Status witnessed = Witnessed(checkpoint.note);
   if (!trusted_.has_value()) {  // trust on first use
+    RETURN_IF_ERROR(witnessed);
     RETURN_IF_ERROR(Trust(checkpoint));
     return checkpoint;
   }
@@ -144,6 +162,12 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
   if (got.size == known.size) {
     if (got.root != known.root)
       return ForkError(got.size, got.root, known.root);
+    RETURN_IF_ERROR(WitnessedOrTrustedWitnessed(witnessed));
+    if (options_.witness_policy != nullptr && witnessed.ok() &&
+        !Witnessed(trusted_->note).ok()) {
+      // Keep the cosignatures that make the trusted tree witnessed.
+      RETURN_IF_ERROR(Trust(checkpoint));
+    }
     return checkpoint;
   }
   if (got.size < known.size) {
@@ -157,8 +181,10 @@ absl::StatusOr<VerifiedCheckpoint> LedgerClient::Accept(
           "this client already verified"));
     }
     RETURN_IF_ERROR(CheckConsistency(got, known).status());
+    RETURN_IF_ERROR(WitnessedOrTrustedWitnessed(witnessed));
     return checkpoint;
   }
+  RETURN_IF_ERROR(witnessed);
   RETURN_IF_ERROR(CheckConsistency(known, got).status());
   RETURN_IF_ERROR(Trust(checkpoint));
   return checkpoint;

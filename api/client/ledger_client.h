@@ -46,6 +46,7 @@
 #include "api/client/log_verifier.h"
 #include "api/client/rpc_status.h"
 #include "api/client/trusted_checkpoint_store.h"
+#include "api/client/witness_quorum_check.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -61,6 +62,12 @@ struct LedgerClientOptions {
   // Deadline of GetProofReceipt with wait = true. Default: 40 s (the server
   // waits at most 30 s).
   absl::Duration wait_timeout = absl::Seconds(40);
+  // A tlog-policy (witness_quorum_check.h): when set, a checkpoint is
+  // accepted only when the policy's quorum cosigned it, or when it is (a
+  // prefix of) the trusted checkpoint and that one's note meets the quorum.
+  // Proof receipts (and so ConfirmIncluded, the collector's durability
+  // check) go through the same check. Default: null (no witnesses needed).
+  std::shared_ptr<const WitnessPolicy> witness_policy;
 };
 
 // An entry the caller submitted and the durable receipt the server gave it.
@@ -130,7 +137,9 @@ class LedgerClient {
 
   // The server's latest checkpoint, verified and reconciled with the trusted
   // one (kDataLoss "server rolled back from size X to Y" when smaller;
-  // "server forked: ..." when it contradicts it), then trusted.
+  // "server forked: ..." when it contradicts it), then trusted. With a
+  // witness policy, kFailedPrecondition naming the missing witnesses when
+  // the quorum did not cosign it (nothing is trusted then).
   absl::StatusOr<VerifiedCheckpoint> LatestCheckpoint();
 
   // The checkpoint published at exactly `size` (> 0), verified and shown
@@ -233,6 +242,15 @@ class LedgerClient {
   absl::StatusOr<VerifiedCheckpoint> FetchCheckpoint(uint64_t size,
                                                      bool latest);
   absl::Status Trust(const VerifiedCheckpoint& checkpoint)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
+  // OK when there is no witness policy or `note` meets its quorum
+  // (CheckWitnessQuorum under the trusted log key); its error otherwise.
+  absl::Status Witnessed(absl::string_view note) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
+  // Whether a checkpoint of at most the trusted size, shown consistent with
+  // it, may be accepted without cosignatures of its own: OK when its own
+  // `status` is, or when the trusted note meets the quorum.
+  absl::Status WitnessedOrTrustedWitnessed(const absl::Status& status) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(trust_mu_);
   // Verifies `note` with the trusted key; when it is signed by another key,
   // follows the log-key rotations the server proves (at most a few) first.

@@ -34,6 +34,16 @@ absl::StatusOr<std::string> FetchVerifierKey(
   return status.verifier_key();
 }
 
+// The policy `options` names (parsed, or read from policy_file); null when
+// none.
+absl::StatusOr<std::shared_ptr<const WitnessPolicy>> PolicyOf(
+    const LogSourceOptions& options) {
+  if (options.witness_policy != nullptr || options.policy_file.empty()) {
+    return options.witness_policy;
+  }
+  return LoadPolicyFile(options.policy_file);
+}
+
 absl::StatusOr<OpenedLog> OpenServer(const LogSourceOptions& options) {
   ASSIGN_OR_RETURN(ConnectedClient connected, ConnectLedgerClient(options));
   LedgerClient* client = connected.client.get();
@@ -101,6 +111,7 @@ absl::StatusOr<OpenedLog> OpenTiles(const LogSourceOptions& options) {
                    CurlHttpGetter::Create());
   TilesLogReaderOptions tiles_options;
   tiles_options.trusted_store_dir = options.trusted_dir;
+  ASSIGN_OR_RETURN(tiles_options.witness_policy, PolicyOf(options));
   ASSIGN_OR_RETURN(std::unique_ptr<TilesLogReader> tiles,
                    TilesLogReader::Create(options.tiles_url, options.vkey,
                                           std::move(http), tiles_options));
@@ -141,6 +152,7 @@ absl::StatusOr<ConnectedClient> ConnectLedgerClient(
   }
   LedgerClientOptions client_options;
   client_options.trusted_store_dir = options.trusted_dir;
+  ASSIGN_OR_RETURN(client_options.witness_policy, PolicyOf(options));
   ASSIGN_OR_RETURN(out.client, LedgerClient::Create(out.channel, vkey,
                                                     std::move(client_options)));
   return out;
@@ -154,7 +166,15 @@ bool IsFolderSource(const LogSourceOptions& options) {
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options) {
   if (!options.server.empty()) return OpenServer(options);
   if (!options.tiles_url.empty()) return OpenTiles(options);
-  if (IsFolderSource(options)) return OpenFolder(options);
+  if (IsFolderSource(options)) {
+    if (!options.policy_file.empty() || options.witness_policy != nullptr) {
+      return absl::InvalidArgumentError(
+          "--policy applies to --server and --tiles: a ledger folder is the "
+          "operator's own log, read from its own disk, and carries no "
+          "cosignatures");
+    }
+    return OpenFolder(options);
+  }
   return absl::InvalidArgumentError("--dir, --server or --tiles is required");
 }
 

@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "api/client/ledger_client.h"
 #include "api/client/log_reader.h"
+#include "api/client/witness_quorum_check.h"
 #include "grpcpp/channel.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle/hash.h"
@@ -53,6 +54,14 @@ struct LogSourceOptions {
   // TLS PEM files (api/client/channel.h). Plaintext only to a loopback
   // target without `tls_ca` and `tls_cert`.
   std::string tls_ca, tls_cert, tls_key;
+
+  // ---- Server and tiles: witnessing (witness_quorum_check.h).
+  // A tlog-policy file: checkpoints are accepted only when the policy's
+  // quorum cosigned them (--policy). Refused with a folder, which is the
+  // operator's own log and carries no cosignatures. Default: "" (none).
+  std::string policy_file;
+  // The same, already parsed; wins over `policy_file`. Default: null.
+  std::shared_ptr<const WitnessPolicy> witness_policy;
 };
 
 // A verifying client of `options.server` and its channel (for the services
@@ -62,9 +71,10 @@ struct ConnectedClient {
   std::unique_ptr<LedgerClient> client;
 };
 
-// kInvalidArgument when `vkey` is missing without trust_on_first_use, or for
-// bad TLS options; kFailedPrecondition when trusting on first use and the
-// server reports no key; the client's errors otherwise.
+// kInvalidArgument when `vkey` is missing without trust_on_first_use, for
+// bad TLS options, or a bad policy file (or one that does not list the log);
+// kFailedPrecondition when trusting on first use and the server reports no key;
+// the client's errors otherwise.
 absl::StatusOr<ConnectedClient> ConnectLedgerClient(
     const LogSourceOptions& options);
 
@@ -91,7 +101,8 @@ struct OpenedLog {
 // storage-level checks: ledger/audit.h, the signed state).
 bool IsFolderSource(const LogSourceOptions& options);
 
-// Opens the source `options` names. kInvalidArgument when none is named;
+// Opens the source `options` names. kInvalidArgument when none is named, or
+// a policy is given with a folder;
 // the source's errors (Ledger::Open, ConnectLedgerClient) otherwise.
 absl::StatusOr<OpenedLog> OpenLogReader(const LogSourceOptions& options);
 

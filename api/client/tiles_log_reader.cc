@@ -31,6 +31,9 @@ absl::StatusOr<std::unique_ptr<TilesLogReader>> TilesLogReader::Create(
   while (absl::EndsWith(url, "/")) url.remove_suffix(1);
   if (http == nullptr) return absl::InvalidArgumentError("http: got null");
   ASSIGN_OR_RETURN(LogVerifier verifier, LogVerifier::Create(verifier_key));
+  if (options.witness_policy != nullptr) {
+    RETURN_IF_ERROR(CheckPolicyNamesLog(*options.witness_policy, verifier));
+  }
   std::unique_ptr<TrustedCheckpointStore> store;
   std::optional<LoadedTrust> loaded;
   if (!options.trusted_store_dir.empty()) {
@@ -61,6 +64,14 @@ absl::StatusOr<VerifiedCheckpoint> TilesLogReader::LatestCheckpoint() {
     return absl::DataLossError(
         absl::StrCat(url, ": ", checkpoint.status().message()));
   }
+  if (options_.witness_policy != nullptr) {
+    absl::Status witnessed = CheckWitnessQuorum(*options_.witness_policy,
+                                                verifier_, checkpoint->note);
+    if (!witnessed.ok()) {
+      return absl::Status(witnessed.code(),
+                          absl::StrCat(url, ": ", witnessed.message()));
+    }
+  }
   RETURN_IF_ERROR(Trust(*checkpoint));
   return checkpoint;
 }
@@ -81,6 +92,12 @@ absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint) {
                          TileTree::Open(http_.get(), url_, now.size, now.root,
                                         options_.max_cached_tiles));
       }
+      if (options_.witness_policy != nullptr &&
+          checkpoint.note != trusted_->note) {
+        // Same tree, now with the quorum's cosignatures: keep them.
+        RETURN_IF_ERROR(Save(checkpoint));
+        trusted_ = checkpoint;
+      }
       return absl::OkStatus();
     }
   }
@@ -93,15 +110,18 @@ absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint) {
                                                       now.size, *tree));
     RETURN_IF_ERROR(verifier_.VerifyConsistency(trusted_->fields, now, proof));
   }
-  if (store_ != nullptr) {
-    RETURN_IF_ERROR(store_->Save(TrustedCheckpoint{verifier_.origin(), now.size,
-                                                   now.root, checkpoint.note,
-                                                   verifier_.verifier_key()}));
-  }
+  RETURN_IF_ERROR(Save(checkpoint));
   trusted_ = checkpoint;
   tree_ = std::move(tree);
   prefixes_.clear();
   return absl::OkStatus();
+}
+
+absl::Status TilesLogReader::Save(const VerifiedCheckpoint& checkpoint) {
+  if (store_ == nullptr) return absl::OkStatus();
+  return store_->Save(TrustedCheckpoint{
+      verifier_.origin(), checkpoint.fields.size, checkpoint.fields.root,
+      checkpoint.note, verifier_.verifier_key()});
 }
 
 absl::StatusOr<VerifiedCheckpoint> TilesLogReader::CheckpointAt(uint64_t size) {

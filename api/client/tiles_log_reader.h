@@ -11,6 +11,10 @@
 // LogVerifier. Reads always go through the tiles of the trusted checkpoint's
 // tree; a smaller checkpoint a caller passes is first proven a prefix of it.
 //
+// With a witness policy (TilesLogReaderOptions::witness_policy) the
+// published checkpoint must also carry the quorum's cosignatures; the
+// trusted store then keeps the note with them.
+//
 // Tiles publish only the latest checkpoint: CheckpointAt answers only for
 // the latest size (kUnimplemented otherwise). TreeAt answers for any
 // smaller size: tiles hold every node, so its root is the fold of the
@@ -39,6 +43,7 @@
 #include "api/client/log_verifier.h"
 #include "api/client/tile_tree.h"
 #include "api/client/trusted_checkpoint_store.h"
+#include "api/client/witness_quorum_check.h"
 
 namespace api::client {
 
@@ -48,6 +53,11 @@ struct TilesLogReaderOptions {
   std::string trusted_store_dir;
   // Full hash tiles kept in memory (8 KiB each). Default: 64.
   size_t max_cached_tiles = 64;
+  // A tlog-policy (witness_quorum_check.h): when set, /checkpoint is
+  // accepted only when the policy's quorum cosigned it (kFailedPrecondition
+  // naming the missing witnesses otherwise; nothing is trusted then).
+  // Default: null (no witnesses needed).
+  std::shared_ptr<const WitnessPolicy> witness_policy;
 };
 
 class TilesLogReader : public LogReader {
@@ -97,6 +107,9 @@ class TilesLogReader : public LogReader {
 
   // Reconciles a verified checkpoint with the trusted one, then trusts it.
   absl::Status Trust(const VerifiedCheckpoint& checkpoint);
+  // Writes `checkpoint` (its note as received, cosignatures included) to
+  // the store, if any.
+  absl::Status Save(const VerifiedCheckpoint& checkpoint);
   // The tiles of the trusted tree, after proving `at` a prefix of it.
   absl::StatusOr<TileTree*> TreeFor(const VerifiedCheckpoint& at);
 

@@ -9,7 +9,9 @@
 //   <root, standard base64>\n
 //   <note verifier key the client trusts now (it changes when the client
 //    follows a log-key rotation)>\n
-//   <the signed checkpoint note, byte for byte, to the end of the file>
+//   <the signed checkpoint note, byte for byte, to the end of the file: the
+//    log's signature line(s), then any witnesses' cosignature lines, as
+//    received>
 // Version 1 files (header "aifl-trusted-checkpoint-v1", no verifier key line)
 // are still read; Save always writes version 2. The store does not verify
 // signatures: the client re-verifies the note when it loads it.

@@ -59,6 +59,43 @@ TEST(TrustedCheckpointStoreTest, WritesVersion2ByteForByte) {
             "factory.example/ledger\n5\nroot\n\n\xe2\x80\x94 sig\n");
 }
 
+// A witnessed checkpoint is stored as received: the log's signature line,
+// then each cosignature line (cosignature/v1), in the order received. The
+// format is unchanged (still version 2): cosignatures are part of the note.
+TEST(TrustedCheckpointStoreTest, KeepsCosignatureLinesByteForByte) {
+  auto store = TrustedCheckpointStore::Open(TempDir("cosigned"));
+  ASSERT_TRUE(store.ok());
+  TrustedCheckpoint checkpoint = Example(5);
+  checkpoint.note +=
+      "\xe2\x80\x94 w1.witness.example "
+      "Kz1/RgAAAABrSBkAEGO4CxsHpkc1bxSsDHaRc7ff3CoEkx4c+0PrsLo3+BSq3Jqrs/"
+      "RxYAuJOzvaxX3Vp9qRCU1aU5rU0lGzNPgB7GZu6gE=\n"
+      "\xe2\x80\x94 w2.witness.example "
+      "9EJbKQAAAABrSBkA1P8NFBz8ru37zG3dTfyC9X1+6iHk6Tlh4yVp4/"
+      "hxN0o9BqzQdnW+4PIRo9zKy5DS7L5z3c6l7yqvdrkc0k0ACw==\n";
+  ASSERT_TRUE((*store)->Save(checkpoint).ok());
+  std::ifstream in((*store)->PathFor("factory.example/ledger"));
+  std::string content((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  EXPECT_EQ(content,
+            "aifl-trusted-checkpoint-v2\n"
+            "factory.example/ledger\n"
+            "5\n"
+            "BQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
+            "factory.example/ledger+01020304+AQ==\n"
+            "factory.example/ledger\n5\nroot\n\n"
+            "\xe2\x80\x94 sig\n"
+            "\xe2\x80\x94 w1.witness.example "
+            "Kz1/RgAAAABrSBkAEGO4CxsHpkc1bxSsDHaRc7ff3CoEkx4c+0PrsLo3+BSq3Jqrs/"
+            "RxYAuJOzvaxX3Vp9qRCU1aU5rU0lGzNPgB7GZu6gE=\n"
+            "\xe2\x80\x94 w2.witness.example "
+            "9EJbKQAAAABrSBkA1P8NFBz8ru37zG3dTfyC9X1+6iHk6Tlh4yVp4/"
+            "hxN0o9BqzQdnW+4PIRo9zKy5DS7L5z3c6l7yqvdrkc0k0ACw==\n");
+  auto loaded = (*store)->Load("factory.example/ledger");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value()) << loaded.status();
+  EXPECT_EQ((*loaded)->note, checkpoint.note);
+}
+
 TEST(TrustedCheckpointStoreTest, ReadsVersion1FilesWithoutAKey) {
   auto store = TrustedCheckpointStore::Open(TempDir("v1"));
   ASSERT_TRUE(store.ok());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "api/server/key_record.h"
+#include "api/server/witness_status.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/roles.h"
 
@@ -72,6 +73,7 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(
   response->set_version(version_);
   if (std::optional<uint64_t> since = ledger.simulated_clock_since())
     response->set_simulated_clock_since(*since);
+  if (deps_.witnesses != nullptr) FillWitnessStatus(*deps_.witnesses, response);
   return FinishWith(ctx, absl::OkStatus());
 }
 

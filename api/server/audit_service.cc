@@ -97,8 +97,8 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
   absl::StatusOr<Caller> caller = Authorize(ctx, deps_, Method::kGetCheckpoint);
   if (!caller.ok()) return FinishWith(ctx, caller.status());
   absl::StatusOr<std::string> note =
-      request->size() == 0 ? deps_.ledger->LatestCheckpoint()
-                           : deps_.ledger->CheckpointAt(request->size());
+      request->size() == 0 ? PublishedCheckpoint(deps_)
+                           : PublishedCheckpointAt(deps_, request->size());
   if (!note.ok()) {
     if (absl::IsNotFound(note.status())) {
       return FinishWith(
@@ -131,7 +131,7 @@ grpc::ServerUnaryReactor* AuditService::ListCheckpoints(
       deps_.ledger->CheckpointSizesAfter(request->after_size(), *page);
   if (!sizes.ok()) return FinishWith(ctx, sizes.status());
   for (uint64_t size : *sizes) {
-    absl::StatusOr<std::string> note = deps_.ledger->CheckpointAt(size);
+    absl::StatusOr<std::string> note = PublishedCheckpointAt(deps_, size);
     if (!note.ok()) return FinishWith(ctx, note.status());
     aifl::api::v1::Checkpoint* checkpoint = response->add_checkpoints();
     checkpoint->set_note(*std::move(note));

@@ -65,7 +65,11 @@ absl::Status CheckpointPublisher::PublishNow() {
       absl::MutexLock lock(&mu_);
       grew = size > covered_;
     }
-    if (grew) status = ledger_->PublishCheckpoint().status();
+    if (grew) {
+      absl::StatusOr<std::string> note = ledger_->PublishCheckpoint();
+      status = note.status();
+      if (note.ok() && after_publish_) after_publish_(*note);
+    }
   }
   std::vector<Waiter> ready;
   {
@@ -81,9 +85,10 @@ absl::Status CheckpointPublisher::PublishNow() {
       samples_.pop_front();
     }
     absl::Time real_now = absl::Now();
+    const uint64_t covered = cover_ ? cover_() : covered_;
     std::vector<Waiter> keep;
     for (Waiter& w : waiters_) {
-      if (w.size <= covered_ || w.deadline <= real_now) {
+      if (w.size <= covered || w.deadline <= real_now) {
         ready.push_back(std::move(w));
       } else {
         keep.push_back(std::move(w));
@@ -91,18 +96,7 @@ absl::Status CheckpointPublisher::PublishNow() {
     }
     waiters_ = std::move(keep);
   }
-  for (Waiter& w : ready) {
-    uint64_t covered;
-    {
-      absl::MutexLock lock(&mu_);
-      covered = covered_;
-    }
-    w.done(w.size <= covered
-               ? absl::OkStatus()
-               : absl::DeadlineExceededError(absl::StrCat(
-                     "no checkpoint covers ", w.size,
-                     " entries yet (latest covers ", covered, ")")));
-  }
+  for (Waiter& w : ready) w.done(Answer(w.size));
   return status;
 }
 
@@ -128,12 +122,28 @@ absl::Status CheckpointPublisher::Stop() {
   return status;
 }
 
+absl::Status CheckpointPublisher::Answer(uint64_t size) const {
+  uint64_t covered;
+  {
+    absl::MutexLock lock(&mu_);
+    covered = covered_;
+  }
+  if (cover_) {
+    covered = cover_();
+    if (size > covered) return absl::DeadlineExceededError(why_not_(size));
+  }
+  if (size <= covered) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      absl::StrCat("no checkpoint covers ", size,
+                   " entries yet (latest covers ", covered, ")"));
+}
+
 void CheckpointPublisher::WhenCovered(uint64_t size, absl::Time deadline,
                                       std::function<void(absl::Status)> done) {
   bool covered;
   {
     absl::MutexLock lock(&mu_);
-    covered = size <= covered_;
+    covered = size <= (cover_ ? cover_() : covered_);
     if (!covered && !stopped_) {
       waiters_.push_back(Waiter{size, deadline, std::move(done)});
       return;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -52,6 +53,21 @@ class CheckpointPublisher {
     after_tick_ = std::move(hook);
   }
 
+  // Run on the publisher's thread with each new checkpoint note it signed,
+  // before the waiters are answered (the witnesses' round: it must return
+  // within a bounded time). Set before Start().
+  void set_after_publish(std::function<void(const std::string& note)> hook) {
+    after_publish_ = std::move(hook);
+  }
+  // The size waiters may rely on instead of the latest checkpoint's (the
+  // witness quorum's), and what to tell a waiter whose deadline passed
+  // before it covered its size. Set before Start().
+  void set_cover(std::function<uint64_t()> covered,
+                 std::function<std::string(uint64_t size)> why_not) {
+    cover_ = std::move(covered);
+    why_not_ = std::move(why_not);
+  }
+
   // Seconds since a checkpoint was last published by this publisher (or
   // since it was made, before the first).
   double CheckpointAgeSeconds() const;
@@ -66,11 +82,16 @@ class CheckpointPublisher {
   };
   void Run();
   void Sample();
+  // OK when the size waiters may rely on covers `size`; the error otherwise.
+  absl::Status Answer(uint64_t size) const;
 
   ledger::Ledger* const ledger_;
   common::Clock* const clock_;
   const absl::Duration interval_;
   std::function<void()> after_tick_;
+  std::function<void(const std::string&)> after_publish_;
+  std::function<uint64_t()> cover_;
+  std::function<std::string(uint64_t)> why_not_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

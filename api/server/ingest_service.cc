@@ -93,16 +93,12 @@ IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
                                                     kMaxQueuedSubmits)) {}
 
 absl::Status BuildProofReceipt(
-    const ledger::Ledger& ledger,
+    const ServiceDeps& deps,
     const google::protobuf::RepeatedField<uint64_t>& indices,
     aifl::api::v1::ProofReceipt* receipt) {
-  absl::StatusOr<std::string> note = ledger.LatestCheckpoint();
-  if (!note.ok()) {
-    if (absl::IsNotFound(note.status())) {
-      return absl::FailedPreconditionError("no checkpoint published yet");
-    }
-    return note.status();
-  }
+  const ledger::Ledger& ledger = *deps.ledger;
+  absl::StatusOr<std::string> note = ReceiptCheckpoint(deps);
+  if (!note.ok()) return note.status();
   absl::StatusOr<uint64_t> size = CheckpointNoteSize(*note);
   if (!size.ok()) return size.status();
   receipt->set_checkpoint(*note);
@@ -296,20 +292,22 @@ grpc::ServerUnaryReactor* IngestService::GetProofReceipt(
   }
   if (!request->wait()) {
     return FinishWith(
-        ctx,
-        BuildProofReceipt(*deps_.ledger, request->leaf_indices(), response));
+        ctx, BuildProofReceipt(deps_, request->leaf_indices(), response));
   }
   // Wait without holding a thread: the publisher answers after the
   // checkpoint that covers `needed` (or at the deadline, at most 30 s).
   absl::Time deadline = absl::Now() + absl::Seconds(30);
-  absl::Time call_deadline = absl::FromChrono(ctx->deadline());
+  // Answer a little before the caller's deadline, so that it hears why it
+  // waited in vain (e.g. the witnesses missing from the quorum).
+  absl::Time call_deadline =
+      absl::FromChrono(ctx->deadline()) - absl::Milliseconds(500);
   if (call_deadline < deadline) deadline = call_deadline;
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const ledger::Ledger* ledger = deps_.ledger;
+  const ServiceDeps* deps = &deps_;
   deps_.publisher->WhenCovered(
-      needed, deadline, [reactor, ledger, request, response](absl::Status s) {
+      needed, deadline, [reactor, deps, request, response](absl::Status s) {
         if (s.ok())
-          s = BuildProofReceipt(*ledger, request->leaf_indices(), response);
+          s = BuildProofReceipt(*deps, request->leaf_indices(), response);
         reactor->Finish(ToGrpcStatus(s));
       });
   return reactor;

@@ -86,11 +86,12 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   std::unique_ptr<BlockingWorkPool> appenders_;
 };
 
-// Fills `receipt` with the latest checkpoint and an inclusion proof of each
-// of `indices` against it. kFailedPrecondition when the latest checkpoint
-// does not cover every index yet.
+// Fills `receipt` with ReceiptCheckpoint(deps) (the latest checkpoint, or
+// with wait_for_quorum the newest the witness quorum cosigned) and an
+// inclusion proof of each of `indices` against it. kFailedPrecondition when
+// that checkpoint does not cover every index yet.
 absl::Status BuildProofReceipt(
-    const ledger::Ledger& ledger,
+    const ServiceDeps& deps,
     const google::protobuf::RepeatedField<uint64_t>& indices,
     aifl::api::v1::ProofReceipt* receipt);
 

@@ -158,6 +158,9 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
   if (absl::Status s = server->StartModelView(ledger, options); !s.ok()) {
     return s;
   }
+  if (absl::Status s = server->StartWitnesses(ledger, &options); !s.ok()) {
+    return s;
+  }
   server->CreateServices(ledger, &options);
   const double disconnect_seconds =
       options.fairness.bad_signature_disconnect_seconds;
@@ -221,6 +224,32 @@ absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
   return absl::OkStatus();
 }
 
+// The witnesses of options->witness_policy (none without one): asked after
+// each new checkpoint on the publisher's thread, bounded by the request
+// timeout; with wait_for_quorum the receipts' waiters rely on the quorum.
+absl::Status LedgerServer::StartWitnesses(ledger::Ledger* ledger,
+                                          ServerOptions* options) {
+  if (!options->witness_policy.has_value()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<WitnessCollector>> witnesses =
+      WitnessCollector::Start(ledger, *options->witness_policy,
+                              options->witness_options);
+  if (!witnesses.ok()) return witnesses.status();
+  witnesses_ = *std::move(witnesses);
+  WitnessCollector* collector = witnesses_.get();
+  publisher_->set_after_publish([collector](const std::string& note) {
+    absl::StatusOr<uint64_t> size = CheckpointNoteSize(note);
+    if (!size.ok()) return;
+    collector->Offer(note, *size);
+    collector->AwaitRound(*size);
+  });
+  if (options->wait_for_quorum) {
+    publisher_->set_cover(
+        [collector] { return collector->QuorumSize(); },
+        [collector](uint64_t size) { return collector->WhyNoQuorum(size); });
+  }
+  return absl::OkStatus();
+}
+
 // The metrics (the server's own when options->metrics is null, which then
 // points at them) and the three services.
 void LedgerServer::CreateServices(ledger::Ledger* ledger,
@@ -233,6 +262,8 @@ void LedgerServer::CreateServices(ledger::Ledger* ledger,
   ServiceDeps deps{ledger,          publisher_.get(),           models_.get(),
                    options->clock,  options->insecure_loopback, &revocations_,
                    options->metrics};
+  deps.witnesses = witnesses_.get();
+  deps.wait_for_quorum = witnesses_ != nullptr && options->wait_for_quorum;
   ingest_ = std::make_unique<IngestService>(deps, options->fairness);
   audit_ = std::make_unique<AuditService>(
       deps, options->fairness.max_watchers_per_identity);

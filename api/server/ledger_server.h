@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -25,8 +26,10 @@
 #include "api/server/revocation_list.h"
 #include "api/server/server_metrics.h"
 #include "api/server/transport_limits.h"
+#include "api/server/witness_collector.h"
 #include "common/clock.h"
 #include "ledger/ledger.h"
+#include "ledger/witness_policy/policy.h"
 
 namespace grpc {
 class Server;
@@ -101,6 +104,14 @@ struct ServerOptions {
   // give the same object to the ledger as LedgerOptions::commit_observer.
   // Default: null (the server keeps its own, unserved).
   ServerMetrics* metrics = nullptr;
+  // A tlog-policy whose witness lines carry URLs: after each new checkpoint
+  // the server asks every witness to cosign it (WitnessCollector) and serves
+  // the checkpoint with the cosignatures gathered. Default: none.
+  std::optional<ledger::witness_policy::Policy> witness_policy;
+  WitnessCollectorOptions witness_options;
+  // With witness_policy: proof receipts (and the waits for them) only on a
+  // checkpoint the policy's quorum cosigned. Default: true.
+  bool wait_for_quorum = true;
 };
 
 class LedgerServer {
@@ -124,6 +135,8 @@ class LedgerServer {
   // The server's fold of the log, for a RulesRunner to evaluate. Owned by
   // the server.
   LedgerModelView* model_view() const { return models_.get(); }
+  // The cosignature gatherer; null without ServerOptions::witness_policy.
+  const WitnessCollector* witnesses() const { return witnesses_.get(); }
 
   // Reads --tls_crl again (SIGHUP). On error the previous list stays in
   // force and the error is returned (see RevocationList::Load). OK and
@@ -142,6 +155,7 @@ class LedgerServer {
   absl::Status LoadCrl(const ServerOptions& options);
   absl::Status StartModelView(ledger::Ledger* ledger,
                               const ServerOptions& options);
+  absl::Status StartWitnesses(ledger::Ledger* ledger, ServerOptions* options);
   void CreateServices(ledger::Ledger* ledger, ServerOptions* options);
   absl::Status Listen(const ServerOptions& options,
                       std::shared_ptr<grpc::ServerCredentials> credentials);
@@ -156,7 +170,8 @@ class LedgerServer {
   RevocationList revocations_;
   std::unique_ptr<ServerMetrics> owned_metrics_;  // when none was given
   ServerMetrics* metrics_ = nullptr;
-  std::unique_ptr<MemoryTrimmer> trimmer_;  // used by publisher_'s thread
+  std::unique_ptr<MemoryTrimmer> trimmer_;       // used by publisher_'s thread
+  std::unique_ptr<WitnessCollector> witnesses_;  // used by publisher_ too
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
   std::unique_ptr<IngestService> ingest_;

@@ -28,6 +28,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/server/cosigned_tile_source.h"
 #include "api/server/descriptor_budget.h"
 #include "api/server/fairness_flags.h"
 #include "api/server/grpc_log.h"
@@ -36,6 +37,7 @@
 #include "api/server/metrics_http_handler.h"
 #include "api/server/rules_runner.h"
 #include "api/server/server_metrics.h"
+#include "api/server/witness_flags.h"
 #include "api/tiles_http/tile_handler.h"
 #include "api/tiles_http/tile_http_server.h"
 #include "common/production_runtime.h"
@@ -269,7 +271,7 @@ bool StartHttp(api::server::MetricsHttpHandler* handler,
 
 // The --publish_dir loop, or null when the flag is empty.
 std::unique_ptr<ledger::tiles::PublishLoop> StartPublishLoop(
-    ledger::tiles::LedgerTileSource* tile_source) {
+    ledger::tiles::TileSource* tile_source) {
   using api::server::LogEvent;
   if (absl::GetFlag(FLAGS_publish_dir).empty()) return nullptr;
   return std::make_unique<ledger::tiles::PublishLoop>(
@@ -311,6 +313,19 @@ bool StartRules(ledger::Ledger* ledger, api::server::LedgerServer* server,
   return true;
 }
 
+// The gRPC server per the flags (--witness_policy's errors included).
+absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> StartServer(
+    ledger::Ledger* ledger, uint64_t fd_reserve,
+    api::server::ServerMetrics* metrics) {
+  api::server::ServerOptions options =
+      ServerOptionsFromFlags(fd_reserve, metrics);
+  if (absl::Status s = api::server::WitnessOptionsFromFlags(&options);
+      !s.ok()) {
+    return s;
+  }
+  return api::server::LedgerServer::Start(ledger, std::move(options));
+}
+
 int Run() {
   using api::server::LogEvent;
   const std::string dir = absl::GetFlag(FLAGS_ledger_dir);
@@ -347,15 +362,17 @@ int Run() {
                                    : absl::GetFlag(FLAGS_http_max_connections));
   if (!CheckDescriptorsAfterOpen(*budget, fd_reserve)) return 1;
   absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> server =
-      api::server::LedgerServer::Start(
-          ledger->get(), ServerOptionsFromFlags(fd_reserve, &metrics));
+      StartServer(ledger->get(), fd_reserve, &metrics);
   if (!server.ok()) {
     LogEvent("error", "server_start_failed",
              {{"error", server.status().ToString()}});
     return 1;
   }
   // The tlog-tiles read port: stopped (destroyed) before the ledger.
-  ledger::tiles::LedgerTileSource tile_source(ledger->get());
+  // Its checkpoint carries the witnesses' cosignatures (when any).
+  ledger::tiles::LedgerTileSource ledger_tiles(ledger->get());
+  api::server::CosignedTileSource tile_source(&ledger_tiles,
+                                              (*server)->witnesses());
   api::tiles_http::TileHandlerOptions handler_options;
   handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
   handler_options.cache_bytes = absl::GetFlag(FLAGS_http_cache_mb) << 20;

@@ -85,4 +85,28 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+absl::StatusOr<std::string> PublishedCheckpoint(const ServiceDeps& deps) {
+  if (deps.witnesses != nullptr) return deps.witnesses->Latest();
+  return deps.ledger->LatestCheckpoint();
+}
+
+absl::StatusOr<std::string> PublishedCheckpointAt(const ServiceDeps& deps,
+                                                  uint64_t size) {
+  absl::StatusOr<std::string> note = deps.ledger->CheckpointAt(size);
+  if (!note.ok() || deps.witnesses == nullptr) return note;
+  return deps.witnesses->WithCosignatures(*note, size);
+}
+
+absl::StatusOr<std::string> ReceiptCheckpoint(const ServiceDeps& deps) {
+  absl::StatusOr<std::string> note = deps.wait_for_quorum
+                                         ? deps.witnesses->QuorumCheckpoint()
+                                         : PublishedCheckpoint(deps);
+  if (absl::IsNotFound(note.status())) {
+    return absl::FailedPreconditionError(deps.wait_for_quorum
+                                             ? note.status().message()
+                                             : "no checkpoint published yet");
+  }
+  return note;
+}
+
 }  // namespace api::server

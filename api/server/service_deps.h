@@ -13,6 +13,7 @@
 #include "api/server/model_view.h"
 #include "api/server/revocation_list.h"
 #include "api/server/server_metrics.h"
+#include "api/server/witness_collector.h"
 #include "common/clock.h"
 #include "grpcpp/server_context.h"
 #include "ledger/ledger.h"
@@ -38,6 +39,10 @@ struct ServiceDeps {
   // Counters the handlers bump; never null once LedgerServer built the
   // services.
   ServerMetrics* metrics = nullptr;
+  // --witness_policy: gathers cosignatures; null without a policy.
+  const WitnessCollector* witnesses = nullptr;
+  // Proof receipts only on a checkpoint the policy's quorum cosigned.
+  bool wait_for_quorum = false;
 };
 
 // The caller of `ctx`, when it may call `method`: kUnauthenticated or
@@ -61,6 +66,20 @@ absl::Status CheckMaySubmitEnvelope(const ledger::Ledger& ledger,
 // The tree size a signed checkpoint note commits to. kDataLoss when the note
 // does not parse (it came from our own store).
 absl::StatusOr<uint64_t> CheckpointNoteSize(absl::string_view note);
+
+// The latest checkpoint as clients get it (GetCheckpoint, tiles): with
+// witnesses, WitnessCollector::Latest (cosignatures appended after the log's
+// signature); otherwise the ledger's. kNotFound before the first.
+absl::StatusOr<std::string> PublishedCheckpoint(const ServiceDeps& deps);
+// The ledger's checkpoint of `size` entries with the cosignatures gathered
+// for it (the last WitnessCollector::kKeptSizes sizes).
+absl::StatusOr<std::string> PublishedCheckpointAt(const ServiceDeps& deps,
+                                                  uint64_t size);
+// The checkpoint proof receipts are built on: with wait_for_quorum the newest
+// the quorum cosigned (kFailedPrecondition naming the missing witnesses when
+// none has), otherwise PublishedCheckpoint (kFailedPrecondition before the
+// first).
+absl::StatusOr<std::string> ReceiptCheckpoint(const ServiceDeps& deps);
 
 // Finishes a unary call now with `status` and returns its reactor.
 grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* ctx,

@@ -51,7 +51,15 @@ absl::Status GrpcLedgerShipper::Verify(absl::string_view envelope,
       const size_t n = std::min<size_t>(1000, batch.size() - start);
       absl::Status s = client_->ConfirmIncluded(
           absl::MakeConstSpan(batch).subspan(start, n), /*wait=*/true);
-      if (!s.ok()) return s;
+      if (!s.ok()) {
+        // The records stay spooled: say so, and why (a witness policy's
+        // error names the missing witnesses).
+        return absl::Status(s.code(),
+                            absl::StrCat(n,
+                                         " record(s) not yet durably logged, "
+                                         "kept in the spool: ",
+                                         s.message()));
+      }
     }
     for (auto& e : batch) {
       confirmed_[e.receipt.leaf_index()] = std::move(e.envelope);

@@ -7,6 +7,11 @@
 // last trusted one, inclusion proof of the leaf rebuilt locally). To keep
 // one proof call per batch, the first Verify() of a batch confirms every
 // envelope shipped and not yet confirmed.
+// With a witness policy on the client (LedgerClientOptions::witness_policy,
+// collector_agent --policy), the proof receipt's checkpoint must carry the
+// policy's quorum of cosignatures too: until then Verify() fails with
+// "N record(s) not yet durably logged, kept in the spool: witness policy:
+// ... missing: <witnesses>", and the spool retries.
 //
 // Thread-compatible (the spool calls it from one thread). The client is not
 // owned and must outlive this object.

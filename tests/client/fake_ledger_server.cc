@@ -65,6 +65,7 @@ struct FakeLedgerServer::State {
   absl::Mutex mu;
   Misbehaviour mode ABSL_GUARDED_BY(mu) = Misbehaviour::kNone;
   std::string rollback_note ABSL_GUARDED_BY(mu);
+  std::function<std::string(const std::string&)> cosign ABSL_GUARDED_BY(mu);
   std::vector<std::string> fork_leaves ABSL_GUARDED_BY(mu);
   ledger::merkle::InMemoryTree fork_tree ABSL_GUARDED_BY(mu);
 
@@ -75,8 +76,19 @@ struct FakeLedgerServer::State {
     return mode;
   }
 
-  // The note served for `size` (0 = latest) in the current mode.
+  // The note served for `size` (0 = latest) in the current mode, with the
+  // cosignatures set_cosign adds (asked for outside the lock).
   absl::StatusOr<std::string> CheckpointNote(uint64_t size) {
+    ASSIGN_OR_RETURN(std::string note, SignedNote(size));
+    std::function<std::string(const std::string&)> add;
+    {
+      absl::MutexLock lock(&mu);
+      add = cosign;
+    }
+    return add == nullptr ? note : add(note);
+  }
+
+  absl::StatusOr<std::string> SignedNote(uint64_t size) {
     absl::MutexLock lock(&mu);
     switch (mode) {
       case Misbehaviour::kForkedTree: {
@@ -469,6 +481,12 @@ absl::Status FakeLedgerServer::AppendAndPublish(int n) {
 void FakeLedgerServer::set_misbehaviour(Misbehaviour misbehaviour) {
   absl::MutexLock lock(&state_->mu);
   state_->mode = misbehaviour;
+}
+
+void FakeLedgerServer::set_cosign(
+    std::function<std::string(const std::string& note)> cosign) {
+  absl::MutexLock lock(&state_->mu);
+  state_->cosign = std::move(cosign);
 }
 
 void FakeLedgerServer::set_rollback_note(std::string note) {

@@ -10,6 +10,7 @@
 #define TESTS_CLIENT_FAKE_LEDGER_SERVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -68,6 +69,11 @@ class FakeLedgerServer {
 
   void set_misbehaviour(Misbehaviour misbehaviour);
   void set_rollback_note(std::string note);
+  // Every checkpoint note served (GetCheckpoint, GetProofReceipt) is first
+  // passed through `cosign`, which returns it with cosignature lines
+  // appended, as a log with a witness policy publishes it. Null: served as
+  // signed.
+  void set_cosign(std::function<std::string(const std::string& note)> cosign);
   // Builds the tree served in kForkedTree mode: the first `shared` leaves
   // of the honest log, then `extra` leaves of its own.
   absl::Status BuildFork(uint64_t shared, uint64_t extra);

@@ -88,7 +88,10 @@ const char kUsage[] =
     "                 loopback.\n"
     "Or from the log's C2SP tlog-tiles alone (ledger_server --http_listen,\n"
     "or any web server over `ledgerctl publish`):\n"
-    "  --tiles URL --vkey V [--trusted_dir T]  as --server.\n";
+    "  --tiles URL --vkey V [--trusted_dir T]  as --server.\n"
+    "With --server or --tiles, --policy F (a C2SP tlog-policy file) accepts\n"
+    "only checkpoints its witness quorum cosigned; the error names the\n"
+    "missing witnesses (docs/auditor-guide.md).\n";
 
 namespace {
 
@@ -110,6 +113,8 @@ absl::Status SetValueFlag(const std::string& name, const std::string& value,
     o->tiles_url = value;
   } else if (name == "__vkey") {
     o->vkey = value;
+  } else if (name == "__policy") {
+    o->policy_file = Resolve(cwd, value);
   } else if (name == "__trusted_dir") {
     o->trusted_dir = Resolve(cwd, value);
   } else if (name == "__tls_ca") {
@@ -241,6 +246,11 @@ absl::Status Validate(const Options& o) {
     }
     return absl::OkStatus();
   }
+  if (!o.policy_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--policy goes with --server or --tiles (a ledger folder is the "
+        "operator's own log and carries no cosignatures)");
+  }
   if (o.dir.empty()) {
     return absl::InvalidArgumentError(
         "--dir (or --server, or --tiles) is required");
@@ -275,6 +285,7 @@ api::client::LogSourceOptions SourceOf(const Options& options,
   source.server = options.server;
   source.tiles_url = options.tiles_url;
   source.vkey = options.vkey;
+  source.policy_file = options.policy_file;
   source.trusted_dir = options.trusted_dir;
   source.tls_ca = options.ca_file;
   source.tls_cert = options.cert_file;

@@ -42,6 +42,9 @@ struct Options {
   std::string tiles_url;
   // The log's note verifier key (printed by ledgerctl init).
   std::string vkey;
+  // With server or tiles: a tlog-policy file; checkpoints are accepted only
+  // when its quorum cosigned them ("" = no witnesses needed).
+  std::string policy_file;
   // The client's trusted-checkpoint store ("" = none). TLS: CA file, and a
   // client certificate and key when the server asks for one.
   std::string trusted_dir;

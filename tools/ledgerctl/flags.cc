@@ -45,6 +45,11 @@ ABSL_FLAG(std::string, tiles, "",
 ABSL_FLAG(std::string, vkey, "",
           "the log's verifier key (as `ledgerctl init` prints it); required "
           "with --server unless --trust_on_first_use");
+ABSL_FLAG(std::string, policy, "",
+          "with --server or --tiles: a C2SP tlog-policy file; checkpoints "
+          "are accepted only when its witness quorum cosigned them (the "
+          "error names the missing witnesses); without `log` lines it "
+          "stands for --vkey's log");
 ABSL_FLAG(bool, trust_on_first_use, false,
           "with --server and no --vkey: take the verifier key from "
           "Admin.GetStatus (trusts the server you first reach; default false)");

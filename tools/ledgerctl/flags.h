@@ -33,6 +33,7 @@ ABSL_DECLARE_FLAG(std::string, checkpoint);
 ABSL_DECLARE_FLAG(std::string, server);
 ABSL_DECLARE_FLAG(std::string, tiles);
 ABSL_DECLARE_FLAG(std::string, vkey);
+ABSL_DECLARE_FLAG(std::string, policy);
 ABSL_DECLARE_FLAG(bool, trust_on_first_use);
 ABSL_DECLARE_FLAG(std::string, trusted_dir);
 ABSL_DECLARE_FLAG(std::string, tls_ca);

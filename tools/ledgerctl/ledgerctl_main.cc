@@ -27,6 +27,7 @@
 #include "tools/ledgerctl/remote_commands.h"
 #include "tools/ledgerctl/report_command.h"
 #include "tools/ledgerctl/verify_command.h"
+#include "tools/ledgerctl/witness_status.h"
 
 namespace {
 
@@ -87,6 +88,9 @@ folder too), and the output is the same as in local mode:
   checkpoint, leaf, prove, consistency, grew, verify, keys (one
     implementation for every source), append, enroll, revoke, declare,
     notify, document
+  witness-status [--json]                    what each witness of the server's
+                                             --witness_policy last cosigned,
+                                             how far behind, its last error
   keys        --key K                        only your own key K, as the server
                                              holds it now (enrolment,
                                              revocation, next sequence; any
@@ -125,6 +129,9 @@ from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,
 --tls_cert, --tls_key (TLS; plaintext only to a loopback address; the old
 names --ca, --cert, --key_file work until 0.6.0), --admin_key for
 enroll/revoke (default <dir>/keys/admin.key when --dir is given).
+Witnessing: --policy FILE (a C2SP tlog-policy) with --server or --tiles
+accepts only checkpoints its witness quorum cosigned, naming the missing
+witnesses otherwise; without `log` lines the policy stands for --vkey's log.
 )";
 
 using Fn = std::function<absl::Status(const ledgerctl::CommandArgs&)>;
@@ -226,6 +233,8 @@ const CommandTable& ServerCommands() {
       {"declare", [](auto& a) { return ledgerctl::Declare(a, std::cout); }},
       {"notify", [](auto& a) { return ledgerctl::Notify(a, std::cout); }},
       {"document", [](auto& a) { return ledgerctl::Document(a, std::cout); }},
+      {"witness-status",
+       [](auto& a) { return ledgerctl::WitnessStatusCommand(a, std::cout); }},
   };
   return *table;
 }

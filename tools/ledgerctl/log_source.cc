@@ -15,6 +15,7 @@ api::client::LogSourceOptions LogSourceFromFlags(const CommandArgs& args) {
   options.dir = args.dir;
   options.signed_state_dir = absl::GetFlag(FLAGS_signed_state_dir);
   options.vkey = absl::GetFlag(FLAGS_vkey);
+  options.policy_file = absl::GetFlag(FLAGS_policy);
   options.trust_on_first_use = absl::GetFlag(FLAGS_trust_on_first_use);
   options.trusted_dir = absl::GetFlag(FLAGS_trusted_dir);
   if (options.trusted_dir.empty()) {

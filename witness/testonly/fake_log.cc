@@ -4,7 +4,7 @@
 #include "ledger/crypto/ed25519.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/note/checkpoint.h"
-#include "witness/add_checkpoint_request.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 
 namespace witness::testonly {
 
@@ -41,8 +41,8 @@ std::vector<ledger::merkle::Hash> FakeLog::Proof(uint64_t old_size,
 }
 
 std::string FakeLog::Request(uint64_t old_size, uint64_t size) const {
-  return FormatAddCheckpointRequest(old_size, Proof(old_size, size),
-                                    Checkpoint(size));
+  return ledger::witnessing::FormatAddCheckpointRequest(
+      old_size, Proof(old_size, size), Checkpoint(size));
 }
 
 std::string FakeLog::LogLine() const {

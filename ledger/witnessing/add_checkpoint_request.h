@@ -5,8 +5,8 @@
 //   <empty line>
 //   <the signed checkpoint note, taken as is>
 // Thread-safe (pure function).
-#ifndef WITNESS_ADD_CHECKPOINT_REQUEST_H_
-#define WITNESS_ADD_CHECKPOINT_REQUEST_H_
+#ifndef LEDGER_WITNESSING_ADD_CHECKPOINT_REQUEST_H_
+#define LEDGER_WITNESSING_ADD_CHECKPOINT_REQUEST_H_
 
 #include <cstdint>
 #include <string>
@@ -16,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "ledger/merkle/hash.h"
 
-namespace witness {
+namespace ledger::witnessing {
 
 inline constexpr int kMaxProofLines = 63;
 
@@ -38,6 +38,6 @@ std::string FormatAddCheckpointRequest(
     uint64_t old_size, const std::vector<ledger::merkle::Hash>& proof,
     absl::string_view note);
 
-}  // namespace witness
+}  // namespace ledger::witnessing
 
-#endif  // WITNESS_ADD_CHECKPOINT_REQUEST_H_
+#endif  // LEDGER_WITNESSING_ADD_CHECKPOINT_REQUEST_H_

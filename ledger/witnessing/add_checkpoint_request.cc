@@ -1,10 +1,10 @@
-#include "witness/add_checkpoint_request.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace witness {
+namespace ledger::witnessing {
 namespace {
 
 bool CanonicalDecimal(absl::string_view s, uint64_t* out) {
@@ -77,4 +77,4 @@ std::string FormatAddCheckpointRequest(
   return out;
 }
 
-}  // namespace witness
+}  // namespace ledger::witnessing

@@ -1,4 +1,4 @@
-#include "witness/add_checkpoint_response.h"
+#include "ledger/witnessing/add_checkpoint_response.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -6,7 +6,7 @@
 #include "absl/strings/strip.h"
 #include "ledger/note/signed_note.h"
 
-namespace witness {
+namespace ledger::witnessing {
 
 absl::StatusOr<AddCheckpointOutcome> InterpretAddCheckpointResponse(
     int status, absl::string_view content_type, absl::string_view response,
@@ -63,4 +63,4 @@ std::string AddCosignatures(absl::string_view note,
   return out;
 }
 
-}  // namespace witness
+}  // namespace ledger::witnessing

@@ -1,8 +1,8 @@
 // The log's side of c2sp.org/tlog-witness: what a witness's answer to
 // add-checkpoint means, and adding the cosignatures it returned to the
 // checkpoint. Pure functions; thread-safe.
-#ifndef WITNESS_ADD_CHECKPOINT_RESPONSE_H_
-#define WITNESS_ADD_CHECKPOINT_RESPONSE_H_
+#ifndef LEDGER_WITNESSING_ADD_CHECKPOINT_RESPONSE_H_
+#define LEDGER_WITNESSING_ADD_CHECKPOINT_RESPONSE_H_
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "ledger/note/cosignature.h"
 
-namespace witness {
+namespace ledger::witnessing {
 
 struct AddCheckpointOutcome {
   enum class Kind {
@@ -42,6 +42,6 @@ absl::StatusOr<AddCheckpointOutcome> InterpretAddCheckpointResponse(
 std::string AddCosignatures(absl::string_view note,
                             const std::vector<std::string>& lines);
 
-}  // namespace witness
+}  // namespace ledger::witnessing
 
-#endif  // WITNESS_ADD_CHECKPOINT_RESPONSE_H_
+#endif  // LEDGER_WITNESSING_ADD_CHECKPOINT_RESPONSE_H_

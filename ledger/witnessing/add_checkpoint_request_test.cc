@@ -1,11 +1,11 @@
-#include "witness/add_checkpoint_request.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 #include "ledger/merkle/hash.h"
 
-namespace witness {
+namespace ledger::witnessing {
 namespace {
 
 constexpr absl::string_view kNote =
@@ -69,4 +69,4 @@ TEST(AddCheckpointRequestTest, RefusesMalformedBodies) {
 }
 
 }  // namespace
-}  // namespace witness
+}  // namespace ledger::witnessing
