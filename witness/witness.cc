@@ -82,6 +82,9 @@ absl::StatusOr<std::unique_ptr<Witness>> Witness::Create(
       absl::MutexLock lock(&origin->mu);
       origin->state = *std::move(state);
     }
+    absl::StatusOr<std::vector<Evidence>> kept = store->ListEvidence(name);
+    if (!kept.ok()) return kept.status();
+    origin->evidence_records = kept->size();
     w->by_hash_[Sha256Hex(name)] = origin.get();
     w->origins_[name] = std::move(origin);
   }
@@ -93,8 +96,19 @@ Witness::Origin* Witness::FindByHash(absl::string_view origin_sha256_hex) {
   return it == by_hash_.end() ? nullptr : it->second;
 }
 
-absl::Status Witness::KeepEvidence(const Origin& origin,
-                                   absl::string_view reason,
+std::vector<OriginSummary> Witness::Summaries() const {
+  std::vector<OriginSummary> out;
+  for (const std::string& name : logs_.Origins()) {
+    Origin& origin = *origins_.at(name);
+    OriginSummary summary{name, std::nullopt, origin.evidence_records.load()};
+    absl::MutexLock lock(&origin.mu);
+    if (origin.state.has_value()) summary.cosigned_size = origin.state->size;
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+absl::Status Witness::KeepEvidence(Origin& origin, absl::string_view reason,
                                    absl::string_view body,
                                    absl::string_view note) {
   Evidence e;
@@ -102,7 +116,9 @@ absl::Status Witness::KeepEvidence(const Origin& origin,
   e.time = absl::ToUnixSeconds(clock_->Now());
   e.reason = std::string(reason);
   e.request = std::string(body);
-  return store_->AddEvidence(e, note);
+  absl::Status added = store_->AddEvidence(e, note);
+  if (added.ok()) ++origin.evidence_records;
+  return added;
 }
 
 WitnessResponse Witness::AddCheckpoint(absl::string_view body) {

@@ -23,6 +23,7 @@
 #ifndef WITNESS_WITNESS_H_
 #define WITNESS_WITNESS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +42,13 @@
 #include "witness/witness_store.h"
 
 namespace witness {
+
+// One trusted origin as the witness holds it now (for metrics).
+struct OriginSummary {
+  std::string origin;
+  std::optional<uint64_t> cosigned_size;  // nullopt before the first cosign
+  uint64_t evidence_records = 0;          // kept in the store, ever
+};
 
 struct WitnessResponse {
   int status = 200;
@@ -82,12 +90,17 @@ class Witness {
 
   const ledger::note::Cosigner& cosigner() const { return *cosigner_; }
 
+  // Every trusted origin, by name: the size last cosigned and the evidence
+  // records kept (counted from the store at Create, then as they are kept).
+  std::vector<OriginSummary> Summaries() const;
+
  private:
   struct Origin {
     std::string name;
     const std::vector<ledger::note::NoteVerifier>* keys = nullptr;
     absl::Mutex mu;
     std::optional<OriginState> state ABSL_GUARDED_BY(mu);
+    std::atomic<uint64_t> evidence_records{0};
   };
 
   Witness(std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
@@ -95,7 +108,7 @@ class Witness {
 
   Origin* FindByHash(absl::string_view origin_sha256_hex);
   // Stores evidence; a storage error is logged by the caller's status.
-  absl::Status KeepEvidence(const Origin& origin, absl::string_view reason,
+  absl::Status KeepEvidence(Origin& origin, absl::string_view reason,
                             absl::string_view body, absl::string_view note);
   // Whether a checkpoint of `size` and `root` may follow the cosigned state
   // with the request's `old_size` and consistency `proof`: the refusal to

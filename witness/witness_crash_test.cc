@@ -31,6 +31,7 @@
 #include "ledger/note/signed_note.h"
 #include "witness/testonly/fake_log.h"
 #include "witness/testonly/http_client.h"
+#include "witness/testonly/spawn.h"
 
 namespace witness {
 namespace {
@@ -73,19 +74,7 @@ class WitnessCrashTest : public ::testing::Test {
         absl::StrCat("--state_dir=", tmp_, "/state"),
         absl::StrCat("--listen=127.0.0.1:", port),
         "--threads=8"};
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
-      std::vector<char*> argv;
-      for (const std::string& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    return pid;
+    return testonly::Spawn(args);
   }
 
   // Waits until the witness answers; returns false after ~20 s.

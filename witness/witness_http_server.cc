@@ -18,6 +18,7 @@ namespace {
 struct PendingRequest {
   std::string body;
   bool too_large = false;
+  absl::Time started = absl::Now();  // when its headers were in
 };
 
 struct ServerContext {
@@ -61,16 +62,19 @@ MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
     *upload_data_size = 0;
     return MHD_YES;
   }
-  if (pending->too_large) {
-    return Queue(connection,
-                 WitnessResponse{413, "text/plain; charset=utf-8",
-                                 absl::StrCat("request body above ",
-                                              context->options->max_body_bytes,
-                                              " bytes\n")});
+  const WitnessResponse response =
+      pending->too_large
+          ? WitnessResponse{413, "text/plain; charset=utf-8",
+                            absl::StrCat("request body above ",
+                                         context->options->max_body_bytes,
+                                         " bytes\n")}
+          : HandleWitnessRequest(context->witness, context->options->prefix,
+                                 method, url, pending->body);
+  if (context->options->on_response) {
+    context->options->on_response(method, url, response.status,
+                                  absl::Now() - pending->started);
   }
-  return Queue(connection,
-               HandleWitnessRequest(context->witness, context->options->prefix,
-                                    method, url, pending->body));
+  return Queue(connection, response);
 }
 
 void Completed(void* /*cls*/, MHD_Connection* /*connection*/, void** req_cls,

@@ -9,10 +9,12 @@
 #ifndef WITNESS_WITNESS_HTTP_SERVER_H_
 #define WITNESS_WITNESS_HTTP_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "witness/witness.h"
 
@@ -35,6 +37,12 @@ struct WitnessHttpServerOptions {
   // Largest request body (a checkpoint with 100 signature lines and 63 proof
   // lines is under 16 KiB). Default: 64 KiB.
   size_t max_body_bytes = 64 << 10;
+  // Called on a serving thread for every answer, before it is sent: the
+  // request's method and path, the status and the time since its headers
+  // arrived (witness_metrics.h counts them). Default: none.
+  std::function<void(absl::string_view method, absl::string_view path,
+                     int status, absl::Duration elapsed)>
+      on_response;
 };
 
 class WitnessHttpServer {

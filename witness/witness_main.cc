@@ -3,6 +3,7 @@
 //   vkey aifl_witness vkey --key_file=K --name=NAME     prints the verifier key
 //   aifl_witness serve --key_file=K --name=NAME --logs=FILE --state_dir=DIR
 //                 [--listen=127.0.0.1:8480] [--prefix=] [--threads=8]
+//                 [--metrics_listen=HOST:PORT]   Prometheus /metrics
 #include <signal.h>
 
 #include <fstream>
@@ -27,6 +28,7 @@
 #include "witness/trusted_logs.h"
 #include "witness/witness.h"
 #include "witness/witness_http_server.h"
+#include "witness/witness_metrics.h"
 #include "witness/witness_store.h"
 
 ABSL_FLAG(std::string, key_file, "",
@@ -45,6 +47,10 @@ ABSL_FLAG(std::string, prefix, "",
           "monitoring prefix");
 ABSL_FLAG(int, threads, 8, "HTTP serving threads");
 ABSL_FLAG(int, max_connections, 256, "open HTTP connections at most");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus /metrics on this HOST:PORT (its own port; \"\" = "
+          "off): add-checkpoint answers by status and latency, cosigned size "
+          "and evidence kept per log");
 
 namespace {
 
@@ -135,9 +141,26 @@ int Serve() {
       witness::Witness::Create(*std::move(cosigner), *std::move(logs),
                                store->get(), common::RealClock::Get());
   if (!w.ok()) return fail("state_load_failed", w.status());
+  std::unique_ptr<witness::WitnessMetrics> metrics;
+  if (!absl::GetFlag(FLAGS_metrics_listen).empty()) {
+    absl::StatusOr<std::unique_ptr<witness::WitnessMetrics>> served =
+        witness::WitnessMetrics::Serve(w->get(), common::kVersion,
+                                       absl::GetFlag(FLAGS_metrics_listen));
+    if (!served.ok()) return fail("metrics_listen_failed", served.status());
+    metrics = *std::move(served);
+    LogEvent("info", "metrics_listening",
+             {{"port", absl::StrCat(metrics->port())}});
+  }
   witness::WitnessHttpServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.prefix = absl::GetFlag(FLAGS_prefix);
+  if (metrics != nullptr) {
+    options.on_response = [m = metrics.get(), prefix = options.prefix](
+                              absl::string_view, absl::string_view path,
+                              int status, absl::Duration elapsed) {
+      m->CountResponse(prefix, path, status, elapsed);
+    };
+  }
   options.threads = static_cast<unsigned>(absl::GetFlag(FLAGS_threads));
   options.max_connections =
       static_cast<unsigned>(absl::GetFlag(FLAGS_max_connections));
@@ -152,6 +175,7 @@ int Serve() {
   sigwait(&stop_signals, &signal);
   LogEvent("info", "witness_stopping", {{"signal", absl::StrCat(signal)}});
   server->reset();  // Finish requests in flight before the store closes.
+  metrics.reset();  // Before the witness it reads.
   return 0;
 }
 

@@ -15,7 +15,8 @@
 // bad signature, a proof that does not match, a rollback or fork), with a
 // message naming it; kOutOfRange for an index or size beyond the checkpoint
 // asked about; kUnimplemented for a read the source cannot serve (tiles keep
-// only the latest checkpoint); the transport's own code otherwise (gRPC
+// only the latest signed checkpoint: CheckpointAt; TreeAt serves older
+// sizes); the transport's own code otherwise (gRPC
 // code, HTTP failure as kUnavailable, a folder's I/O error).
 //
 // Not thread-safe unless an implementation says so: one command, one thread.
@@ -67,6 +68,16 @@ class LogReader {
   // consistent with the trusted one. kUnimplemented where the source keeps
   // only its newest checkpoint (tiles); kNotFound when none has that size.
   virtual absl::StatusOr<VerifiedCheckpoint> CheckpointAt(uint64_t size) = 0;
+
+  // The tree of `size` (> 0) leaves, verified: the signed checkpoint of
+  // that size where the source keeps one (CheckpointAt, the default), else
+  // (tiles) its root computed from nodes verified under the latest signed
+  // checkpoint and proven a prefix of it, with an empty `note`. Proofs at
+  // such a tree are as sound as at the latest checkpoint; only a signature
+  // for `size` itself is missing. kOutOfRange beyond the latest checkpoint.
+  virtual absl::StatusOr<VerifiedCheckpoint> TreeAt(uint64_t size) {
+    return CheckpointAt(size);
+  }
 
   // Leaves from `start`, in order, each proven to be in `at`'s tree: at
   // least one and at most `max_count` when start < at.fields.size (an

@@ -7,6 +7,7 @@
 #include "api/client/load_trust.h"
 #include "api/client/log_reader_checks.h"
 #include "common/status_macros.h"
+#include "ledger/merkle/node_id.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/tiles/tile_path.h"
 
@@ -130,6 +131,28 @@ absl::StatusOr<VerifiedCheckpoint> TilesLogReader::CheckpointAt(uint64_t size) {
   return absl::UnimplementedError(absl::StrCat(
       "tiles at ", url_, " publish only their latest checkpoint (size ",
       latest.fields.size, "), not one of size ", size));
+}
+
+absl::StatusOr<VerifiedCheckpoint> TilesLogReader::TreeAt(uint64_t size) {
+  if (size == 0) return absl::InvalidArgumentError("size: got 0, want > 0");
+  ASSIGN_OR_RETURN(VerifiedCheckpoint latest, LatestCheckpoint());
+  if (size == latest.fields.size) return latest;
+  if (size > latest.fields.size) {
+    return absl::OutOfRangeError(absl::StrCat("size ", size,
+                                              " is beyond the latest "
+                                              "checkpoint (size ",
+                                              latest.fields.size, ")"));
+  }
+  // The perfect subtrees of size's binary decomposition are nodes of the
+  // latest tree, each verified up to its root by the tile tree.
+  ASSIGN_OR_RETURN(std::vector<Hash> frontier,
+                   tree_->ReadNodes(ledger::merkle::RangeNodes(0, size)));
+  VerifiedCheckpoint older{
+      {latest.fields.origin, size, ledger::merkle::FoldSubtrees(frontier)}, ""};
+  // Belt and braces: a consistency proof from the same tiles must show it a
+  // prefix of the signed tree (TreeFor checks and remembers it).
+  RETURN_IF_ERROR(TreeFor(older).status());
+  return older;
 }
 
 absl::StatusOr<TileTree*> TilesLogReader::TreeFor(

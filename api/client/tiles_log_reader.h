@@ -16,8 +16,11 @@
 // trusted store then keeps the note with them.
 //
 // Tiles publish only the latest checkpoint: CheckpointAt answers only for
-// the latest size (kUnimplemented otherwise). Log-key rotations are not
-// followed (the handover checkpoint is not served): a checkpoint signed by
+// the latest size (kUnimplemented otherwise). TreeAt answers for any
+// smaller size: tiles hold every node, so its root is the fold of the
+// verified nodes of that size's frontier, proven a prefix of the latest
+// tree by a consistency proof built from the same tiles. Log-key rotations are
+// not followed (the handover checkpoint is not served): a checkpoint signed by
 // another key is kDataLoss; pass the current verifier key, or follow the
 // rotation over gRPC, which stores the new key with the trusted checkpoint
 // that this reader then uses.
@@ -79,6 +82,8 @@ class TilesLogReader : public LogReader {
   std::string Origin() const override { return verifier_.origin(); }
   absl::StatusOr<VerifiedCheckpoint> LatestCheckpoint() override;
   absl::StatusOr<VerifiedCheckpoint> CheckpointAt(uint64_t size) override;
+  // An unsigned tree (empty note) for a size below the latest checkpoint.
+  absl::StatusOr<VerifiedCheckpoint> TreeAt(uint64_t size) override;
   // Returns at most the rest of one entry bundle (256 leaves).
   absl::StatusOr<std::vector<VerifiedLeaf>> ReadLeaves(
       const VerifiedCheckpoint& at, uint64_t start,

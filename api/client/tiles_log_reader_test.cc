@@ -176,6 +176,54 @@ TEST_F(TilesLogReaderTest, FollowsGrowthWithConsistencyProofsFromTiles) {
                                                         older->fields.size));
 }
 
+// Tiles hold every node: the tree of any size up to the latest checkpoint is
+// computed from them (unsigned), and proofs at it are the ledger's own.
+TEST_F(TilesLogReaderTest, ComputesTheTreeOfAnyOlderSizeFromTiles) {
+  Grow(700);
+  auto reader = Reader();
+  auto latest = reader->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  const uint64_t size = latest->fields.size;
+  for (uint64_t n : {uint64_t{1}, uint64_t{255}, uint64_t{256}, uint64_t{300},
+                     uint64_t{513}, size - 1}) {
+    auto tree = reader->TreeAt(n);
+    ASSERT_TRUE(tree.ok()) << n << ": " << tree.status();
+    EXPECT_EQ(tree->fields.size, n);
+    EXPECT_EQ(tree->fields.root, *f_->ledger().RootAt(n)) << n;
+    EXPECT_EQ(tree->note, "") << "no signature exists for size " << n;
+    auto proof = reader->ProveConsistency(*tree, *latest);
+    ASSERT_TRUE(proof.ok()) << proof.status();
+    EXPECT_EQ(*proof, *f_->ledger().ConsistencyProof(n, size));
+    auto proven = reader->ProveLeaf(*tree, n - 1);
+    ASSERT_TRUE(proven.ok()) << proven.status();
+    EXPECT_EQ(proven->proof, *f_->ledger().InclusionProof(n - 1, n));
+  }
+  auto older = reader->TreeAt(256);
+  auto newer = reader->TreeAt(513);
+  ASSERT_TRUE(older.ok() && newer.ok());
+  auto between = reader->ProveConsistency(*older, *newer);
+  ASSERT_TRUE(between.ok()) << between.status();
+  EXPECT_EQ(*between, *f_->ledger().ConsistencyProof(256, 513));
+  EXPECT_EQ(reader->TreeAt(size)->note, latest->note);
+  EXPECT_EQ(reader->TreeAt(size + 1).status().code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+// A changed hash tile under an older size's frontier is refused, naming it,
+// before any root is computed from it.
+TEST_F(TilesLogReaderTest, AChangedTileUnderAnOlderSizeIsNamed) {
+  Grow(700);
+  source_->tamper = [](const std::string& path, std::string& body) {
+    if (path == "tile/0/001") body[40] ^= 1;  // leaf hash 257
+  };
+  auto reader = Reader();
+  ASSERT_TRUE(reader->LatestCheckpoint().ok());
+  auto tree = reader->TreeAt(300);
+  EXPECT_EQ(tree.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(tree.status().message(),
+              HasSubstr("hash tile " + url_ + "tile/0/001 does not match"));
+}
+
 TEST_F(TilesLogReaderTest, AChangedEntryIsNamedByLeafAndBundle) {
   Grow(600);
   source_->tamper = [](const std::string& path, std::string& body) {

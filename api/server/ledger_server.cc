@@ -128,7 +128,8 @@ absl::StatusOr<TlsFiles> CheckStartOptions(ledger::Ledger* ledger,
 // The figures the metrics sampler reads from the ledger and the services.
 ServerSample SampleServer(ledger::Ledger* ledger,
                           const CheckpointPublisher* publisher,
-                          IngestService* ingest) {
+                          IngestService* ingest,
+                          const WitnessCollector* witnesses) {
   ServerSample s;
   s.tree_size = ledger->Size();
   if (absl::StatusOr<std::string> note = ledger->LatestCheckpoint();
@@ -143,6 +144,11 @@ ServerSample SampleServer(ledger::Ledger* ledger,
   s.tree_cache_hits = cache.hits;
   s.tree_cache_misses = cache.misses;
   s.storage_bytes = ledger->store().ApproximateDiskBytes();
+  if (witnesses != nullptr) {
+    for (const WitnessReport& w : witnesses->Reports()) {
+      s.witnesses.push_back({w.name, w.cosigned_size, w.behind});
+    }
+  }
   return s;
 }
 
@@ -338,8 +344,9 @@ void LedgerServer::StartBackgroundWork(ledger::Ledger* ledger,
   publisher_->Start();
   CheckpointPublisher* publisher = publisher_.get();
   IngestService* ingest = ingest_.get();
-  metrics_->set_sampler([ledger, publisher, ingest] {
-    return SampleServer(ledger, publisher, ingest);
+  const WitnessCollector* witnesses = witnesses_.get();
+  metrics_->set_sampler([ledger, publisher, ingest, witnesses] {
+    return SampleServer(ledger, publisher, ingest, witnesses);
   });
 }
 

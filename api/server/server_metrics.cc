@@ -133,6 +133,20 @@ void ServerMetrics::RegisterSampledMetrics(prometheus::Registry& r) {
       "Request bytes held by Submit batches admitted and not finished.");
   storage_bytes_ = NewGauge(r, "aifl_ledger_storage_bytes",
                             "Approximate bytes of the ledger's RocksDB files.");
+  witness_cosigned_ =
+      &prometheus::BuildGauge()
+           .Name("aifl_ledger_witness_cosigned_tree_size")
+           .Help(
+               "Tree size each witness of --witness_policy last cosigned "
+               "(or said it holds).")
+           .Register(r);
+  witness_behind_ =
+      &prometheus::BuildGauge()
+           .Name("aifl_ledger_witness_lag_entries")
+           .Help(
+               "Entries between the latest checkpoint offered to each "
+               "witness and the size it cosigned (its lag).")
+           .Register(r);
   auto& lookups = BuildCounter()
                       .Name("aifl_ledger_tree_cache_lookups_total")
                       .Help(
@@ -196,6 +210,12 @@ std::string ServerMetrics::Scrape() {
       queued_batches_->Set(static_cast<double>(s.queued_batches));
       queued_bytes_->Set(static_cast<double>(s.queued_request_bytes));
       storage_bytes_->Set(static_cast<double>(s.storage_bytes));
+      for (const ServerSample::Witness& w : s.witnesses) {
+        witness_cosigned_->Add({{"witness", w.name}})
+            .Set(static_cast<double>(w.cosigned_size));
+        witness_behind_->Add({{"witness", w.name}})
+            .Set(static_cast<double>(w.behind));
+      }
       // The ledger keeps running totals; the counters advance by the
       // difference (they never go down).
       if (s.tree_cache_hits > last_hits_) {

@@ -24,6 +24,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -68,6 +69,14 @@ struct ServerSample {
   uint64_t tree_cache_hits = 0;  // running totals since open
   uint64_t tree_cache_misses = 0;
   uint64_t storage_bytes = 0;
+  // Per witness of --witness_policy (none without one), by name: the size
+  // it last cosigned and how far behind the latest offered checkpoint it is.
+  struct Witness {
+    std::string name;
+    uint64_t cosigned_size = 0;
+    uint64_t behind = 0;
+  };
+  std::vector<Witness> witnesses;
 };
 
 class ServerMetrics final : public ledger::CommitObserver {
@@ -119,6 +128,8 @@ class ServerMetrics final : public ledger::CommitObserver {
   prometheus::Gauge* queued_batches_;
   prometheus::Gauge* queued_bytes_;
   prometheus::Gauge* storage_bytes_;
+  prometheus::Family<prometheus::Gauge>* witness_cosigned_;
+  prometheus::Family<prometheus::Gauge>* witness_behind_;
   prometheus::Counter* cache_hits_;
   prometheus::Counter* cache_misses_;
 

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/metrics_exposer.h"
+#include "common/status_macros.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
@@ -93,22 +95,13 @@ AgentMetrics::~AgentMetrics() = default;
 absl::StatusOr<std::unique_ptr<AgentMetrics>> AgentMetrics::Serve(
     const std::string& listen) {
   auto metrics = std::make_unique<AgentMetrics>();
-  // prometheus-cpp reports a bind failure by throwing: converted here.
-  try {
-    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(
-        absl::StrCat("--metrics_listen ", listen, ": ", e.what()));
-  }
-  metrics->exposer_->RegisterCollectable(metrics->registry_);
+  ASSIGN_OR_RETURN(
+      metrics->exposer_,
+      common::ExposeMetrics("--metrics_listen", listen, metrics->registry_));
   return metrics;
 }
 
-int AgentMetrics::port() const {
-  if (exposer_ == nullptr) return 0;
-  std::vector<int> ports = exposer_->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
-}
+int AgentMetrics::port() const { return common::ExposerPort(exposer_.get()); }
 
 std::string AgentMetrics::Scrape() const {
   std::ostringstream out;

@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
+#include "compliance/findings_recorder.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/ledger.h"
@@ -38,6 +39,18 @@ Options Base(const ScenarioLedger& s) {
   o.dir = s.fixture->dir();
   o.now = Brussels(2026, 7, 1);
   o.pack_path = kPack;
+  return o;
+}
+
+// Options recording with the rules key, the ledger's clock set to `at`
+// (the fixture closed, so that the check opens it read-write).
+Options RecordAt(ScenarioLedger& s, absl::Time at) {
+  s.fixture->Close();
+  Options o = Base(s);
+  o.record = true;
+  o.rules_key = s.rules_key_path;
+  o.ledger_clock = &s.fixture->clock();
+  s.fixture->clock().Set(at);
   return o;
 }
 
@@ -260,12 +273,7 @@ TEST(ComplianceCheckTest, AsOfUsesOnlyEntriesIntegratedByThen) {
 TEST(ComplianceCheckTest, RecordTwiceAppendsOnce) {
   ScenarioLedger s = Build();
   const uint64_t size0 = s.fixture->ledger().Size();
-  s.fixture->Close();
-  Options o = Base(s);
-  o.record = true;
-  o.rules_key = s.rules_key_path;
-  o.ledger_clock = &s.fixture->clock();
-  s.fixture->clock().Set(Brussels(2026, 7, 1));
+  Options o = RecordAt(s, Brussels(2026, 7, 1));
 
   auto first = Check(o);
   ASSERT_TRUE(first.ok()) << first.status();
@@ -285,6 +293,73 @@ TEST(ComplianceCheckTest, RecordTwiceAppendsOnce) {
   // The recorded findings are in the checkpointed ledger, read back.
   ASSERT_TRUE(s.fixture->Reopen().ok());
   EXPECT_EQ(s.fixture->ledger().Size(), size0 + 5);
+}
+
+// Issue 16: an auditor replays the rules and checks each recorded finding's
+// compact evidence (count and SHA-256); a finding whose hash was altered
+// before signing is named, and the exit code says so.
+TEST(ComplianceCheckTest, CheckRecordedComparesEvidenceWithAReplay) {
+  ScenarioLedger s = Build();
+  Options o = RecordAt(s, Brussels(2026, 7, 1));
+  auto recorded = Check(o);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_EQ(recorded->recorded.size(), 5u);
+
+  Options check = Base(s);
+  check.now = Brussels(2026, 7, 2);
+  check.check_recorded = true;
+  auto honest = Check(check);
+  ASSERT_TRUE(honest.ok()) << honest.status();
+  ASSERT_TRUE(honest->recorded_evidence.has_value());
+  EXPECT_EQ(honest->recorded_evidence->compared, 5u);
+  EXPECT_THAT(honest->recorded_evidence->mismatches, ::testing::IsEmpty());
+  std::ostringstream out, err;
+  compliance_check::Run(check, out, err);
+  EXPECT_THAT(out.str(), HasSubstr("Recorded findings: 5 compared with a "
+                                   "replay of the rules, 0 with other "
+                                   "evidence"));
+
+  // A rules key records a finding whose evidence hash is not the replay's.
+  const v1::Finding* original = nullptr;
+  for (const v1::Finding& f : recorded->recorded) {
+    if (rules::EvidenceCount(f) > 0) original = &f;
+  }
+  ASSERT_NE(original, nullptr);
+  v1::Finding altered = *original;
+  std::string hash = altered.evidence_sha256();
+  hash[0] ^= 1;
+  altered.set_evidence_sha256(hash);
+  ASSERT_TRUE(s.fixture->Reopen().ok());
+  const uint64_t leaf = s.fixture->ledger().Size();
+  {
+    auto recorder = compliance::FindingsRecorder::Create(&s.fixture->ledger(),
+                                                         s.rules_key_path);
+    ASSERT_TRUE(recorder.ok()) << recorder.status();
+    ASSERT_TRUE((*recorder)->Record({altered}).ok());
+    ASSERT_TRUE(s.fixture->ledger().PublishCheckpoint().ok());
+  }
+  s.fixture->Close();
+  auto caught = Check(check);
+  ASSERT_TRUE(caught.ok()) << caught.status();
+  EXPECT_EQ(caught->recorded_evidence->compared, 6u);
+  ASSERT_EQ(caught->recorded_evidence->mismatches.size(), 1u);
+  EXPECT_THAT(caught->recorded_evidence->mismatches[0],
+              HasSubstr(absl::StrCat("the finding recorded at leaf ", leaf,
+                                     " (model ", original->model_id(),
+                                     ", rule ", original->rule_id())));
+  EXPECT_THAT(caught->recorded_evidence->mismatches[0],
+              HasSubstr(absl::StrCat("SHA-256 ", absl::BytesToHexString(hash),
+                                     "; replaying the rules over the log "
+                                     "gives ")));
+  std::ostringstream out2, err2;
+  EXPECT_EQ(compliance_check::Run(check, out2, err2), kExitFindings)
+      << out2.str();
+  EXPECT_THAT(out2.str(), HasSubstr("EVIDENCE MISMATCH: the finding recorded "
+                                    "at leaf "));
+  check.json = true;
+  std::ostringstream json, err3;
+  compliance_check::Run(check, json, err3);
+  EXPECT_THAT(json.str(), HasSubstr("\"recorded_evidence\":{\"compared\":6,"));
 }
 
 TEST(ComplianceCheckTest, RecordRefusesAsOfAndNonRulesKeys) {

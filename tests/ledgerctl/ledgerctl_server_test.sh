@@ -249,9 +249,11 @@ first=$($L append "${R[@]}" --key "$tmp/collector.key" "$tmp/iv0.pb" "$tmp/iv1.p
 [[ "$first" == "$size" ]] || fail "append --server printed $first, want $size"
 $L keygen --out "$tmp/extra.key" >/dev/null
 $L enroll "${R[@]}" --admin_key "$D/keys/admin.key" --pub "$tmp/extra.key.pub" --role office >/dev/null
+wait_checkpoint $((size + 3)) "$vkey"  # keys folds the checkpointed leaves
 extra_id=$($L keys "${R[@]}" --json | python3 -c '
 import json,sys; print([k["key_id"] for k in json.load(sys.stdin) if k["role"]=="office"][0])')
 $L revoke "${R[@]}" --dir "$D" --key_id "$extra_id" --reason test >/dev/null
+wait_checkpoint $((size + 4)) "$vkey"
 $L keys "${R[@]}" | grep "^$extra_id" | grep -vq 'revoked@-' || fail "revoke --server did not revoke"
 wait_checkpoint $((size + 4)) "$vkey"  # the two entries and both key events
 $L grew "${R[@]}" --since "$tmp/saved.note" | tee "$tmp/grew.txt"

@@ -146,6 +146,17 @@ for _ in $(seq 100); do
 done
 [[ $refused -eq 1 ]] || fail "checkpoint --policy accepted a checkpoint w2 never cosigned"
 grep -q 'missing: w2' "$tmp/policy-refusal" || { cat "$tmp/policy-refusal" >&2; fail "the refusal does not name w2"; }
+# The same on /metrics (issue 20: witness lag per witness), promtool-clean.
+/usr/bin/python3 - "$http_port" >"$tmp/metrics" <<'PY'
+import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=10).read().decode())
+PY
+promtool check metrics <"$tmp/metrics" >"$tmp/promtool.out" 2>&1 && [[ ! -s $tmp/promtool.out ]] ||
+  { cat "$tmp/promtool.out" >&2; fail "promtool check metrics"; }
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$tmp/metrics"; }
+[[ $(metric 'aifl_ledger_witness_lag_entries{witness="w1"}') == 0 ]] || { grep witness "$tmp/metrics" >&2; fail "w1's lag on /metrics"; }
+[[ $(metric 'aifl_ledger_witness_lag_entries{witness="w2"}') -ge 1 ]] || { grep witness "$tmp/metrics" >&2; fail "w2's lag on /metrics"; }
+[[ $(metric 'aifl_ledger_witness_cosigned_tree_size{witness="w1"}') -ge 1 ]] || fail "w1's cosigned size on /metrics"
 
 # w2 back on its port: it catches up and receipts come again.
 start_witness w2 "${wport[w2]}"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # `ledgerctl --tiles URL --vkey V` end to end: the read commands against the
 # real ledger_server's --http_listen print what local mode prints, and
-# `verify --tiles` audits the whole log from its tiles alone; then the same
+# `verify --tiles` audits the whole log from its tiles alone; keys prints the
+# same from --dir, --server and --tiles; consistency and prove at older sizes
+# are built from tiles (a changed tile under them refused); then the same
 # through a real nginx over a `ledgerctl publish` folder, where a changed
 # entry bundle, a changed hash tile and a changed partial tile are each
 # refused (exit 1) with a message naming the tile, and a server that goes
@@ -27,9 +29,11 @@ free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 vkey=$($L init --dir "$D" --origin tiles-reader.example/log | tail -n 1)
 $L keygen --out "$tmp/c.key" >/dev/null
 $L enroll --dir "$D" --pub "$tmp/c.key.pub" --role collector --organisation F >/dev/null
+s1=$($L checkpoint --dir "$D" | sed -n 2p)  # sizes the folder signed a checkpoint at
 mkdir "$tmp/p"
 for i in $(seq 1 600); do printf 'interval report %d %0*d' "$i" $((i % 97)) 0 >"$tmp/p/$i"; done
 $L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/* >/dev/null
+s2=$($L checkpoint --dir "$D" | sed -n 2p)
 # ...and one model, for the model commands.
 $L keygen --out "$tmp/provider.key" >/dev/null
 $L enroll --dir "$D" --pub "$tmp/provider.key.pub" --role provider --organisation P >/dev/null
@@ -74,16 +78,55 @@ for cmd in models "models --json" "model --model tiles-model-1" \
   cmp <($L $cmd "${T[@]}") <($L $cmd --dir "$D") || fail "$cmd: --tiles differs from --dir"
 done
 grep -q '^tiles-model-1 ' <($L models "${T[@]}") || fail "models --tiles lacks tiles-model-1"
+# keys, written once over the LogReader: the registry and the log keys
+# folded from the proven leaves, the same from the folder, the server and
+# the tiles.
+G=(--server 127.0.0.1:$grpc_port --vkey "$vkey" --trusted_dir "$tmp/trust-keys")
+for json in "" --json; do
+  $L keys --dir "$D" $json >"$tmp/keys.dir$json"
+  cmp "$tmp/keys.dir$json" <($L keys "${G[@]}" $json) || fail "keys $json: --server differs from --dir"
+  cmp "$tmp/keys.dir$json" <($L keys "${T[@]}" $json) || fail "keys $json: --tiles differs from --dir"
+done
+[[ $(grep -c ' collector \| provider \| admin ' "$tmp/keys.dir") -eq 3 ]] || fail "keys: $(cat "$tmp/keys.dir")"
+grep -q "^log-key  announced@[0-9]" "$tmp/keys.dir" || fail "keys lacks the log key: $(cat "$tmp/keys.dir")"
 # compliance_check too: the findings derived from tiles are the folder's.
 rc_tiles=0; $C "${T[@]}" --json >"$tmp/check.tiles" || rc_tiles=$?
 rc_dir=0; $C --dir "$D" --json >"$tmp/check.dir" || rc_dir=$?
 [[ $rc_tiles -eq $rc_dir && $rc_dir -le 1 ]] || fail "compliance_check exit: --tiles $rc_tiles, --dir $rc_dir"
-cmp "$tmp/check.tiles" "$tmp/check.dir" || fail "compliance_check --tiles differs from --dir"
+# (as_of is the wall clock of each run: it may differ by a second.)
+no_as_of() { sed 's/"as_of":"[^"]*"//' "$1"; }
+cmp <(no_as_of "$tmp/check.tiles") <(no_as_of "$tmp/check.dir") || fail "compliance_check --tiles differs from --dir"
 grep -q 'tiles-model-1' "$tmp/check.dir" || fail "compliance_check found nothing about tiles-model-1"
-# Tiles keep only the latest checkpoint: a proof from an arbitrary size is
-# refused; from a checkpoint saved earlier (`grew`), it is built from tiles.
-if $L consistency "${T[@]}" --from 10 >/dev/null 2>"$tmp/err.txt"; then fail "consistency --from 10 accepted"; fi
-grep -q "publish only their latest checkpoint" "$tmp/err.txt" || fail "consistency: $(cat "$tmp/err.txt")"
+# Tiles keep only the latest signed checkpoint but every node: consistency
+# and inclusion proofs at older sizes are built from them, the folder's own
+# (which has signed checkpoints of sizes s1 and s2).
+for args in "--from $s1" "--from $s2" "--from $s1 --to $s2"; do
+  cmp <($L consistency "${T[@]}" $args) <($L consistency --dir "$D" $args) \
+    || fail "consistency $args: --tiles differs from --dir"
+done
+for i in 0 $((s1 - 1)) 300 $((s2 - 1)); do
+  cmp <($L prove "${T[@]}" --index $i --size $s2 2>/dev/null) <($L prove --dir "$D" --index $i --size $s2 2>/dev/null) \
+    || fail "prove --index $i --size $s2: --tiles differs from --dir"
+done
+# Where --dir names the signed checkpoint of size s2, --tiles says what
+# vouches for the root it computed.
+root2=$($L prove --dir "$D" --index 1 --size $s2 --json | $PY -c 'import json,sys; print(json.load(sys.stdin)["root"])')
+$L prove "${T[@]}" --index 1 --size $s2 2>"$tmp/ok.txt" >/dev/null
+grep -q "^ok: leaf 1 (hash .*) is in the log at size $s2, root $root2; root computed from tiles under the latest signed checkpoint (size $size, root " "$tmp/ok.txt" \
+  || fail "prove --size over tiles: $(cat "$tmp/ok.txt")"
+$L prove "${T[@]}" --index 1 --size $s2 --json | $PY -c '
+import json,sys
+r=json.load(sys.stdin)
+assert r["checkpoint"] is None and r["tree_size"]==int(sys.argv[1]) and r["root"]==sys.argv[2], r
+assert r["computed_under"].split("\n")[1]==sys.argv[3], r' $s2 "$root2" $size || fail "prove --size --json over tiles"
+expect_refused() {  # expect_refused WHAT PATTERN COMMAND...
+  local what=$1 pattern=$2
+  shift 2
+  if "$@" >/dev/null 2>"$tmp/err.txt"; then fail "$what: accepted"; fi
+  grep -q -- "$pattern" "$tmp/err.txt" || fail "$what: $(cat "$tmp/err.txt")"
+}
+expect_refused "consistency beyond the tree" "beyond size $size" $L consistency "${T[@]}" --from $((size + 1))
+# From a checkpoint saved earlier (`grew`), the proof is built from tiles too.
 $L checkpoint "${T[@]}" --save "$tmp/cp1" >/dev/null
 $L append --server 127.0.0.1:$grpc_port --vkey "$vkey" --trusted_dir "$tmp/trust-grpc" \
   --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/1 "$tmp"/p/2 "$tmp"/p/3 >/dev/null \
@@ -117,12 +160,6 @@ data[at] ^= 1
 open(path, "wb").write(bytes(data))
 PY
 }
-expect_refused() {  # expect_refused WHAT PATTERN COMMAND...
-  local what=$1 pattern=$2
-  shift 2
-  if "$@" >/dev/null 2>"$tmp/err.txt"; then fail "$what: accepted"; fi
-  grep -q -- "$pattern" "$tmp/err.txt" || fail "$what: $(cat "$tmp/err.txt")"
-}
 cp "$WWW/tile/entries/001" "$tmp/saved"
 flip "$WWW/tile/entries/001" 12  # inside leaf 256
 expect_refused "changed bundle" "leaf 256 of entry bundle $N/tile/entries/001 does not match its hash in $N/tile/0/001" \
@@ -135,6 +172,16 @@ flip "$WWW/tile/0/000" 40  # leaf hash 1
 expect_refused "changed hash tile" "hash tile $N/tile/0/000 does not match the tree of size $size" \
   $L prove "${TN[@]}" --index 3
 cp "$tmp/saved" "$WWW/tile/0/000"
+# A changed hash tile under an older size: refused before any root of that
+# size is computed from it.
+cp "$WWW/tile/0/001" "$tmp/saved"
+flip "$WWW/tile/0/001" 40  # leaf hash 257
+expect_refused "changed hash tile, consistency" "hash tile $N/tile/0/001 does not match the tree of size $size" \
+  $L consistency "${TN[@]}" --from 300
+expect_refused "changed hash tile, prove --size" "hash tile $N/tile/0/001 does not match" \
+  $L prove "${TN[@]}" --index 290 --size 300
+cp "$tmp/saved" "$WWW/tile/0/001"
+cmp <($L consistency "${TN[@]}" --from 300) <($L consistency "${T[@]}" --from 300) || fail "consistency after restoring the tile"
 partial=$(cd "$WWW" && ls tile/0/*.p/* | head -n 1)
 cp "$WWW/$partial" "$tmp/saved"
 flip "$WWW/$partial" 0

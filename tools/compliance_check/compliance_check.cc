@@ -62,6 +62,9 @@ const char kUsage[] =
     "  --audit        run the full offline ledger audit first (the latest\n"
     "                 checkpoint and the root of the leaves read are always "
     "checked)\n"
+    "  --check_recorded  compare each recorded finding's evidence count and\n"
+    "                 SHA-256 with a replay of the rules as its recorder saw\n"
+    "                 the log; a difference is listed and gives exit code 1\n"
     "  --record       append the raised/cleared findings, signed by "
     "--rules_key K\n"
     "                 (a rules key's secret key file), then a checkpoint\n"
@@ -192,13 +195,17 @@ absl::StatusOr<Options> ParseArgs(const std::vector<std::string>& args,
       o.version = true;
       continue;
     }
-    if (name == "__json" || name == "__audit" || name == "__record") {
+    if (name == "__json" || name == "__audit" || name == "__record" ||
+        name == "__check_recorded") {
       if (has_value && value != "true" && value != "false") {
         return absl::InvalidArgumentError(
             absl::StrCat(args[i], ": want true or false"));
       }
       const bool on = !has_value || value == "true";
-      (name == "__json" ? o.json : name == "__audit" ? o.audit : o.record) = on;
+      (name == "__json"             ? o.json
+       : name == "__audit"          ? o.audit
+       : name == "__check_recorded" ? o.check_recorded
+                                    : o.record) = on;
       continue;
     }
     if (!has_value) {
@@ -307,6 +314,10 @@ absl::StatusOr<VerifiedEntries> Evaluate(const Options& options,
   ASSIGN_OR_RETURN(std::vector<v1::Finding> all,
                    rules::EvaluateAsOf(pack, read.entries, result.clock));
   Collect(options, std::move(all), &result);
+  if (options.check_recorded) {
+    ASSIGN_OR_RETURN(result.recorded_evidence,
+                     CheckRecordedEvidence(pack, read.entries));
+  }
   return read;
 }
 
@@ -362,7 +373,9 @@ int Run(const Options& options, std::ostream& out, std::ostream& err) {
   }
   out << (options.json ? JsonReport(*result, options.fail_on)
                        : TextReport(*result, options.fail_on));
-  return result->failing > 0 ? kExitFindings : kExitClean;
+  const bool mismatch = result->recorded_evidence.has_value() &&
+                        !result->recorded_evidence->mismatches.empty();
+  return result->failing > 0 || mismatch ? kExitFindings : kExitClean;
 }
 
 }  // namespace compliance_check

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "compliance/leaf_entry.h"
 #include "schema/findings.pb.h"
+#include "tools/compliance_check/recorded_evidence.h"
 
 namespace compliance_check {
 
@@ -64,6 +65,10 @@ struct Options {
   aifl::rules::v1::Severity fail_on = aifl::rules::v1::VIOLATION;
   // Run the full offline audit (ledger::AuditLedgerDir) first. Default: false.
   bool audit = false;
+  // Compare each recorded finding's evidence count and SHA-256 with a replay
+  // of the rules (recorded_evidence.h); a difference gives exit code 1.
+  // Default: false.
+  bool check_recorded = false;
   // Append the findings that changed (raised or cleared) since those already
   // in the ledger, signed by the key in `rules_key` (a secret key file of an
   // enrolled ROLE_RULES key); opens the ledger read-write and publishes a
@@ -100,6 +105,9 @@ struct CheckResult {
   // Leaves not evaluated because their signer was not enrolled at them
   // (compliance/leaf_entry.h); the report lists the first ones.
   compliance::NotEvidenceTally not_evidence;
+  // With Options::check_recorded: the recorded findings compared with the
+  // replay.
+  std::optional<RecordedEvidenceCheck> recorded_evidence;
   // Set when the ledger's integration times follow a simulated clock
   // (Ledger::simulated_clock_since): the report says so in its header.
   std::optional<uint64_t> simulated_clock_since;
@@ -125,7 +133,8 @@ extern const char kUsage[];
 absl::StatusOr<std::string> VersionText(const Options& options);
 
 // Parses the command line (argv[0] excluded): --dir D, --model M,
-// --as-of T (or --as_of), --json, --fail_on S, --audit, --record,
+// --as-of T (or --as_of), --json, --fail_on S, --audit, --check_recorded,
+// --record,
 // --rules_key K, --pack P, --version; "--flag value" or "--flag=value". Sets
 // `*help` for --help / -h. Relative paths are resolved against `cwd` when
 // it is not empty (bazel run's BUILD_WORKING_DIRECTORY). `now` is the

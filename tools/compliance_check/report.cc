@@ -1,6 +1,7 @@
 #include "tools/compliance_check/report.h"
 
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -143,6 +144,35 @@ std::string FigureText(const v1::Figure& f) {
   return s;
 }
 
+namespace {
+
+// --check_recorded: one summary line, then one line per mismatch.
+void AppendRecordedEvidenceText(const RecordedEvidenceCheck& c,
+                                std::string* s) {
+  absl::StrAppend(s, "\nRecorded findings: ", c.compared,
+                  " compared with a replay of the rules, ", c.mismatches.size(),
+                  " with other evidence; ", c.not_compared,
+                  " not compared (cleared, another rule pack, or the old "
+                  "evidence form)\n");
+  for (const std::string& m : c.mismatches) {
+    absl::StrAppend(s, "EVIDENCE MISMATCH: ", m, "\n");
+  }
+}
+
+std::string RecordedEvidenceJson(
+    const std::optional<RecordedEvidenceCheck>& c) {
+  if (!c) return "";
+  std::string mismatches;
+  for (const std::string& m : c->mismatches) {
+    absl::StrAppend(&mismatches, mismatches.empty() ? "" : ",", JsonQuote(m));
+  }
+  return absl::StrCat(",\"recorded_evidence\":{\"compared\":", c->compared,
+                      ",\"not_compared\":", c->not_compared,
+                      ",\"mismatches\":[", mismatches, "]}");
+}
+
+}  // namespace
+
 std::string TextReport(const CheckResult& r, v1::Severity fail_on) {
   std::string s = Header(r, fail_on);
   for (v1::Unit unit : kUnits) {
@@ -154,6 +184,7 @@ std::string TextReport(const CheckResult& r, v1::Severity fail_on) {
     absl::StrAppend(&s, "\n== ", UnitName(unit), " ==\n",
                     body.empty() ? "  (no findings)\n" : body);
   }
+  if (r.recorded_evidence) AppendRecordedEvidenceText(*r.recorded_evidence, &s);
   if (!r.recorded.empty()) {
     absl::StrAppend(&s, "\nRecorded ", r.recorded.size(),
                     " findings in the ledger from leaf ", r.recorded_from_leaf,
@@ -189,7 +220,7 @@ std::string JsonReport(const CheckResult& r, v1::Severity fail_on) {
       ",\"not_evidence\":", NotEvidenceJson(r.not_evidence),
       ",\"simulated_clock_since\":",
       r.simulated_clock_since ? absl::StrCat(*r.simulated_clock_since) : "null",
-      "}\n");
+      RecordedEvidenceJson(r.recorded_evidence), "}\n");
 }
 
 }  // namespace compliance_check

@@ -22,6 +22,7 @@
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_answer_commands.h"
 #include "tools/ledgerctl/index_commands.h"
+#include "tools/ledgerctl/keys_command.h"
 #include "tools/ledgerctl/local_commands.h"
 #include "tools/ledgerctl/provider_commands.h"
 #include "tools/ledgerctl/read_commands.h"
@@ -57,7 +58,9 @@ Commands on a local ledger folder (--dir D):
   restore-signed-state --dir D --checkpoint NOTE [--signed_state_dir S]
                                              rebuild a lost signed state from the
                                              newest published checkpoint
-  keys        --dir D [--json]               list enrolled keys
+  keys        --dir D [--json]               the enrolled keys and the log keys,
+                                             folded from the leaves of the
+                                             latest checkpoint
   snapshot    --dir D --out S                consistent copy of the database
   publish     --dir D --out WWW              write the checkpoint and its
                                              tlog-tiles into WWW (for nginx or
@@ -85,15 +88,16 @@ proof verified against a signed checkpoint:
 With --server HOST:PORT instead of --dir, against a running ledger_server;
 every checkpoint, leaf and proof is verified before it is printed (from a
 folder too), and the output is the same as in local mode:
-  checkpoint, leaf, prove, consistency, grew, verify (one implementation
-    for every source), keys, append, enroll, revoke, declare, notify,
-    document
+  checkpoint, leaf, prove, consistency, grew, verify, keys (one
+    implementation for every source), append, enroll, revoke, declare,
+    notify, document
   witness-status [--json]                    what each witness of the server's
                                              --witness_policy last cosigned,
                                              how far behind, its last error
-  keys        [--key K]                      with --key: only your own key K
-                                             (enrolment, revocation, next
-                                             sequence; any submitting role)
+  keys        --key K                        only your own key K, as the server
+                                             holds it now (enrolment,
+                                             revocation, next sequence; any
+                                             submitting role)
   prove       --index I | --leaf_file F      also prints an "ok:" line (stderr
                                              with --index, stdout with --leaf_file;
                                              with --dir too)
@@ -103,10 +107,11 @@ folder too), and the output is the same as in local mode:
   grew        --since FILE                   prove the log only grew since a
                                              checkpoint saved with --save
 With --tiles URL --vkey V, the same read commands (checkpoint, leaf, prove,
-grew, verify) read only the log's C2SP tlog-tiles (ledger_server
+consistency, grew, verify, keys) read only the log's C2SP tlog-tiles (ledger_server
 --http_listen, or any web server over `publish`), verifying every tile and
 leaf; `verify --tiles URL` is a full audit from tiles alone. Tiles keep only
-the latest checkpoint (prove --size, consistency --from N: use grew).
+the latest signed checkpoint: prove --size N and consistency --from/--to N
+compute the root of size N from verified tiles under it (prove says so).
 Auditor commands (--json for programs). models, model, accounts, report and
 form read any source: --server answers from its own fold of the log; with
 --dir or --tiles every leaf up to the latest checkpoint is audited (proven,
@@ -207,6 +212,7 @@ const CommandTable& ReadCommands() {
       {"consistency",
        [](auto& a) { return ledgerctl::Consistency(a, std::cout); }},
       {"grew", [](auto& a) { return ledgerctl::Grew(a, std::cout); }},
+      {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"verify",
        [](auto& a) { return ledgerctl::Verify(a, std::cout, std::cerr); }},
       {"models", [](auto& a) { return ledgerctl::Models(a, std::cout); }},
@@ -234,7 +240,6 @@ const CommandTable& LocalCommands() {
       {"enroll", [](auto& a) { return ledgerctl::Enroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::Revoke(a, std::cout); }},
       {"append", [](auto& a) { return ledgerctl::Append(a, std::cout); }},
-      {"keys", [](auto& a) { return ledgerctl::Keys(a, std::cout); }},
       {"restore-signed-state",
        [](auto& a) {
          return ledgerctl::RestoreSignedStateCommand(a, std::cout);
@@ -255,7 +260,6 @@ const CommandTable& LocalCommands() {
 // The commands on a ledger server (--server).
 const CommandTable& ServerCommands() {
   static const CommandTable* const table = new CommandTable{
-      {"keys", [](auto& a) { return ledgerctl::RemoteKeys(a, std::cout); }},
       {"append", [](auto& a) { return ledgerctl::RemoteAppend(a, std::cout); }},
       {"enroll", [](auto& a) { return ledgerctl::RemoteEnroll(a, std::cout); }},
       {"revoke", [](auto& a) { return ledgerctl::RemoteRevoke(a, std::cout); }},

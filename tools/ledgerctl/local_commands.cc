@@ -198,30 +198,6 @@ absl::Status RestoreSignedStateCommand(const CommandArgs& args,
                             absl::GetFlag(FLAGS_checkpoint), out);
 }
 
-absl::Status Keys(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Ledger> ledger, OpenLedger(args, true));
-  std::vector<KeyLine> lines;
-  for (const ledger::KeyInfo& k : ledger->Keys()) {
-    lines.push_back(
-        KeyLine{k.id.ToString(), std::string(ledger::RoleName(k.role)),
-                k.organisation, k.node, k.tls_identity, k.enrolled_at_leaf,
-                k.revoked_at_leaf, k.next_sequence});
-  }
-  std::vector<LogKeyLine> log_lines;
-  const ledger::LogKeyHistory history = ledger->LogKeys();
-  for (const ledger::LogKeyEpoch& epoch : history.epochs()) {
-    ASSIGN_OR_RETURN(std::optional<uint64_t> first,
-                     ledger->FirstCheckpointAfter(epoch.announced_at_leaf));
-    log_lines.push_back(
-        LogKeyLine{ledger::LogVerifierKey(ledger->origin(), epoch.key),
-                   epoch.announced_at_leaf, first});
-  }
-  if (!args.json && ledger->simulated_clock_since())
-    out << SimulatedClockLine(*ledger->simulated_clock_since());
-  out << FormatKeys(lines, log_lines, args.json);
-  return absl::OkStatus();
-}
-
 absl::Status RotateLogKey(const CommandArgs& args, std::ostream& out) {
   RETURN_IF_ERROR(RequireDir(args));
   const std::string new_key = absl::GetFlag(FLAGS_new_key);

@@ -30,7 +30,6 @@ absl::Status Keygen(const CommandArgs& args, std::ostream& out);
 absl::Status Enroll(const CommandArgs& args, std::ostream& out);
 absl::Status Revoke(const CommandArgs& args, std::ostream& out);
 absl::Status Append(const CommandArgs& args, std::ostream& out);
-absl::Status Keys(const CommandArgs& args, std::ostream& out);
 // Rebuilds a lost signed state from --checkpoint (see signed_heads.h).
 absl::Status RestoreSignedStateCommand(const CommandArgs& args,
                                        std::ostream& out);

@@ -38,19 +38,15 @@ std::string FormatKeys(const std::vector<KeyLine>& keys,
     first = false;
   }
   for (const LogKeyLine& k : log_keys) {
-    const std::string first_size = k.first_checkpoint_size
-                                       ? absl::StrCat(*k.first_checkpoint_size)
-                                       : std::string(json ? "null" : "-");
     if (json) {
       out += first ? "" : ",";
       out += absl::StrFormat(
           "\n  {\"role\": \"log\", \"verifier_key\": %s, "
-          "\"announced_at_leaf\": %d, \"first_checkpoint_size\": %s}",
-          common::JsonQuote(k.verifier_key), k.announced_at_leaf, first_size);
+          "\"announced_at_leaf\": %d}",
+          common::JsonQuote(k.verifier_key), k.announced_at_leaf);
     } else {
-      out +=
-          absl::StrFormat("log-key  announced@%-6d first_checkpoint@%-6s %s\n",
-                          k.announced_at_leaf, first_size, k.verifier_key);
+      out += absl::StrFormat("log-key  announced@%-6d %s\n",
+                             k.announced_at_leaf, k.verifier_key);
     }
     first = false;
   }

@@ -28,14 +28,13 @@ struct KeyLine {
 struct LogKeyLine {
   std::string verifier_key;  // the note verifier key
   uint64_t announced_at_leaf = 0;
-  // The first checkpoint it signed (for a rotated-to key: the handover).
-  std::optional<uint64_t> first_checkpoint_size;
 };
 
 // The `keys` output: one line per key, then one per log key (oldest first,
 // the last is current); or a JSON array with `json`, where log keys are
-// objects with "role": "log", "verifier_key", "announced_at_leaf" and
-// "first_checkpoint_size" (null before one is published).
+// objects with "role": "log", "verifier_key" and "announced_at_leaf". (The
+// first checkpoint each log key signed is not printed: a log read from
+// tiles cannot prove it; Audit.GetLogKeys serves it with its proof.)
 std::string FormatKeys(const std::vector<KeyLine>& keys,
                        const std::vector<LogKeyLine>& log_keys, bool json);
 

@@ -40,17 +40,16 @@ TEST(FormatKeys, MatchesTheLocalTextFormat) {
 }
 
 TEST(FormatKeys, ListsTheLogKeysAfterTheSigningKeys) {
-  std::vector<LogKeyLine> log_keys = {{"o+01020304+AQ==", 1, 2},
-                                      {"o+0a0b0c0d+AQ==", 9, std::nullopt}};
-  EXPECT_EQ(
-      FormatKeys({}, log_keys, false),
-      "log-key  announced@1      first_checkpoint@2      o+01020304+AQ==\n"
-      "log-key  announced@9      first_checkpoint@-      o+0a0b0c0d+AQ==\n");
+  std::vector<LogKeyLine> log_keys = {{"o+01020304+AQ==", 1},
+                                      {"o+0a0b0c0d+AQ==", 9}};
+  EXPECT_EQ(FormatKeys({}, log_keys, false),
+            "log-key  announced@1      o+01020304+AQ==\n"
+            "log-key  announced@9      o+0a0b0c0d+AQ==\n");
   EXPECT_EQ(FormatKeys({}, log_keys, true),
             "[\n  {\"role\": \"log\", \"verifier_key\": \"o+01020304+AQ==\", "
-            "\"announced_at_leaf\": 1, \"first_checkpoint_size\": 2},"
+            "\"announced_at_leaf\": 1},"
             "\n  {\"role\": \"log\", \"verifier_key\": \"o+0a0b0c0d+AQ==\", "
-            "\"announced_at_leaf\": 9, \"first_checkpoint_size\": null}\n]\n");
+            "\"announced_at_leaf\": 9}\n]\n");
 }
 
 TEST(FoldEvidence, AccumulatesTrainingAndCumulativeByPurpose) {

@@ -31,11 +31,21 @@ std::string ProofJson(const std::vector<Hash>& proof) {
   return out + "]";
 }
 
-// The verified checkpoint at `size` (≤ 0: the latest).
+// The verified tree at `size` (≤ 0: the latest checkpoint): a signed
+// checkpoint, or from tiles an unsigned tree (empty note) computed under the
+// latest signed checkpoint (LogReader::TreeAt).
 absl::StatusOr<VerifiedCheckpoint> CheckpointOfSize(OpenedLog& log,
                                                     int64_t size) {
   if (size <= 0) return log.reader->LatestCheckpoint();
-  return log.reader->CheckpointAt(static_cast<uint64_t>(size));
+  return log.reader->TreeAt(static_cast<uint64_t>(size));
+}
+
+// What vouches for an unsigned tree `cp` (TreeAt over tiles): the latest
+// signed checkpoint, under which its root was computed and proven a prefix.
+absl::StatusOr<VerifiedCheckpoint> SignedCover(OpenedLog& log,
+                                               const VerifiedCheckpoint& cp) {
+  if (!cp.note.empty()) return cp;
+  return log.reader->LatestCheckpoint();
 }
 
 // The leaf `prove` is about: --index, or the one whose bytes are in
@@ -97,18 +107,33 @@ absl::Status Prove(const CommandArgs& args, std::ostream& out,
           absl::StrCat("the log's leaf ", at, " differs from ", leaf_file));
     }
   }
+  ASSIGN_OR_RETURN(VerifiedCheckpoint signed_cp, SignedCover(log, cp));
   const std::string root = HashToBase64(cp.fields.root);
+  // A tree computed from tiles has no signature of its own: say what
+  // vouches for it instead.
+  const std::string vouched =
+      cp.note.empty()
+          ? absl::StrFormat(
+                "root computed from tiles under the latest signed checkpoint "
+                "(size %d, root %s), whose signature and inclusion proof "
+                "verified",
+                signed_cp.fields.size, HashToBase64(signed_cp.fields.root))
+          : "checkpoint signature and inclusion proof verified";
   const std::string ok_line = absl::StrFormat(
-      "ok: leaf %d (hash %s) is in the log at size %d, root %s; checkpoint "
-      "signature and inclusion proof verified\n",
-      at, HashToBase64(ledger::merkle::HashLeaf(proven.leaf)), cp.fields.size,
-      root);
+      "ok: leaf %d (hash %s) is in the log at size %d, root %s; %s\n", at,
+      HashToBase64(ledger::merkle::HashLeaf(proven.leaf)), cp.fields.size, root,
+      vouched);
   if (args.json) {
+    // "checkpoint" is the signed note of this size; for a computed tree it
+    // is null and "computed_under" holds the signed note that vouches.
     out << absl::StrFormat(
         "{\"ok\": true, \"leaf_index\": %d, \"tree_size\": %d, \"root\": "
-        "\"%s\", \"proof\": %s, \"checkpoint\": %s}\n",
+        "\"%s\", \"proof\": %s, \"checkpoint\": %s%s}\n",
         at, cp.fields.size, root, ProofJson(proven.proof),
-        common::JsonQuote(cp.note));
+        cp.note.empty() ? "null" : common::JsonQuote(cp.note),
+        cp.note.empty() ? absl::StrCat(", \"computed_under\": ",
+                                       common::JsonQuote(signed_cp.note))
+                        : "");
   } else if (!leaf_file.empty()) {
     out << ok_line;
   } else {
@@ -131,7 +156,7 @@ absl::Status Consistency(const CommandArgs& args, std::ostream& out) {
   VerifiedCheckpoint older{
       {log.reader->Origin(), 0, ledger::merkle::EmptyRoot()}, ""};
   if (from > 0) {
-    ASSIGN_OR_RETURN(older, log.reader->CheckpointAt(from));
+    ASSIGN_OR_RETURN(older, log.reader->TreeAt(from));
   }
   ASSIGN_OR_RETURN(std::vector<Hash> proof,
                    log.reader->ProveConsistency(older, newer));

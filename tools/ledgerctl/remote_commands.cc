@@ -97,50 +97,23 @@ absl::Status SubmitKeyEvent(const CommandArgs& args,
 
 }  // namespace
 
-absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out) {
-  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
-  v1::ListKeysResponse keys;
+absl::Status OwnKeyState(const CommandArgs& args, std::ostream& out) {
   const std::string own_key = absl::GetFlag(FLAGS_key);
-  if (own_key.empty()) {
-    absl::StatusOr<v1::ListKeysResponse> all = conn.client->ListKeys();
-    if (absl::IsPermissionDenied(all.status())) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          all.status().message(), " (to see your own key: keys --key K)"));
-    }
-    RETURN_IF_ERROR(all.status());
-    keys = *std::move(all);
-  } else {
-    // One's own key, which every submitting role may ask about.
-    ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
-                     ledger::crypto::ReadSecretKeyFile(own_key));
-    ASSIGN_OR_RETURN(*keys.add_keys(), OwnKey(conn, *key, own_key));
-  }
-  std::vector<KeyLine> lines;
-  for (const v1::KeyRecord& k : keys.keys()) {
-    KeyLine line{absl::BytesToHexString(k.key_id()),
-                 k.role(),
-                 k.organisation(),
-                 k.node(),
-                 k.tls_identity(),
-                 k.enrolled_at_leaf(),
-                 std::nullopt,
-                 k.next_sequence()};
-    if (k.revoked()) line.revoked_at_leaf = k.revoked_at_leaf();
-    lines.push_back(std::move(line));
-  }
-  ASSIGN_OR_RETURN(v1::GetLogKeysResponse log_keys, conn.client->GetLogKeys());
-  std::vector<LogKeyLine> log_lines;
-  for (const v1::LogKeyRecord& k : log_keys.log_keys()) {
-    ASSIGN_OR_RETURN(ledger::crypto::PublicKey key,
-                     ledger::crypto::PublicKey::FromBytes(k.public_key()));
-    LogKeyLine line{
-        ledger::LogVerifierKey(conn.client->verifier().origin(), key),
-        k.announced_at_leaf(), std::nullopt};
-    if (k.first_checkpoint_size() != 0)
-      line.first_checkpoint_size = k.first_checkpoint_size();
-    log_lines.push_back(std::move(line));
-  }
-  out << FormatKeys(lines, log_lines, args.json);
+  if (own_key.empty()) return absl::InvalidArgumentError("--key is required");
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                   ledger::crypto::ReadSecretKeyFile(own_key));
+  ASSIGN_OR_RETURN(v1::KeyRecord k, OwnKey(conn, *key, own_key));
+  KeyLine line{absl::BytesToHexString(k.key_id()),
+               k.role(),
+               k.organisation(),
+               k.node(),
+               k.tls_identity(),
+               k.enrolled_at_leaf(),
+               std::nullopt,
+               k.next_sequence()};
+  if (k.revoked()) line.revoked_at_leaf = k.revoked_at_leaf();
+  out << FormatKeys({line}, {}, args.json);
   return absl::OkStatus();
 }
 

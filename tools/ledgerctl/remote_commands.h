@@ -19,10 +19,10 @@
 
 namespace ledgerctl {
 
-// Every key (Admin.ListKeys), or with --key K only that key of the
-// caller's (Ingest.GetOwnKeyState: kPermissionDenied when it is not the
-// caller's enrolled key); then the log-key history.
-absl::Status RemoteKeys(const CommandArgs& args, std::ostream& out);
+// `keys --key K`: the caller's own key K as the server holds it now
+// (Ingest.GetOwnKeyState: kPermissionDenied when it is not the caller's
+// enrolled key), in the `keys` format. Every key: keys_command.h.
+absl::Status OwnKeyState(const CommandArgs& args, std::ostream& out);
 // Signs with --key (its next sequence from Ingest.GetOwnKeyState), submits
 // through Ingest.Submit and waits until a verified checkpoint includes every
 // entry; prints the leaf indices.

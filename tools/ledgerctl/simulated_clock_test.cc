@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "ledger/ledger.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "tools/ledgerctl/keys_command.h"
 #include "tools/ledgerctl/local_commands.h"
 #include "tools/ledgerctl/verify_command.h"
 
