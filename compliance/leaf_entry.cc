@@ -61,6 +61,7 @@ absl::StatusOr<ConvertedLeaf> ConvertLeaf(uint64_t index,
   if (out.evidence()) {
     out.entry.signer_role = info->role;
     out.entry.signer_organisation = info->organisation;
+    out.entry.signer_tls_identity = info->tls_identity;
   }
   return out;
 }

@@ -108,6 +108,36 @@ Outcome DocumentOutcome(const pack::Rule& rule, const RuleDates& dates,
   return o;
 }
 
+namespace {
+
+// "leaf 7: why; leaf 9: why; and 2 more" over the records of `kind`.
+std::string RejectedList(const std::vector<RejectedRecord>& rejected,
+                         RejectedRecord::Kind kind, size_t* count) {
+  constexpr size_t kShown = 3;
+  std::string list;
+  *count = 0;
+  for (const RejectedRecord& r : rejected) {
+    if (r.kind != kind) continue;
+    if (++*count <= kShown) {
+      absl::StrAppend(&list, *count == 1 ? "" : "; ", "leaf ", r.leaf, ": ",
+                      r.reason);
+    }
+  }
+  if (*count > kShown)
+    absl::StrAppend(&list, "; and ", *count - kShown, " more");
+  return list;
+}
+
+v1::Figure CountFigure(const char* name, size_t n) {
+  v1::Figure f;
+  f.set_name(name);
+  f.set_lower(n);
+  f.set_upper(n);
+  return f;
+}
+
+}  // namespace
+
 Outcome DataQualityOutcome(const ModelState& s, bool render) {
   Outcome o;
   if (s.rejected.empty()) return o;
@@ -115,26 +145,29 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
   o.key.Add(s.rejected.size());
   o.key.Add(s.rejected.front().leaf);
   if (!render) return o;
-  constexpr size_t kShown = 3;
-  std::string list;
-  for (size_t i = 0; i < s.rejected.size() && i < kShown; ++i) {
-    absl::StrAppend(&list, i == 0 ? "" : "; ", "leaf ", s.rejected[i].leaf,
-                    ": ", s.rejected[i].reason);
+  size_t impossible = 0, other_owner = 0;
+  const std::string impossible_list = RejectedList(
+      s.rejected, RejectedRecord::Kind::kImpossibleValue, &impossible);
+  const std::string other_list =
+      RejectedList(s.rejected, RejectedRecord::Kind::kOtherOwner, &other_owner);
+  if (impossible > 0) {
+    o.message = absl::StrCat(
+        impossible,
+        " collector record(s) hold values that cannot be true and were left "
+        "out of every figure (",
+        impossible_list, ").");
+    o.figures.push_back(CountFigure("rejected_records", impossible));
   }
-  if (s.rejected.size() > kShown) {
-    absl::StrAppend(&list, "; and ", s.rejected.size() - kShown, " more");
+  if (other_owner > 0) {
+    // Ownership: ledger/FORMAT.md, "Ownership of models and records".
+    absl::StrAppend(
+        &o.message, o.message.empty() ? "" : " ", other_owner,
+        " declaration(s) signed for another organisation would have changed "
+        "this model or its scheduler accounts and were not folded (",
+        other_list, ").");
+    o.figures.push_back(CountFigure("other_owner_claims", other_owner));
   }
-  o.message = absl::StrCat(
-      s.rejected.size(),
-      " collector record(s) hold values that cannot be true and were left "
-      "out of every figure (",
-      list, ").");
   for (const RejectedRecord& r : s.rejected) o.evidence.push_back(r.leaf);
-  v1::Figure n;
-  n.set_name("rejected_records");
-  n.set_lower(s.rejected.size());
-  n.set_upper(s.rejected.size());
-  o.figures.push_back(n);
   return o;
 }
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ledger/proto/key_event.pb.h"
 
@@ -20,11 +22,28 @@ struct LedgerEntry {
   // Role and organisation of the key that signed the envelope.
   aifl::ledger::v1::Role signer_role = aifl::ledger::v1::ROLE_UNSPECIFIED;
   std::string signer_organisation;
+  // The TLS identity bound to that key at enrolment (KeyEvent.enrol).
+  std::string signer_tls_identity;
   // Full proto message name, e.g. "aifl.collector.v1.IntervalReport".
   std::string payload_type;
   // The exact serialized payload bytes.
   std::string payload;
 };
+
+// The principal a key speaks for (ledger/FORMAT.md, "Ownership of models and
+// records"): its organisation as the operator enrolled it ("org:" ‖
+// organisation), or, for a key enrolled without one, its TLS identity alone
+// ("id:" ‖ tls_identity), so that two keys without an organisation never
+// share models. A model belongs to the principal of its first declaration.
+inline std::string PrincipalOf(absl::string_view organisation,
+                               absl::string_view tls_identity) {
+  if (!organisation.empty()) return absl::StrCat("org:", organisation);
+  return absl::StrCat("id:", tls_identity);
+}
+
+inline std::string SignerPrincipal(const LedgerEntry& e) {
+  return PrincipalOf(e.signer_organisation, e.signer_tls_identity);
+}
 
 }  // namespace rules
 

@@ -73,10 +73,15 @@ struct PlannedBudget {
   DatedLeaf at;
 };
 
-// A collector record the fold skipped because its values cannot be true.
+// An entry the fold left out of the model: a collector record whose values
+// cannot be true, or a declaration (or one of its scheduler-account claims)
+// signed by another principal than the model's owner (ledger/FORMAT.md,
+// "Ownership of models and records"). Both are reported by DQ1.
 struct RejectedRecord {
+  enum class Kind { kImpossibleValue, kOtherOwner };
   uint64_t leaf = 0;
   std::string reason;  // e.g. "flop.lower: got -1e+20, want >= 0"
+  Kind kind = Kind::kImpossibleValue;
 };
 
 struct OfficeDecision {
@@ -93,6 +98,10 @@ inline constexpr int kDocumentKinds =
 
 struct ModelState {
   std::string model_id;
+  // The principal (rules/ledger_entry.h SignerPrincipal) of the key that
+  // signed the first declaration folded into this model; "" until one is.
+  // Only declarations by the same principal are folded in later.
+  std::string owner;
   // Ids of further development by or for the same provider (para 23), folded
   // into this model; their declarations are kept here too.
   std::vector<std::string> aliases;
@@ -131,7 +140,8 @@ struct ModelState {
   bool modifier_crossed = false;
   DatedLeaf modifier_crossed_at;
 
-  // Collector records skipped as impossible (never added to any figure).
+  // Collector records skipped as impossible (never added to any figure), and
+  // other principals' declarations and account claims refused for this model.
   std::vector<RejectedRecord> rejected;
 
   std::array<std::vector<DatedLeaf>, kDocumentKinds> documents;

@@ -1,5 +1,6 @@
 #include "rules/model_state_fold.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -283,6 +284,13 @@ absl::StatusOr<Affected> ModelStateFold::ApplyRunEnded(const LedgerEntry& e) {
   return Affected{it->second};
 }
 
+std::string ModelStateFold::OtherOwner(const std::string& canonical_id,
+                                       const std::string& signer) const {
+  auto it = models_.find(canonical_id);
+  if (it == models_.end() || it->second.owner.empty()) return "";
+  return it->second.owner == signer ? "" : it->second.owner;
+}
+
 absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
                                                           const DatedLeaf& at) {
   provider::ModelDeclaration d;
@@ -292,15 +300,33 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
     return absl::InvalidArgumentError(absl::StrCat(
         "leaf ", e.leaf_index, ": model_id: got \"\", want an id"));
   }
-  DeclarationRecord record{at, e.signer_organisation, d};
-  std::string id;
+  const std::string signer = SignerPrincipal(e);
   // Aliases need an explicit same_provider: true (absent = not declared).
-  if (d.has_base_model() && d.base_model().same_provider() &&
-      !d.base_model().model_id().empty() &&
-      Canonical(d.base_model().model_id()) != d.model_id()) {
-    id = Canonical(d.base_model().model_id());
+  const bool alias = d.has_base_model() && d.base_model().same_provider() &&
+                     !d.base_model().model_id().empty() &&
+                     Canonical(d.base_model().model_id()) != d.model_id();
+  const std::string id =
+      Canonical(alias ? d.base_model().model_id() : d.model_id());
+  // A model belongs to the principal of its first declaration: another's
+  // declaration (or alias onto it, or re-pointing its id as an alias) is not
+  // folded in, but kept on the owned model for DQ1 to report.
+  for (const std::string& target : {id, Canonical(d.model_id())}) {
+    const std::string owner = OtherOwner(target, signer);
+    if (owner.empty()) continue;
+    Get(target).rejected.push_back(
+        {e.leaf_index,
+         absl::StrCat("a ModelDeclaration of \"", d.model_id(), "\"",
+                      alias ? " as a further development of it" : "",
+                      " signed by ", signer, "; the model belongs to ", owner,
+                      ": not folded"),
+         RejectedRecord::Kind::kOtherOwner});
+    return Affected{target};
+  }
+  DeclarationRecord record{at, e.signer_organisation, d};
+  ModelState& m = Get(id);
+  if (m.owner.empty()) m.owner = signer;
+  if (alias) {
     alias_[d.model_id()] = id;
-    ModelState& m = Get(id);
     bool replaced = false;
     for (DeclarationRecord& a : m.alias_declarations) {
       if (a.declaration.model_id() == d.model_id()) {
@@ -313,13 +339,44 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
       m.alias_declarations.push_back(record);
     }
   } else {
-    id = Canonical(d.model_id());
-    Get(id).declarations.push_back(record);
+    m.declarations.push_back(record);
   }
-  ModelState& m = Get(id);
+  Affected affected{id};
+  ClaimAccounts(e, d, id, signer, &affected);
+  FoldDeclaredFacts(d, at, m);
+  return affected;
+}
+
+void ModelStateFold::ClaimAccounts(const LedgerEntry& e,
+                                   const provider::ModelDeclaration& d,
+                                   const std::string& id,
+                                   const std::string& signer,
+                                   Affected* affected) {
   for (const std::string& account : d.scheduler_accounts()) {
-    account_model_[account] = id;
+    auto it = account_model_.find(account);
+    const std::string owner =
+        it == account_model_.end() ? "" : OtherOwner(it->second, signer);
+    if (owner.empty()) {
+      account_model_[account] = id;
+      continue;
+    }
+    // The account stays with the model that claimed it first.
+    Get(it->second)
+        .rejected.push_back({e.leaf_index,
+                             absl::StrCat("a ModelDeclaration signed by ",
+                                          signer, " lists scheduler account \"",
+                                          account, "\", which this model of ",
+                                          owner, " holds: not taken"),
+                             RejectedRecord::Kind::kOtherOwner});
+    if (std::find(affected->begin(), affected->end(), it->second) ==
+        affected->end()) {
+      affected->push_back(it->second);
+    }
   }
+}
+
+void ModelStateFold::FoldDeclaredFacts(const provider::ModelDeclaration& d,
+                                       const DatedLeaf& at, ModelState& m) {
   if ((d.intends_eu_market() || d.placed_on_eu_market()) &&
       !m.has_eu_market_intent) {
     m.has_eu_market_intent = true;
@@ -336,7 +393,6 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
     m.planned_highs.push_back({planned, at});
   }
   UpdateCrossings(m, at);
-  return Affected{id};
 }
 
 absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(

@@ -29,6 +29,7 @@
 #include "absl/time/time.h"
 #include "rules/ledger_entry.h"
 #include "rules/model_state.h"
+#include "schema/provider.pb.h"
 
 namespace rules {
 
@@ -87,6 +88,18 @@ class ModelStateFold {
   absl::StatusOr<std::vector<std::string>> ApplyRunEnded(const LedgerEntry& e);
   absl::StatusOr<std::vector<std::string>> ApplyDeclaration(
       const LedgerEntry& e, const DatedLeaf& at);
+  // The owner of `canonical_id` when it has one other than `signer`, else "".
+  std::string OtherOwner(const std::string& canonical_id,
+                         const std::string& signer) const;
+  // Points each of the declaration's scheduler accounts at model `id`,
+  // except an account held by another principal's model: that one is left
+  // and the claim kept on that model (its id added to `affected`).
+  void ClaimAccounts(const LedgerEntry& e,
+                     const aifl::provider::v1::ModelDeclaration& d,
+                     const std::string& id, const std::string& signer,
+                     std::vector<std::string>* affected);
+  void FoldDeclaredFacts(const aifl::provider::v1::ModelDeclaration& d,
+                         const DatedLeaf& at, ModelState& m);
   absl::StatusOr<std::vector<std::string>> ApplyProviderFact(
       const LedgerEntry& e, const DatedLeaf& at);
   absl::StatusOr<std::vector<std::string>> ApplyOfficeFact(const LedgerEntry& e,

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
+#include "rules/ledger_entry.h"
 
 namespace api::server {
 namespace {
@@ -16,8 +16,8 @@ bool Contains(const std::vector<std::string>& principals,
 }  // namespace
 
 std::string ProviderPrincipal(const ledger::KeyInfo& key) {
-  if (!key.organisation.empty()) return absl::StrCat("org:", key.organisation);
-  return absl::StrCat("id:", key.tls_identity);
+  // One definition with the fold's, which decides what a key may claim.
+  return rules::PrincipalOf(key.organisation, key.tls_identity);
 }
 
 uint32_t ModelOwnership::NumberOf(const std::string& model_id) {
@@ -35,6 +35,9 @@ void ModelOwnership::AddLeaf(uint64_t index,
   for (const std::string& id : models) {
     const uint32_t n = NumberOf(id);
     if (!claimant.empty() && owner_[n - 1].empty()) owner_[n - 1] = claimant;
+    // A declaration the fold refused for another's model (kept there for
+    // DQ1) is not that owner's to read: it holds the claimant's fields.
+    if (!claimant.empty() && owner_[n - 1] != claimant) continue;
     if (std::find(numbers.begin(), numbers.end(), n) == numbers.end()) {
       numbers.push_back(n);
     }

@@ -38,7 +38,9 @@ class ModelOwnership {
   // Records leaf `index` (= leaves() so far; leaves are added in order),
   // about the canonical model ids `models`. `claimant` is the principal of
   // the provider key that signed it when it is a ModelDeclaration the fold
-  // took, else "": it becomes the owner of each of `models` without one.
+  // took, else "": it becomes the owner of each of `models` without one,
+  // and the leaf is not about a model another principal owns (the fold
+  // names such a model for a declaration it refused: rules/model_state_fold.h).
   void AddLeaf(uint64_t index, const std::vector<std::string>& models,
                const std::string& claimant);
 

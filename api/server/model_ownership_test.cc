@@ -21,11 +21,13 @@ TEST(ModelOwnershipTest, FirstDeclarationClaimsAndNeverMoves) {
   EXPECT_EQ(o.OwnerOf("m"), "");
   EXPECT_FALSE(o.OwnsLeaf({"org:A"}, 1)) << "unclaimed: office only";
   o.AddLeaf(2, {"m"}, "org:A");  // A declares m
-  o.AddLeaf(3, {"m"}, "org:B");  // B's later declaration: no move
+  o.AddLeaf(3, {"m"}, "org:B");  // B's declaration the fold refused: no move
+  o.AddLeaf(4, {"m"}, "org:A");  // A's next declaration
   EXPECT_EQ(o.OwnerOf("m"), "org:A");
   EXPECT_TRUE(o.OwnsLeaf({"org:A"}, 1)) << "claimed later: A's now";
-  EXPECT_TRUE(o.OwnsLeaf({"org:A"}, 3));
+  EXPECT_FALSE(o.OwnsLeaf({"org:A"}, 3)) << "B's fields are not A's to read";
   EXPECT_FALSE(o.OwnsLeaf({"org:B"}, 3));
+  EXPECT_TRUE(o.OwnsLeaf({"org:A"}, 4));
   EXPECT_FALSE(o.OwnsLeaf({"org:A"}, 0)) << "about no model";
   EXPECT_FALSE(o.OwnsLeaf({"org:A"}, 9)) << "not added";
   EXPECT_TRUE(o.Owns({"org:B", "org:A"}, "m"));

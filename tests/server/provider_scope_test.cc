@@ -431,5 +431,59 @@ TEST_F(ProviderScopeTest, ModelFreeReadsAreOpenKeysFilteredAndStatusClosed) {
   }
 }
 
+// Model ids and scheduler accounts belong to their first declarant's
+// organisation (ledger/FORMAT.md, "Ownership of models and records"): B
+// re-declaring A's model, aliasing onto it and claiming A's account changes
+// nothing A sees, shows A none of B's fields, and A's later runs stay A's.
+TEST_F(ProviderScopeTest, AnotherOrganisationCannotTakeOrChangeAModel) {
+  aifl::provider::v1::ModelDeclaration d;
+  d.set_model_id("model-a");
+  d.set_provider("Beta secret fields");
+  const uint64_t redeclared = Append(
+      *b_key_, "aifl.provider.v1.ModelDeclaration", d.SerializeAsString());
+  d.set_model_id("b-fork");
+  d.mutable_base_model()->set_model_id("model-a");
+  d.mutable_base_model()->set_same_provider(true);
+  const uint64_t aliased = Append(*b_key_, "aifl.provider.v1.ModelDeclaration",
+                                  d.SerializeAsString());
+  d.Clear();
+  d.set_model_id("model-b");
+  d.set_provider("model-b provider");
+  d.add_scheduler_accounts("acct-a");
+  Append(*b_key_, "aifl.provider.v1.ModelDeclaration", d.SerializeAsString());
+  const uint64_t later_run = Append(
+      *collector_, "aifl.collector.v1.IntervalReport", Interval("", "acct-a"));
+
+  auto a = Audit::NewStub(Channel(a_cert_));
+  auto b = Audit::NewStub(Channel(b_cert_));
+  auto get_model = [](Audit::Stub& s, const std::string& id,
+                      aifl::api::v1::ModelDetail* out) {
+    aifl::api::v1::GetModelRequest r;
+    r.set_model_id(id);
+    grpc::ClientContext ctx;
+    return s.GetModel(&ctx, r, out);
+  };
+  aifl::api::v1::ModelDetail mine;
+  ASSERT_TRUE(get_model(*a, "model-a", &mine).ok());
+  EXPECT_EQ(mine.summary().provider(), "model-a provider");
+  EXPECT_EQ(mine.DebugString().find("Beta"), std::string::npos)
+      << mine.DebugString();
+  EXPECT_EQ(mine.compute_by_account().at("acct-a"), 4e20) << "two runs, A's";
+  const auto& ev = mine.evidence_leaves();
+  EXPECT_NE(std::find(ev.begin(), ev.end(), later_run), ev.end());
+  for (uint64_t leaf : {redeclared, aliased}) {
+    EXPECT_EQ(std::find(ev.begin(), ev.end(), leaf), ev.end()) << leaf;
+    grpc::Status s = Entries(*a, leaf);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << leaf;
+    ExpectNoLeak(s, b_);
+    EXPECT_TRUE(Entries(*b, leaf).ok()) << "B reads its own entries";
+  }
+  aifl::api::v1::ModelDetail theirs;
+  EXPECT_EQ(get_model(*b, "model-a", &theirs).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(get_model(*b, "model-b", &theirs).ok());
+  EXPECT_EQ(theirs.compute_by_account().count("acct-a"), 0u);
+}
+
 }  // namespace
 }  // namespace tests::server
