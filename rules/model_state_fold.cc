@@ -454,7 +454,7 @@ bool ModelStateFold::RefusedForOtherOwner(const LedgerEntry& e,
   absl::ConsumePrefix(&type, kProviderTypePrefix);
   RejectedRecord refused{
       e.leaf_index,
-      absl::StrCat("a ", type, " about \"", id, "\" signed by ", signer,
+      absl::StrCat("the ", type, " about \"", id, "\" signed by ", signer,
                    "; the model belongs to ", owner, ": not folded"),
       RejectedRecord::Kind::kOtherOwner};
   refused.declaration = false;
