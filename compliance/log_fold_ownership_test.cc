@@ -79,6 +79,29 @@ Leaf Declare(uint8_t signer, const std::string& model,
   return {signer, rules::kModelDeclarationType, d.SerializeAsString()};
 }
 
+Leaf Document(uint8_t signer, const std::string& model) {
+  aifl::provider::v1::DocumentSubmission doc;
+  doc.set_model_id(model);
+  doc.set_kind(aifl::provider::v1::MODEL_EVALUATION);
+  doc.set_title("the signer's own findings");
+  return {signer, rules::kDocumentSubmissionType, doc.SerializeAsString()};
+}
+
+Leaf Notify(uint8_t signer, const std::string& model) {
+  aifl::provider::v1::Notification n;
+  n.set_model_id(model);
+  n.set_compute_flop(1.2e25);
+  n.set_threshold_met(true);
+  return {signer, rules::kNotificationType, n.SerializeAsString()};
+}
+
+Leaf Evaluate(uint8_t signer, const std::string& model) {
+  aifl::provider::v1::EvaluationReport ev;
+  ev.set_model_id(model);
+  ev.set_adversarial(true);
+  return {signer, rules::kEvaluationReportType, ev.SerializeAsString()};
+}
+
 // A run on `account` naming no model: attributed by the account alone.
 Leaf Interval(const std::string& account, double flop) {
   aifl::collector::v1::IntervalReport iv;
@@ -108,7 +131,15 @@ struct Want {
   double measured_flop;  // measured training compute, lower bound
   // DQ1 on `model`: "" = not raised; else each text must be in the message.
   std::vector<std::string> dq1;
+  size_t documents = 0;  // dated documents of every kind folded in
+  size_t notifications = 0;
 };
+
+size_t Documents(const rules::ModelState& m) {
+  size_t n = 0;
+  for (const auto& kind : m.documents) n += kind.size();
+  return n;
+}
 
 struct Case {
   std::string name;
@@ -155,6 +186,38 @@ TEST(LogFoldOwnershipTest, ModelsAndAccountsStayWithTheirFirstDeclarant) {
         Declare(kA2, "n2", "Alpha N2", "", "n"), Interval("acct-a", 4e20)},
        {{"m", "Alpha v2", "org:Alpha AI", 0, {}},
         {"n", "Alpha N", "org:Alpha AI", 4e20, {}}}},
+      {"B's document about A's model: not folded, DQ1 names the leaf",
+       {Declare(kA1, "m", "Alpha"), Document(kB, "m")},
+       {{"m",
+         "Alpha",
+         "org:Alpha AI",
+         0,
+         {"1 entry(ies) about this model signed for another organisation",
+          "leaf 1: the DocumentSubmission about \"m\" signed by org:Beta Labs",
+          "belongs to org:Alpha AI: not folded"}}}},
+      {"B's notification about A's alias: not folded into A's model",
+       {Declare(kA1, "m", "Alpha"), Declare(kA1, "m2", "Alpha", "", "m"),
+        Notify(kB, "m2")},
+       {{"m",
+         "Alpha",
+         "org:Alpha AI",
+         0,
+         {"leaf 2: the Notification about \"m\" signed by org:Beta Labs"}}}},
+      {"B's evaluation report about A's model: not folded",
+       {Declare(kA1, "m", "Alpha"), Evaluate(kB, "m"), Declare(kB, "m", "B")},
+       {{"m",
+         "Alpha",
+         "org:Alpha AI",
+         0,
+         {"leaf 1: the EvaluationReport", "leaf 2: a ModelDeclaration",
+          "1 declaration(s)", "1 entry(ies)"}}}},
+      {"A's own entries, from A's second key, are folded as before",
+       {Declare(kA1, "m", "Alpha"), Document(kA2, "m"), Evaluate(kA1, "m"),
+        Notify(kA2, "m")},
+       {{"m", "Alpha", "org:Alpha AI", 0, {}, 3, 1}}},
+      {"entries before any declaration are folded (FORMAT.md says whose)",
+       {Document(kB, "m"), Declare(kA1, "m", "Alpha"), Document(kA1, "m")},
+       {{"m", "Alpha", "org:Alpha AI", 0, {}, 2, 0}}},
       {"keys without an organisation are their own identities",
        {Declare(kNoOrg1, "s", "Solo"), Declare(kNoOrg2, "s", "Other"),
         Declare(kNoOrg1, "s", "Solo v2")},
@@ -181,6 +244,8 @@ TEST(LogFoldOwnershipTest, ModelsAndAccountsStayWithTheirFirstDeclarant) {
       EXPECT_EQ(m->declaration()->provider(), w.provider);
       EXPECT_EQ(m->owner, w.owner);
       EXPECT_EQ(m->measured_training.lower, w.measured_flop);
+      EXPECT_EQ(Documents(*m), w.documents);
+      EXPECT_EQ(m->notifications.size(), w.notifications);
       std::optional<aifl::rules::v1::Finding> dq1;
       for (const auto& f :
            engine.Current(w.model, absl::FromUnixSeconds(1'790'000'000))) {

@@ -110,14 +110,20 @@ Outcome DocumentOutcome(const pack::Rule& rule, const RuleDates& dates,
 
 namespace {
 
-// "leaf 7: why; leaf 9: why; and 2 more" over the records of `kind`.
+// "leaf 7: why; leaf 9: why; and 2 more" over the records of `kind` (for
+// kOtherOwner: declarations' claims or, `declaration` false, other entries).
 std::string RejectedList(const std::vector<RejectedRecord>& rejected,
-                         RejectedRecord::Kind kind, size_t* count) {
+                         RejectedRecord::Kind kind, bool declaration,
+                         size_t* count) {
   constexpr size_t kShown = 3;
   std::string list;
   *count = 0;
   for (const RejectedRecord& r : rejected) {
     if (r.kind != kind) continue;
+    if (kind == RejectedRecord::Kind::kOtherOwner &&
+        r.declaration != declaration) {
+      continue;
+    }
     if (++*count <= kShown) {
       absl::StrAppend(&list, *count == 1 ? "" : "; ", "leaf ", r.leaf, ": ",
                       r.reason);
@@ -145,11 +151,13 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
   o.key.Add(s.rejected.size());
   o.key.Add(s.rejected.front().leaf);
   if (!render) return o;
-  size_t impossible = 0, other_owner = 0;
+  size_t impossible = 0, other_owner = 0, other_entries = 0;
   const std::string impossible_list = RejectedList(
-      s.rejected, RejectedRecord::Kind::kImpossibleValue, &impossible);
-  const std::string other_list =
-      RejectedList(s.rejected, RejectedRecord::Kind::kOtherOwner, &other_owner);
+      s.rejected, RejectedRecord::Kind::kImpossibleValue, true, &impossible);
+  const std::string other_list = RejectedList(
+      s.rejected, RejectedRecord::Kind::kOtherOwner, true, &other_owner);
+  const std::string other_entries_list = RejectedList(
+      s.rejected, RejectedRecord::Kind::kOtherOwner, false, &other_entries);
   if (impossible > 0) {
     o.message = absl::StrCat(
         impossible,
@@ -166,6 +174,14 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
         "this model or its scheduler accounts and were not folded (",
         other_list, ").");
     o.figures.push_back(CountFigure("other_owner_claims", other_owner));
+  }
+  if (other_entries > 0) {
+    // Documents, notifications, reports: one rule with the claims above.
+    absl::StrAppend(&o.message, o.message.empty() ? "" : " ", other_entries,
+                    " entry(ies) about this model signed for another "
+                    "organisation were not folded (",
+                    other_entries_list, ").");
+    o.figures.push_back(CountFigure("other_owner_entries", other_entries));
   }
   for (const RejectedRecord& r : s.rejected) o.evidence.push_back(r.leaf);
   return o;

@@ -74,14 +74,19 @@ struct PlannedBudget {
 };
 
 // An entry the fold left out of the model: a collector record whose values
-// cannot be true, or a declaration (or one of its scheduler-account claims)
-// signed by another principal than the model's owner (ledger/FORMAT.md,
-// "Ownership of models and records"). Both are reported by DQ1.
+// cannot be true, or a provider entry (a declaration or one of its
+// scheduler-account claims, a document, notification, evaluation or incident
+// report) signed by another principal than the model's owner
+// (ledger/FORMAT.md, "Ownership of models and records"). All are reported by
+// DQ1.
 struct RejectedRecord {
   enum class Kind { kImpossibleValue, kOtherOwner };
   uint64_t leaf = 0;
   std::string reason;  // e.g. "flop.lower: got -1e+20, want >= 0"
   Kind kind = Kind::kImpossibleValue;
+  // kOtherOwner: a declaration's claim (true) or another provider entry
+  // about the model (false); DQ1 words the two apart.
+  bool declaration = true;
 };
 
 struct OfficeDecision {
@@ -100,7 +105,7 @@ struct ModelState {
   std::string model_id;
   // The principal (rules/ledger_entry.h SignerPrincipal) of the key that
   // signed the first declaration folded into this model; "" until one is.
-  // Only declarations by the same principal are folded in later.
+  // Only provider entries by the same principal are folded in later.
   std::string owner;
   // Ids of further development by or for the same provider (para 23), folded
   // into this model; their declarations are kept here too.

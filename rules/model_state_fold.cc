@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "rules/collector_record_check.h"
 #include "rules/payload_types.h"
 #include "schema/collector.pb.h"
@@ -406,6 +407,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     if (!s.ok()) return s;
     id = Canonical(doc.model_id());
     if (id.empty()) return Affected{};
+    if (RefusedForOtherOwner(e, id)) return Affected{id};
     const int kind = doc.kind();
     if (kind > 0 && kind < kDocumentKinds)
       Get(id).documents[kind].push_back(at);
@@ -415,6 +417,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     if (!s.ok()) return s;
     id = Canonical(ev.model_id());
     if (id.empty()) return Affected{};
+    if (RefusedForOtherOwner(e, id)) return Affected{id};
     ModelState& m = Get(id);
     m.documents[provider::MODEL_EVALUATION].push_back(at);
     if (ev.adversarial()) {
@@ -426,6 +429,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     if (!s.ok()) return s;
     id = Canonical(inc.model_id());
     if (id.empty()) return Affected{};
+    if (RefusedForOtherOwner(e, id)) return Affected{id};
     Get(id).documents[provider::SERIOUS_INCIDENT_REPORT].push_back(at);
   } else if (t == kNotificationType) {
     provider::Notification n;
@@ -433,11 +437,29 @@ absl::StatusOr<Affected> ModelStateFold::ApplyProviderFact(
     if (!s.ok()) return s;
     id = Canonical(n.model_id());
     if (id.empty()) return Affected{};
+    if (RefusedForOtherOwner(e, id)) return Affected{id};
     Get(id).notifications.push_back(at);
   } else {
     return Affected{};
   }
   return Affected{id};
+}
+
+bool ModelStateFold::RefusedForOtherOwner(const LedgerEntry& e,
+                                          const std::string& id) {
+  const std::string signer = SignerPrincipal(e);
+  const std::string owner = OtherOwner(id, signer);
+  if (owner.empty()) return false;
+  absl::string_view type = e.payload_type;
+  absl::ConsumePrefix(&type, kProviderTypePrefix);
+  RejectedRecord refused{
+      e.leaf_index,
+      absl::StrCat("the ", type, " about \"", id, "\" signed by ", signer,
+                   "; the model belongs to ", owner, ": not folded"),
+      RejectedRecord::Kind::kOtherOwner};
+  refused.declaration = false;
+  Get(id).rejected.push_back(std::move(refused));
+  return true;
 }
 
 absl::StatusOr<Affected> ModelStateFold::ApplyOfficeFact(const LedgerEntry& e,

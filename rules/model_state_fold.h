@@ -16,6 +16,12 @@
 // kept in ModelState::rejected (or rejected_unattributed()) so that a
 // data-quality rule reports it. Every accepted value is finite and >= 0, so
 // no node's report can lower what other nodes measured: sums only grow.
+//
+// Ownership (ledger/FORMAT.md, "Ownership of models and records"): a model
+// belongs to the principal of its first declaration; a provider-signed entry
+// (declaration, alias, account claim, document, notification, evaluation or
+// incident report) by another principal is not folded into it but kept in
+// its `rejected` list (kOtherOwner) for DQ1.
 #ifndef RULES_MODEL_STATE_FOLD_H_
 #define RULES_MODEL_STATE_FOLD_H_
 
@@ -102,6 +108,10 @@ class ModelStateFold {
                          const DatedLeaf& at, ModelState& m);
   absl::StatusOr<std::vector<std::string>> ApplyProviderFact(
       const LedgerEntry& e, const DatedLeaf& at);
+  // True when model `id` belongs to another principal than the signer of
+  // provider entry `e`: the entry is then kept on that model for DQ1, not
+  // folded into it.
+  bool RefusedForOtherOwner(const LedgerEntry& e, const std::string& id);
   absl::StatusOr<std::vector<std::string>> ApplyOfficeFact(const LedgerEntry& e,
                                                            const DatedLeaf& at);
 

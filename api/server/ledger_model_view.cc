@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/client/model_records.h"
 #include "api/server/log.h"
@@ -76,9 +77,15 @@ absl::Status LedgerModelView::CatchUpLocked() {
                        fold_->Add(index, leaf, keys));
       Report(index, added);
       if (added.use == compliance::LogFold::Use::kFolded) {
-        ownership_.AddLeaf(index, added.models, Claimant(leaf, added));
+        // Only provider payloads need their signer (collector records,
+        // the bulk, skip the envelope parse).
+        const bool provider =
+            absl::StartsWith(added.payload_type, rules::kProviderTypePrefix);
+        ownership_.AddLeaf(index, added.models,
+                           provider ? ProviderSigner(leaf) : "",
+                           added.payload_type == rules::kModelDeclarationType);
       } else {
-        ownership_.AddLeaf(index, {}, "");
+        ownership_.AddLeaf(index, {}, "", false);
       }
     }
   }
@@ -101,9 +108,7 @@ void LedgerModelView::Report(uint64_t index,
   }
 }
 
-std::string LedgerModelView::Claimant(
-    absl::string_view leaf, const compliance::LogFold::Added& added) const {
-  if (added.payload_type != rules::kModelDeclarationType) return "";
+std::string LedgerModelView::ProviderSigner(absl::string_view leaf) const {
   // The fold took the leaf, so it parses and its signer is enrolled.
   absl::StatusOr<ledger::entry::Leaf> parsed = ledger::entry::ParseLeaf(leaf);
   if (!parsed.ok()) return "";

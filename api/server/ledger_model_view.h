@@ -66,10 +66,9 @@ class LedgerModelView final : public ModelView {
   // Logs (the first few) leaves the fold skipped.
   void Report(uint64_t index, const compliance::LogFold::Added& added)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The principal a folded declaration claims its models for ("" for other
-  // leaves): its signer's, when that is a provider key.
-  std::string Claimant(absl::string_view leaf,
-                       const compliance::LogFold::Added& added) const;
+  // The principal of the provider key that signed folded `leaf` ("" for
+  // other roles): whose entry it is (model_ownership.h).
+  std::string ProviderSigner(absl::string_view leaf) const;
   // True when `model_id` (any alias) is in `scope`.
   bool InScope(const ReadScope& scope, const std::string& model_id) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -28,16 +28,19 @@ uint32_t ModelOwnership::NumberOf(const std::string& model_id) {
 
 void ModelOwnership::AddLeaf(uint64_t index,
                              const std::vector<std::string>& models,
-                             const std::string& claimant) {
+                             const std::string& signer, bool declaration) {
   // The caller feeds leaves in order; a gap would misplace every later leaf.
   if (index != leaf_model_.size()) leaf_model_.resize(index, kNone);
   std::vector<uint32_t> numbers;
   for (const std::string& id : models) {
     const uint32_t n = NumberOf(id);
-    if (!claimant.empty() && owner_[n - 1].empty()) owner_[n - 1] = claimant;
-    // A declaration the fold refused for another's model (kept there for
-    // DQ1) is not that owner's to read: it holds the claimant's fields.
-    if (!claimant.empty() && owner_[n - 1] != claimant) continue;
+    std::string& owner = owner_[n - 1];
+    if (!signer.empty() && declaration && owner.empty()) owner = signer;
+    // A provider entry the fold refused for another's model (kept there for
+    // DQ1) is not that owner's to read: it holds the signer's content.
+    if (!signer.empty() && !owner.empty() && owner != signer) continue;
+    // Nor is one about a model no one owned yet, whoever claims it later.
+    if (!signer.empty() && owner.empty()) unowned_signer_[index] = signer;
     if (std::find(numbers.begin(), numbers.end(), n) == numbers.end()) {
       numbers.push_back(n);
     }
@@ -66,6 +69,10 @@ bool ModelOwnership::Owns(const std::vector<std::string>& principals,
 bool ModelOwnership::OwnsLeaf(const std::vector<std::string>& principals,
                               uint64_t index) const {
   if (index >= leaf_model_.size()) return false;
+  if (auto it = unowned_signer_.find(index);
+      it != unowned_signer_.end() && !Contains(principals, it->second)) {
+    return false;
+  }
   const uint32_t n = leaf_model_[index];
   if (n == kNone) return false;
   if (n != kSeveral) return Contains(principals, owner_[n - 1]);

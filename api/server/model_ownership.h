@@ -11,8 +11,13 @@
 // account, an office decision or a finding about the model). A leaf about no
 // model (key events, unattributed collector records) or about a model no
 // declaration claimed yet belongs to no provider: office and auditors only.
+// A provider-signed leaf is never about a model another principal owns (the
+// fold refuses it: rules/model_state_fold.h), and one about a model no one
+// owned yet stays its signer's: a later owner of another principal does not
+// read it.
 //
-// Memory: 4 bytes per leaf folded, plus the model ids. Pure; not
+// Memory: 4 bytes per leaf folded, plus the model ids and the signers of
+// provider leaves about models unowned when they came. Pure; not
 // thread-safe (the model view serializes calls under its lock).
 #ifndef API_SERVER_MODEL_OWNERSHIP_H_
 #define API_SERVER_MODEL_OWNERSHIP_H_
@@ -36,13 +41,15 @@ std::string ProviderPrincipal(const ledger::KeyInfo& key);
 class ModelOwnership {
  public:
   // Records leaf `index` (= leaves() so far; leaves are added in order),
-  // about the canonical model ids `models`. `claimant` is the principal of
-  // the provider key that signed it when it is a ModelDeclaration the fold
-  // took, else "": it becomes the owner of each of `models` without one,
-  // and the leaf is not about a model another principal owns (the fold
-  // names such a model for a declaration it refused: rules/model_state_fold.h).
+  // about the canonical model ids `models`. `signer` is the principal of the
+  // provider key that signed it, "" for other roles. A provider leaf is not
+  // about a model another principal owns (the fold names such a model for
+  // an entry it refused: rules/model_state_fold.h). When `declaration` (a
+  // ModelDeclaration the fold took), `signer` becomes the owner of each of
+  // `models` without one; any other provider leaf about a model without an
+  // owner stays readable by `signer` alone among providers.
   void AddLeaf(uint64_t index, const std::vector<std::string>& models,
-               const std::string& claimant);
+               const std::string& signer, bool declaration);
 
   uint64_t leaves() const { return leaf_model_.size(); }
 
@@ -68,6 +75,9 @@ class ModelOwnership {
   // several_.
   std::vector<uint32_t> leaf_model_;
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> several_;
+  // Provider leaves (not declarations) about a model that had no owner when
+  // they came: leaf → its signer, the one provider principal that reads it.
+  absl::flat_hash_map<uint64_t, std::string> unowned_signer_;
   absl::flat_hash_map<std::string, uint32_t> numbers_;  // id → number + 1
   std::vector<std::string> owner_;                      // by number
 };

@@ -485,5 +485,47 @@ TEST_F(ProviderScopeTest, AnotherOrganisationCannotTakeOrChangeAModel) {
   EXPECT_EQ(theirs.compute_by_account().count("acct-a"), 0u);
 }
 
+// Every provider entry about a model is one rule (ledger/FORMAT.md,
+// "Ownership of models and records"): B's document about A's model is not
+// folded into it and its leaf is not A's to read; B's document about a model
+// no one had declared stays B's after A declares the model.
+TEST_F(ProviderScopeTest, AnotherOrganisationsDocumentIsNotTheOwners) {
+  aifl::provider::v1::DocumentSubmission doc;
+  doc.set_model_id("model-a");
+  doc.set_kind(aifl::provider::v1::MODEL_EVALUATION);
+  doc.set_title("Beta secret evaluation");
+  const uint64_t about_a = Append(
+      *b_key_, "aifl.provider.v1.DocumentSubmission", doc.SerializeAsString());
+  doc.set_model_id("model-late");
+  const uint64_t before_claim = Append(
+      *b_key_, "aifl.provider.v1.DocumentSubmission", doc.SerializeAsString());
+  aifl::provider::v1::ModelDeclaration d;
+  d.set_model_id("model-late");
+  d.set_provider("model-late provider");
+  Append(*a_key_, "aifl.provider.v1.ModelDeclaration", d.SerializeAsString());
+  doc.set_model_id("model-a");
+  doc.set_title("A's own evaluation");
+  const uint64_t own = Append(*a2_key_, "aifl.provider.v1.DocumentSubmission",
+                              doc.SerializeAsString());
+
+  auto a = Audit::NewStub(Channel(a_cert_));
+  auto b = Audit::NewStub(Channel(b_cert_));
+  for (uint64_t leaf : {about_a, before_claim}) {
+    grpc::Status s = Entries(*a, leaf);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << leaf;
+    ExpectNoLeak(s, b_);
+    EXPECT_TRUE(Entries(*b, leaf).ok()) << "B reads its own entries";
+  }
+  EXPECT_TRUE(Entries(*a, own).ok()) << "A's second key's document is A's";
+  aifl::api::v1::GetModelRequest r;
+  r.set_model_id("model-a");
+  aifl::api::v1::ModelDetail mine;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(a->GetModel(&ctx, r, &mine).ok());
+  const auto& ev = mine.evidence_leaves();
+  EXPECT_EQ(std::find(ev.begin(), ev.end(), about_a), ev.end());
+  EXPECT_EQ(mine.DebugString().find("Beta secret"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tests::server
