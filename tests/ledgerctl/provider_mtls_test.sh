@@ -131,7 +131,7 @@ expect_failure "not bound to this client's TLS identity" \
   $L declare "${PROVIDER[@]}" --key "$tmp/other.key" "$EX/model-declaration.textproto"
 expect_failure "not bound to this client's TLS identity" \
   $L declare "${COLLECTOR[@]}" --key "$tmp/provider.key" "$EX/model-declaration.textproto"
-expect_failure "may not call Audit.GetEntries.*your own key: keys --key" $L keys "${PROVIDER[@]}"
+expect_failure "Audit.GetEntries.*your own key: keys --key" $L keys "${PROVIDER[@]}"
 printf 'model_id: "x"\nprovider: "y"\nno_such_field: 1\n' >"$tmp/bad.textproto"
 expect_failure "bad.textproto: not a text-format aifl.provider.v1.ModelDeclaration: line 3" \
   $L declare "${PROVIDER[@]}" --key "$tmp/provider.key" "$tmp/bad.textproto"
