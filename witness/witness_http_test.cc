@@ -14,8 +14,10 @@
 #include "gtest/gtest.h"
 #include "ledger/crypto/ed25519.h"
 #include "ledger/crypto/sha256.h"
+#include "ledger/note/checkpoint.h"
 #include "ledger/note/cosignature.h"
 #include "ledger/note/signed_note.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 #include "witness/testonly/fake_log.h"
 #include "witness/testonly/http_client.h"
 #include "witness/trusted_logs.h"
@@ -154,6 +156,32 @@ TEST_F(WitnessHttpTest, CosignsFromZeroThenExtendsWithProofs) {
   EXPECT_NE(latest.body.find(absl::StrCat("\xe2\x80\x94 ", kWitnessName, " ")),
             std::string::npos);
   EXPECT_EQ(Evidence(), "");
+}
+
+// A body larger than libmicrohttpd's per-connection buffer (16 KiB) but
+// within the 64 KiB limit arrives whole, in several calls: a checkpoint with
+// 48 KiB of extension lines is cosigned over every byte.
+TEST_F(WitnessHttpTest, BodyLargerThanTheConnectionBufferArrivesWhole) {
+  ledger::note::Checkpoint c;
+  c.origin = a_.origin();
+  c.size = 10;
+  c.root = a_.Root(10);
+  for (int i = 0; i < 48; ++i) {
+    c.extensions.push_back(
+        absl::StrCat("ext ", i, " ", std::string(1000, 'e')));
+  }
+  const std::string text = ledger::note::FormatCheckpointBody(c);
+  auto note = a_.signer().Sign(text);
+  ASSERT_TRUE(note.ok()) << note.status();
+  const std::string body =
+      ledger::witnessing::FormatAddCheckpointRequest(0, {}, *note);
+  ASSERT_GT(body.size(), 32u << 10);  // twice the buffer
+  const HttpReply reply = Post(body);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto split = ledger::note::SplitSignedNote(*note + reply.body);
+  ASSERT_TRUE(split.ok()) << split.status();
+  ASSERT_EQ(split->signatures.size(), 2u);
+  EXPECT_TRUE(verifier_->Verify(text, split->signatures[1].signature).ok());
 }
 
 TEST_F(WitnessHttpTest, EveryRefusalCode) {

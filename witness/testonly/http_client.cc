@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,15 @@ HttpClient::~HttpClient() { Close(); }
 void HttpClient::Close() {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+}
+
+ssize_t HttpClient::Recv(char* buf, size_t size) {
+  if (!busy_poll_) return ::recv(fd_, buf, size, 0);
+  while (true) {
+    const ssize_t n = ::recv(fd_, buf, size, MSG_DONTWAIT);
+    if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+    ::sched_yield();
+  }
 }
 
 absl::Status HttpClient::Connect() {
@@ -65,7 +75,7 @@ absl::StatusOr<HttpReply> HttpClient::Request(absl::string_view method,
     char buf[16384];
     bool failed = sent < request.size();
     while (!failed && header_end == std::string::npos) {
-      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      const ssize_t n = Recv(buf, sizeof(buf));
       if (n <= 0) {
         failed = true;
         break;
@@ -107,7 +117,7 @@ absl::StatusOr<HttpReply> HttpClient::Request(absl::string_view method,
     }
     reply.body = in.substr(header_end + 4);
     while (reply.body.size() < length) {
-      const ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      const ssize_t n = Recv(buf, sizeof(buf));
       if (n <= 0) {
         Close();
         return absl::UnavailableError("connection closed mid-body");
