@@ -256,6 +256,31 @@ std::vector<std::string> ContradictingFields(const ModelDeclaration& a,
   return out;
 }
 
+v1::Finding LogStoppedFinding(const std::string& origin, uint64_t verified_size,
+                              const std::string& kind,
+                              const std::string& reason, absl::Time detected) {
+  v1::Finding f =
+      Base(kLogStoppedRule, "Factory log stopped by the Office",
+           "Office monitor (office/README.md): every entry "
+           "verified against the log's signed checkpoints",
+           v1::REGULATION_AND_COMPLIANCE, GlobalModelKey{}, detected);
+  // A broken log is a fact the monitor holds the evidence of (the
+  // incident's notes, tile and reason), not a reading of the Act.
+  f.set_fact_status(v1::PRIMARY);
+  f.set_severity(v1::VIOLATION);
+  f.set_message(
+      absl::StrCat("X4 Factory log stopped: the AI Office stopped "
+                   "following ",
+                   origin, " at size ", verified_size, " (", kind,
+                   "): ", reason, ". Entries below that size stay verified."));
+  f.add_evidence_origins(origin);
+  v1::Figure* fig = f.add_figures();
+  fig->set_name(absl::StrCat("verified_size at ", origin));
+  fig->set_lower(static_cast<double>(verified_size));
+  fig->set_upper(static_cast<double>(verified_size));
+  return f;
+}
+
 std::vector<v1::Finding> CrossFactoryFindings(
     const std::vector<MergedModel>& models, const OfficeRuleOptions& options,
     absl::Time now) {

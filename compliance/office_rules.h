@@ -15,11 +15,19 @@
 //   X3 unresolved lineage (WARNING, Regulation and Compliance): a
 //      declaration names a run at another log that cannot join the model
 //      (log not followed, no such run, another provider's run).
+//   X4 factory log stopped (VIOLATION, Regulation and Compliance): the
+//      Office monitor stopped following a factory's log (a fork, a
+//      rollback, a tile or an entry that fails verification; office/
+//      log_incident.h). Not a model's finding: model_id and provider are
+//      empty, evidence_origins names the factory's origin, the figure
+//      "verified_size at <origin>" the size it was stopped at (entries
+//      below it stay verified and counted). Raised once per stopped log.
 // Findings carry (origin, leaf) evidence (Finding.evidence_origins) and the
 // provider (Finding.provider).
 #ifndef COMPLIANCE_OFFICE_RULES_H_
 #define COMPLIANCE_OFFICE_RULES_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +55,16 @@ struct MergedModel {
 std::vector<aifl::rules::v1::Finding> CrossFactoryFindings(
     const std::vector<MergedModel>& models, const OfficeRuleOptions& options,
     absl::Time now);
+
+inline constexpr char kLogStoppedRule[] = "X4";
+
+// The X4 finding for a factory log the monitor stopped at `verified_size`
+// (`kind`: fork, rollback, bad_tile or bad_entry; `reason`: why).
+aifl::rules::v1::Finding LogStoppedFinding(const std::string& origin,
+                                           uint64_t verified_size,
+                                           const std::string& kind,
+                                           const std::string& reason,
+                                           absl::Time detected);
 
 // The fields two declarations both declare and disagree on, e.g.
 // {"provider_country", "modalities"}; empty when they agree.

@@ -2,11 +2,15 @@
 //
 //   office_monitor --config=FILE --state_dir=DIR
 //       [--witness_key_file=K --witness_name=NAME --witness_listen=H:P]
+//       [--office_ledger_dir=D --office_rules_key=K --office_key=K]
 //
 // Follows every log of the config over tlog-tiles into the mirror in
 // DIR/mirror; with --witness_key_file, also serves the tlog-witness API and
 // cosigns the checkpoints it fully verified (state in DIR/witness). Logs
-// one JSON event per line (api/server/log.h); stops on SIGTERM or SIGINT.
+// with --office_ledger_dir, also folds
+// every verified leaf into the Office's findings and records them in the
+// Office ledger (office_ledger_sink.h). Logs one JSON event per line
+// (api/server/log.h); stops on SIGTERM or SIGINT.
 #include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -35,6 +39,7 @@
 #include "office/monitor_config.h"
 #include "office/monitor_metrics.h"
 #include "office/monitor_witness.h"
+#include "office/office_ledger_sink.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness.h"
 #include "witness/witness_http_server.h"
@@ -60,6 +65,19 @@ ABSL_FLAG(std::string, witness_name, "",
           "the monitor's witness name (key name in its vkey and cosignatures)");
 ABSL_FLAG(std::string, witness_listen, "127.0.0.1:8490",
           "HTTP host:port of the tlog-witness API");
+ABSL_FLAG(std::string, office_ledger_dir, "",
+          "the Office ledger (a ledger folder of the Office's own origin): "
+          "record the Office's findings, the factory checkpoints verified "
+          "and the model totals there; empty: mirror only");
+ABSL_FLAG(std::string, office_rules_key, "",
+          "with --office_ledger_dir: the key signing the Office's findings "
+          "(enrolled there with role rules)");
+ABSL_FLAG(std::string, office_key, "",
+          "with --office_ledger_dir: the key signing factory checkpoints and "
+          "model totals (enrolled there with role office)");
+ABSL_FLAG(std::string, office_rules_pack, "",
+          "with --office_ledger_dir: the rule pack run on each global model; "
+          "default: the AI Act pack built into this binary");
 
 namespace {
 
@@ -103,10 +121,46 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
   return out;
 }
 
-office::MonitorOptions Callbacks(office::MonitorMetrics* metrics) {
+// The Office ledger, when --office_ledger_dir is given: opened, read back,
+// and brought up to the mirror before the followers start.
+absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
+    const office::Mirror* mirror) {
+  if (absl::GetFlag(FLAGS_office_ledger_dir).empty()) return nullptr;
+  office::OfficeLedgerOptions options;
+  options.ledger_dir = absl::GetFlag(FLAGS_office_ledger_dir);
+  options.rules_key_path = absl::GetFlag(FLAGS_office_rules_key);
+  options.office_key_path = absl::GetFlag(FLAGS_office_key);
+  options.rules_pack_path = absl::GetFlag(FLAGS_office_rules_pack);
+  if (options.rules_key_path.empty() || options.office_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "--office_rules_key and --office_key are required with "
+        "--office_ledger_dir");
+  }
+  return office::OfficeLedgerSink::Open(options, mirror);
+}
+
+// Logs what a sync recorded (nothing when nothing was).
+void LogRecorded(const std::string& origin,
+                 const absl::StatusOr<office::OfficeRecorded>& r) {
+  if (!r.ok()) {
+    LogEvent("error", "office_record_failed",
+             {{"origin", origin}, {"error", r.status().ToString()}});
+    return;
+  }
+  if (r->checkpoints + r->findings + r->totals == 0) return;
+  LogEvent("info", "office_recorded",
+           {{"origin", origin},
+            {"checkpoints", absl::StrCat(r->checkpoints)},
+            {"findings", absl::StrCat(r->findings)},
+            {"totals", absl::StrCat(r->totals)},
+            {"office_size", absl::StrCat(r->office_size)}});
+}
+
+office::MonitorOptions Callbacks(office::MonitorMetrics* metrics,
+                                 office::OfficeLedgerSink* sink) {
   office::MonitorOptions options;
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
-  options.on_incident = [metrics](const office::LogIncident& i) {
+  options.on_incident = [metrics, sink](const office::LogIncident& i) {
     metrics->Incident(i);
     LogEvent("error", "log_incident",
              {{"origin", i.origin},
@@ -115,14 +169,16 @@ office::MonitorOptions Callbacks(office::MonitorMetrics* metrics) {
               {"leaf_index",
                i.leaf_index ? absl::StrCat(*i.leaf_index) : std::string()},
               {"reason", i.reason}});
+    if (sink != nullptr) LogRecorded(i.origin, sink->Sync(i.origin));
   };
-  options.on_step = [](const std::string& origin,
-                       const office::StepOutcome& s) {
+  options.on_step = [sink](const std::string& origin,
+                           const office::StepOutcome& s) {
     LogEvent("info", "log_advanced",
              {{"origin", origin},
               {"verified_size", absl::StrCat(s.verified_size)},
               {"checkpoint_size", absl::StrCat(s.checkpoint_size)},
               {"new_entries", absl::StrCat(s.new_entries)}});
+    if (sink != nullptr) LogRecorded(origin, sink->Sync(origin));
   };
   options.on_error = [metrics](const std::string& origin,
                                const absl::Status& s) {
@@ -216,7 +272,12 @@ int Run() {
   if (!followers.ok()) return Fail("state_load_failed", followers.status());
   absl::StatusOr<WitnessParts> witness = StartWitness(*config, mirror->get());
   if (!witness.ok()) return Fail("witness_failed", witness.status());
-  office::Monitor monitor(*std::move(followers), Callbacks(&metrics));
+  absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> sink =
+      OpenOfficeLedger(mirror->get());
+  if (!sink.ok()) return Fail("office_ledger_failed", sink.status());
+  if (*sink != nullptr) LogRecorded("", (*sink)->SyncAll());
+  office::Monitor monitor(*std::move(followers),
+                          Callbacks(&metrics, sink->get()));
   monitor.Start();
   std::vector<std::string> origins;
   for (const office::FollowedLog& log : config->logs) {
@@ -244,7 +305,8 @@ int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::SetProgramUsageMessage(
       "office_monitor --config=FILE --state_dir=DIR [--witness_key_file=K "
-      "--witness_name=NAME --witness_listen=HOST:PORT]");
+      "--witness_name=NAME --witness_listen=HOST:PORT] "
+      "[--office_ledger_dir=D --office_rules_key=K --office_key=K]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 1) {
     std::cerr << "office_monitor: unexpected argument \"" << args[1] << "\"\n";

@@ -16,23 +16,32 @@
 #                             OUT/factories.tsv: origin, vkey, tiles URL,
 #                             gRPC address (the monitor's config input)
 #   federation_stop           stops the servers federation_serve started
+#   federation_office OUT     the AI Office: an Office ledger (OUT/office/,
+#                             origin office.example.eu/ledger, rules and
+#                             office keys), office_monitor following the
+#                             factories of OUT/factories.tsv over HTTP until
+#                             it verified every entry, then the Office
+#                             ledger served: its models (per-factory split)
+#                             and its findings (OUT/office/findings.txt)
 # Environment: DEMO_NODES (default 256 per factory), DEMO_SEED (default 1),
 # DEMO_SAMPLE_MINUTES (default 60). Binaries: bazel-bin (build them first:
-# //tools/factory_sim //api/server:ledger_server //tools/ledgerctl).
+# //tools/factory_sim //api/server:ledger_server //tools/ledgerctl, and
+# //office:office_monitor for federation_office).
 FEDERATION_PARTS=(a b c)
 FEDERATION_PIDS=()
 
 federation_simulate() {
-  local out=$1 part=0 f
+  local out=$1 part=0 f rc
   for f in "${FEDERATION_PARTS[@]}"; do
     part=$((part + 1))
+    rc=0
     mkdir -p "$out/factory-$f"
     bazel-bin/tools/factory_sim/factory_sim --out_dir="$out/factory-$f" \
       --origin="factory-$f.example.eu/ledger" --federation_part=$part \
       --nodes="${DEMO_NODES:-256}" --seed="${DEMO_SEED:-1}" \
       --sample_minutes="${DEMO_SAMPLE_MINUTES:-60}" --scale=0 \
-      >"$out/factory-$f/simulation.txt" 2>"$out/factory-$f/simulation.log"
-    local rc=$?
+      >"$out/factory-$f/simulation.txt" 2>"$out/factory-$f/simulation.log" ||
+      rc=$?
     # factory_sim: 0 = every model as expected, 1 = a difference, 2 = failed.
     if [[ $rc -eq 2 ]]; then
       echo "demo: factory $f: the simulation failed ($out/factory-$f/simulation.log)" >&2
@@ -66,6 +75,74 @@ federation_stop() {
   FEDERATION_PIDS=()
 }
 
+# The Office ledger and the monitor's config (OUT/office/monitor.conf).
+federation_office_setup() {
+  local out=$1 o=$1/office L=bazel-bin/tools/ledgerctl/ledgerctl k
+  mkdir -p "$o"
+  $L init --dir "$o/ledger" --origin office.example.eu/ledger | tail -n 1 >"$o/vkey"
+  for k in rules office; do
+    $L keygen --out "$o/$k.key" >/dev/null
+    $L enroll --dir "$o/ledger" --pub "$o/$k.key.pub" --role $k \
+      --organisation "AI Office" >/dev/null
+  done
+  : >"$o/monitor.conf"
+  : >"$o/sizes"
+  while IFS=$'\t' read -r origin vkey tiles grpc; do
+    echo "log $vkey $tiles" >>"$o/monitor.conf"
+    for _ in $(seq 100); do
+      $L checkpoint --tiles "$tiles" --vkey "$vkey" --trusted_dir "$o/trust" \
+        >"$o/cp" 2>/dev/null && break
+      sleep 0.2
+    done
+    printf '%s\t%s\n' "$origin" "$(sed -n 2p "$o/cp")" >>"$o/sizes"
+  done <"$out/factories.tsv"
+  rm -f "$o/cp"
+}
+
+federation_office() {
+  local out=$1 o=$1/office L=bazel-bin/tools/ledgerctl/ledgerctl
+  federation_office_setup "$out"
+  bazel-bin/office/office_monitor --config="$o/monitor.conf" \
+    --state_dir="$o/monitor-state" --poll_interval=200ms \
+    --office_ledger_dir="$o/ledger" --office_rules_key="$o/rules.key" \
+    --office_key="$o/office.key" 2>"$o/monitor.log" &
+  local monitor=$! origin size verified=0 start=$SECONDS
+  while ((verified == 0 && SECONDS - start < 600)); do
+    sleep 0.5
+    verified=1
+    while IFS=$'\t' read -r origin size; do
+      grep -q "\"log_advanced\",\"origin\":\"$origin\",\"verified_size\":\"$size\"" \
+        "$o/monitor.log" || verified=0
+    done <"$o/sizes"
+    kill -0 $monitor 2>/dev/null || break
+  done
+  # SIGTERM lets each follower finish its step, its recording included.
+  kill $monitor 2>/dev/null || true
+  wait $monitor 2>/dev/null || true
+  if ((verified == 0)); then
+    echo "demo: the office monitor did not verify every factory ($o/monitor.log)" >&2
+    return 1
+  fi
+  echo "office_monitor verified $(awk -F'\t' '{n += $2} END {print n}' "$o/sizes")" \
+    "entries of $(wc -l <"$o/sizes") factories over HTTP in $((SECONDS - start)) s;" \
+    "$(grep -c '"log_incident"' "$o/monitor.log") incidents; the Office ledger holds" \
+    "$(grep '"office_recorded"' "$o/monitor.log" | tail -n 1 | sed 's/.*"office_size":"\([0-9]*\)".*/\1/') entries"
+  local port=$((20000 + RANDOM % 20000))
+  bazel-bin/api/server/ledger_server --ledger_dir="$o/ledger" --insecure_loopback \
+    --listen="127.0.0.1:$port" 2>"$o/server.log" &
+  FEDERATION_PIDS+=($!)
+  local S=(--server "127.0.0.1:$port" --vkey "$(cat "$o/vkey")" --trusted_dir "$o/trust")
+  for _ in $(seq 100); do
+    $L checkpoint "${S[@]}" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  echo "-- the Office ledger (127.0.0.1:$port): each global model, then each factory's share"
+  $L models "${S[@]}"
+  $L findings "${S[@]}" >"$o/findings.txt"
+  echo "-- the Office's findings: $(grep -c . "$o/findings.txt") lines ($o/findings.txt); the split ones:"
+  grep -E '(^| )(X1|C4) ' "$o/findings.txt" | head -n 6 || true
+}
+
 # Run on its own: what each factory sees (no one sees helios-frontier over
 # 1e25: its thirds are in three logs).
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
@@ -80,11 +157,13 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   while IFS=$'\t' read -r origin vkey tiles grpc; do
     for _ in $(seq 100); do
       bazel-bin/tools/ledgerctl/ledgerctl checkpoint --tiles "$tiles" \
-        --vkey "$vkey" >/dev/null 2>&1 && break
+        --vkey "$vkey" --trusted_dir "$OUT/trust" >/dev/null 2>&1 && break
       sleep 0.2
     done
     echo "-- $origin (tiles $tiles): its own models"
-    bazel-bin/tools/ledgerctl/ledgerctl models --tiles "$tiles" --vkey "$vkey"
+    bazel-bin/tools/ledgerctl/ledgerctl models --tiles "$tiles" --vkey "$vkey" \
+      --trusted_dir "$OUT/trust"
   done <"$OUT/factories.tsv"
   echo "factories: $OUT/factories.tsv"
+  if [[ -x bazel-bin/office/office_monitor ]]; then federation_office "$OUT"; fi
 fi

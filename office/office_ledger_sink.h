@@ -1,0 +1,114 @@
+// OfficeLedgerSink: the AI Office's fold of the mirror into its own ledger
+// (compliance/README.md, "The Office ledger"). The follower (log_follower.h)
+// only mirrors what it verified; this reads the mirror (mirror.h, the
+// contract) and, per origin that advanced, feeds the new leaves in order to
+// compliance::OfficeState, then records in the Office ledger, through
+// compliance::OfficeRecorder: the factory checkpoint fully verified at the
+// mirrored size, the findings Evaluate() returns, the model totals that
+// changed, an X4 finding for each log the monitor stopped
+// (compliance/office_rules.h), and publishes an Office checkpoint.
+//
+// Restart without duplicates: Open() reads the whole Office ledger back
+// (each finding to OfficeState::Record, each totals to RecordTotals, the
+// last recorded size of each factory checkpoint, the X4 findings), then
+// SyncAll() re-feeds every mirrored leaf from 0. Evaluate() then returns
+// only what was not recorded before the crash (the mirror and the Office
+// ledger are two databases: a crash between them loses nothing, the next
+// start records the rest).
+//
+// Thread-safe: the monitor's follower threads call Sync concurrently; the
+// calls are serialized (the Office's fold is one state).
+#ifndef OFFICE_OFFICE_LEDGER_SINK_H_
+#define OFFICE_OFFICE_LEDGER_SINK_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/clock.h"
+#include "compliance/office_recorder.h"
+#include "compliance/office_state.h"
+#include "ledger/ledger.h"
+#include "office/mirror.h"
+
+namespace office {
+
+struct OfficeLedgerOptions {
+  // The Office ledger's folder (ledgerctl init; its own origin), with the
+  // rules key (ROLE_RULES) and the office key (ROLE_OFFICE) enrolled.
+  std::string ledger_dir;
+  std::string rules_key_path;
+  std::string office_key_path;
+  // The rule pack run on each global model; "" = the built-in AI Act pack.
+  std::string rules_pack_path;
+  common::Clock* clock = nullptr;  // default: the real clock
+};
+
+// What one Sync recorded (for the monitor's event log).
+struct OfficeRecorded {
+  uint64_t checkpoints = 0;
+  uint64_t findings = 0;
+  uint64_t totals = 0;
+  uint64_t office_size = 0;  // the Office ledger's size after it
+};
+
+class OfficeLedgerSink {
+ public:
+  // Opens the Office ledger (held until destruction: serve it with a
+  // ledger_server once the monitor stopped) and reads it back. `mirror` is
+  // not owned and must outlive the sink.
+  static absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> Open(
+      const OfficeLedgerOptions& options, const Mirror* mirror);
+
+  // Feeds `origin`'s leaves mirrored since the last call and records what
+  // changed. A leaf the Office's fold refuses (kDataLoss: it cannot happen
+  // to a verified leaf) stops folding that origin; the error is returned
+  // once.
+  absl::StatusOr<OfficeRecorded> Sync(const std::string& origin);
+  // Sync for every origin of the mirror (at start).
+  absl::StatusOr<OfficeRecorded> SyncAll();
+
+  // Every Office finding currently raised (OfficeState::Raised).
+  std::vector<aifl::rules::v1::Finding> Raised();
+
+ private:
+  OfficeLedgerSink(std::unique_ptr<ledger::Ledger> ledger, const Mirror* mirror,
+                   common::Clock* clock)
+      : ledger_(std::move(ledger)), mirror_(mirror), clock_(clock) {}
+
+  absl::Status ReadBack() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Feed(const std::string& origin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RecordCheckpoint(const std::string& origin, OfficeRecorded* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RecordIncidents(const std::string& origin, OfficeRecorded* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RecordState(OfficeRecorded* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  const Mirror* mirror_;
+  common::Clock* clock_;
+  std::unique_ptr<compliance::OfficeRecorder> recorder_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<compliance::OfficeState> state_ ABSL_GUARDED_BY(mu_);
+  // Per origin: the next mirrored leaf to feed.
+  std::map<std::string, uint64_t> position_ ABSL_GUARDED_BY(mu_);
+  // Origins whose leaves the fold refused: not fed further.
+  std::set<std::string> refused_ ABSL_GUARDED_BY(mu_);
+  // Per origin: the largest factory checkpoint size recorded.
+  std::map<std::string, uint64_t> checkpoint_size_ ABSL_GUARDED_BY(mu_);
+  // (origin, verified size) of each X4 finding recorded.
+  std::set<std::pair<std::string, uint64_t>> stopped_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace office
+
+#endif  // OFFICE_OFFICE_LEDGER_SINK_H_
