@@ -5,10 +5,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "api/client/tiles_checkpoint.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/tiles/tile_path.h"
-#include "ledger/witness_policy/quorum.h"
 #include "office/replay_state.h"
 
 namespace office {
@@ -17,8 +17,6 @@ namespace {
 using api::client::VerifiedCheckpoint;
 using ledger::tiles::kTileWidth;
 
-// A checkpoint note with a few hundred cosignatures still fits.
-constexpr size_t kMaxCheckpointBytes = 1 << 20;
 // The largest valid entry bundle: 256 entries of 2 + 65,535 bytes.
 constexpr size_t kMaxBundleBytes = kTileWidth * (2 + 65535);
 
@@ -98,30 +96,12 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::Advance(
 }
 
 absl::StatusOr<VerifiedCheckpoint> LogFollower::FetchCheckpoint() {
-  const std::string url = log_.tiles_url + "/checkpoint";
-  absl::StatusOr<std::string> note = http_->Get(url, kMaxCheckpointBytes);
-  if (absl::IsNotFound(note.status())) {
-    return absl::UnavailableError(note.status().message());
-  }
-  RETURN_IF_ERROR(note.status());
   // An unsigned or badly signed note proves nothing about the log (anyone
-  // can serve one): an error, never an incident.
-  absl::StatusOr<VerifiedCheckpoint> checkpoint =
-      verifier_.VerifyCheckpoint(*note);
-  if (!checkpoint.ok()) {
-    return absl::DataLossError(
-        absl::StrCat(url, ": ", checkpoint.status().message()));
-  }
-  if (log_.policy.has_value()) {
-    absl::Status quorum =
-        ledger::witness_policy::VerifyCheckpointWithPolicy(*note, *log_.policy)
-            .status();
-    if (!quorum.ok()) {
-      return absl::Status(quorum.code(),
-                          absl::StrCat(url, ": ", quorum.message()));
-    }
-  }
-  return checkpoint;
+  // can serve one), nor does one the quorum has not cosigned yet: errors,
+  // never incidents.
+  return api::client::FetchTilesCheckpoint(
+      *http_, log_.tiles_url, verifier_,
+      log_.policy.has_value() ? &*log_.policy : nullptr);
 }
 
 LogIncident LogFollower::Incident(IncidentKind kind, std::string reason,

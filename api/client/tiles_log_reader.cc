@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/client/load_trust.h"
 #include "api/client/log_reader_checks.h"
+#include "api/client/tiles_checkpoint.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/node_id.h"
 #include "ledger/merkle/node_reader.h"
@@ -15,9 +16,6 @@ namespace api::client {
 namespace {
 
 using ledger::merkle::Hash;
-
-// A checkpoint note with a few hundred cosignatures still fits.
-constexpr size_t kMaxCheckpointBytes = 1 << 20;
 
 }  // namespace
 
@@ -52,27 +50,10 @@ absl::StatusOr<std::unique_ptr<TilesLogReader>> TilesLogReader::Create(
 }
 
 absl::StatusOr<VerifiedCheckpoint> TilesLogReader::LatestCheckpoint() {
-  const std::string url = url_ + "/checkpoint";
-  absl::StatusOr<std::string> note = http_->Get(url, kMaxCheckpointBytes);
-  if (absl::IsNotFound(note.status())) {
-    return absl::UnavailableError(note.status().message());
-  }
-  RETURN_IF_ERROR(note.status());
-  absl::StatusOr<VerifiedCheckpoint> checkpoint =
-      verifier_.VerifyCheckpoint(*note);
-  if (!checkpoint.ok()) {
-    return absl::DataLossError(
-        absl::StrCat(url, ": ", checkpoint.status().message()));
-  }
-  if (options_.witness_policy != nullptr) {
-    absl::Status witnessed = CheckWitnessQuorum(*options_.witness_policy,
-                                                verifier_, checkpoint->note);
-    if (!witnessed.ok()) {
-      return absl::Status(witnessed.code(),
-                          absl::StrCat(url, ": ", witnessed.message()));
-    }
-  }
-  RETURN_IF_ERROR(Trust(*checkpoint));
+  ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
+                   FetchTilesCheckpoint(*http_, url_, verifier_,
+                                        options_.witness_policy.get()));
+  RETURN_IF_ERROR(Trust(checkpoint));
   return checkpoint;
 }
 
