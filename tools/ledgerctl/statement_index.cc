@@ -8,6 +8,7 @@
 #include "index/model_answer_wire.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
+#include "schema/provider.pb.h"
 
 namespace ledgerctl {
 namespace {
@@ -17,10 +18,15 @@ absl::Status DataLoss(absl::string_view what) {
       absl::StrCat("statement's index part does not verify: ", what));
 }
 
-// The payload types the form folds (ModelFormBuilder::AddPayload).
-bool FoldedType(absl::string_view type) {
-  return type == "aifl.collector.v1.IntervalReport" ||
-         type == "aifl.provider.v1.ModelDeclaration";
+// Whether the form folds this entry about `model_id`
+// (ModelFormBuilder::AddPayload): its IntervalReports, and declarations of
+// the model itself, not one that names it only as a base model (MapFn
+// lists those under the base too).
+bool Folded(const ledger::entry::Envelope& env, const std::string& model_id) {
+  if (env.payload_type == "aifl.collector.v1.IntervalReport") return true;
+  if (env.payload_type != "aifl.provider.v1.ModelDeclaration") return false;
+  aifl::provider::v1::ModelDeclaration d;
+  return d.ParseFromString(env.payload) && d.model_id() == model_id;
 }
 
 }  // namespace
@@ -97,7 +103,7 @@ absl::Status VerifyStatementIndex(
                      ledger::entry::ParseLeaf(e.leaf));
     ASSIGN_OR_RETURN(ledger::entry::Envelope env,
                      ledger::entry::ParseEnvelope(leaf.envelope));
-    if (FoldedType(env.payload_type)) {
+    if (Folded(env, statement.model_id)) {
       return DataLoss(absl::StrCat("the index lists leaf ", e.index, " (",
                                    env.payload_type,
                                    ") about the model; the evidence leaves "

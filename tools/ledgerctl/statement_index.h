@@ -35,9 +35,9 @@ absl::Status AttachIndex(const api::client::VerifiedCheckpoint& cp,
 // `cp`: the output checkpoint under `index_verifier`; the answer by
 // vindex::VerifyModelAnswer, its cut entries filled in from the statement's
 // leaves; that the index is as of `cp` exactly (same size and root); and
-// that every IntervalReport and ModelDeclaration the index lists for the
-// model is among the statement's leaves. kDataLoss naming the failure;
-// kInvalidArgument for a version 1 statement.
+// that every IntervalReport the index lists for the model, and every
+// declaration of the model itself, is among the statement's leaves. kDataLoss
+// naming the failure; kInvalidArgument for a version 1 statement.
 absl::Status VerifyStatementIndex(
     const Statement& statement, const api::client::VerifiedCheckpoint& cp,
     const api::client::LogVerifier& index_verifier);

@@ -37,6 +37,13 @@ class StatementTest : public ::testing::Test {
     d.mutable_compute()->set_node_energy_joules(9e12);
     evidence_.push_back(Append(*provider, "aifl.provider.v1.ModelDeclaration",
                                d.SerializeAsString()));
+    if (derived_) {  // another model built on this one: not its evidence
+      aifl::provider::v1::ModelDeclaration b;
+      b.set_model_id("model-b");
+      b.mutable_base_model()->set_model_id("model-a");
+      Append(*provider, "aifl.provider.v1.ModelDeclaration",
+             b.SerializeAsString());
+    }
     const int64_t t0 = 1'780'000'000'000;
     for (int i = 0; i < intervals; ++i) {
       aifl::collector::v1::IntervalReport r;
@@ -105,10 +112,10 @@ class StatementTest : public ::testing::Test {
     auto builder =
         vindex::IndexBuilder::Open(ledger::testonly::FreshDir("index")).value();
     const ledger::Ledger& in = fixture_->ledger();
-    ASSERT_TRUE(builder
-                    ->Apply({cp_.fields.size, cp_.fields.root},
-                            in.GetLeaves(0, cp_.fields.size).value())
-                    .ok());
+    absl::Status applied =
+        builder->Apply({cp_.fields.size, cp_.fields.root},
+                       in.GetLeaves(0, cp_.fields.size).value());
+    ASSERT_TRUE(applied.ok()) << applied;
     ASSERT_TRUE(output->Publish({in.origin(), builder->state()}).ok());
     ASSERT_TRUE(index_log_->ledger().PublishCheckpoint().ok());
     auto reader = api::client::FolderLogReader::Wrap(index_log_->ledger(),
@@ -140,6 +147,7 @@ class StatementTest : public ::testing::Test {
   std::unique_ptr<ledger::testonly::LedgerFixture> fixture_, index_log_;
   std::unique_ptr<api::client::FolderLogReader> reader_;
   Statement statement_;
+  bool derived_ = false;
   api::client::VerifiedCheckpoint cp_;
   std::vector<uint64_t> evidence_;
   std::string bytes_;
@@ -224,6 +232,13 @@ TEST_F(StatementTest, VersionTwoCarriesTheIndexAndVerifies) {
       api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
   EXPECT_EQ(VerifyStatementIndex(plain, cp_, *verifier).code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StatementTest, AModelBuiltOnThisOneIsNotMissingEvidence) {
+  derived_ = true;  // the index lists model-b's declaration under model-a
+  Build(2);
+  BuildIndex();
+  EXPECT_TRUE(CheckV2(bytes_).ok()) << CheckV2(bytes_);
 }
 
 TEST_F(StatementTest, EveryChangedByteOfTheIndexPartIsRefused) {
