@@ -182,8 +182,10 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
       const Hash key = KeyHash(id);
       const ModelMap::KeyState* k = map_.Find(key);
       entries.push_back({key, k == nullptr ? 0 : k->list.size(), index});
-      RETURN_IF_ERROR(map_.Add(index, {id}));
     }
+    // One Add per leaf: a leaf may name two models (a declaration and its
+    // base model), and Add wants each leaf index once.
+    RETURN_IF_ERROR(map_.Add(index, models[i]));
   }
   input_ = std::move(input);
   state_.input_size = at.size;

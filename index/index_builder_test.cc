@@ -1,5 +1,6 @@
 #include "index/index_builder.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "index/testonly/model_log.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/provider.pb.h"
 
 namespace vindex {
 namespace {
@@ -76,6 +78,37 @@ TEST_F(IndexBuilderTest, ListsHoldEveryLeafAboutTheModelAndProve) {
       VerifyMembership((*b)->state().map_root, KeyHash("m2"), value, proof)
           .ok());
   EXPECT_EQ((*b)->state().key_count, 4u);
+}
+
+// A declaration of a further development names two models (itself and its
+// base): the one leaf goes on both lists, and a reopen finds the same state.
+TEST_F(IndexBuilderTest, ALeafAboutTwoModelsGoesOnBothLists) {
+  AppendSome(3);
+  auto provider =
+      log_->fixture().EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER).value();
+  aifl::provider::v1::ModelDeclaration d;
+  d.set_model_id("m-derived");
+  d.mutable_base_model()->set_model_id("m1");
+  const uint64_t leaf =
+      log_->fixture()
+          .AppendOne(provider
+                         ->SignNext("aifl.provider.v1.ModelDeclaration",
+                                    d.SerializeAsString())
+                         .value())
+          .value();
+  AppendSome(2);
+  absl::StatusOr<std::unique_ptr<IndexBuilder>> b = IndexBuilder::Open(dir_);
+  ASSERT_TRUE(b.ok()) << b.status();
+  absl::Status caught_up = CatchUp(**b);
+  ASSERT_TRUE(caught_up.ok()) << caught_up;
+  EXPECT_EQ(*(*b)->List("m-derived", 0, 100), std::vector<uint64_t>{leaf});
+  const std::vector<uint64_t> base = *(*b)->List("m1", 0, 100);
+  EXPECT_NE(std::find(base.begin(), base.end(), leaf), base.end());
+  const IndexState state = (*b)->state();
+  b->reset();
+  b = IndexBuilder::Open(dir_);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ((*b)->state().map_root, state.map_root);
 }
 
 TEST_F(IndexBuilderTest, IncrementalEqualsOneShotAndResumesAfterReopen) {

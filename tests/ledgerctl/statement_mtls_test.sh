@@ -96,6 +96,37 @@ fi
 grep -q PERMISSION_DENIED "$tmp/x.err" || grep -q "not a model of this provider" "$tmp/x.err" \
   || { cat "$tmp/x.err"; fail "want PERMISSION_DENIED"; }
 if grep -q "Other AI\|other-ai\|proj-b" "$tmp/x.err"; then fail "the refusal leaks: $(cat "$tmp/x.err")"; fi
+# ---- Version 2: the per-model index's answer in the statement. The
+# records here name no model (attributed by account), so the index lists
+# only the declaration: the completeness check covers records that name the
+# model (MapFn v1).
+ivkey=$($L init --dir "$tmp/idx" --origin factory.example.eu/index | tail -n 1)
+$L keygen --out "$tmp/r.key" >/dev/null
+$L enroll --dir "$tmp/idx" --pub "$tmp/r.key.pub" --role rules >/dev/null
+$L index-update --dir "$D" --index_dir "$tmp/idx" --index_key "$tmp/r.key" \
+  --index_store "$tmp/store" >/dev/null
+$L index-answer --dir "$D" --index_dir "$tmp/idx" --index_store "$tmp/store" \
+  --model example-large --out "$tmp/a.ans" >/dev/null
+$L statement "${A[@]}" --model example-large --out "$tmp/a3.st" \
+  --answer "$tmp/a.ans" --index_dir "$tmp/idx" | tee "$tmp/a3.out"
+grep -q "with the index's answer (v2)" "$tmp/a3.out" || fail "want a v2 statement"
+head -n 1 "$tmp/a3.st" | grep -qx "aifl compute-energy statement v2" || fail "v2 header"
+$L verify-statement "$tmp/a3.st" --vkey "$vkey" --index_vkey "$ivkey" | tee "$tmp/a3.verify"
+grep -q '^ok: .*the index (signed output checkpoint, map proof)' "$tmp/a3.verify" \
+  || fail "the v2 statement"
+if $L verify-statement "$tmp/a3.st" --vkey "$vkey" >/dev/null 2>&1; then
+  fail "a v2 statement verified without --index_vkey"
+fi
+/usr/bin/python3 -c '
+import sys
+b=bytearray(open(sys.argv[1],"rb").read())
+i=b.index(b"\nform ")-40; b[i]^=1
+open(sys.argv[2],"wb").write(b)' "$tmp/a3.st" "$tmp/bad3.st"
+if $L verify-statement "$tmp/bad3.st" --vkey "$vkey" --index_vkey "$ivkey" \
+  >/dev/null 2>"$tmp/bad3.err"; then
+  fail "a changed index part verified"
+fi
+echo "  refused as expected: $(cat "$tmp/bad3.err")"
 # One changed byte: refused offline.
 /usr/bin/python3 -c '
 import sys

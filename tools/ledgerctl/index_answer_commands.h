@@ -12,9 +12,13 @@
 #define TOOLS_LEDGERCTL_INDEX_ANSWER_COMMANDS_H_
 
 #include <ostream>
+#include <string>
 
+#include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "tools/ledgerctl/local_commands.h"
+
+ABSL_DECLARE_FLAG(std::string, answer);
 
 namespace ledgerctl {
 

@@ -22,6 +22,7 @@
 
 ABSL_DECLARE_FLAG(std::string, index_dir);
 ABSL_DECLARE_FLAG(std::string, index_store);
+ABSL_DECLARE_FLAG(std::string, index_vkey);
 
 namespace ledgerctl {
 

@@ -145,8 +145,11 @@ Provider's statement (provider or office credentials; docs/provider-guide.md):
   statement   --server S --model M [--out FILE]   the form's figures with every
                                              evidence entry, its inclusion proof
                                              and signer key, in one file
-  verify-statement FILE --vkey V             offline: checkpoint signature,
-                                             proofs, signatures, figures re-fold
+    with --answer F (index-answer's) --index_dir O|--index_server H|
+    --index_tiles URL [--index_vkey V]: version 2, with the index's answer
+  verify-statement FILE --vkey V [--index_vkey V2]  offline: checkpoint
+                                             signature, proofs, signatures,
+                                             figures re-fold (v2: the index)
 Flag names may be written with '-' or '_' (--new-key, --new_key).
 Connection flags: --vkey KEY (required, or --trust_on_first_use to take it
 from the server), --trusted_dir (default ~/.aifl-ledgerctl), --tls_ca,

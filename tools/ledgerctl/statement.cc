@@ -75,6 +75,23 @@ absl::StatusOr<StatementLeaf> ParseLeafLine(
   return leaf;
 }
 
+// Version 2's "index-checkpoint" and "index-answer" lines at *n; *n ends
+// on the line after them.
+absl::StatusOr<StatementIndex> ParseIndexLines(
+    const std::vector<absl::string_view>& lines, size_t* n) {
+  StatementIndex index;
+  std::string* parts[] = {&index.checkpoint_note, &index.answer};
+  const char* names[] = {"index-checkpoint", "index-answer"};
+  for (int i = 0; i < 2; ++i, ++*n) {
+    std::vector<absl::string_view> f = absl::StrSplit(lines[*n], ' ');
+    if (f.size() != 2 || f[0] != names[i]) {
+      return LineError(*n + 1, absl::StrCat("want: ", names[i]));
+    }
+    ASSIGN_OR_RETURN(*parts[i], StrictB64(f[1], *n + 1));
+  }
+  return index;
+}
+
 absl::StatusOr<ledger::crypto::KeyId> KeyIdOf(const std::string& public_key) {
   ASSIGN_OR_RETURN(ledger::crypto::PublicKey key,
                    ledger::crypto::PublicKey::FromBytes(public_key));
@@ -164,7 +181,8 @@ ModelForm FoldForm(
 }  // namespace
 
 std::string EncodeStatement(const Statement& s) {
-  std::string out = absl::StrCat(kStatementHeader, "\n");
+  std::string out = absl::StrCat(
+      s.index.has_value() ? kStatementHeaderV2 : kStatementHeader, "\n");
   absl::StrAppend(&out, "model ", B64(s.model_id), "\n");
   absl::StrAppend(&out, "checkpoint ", B64(s.checkpoint_note), "\n");
   for (const StatementKey& k : s.keys) {
@@ -176,6 +194,10 @@ std::string EncodeStatement(const Statement& s) {
     absl::StrAppend(&out, "leaf ", l.index, " ", B64(l.leaf), " ",
                     proof.empty() ? "-" : absl::StrJoin(proof, ","), "\n");
   }
+  if (s.index.has_value()) {
+    absl::StrAppend(&out, "index-checkpoint ", B64(s.index->checkpoint_note),
+                    "\nindex-answer ", B64(s.index->answer), "\n");
+  }
   absl::StrAppend(&out, "form ", B64(s.form_json), "\nend\n");
   return out;
 }
@@ -184,7 +206,8 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view bytes) {
   std::vector<absl::string_view> lines = absl::StrSplit(bytes, '\n');
   // The last line ends with "\n": the split's last piece is empty.
   if (lines.size() < 6 || !lines.back().empty() ||
-      lines[lines.size() - 2] != "end" || lines[0] != kStatementHeader) {
+      lines[lines.size() - 2] != "end" ||
+      (lines[0] != kStatementHeader && lines[0] != kStatementHeaderV2)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "statement: want \"", kStatementHeader, "\" … \"end\" lines"));
   }
@@ -214,6 +237,10 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view bytes) {
       return LineError(n + 1, "leaves: want increasing indices");
     }
     s.leaves.push_back(std::move(leaf));
+  }
+  if (lines[0] == kStatementHeaderV2) {
+    ASSIGN_OR_RETURN(s.index, ParseIndexLines(lines, &n));
+    f = fields(n);
   }
   if (f.size() != 2 || f[0] != "form" || n + 2 != lines.size()) {
     return LineError(n + 1, "want: form, then end");

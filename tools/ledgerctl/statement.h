@@ -27,6 +27,9 @@
 namespace ledgerctl {
 
 inline constexpr char kStatementHeader[] = "aifl compute-energy statement v1";
+// Version 2: version 1 plus the per-model index's commitment to the
+// model's entry list (statement_index.h).
+inline constexpr char kStatementHeaderV2[] = "aifl compute-energy statement v2";
 
 struct StatementKey {
   std::string public_key;  // 32 bytes (Ed25519)
@@ -39,21 +42,32 @@ struct StatementLeaf {
   std::vector<ledger::merkle::Hash> proof;
 };
 
+// Version 2's index part: the index output log's signed checkpoint and the
+// index's answer for the model (aifl.index.v1.ModelAnswer bytes) whose
+// entries that are already among the statement's leaves carry only their
+// index (the verifier fills them in from the leaves).
+struct StatementIndex {
+  std::string checkpoint_note;
+  std::string answer;
+};
+
 struct Statement {
   std::string model_id;
   std::string checkpoint_note;        // the signed note, as the log served it
   std::vector<StatementKey> keys;     // by key id, each signing some leaf
   std::vector<StatementLeaf> leaves;  // by index, strictly increasing
   std::string form_json;              // ModelFormJson of the evidence, as built
+  std::optional<StatementIndex> index;  // version 2 only
 };
 
 // The file's bytes. REQUIRES: a Statement as BuildStatement makes it.
 std::string EncodeStatement(const Statement& statement);
 
-// Parses the file, strictly: any byte that is not where the format puts it
-// (header, field names, base64 that does not re-encode to itself, numbers
-// not in canonical decimal, keys or leaves out of order, a missing "end")
-// is kInvalidArgument naming the line.
+// Version 1 without `index`, version 2 with it.
+// Parses the file (either version), strictly: any byte that is not where the
+// format puts it (header, field names, base64 that does not re-encode to
+// itself, numbers not in canonical decimal, keys or leaves out of order, a
+// missing "end") is kInvalidArgument naming the line.
 absl::StatusOr<Statement> ParseStatement(absl::string_view bytes);
 
 // The public key and role of the enrolled key with this id, or nullopt.

@@ -7,12 +7,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/read_file.h"
 #include "common/status_macros.h"
+#include "index/model_answer.pb.h"
+#include "index/model_answer_wire.h"
 #include "ledger/crypto/key_id.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/index_answer_commands.h"
+#include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/model_form.h"
 #include "tools/ledgerctl/model_source.h"
 #include "tools/ledgerctl/statement.h"
+#include "tools/ledgerctl/statement_index.h"
 
 namespace ledgerctl {
 namespace {
@@ -45,6 +50,33 @@ absl::StatusOr<std::map<ledger::crypto::KeyId, StatementKey>> ListedKeys(
   return keys;
 }
 
+// With --answer (index-answer's file): makes `statement` version 2, the
+// answer proven in the output log's latest checkpoint (--index_dir,
+// --index_server or --index_tiles).
+absl::Status MaybeAttachIndex(const CommandArgs& args,
+                              const api::client::VerifiedCheckpoint& cp,
+                              Statement* statement) {
+  const std::string path = absl::GetFlag(FLAGS_answer);
+  if (path.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::string bytes, common::ReadWholeFile(path));
+  aifl::index::v1::ModelAnswer proto;
+  if (!proto.ParseFromString(bytes) ||
+      proto.model_id() != statement->model_id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not an aifl.index.v1.ModelAnswer for model \"",
+                     statement->model_id, "\""));
+  }
+  ASSIGN_OR_RETURN(vindex::ModelAnswer answer,
+                   vindex::ModelAnswerFromProto(proto));
+  ASSIGN_OR_RETURN(api::client::LogSourceOptions source,
+                   IndexLogSourceFromFlags(args));
+  ASSIGN_OR_RETURN(api::client::OpenedLog index_log,
+                   api::client::OpenLogReader(source));
+  ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint index_cp,
+                   index_log.reader->LatestCheckpoint());
+  return AttachIndex(cp, index_cp, std::move(answer), statement);
+}
+
 }  // namespace
 
 absl::Status StatementCommand(const CommandArgs& args, std::ostream& out) {
@@ -69,6 +101,7 @@ absl::Status StatementCommand(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(Statement statement,
                    BuildStatement(source->reader(), source->checkpoint(), id,
                                   evidence, signers));
+  RETURN_IF_ERROR(MaybeAttachIndex(args, source->checkpoint(), &statement));
   const std::string bytes = EncodeStatement(statement);
   RETURN_IF_ERROR(WriteWholeFile(path, bytes));
   if (args.json) {
@@ -76,7 +109,9 @@ absl::Status StatementCommand(const CommandArgs& args, std::ostream& out) {
   } else {
     out << "wrote " << path << ": statement of model \"" << id << "\", "
         << statement.leaves.size() << " evidence entries, "
-        << statement.keys.size() << " signer keys, proven in the checkpoint "
+        << statement.keys.size() << " signer keys, "
+        << (statement.index.has_value() ? "with the index's answer (v2), " : "")
+        << "proven in the checkpoint "
         << "of size " << source->checkpoint().fields.size << ", "
         << bytes.size() << " bytes\n";
   }
@@ -101,6 +136,22 @@ absl::Status VerifyStatementCommand(const CommandArgs& args,
   ASSIGN_OR_RETURN(Statement statement, ParseStatement(bytes));
   ASSIGN_OR_RETURN(VerifiedStatement verified,
                    VerifyStatement(statement, verifier));
+  std::string index_note;
+  if (statement.index.has_value()) {
+    const std::string index_vkey = absl::GetFlag(FLAGS_index_vkey);
+    if (index_vkey.empty()) {
+      return absl::InvalidArgumentError(
+          "a version 2 statement: --index_vkey (the index output log's "
+          "verifier key) is required");
+    }
+    ASSIGN_OR_RETURN(api::client::LogVerifier index_verifier,
+                     api::client::LogVerifier::Create(index_vkey));
+    RETURN_IF_ERROR(
+        VerifyStatementIndex(statement, verified.checkpoint, index_verifier));
+    index_note =
+        "; the index (signed output checkpoint, map proof) lists no "
+        "interval or declaration of the model that the evidence leaves out";
+  }
   if (args.json) {
     out << statement.form_json;
     return absl::OkStatus();
@@ -109,7 +160,7 @@ absl::Status VerifyStatementCommand(const CommandArgs& args,
       << "\": checkpoint of size " << verified.checkpoint.fields.size
       << " signed by the log, " << statement.leaves.size()
       << " evidence entries proven included and signed by enrolled-role keys, "
-      << "the figures re-fold from them\n"
+      << "the figures re-fold from them" << index_note << "\n"
       << ModelFormText(verified.form);
   return absl::OkStatus();
 }

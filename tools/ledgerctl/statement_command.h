@@ -14,10 +14,15 @@ namespace ledgerctl {
 // --server S --model M [--out FILE] (default statement-M.txt): writes the
 // statement of M proven against the server's latest checkpoint; prints one
 // line, or with --json the form (CoP field names) and the file's name.
+// With --answer F (index-answer's file for M, as of the same checkpoint)
+// and the output log (--index_dir O | --index_server H | --index_tiles URL,
+// --index_vkey V): a version 2 statement carrying the index's answer.
 absl::Status StatementCommand(const CommandArgs& args, std::ostream& out);
 
-// FILE --vkey V: verifies the statement offline; prints "ok: …" and the
-// form (--json: the form as JSON). kDataLoss naming what does not verify.
+// FILE --vkey V [--index_vkey V2]: verifies the statement offline (a
+// version 2 one also against the index output log's key V2); prints
+// "ok: …" and the form (--json: the form as JSON). kDataLoss naming what
+// does not verify.
 absl::Status VerifyStatementCommand(const CommandArgs& args, std::ostream& out);
 
 }  // namespace ledgerctl
