@@ -75,9 +75,9 @@ class IndexReplayTest : public ::testing::Test {
     const uint64_t size = in_->ledger().Size();
     for (uint64_t i = 0; i < size; ++i) {
       const std::string leaf = *in_->ledger().GetLeaf(i);
-      std::vector<std::string> models = *vindex::ModelsOfLeaf(i, leaf);
-      edit(i, models);
-      EXPECT_TRUE(map.Add(i, models).ok());
+      vindex::MappedLeaf mapped = *vindex::MapLeaf(i, leaf);
+      edit(i, mapped.models);
+      EXPECT_TRUE(map.AddMapped(i, mapped).ok());
       range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
     }
     map.Flush();
