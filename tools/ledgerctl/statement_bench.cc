@@ -199,6 +199,30 @@ int RunV3(const ledger::Ledger& in, api::client::LogReader& reader,
   return 0;
 }
 
+// Appends `n` IntervalReports of model-a to `fixture` (signed by
+// `collector`), their leaf indices to `evidence`. Non-zero on an error.
+int AppendIntervals(ledger::testonly::LedgerFixture& fixture,
+                    ledger::EntrySigner& collector, int n,
+                    std::vector<uint64_t>* evidence) {
+  for (int first = 0; first < n; first += 1000) {
+    std::vector<std::string> batch;
+    for (int i = first; i < std::min(n, first + 1000); ++i) {
+      batch.push_back(
+          collector
+              .SignNext("aifl.collector.v1.IntervalReport", IntervalPayload(i))
+              .value());
+    }
+    for (const auto& r : fixture.ledger().Append(batch)) {
+      if (!r.status.ok()) {
+        std::fprintf(stderr, "append: %s\n", r.status.ToString().c_str());
+        return 1;
+      }
+      evidence->push_back(r.leaf_index);
+    }
+  }
+  return 0;
+}
+
 int RunOne(int n) {
   auto fixture = ledger::testonly::LedgerFixture::Create().value();
   auto provider =
@@ -217,22 +241,7 @@ int RunOne(int n) {
                                      d.SerializeAsString())
                           .value())
           .value()};
-  for (int first = 0; first < n; first += 1000) {
-    std::vector<std::string> batch;
-    for (int i = first; i < std::min(n, first + 1000); ++i) {
-      batch.push_back(
-          collector
-              ->SignNext("aifl.collector.v1.IntervalReport", IntervalPayload(i))
-              .value());
-    }
-    for (const auto& r : fixture->ledger().Append(batch)) {
-      if (!r.status.ok()) {
-        std::fprintf(stderr, "append: %s\n", r.status.ToString().c_str());
-        return 1;
-      }
-      evidence.push_back(r.leaf_index);
-    }
-  }
+  if (AppendIntervals(*fixture, *collector, n, &evidence) != 0) return 1;
   if (!fixture->ledger().PublishCheckpoint().ok()) return 1;
   auto reader =
       api::client::FolderLogReader::Wrap(fixture->ledger(), fixture->dir())
