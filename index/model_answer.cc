@@ -8,6 +8,8 @@
 #include "common/status_macros.h"
 #include "index/map_fn.h"
 #include "index/map_proof.h"
+#include "index/model_map.h"
+#include "index/model_totals.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/verify.h"
 
@@ -41,17 +43,36 @@ absl::StatusOr<IndexUpdate> ProvenUpdate(const ModelAnswer& a,
   if (!u->has_value()) {
     return absl::DataLossError("output leaf: not an IndexUpdate");
   }
-  if ((*u)->state.map_fn_version != kMapFnVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("index built with MapFn v", (*u)->state.map_fn_version,
-                     ", this client checks v", kMapFnVersion));
+  if (!IsKnownMapFnVersion((*u)->state.map_fn_version)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "index built with MapFn v", (*u)->state.map_fn_version,
+        ", this client checks v", kMapFnVersion1, " and v", kMapFnVersion));
   }
   return **u;
 }
 
-// The list's count and root, against the map proof.
+// Version 2: the totals hash the answer's entries fold to (checked against
+// the map proof with the list; CheckEntries then checks every entry).
+std::optional<Hash> FoldedTotals(const ModelAnswer& a,
+                                 absl::string_view model_id, uint32_t version) {
+  if (version < 2) return std::nullopt;
+  ModelMap map(version);
+  for (const ProvenEntry& e : a.entries) {
+    absl::StatusOr<MappedLeaf> leaf = MapLeaf(e.index, e.leaf);
+    if (!leaf.ok() || std::find(leaf->models.begin(), leaf->models.end(),
+                                model_id) == leaf->models.end()) {
+      continue;  // CheckEntries refuses it
+    }
+    if (!map.AddMapped(e.index, *leaf).ok()) continue;
+  }
+  const ModelMap::KeyState* k = map.Find(KeyHash(model_id));
+  return TotalsHash(k == nullptr ? ModelTotals() : k->totals.totals());
+}
+
+// The list's count and root (and totals), against the map proof.
 absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
-                              const Hash& map_root) {
+                              const Hash& map_root,
+                              const std::optional<Hash>& totals) {
   absl::StatusOr<MapProof> proof = DecodeMapProof(a.map_proof);
   if (!proof.ok()) return Lost("map proof", proof.status());
   if (proof->kind != MapProof::Kind::kMember) {
@@ -64,8 +85,12 @@ absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
   }
   ledger::merkle::CompactRange list;
   for (uint64_t i : a.list) list.Append(ListLeafHash(i), nullptr);
-  absl::Status member = VerifyMembership(
-      map_root, key, KeyValue{list.size(), list.Root()}, *proof);
+  KeyValue value{list.size(), list.Root()};
+  if (totals.has_value()) {
+    value.has_totals = true;
+    value.totals_hash = *totals;
+  }
+  absl::Status member = VerifyMembership(map_root, key, value, *proof);
   if (!member.ok()) {
     return Lost("the list does not make the proven (count, root)", member);
   }
@@ -94,9 +119,9 @@ absl::Status CheckEntries(const ModelAnswer& a, absl::string_view model_id,
         ModelsOfLeaf(e.index, e.leaf);
     if (!models.ok() ||
         std::find(models->begin(), models->end(), model_id) == models->end()) {
-      return absl::DataLossError(absl::StrCat("entry at leaf ", e.index,
-                                              " is not about ", model_id,
-                                              " (MapFn v", kMapFnVersion, ")"));
+      return absl::DataLossError(
+          absl::StrCat("entry at leaf ", e.index, " is not about ", model_id,
+                       " (MapFn v", s.map_fn_version, ")"));
     }
   }
   return absl::OkStatus();
@@ -151,7 +176,8 @@ absl::StatusOr<VerifiedModelEntries> VerifyModelAnswer(
                                               s.input_size));
   }
   ASSIGN_OR_RETURN(out.present,
-                   CheckMap(answer, KeyHash(model_id), s.map_root));
+                   CheckMap(answer, KeyHash(model_id), s.map_root,
+                            FoldedTotals(answer, model_id, s.map_fn_version)));
   RETURN_IF_ERROR(CheckEntries(answer, model_id, s));
   // As-of answers are prefixes: the list is ascending.
   for (const ProvenEntry& e : answer.entries) {
