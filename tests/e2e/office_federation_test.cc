@@ -269,6 +269,45 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
           << table;
       EXPECT_TRUE(absl::StrContains(table, "  at b.factory.example.eu/ledger"))
           << table;
+      const std::vector<std::string> auditor = {
+          "--server",      absl::StrCat("127.0.0.1:", office_port),
+          "--vkey",        office_vkey,
+          "--trusted_dir", work + "/trusted",
+          "--tls_ca",      ca->ca_cert(),
+          "--tls_cert",    auditor_cert.cert,
+          "--tls_key",     auditor_cert.key};
+      // One global model, by its Office name: each factory's share with
+      // its evidence counts.
+      std::vector<std::string> model_argv = {Bin("tools/ledgerctl/ledgerctl"),
+                                             "model", "--model",
+                                             "Frontier Labs SAS / frontier-1"};
+      model_argv.insert(model_argv.end(), auditor.begin(), auditor.end());
+      ServerProcess model(model_argv, work + "/model.log", 1024,
+                          work + "/model.txt");
+      ASSERT_EQ(model.WaitExit(30000), 0) << ReadAll(work + "/model.log");
+      const std::string detail = ReadAll(work + "/model.txt");
+      for (const char* origin :
+           {"a.factory.example.eu/ledger", "b.factory.example.eu/ledger"}) {
+        EXPECT_TRUE(absl::StrContains(
+            detail, absl::StrCat("  at ", origin, ": training ")))
+            << detail;
+      }
+      EXPECT_TRUE(absl::StrContains(detail, ", interval leaves ")) << detail;
+      // The HTML report of the Office ledger: every global model, each
+      // with the table of its factories' shares.
+      std::vector<std::string> report_argv = {Bin("tools/ledgerctl/ledgerctl"),
+                                              "report", "--out",
+                                              work + "/office-report.html"};
+      report_argv.insert(report_argv.end(), auditor.begin(), auditor.end());
+      ServerProcess report(report_argv, work + "/report.log", 1024);
+      ASSERT_EQ(report.WaitExit(60000), 0) << ReadAll(work + "/report.log");
+      const std::string html = ReadAll(work + "/office-report.html");
+      const size_t shares = html.find("Share of each factory (AI Office)");
+      ASSERT_NE(shares, std::string::npos) << html.substr(0, 2000);
+      EXPECT_NE(html.find("<td>a.factory.example.eu/ledger</td>", shares),
+                std::string::npos);
+      EXPECT_NE(html.find("<td>b.factory.example.eu/ledger</td>", shares),
+                std::string::npos);
     }
     EXPECT_EQ(monitor.Stop(), 0) << ReadAll(log);
     EXPECT_FALSE(absl::StrContains(ReadAll(log), "office_record_failed"))
