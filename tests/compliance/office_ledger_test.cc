@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "api/client/model_records.h"
 #include "api/validation/payload_validator.h"
+#include "common/read_file.h"
 #include "compliance/log_fold.h"
 #include "compliance/office_recorder.h"
 #include "compliance/office_state.h"
@@ -18,9 +21,6 @@
 #include "ledger/merkle/hash.h"
 #include "rules/default_pack.h"
 #include "rules/payload_types.h"
-#include "absl/flags/flag.h"
-#include "absl/strings/str_cat.h"
-#include "common/read_file.h"
 #include "tools/ledgerctl/auditor_commands.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
@@ -147,14 +147,13 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
       ledgerctl::Model(ledgerctl::CommandArgs{ledger->dir()}, detail_out);
   ASSERT_TRUE(shown.ok()) << shown;
   for (const char* origin : {kA, kB}) {
-    EXPECT_NE(detail_out.str().find(absl::StrCat(
-                  "  at ", origin, ": training ",
-                  ledgerctl::FlopRangeText(0.75e25, 0.75e25))),
+    EXPECT_NE(detail_out.str().find(
+                  absl::StrCat("  at ", origin, ": training ",
+                               ledgerctl::FlopRangeText(0.75e25, 0.75e25))),
               std::string::npos)
         << detail_out.str();
   }
-  EXPECT_NE(detail_out.str().find("runs 1, declarations 1"),
-            std::string::npos)
+  EXPECT_NE(detail_out.str().find("runs 1, declarations 1"), std::string::npos)
       << detail_out.str();
 
   // The HTML report of the Office ledger: the global model, found by its
