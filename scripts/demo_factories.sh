@@ -23,9 +23,10 @@
 #                             factories of OUT/factories.tsv over HTTP and
 #                             recording through that server's ingest until
 #                             it verified every entry; meanwhile the Office
-#                             ledger's models (per-factory split) and
-#                             findings (OUT/office/findings.txt) are read
-#                             from the server, as an auditor would
+#                             ledger's models (per-factory split),
+#                             findings (OUT/office/findings.txt) and HTML
+#                             report (OUT/office/report.html) are read from
+#                             the server, as an auditor would
 # Environment: DEMO_NODES (default 256 per factory), DEMO_SEED (default 1),
 # DEMO_SAMPLE_MINUTES (default 60). Binaries: bazel-bin (build them first:
 # //tools/factory_sim //api/server:ledger_server //tools/ledgerctl, and
@@ -158,6 +159,8 @@ federation_office() {
   $L findings "${S[@]}" >"$o/findings.txt"
   echo "-- the Office's findings: $(grep -c . "$o/findings.txt") lines ($o/findings.txt); the split ones:"
   grep -E '(^| )(X1|C4) ' "$o/findings.txt" | head -n 6 || true
+  $L report "${S[@]}" --out "$o/report.html" >/dev/null
+  echo "-- the Office's HTML report (each global model with its factories' shares): $o/report.html"
   # SIGTERM lets each follower finish its step, its recording included.
   kill $monitor 2>/dev/null || true
   wait $monitor 2>/dev/null || true
