@@ -49,10 +49,20 @@ absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> OfficeLedgerSink::Open(
   ASSIGN_OR_RETURN(sink->state_,
                    compliance::OfficeState::Create(std::move(pack)));
   RETURN_IF_ERROR(sink->ReadBack(at));
-  ASSIGN_OR_RETURN(sink->recorder_,
-                   compliance::OfficeRecorder::Create(
-                       l.rules_target.get(), options.rules_key_path,
-                       l.office_target.get(), options.office_key_path));
+  absl::StatusOr<std::unique_ptr<compliance::OfficeRecorder>> recorder =
+      compliance::OfficeRecorder::Create(
+          l.rules_target.get(), options.rules_key_path, l.office_target.get(),
+          options.office_key_path);
+  if (absl::IsPermissionDenied(recorder.status()) && l.ledger == nullptr) {
+    // A server reports only the keys this client may submit with.
+    return absl::PermissionDeniedError(absl::StrCat(
+        recorder.status().message(),
+        " (or not bound to the TLS identity of its client certificate: "
+        "--office_tls_cert for the office key, --office_rules_tls_cert for "
+        "the rules key)"));
+  }
+  RETURN_IF_ERROR(recorder.status());
+  sink->recorder_ = *std::move(recorder);
   return sink;
 }
 
