@@ -76,6 +76,10 @@ ABSL_FLAG(std::string, office_server, "",
           "(and no --office_ledger_dir): mirror only");
 ABSL_FLAG(std::string, office_vkey, "",
           "with --office_server: the Office ledger's verifier key");
+ABSL_FLAG(std::string, office_tiles_url, "",
+          "with --office_server: its tlog-tiles URL (--http_listen): read the "
+          "Office ledger back from its tiles at start (fast) instead of over "
+          "gRPC (one inclusion proof per entry)");
 ABSL_FLAG(std::string, office_tls_ca, "",
           "with --office_server: the CA of its server certificate (PEM)");
 ABSL_FLAG(std::string, office_tls_cert, "",
@@ -159,6 +163,7 @@ absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
   options.ledger_dir = absl::GetFlag(FLAGS_office_ledger_dir);
   options.server = absl::GetFlag(FLAGS_office_server);
   options.vkey = absl::GetFlag(FLAGS_office_vkey);
+  options.tiles_url = absl::GetFlag(FLAGS_office_tiles_url);
   options.tls_ca = absl::GetFlag(FLAGS_office_tls_ca);
   options.tls_cert = absl::GetFlag(FLAGS_office_tls_cert);
   options.tls_key = absl::GetFlag(FLAGS_office_tls_key);

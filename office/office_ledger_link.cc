@@ -54,6 +54,10 @@ absl::Status OpenServer(const OfficeLedgerLinkOptions& options,
       link->rules_client.client.get());
   link->publish = []() { return absl::OkStatus(); };
   source.trusted_dir = options.trusted_dir;
+  if (!options.tiles_url.empty()) {
+    source.server.clear();
+    source.tiles_url = options.tiles_url;
+  }
   ASSIGN_OR_RETURN(api::client::OpenedLog opened,
                    api::client::OpenLogReader(source));
   link->reader = std::move(opened.reader);

@@ -3,7 +3,8 @@
 //   docs/ai-office-monitor.md):
 //     entries go through its gRPC ingest, each acknowledged by a
 //     DurableReceipt (api/client/ingest_entry_target.h), read back through
-//     a verifying gRPC LogReader, while the same server serves the ledger to
+//     a verifying LogReader (its gRPC Audit, or its tiles when their URL is
+//     given), while the same server serves the ledger to
 //     auditors (gRPC Audit, tiles). The rules key and the office key are
 //     bound to two TLS identities (api/README.md, "Roles": the office role
 //     submits with office keys, the rules role with rules keys), so two
@@ -50,6 +51,10 @@ struct OfficeLedgerLinkOptions {
   // The reader's trusted-checkpoint store ("" = in memory): a restarted
   // monitor then detects an Office ledger server that rolled back.
   std::string trusted_dir;
+  // The server's tlog-tiles URL (its --http_listen), when set: the ledger
+  // is read back from its tiles (a bundle per 256 leaves) instead of over
+  // gRPC (an inclusion proof per leaf). Default: "".
+  std::string tiles_url;
   // How long Open waits for the server to publish a checkpoint covering
   // every entry it acknowledged (its --checkpoint_interval). Default: 60 s.
   absl::Duration settle_timeout = absl::Seconds(60);

@@ -129,6 +129,7 @@ federation_office() {
   bazel-bin/office/office_monitor --config="$o/monitor.conf" \
     --state_dir="$o/monitor-state" --poll_interval=200ms \
     --office_server="127.0.0.1:$port" --office_vkey="$(cat "$o/vkey")" \
+    --office_tiles_url="http://127.0.0.1:$((port + 1))" \
     --office_rules_key="$o/rules.key" --office_key="$o/office.key" \
     2>"$o/monitor.log" &
   local monitor=$! origin size verified=0 start=$SECONDS
