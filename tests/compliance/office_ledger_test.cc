@@ -120,7 +120,8 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
     EXPECT_EQ(m.factories(i).runs(), 1u);
   }
   auto detail = api::client::ModelDetailOf(
-      *fold, compliance::OfficeModelName("Frontier Labs SAS", "frontier-1"));
+      *fold,
+      compliance::OfficeModelName("Frontier Labs SAS", "", "frontier-1"));
   ASSERT_TRUE(detail.ok()) << detail.status();
   EXPECT_EQ(detail->findings_size(), static_cast<int>(findings.size()));
 
