@@ -52,6 +52,13 @@ struct FoldOptions {
   double modifier_divisor = 0;
   double modifier_assumed_if_systemic_flop = 0;
   double modifier_assumed_otherwise_flop = 0;
+  // At most this many interval leaves kept per model in each of
+  // ModelState::counted_leaves and excluded_leaves (the first ones); later
+  // intervals still count in every figure and are only counted
+  // (counted_not_kept). Bounds a model's memory by a setting instead of by
+  // its intervals (the AI Office monitor's --max_evidence_leaves). 0: every
+  // leaf is kept (the ledger's own fold).
+  uint64_t max_evidence_leaves = 0;
 };
 
 class ModelStateFold {
