@@ -231,7 +231,8 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   const int method = iv.flop().method();
   if (id.empty()) {
     unattributed_.Add(lo, hi, method);
-    unattributed_leaves_.push_back(e.leaf_index);
+    KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &unattributed_leaves_,
+             &unattributed_not_kept_);
     return Affected{};
   }
   ModelState& m = Get(id);
