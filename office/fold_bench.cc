@@ -126,6 +126,42 @@ std::vector<uint64_t> MakeFactories(const std::vector<std::string>& origins,
   return sizes;
 }
 
+// A fresh Office ledger (its origin, the rules and office keys enrolled)
+// and the sink's options for it.
+office::OfficeLedgerOptions OfficeLedger() {
+  auto office = Must(
+      compliance::testonly::FactoryLog::Create("office.example.eu/ledger"));
+  office::OfficeLedgerOptions options;
+  options.rules_key_path = Must(office->EnrolKeyFile(
+      aifl::ledger::v1::ROLE_RULES, "AI Office", "office-rules"));
+  options.office_key_path = Must(office->EnrolKeyFile(
+      aifl::ledger::v1::ROLE_OFFICE, "AI Office", "office"));
+  Must(office->ledger().PublishCheckpoint().status());
+  options.ledger_dir = office->dir();
+  options.max_evidence_leaves = absl::GetFlag(FLAGS_max_evidence_leaves);
+  office->Close();
+  return options;
+}
+
+// The follower's next commit for `origin`: up to `batch` leaves of
+// `staging` from `at` on.
+office::FollowCommit NextBatch(const office::Mirror& staging,
+                               const std::string& origin, uint64_t at,
+                               uint64_t batch) {
+  office::FollowCommit c;
+  c.origin = origin;
+  c.first_index = at;
+  const absl::Status read = staging.Visit(
+      origin, at, [&](uint64_t, absl::string_view leaf) -> absl::Status {
+        c.entries.emplace_back(leaf);
+        return c.entries.size() < batch ? absl::OkStatus()
+                                        : absl::CancelledError("full");
+      });
+  if (!absl::IsCancelled(read)) Must(read);
+  c.state.set_verified_size(at + c.entries.size());
+  return c;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -145,18 +181,7 @@ int main(int argc, char** argv) {
   absl::PrintF("%d factory logs, %d leaves in all, written in %.1f s\n",
                origins.size(), total, absl::ToDoubleSeconds(absl::Now() - g0));
 
-  auto office = Must(
-      compliance::testonly::FactoryLog::Create("office.example.eu/ledger"));
-  office::OfficeLedgerOptions options;
-  options.rules_key_path = Must(office->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_RULES, "AI Office", "office-rules"));
-  options.office_key_path = Must(office->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_OFFICE, "AI Office", "office"));
-  Must(office->ledger().PublishCheckpoint().status());
-  options.ledger_dir = office->dir();
-  options.max_evidence_leaves = absl::GetFlag(FLAGS_max_evidence_leaves);
-  office->Close();
-
+  const office::OfficeLedgerOptions options = OfficeLedger();
   auto mirror =
       Must(office::Mirror::Open(ledger::testonly::FreshDir("fold-mirror")));
   auto sink = Must(office::OfficeLedgerSink::Open(options, mirror.get()));
@@ -174,20 +199,10 @@ int main(int argc, char** argv) {
     more = false;
     for (size_t i = 0; i < origins.size(); ++i) {
       if (at[i] >= sizes[i]) continue;
-      office::FollowCommit c;
-      c.origin = origins[i];
-      c.first_index = at[i];
-      const absl::Status read = staging->Visit(
-          origins[i], at[i],
-          [&](uint64_t, absl::string_view leaf) -> absl::Status {
-            c.entries.emplace_back(leaf);
-            return c.entries.size() < batch ? absl::OkStatus()
-                                            : absl::CancelledError("full");
-          });
-      if (!absl::IsCancelled(read)) Must(read);
+      const office::FollowCommit c =
+          NextBatch(*staging, origins[i], at[i], batch);
       at[i] += c.entries.size();
       folded += c.entries.size();
-      c.state.set_verified_size(at[i]);
       Must(mirror->Commit(c));
       const absl::Time s0 = absl::Now();
       office_size = Must(sink->Sync(origins[i])).office_size;

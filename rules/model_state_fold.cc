@@ -249,10 +249,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   switch (CountingOf(purpose)) {
     case Counting::kTraining:
       m.measured_training.Add(lo, hi, method);
-      m.measured_cumulative.Add(lo, hi, method);
-      KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &m.counted_leaves,
-               &m.counted_not_kept);
-      break;
+      [[fallthrough]];
     case Counting::kCumulativeOnly:
       m.measured_cumulative.Add(lo, hi, method);
       KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &m.counted_leaves,
