@@ -55,9 +55,10 @@ struct GlobalModel {
 
 class CrossFactoryFold {
  public:
-  // kInvalidArgument when the pack is not valid.
+  // kInvalidArgument when the pack is not valid. `max_evidence_leaves`:
+  // interval leaves each origin's fold keeps per model (LogFold::Create).
   static absl::StatusOr<std::unique_ptr<CrossFactoryFold>> Create(
-      rules::RulePack pack);
+      rules::RulePack pack, uint64_t max_evidence_leaves = 0);
 
   // Folds leaf `index` of the log `origin` (its exact verified bytes), which
   // must be that log's next leaf (0 for a new origin). Errors:
@@ -91,11 +92,13 @@ class CrossFactoryFold {
     absl::flat_hash_map<const rules::ModelState*, rules::DatedLeaf> changed;
     absl::Status stopped;  // a replay failure: the log is not folded further
   };
-  explicit CrossFactoryFold(rules::RulePack pack) : pack_(std::move(pack)) {}
+  CrossFactoryFold(rules::RulePack pack, uint64_t max_evidence_leaves)
+      : pack_(std::move(pack)), max_evidence_leaves_(max_evidence_leaves) {}
   absl::StatusOr<OriginLog*> LogFor(const std::string& origin, uint64_t index);
   static void NoteChange(const rules::LedgerEntry& e, OriginLog* log);
 
   rules::RulePack pack_;
+  uint64_t max_evidence_leaves_ = 0;
   std::map<std::string, OriginLog> logs_;
 };
 

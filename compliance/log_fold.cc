@@ -9,10 +9,11 @@
 
 namespace compliance {
 
-absl::StatusOr<std::unique_ptr<LogFold>> LogFold::Create(rules::RulePack pack) {
+absl::StatusOr<std::unique_ptr<LogFold>> LogFold::Create(
+    rules::RulePack pack, uint64_t max_evidence_leaves) {
   std::string version = pack.version();
   ASSIGN_OR_RETURN(std::unique_ptr<rules::Engine> engine,
-                   rules::Engine::Create(std::move(pack)));
+                   rules::Engine::Create(std::move(pack), max_evidence_leaves));
   return std::unique_ptr<LogFold>(
       new LogFold(std::move(engine), std::move(version)));
 }

@@ -53,7 +53,10 @@ std::string FindingModel(const aifl::rules::v1::Finding& finding);
 class LogFold {
  public:
   // kInvalidArgument when the pack is not valid (rules::Engine::Create).
-  static absl::StatusOr<std::unique_ptr<LogFold>> Create(rules::RulePack pack);
+  // `max_evidence_leaves`: interval leaves kept per model
+  // (rules::FoldOptions; 0: all).
+  static absl::StatusOr<std::unique_ptr<LogFold>> Create(
+      rules::RulePack pack, uint64_t max_evidence_leaves = 0);
 
   // What became of one leaf.
   enum class Use {

@@ -103,6 +103,8 @@ class ShareAdder {
     }
     for (uint64_t l : s.counted_leaves) m_.counted_leaves.push_back(Leaf(l));
     for (uint64_t l : s.excluded_leaves) m_.excluded_leaves.push_back(Leaf(l));
+    m_.counted_not_kept += s.counted_not_kept;
+    m_.excluded_not_kept += s.excluded_not_kept;
     if (s.first_interval_start_ms != 0 &&
         (m_.first_interval_start_ms == 0 ||
          s.first_interval_start_ms < m_.first_interval_start_ms)) {

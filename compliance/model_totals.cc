@@ -28,7 +28,7 @@ void AddShare(const rules::ModelState& s, office::FactoryShare* f) {
   uint64_t documents = 0;
   for (const auto& kind : s.documents) documents += kind.size();
   f->set_documents(f->documents() + documents);
-  f->set_counted_leaves(f->counted_leaves() + s.counted_leaves.size());
+  f->set_counted_leaves(f->counted_leaves() + s.counted_intervals());
 }
 
 // `t` with every figure at two significant figures and no time.

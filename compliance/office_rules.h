@@ -45,6 +45,10 @@ inline constexpr char kOfficeRulesVersion[] = "aifl-office-xfactory-v1";
 struct OfficeRuleOptions {
   // X1: cumulative compute of the group over this (Art. 51(2)) = warning.
   double split_threshold_flop = 1e25;
+  // Interval leaves each factory's fold keeps per model
+  // (rules::FoldOptions::max_evidence_leaves; 0: all): what bounds the
+  // Office's memory instead of the entries followed.
+  uint64_t max_evidence_leaves = 0;
 };
 
 // A global model with its merged state (model_merge.h).

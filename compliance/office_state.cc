@@ -89,7 +89,7 @@ void ToOfficeFinding(const GlobalModel& g, v1::Finding* f) {
 absl::StatusOr<std::unique_ptr<OfficeState>> OfficeState::Create(
     rules::RulePack pack, OfficeRuleOptions options) {
   ASSIGN_OR_RETURN(std::unique_ptr<CrossFactoryFold> fold,
-                   CrossFactoryFold::Create(pack));
+                   CrossFactoryFold::Create(pack, options.max_evidence_leaves));
   ASSIGN_OR_RETURN(std::unique_ptr<rules::Evaluator> evaluator,
                    rules::Evaluator::Create(std::move(pack)));
   return std::unique_ptr<OfficeState>(

@@ -107,6 +107,11 @@ ABSL_FLAG(std::string, office_rules_pack, "",
           "with --office_server or --office_ledger_dir: the rule pack run on "
           "each global model; default: the AI Act pack built into this "
           "binary");
+ABSL_FLAG(uint64_t, max_evidence_leaves, 100000,
+          "with --office_server or --office_ledger_dir: interval leaves kept in memory per model "
+          "and factory (the first ones); later ones count in every figure "
+          "and findings count them as evidence_not_listed; 0: all (memory "
+          "then grows with the entries followed)");
 
 namespace {
 
@@ -175,6 +180,7 @@ absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
   options.rules_key_path = absl::GetFlag(FLAGS_office_rules_key);
   options.office_key_path = absl::GetFlag(FLAGS_office_key);
   options.rules_pack_path = absl::GetFlag(FLAGS_office_rules_pack);
+  options.max_evidence_leaves = absl::GetFlag(FLAGS_max_evidence_leaves);
   if (options.rules_key_path.empty() || options.office_key_path.empty()) {
     return absl::InvalidArgumentError(
         "--office_rules_key and --office_key are required with "

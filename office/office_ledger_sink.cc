@@ -46,8 +46,10 @@ absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> OfficeLedgerSink::Open(
   // the state, and the keys' sequences are read after it.
   ASSIGN_OR_RETURN(const api::client::VerifiedCheckpoint at,
                    l.Settled(options.settle_timeout));
-  ASSIGN_OR_RETURN(sink->state_,
-                   compliance::OfficeState::Create(std::move(pack)));
+  compliance::OfficeRuleOptions rule_options;
+  rule_options.max_evidence_leaves = options.max_evidence_leaves;
+  ASSIGN_OR_RETURN(sink->state_, compliance::OfficeState::Create(
+                                     std::move(pack), rule_options));
   RETURN_IF_ERROR(sink->ReadBack(at));
   absl::StatusOr<std::unique_ptr<compliance::OfficeRecorder>> recorder =
       compliance::OfficeRecorder::Create(
@@ -241,6 +243,18 @@ absl::StatusOr<OfficeRecorded> OfficeLedgerSink::SyncAll() {
 std::vector<aifl::rules::v1::Finding> OfficeLedgerSink::Raised() {
   absl::MutexLock lock(&mu_);
   return state_->Raised();
+}
+
+uint64_t OfficeLedgerSink::EvidenceLeavesKept() {
+  absl::MutexLock lock(&mu_);
+  uint64_t n = 0;
+  for (const std::string& origin : state_->fold().origins()) {
+    const compliance::LogFold* fold = state_->fold().FoldOf(origin);
+    for (const auto& [id, m] : fold->engine().fold().models()) {
+      n += m.counted_leaves.size() + m.excluded_leaves.size();
+    }
+  }
+  return n;
 }
 
 }  // namespace office

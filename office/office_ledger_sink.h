@@ -56,6 +56,9 @@ struct OfficeLedgerOptions : OfficeLedgerLinkOptions {
   std::string office_key_path;
   // The rule pack run on each global model; "" = the built-in AI Act pack.
   std::string rules_pack_path;
+  // Interval leaves the fold keeps per model and factory (0: all): the
+  // Office's memory bound (compliance::OfficeRuleOptions).
+  uint64_t max_evidence_leaves = 0;
 };
 
 // What one Sync recorded (for the monitor's event log).
@@ -84,6 +87,9 @@ class OfficeLedgerSink {
 
   // Every Office finding currently raised (OfficeState::Raised).
   std::vector<aifl::rules::v1::Finding> Raised();
+  // The interval leaves the fold keeps, every origin and model (what
+  // max_evidence_leaves bounds; fold_bench prints it).
+  uint64_t EvidenceLeavesKept();
 
  private:
   OfficeLedgerSink(std::unique_ptr<OfficeLedgerLink> link, const Mirror* mirror,

@@ -72,8 +72,8 @@ void AddComputeBasis(pack::Quantity q, const ModelState& s, bool add_base,
         MakeFigure("measured_" + name + "_compute_flop", measured));
     v1::Figure n;
     n.set_name("measured_intervals");
-    n.set_lower(s.counted_leaves.size());
-    n.set_upper(s.counted_leaves.size());
+    n.set_lower(s.counted_intervals());
+    n.set_upper(s.counted_intervals());
     o->figures.push_back(n);
   }
   const FlopRange base = BaseAdded(q, s, add_base);
@@ -86,6 +86,7 @@ void AddComputeBasis(pack::Quantity q, const ModelState& s, bool add_base,
     o->evidence.push_back(a.at.leaf);
   o->evidence.insert(o->evidence.end(), s.counted_leaves.begin(),
                      s.counted_leaves.end());
+  o->evidence_not_listed += s.counted_not_kept;
 }
 
 std::string Sources(pack::Quantity q, const ModelState& s, bool add_base) {

@@ -78,8 +78,11 @@ struct Outcome {
   std::string message;
   std::vector<aifl::rules::v1::Figure> figures;  // rendered only
   std::vector<uint64_t> evidence;                // rendered only
-  absl::Time deadline = absl::InfinitePast();    // InfinitePast: none
-  OutcomeKey key;                                // always set
+  // Evidence leaves left out of `evidence` (ModelState::counted_not_kept):
+  // the finding's evidence_not_listed. Rendered only.
+  uint64_t evidence_not_listed = 0;
+  absl::Time deadline = absl::InfinitePast();  // InfinitePast: none
+  OutcomeKey key;                              // always set
 };
 
 // True when two outcomes of the same rule render the same message, severity

@@ -11,15 +11,19 @@ namespace rules {
 
 namespace v1 = aifl::rules::v1;
 
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(RulePack pack) {
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
+    RulePack pack, uint64_t max_evidence_leaves) {
   ASSIGN_OR_RETURN(std::unique_ptr<Evaluator> evaluator,
                    Evaluator::Create(std::move(pack)));
-  return std::unique_ptr<Engine>(new Engine(std::move(evaluator)));
+  FoldOptions fold_options = evaluator->fold_options();
+  fold_options.max_evidence_leaves = max_evidence_leaves;
+  return std::unique_ptr<Engine>(
+      new Engine(std::move(evaluator), std::move(fold_options)));
 }
 
-Engine::Engine(std::unique_ptr<Evaluator> evaluator)
+Engine::Engine(std::unique_ptr<Evaluator> evaluator, FoldOptions fold_options)
     : evaluator_(std::move(evaluator)),
-      fold_(evaluator_->fold_options()),
+      fold_(std::move(fold_options)),
       recorded_(evaluator_.get()) {}
 
 absl::Status Engine::Ingest(const LedgerEntry& entry,

@@ -28,8 +28,10 @@ namespace rules {
 
 class Engine {
  public:
-  // kInvalidArgument when the pack is not valid.
-  static absl::StatusOr<std::unique_ptr<Engine>> Create(RulePack pack);
+  // kInvalidArgument when the pack is not valid. `max_evidence_leaves`:
+  // FoldOptions::max_evidence_leaves (0: every leaf kept).
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(
+      RulePack pack, uint64_t max_evidence_leaves = 0);
 
   // Folds one entry (in leaf order) and marks the models it touched; when
   // `affected` is not null it receives their ids (aliases resolved; empty
@@ -55,7 +57,7 @@ class Engine {
   const Evaluator& evaluator() const { return *evaluator_; }
 
  private:
-  explicit Engine(std::unique_ptr<Evaluator> evaluator);
+  Engine(std::unique_ptr<Evaluator> evaluator, FoldOptions fold_options);
   void EvaluateModel(const ModelState& state, absl::Time now,
                      std::vector<aifl::rules::v1::Finding>* out);
 

@@ -201,6 +201,9 @@ v1::Finding Evaluator::Render(int rule_index, const ModelState& state,
   o.evidence.erase(std::unique(o.evidence.begin(), o.evidence.end()),
                    o.evidence.end());
   SetEvidence(o.evidence, &f);
+  if (o.evidence_not_listed > 0) {
+    f.set_evidence_not_listed(o.evidence_not_listed);
+  }
   for (v1::Figure& fig : o.figures) *f.add_figures() = std::move(fig);
   f.set_evaluated_at_unix_ms(absl::ToUnixMillis(as_of));
   if (o.deadline != absl::InfinitePast()) {

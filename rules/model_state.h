@@ -126,6 +126,15 @@ struct ModelState {
   std::map<std::string, RunState> runs;
   std::vector<uint64_t> counted_leaves;   // intervals in the totals
   std::vector<uint64_t> excluded_leaves;  // intervals of excluded purposes
+  // Intervals past FoldOptions::max_evidence_leaves, in leaf order after the
+  // kept ones: in the figures, not in the lists above (findings cite them as
+  // evidence_not_listed). 0 without a cap.
+  uint64_t counted_not_kept = 0;
+  uint64_t excluded_not_kept = 0;
+  // Every interval in the totals, listed or not.
+  uint64_t counted_intervals() const {
+    return counted_leaves.size() + counted_not_kept;
+  }
   int64_t first_interval_start_ms = 0;
   int64_t last_interval_end_ms = 0;
   int active_runs = 0;

@@ -57,6 +57,17 @@ Counting CountingOf(common::RunPurpose p) {
 
 int PurposeIndex(int p) { return p >= 0 && p < kPurposeCount ? p : 0; }
 
+// Lists `leaf` in `kept` while it holds fewer than `max` (0: no limit),
+// else only counts it.
+void KeepLeaf(uint64_t leaf, uint64_t max, std::vector<uint64_t>* kept,
+              uint64_t* not_kept) {
+  if (max == 0 || kept->size() < max) {
+    kept->push_back(leaf);
+  } else {
+    ++*not_kept;
+  }
+}
+
 }  // namespace
 
 ModelStateFold::ModelStateFold(FoldOptions options)
@@ -220,7 +231,8 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   const int method = iv.flop().method();
   if (id.empty()) {
     unattributed_.Add(lo, hi, method);
-    unattributed_leaves_.push_back(e.leaf_index);
+    KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &unattributed_leaves_,
+             &unattributed_not_kept_);
     return Affected{};
   }
   ModelState& m = Get(id);
@@ -237,15 +249,15 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   switch (CountingOf(purpose)) {
     case Counting::kTraining:
       m.measured_training.Add(lo, hi, method);
-      m.measured_cumulative.Add(lo, hi, method);
-      m.counted_leaves.push_back(e.leaf_index);
-      break;
+      [[fallthrough]];
     case Counting::kCumulativeOnly:
       m.measured_cumulative.Add(lo, hi, method);
-      m.counted_leaves.push_back(e.leaf_index);
+      KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &m.counted_leaves,
+               &m.counted_not_kept);
       break;
     case Counting::kExcluded:
-      m.excluded_leaves.push_back(e.leaf_index);
+      KeepLeaf(e.leaf_index, options_.max_evidence_leaves, &m.excluded_leaves,
+               &m.excluded_not_kept);
       break;
   }
   m.measured_by_account[iv.account().empty() ? run.account : iv.account()].Add(

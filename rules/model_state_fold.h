@@ -52,6 +52,14 @@ struct FoldOptions {
   double modifier_divisor = 0;
   double modifier_assumed_if_systemic_flop = 0;
   double modifier_assumed_otherwise_flop = 0;
+  // At most this many interval leaves kept per model in each of
+  // ModelState::counted_leaves and excluded_leaves, and in
+  // unattributed_leaves() (the first ones); later
+  // intervals still count in every figure and are only counted
+  // (counted_not_kept). Bounds a model's memory by a setting instead of by
+  // its intervals (the AI Office monitor's --max_evidence_leaves). 0: every
+  // leaf is kept (the ledger's own fold).
+  uint64_t max_evidence_leaves = 0;
 };
 
 class ModelStateFold {
@@ -74,9 +82,12 @@ class ModelStateFold {
   }
   // Collector compute that names no known model.
   const FlopRange& unattributed() const { return unattributed_; }
+  // Their leaves (the first FoldOptions::max_evidence_leaves), and how many
+  // more there are.
   const std::vector<uint64_t>& unattributed_leaves() const {
     return unattributed_leaves_;
   }
+  uint64_t unattributed_not_kept() const { return unattributed_not_kept_; }
   // Impossible collector records that name no known model.
   const std::vector<RejectedRecord>& rejected_unattributed() const {
     return rejected_unattributed_;
@@ -123,6 +134,7 @@ class ModelStateFold {
   absl::flat_hash_map<std::string, std::string> account_model_;  // account →
   absl::flat_hash_map<std::string, std::string> run_model_;      // run →
   FlopRange unattributed_;
+  uint64_t unattributed_not_kept_ = 0;
   std::vector<uint64_t> unattributed_leaves_;
   std::vector<RejectedRecord> rejected_unattributed_;
 };

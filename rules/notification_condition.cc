@@ -281,6 +281,7 @@ Outcome DeclaredVsMeasuredOutcome(const pack::Rule& rule, const ModelState& s,
     o.evidence.push_back(s.declaration_leaf()->leaf);
   o.evidence.insert(o.evidence.end(), s.counted_leaves.begin(),
                     s.counted_leaves.end());
+  o.evidence_not_listed += s.counted_not_kept;
   return o;
 }
 

@@ -1,6 +1,8 @@
 #include "compliance/testonly/factory_log.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -97,6 +99,8 @@ absl::StatusOr<uint64_t> FactoryLog::Run(const RunSpec& run) {
   rs.set_purpose(aifl::common::v1::PRE_TRAINING);
   rs.set_start_unix_ms(absl::ToUnixMillis(run.start));
   ASSIGN_OR_RETURN(const uint64_t started, Collector(rs, run.start));
+  const int group = std::max(1, std::min(23, run.per_append));
+  std::vector<std::string> envelopes;
   for (int i = 0; i < run.intervals; ++i) {
     const absl::Time from = run.start + absl::Hours(i);
     aifl::collector::v1::IntervalReport r;
@@ -114,8 +118,23 @@ absl::StatusOr<uint64_t> FactoryLog::Run(const RunSpec& run) {
     r.set_model_id(run.model_id);
     r.set_account(run.account);
     r.set_purpose(aifl::common::v1::PRE_TRAINING);
-    RETURN_IF_ERROR(
-        Collector(r, from + absl::Hours(1) + absl::Minutes(1)).status());
+    if (group == 1) {
+      RETURN_IF_ERROR(
+          Collector(r, from + absl::Hours(1) + absl::Minutes(1)).status());
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string envelope,
+                     collector_->SignNext(r.GetDescriptor()->full_name(),
+                                          r.SerializeAsString()));
+    envelopes.push_back(std::move(envelope));
+    if (static_cast<int>(envelopes.size()) == group || i + 1 == run.intervals) {
+      fixture_->clock().Set(from + absl::Hours(1) + absl::Minutes(1));
+      for (const ledger::AppendResult& a :
+           fixture_->ledger().Append(envelopes)) {
+        RETURN_IF_ERROR(a.status);
+      }
+      envelopes.clear();
+    }
   }
   return started;
 }

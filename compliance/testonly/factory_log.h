@@ -33,6 +33,10 @@ struct RunSpec {
   double flop = 0;  // in total (lower = upper)
   double energy_joules = 0;
   int intervals = 3;
+  // IntervalReports appended in one group commit (1..23, each group
+  // integrated a minute after its last interval ends: within DQ1's day).
+  // More than 1 makes large logs fast to write (benchmarks).
+  int per_append = 1;
 };
 
 class FactoryLog {
