@@ -108,7 +108,8 @@ ABSL_FLAG(std::string, office_rules_pack, "",
           "each global model; default: the AI Act pack built into this "
           "binary");
 ABSL_FLAG(uint64_t, max_evidence_leaves, 100000,
-          "with --office_server or --office_ledger_dir: interval leaves kept in memory per model "
+          "with --office_server or --office_ledger_dir: interval leaves kept "
+          "in memory per model "
           "and factory (the first ones); later ones count in every figure "
           "and findings count them as evidence_not_listed; 0: all (memory "
           "then grows with the entries followed)");
