@@ -136,6 +136,11 @@ class TreeState : public merkle::NodeReader {
   void CacheBlock(uint64_t block, absl::string_view bytes);
   absl::StatusOr<std::vector<merkle::Hash>> ReadNodesOfTree(
       absl::Span<const merkle::NodeId> ids, uint64_t tree_size);
+  // Copies `run`, nodes of the complete block `block`, into out[0…] if the
+  // block is cached; false if it is not (nothing copied).
+  absl::StatusOr<bool> CopyRunFromCache(uint64_t block,
+                                        absl::Span<const merkle::NodeId> run,
+                                        merkle::Hash* out) const;
   // Copies the nodes of `ids` that lie in the stored complete `blocks` into
   // (*out)[k], caching each block read.
   absl::Status ReadNodesFromStoredBlocks(absl::Span<const merkle::NodeId> ids,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,7 +59,12 @@ IngestSample IngestService::Sample() const {
   return {pipeline_->Now().batches, submits_->held_bytes()};
 }
 
-IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
+int IngestService::DefaultVerifyThreads() {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness,
+                             int verify_threads)
     : deps_(deps),
       backoff_(std::make_shared<BadSignatureBackoff>(
           deps.clock,
@@ -76,8 +82,9 @@ IngestService::IngestService(ServiceDeps deps, const FairnessOptions& fairness)
           fairness.max_queued_submit_bytes)),
       pipeline_(ledger::AppendPipeline::Start(
           &deps.ledger->sequencer(),
-          ledger::PipelineOptions{/*verify_threads=*/0, kMaxPipelineEntries,
-                                  kMaxPipelineBytes})) {}
+          ledger::PipelineOptions{
+              verify_threads > 0 ? verify_threads : DefaultVerifyThreads(),
+              kMaxPipelineEntries, kMaxPipelineBytes})) {}
 
 absl::Status BuildProofReceipt(
     const ServiceDeps& deps,

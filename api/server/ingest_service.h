@@ -39,8 +39,20 @@ class IngestService final : public aifl::api::v1::Ingest::CallbackService {
   // refused with RESOURCE_EXHAUSTED, in this order, while it owes bad
   // signatures, beyond its call and entry rates, beyond its batches in
   // flight, and while all waiting batches hold too many request bytes.
+  // `verify_threads`: the pipeline's verify workers; 0 means
+  // DefaultVerifyThreads().
   explicit IngestService(ServiceDeps deps,
-                         const FairnessOptions& fairness = FairnessOptions());
+                         const FairnessOptions& fairness = FairnessOptions(),
+                         int verify_threads = 0);
+
+  // Verify workers by default: one per hardware thread. More workers than
+  // cores share the cores among more batches at once, so each batch, and the
+  // in-order commit behind it, finishes later: at 2 cores, 8 workers gave
+  // closed-loop gRPC ingest 25 % lower (4 of 4 runs) while at a fixed rate
+  // below saturation, on a loaded machine, they lowered the median receipt
+  // latency (docs/PERFORMANCE.md, issue 21). Raise it with --verify_threads
+  // only where latency at low rates matters more than throughput.
+  static int DefaultVerifyThreads();
 
   grpc::ServerUnaryReactor* Submit(
       grpc::CallbackServerContext* ctx,

@@ -275,7 +275,8 @@ void LedgerServer::CreateServices(ledger::Ledger* ledger,
                    options->metrics};
   deps.witnesses = witnesses_.get();
   deps.wait_for_quorum = witnesses_ != nullptr && options->wait_for_quorum;
-  ingest_ = std::make_unique<IngestService>(deps, options->fairness);
+  ingest_ = std::make_unique<IngestService>(deps, options->fairness,
+                                            options->verify_threads);
   audit_ = std::make_unique<AuditService>(
       deps, options->fairness.max_watchers_per_identity);
   admin_ = std::make_unique<AdminService>(deps, options->version);

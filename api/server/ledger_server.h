@@ -67,6 +67,9 @@ struct ServerOptions {
   absl::Duration checkpoint_interval = absl::Seconds(1);
   // The largest request accepted (RESOURCE_EXHAUSTED beyond). Default: 64 MiB.
   int max_receive_bytes = 64 << 20;
+  // Workers of the append pipeline that verify Submit's signatures
+  // (ledger/append_pipeline.h). Default: 0, IngestService's default.
+  int verify_threads = 0;
   // Dates the status figures. Not owned. Default: the real clock.
   common::Clock* clock = nullptr;
   // Reported by Admin.GetStatus. Default: "dev".

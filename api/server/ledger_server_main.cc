@@ -77,6 +77,9 @@ ABSL_FLAG(uint64_t, min_free_mb, 1024,
           "filesystem has less free space than this, MiB, beyond what "
           "flushing the memtables takes; reads go on; 0 = no floor");
 ABSL_FLAG(int, max_receive_bytes, 64 << 20, "largest request accepted");
+ABSL_FLAG(int, verify_threads, 0,
+          "append-pipeline workers verifying Submit's signatures (0: the "
+          "default, see api/server/ingest_service.h)");
 ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
           "engine in the server (on ingest and periodically) and append its "
@@ -231,6 +234,7 @@ api::server::ServerOptions ServerOptionsFromFlags(
   options.tls_crl_file = absl::GetFlag(FLAGS_tls_crl);
   options.checkpoint_interval = absl::GetFlag(FLAGS_checkpoint_interval);
   options.max_receive_bytes = absl::GetFlag(FLAGS_max_receive_bytes);
+  options.verify_threads = absl::GetFlag(FLAGS_verify_threads);
   options.fairness = api::server::FairnessOptionsFromFlags();
   options.memory_trim = api::server::MemoryTrimOptionsFromFlags();
   // The pack matters only to the rules runner (it evaluates the server's

@@ -58,6 +58,21 @@ struct NodeId {
 // largest first: the frontier of a tree of size `end`. Empty if begin >= end.
 std::vector<NodeId> RangeNodes(uint64_t begin, uint64_t end);
 
+// Calls `visit(NodeId)` for each node of RangeNodes(begin, end), in the same
+// order, without allocating (proof planning is on the hot path of serving).
+template <typename Visit>
+void ForEachRangeNode(uint64_t begin, uint64_t end, Visit&& visit) {
+  while (begin < end) {
+    // The largest node starting at `begin` is limited by begin's alignment
+    // and by the number of leaves left.
+    const uint32_t align = begin == 0 ? 63 : __builtin_ctzll(begin);
+    const uint32_t fit = 63 - __builtin_clzll(end - begin);
+    const uint32_t level = align < fit ? align : fit;
+    visit(NodeId{level, begin >> level});
+    begin += uint64_t{1} << level;
+  }
+}
+
 }  // namespace ledger::merkle
 
 #endif  // LEDGER_MERKLE_NODE_ID_H_

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ledger/merkle/fold_memo.h"
@@ -31,9 +32,9 @@ namespace ledger::merkle {
 
 class ProofPlan {
  public:
-  // The perfect nodes to fetch, without duplicates, in the order of first use
-  // by the proof (proof order; an ephemeral entry's nodes left to right).
-  const std::vector<NodeId>& node_ids() const { return node_ids_; }
+  // The perfect nodes to fetch, in proof order (an ephemeral entry's nodes
+  // left to right). A proof's subtrees are disjoint, so no node repeats.
+  absl::Span<const NodeId> node_ids() const { return node_ids_; }
 
   // Number of hashes in the proof that Rehash produces.
   size_t proof_size() const { return entries_.size(); }
@@ -48,16 +49,19 @@ class ProofPlan {
  private:
   friend class ProofPlanBuilder;
 
-  // Proof entry i is the fold of node_ids_[refs_[k]] for k in
+  // Proof entry i is the fold of node_ids_[k] for k in
   // [entries_[i].begin, entries_[i].end), the nodes left to right.
   struct Entry {
-    size_t begin;
-    size_t end;
+    uint32_t begin;
+    uint32_t end;
   };
 
-  std::vector<NodeId> node_ids_;
-  std::vector<size_t> refs_;
-  std::vector<Entry> entries_;
+  // Inline room for any proof of a tree below 2^32 leaves (≤ 32 entries,
+  // one ephemeral entry of ≤ 31 nodes): planning a proof does not allocate
+  // (a profile of cached proofs spent ~25 % of their time building plans).
+  static constexpr size_t kInlineNodes = 64;
+  absl::InlinedVector<NodeId, kInlineNodes> node_ids_;
+  absl::InlinedVector<Entry, kInlineNodes / 2> entries_;
 };
 
 // Plans the inclusion proof (audit path) of leaf `index` in the tree of

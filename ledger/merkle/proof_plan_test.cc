@@ -100,7 +100,7 @@ TEST(ProofPlanTest, PlansHaveNoDuplicatesAndStayInsideTheTree) {
       if (x < size) plans.push_back(*InclusionPlan(x, size));
       plans.push_back(*ConsistencyPlan(x, size));
       for (const ProofPlan& plan : plans) {
-        std::vector<NodeId> ids = plan.node_ids();
+        std::vector<NodeId> ids(plan.node_ids().begin(), plan.node_ids().end());
         for (const NodeId& id : ids) ASSERT_LE(id.end(), size);
         std::sort(ids.begin(), ids.end());
         ASSERT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());

@@ -40,19 +40,28 @@ namespace {
 
 using ledger::Ledger;
 
+// A measurement: proofs per wall-clock second, and per CPU-second of the
+// threads that made them (steadier on a machine shared with other work).
+struct Rate {
+  double wall = 0;
+  double per_cpu_second = 0;
+};
+
 // Random inclusion proofs against the whole tree on `threads` threads for
-// `seconds`; verifies every 97th proof of thread 0. Returns proofs/s.
-absl::StatusOr<double> ProofsPerSecond(Ledger* ledger, int threads,
-                                       double seconds, uint64_t seed) {
+// `seconds`; verifies every 97th proof of thread 0.
+absl::StatusOr<Rate> ProofsPerSecond(Ledger* ledger, int threads,
+                                     double seconds, uint64_t seed) {
   const uint64_t size = ledger->Size();
   ASSIGN_OR_RETURN(const ledger::merkle::Hash root, ledger->RootAt(size));
   std::atomic<uint64_t> total{0};
   std::vector<absl::Status> errors(threads);
+  std::vector<double> cpu_seconds(threads);
   const absl::Time stop = absl::Now() + absl::Seconds(seconds);
   const absl::Time start = absl::Now();
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
+      const double cpu_start = ledger::bench::ThreadCpuSeconds();
       std::mt19937_64 rng(seed + t);
       std::uniform_int_distribution<uint64_t> pick(0, size - 1);
       uint64_t proofs = 0;
@@ -76,11 +85,15 @@ absl::StatusOr<double> ProofsPerSecond(Ledger* ledger, int threads,
         }
       }
       total += proofs;
+      cpu_seconds[t] = ledger::bench::ThreadCpuSeconds() - cpu_start;
     });
   }
   for (std::thread& w : workers) w.join();
   for (const absl::Status& e : errors) RETURN_IF_ERROR(e);
-  return total / absl::ToDoubleSeconds(absl::Now() - start);
+  double cpu = 0;
+  for (double c : cpu_seconds) cpu += c;
+  return Rate{total / absl::ToDoubleSeconds(absl::Now() - start),
+              cpu > 0 ? total / cpu : 0};
 }
 
 absl::Status Run() {
@@ -106,9 +119,12 @@ absl::Status Run() {
       static_cast<unsigned long long>(absl::GetFlag(FLAGS_tree_cache_mb)),
       std::thread::hardware_concurrency(), open_s);
 
-  ASSIGN_OR_RETURN(const double cold,
+  ASSIGN_OR_RETURN(const Rate cold,
                    ProofsPerSecond(ledger.get(), 1, seconds, 1));
-  std::printf("inclusion proofs, 1 thread, cold cache:  %9.0f/s\n", cold);
+  std::printf(
+      "inclusion proofs, 1 thread, cold cache:  %9.0f/s (%.0f per "
+      "CPU-second)\n",
+      cold.wall, cold.per_cpu_second);
 
   // One proof per block reads every block once (the cache keeps the most
   // recent ones that fit the budget).
@@ -119,16 +135,27 @@ absl::Status Run() {
   }
   std::printf("warm-up: one proof per block, %.1f s\n",
               absl::ToDoubleSeconds(absl::Now() - start));
-  ASSIGN_OR_RETURN(const double warm,
+  ASSIGN_OR_RETURN(const Rate warm,
                    ProofsPerSecond(ledger.get(), 1, seconds, 2));
+  // Issue 21's goal: 400k/s on one core at 10M entries, from the tree cache
+  // (the earlier goal was 100k/s). Judged only when the ledger is that big,
+  // on the wall-clock rate; the per-CPU-second rate is what one core would
+  // do with the machine to itself.
   std::printf(
-      "inclusion proofs, 1 thread, warm:        %9.0f/s (target "
+      "inclusion proofs, 1 thread, warm:        %9.0f/s, %.0f per "
+      "CPU-second (goal >= 400000/s on one core at 10M entries: %s; "
       ">= 100000/s per core: %s)\n",
-      warm, warm >= 100'000 ? "met" : "NOT met");
-  ASSIGN_OR_RETURN(const double multi,
+      warm.wall, warm.per_cpu_second,
+      size < 10'000'000      ? "not judged below 10M"
+      : warm.wall >= 400'000 ? "met"
+                             : "NOT met",
+      warm.wall >= 100'000 ? "met" : "NOT met");
+  ASSIGN_OR_RETURN(const Rate multi,
                    ProofsPerSecond(ledger.get(), threads, seconds, 3));
-  std::printf("inclusion proofs, %d threads, warm:       %9.0f/s\n", threads,
-              multi);
+  std::printf(
+      "inclusion proofs, %d threads, warm:       %9.0f/s (%.0f per "
+      "CPU-second)\n",
+      threads, multi.wall, multi.per_cpu_second);
   std::printf("Ledger::MemoryBytes %.1f MiB, RSS %.0f MiB, peak RSS %.0f MiB\n",
               ledger->MemoryBytes() / 1048576.0,
               ledger::bench::ProcStatusBytes("VmRSS") / 1048576.0,

@@ -1,6 +1,7 @@
 #include "tests/bench/system_info.h"
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,12 @@
 #include "absl/strings/str_split.h"
 
 namespace ledger::bench {
+
+double ThreadCpuSeconds() {
+  struct timespec t;
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
 
 uint64_t ProcStatusBytes(const std::string& field) {
   std::ifstream in("/proc/self/status");

@@ -14,6 +14,10 @@ uint64_t ProcStatusBytes(const std::string& field);
 std::string CpuModel();
 // The first three fields of /proc/loadavg.
 std::string LoadAverage();
+// CPU time the calling thread has used (user + system), in seconds: on a
+// machine shared with other work, a rate per CPU-second is steadier than a
+// wall-clock rate.
+double ThreadCpuSeconds();
 // Bytes allocated on disk (st_blocks × 512) under `path`, like du.
 uint64_t DiskUsageBytes(const std::string& path);
 
