@@ -15,10 +15,12 @@ namespace witness {
 namespace {
 
 // Each connection's buffer (headers, read buffer, response headers):
-// libmicrohttpd zeroes it after every request, 32 KiB by default (2 % of the
-// witness's CPU in witness_bench). Requests are a few hundred bytes of
-// headers; bodies larger than the read buffer arrive in several calls.
-constexpr size_t kConnectionPoolBytes = 16 << 10;
+// libmicrohttpd zeroes all of it after every request, 32 KiB by default (2 %
+// of the witness's CPU in witness_bench, and 32 KiB of cache evicted under
+// the signatures that follow). Requests are a few hundred bytes of headers;
+// bodies larger than the read buffer arrive in several calls; a request
+// line and headers of a few KiB still fit (witness_http_test).
+constexpr size_t kConnectionPoolBytes = 8 << 10;
 
 // One request's body, kept between libmicrohttpd's calls.
 struct PendingRequest {
