@@ -1,0 +1,107 @@
+#include "index/model_page.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/merkle/in_memory_tree.h"
+
+namespace vindex {
+
+absl::StatusOr<ModelPage> MakeModelPage(const IndexBuilder& builder,
+                                        const ledger::Ledger& input,
+                                        absl::string_view model_id,
+                                        uint64_t list_count,
+                                        uint64_t input_size, uint64_t start,
+                                        uint64_t max_count) {
+  if (max_count < 1 || max_count > kMaxPageEntries) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page size: got ", max_count, ", want 1..", kMaxPageEntries));
+  }
+  if (start >= list_count) {
+    return absl::InvalidArgumentError(absl::StrCat("start: got position ",
+                                                   start, ", the list has ",
+                                                   list_count, " elements"));
+  }
+  if (input_size > input.Size()) {
+    return absl::OutOfRangeError(absl::StrCat("input size: got ", input_size,
+                                              ", the log has ", input.Size()));
+  }
+  // The range proof needs the list's tree up to list_count: the builder
+  // keeps only the elements and the compact range, so the tree is rebuilt
+  // (one leaf hash per element). TODO(issue 19): keep the list's interior
+  // nodes (or tiles of them) when lists of millions are paged often.
+  ASSIGN_OR_RETURN(std::vector<uint64_t> list,
+                   builder.List(model_id, 0, list_count));
+  if (list.size() != list_count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("list size: got ", list_count, ", the list of ", model_id,
+                     " has ", list.size(), " elements"));
+  }
+  ledger::merkle::InMemoryTree tree;
+  for (uint64_t i : list) tree.Append(ListLeafHash(i));
+  ModelPage page;
+  page.start = start;
+  const uint64_t end = std::min(list_count, start + max_count);
+  page.list.assign(list.begin() + start, list.begin() + end);
+  ASSIGN_OR_RETURN(page.range, ProveListRange(tree, start, end, list_count));
+  ASSIGN_OR_RETURN(page.entries, ProveEntries(input, page.list, input_size));
+  return page;
+}
+
+absl::StatusOr<ModelPagesVerifier> ModelPagesVerifier::Start(
+    const ModelAnswerHead& head, absl::string_view model_id,
+    uint64_t output_size, const Hash& output_root,
+    std::optional<uint64_t> as_of) {
+  ModelPagesVerifier v;
+  v.model_id_ = std::string(model_id);
+  ASSIGN_OR_RETURN(
+      v.update_, VerifyOutputLeaf(head.output_leaf_index, head.output_leaf,
+                                  head.output_proof, output_size, output_root));
+  const IndexState& s = v.update_.state;
+  RETURN_IF_ERROR(CheckAsOf(as_of, s));
+  ASSIGN_OR_RETURN(v.present_, VerifyMapValue(head.map_proof, KeyHash(model_id),
+                                              s.map_root, head.value));
+  v.value_ = head.value;
+  v.as_of_ = as_of;
+  return v;
+}
+
+bool ModelPagesVerifier::done() const {
+  return past_as_of_ || next_ >= value_.count;
+}
+
+absl::Status ModelPagesVerifier::Add(const ModelPage& page) {
+  if (done()) {
+    return absl::FailedPreconditionError("the answer is already complete");
+  }
+  if (page.start != next_) {
+    return absl::DataLossError(absl::StrCat("page: starts at position ",
+                                            page.start, ", want ", next_));
+  }
+  absl::Status range = VerifyListRange(value_.list_root, value_.count,
+                                       page.start, page.list, page.range);
+  if (!range.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("page at position ", page.start, ": ", range.message()));
+  }
+  if (last_index_.has_value() && page.list.front() <= *last_index_) {
+    return absl::DataLossError(absl::StrCat(
+        "page at position ", page.start, ": leaf ", page.list.front(),
+        " after leaf ", *last_index_, " (out of order)"));
+  }
+  RETURN_IF_ERROR(
+      VerifyEntries(page.list, page.entries, model_id_, update_.state));
+  next_ += page.list.size();
+  last_index_ = page.list.back();
+  for (const ProvenEntry& e : page.entries) {
+    if (as_of_.has_value() && e.index >= *as_of_) {
+      past_as_of_ = true;
+      break;
+    }
+    entries_.push_back(e);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vindex
