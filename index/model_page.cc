@@ -8,12 +8,26 @@
 
 namespace vindex {
 
-absl::StatusOr<ModelPage> MakeModelPage(const IndexBuilder& builder,
-                                        const ledger::Ledger& input,
-                                        absl::string_view model_id,
-                                        uint64_t list_count,
-                                        uint64_t input_size, uint64_t start,
-                                        uint64_t max_count) {
+namespace {
+
+// The page's end position: at most max_count elements, and none after the
+// first at or past the as-of size (it proves the prefix ends before it).
+uint64_t PageEnd(const std::vector<uint64_t>& list, uint64_t start,
+                 uint64_t max_count, std::optional<uint64_t> as_of) {
+  const uint64_t end = std::min<uint64_t>(list.size(), start + max_count);
+  for (uint64_t p = start; as_of.has_value() && p < end; ++p) {
+    if (list[p] >= *as_of) return p + 1;
+  }
+  return end;
+}
+
+}  // namespace
+
+absl::StatusOr<ModelPage> MakeModelPage(
+    const IndexBuilder& builder, const ledger::Ledger& input,
+    absl::string_view model_id, uint64_t list_count, uint64_t input_size,
+    uint64_t start, uint64_t max_count, std::optional<uint64_t> as_of,
+    size_t max_leaf_bytes) {
   if (max_count < 1 || max_count > kMaxPageEntries) {
     return absl::InvalidArgumentError(absl::StrCat(
         "page size: got ", max_count, ", want 1..", kMaxPageEntries));
@@ -29,8 +43,9 @@ absl::StatusOr<ModelPage> MakeModelPage(const IndexBuilder& builder,
   }
   // The range proof needs the list's tree up to list_count: the builder
   // keeps only the elements and the compact range, so the tree is rebuilt
-  // (one leaf hash per element). TODO(issue 19): keep the list's interior
-  // nodes (or tiles of them) when lists of millions are paged often.
+  // (one leaf hash per element, every page). Keeping the lists' interior
+  // nodes would make a page of a long list O(page + log n): left for when
+  // lists of millions are paged often.
   ASSIGN_OR_RETURN(std::vector<uint64_t> list,
                    builder.List(model_id, 0, list_count));
   if (list.size() != list_count) {
@@ -38,14 +53,28 @@ absl::StatusOr<ModelPage> MakeModelPage(const IndexBuilder& builder,
         absl::StrCat("list size: got ", list_count, ", the list of ", model_id,
                      " has ", list.size(), " elements"));
   }
-  ledger::merkle::InMemoryTree tree;
-  for (uint64_t i : list) tree.Append(ListLeafHash(i));
   ModelPage page;
   page.start = start;
-  const uint64_t end = std::min(list_count, start + max_count);
-  page.list.assign(list.begin() + start, list.begin() + end);
-  ASSIGN_OR_RETURN(page.range, ProveListRange(tree, start, end, list_count));
-  ASSIGN_OR_RETURN(page.entries, ProveEntries(input, page.list, input_size));
+  size_t bytes = 0;
+  const uint64_t end = PageEnd(list, start, max_count, as_of);
+  for (uint64_t p = start; p < end; ++p) {
+    if (list[p] >= input_size) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "input size: got ", input_size, ", the list holds leaf ", list[p]));
+    }
+    ASSIGN_OR_RETURN(
+        std::vector<ProvenEntry> one,
+        ProveEntries(input, absl::MakeConstSpan(&list[p], 1), input_size));
+    bytes += one[0].leaf.size();
+    if (!page.entries.empty() && bytes > max_leaf_bytes) break;
+    page.list.push_back(list[p]);
+    page.entries.push_back(std::move(one[0]));
+  }
+  ledger::merkle::InMemoryTree tree;
+  for (uint64_t i : list) tree.Append(ListLeafHash(i));
+  ASSIGN_OR_RETURN(
+      page.range,
+      ProveListRange(tree, start, start + page.list.size(), list_count));
   return page;
 }
 

@@ -16,6 +16,7 @@
 #ifndef INDEX_MODEL_PAGE_H_
 #define INDEX_MODEL_PAGE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,18 +41,21 @@ struct ModelPage {
   std::vector<ProvenEntry> entries;  // one per list element, same order
 };
 
-// The page of `model_id`'s list at positions [start, start + max_count)
-// within its first `list_count` elements (the count the client's head
-// proved), each entry proven in the input tree of `input_size` leaves.
+// The page of `model_id`'s list from position `start` within its first
+// `list_count` elements (the count the client's head proved), each entry
+// proven in the input tree of `input_size` leaves: at most `max_count`
+// elements, none after the first at or past `as_of`, and no more leaf bytes
+// than `max_leaf_bytes` (but at least one element).
 // kInvalidArgument for max_count outside 1..kMaxPageEntries, start at or
-// past list_count, or list_count beyond the model's list; kOutOfRange for
-// input_size beyond `input`; the builder's and ledger's errors.
-absl::StatusOr<ModelPage> MakeModelPage(const IndexBuilder& builder,
-                                        const ledger::Ledger& input,
-                                        absl::string_view model_id,
-                                        uint64_t list_count,
-                                        uint64_t input_size, uint64_t start,
-                                        uint64_t max_count);
+// past list_count, list_count beyond the model's list or an element not
+// below input_size; kOutOfRange for input_size beyond `input`; the
+// builder's and ledger's errors.
+absl::StatusOr<ModelPage> MakeModelPage(
+    const IndexBuilder& builder, const ledger::Ledger& input,
+    absl::string_view model_id, uint64_t list_count, uint64_t input_size,
+    uint64_t start, uint64_t max_count,
+    std::optional<uint64_t> as_of = std::nullopt,
+    size_t max_leaf_bytes = SIZE_MAX);
 
 // Checks a paged answer for one model as it arrives.
 class ModelPagesVerifier {

@@ -108,6 +108,24 @@ TEST_F(ModelPageTest, AsOfStopsAtThePrefix) {
   EXPECT_LT(v->next_position(), want.size());
 }
 
+TEST_F(ModelPageTest, PagesEndAtTheAsOfSizeAndTheByteBudget) {
+  const std::vector<uint64_t> want = Whole("m1");
+  const ModelAnswerHead head = Head("m1");
+  absl::StatusOr<ModelPage> p =
+      MakeModelPage(builder(), in(), "m1", head.value.count,
+                    builder().state().input_size, 0, 100, want[3], SIZE_MAX);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->list.size(), 4u);  // three below the size, one at or past it
+  p = MakeModelPage(builder(), in(), "m1", head.value.count,
+                    builder().state().input_size, 2, 100, std::nullopt, 1);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->list.size(), 1u);  // one leaf is over the budget: only it
+  absl::StatusOr<ModelPagesVerifier> v = Start(head, "m1");
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->Add(Page("m1", head, 0, 2)).ok());
+  EXPECT_TRUE(v->Add(*p).ok());
+}
+
 TEST_F(ModelPageTest, AbsentModelHasNoPages) {
   absl::StatusOr<ModelPagesVerifier> v = Start(Head("nobody"), "nobody");
   ASSERT_TRUE(v.ok()) << v.status();

@@ -1,0 +1,74 @@
+#include "api/index/index_host.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ledger/crypto/key_file.h"
+
+namespace api::index {
+
+absl::StatusOr<OpenedOutputLog> OpenOutputLog(const std::string& dir,
+                                              const std::string& key_path) {
+  OpenedOutputLog out;
+  ledger::LedgerOptions options;
+  options.dir = dir;
+  ASSIGN_OR_RETURN(out.ledger, ledger::Ledger::Open(options));
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
+                   ledger::crypto::ReadSecretKeyFile(key_path));
+  ASSIGN_OR_RETURN(out.log, vindex::OutputLog::Create(
+                                out.ledger.get(),
+                                std::make_unique<ledger::EntrySigner>(
+                                    std::move(key), out.ledger->origin(), 0)));
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<IndexHost>> IndexHost::Open(
+    const ledger::Ledger& input, OpenedOutputLog output,
+    const std::string& store_dir) {
+  std::unique_ptr<IndexHost> host(new IndexHost(input, std::move(output)));
+  absl::MutexLock lock(&host->mu_);
+  ASSIGN_OR_RETURN(host->builder_, vindex::IndexBuilder::Open(store_dir));
+  ASSIGN_OR_RETURN(host->input_reader_,
+                   client::FolderLogReader::Wrap(input, "the served ledger"));
+  ASSIGN_OR_RETURN(host->output_reader_,
+                   client::FolderLogReader::Wrap(*host->output_.ledger,
+                                                 "the index's output log"));
+  return host;
+}
+
+absl::StatusOr<FollowStep> IndexHost::Update() {
+  absl::MutexLock lock(&mu_);
+  return FollowOnce(*input_reader_, *builder_, *output_.log);
+}
+
+absl::StatusOr<HostedHead> IndexHost::Head(absl::string_view model_id) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<client::VerifiedCheckpoint> cp =
+      output_reader_->LatestCheckpoint();
+  if (!cp.ok()) {
+    if (absl::IsNotFound(cp.status())) {
+      return absl::FailedPreconditionError(
+          "the index has published no update yet");
+    }
+    return cp.status();
+  }
+  HostedHead out;
+  out.output_checkpoint = cp->note;
+  ASSIGN_OR_RETURN(out.head, vindex::MakeModelHead(*builder_, *output_.ledger,
+                                                   cp->fields.size, model_id));
+  out.input_size = builder_->state().input_size;
+  return out;
+}
+
+absl::StatusOr<vindex::ModelPage> IndexHost::Page(
+    absl::string_view model_id, uint64_t list_count, uint64_t input_size,
+    uint64_t start, uint64_t max_count, std::optional<uint64_t> as_of,
+    size_t max_leaf_bytes) {
+  absl::MutexLock lock(&mu_);
+  return vindex::MakeModelPage(*builder_, input_, model_id, list_count,
+                               input_size, start, max_count, as_of,
+                               max_leaf_bytes);
+}
+
+}  // namespace api::index
