@@ -27,7 +27,7 @@ absl::StatusOr<ModelPage> MakeModelPage(
     const IndexBuilder& builder, const ledger::Ledger& input,
     absl::string_view model_id, uint64_t list_count, uint64_t input_size,
     uint64_t start, uint64_t max_count, std::optional<uint64_t> as_of,
-    size_t max_leaf_bytes) {
+    size_t max_leaf_bytes, ListTreeCache* cache) {
   if (max_count < 1 || max_count > kMaxPageEntries) {
     return absl::InvalidArgumentError(absl::StrCat(
         "page size: got ", max_count, ", want 1..", kMaxPageEntries));
@@ -41,18 +41,24 @@ absl::StatusOr<ModelPage> MakeModelPage(
     return absl::OutOfRangeError(absl::StrCat("input size: got ", input_size,
                                               ", the log has ", input.Size()));
   }
-  // The range proof needs the list's tree up to list_count: the builder
-  // keeps only the elements and the compact range, so the tree is rebuilt
-  // (one leaf hash per element, every page). Keeping the lists' interior
-  // nodes would make a page of a long list O(page + log n): left for when
-  // lists of millions are paged often.
-  ASSIGN_OR_RETURN(std::vector<uint64_t> list,
-                   builder.List(model_id, 0, list_count));
-  if (list.size() != list_count) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("list size: got ", list_count, ", the list of ", model_id,
-                     " has ", list.size(), " elements"));
+  ListTreeCache local;
+  if (cache == nullptr || cache->model_id != model_id ||
+      cache->list.size() != list_count) {
+    ListTreeCache& fill = cache == nullptr ? local : *cache;
+    fill = ListTreeCache();
+    ASSIGN_OR_RETURN(fill.list, builder.List(model_id, 0, list_count));
+    if (fill.list.size() != list_count) {
+      const size_t has = fill.list.size();
+      fill = ListTreeCache();
+      return absl::InvalidArgumentError(
+          absl::StrCat("list size: got ", list_count, ", the list of ",
+                       model_id, " has ", has, " elements"));
+    }
+    for (uint64_t i : fill.list) fill.tree.Append(ListLeafHash(i));
+    fill.model_id = std::string(model_id);
   }
+  ListTreeCache& c = cache == nullptr ? local : *cache;
+  const std::vector<uint64_t>& list = c.list;
   ModelPage page;
   page.start = start;
   size_t bytes = 0;
@@ -70,11 +76,9 @@ absl::StatusOr<ModelPage> MakeModelPage(
     page.list.push_back(list[p]);
     page.entries.push_back(std::move(one[0]));
   }
-  ledger::merkle::InMemoryTree tree;
-  for (uint64_t i : list) tree.Append(ListLeafHash(i));
   ASSIGN_OR_RETURN(
       page.range,
-      ProveListRange(tree, start, start + page.list.size(), list_count));
+      ProveListRange(c.tree, start, start + page.list.size(), list_count));
   return page;
 }
 

@@ -126,6 +126,34 @@ TEST_F(ModelPageTest, PagesEndAtTheAsOfSizeAndTheByteBudget) {
   EXPECT_TRUE(v->Add(*p).ok());
 }
 
+TEST_F(ModelPageTest, CachedListTreeServesTheSamePagesAndFollowsTheCount) {
+  ModelAnswerHead head = Head("m1");
+  ListTreeCache cache;
+  const uint64_t input_size = builder().state().input_size;
+  for (uint64_t start : {uint64_t{0}, uint64_t{3}}) {
+    auto cached =
+        MakeModelPage(builder(), in(), "m1", head.value.count, input_size,
+                      start, 3, std::nullopt, SIZE_MAX, &cache);
+    ASSERT_TRUE(cached.ok()) << cached.status();
+    ModelPage plain = Page("m1", head, start, 3);
+    EXPECT_EQ(cached->list, plain.list);
+    EXPECT_EQ(cached->range.left, plain.range.left);
+    EXPECT_EQ(cached->range.right, plain.range.right);
+  }
+  EXPECT_EQ(cache.list.size(), head.value.count);
+  // The index moves on: a head with the new count gets the new list.
+  Grow(6);
+  head = Head("m1");
+  absl::StatusOr<ModelPagesVerifier> v = Start(head, "m1");
+  ASSERT_TRUE(v.ok());
+  auto p = MakeModelPage(builder(), in(), "m1", head.value.count,
+                         builder().state().input_size, 0, 1000, std::nullopt,
+                         SIZE_MAX, &cache);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_TRUE(v->Add(*p).ok());
+  EXPECT_EQ(cache.list.size(), head.value.count);
+}
+
 TEST_F(ModelPageTest, AbsentModelHasNoPages) {
   absl::StatusOr<ModelPagesVerifier> v = Start(Head("nobody"), "nobody");
   ASSERT_TRUE(v.ok()) << v.status();

@@ -68,7 +68,7 @@ absl::StatusOr<vindex::ModelPage> IndexHost::Page(
   absl::MutexLock lock(&mu_);
   return vindex::MakeModelPage(*builder_, input_, model_id, list_count,
                                input_size, start, max_count, as_of,
-                               max_leaf_bytes);
+                               max_leaf_bytes, &pages_);
 }
 
 }  // namespace api::index
