@@ -1,6 +1,7 @@
 #include "api/index/index_host.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -25,8 +26,9 @@ absl::StatusOr<OpenedOutputLog> OpenOutputLog(const std::string& dir,
 
 absl::StatusOr<std::unique_ptr<IndexHost>> IndexHost::Open(
     const ledger::Ledger& input, OpenedOutputLog output,
-    const std::string& store_dir) {
+    const std::string& store_dir, uint64_t max_step_leaves) {
   std::unique_ptr<IndexHost> host(new IndexHost(input, std::move(output)));
+  host->max_step_leaves_ = max_step_leaves;
   absl::MutexLock lock(&host->mu_);
   ASSIGN_OR_RETURN(host->builder_, vindex::IndexBuilder::Open(store_dir));
   ASSIGN_OR_RETURN(host->input_reader_,
@@ -39,7 +41,24 @@ absl::StatusOr<std::unique_ptr<IndexHost>> IndexHost::Open(
 
 absl::StatusOr<FollowStep> IndexHost::Update() {
   absl::MutexLock lock(&mu_);
-  return FollowOnce(*input_reader_, *builder_, *output_.log);
+  ASSIGN_OR_RETURN(client::VerifiedCheckpoint at,
+                   input_reader_->LatestCheckpoint());
+  const uint64_t from = builder_->state().input_size;
+  if (at.fields.size > from + max_step_leaves_) {
+    // The published checkpoints after `from`, oldest first: the largest
+    // within the step (or the first, when none is).
+    ASSIGN_OR_RETURN(std::vector<uint64_t> sizes,
+                     input_.CheckpointSizesAfter(from, 1000));
+    uint64_t target = 0;
+    for (uint64_t size : sizes) {
+      if (target != 0 && size > from + max_step_leaves_) break;
+      target = size;
+    }
+    if (target != 0 && target < at.fields.size) {
+      ASSIGN_OR_RETURN(at, input_reader_->CheckpointAt(target));
+    }
+  }
+  return FollowTo(*input_reader_, at, *builder_, *output_.log);
 }
 
 absl::StatusOr<HostedHead> IndexHost::Head(absl::string_view model_id) {

@@ -57,16 +57,20 @@ struct HostedHead {
 
 class IndexHost {
  public:
+  static constexpr uint64_t kMaxStepLeaves = 100000;
+
   // `input` (not owned) is the served ledger; `output` the index's output
   // log; `store_dir` the index's RocksDB folder (created when absent).
   // Indexes nothing yet (call Update). Errors as IndexBuilder::Open and
   // FolderLogReader::Wrap.
   static absl::StatusOr<std::unique_ptr<IndexHost>> Open(
       const ledger::Ledger& input, OpenedOutputLog output,
-      const std::string& store_dir);
+      const std::string& store_dir, uint64_t max_step_leaves = kMaxStepLeaves);
 
   // Indexes the input up to its latest checkpoint and publishes the update
-  // (FollowOnce).
+  // (FollowTo). A catch-up of more than max_step_leaves stops at the largest
+  // published checkpoint within that many leaves (the leaves of one step
+  // are held in memory); the next call goes on.
   absl::StatusOr<FollowStep> Update();
 
   // The output log's latest checkpoint and the head for `model_id` in it.
@@ -90,6 +94,7 @@ class IndexHost {
       : input_(input), output_(std::move(output)) {}
 
   const ledger::Ledger& input_;
+  uint64_t max_step_leaves_ = kMaxStepLeaves;
   absl::Mutex mu_;
   OpenedOutputLog output_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<client::FolderLogReader> input_reader_ ABSL_GUARDED_BY(mu_);
