@@ -71,7 +71,8 @@ absl::StatusOr<ModelPage> MakeModelPage(
     ASSIGN_OR_RETURN(
         std::vector<ProvenEntry> one,
         ProveEntries(input, absl::MakeConstSpan(&list[p], 1), input_size));
-    bytes += one[0].leaf.size();
+    // The leaf and its proof: what the page's size grows by.
+    bytes += one[0].leaf.size() + one[0].proof.size() * sizeof(Hash);
     if (!page.entries.empty() && bytes > max_leaf_bytes) break;
     page.list.push_back(list[p]);
     page.entries.push_back(std::move(one[0]));

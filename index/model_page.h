@@ -55,8 +55,8 @@ struct ListTreeCache {
 // The page of `model_id`'s list from position `start` within its first
 // `list_count` elements (the count the client's head proved), each entry
 // proven in the input tree of `input_size` leaves: at most `max_count`
-// elements, none after the first at or past `as_of`, and no more leaf bytes
-// than `max_leaf_bytes` (but at least one element).
+// elements, none after the first at or past `as_of`, and no more bytes of
+// leaves and their proofs than `max_leaf_bytes` (but at least one element).
 // kInvalidArgument for max_count outside 1..kMaxPageEntries, start at or
 // past list_count, list_count beyond the model's list or an element not
 // below input_size; kOutOfRange for input_size beyond `input`; the
