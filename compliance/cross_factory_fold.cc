@@ -185,10 +185,7 @@ std::vector<Node> NodesOf(const std::map<std::string, const LogFold*>& folds,
                 return a->model_id < b->model_id;
               });
     for (const rules::ModelState* s : states) {
-      const std::string org = s->declarations.empty()
-                                  ? ""
-                                  : s->declarations.back().signer_organisation;
-      nodes.push_back({{providers.Canonical(org), s->model_id}, origin, s});
+      nodes.push_back({KeyOf(origin, *s, providers), origin, s});
     }
   }
   return nodes;

@@ -16,6 +16,15 @@ absl::StatusOr<std::unique_ptr<FindingsRecorder>> FindingsRecorder::Create(
       new FindingsRecorder(std::move(appender)));
 }
 
+absl::StatusOr<std::unique_ptr<FindingsRecorder>> FindingsRecorder::Create(
+    EntryTarget* target, const std::string& rules_key_path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SignedAppender> appender,
+                   SignedAppender::Create(target, rules_key_path,
+                                          aifl::ledger::v1::ROLE_RULES));
+  return std::unique_ptr<FindingsRecorder>(
+      new FindingsRecorder(std::move(appender)));
+}
+
 FindingsRecorder::FindingsRecorder(std::unique_ptr<SignedAppender> appender)
     : appender_(std::move(appender)) {}
 

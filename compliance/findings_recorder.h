@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compliance/entry_target.h"
 #include "compliance/signed_appender.h"
 #include "ledger/ledger.h"
 #include "schema/findings.pb.h"
@@ -30,6 +31,9 @@ class FindingsRecorder {
   // <origin>".
   static absl::StatusOr<std::unique_ptr<FindingsRecorder>> Create(
       ledger::Ledger* ledger, const std::string& rules_key_path);
+  // The same for any EntryTarget (not owned), e.g. a server's ingest.
+  static absl::StatusOr<std::unique_ptr<FindingsRecorder>> Create(
+      EntryTarget* target, const std::string& rules_key_path);
 
   // Signs `findings` (their serialized bytes) with the next sequence numbers
   // and appends them in order. Returns the leaf index of the first one (0
@@ -39,6 +43,9 @@ class FindingsRecorder {
   // re-read from the ledger, so the next call continues without a gap.
   absl::StatusOr<uint64_t> Record(
       const std::vector<aifl::rules::v1::Finding>& findings);
+
+  // The signed findings kept from an unanswered append (SignedAppender).
+  SignedAppender& appender() { return *appender_; }
 
  private:
   explicit FindingsRecorder(std::unique_ptr<SignedAppender> appender);

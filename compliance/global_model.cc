@@ -1,16 +1,22 @@
 #include "compliance/global_model.h"
 
 #include "absl/strings/str_cat.h"
+#include "rules/ledger_entry.h"
 
 namespace compliance {
 
 std::string GlobalModelKey::Text() const {
+  if (provider.empty()) {
+    return absl::StrCat("0:", origin.size(), ":", origin, model_id);
+  }
   return absl::StrCat(provider.size(), ":", provider, model_id);
 }
 
 std::string GlobalModelKey::Display() const {
-  return absl::StrCat(provider.empty() ? "(undeclared)" : provider, " / ",
-                      model_id);
+  if (provider.empty()) {
+    return absl::StrCat("(unknown provider at ", origin, ") / ", model_id);
+  }
+  return absl::StrCat(provider, " / ", model_id);
 }
 
 void ProviderIdentities::AddRegistry(const ledger::KeyRegistry& registry) {
@@ -50,6 +56,13 @@ std::string ProviderIdentities::Canonical(
     const std::string& organisation) const {
   if (organisation.empty()) return "";
   return Find(organisation);
+}
+
+GlobalModelKey KeyOf(const std::string& origin, const rules::ModelState& state,
+                     const ProviderIdentities& providers) {
+  const std::string organisation(rules::OrganisationOfPrincipal(state.owner));
+  if (organisation.empty()) return {"", origin, state.model_id};
+  return {providers.Canonical(organisation), "", state.model_id};
 }
 
 }  // namespace compliance

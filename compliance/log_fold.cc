@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "compliance/global_model.h"
 #include "rules/payload_types.h"
 
 namespace compliance {
@@ -60,21 +61,24 @@ absl::StatusOr<LogFold::Added> LogFold::Add(uint64_t index,
   if (entry.payload_type == rules::kModelTotalsType &&
       entry.signer_role == aifl::ledger::v1::ROLE_OFFICE &&
       totals.totals.ParseFromString(entry.payload)) {
+    const aifl::office::v1::ModelTotals& t = totals.totals;
     const std::string model =
-        OfficeModelName(totals.totals.provider(), totals.totals.model_id());
+        OfficeModelName(t.provider(), t.model_origin(), t.model_id());
     office_totals_[model] = std::move(totals);
   }
   return added;
 }
 
 std::string OfficeModelName(const std::string& provider,
+                            const std::string& model_origin,
                             const std::string& model_id) {
-  if (provider.empty()) return model_id;
-  return absl::StrCat(provider, " / ", model_id);
+  if (provider.empty() && model_origin.empty()) return model_id;
+  return GlobalModelKey{provider, model_origin, model_id}.Display();
 }
 
 std::string FindingModel(const aifl::rules::v1::Finding& finding) {
-  return OfficeModelName(finding.provider(), finding.model_id());
+  return OfficeModelName(finding.provider(), finding.model_origin(),
+                         finding.model_id());
 }
 
 uint32_t LogFold::OpenFindings(const std::string& model_id) const {

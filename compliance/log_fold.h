@@ -40,11 +40,14 @@ struct LoggedTotals {
 };
 
 // How an AI Office ledger names a global model (compliance/README.md):
-// "<provider> / <model id>", or the model id when the provider is unknown.
+// GlobalModelKey::Display ("<provider> / <model id>", or "(unknown provider
+// at <model origin>) / <model id>"), or the model id alone when both
+// provider and model origin are empty (a factory's own finding).
 std::string OfficeModelName(const std::string& provider,
+                            const std::string& model_origin,
                             const std::string& model_id);
-// The model a finding is about: OfficeModelName(provider, model_id) (a
-// factory's finding has no provider: its model_id).
+// The model a finding is about: OfficeModelName of its provider,
+// model_origin and model_id (a factory's finding has neither: its model_id).
 std::string FindingModel(const aifl::rules::v1::Finding& finding);
 
 class LogFold {

@@ -59,6 +59,7 @@ office::ModelTotals TotalsOf(const MergedModel& model, absl::Time now) {
   office::ModelTotals t;
   t.set_model_id(g.key.model_id);
   t.set_provider(g.key.provider);
+  t.set_model_origin(g.key.origin);
   SetRange(rules::CombinedTraining(model.merged), t.mutable_training());
   SetRange(rules::CombinedCumulative(model.merged), t.mutable_cumulative());
   t.set_accelerator_energy_joules(model.merged.accelerator_energy_joules);

@@ -1,5 +1,6 @@
 #include "compliance/office_recorder.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "common/status_macros.h"
@@ -17,6 +18,32 @@ absl::StatusOr<std::unique_ptr<OfficeRecorder>> OfficeRecorder::Create(
                                           aifl::ledger::v1::ROLE_OFFICE));
   return std::unique_ptr<OfficeRecorder>(
       new OfficeRecorder(std::move(findings), std::move(office)));
+}
+
+absl::StatusOr<std::unique_ptr<OfficeRecorder>> OfficeRecorder::Create(
+    EntryTarget* rules_target, const std::string& rules_key_path,
+    EntryTarget* office_target, const std::string& office_key_path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<FindingsRecorder> findings,
+                   FindingsRecorder::Create(rules_target, rules_key_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<SignedAppender> office,
+                   SignedAppender::Create(office_target, office_key_path,
+                                          aifl::ledger::v1::ROLE_OFFICE));
+  return std::unique_ptr<OfficeRecorder>(
+      new OfficeRecorder(std::move(findings), std::move(office)));
+}
+
+absl::Status OfficeRecorder::Flush() {
+  RETURN_IF_ERROR(findings_->appender().Flush());
+  return office_->Flush();
+}
+
+size_t OfficeRecorder::pending() const {
+  return findings_->appender().pending() + office_->pending();
+}
+
+uint64_t OfficeRecorder::appended_up_to() const {
+  return std::max(findings_->appender().appended_up_to(),
+                  office_->appended_up_to());
 }
 
 absl::StatusOr<uint64_t> OfficeRecorder::RecordFindings(

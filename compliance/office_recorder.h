@@ -4,7 +4,9 @@
 // office key (ROLE_OFFICE), each factory checkpoint it verified
 // (aifl.office.v1.FactoryCheckpoint) and the model totals it judged
 // (aifl.office.v1.ModelTotals). The ledger is a normal one: a ledger_server
-// serves it (gRPC Audit, tiles). Not thread-safe: one per process.
+// serves it (gRPC Audit, tiles), and the recorder appends through that
+// server's ingest (entry_target.h) or, with no server, to a folder it holds.
+// Not thread-safe: one per process.
 #ifndef COMPLIANCE_OFFICE_RECORDER_H_
 #define COMPLIANCE_OFFICE_RECORDER_H_
 
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "compliance/entry_target.h"
 #include "compliance/findings_recorder.h"
 #include "compliance/signed_appender.h"
 #include "ledger/ledger.h"
@@ -29,14 +32,29 @@ class OfficeRecorder {
   static absl::StatusOr<std::unique_ptr<OfficeRecorder>> Create(
       ledger::Ledger* ledger, const std::string& rules_key_path,
       const std::string& office_key_path);
+  // The same through two targets (not owned; may be one): a server's
+  // ingest takes each key from a client of its own TLS role (rules,
+  // office: api/README.md, "Roles").
+  static absl::StatusOr<std::unique_ptr<OfficeRecorder>> Create(
+      EntryTarget* rules_target, const std::string& rules_key_path,
+      EntryTarget* office_target, const std::string& office_key_path);
 
-  // Each returns the first leaf index (0 when nothing was given).
+  // Each returns the first leaf index (0 when nothing was given). Entries
+  // of an unanswered append are kept and sent first by the next call of the
+  // same key, or by Flush (SignedAppender).
   absl::StatusOr<uint64_t> RecordFindings(
       const std::vector<aifl::rules::v1::Finding>& findings);
   absl::StatusOr<uint64_t> RecordCheckpoint(
       const aifl::office::v1::FactoryCheckpoint& checkpoint);
   absl::StatusOr<uint64_t> RecordTotals(
       const std::vector<aifl::office::v1::ModelTotals>& totals);
+
+  // Sends what both keys kept from an unanswered append.
+  absl::Status Flush();
+  // Entries signed and not yet acknowledged.
+  size_t pending() const;
+  // The leaf index after the last entry acknowledged (0 before any).
+  uint64_t appended_up_to() const;
 
  private:
   OfficeRecorder(std::unique_ptr<FindingsRecorder> findings,

@@ -31,6 +31,7 @@ v1::Finding Base(const char* rule_id, const char* title, const char* citation,
   f.set_severity(v1::WARNING);
   f.set_model_id(key.model_id);
   f.set_provider(key.provider);
+  f.set_model_origin(key.origin);
   f.set_state(v1::RAISED);
   f.set_evaluated_at_unix_ms(absl::ToUnixMillis(now));
   return f;
@@ -69,6 +70,21 @@ std::string FactoriesOf(const GlobalModel& g) {
   return absl::StrJoin(g.Origins(), ", ");
 }
 
+// Whether X1 sits on `a` rather than `b`: the more compute (combined
+// cumulative lower bound, then upper bound; unknown counts as none), then
+// the smaller key (provider, origin, model id). A function of the two
+// models alone, so the choice does not depend on the order the factories
+// were folded or the group listed.
+bool CarriesSplit(const MergedModel& a, const MergedModel& b) {
+  const rules::FlopRange ca = rules::CombinedCumulative(a.merged);
+  const rules::FlopRange cb = rules::CombinedCumulative(b.merged);
+  const double la = ca.known ? ca.lower : 0, ua = ca.known ? ca.upper : 0;
+  const double lb = cb.known ? cb.lower : 0, ub = cb.known ? cb.upper : 0;
+  if (la != lb) return la > lb;
+  if (ua != ub) return ua > ub;
+  return a.model->key < b.model->key;
+}
+
 // X1 for one group of overlapping models (indices into `models`).
 void SplitFinding(const std::vector<MergedModel>& models,
                   const std::vector<size_t>& group,
@@ -82,9 +98,7 @@ void SplitFinding(const std::vector<MergedModel>& models,
     if (!c.known) continue;
     lower += c.lower;
     upper += c.upper;
-    if (c.lower > rules::CombinedCumulative(models[largest].merged).lower) {
-      largest = i;
-    }
+    if (CarriesSplit(models[i], models[largest])) largest = i;
     parts.push_back(absl::StrCat(models[i].model->key.model_id, " at ",
                                  FactoriesOf(*models[i].model), " (",
                                  rules::TwoSig(c.lower), " FLOP)"));
@@ -290,11 +304,12 @@ std::vector<v1::Finding> CrossFactoryFindings(
     ContradictionFinding(*m.model, now, &out);
     LineageFinding(*m.model, now, &out);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const v1::Finding& a, const v1::Finding& b) {
-                     return std::tie(a.provider(), a.model_id(), a.rule_id()) <
-                            std::tie(b.provider(), b.model_id(), b.rule_id());
-                   });
+  std::stable_sort(
+      out.begin(), out.end(), [](const v1::Finding& a, const v1::Finding& b) {
+        return std::tie(a.provider(), a.model_origin(), a.model_id(),
+                        a.rule_id()) < std::tie(b.provider(), b.model_origin(),
+                                                b.model_id(), b.rule_id());
+      });
   return out;
 }
 

@@ -7,7 +7,9 @@
 //      overlap, together over the threshold (lower bounds of their combined
 //      cumulative compute summed) while no declaration links them
 //      (ModelDeclaration.runs_at_other_logs, or the same model id). One
-//      finding per group, on its model with the most compute.
+//      finding per group, on its model with the most compute (combined
+//      cumulative lower bound, then upper bound); on a tie, on the smallest
+//      key (provider, origin, model id): never on the order of folding.
 //   X2 contradicting declarations (WARNING, Regulation and Compliance): the
 //      declarations in force at two factories for one global model disagree
 //      on a fact both declare (declared compute is left to D1/D2 on the

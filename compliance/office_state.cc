@@ -17,7 +17,8 @@ namespace {
 namespace v1 = aifl::rules::v1;
 
 std::pair<std::string, std::string> IdOf(const v1::Finding& f) {
-  return {GlobalModelKey{f.provider(), f.model_id()}.Text(), f.rule_id()};
+  return {GlobalModelKey{f.provider(), f.model_origin(), f.model_id()}.Text(),
+          f.rule_id()};
 }
 
 // The newest leaf that moved the model's figures at any of its factories.
@@ -75,6 +76,7 @@ void ToOfficeFinding(const GlobalModel& g, v1::Finding* f) {
   const std::vector<std::string> origins = g.Origins();
   f->set_model_id(g.key.model_id);
   f->set_provider(g.key.provider);
+  f->set_model_origin(g.key.origin);
   f->set_message(WithOriginLeaves(f->message(), origins));
   if (f->evidence_count() > 0) {
     for (const std::string& o : origins) f->add_evidence_origins(o);
@@ -201,7 +203,9 @@ std::vector<aifl::office::v1::ModelTotals> OfficeState::TotalsToRecord(
   std::vector<aifl::office::v1::ModelTotals> out;
   for (const MergedModel& m : merged_) {
     aifl::office::v1::ModelTotals t = TotalsOf(m, now);
-    auto [it, fresh] = totals_.try_emplace(m.model->key.Text(), t);
+    const std::string key = m.model->key.Text();
+    AddUnionCrossings(union_[key], &t);
+    auto [it, fresh] = totals_.try_emplace(key, t);
     if (!fresh && SameTotals(it->second, t)) continue;
     it->second = t;
     out.push_back(std::move(t));
@@ -210,7 +214,41 @@ std::vector<aifl::office::v1::ModelTotals> OfficeState::TotalsToRecord(
 }
 
 void OfficeState::RecordTotals(const aifl::office::v1::ModelTotals& totals) {
-  totals_[GlobalModelKey{totals.provider(), totals.model_id()}.Text()] = totals;
+  const std::string key =
+      GlobalModelKey{totals.provider(), totals.model_origin(),
+                     totals.model_id()}
+          .Text();
+  totals_[key] = totals;
+  // The latest totals hold every union crossing recorded so far.
+  union_[key] = UnionCrossingsOf(totals);
+}
+
+void OfficeState::AddUnionCrossings(const UnionCrossings& u,
+                                    aifl::office::v1::ModelTotals* t) {
+  auto add = [t](const UnionDate& d, double threshold, bool modifier) {
+    if (!d.set) return;
+    aifl::office::v1::UnionCrossing* c = t->add_union_crossings();
+    c->set_threshold_flop(threshold);
+    c->set_modifier(modifier);
+    c->set_origin(d.origin);
+    c->set_leaf_index(d.at.leaf);
+    c->set_integration_time_unix_micros(absl::ToUnixMicros(d.at.time));
+  };
+  for (const auto& [threshold, d] : u.thresholds) add(d, threshold, false);
+  add(u.modifier, 0, true);
+}
+
+OfficeState::UnionCrossings OfficeState::UnionCrossingsOf(
+    const aifl::office::v1::ModelTotals& t) {
+  UnionCrossings u;
+  for (const aifl::office::v1::UnionCrossing& c : t.union_crossings()) {
+    UnionDate& d = c.modifier() ? u.modifier : u.thresholds[c.threshold_flop()];
+    d = {true, c.origin(),
+         rules::DatedLeaf{
+             c.leaf_index(),
+             absl::FromUnixMicros(c.integration_time_unix_micros())}};
+  }
+  return u;
 }
 
 std::vector<v1::Finding> OfficeState::Raised() const {

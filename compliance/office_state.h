@@ -7,8 +7,9 @@
 // Evaluate() runs the rule pack (the factories' own, unchanged) on every
 // global model's merged state (model_merge.h), so thresholds see the summed
 // ranges, plus the cross-factory rules X1-X3 (office_rules.h). Office
-// findings carry model_id + provider (the global key), (origin, leaf)
-// evidence (office_evidence.h) and, per factory, the figures
+// findings carry model_id + provider (+ model_origin when the provider is
+// unknown: the global key), (origin, leaf) evidence (office_evidence.h)
+// and, per factory, the figures
 // "measured_cumulative_compute_flop at <origin>" and
 // "accelerator_energy_joules at <origin>".
 //
@@ -18,7 +19,9 @@
 // by the newest leaf that moved the model's figures at any of its factories
 // (CrossFactoryFold::LastChangeOf; exact when Evaluate() runs after each
 // leaf, at most one batch late when the monitor evaluates after each
-// batch), and kept from then on.
+// batch), and kept from then on: recorded with the model's totals
+// (ModelTotals.union_crossings) and read back by RecordTotals, so a restart
+// that re-feeds every leaf keeps the date (and appends nothing again).
 //
 // Not thread-safe: the owner serializes every call.
 #ifndef COMPLIANCE_OFFICE_STATE_H_
@@ -64,7 +67,8 @@ class OfficeState {
   // were last returned or recorded (model_totals.h SameTotals). Recorded at
   // once.
   std::vector<aifl::office::v1::ModelTotals> TotalsToRecord(absl::Time now);
-  // Totals read back from the Office ledger (on restart).
+  // Totals read back from the Office ledger (on restart), with the union
+  // crossings' dates they carry.
   void RecordTotals(const aifl::office::v1::ModelTotals& totals);
 
   // Every Office finding currently raised (the latest of each identity).
@@ -90,6 +94,11 @@ class OfficeState {
               std::unique_ptr<rules::Evaluator> evaluator,
               OfficeRuleOptions options);
   void ApplyUnionCrossings(const GlobalModel& g, rules::ModelState* m);
+  // The stored form (ModelTotals.union_crossings) and back.
+  static void AddUnionCrossings(const UnionCrossings& u,
+                                aifl::office::v1::ModelTotals* t);
+  static UnionCrossings UnionCrossingsOf(
+      const aifl::office::v1::ModelTotals& t);
   std::vector<aifl::rules::v1::Finding> Current(absl::Time now) const;
 
   std::unique_ptr<CrossFactoryFold> fold_;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "compliance/office_evidence.h"
 #include "compliance/testonly/factory_log.h"
+#include "compliance/testonly/office_testing.h"
 #include "gtest/gtest.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
@@ -24,21 +25,11 @@ namespace {
 namespace v1 = aifl::rules::v1;
 using testonly::Declaration;
 using testonly::FactoryLog;
+using testonly::H;
+using testonly::kA;
+using testonly::kB;
+using testonly::kC;
 using testonly::RunSpec;
-
-constexpr char kA[] = "a.example/log";
-constexpr char kB[] = "b.example/log";
-constexpr char kC[] = "c.example/log";
-
-const absl::Time kT0 = absl::FromUnixSeconds(1'780'100'000);
-absl::Time H(int hours) { return kT0 + absl::Hours(hours); }
-
-#define ASSERT_OK_AND_SET(lhs, expr)     \
-  do {                                   \
-    auto r_ = (expr);                    \
-    ASSERT_TRUE(r_.ok()) << r_.status(); \
-    lhs = *std::move(r_);                \
-  } while (0)
 
 // Three factories:
 //   Frontier Labs (one key, enrolled as "Frontier Labs SAS" at A and

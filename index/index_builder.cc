@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/map_fn.h"
@@ -30,6 +31,11 @@ Hash ToHash(absl::string_view bytes) {
 
 std::string KeyRecordKey(const Hash& key) {
   return absl::StrCat("k", View(key));
+}
+
+// Version 2: the key's totals fold state (TotalsFold::EncodeState).
+std::string TotalsRecordKey(const Hash& key) {
+  return absl::StrCat("t", View(key));
 }
 
 std::string ListEntryKey(const Hash& key, uint64_t position) {
@@ -82,7 +88,11 @@ absl::StatusOr<IndexState> DecodeState(absl::string_view bytes) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
-    const std::string& dir) {
+    const std::string& dir, uint32_t version) {
+  if (!IsKnownMapFnVersion(version)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("index: MapFn v", version, " is not known here"));
+  }
   ledger::storage::StoreOptions options;
   options.block_cache_bytes = 64 << 20;
   absl::StatusOr<std::unique_ptr<ledger::storage::Store>> store =
@@ -92,30 +102,55 @@ absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
     store = ledger::storage::Store::Open(dir, options);
   }
   if (!store.ok()) return store.status();
-  std::unique_ptr<IndexBuilder> builder(new IndexBuilder(std::move(*store)));
+  std::unique_ptr<IndexBuilder> builder(
+      new IndexBuilder(std::move(*store), version));
   RETURN_IF_ERROR(builder->Load());
   return builder;
 }
 
 absl::Status IndexBuilder::Load() {
-  state_.map_fn_version = kMapFnVersion;
+  state_.map_fn_version = map_.version();
   state_.input_root = ledger::merkle::EmptyRoot();
   state_.map_root = EmptyMapHash();
   ASSIGN_OR_RETURN(std::optional<std::string> state,
                    store_->Get(Family::kMeta, kStateKey));
   if (!state.has_value()) return absl::OkStatus();
   ASSIGN_OR_RETURN(state_, DecodeState(*state));
-  if (state_.map_fn_version != kMapFnVersion) {
+  if (state_.map_fn_version != map_.version()) {
     return absl::DataLossError(
         absl::StrCat("index: built with MapFn v", state_.map_fn_version,
-                     ", this binary has v", kMapFnVersion, ": rebuild it"));
+                     ", opened as v", map_.version(), ": rebuild it"));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> frontier,
                    store_->Get(Family::kMeta, kInputFrontierKey));
   const std::string frontier_bytes = frontier.value_or("");
   ByteReader frontier_in(frontier_bytes);
   ASSIGN_OR_RETURN(input_, DecodeRange(state_.input_size, &frontier_in));
+  RETURN_IF_ERROR(LoadKeys());
+  map_.Flush();
+  if (map_.Root() != state_.map_root || input_.Root() != state_.input_root) {
+    return absl::DataLossError(
+        "index: stored keys or input frontier do not recompute the stored "
+        "roots");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexBuilder::LoadKeys() {
   absl::Status record_status;
+  absl::flat_hash_map<Hash, TotalsFold> totals;
+  RETURN_IF_ERROR(store_->Scan(
+      Family::kIndex, "t", "u", [&](absl::string_view k, absl::string_view v) {
+        absl::StatusOr<TotalsFold> fold = TotalsFold::DecodeState(v);
+        if (!fold.ok()) {
+          record_status = absl::DataLossError(
+              absl::StrCat("index: totals record: ", fold.status().message()));
+          return false;
+        }
+        totals.emplace(ToHash(k.substr(1)), *std::move(fold));
+        return true;
+      }));
+  RETURN_IF_ERROR(record_status);
   RETURN_IF_ERROR(store_->Scan(
       Family::kIndex, "k", "l", [&](absl::string_view k, absl::string_view v) {
         ByteReader in(v);
@@ -127,18 +162,14 @@ absl::Status IndexBuilder::Load() {
           record_status = list.status();
           return false;
         }
-        map_.Restore(ToHash(k.substr(1)),
-                     {std::string(in.rest()), std::move(*list)});
+        const Hash key = ToHash(k.substr(1));
+        auto fold = totals.find(key);
+        map_.Restore(key, {std::string(in.rest()), std::move(*list),
+                           fold == totals.end() ? TotalsFold()
+                                                : std::move(fold->second)});
         return true;
       }));
-  RETURN_IF_ERROR(record_status);
-  map_.Flush();
-  if (map_.Root() != state_.map_root || input_.Root() != state_.input_root) {
-    return absl::DataLossError(
-        "index: stored keys or input frontier do not recompute the stored "
-        "roots");
-  }
-  return absl::OkStatus();
+  return record_status;
 }
 
 absl::Status IndexBuilder::CheckInput(const InputCheckpoint& at,
@@ -171,21 +202,21 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
   RETURN_IF_ERROR(CheckInput(at, leaves, &input));
   // MapFn on every leaf first, so that a leaf that does not parse changes
   // nothing.
-  std::vector<std::vector<std::string>> models(leaves.size());
+  std::vector<MappedLeaf> mapped(leaves.size());
   for (size_t i = 0; i < leaves.size(); ++i) {
-    ASSIGN_OR_RETURN(models[i], ModelsOfLeaf(state_.input_size + i, leaves[i]));
+    ASSIGN_OR_RETURN(mapped[i], MapLeaf(state_.input_size + i, leaves[i]));
   }
   std::vector<ListEntry> entries;
   for (size_t i = 0; i < leaves.size(); ++i) {
     const uint64_t index = state_.input_size + i;
-    for (const std::string& id : models[i]) {
+    for (const std::string& id : mapped[i].models) {
       const Hash key = KeyHash(id);
       const ModelMap::KeyState* k = map_.Find(key);
       entries.push_back({key, k == nullptr ? 0 : k->list.size(), index});
     }
     // One Add per leaf: a leaf may name two models (a declaration and its
     // base model), and Add wants each leaf index once.
-    RETURN_IF_ERROR(map_.Add(index, models[i]));
+    RETURN_IF_ERROR(map_.AddMapped(index, mapped[i]));
   }
   input_ = std::move(input);
   state_.input_size = at.size;
@@ -207,6 +238,9 @@ absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
     record += EncodeHashes(k.list.hashes());
     record += k.model_id;
     batch.Put(Family::kIndex, KeyRecordKey(key), record);
+    if (map_.version() >= 2) {
+      batch.Put(Family::kIndex, TotalsRecordKey(key), k.totals.EncodeState());
+    }
   }
   for (const ListEntry& e : entries) {
     batch.Put(Family::kLeaves, ListEntryKey(e.key, e.position),
@@ -220,6 +254,13 @@ absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
 MapProof IndexBuilder::Prove(absl::string_view model_id,
                              KeyValue* value) const {
   return map_.tree().Prove(KeyHash(model_id), value);
+}
+
+std::optional<ModelTotals> IndexBuilder::Totals(
+    absl::string_view model_id) const {
+  const ModelMap::KeyState* k = map_.Find(KeyHash(model_id));
+  if (k == nullptr || map_.version() < 2) return std::nullopt;
+  return k->totals.totals();
 }
 
 absl::StatusOr<std::vector<uint64_t>> IndexBuilder::List(

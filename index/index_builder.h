@@ -23,9 +23,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "index/map_fn.h"
 #include "index/map_hash.h"
 #include "index/map_proof.h"
 #include "index/model_map.h"
+#include "index/model_totals.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/storage/store.h"
 
@@ -49,11 +51,12 @@ struct IndexState {
 
 class IndexBuilder {
  public:
-  // Opens the index in `dir`, creating it when absent. kDataLoss when the
-  // stored keys do not recompute the stored map root, or the stored MapFn
-  // version is not this binary's; the store's errors otherwise.
+  // Opens the index in `dir`, creating it as a map of `version` (map_fn.h)
+  // when absent. kDataLoss when the stored keys do not recompute the stored
+  // map root, or the stored version is not `version`; kInvalidArgument for a
+  // version this binary does not know; the store's errors otherwise.
   static absl::StatusOr<std::unique_ptr<IndexBuilder>> Open(
-      const std::string& dir);
+      const std::string& dir, uint32_t version = kMapFnVersion);
 
   // The state after the last Apply (input size 0 and the empty map root
   // when new).
@@ -71,6 +74,10 @@ class IndexBuilder {
   // present (`value` may be null).
   MapProof Prove(absl::string_view model_id, KeyValue* value) const;
 
+  // The key's totals at the current state (version 2), or nullopt for an
+  // absent model or a version 1 index.
+  std::optional<ModelTotals> Totals(absl::string_view model_id) const;
+
   // Up to `max_count` leaf indices of `model_id`'s list from position
   // `start` (empty past the end or for an absent model).
   absl::StatusOr<std::vector<uint64_t>> List(absl::string_view model_id,
@@ -78,9 +85,10 @@ class IndexBuilder {
                                              uint64_t max_count) const;
 
  private:
-  explicit IndexBuilder(std::unique_ptr<ledger::storage::Store> store)
-      : store_(std::move(store)) {}
+  IndexBuilder(std::unique_ptr<ledger::storage::Store> store, uint32_t version)
+      : store_(std::move(store)), map_(version) {}
   absl::Status Load();
+  absl::Status LoadKeys();
   absl::Status CheckInput(const InputCheckpoint& at,
                           absl::Span<const std::string> leaves,
                           ledger::merkle::CompactRange* input) const;

@@ -10,6 +10,7 @@
 #include "index/testonly/model_log.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
 
 namespace vindex {
@@ -73,7 +74,9 @@ TEST_F(IndexBuilderTest, ListsHoldEveryLeafAboutTheModelAndProve) {
   const MapProof proof = (*b)->Prove("m2", &value);
   ledger::merkle::CompactRange list;
   for (uint64_t i : want) list.Append(ListLeafHash(i), nullptr);
-  EXPECT_EQ(value, (KeyValue{want.size(), list.Root()}));
+  EXPECT_EQ(value.count, want.size());
+  EXPECT_EQ(value.list_root, list.Root());
+  EXPECT_TRUE(value.has_totals);  // map version 2 (model_totals_test.cc)
   EXPECT_TRUE(
       VerifyMembership((*b)->state().map_root, KeyHash("m2"), value, proof)
           .ok());
@@ -139,6 +142,54 @@ TEST_F(IndexBuilderTest, IncrementalEqualsOneShotAndResumesAfterReopen) {
   }
   replay.Flush();
   EXPECT_EQ(replay.Root(), (*b)->state().map_root);
+}
+
+// Map version 2: each key's totals are the fold of its IntervalReports in
+// log order, kept across a reopen; a version 1 index stays buildable, and
+// neither opens as the other.
+TEST_F(IndexBuilderTest, VersionTwoKeepsEachModelsTotals) {
+  AppendSome(12);
+  {
+    auto b = IndexBuilder::Open(dir_);
+    ASSERT_TRUE(b.ok());
+    ASSERT_TRUE(CatchUp(**b).ok());
+  }
+  AppendSome(13);
+  auto b = IndexBuilder::Open(dir_);
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_TRUE(CatchUp(**b).ok());
+  TotalsFold want;
+  for (uint64_t i = 0; i < log_->ledger().Size(); ++i) {
+    MappedLeaf leaf = *MapLeaf(i, *log_->ledger().GetLeaf(i));
+    if (leaf.payload_type != "aifl.collector.v1.IntervalReport" ||
+        leaf.models != std::vector<std::string>{"m1"}) {
+      continue;
+    }
+    aifl::collector::v1::IntervalReport r;
+    ASSERT_TRUE(r.ParseFromString(leaf.payload));
+    want.AddInterval(r);
+  }
+  ASSERT_EQ(want.totals().training_intervals, 6u);
+  std::optional<ModelTotals> got = (*b)->Totals("m1");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(EncodeTotals(*got), EncodeTotals(want.totals()));
+  KeyValue value;
+  (*b)->Prove("m1", &value);
+  EXPECT_EQ(value.totals_hash, TotalsHash(want.totals()));
+  EXPECT_FALSE((*b)->Totals("absent").has_value());
+  b->reset();
+  EXPECT_EQ(IndexBuilder::Open(dir_, kMapFnVersion1).status().code(),
+            absl::StatusCode::kDataLoss);
+  auto v1 =
+      IndexBuilder::Open(ledger::testonly::FreshDir("v1"), kMapFnVersion1);
+  ASSERT_TRUE(v1.ok());
+  ASSERT_TRUE(CatchUp(**v1).ok());
+  EXPECT_EQ((*v1)->state().map_fn_version, 1u);
+  EXPECT_FALSE((*v1)->Totals("m1").has_value());
+  (*v1)->Prove("m1", &value);
+  EXPECT_FALSE(value.has_totals);
+  EXPECT_EQ(IndexBuilder::Open(dir_, 3).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(IndexBuilderTest, LeavesThatDoNotMakeTheCheckpointChangeNothing) {

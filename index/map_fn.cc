@@ -85,6 +85,13 @@ std::vector<std::string> ModelsOfPayload(absl::string_view payload_type,
 
 absl::StatusOr<std::vector<std::string>> ModelsOfLeaf(
     uint64_t index, absl::string_view leaf_bytes) {
+  absl::StatusOr<MappedLeaf> mapped = MapLeaf(index, leaf_bytes);
+  if (!mapped.ok()) return mapped.status();
+  return std::move(mapped->models);
+}
+
+absl::StatusOr<MappedLeaf> MapLeaf(uint64_t index,
+                                   absl::string_view leaf_bytes) {
   // The one leaf decoding (compliance/leaf_entry.h). MapFn does not ask
   // whether the signer was enrolled, so the registry it consults is empty
   // and the conversion's "not evidence" verdict is not used.
@@ -94,7 +101,11 @@ absl::StatusOr<std::vector<std::string>> ModelsOfLeaf(
         return std::nullopt;
       });
   if (!leaf.ok()) return leaf.status();
-  return ModelsOfPayload(leaf->entry.payload_type, leaf->entry.payload);
+  MappedLeaf out;
+  out.models = ModelsOfPayload(leaf->entry.payload_type, leaf->entry.payload);
+  out.payload_type = std::move(leaf->entry.payload_type);
+  out.payload = std::move(leaf->entry.payload);
+  return out;
 }
 
 }  // namespace vindex

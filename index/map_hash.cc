@@ -23,8 +23,14 @@ Hash ListLeafHash(uint64_t leaf_index) {
 }
 
 Hash MapLeafHash(const Hash& key_hash, const KeyValue& value) {
-  const char prefix = static_cast<char>(kMapLeafPrefix);
   const std::string count = ledger::entry::U64Key(value.count);
+  if (value.has_totals) {
+    const char v2 = static_cast<char>(kMapLeafV2Prefix);
+    return ledger::crypto::Sha256({absl::string_view(&v2, 1), View(key_hash),
+                                   count, View(value.list_root),
+                                   View(value.totals_hash)});
+  }
+  const char prefix = static_cast<char>(kMapLeafPrefix);
   return ledger::crypto::Sha256({absl::string_view(&prefix, 1), View(key_hash),
                                  count, View(value.list_root)});
 }

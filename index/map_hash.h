@@ -5,7 +5,9 @@
 //
 //   key hash   K      = SHA-256(model id bytes)
 //   list leaf         = RFC 6962 leaf of the 8-byte big-endian leaf index
-//   map leaf          = SHA-256(0x02 || K || count u64 BE || list root)
+//   map leaf (v1)     = SHA-256(0x02 || K || count u64 BE || list root)
+//   map leaf (v2)     = SHA-256(0x04 || K || count u64 BE || list root ||
+//                               totals hash)   (model_totals.h)
 //   map node          = SHA-256(0x03 || left || right)
 //   empty subtree     = 32 zero bytes
 //
@@ -24,15 +26,20 @@ using ledger::merkle::Hash;
 
 inline constexpr uint8_t kMapLeafPrefix = 0x02;
 inline constexpr uint8_t kMapNodePrefix = 0x03;
+inline constexpr uint8_t kMapLeafV2Prefix = 0x04;
 
 // What the map holds for one key: how many leaves its list has and the
-// RFC 6962 root of that list.
+// RFC 6962 root of that list; in map version 2 also the hash of the key's
+// totals (model_totals.h), `has_totals` set.
 struct KeyValue {
   uint64_t count = 0;
   Hash list_root{};
+  bool has_totals = false;
+  Hash totals_hash{};
 
   bool operator==(const KeyValue& o) const {
-    return count == o.count && list_root == o.list_root;
+    return count == o.count && list_root == o.list_root &&
+           has_totals == o.has_totals && totals_hash == o.totals_hash;
   }
   bool operator!=(const KeyValue& o) const { return !(*this == o); }
 };
@@ -44,7 +51,8 @@ Hash KeyHash(absl::string_view model_id);
 // the same encoding as a finding's evidence hash (ledger/FORMAT.md).
 Hash ListLeafHash(uint64_t leaf_index);
 
-// SHA-256(0x02 || key_hash || count BE || list_root).
+// SHA-256(0x02 || key_hash || count BE || list_root), or with totals
+// SHA-256(0x04 || key_hash || count BE || list_root || totals_hash).
 Hash MapLeafHash(const Hash& key_hash, const KeyValue& value);
 
 // SHA-256(0x03 || left || right).

@@ -43,7 +43,11 @@ absl::Status CheckRoot(const Hash& want, absl::StatusOr<Hash> got) {
 std::string EncodeMapProof(const MapProof& proof) {
   const size_t depth = proof.siblings.size();
   std::string out;
-  out.push_back(static_cast<char>(proof.kind));
+  // Kind 3 is kind 2 whose other leaf is a version 2 leaf (with totals).
+  const bool other_v2 = proof.kind == MapProof::Kind::kAbsentOther &&
+                        proof.other_value.has_totals;
+  out.push_back(
+      static_cast<char>(other_v2 ? 3 : static_cast<uint8_t>(proof.kind)));
   out.push_back(static_cast<char>(depth >> 8));
   out.push_back(static_cast<char>(depth & 0xff));
   std::string bitmap((depth + 7) / 8, '\0');
@@ -60,6 +64,7 @@ std::string EncodeMapProof(const MapProof& proof) {
     PutHash(proof.other_key, &out);
     ledger::entry::PutU64(&out, proof.other_value.count);
     PutHash(proof.other_value.list_root, &out);
+    if (other_v2) PutHash(proof.other_value.totals_hash, &out);
   }
   return out;
 }
@@ -71,11 +76,13 @@ absl::StatusOr<MapProof> DecodeMapProof(absl::string_view bytes) {
         "map proof: got ", bytes.size(), " bytes, want at least 3"));
   }
   MapProof proof;
-  if (p[0] > 2) {
+  if (p[0] > 3) {
     return absl::InvalidArgumentError(
-        absl::StrCat("map proof: kind: got ", p[0], ", want 0, 1 or 2"));
+        absl::StrCat("map proof: kind: got ", p[0], ", want 0, 1, 2 or 3"));
   }
-  proof.kind = static_cast<MapProof::Kind>(p[0]);
+  const bool other_v2 = p[0] == 3;
+  proof.kind = other_v2 ? MapProof::Kind::kAbsentOther
+                        : static_cast<MapProof::Kind>(p[0]);
   const size_t depth = (size_t{p[1]} << 8) | p[2];
   if (depth > kMaxDepth) {
     return absl::InvalidArgumentError(
@@ -94,7 +101,9 @@ absl::StatusOr<MapProof> DecodeMapProof(absl::string_view bytes) {
     }
     present += bit;
   }
-  const size_t tail = proof.kind == MapProof::Kind::kAbsentOther ? 72 : 0;
+  const size_t tail = other_v2                                     ? 104
+                      : proof.kind == MapProof::Kind::kAbsentOther ? 72
+                                                                   : 0;
   const size_t want = 3 + bitmap_bytes + present * 32 + tail;
   if (bytes.size() != want) {
     return absl::InvalidArgumentError(
@@ -118,6 +127,10 @@ absl::StatusOr<MapProof> DecodeMapProof(absl::string_view bytes) {
     proof.other_value.count = ledger::entry::DecodeU64(
         absl::string_view(reinterpret_cast<const char*>(next + 32), 8));
     proof.other_value.list_root = GetHash(next + 40);
+    if (other_v2) {
+      proof.other_value.has_totals = true;
+      proof.other_value.totals_hash = GetHash(next + 72);
+    }
   }
   return proof;
 }

@@ -29,7 +29,8 @@ struct MapProof {
   // The sibling hashes along the key's path, from the root's children down
   // (siblings[d] is the sibling at depth d); EmptyMapHash() for an empty one.
   std::vector<Hash> siblings;
-  // kAbsentOther: the other key's hash and value (its leaf ends the path).
+  // kAbsentOther: the other key's hash and value (its leaf ends the path);
+  // encoded as kind 3 when that value has totals (a version 2 leaf).
   Hash other_key{};
   KeyValue other_value;
 };

@@ -8,6 +8,8 @@
 #include "common/status_macros.h"
 #include "index/map_fn.h"
 #include "index/map_proof.h"
+#include "index/model_map.h"
+#include "index/model_totals.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/verify.h"
 
@@ -44,10 +46,10 @@ absl::StatusOr<IndexUpdate> VerifyOutputLeaf(uint64_t leaf_index,
   if (!u->has_value()) {
     return absl::DataLossError("output leaf: not an IndexUpdate");
   }
-  if ((*u)->state.map_fn_version != kMapFnVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("index built with MapFn v", (*u)->state.map_fn_version,
-                     ", this client checks v", kMapFnVersion));
+  if (!IsKnownMapFnVersion((*u)->state.map_fn_version)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "index built with MapFn v", (*u)->state.map_fn_version,
+        ", this client checks v", kMapFnVersion1, " and v", kMapFnVersion));
   }
   return **u;
 }
@@ -59,6 +61,22 @@ absl::Status CheckAsOf(std::optional<uint64_t> as_of, const IndexState& s) {
                                               s.input_size));
   }
   return absl::OkStatus();
+}
+
+std::optional<Hash> FoldedTotals(absl::Span<const ProvenEntry> entries,
+                                 absl::string_view model_id, uint32_t version) {
+  if (version < 2) return std::nullopt;
+  ModelMap map(version);
+  for (const ProvenEntry& e : entries) {
+    absl::StatusOr<MappedLeaf> leaf = MapLeaf(e.index, e.leaf);
+    if (!leaf.ok() || std::find(leaf->models.begin(), leaf->models.end(),
+                                model_id) == leaf->models.end()) {
+      continue;  // VerifyEntries refuses it
+    }
+    if (!map.AddMapped(e.index, *leaf).ok()) continue;
+  }
+  const ModelMap::KeyState* k = map.Find(KeyHash(model_id));
+  return TotalsHash(k == nullptr ? ModelTotals() : k->totals.totals());
 }
 
 absl::StatusOr<bool> VerifyMapValue(absl::string_view map_proof,
@@ -104,9 +122,9 @@ absl::Status VerifyEntries(absl::Span<const uint64_t> list,
         ModelsOfLeaf(e.index, e.leaf);
     if (!models.ok() ||
         std::find(models->begin(), models->end(), model_id) == models->end()) {
-      return absl::DataLossError(absl::StrCat("entry at leaf ", e.index,
-                                              " is not about ", model_id,
-                                              " (MapFn v", kMapFnVersion, ")"));
+      return absl::DataLossError(
+          absl::StrCat("entry at leaf ", e.index, " is not about ", model_id,
+                       " (MapFn v", s.map_fn_version, ")"));
     }
   }
   return absl::OkStatus();
@@ -154,13 +172,18 @@ absl::StatusOr<ModelAnswerHead> MakeModelHead(const IndexBuilder& builder,
 
 namespace {
 
-// The list's count and root, against the map proof.
+// The list's count and root (and totals), against the map proof.
 absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
-                              const Hash& map_root) {
+                              const Hash& map_root,
+                              const std::optional<Hash>& totals) {
   ledger::merkle::CompactRange list;
   for (uint64_t i : a.list) list.Append(ListLeafHash(i), nullptr);
-  return VerifyMapValue(a.map_proof, key, map_root,
-                        KeyValue{list.size(), list.Root()});
+  KeyValue value{list.size(), list.Root()};
+  if (totals.has_value()) {
+    value.has_totals = true;
+    value.totals_hash = *totals;
+  }
+  return VerifyMapValue(a.map_proof, key, map_root, value);
 }
 
 }  // namespace
@@ -193,8 +216,9 @@ absl::StatusOr<VerifiedModelEntries> VerifyModelAnswer(
                        answer.output_proof, output_size, output_root));
   const IndexState& s = out.update.state;
   RETURN_IF_ERROR(CheckAsOf(as_of, s));
-  ASSIGN_OR_RETURN(out.present,
-                   CheckMap(answer, KeyHash(model_id), s.map_root));
+  ASSIGN_OR_RETURN(out.present, CheckMap(answer, KeyHash(model_id), s.map_root,
+                                         FoldedTotals(answer.entries, model_id,
+                                                      s.map_fn_version)));
   RETURN_IF_ERROR(VerifyEntries(answer.list, answer.entries, model_id, s));
   // As-of answers are prefixes: the list is ascending.
   for (const ProvenEntry& e : answer.entries) {

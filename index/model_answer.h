@@ -87,6 +87,11 @@ absl::StatusOr<IndexUpdate> VerifyOutputLeaf(uint64_t leaf_index,
 // kOutOfRange when the as-of size is beyond the index's input size.
 absl::Status CheckAsOf(std::optional<uint64_t> as_of, const IndexState& s);
 
+// Map version 2 and later: the totals hash `entries` (those about
+// `model_id`) fold to; nullopt for version 1 (no totals in the map).
+std::optional<Hash> FoldedTotals(absl::Span<const ProvenEntry> entries,
+                                 absl::string_view model_id, uint32_t version);
+
 // Whether `map_proof` (EncodeMapProof bytes) proves `key` present with
 // `value` (true) or absent (false, and then value.count must be 0) in the
 // map `map_root`. kDataLoss saying which check failed.

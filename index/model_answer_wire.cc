@@ -94,6 +94,10 @@ aifl::index::v1::ModelAnswerHead ModelHeadToProto(const ModelAnswerHead& h) {
   p.set_count(h.value.count);
   p.set_list_root(
       std::string(reinterpret_cast<const char*>(h.value.list_root.data()), 32));
+  if (h.value.has_totals) {
+    p.set_totals_hash(std::string(
+        reinterpret_cast<const char*>(h.value.totals_hash.data()), 32));
+  }
   return p;
 }
 
@@ -107,8 +111,13 @@ absl::StatusOr<ModelAnswerHead> ModelHeadFromProto(
   h.value.count = p.count();
   google::protobuf::RepeatedPtrField<std::string> root;
   root.Add()->assign(p.list_root());
+  if (!p.totals_hash().empty()) root.Add()->assign(p.totals_hash());
   ASSIGN_OR_RETURN(std::vector<Hash> r, GetHashes(root, "list_root"));
   h.value.list_root = r[0];
+  if (r.size() > 1) {
+    h.value.has_totals = true;
+    h.value.totals_hash = r[1];
+  }
   return h;
 }
 

@@ -6,13 +6,36 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/map_fn.h"
+#include "rules/payload_types.h"
+#include "schema/collector.pb.h"
 
 namespace vindex {
 
 absl::Status ModelMap::AddLeaf(uint64_t index, absl::string_view leaf_bytes) {
-  ASSIGN_OR_RETURN(std::vector<std::string> models,
-                   ModelsOfLeaf(index, leaf_bytes));
-  return Add(index, models);
+  ASSIGN_OR_RETURN(MappedLeaf leaf, MapLeaf(index, leaf_bytes));
+  return AddMapped(index, leaf);
+}
+
+absl::Status ModelMap::AddMapped(uint64_t index, const MappedLeaf& leaf) {
+  RETURN_IF_ERROR(Add(index, leaf.models));
+  if (version_ < 2 || leaf.models.empty() ||
+      leaf.payload_type != rules::kIntervalReportType) {
+    return absl::OkStatus();
+  }
+  // MapFn mapped it, so it parses, and names exactly one model.
+  aifl::collector::v1::IntervalReport r;
+  if (!r.ParseFromString(leaf.payload)) return absl::OkStatus();
+  keys_[KeyHash(leaf.models[0])].totals.AddInterval(r);
+  return absl::OkStatus();
+}
+
+KeyValue ModelMap::ValueOf(const KeyState& state) const {
+  KeyValue v{state.list.size(), state.list.Root()};
+  if (version_ >= 2) {
+    v.has_totals = true;
+    v.totals_hash = TotalsHash(state.totals.totals());
+  }
+  return v;
 }
 
 absl::Status ModelMap::Add(uint64_t index,
@@ -39,7 +62,7 @@ std::vector<Hash> ModelMap::Flush() {
   std::sort(changed.begin(), changed.end());
   for (const Hash& key : changed) {
     const KeyState& state = keys_.at(key);
-    tree_.Set(key, KeyValue{state.list.size(), state.list.Root()});
+    tree_.Set(key, ValueOf(state));
   }
   return changed;
 }

@@ -4,7 +4,9 @@
 // the root) and the map over keys (map_tree.h). Both the builder
 // (index_builder.h, which stores it) and a replaying verifier
 // (`ledgerctl verify-index`) feed leaves through it, so they compute the
-// same roots by construction.
+// same roots by construction. In map version 2 each key also folds its
+// IntervalReports into totals (model_totals.h) that its map value commits
+// to.
 //
 // Not thread-safe (one writer).
 #ifndef INDEX_MODEL_MAP_H_
@@ -19,8 +21,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "index/map_fn.h"
 #include "index/map_hash.h"
 #include "index/map_tree.h"
+#include "index/model_totals.h"
 #include "ledger/merkle/compact_range.h"
 
 namespace vindex {
@@ -30,17 +34,29 @@ class ModelMap {
   struct KeyState {
     std::string model_id;
     ledger::merkle::CompactRange list;
+    TotalsFold totals;  // version 2 only
   };
 
-  // Runs MapFn v1 on leaf `index` and appends `index` to the list of each
-  // model it names. Leaves come in increasing order. kDataLoss when the leaf
-  // does not parse (map_fn.h); kFailedPrecondition when `index` is not above
-  // the previous leaf's; nothing changes on an error.
+  // A map of `version` (map_fn.h; IsKnownMapFnVersion).
+  explicit ModelMap(uint32_t version = kMapFnVersion) : version_(version) {}
+  uint32_t version() const { return version_; }
+
+  // Runs MapFn on leaf `index` and appends `index` to the list of each
+  // model it names (and, in version 2, folds an IntervalReport into its
+  // model's totals). Leaves come in increasing order. kDataLoss when the
+  // leaf does not parse (map_fn.h); kFailedPrecondition when `index` is not
+  // above the previous leaf's; nothing changes on an error.
   absl::Status AddLeaf(uint64_t index, absl::string_view leaf_bytes);
 
-  // Appends `index` to the list of each of `models`, as AddLeaf does after
-  // MapFn (for callers that already ran it).
+  // As AddLeaf after MapFn (for callers that already ran it).
+  absl::Status AddMapped(uint64_t index, const MappedLeaf& leaf);
+
+  // Appends `index` to the list of each of `models`, folding nothing (a
+  // version 1 map, or a leaf that is no IntervalReport).
   absl::Status Add(uint64_t index, const std::vector<std::string>& models);
+
+  // The key's map value (count, list root and, in version 2, totals hash).
+  KeyValue ValueOf(const KeyState& state) const;
 
   // Brings the map tree up to date with the lists changed since the last
   // call and returns the keys whose value changed (for storage), sorted.
@@ -58,6 +74,7 @@ class ModelMap {
   void Restore(const Hash& key_hash, KeyState state);
 
  private:
+  uint32_t version_;
   absl::flat_hash_map<Hash, KeyState> keys_;
   absl::flat_hash_set<Hash> touched_;
   MapTree tree_;

@@ -126,6 +126,15 @@ absl::Status ModelPagesVerifier::Add(const ModelPage& page) {
   }
   RETURN_IF_ERROR(
       VerifyEntries(page.list, page.entries, model_id_, update_.state));
+  if (value_.has_totals) {
+    all_.insert(all_.end(), page.entries.begin(), page.entries.end());
+    if (next_ + page.list.size() == value_.count &&
+        FoldedTotals(all_, model_id_, update_.state.map_fn_version) !=
+            std::optional<Hash>(value_.totals_hash)) {
+      return absl::DataLossError(
+          "the entries do not fold to the totals the map proves");
+    }
+  }
   next_ += page.list.size();
   last_index_ = page.list.back();
   for (const ProvenEntry& e : page.entries) {

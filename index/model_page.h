@@ -91,8 +91,11 @@ class ModelPagesVerifier {
 
   // Verifies the next page: it starts at next_position(), its range proof
   // makes the head's list root, it ascends from the previous page, and its
-  // entries are proven and about the model. kDataLoss saying which check
-  // failed (nothing is kept then); kFailedPrecondition after done().
+  // entries are proven and about the model; after the list's last page of a
+  // map with totals (version 2), that every entry folds to the proven
+  // totals hash (an as-of answer that stops early is not checked for
+  // totals). kDataLoss saying which check failed (nothing is kept then);
+  // kFailedPrecondition after done().
   absl::Status Add(const ModelPage& page);
 
   // The verified entries below the as-of size (all without one), in order.
@@ -110,6 +113,7 @@ class ModelPagesVerifier {
   std::optional<uint64_t> last_index_;
   bool past_as_of_ = false;
   std::vector<ProvenEntry> entries_;
+  std::vector<ProvenEntry> all_;  // every entry, when the map has totals
 };
 
 }  // namespace vindex

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/client/tiles_checkpoint.h"
 #include "common/status_macros.h"
+#include "ledger/checkpoint_note.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/tiles/tile_path.h"
 #include "office/replay_state.h"
@@ -29,7 +30,8 @@ LogFollower::LogFollower(FollowedLog log, Mirror* mirror,
     : log_(std::move(log)),
       mirror_(mirror),
       http_(std::move(http)),
-      verifier_(std::move(verifier)),
+      verifier_(verifier),
+      current_(std::move(verifier)),
       clock_(clock),
       options_(options) {}
 
@@ -53,9 +55,18 @@ absl::Status LogFollower::Load() {
   stopped_ = state_.stopped();
   accepted_.reset();
   tree_.reset();
+  ASSIGN_OR_RETURN(std::vector<ledger::KeyInfo> keys,
+                   mirror_->LoadKeys(log_.origin));
+  ASSIGN_OR_RETURN(replay_, ResumeReplay(log_.origin, options_.threads, state_,
+                                         std::move(keys)));
+  current_ = verifier_;
+  log_key_epochs_ = 0;
+  FollowLogKey();
   if (!state_.checkpoint_note().empty()) {
     absl::StatusOr<VerifiedCheckpoint> accepted =
-        verifier_.VerifyCheckpoint(state_.checkpoint_note());
+        current_.VerifyCheckpoint(state_.checkpoint_note());
+    if (!accepted.ok())
+      accepted = verifier_.VerifyCheckpoint(state_.checkpoint_note());
     if (!accepted.ok()) {
       return absl::DataLossError(
           absl::StrCat("stored checkpoint of ", log_.origin,
@@ -63,11 +74,19 @@ absl::Status LogFollower::Load() {
     }
     accepted_ = *std::move(accepted);
   }
-  ASSIGN_OR_RETURN(std::vector<ledger::KeyInfo> keys,
-                   mirror_->LoadKeys(log_.origin));
-  ASSIGN_OR_RETURN(replay_, ResumeReplay(log_.origin, options_.threads, state_,
-                                         std::move(keys)));
   return absl::OkStatus();
+}
+
+void LogFollower::FollowLogKey() {
+  const ledger::LogKeyHistory& keys = replay_->registry().log_keys();
+  if (keys.epochs().size() <= log_key_epochs_) return;
+  log_key_epochs_ = keys.epochs().size();
+  // A key the leaves announced passed admission (an admin-signed LogKey of
+  // this origin with a valid key): it always makes a verifier key.
+  absl::StatusOr<api::client::LogVerifier> key =
+      api::client::LogVerifier::Create(
+          ledger::LogVerifierKey(log_.origin, keys.current().key));
+  if (key.ok()) current_ = *std::move(key);
 }
 
 absl::StatusOr<StepOutcome> LogFollower::Step() {
@@ -99,9 +118,29 @@ absl::StatusOr<VerifiedCheckpoint> LogFollower::FetchCheckpoint() {
   // An unsigned or badly signed note proves nothing about the log (anyone
   // can serve one), nor does one the quorum has not cosigned yet: errors,
   // never incidents.
-  return api::client::FetchTilesCheckpoint(
-      *http_, log_.tiles_url, verifier_,
-      log_.policy.has_value() ? &*log_.policy : nullptr);
+  const api::client::WitnessPolicy* policy =
+      log_.policy.has_value() ? &*log_.policy : nullptr;
+  absl::StatusOr<VerifiedCheckpoint> latest = api::client::FetchTilesCheckpoint(
+      *http_, log_.tiles_url, current_, policy);
+  if (!absl::IsDataLoss(latest.status())) return latest;
+  // The configured key stays trusted (a config updated to a new key).
+  if (current_.verifier_key() != verifier_.verifier_key()) {
+    absl::StatusOr<VerifiedCheckpoint> configured =
+        api::client::FetchTilesCheckpoint(*http_, log_.tiles_url, verifier_,
+                                          policy);
+    if (!absl::IsDataLoss(configured.status())) return configured;
+  }
+  // Signed by another key: a rotation's handover checkpoint, signed by the
+  // key trusted now too, is the next target (never one behind the accepted
+  // checkpoint). Its witness quorum is not checked: the latest checkpoint,
+  // followed next, still needs it.
+  absl::StatusOr<VerifiedCheckpoint> handover = api::client::FetchTilesHandover(
+      *http_, log_.tiles_url, std::max<size_t>(1, log_key_epochs_), current_);
+  if (handover.ok() && (!accepted_.has_value() ||
+                        handover->fields.size >= accepted_->fields.size)) {
+    return handover;
+  }
+  return latest.status();
 }
 
 LogIncident LogFollower::Incident(IncidentKind kind, std::string reason,
@@ -261,6 +300,7 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
   commit.checkpoint_verified = last;
   RETURN_IF_ERROR(mirror_->Commit(commit));
   state_ = std::move(commit.state);
+  FollowLogKey();
   if (options_.on_commit) {
     options_.on_commit(state_.verified_size(), accepted_->fields.size,
                        commit.entries.size());

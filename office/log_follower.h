@@ -16,6 +16,14 @@
 //   4. at the checkpoint's size, the recomputed root must equal it and the
 //      checkpoint must be signed by the log key its leaves announce; the
 //      checkpoint is then "fully verified" (what the monitor cosigns).
+// Log-key rotation: checkpoints are verified with the log key the verified
+// leaves announce last (LogKey events; the configured key before the
+// first, and always trusted too). When the served checkpoint is signed by
+// neither, the log may have rotated its key: the follower fetches the
+// handover checkpoint to the next key (`<url>/log-key-handover/<E>`,
+// ledger/FORMAT.md, "Tiles"), which the key trusted now signed too, and
+// follows to it; step 4 then checks the new key against the admin-signed
+// LogKey leaf in that tree, and the next step verifies with the new key.
 // A hostile answer (fork, rollback, a tile or leaf that does not hash to
 // the signed root, an entry that fails admission or its signature) stops
 // the log for good at its verified size, with a LogIncident kept in the
@@ -97,8 +105,11 @@ class LogFollower {
   absl::Status Load();
   // Fetch, accept, mirror: the step's work; an incident or an error.
   absl::StatusOr<std::optional<LogIncident>> Advance(StepOutcome* outcome);
-  // Fetches and verifies the served checkpoint (signature, quorum).
+  // Fetches and verifies the served checkpoint (signature, quorum), or the
+  // handover checkpoint of a log-key rotation (see the file comment).
   absl::StatusOr<api::client::VerifiedCheckpoint> FetchCheckpoint();
+  // Moves current_ to the log key the verified leaves announce last.
+  void FollowLogKey();
   // Reconciles `latest` with the accepted checkpoint and accepts it; an
   // incident when the log contradicted itself.
   absl::StatusOr<std::optional<LogIncident>> Accept(
@@ -121,7 +132,11 @@ class LogFollower {
   const FollowedLog log_;
   Mirror* const mirror_;
   const std::unique_ptr<api::client::HttpGetter> http_;
-  const api::client::LogVerifier verifier_;
+  const api::client::LogVerifier verifier_;  // the configured key
+  // The key the verified leaves announce last (verifier_ before any), and
+  // how many keys they announced.
+  api::client::LogVerifier current_;
+  size_t log_key_epochs_ = 0;
   const common::Clock* const clock_;
   const FollowerOptions options_;
   FollowState state_;

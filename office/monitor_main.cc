@@ -2,14 +2,18 @@
 //
 //   office_monitor --config=FILE --state_dir=DIR
 //       [--witness_key_file=K --witness_name=NAME --witness_listen=H:P]
-//       [--office_ledger_dir=D --office_rules_key=K --office_key=K]
+//       [--office_server=H:P --office_vkey=V --office_tls_ca=CA
+//        --office_tls_cert=C --office_tls_key=K --office_rules_tls_cert=C
+//        --office_rules_tls_key=K | --office_ledger_dir=D]
+//       [--office_rules_key=K --office_key=K]
 //
 // Follows every log of the config over tlog-tiles into the mirror in
 // DIR/mirror; with --witness_key_file, also serves the tlog-witness API and
-// cosigns the checkpoints it fully verified (state in DIR/witness). Logs
-// with --office_ledger_dir, also folds
-// every verified leaf into the Office's findings and records them in the
-// Office ledger (office_ledger_sink.h). Logs one JSON event per line
+// cosigns the checkpoints it fully verified (state in DIR/witness). With
+// --office_server (or --office_ledger_dir), also folds every verified leaf
+// into the Office's findings and records them in the Office ledger
+// (office_ledger_sink.h), through that ledger_server's ingest while it
+// serves them (or into a folder it holds). Logs one JSON event per line
 // (api/server/log.h); stops on SIGTERM or SIGINT.
 #include <errno.h>
 #include <signal.h>
@@ -65,19 +69,44 @@ ABSL_FLAG(std::string, witness_name, "",
           "the monitor's witness name (key name in its vkey and cosignatures)");
 ABSL_FLAG(std::string, witness_listen, "127.0.0.1:8490",
           "HTTP host:port of the tlog-witness API");
+ABSL_FLAG(std::string, office_server, "",
+          "the Office ledger's ledger_server, HOST:PORT (gRPC): record the "
+          "Office's findings, the factory checkpoints verified and the model "
+          "totals there through its ingest while it serves them; empty "
+          "(and no --office_ledger_dir): mirror only");
+ABSL_FLAG(std::string, office_vkey, "",
+          "with --office_server: the Office ledger's verifier key");
+ABSL_FLAG(std::string, office_tiles_url, "",
+          "with --office_server: its tlog-tiles URL (--http_listen): read the "
+          "Office ledger back from its tiles at start (fast) instead of over "
+          "gRPC (one inclusion proof per entry)");
+ABSL_FLAG(std::string, office_tls_ca, "",
+          "with --office_server: the CA of its server certificate (PEM)");
+ABSL_FLAG(std::string, office_tls_cert, "",
+          "with --office_server: the client certificate of TLS role office "
+          "(CN = the office key's tls_identity); also reads the ledger back");
+ABSL_FLAG(std::string, office_tls_key, "",
+          "with --office_server: the private key of --office_tls_cert");
+ABSL_FLAG(std::string, office_rules_tls_cert, "",
+          "with --office_server: the client certificate of TLS role rules "
+          "(CN = the rules key's tls_identity); default: --office_tls_cert "
+          "(only a --insecure_loopback server accepts one for both)");
+ABSL_FLAG(std::string, office_rules_tls_key, "",
+          "with --office_server: the private key of --office_rules_tls_cert");
 ABSL_FLAG(std::string, office_ledger_dir, "",
-          "the Office ledger (a ledger folder of the Office's own origin): "
-          "record the Office's findings, the factory checkpoints verified "
-          "and the model totals there; empty: mirror only");
+          "instead of --office_server: the Office ledger's folder, held by "
+          "the monitor (no ledger_server can serve it meanwhile)");
 ABSL_FLAG(std::string, office_rules_key, "",
-          "with --office_ledger_dir: the key signing the Office's findings "
-          "(enrolled there with role rules)");
+          "with --office_server or --office_ledger_dir: the key signing the "
+          "Office's findings (enrolled there with role rules)");
 ABSL_FLAG(std::string, office_key, "",
-          "with --office_ledger_dir: the key signing factory checkpoints and "
-          "model totals (enrolled there with role office)");
+          "with --office_server or --office_ledger_dir: the key signing "
+          "factory checkpoints and model totals (enrolled there with role "
+          "office)");
 ABSL_FLAG(std::string, office_rules_pack, "",
-          "with --office_ledger_dir: the rule pack run on each global model; "
-          "default: the AI Act pack built into this binary");
+          "with --office_server or --office_ledger_dir: the rule pack run on "
+          "each global model; default: the AI Act pack built into this "
+          "binary");
 
 namespace {
 
@@ -121,20 +150,35 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
   return out;
 }
 
-// The Office ledger, when --office_ledger_dir is given: opened, read back,
-// and brought up to the mirror before the followers start.
+// The Office ledger, when --office_server or --office_ledger_dir is given:
+// opened, read back, and brought up to the mirror before the followers
+// start.
 absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
     const office::Mirror* mirror) {
-  if (absl::GetFlag(FLAGS_office_ledger_dir).empty()) return nullptr;
+  if (absl::GetFlag(FLAGS_office_ledger_dir).empty() &&
+      absl::GetFlag(FLAGS_office_server).empty()) {
+    return nullptr;
+  }
   office::OfficeLedgerOptions options;
   options.ledger_dir = absl::GetFlag(FLAGS_office_ledger_dir);
+  options.server = absl::GetFlag(FLAGS_office_server);
+  options.vkey = absl::GetFlag(FLAGS_office_vkey);
+  options.tiles_url = absl::GetFlag(FLAGS_office_tiles_url);
+  options.tls_ca = absl::GetFlag(FLAGS_office_tls_ca);
+  options.tls_cert = absl::GetFlag(FLAGS_office_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_office_tls_key);
+  options.rules_tls_cert = absl::GetFlag(FLAGS_office_rules_tls_cert);
+  options.rules_tls_key = absl::GetFlag(FLAGS_office_rules_tls_key);
+  // The Office ledger's checkpoints this monitor trusted: a server that
+  // later rolls back or forks is refused.
+  options.trusted_dir = absl::GetFlag(FLAGS_state_dir) + "/office-trusted";
   options.rules_key_path = absl::GetFlag(FLAGS_office_rules_key);
   options.office_key_path = absl::GetFlag(FLAGS_office_key);
   options.rules_pack_path = absl::GetFlag(FLAGS_office_rules_pack);
   if (options.rules_key_path.empty() || options.office_key_path.empty()) {
     return absl::InvalidArgumentError(
         "--office_rules_key and --office_key are required with "
-        "--office_ledger_dir");
+        "--office_server or --office_ledger_dir");
   }
   return office::OfficeLedgerSink::Open(options, mirror);
 }
@@ -306,7 +350,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "office_monitor --config=FILE --state_dir=DIR [--witness_key_file=K "
       "--witness_name=NAME --witness_listen=HOST:PORT] "
-      "[--office_ledger_dir=D --office_rules_key=K --office_key=K]");
+      "[--office_server=HOST:PORT --office_vkey=V [--office_tls_*] | "
+      "--office_ledger_dir=D] [--office_rules_key=K --office_key=K]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 1) {
     std::cerr << "office_monitor: unexpected argument \"" << args[1] << "\"\n";

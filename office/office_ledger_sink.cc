@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/client/log_audit.h"
 #include "common/status_macros.h"
 #include "compliance/leaf_entry.h"
 #include "compliance/office_rules.h"
@@ -16,15 +17,6 @@ namespace office {
 namespace {
 
 namespace v1 = aifl::rules::v1;
-
-// The Office ledger's own leaves, as the rules engine reads them.
-absl::StatusOr<compliance::ConvertedLeaf> OfficeLeaf(const ledger::Ledger& l,
-                                                     uint64_t index) {
-  ASSIGN_OR_RETURN(std::string leaf, l.GetLeaf(index));
-  return compliance::ConvertLeaf(
-      index, leaf,
-      [&l](const ledger::crypto::KeyId& id) { return l.FindKey(id); });
-}
 
 // The body of a stored (verified) checkpoint note: the text before the
 // blank line.
@@ -40,59 +32,100 @@ absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> OfficeLedgerSink::Open(
     const OfficeLedgerOptions& options, const Mirror* mirror) {
   common::Clock* clock =
       options.clock != nullptr ? options.clock : common::RealClock::Get();
-  ledger::LedgerOptions lo;
-  lo.dir = options.ledger_dir;
-  lo.clock = clock;
-  ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> l, ledger::Ledger::Open(lo));
+  OfficeLedgerLinkOptions link_options = options;
+  link_options.clock = clock;
+  ASSIGN_OR_RETURN(std::unique_ptr<OfficeLedgerLink> link,
+                   OpenOfficeLedgerLink(link_options));
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePack(options.rules_pack_path));
   auto sink = std::unique_ptr<OfficeLedgerSink>(
-      new OfficeLedgerSink(std::move(l), mirror, clock));
+      new OfficeLedgerSink(std::move(link), mirror, clock));
   absl::MutexLock lock(&sink->mu_);
-  ASSIGN_OR_RETURN(sink->recorder_,
-                   compliance::OfficeRecorder::Create(sink->ledger_.get(),
-                                                      options.rules_key_path,
-                                                      options.office_key_path));
+  OfficeLedgerLink& l = *sink->link_;
+  // Read back first: every entry that landed, answered or not, is then in
+  // the state, and the keys' sequences are read after it.
+  ASSIGN_OR_RETURN(const api::client::VerifiedCheckpoint at,
+                   l.Settled(options.settle_timeout));
   ASSIGN_OR_RETURN(sink->state_,
                    compliance::OfficeState::Create(std::move(pack)));
-  RETURN_IF_ERROR(sink->ReadBack());
+  RETURN_IF_ERROR(sink->ReadBack(at));
+  absl::StatusOr<std::unique_ptr<compliance::OfficeRecorder>> recorder =
+      compliance::OfficeRecorder::Create(
+          l.rules_target.get(), options.rules_key_path, l.office_target.get(),
+          options.office_key_path);
+  if (absl::IsPermissionDenied(recorder.status()) && l.ledger == nullptr) {
+    // A server reports only the keys this client may submit with.
+    return absl::PermissionDeniedError(absl::StrCat(
+        recorder.status().message(),
+        " (or not bound to the TLS identity of its client certificate: "
+        "--office_tls_cert for the office key, --office_rules_tls_cert for "
+        "the rules key)"));
+  }
+  RETURN_IF_ERROR(recorder.status());
+  sink->recorder_ = *std::move(recorder);
   return sink;
 }
 
-absl::Status OfficeLedgerSink::ReadBack() {
-  const uint64_t size = ledger_->Size();
-  for (uint64_t i = 0; i < size; ++i) {
-    ASSIGN_OR_RETURN(compliance::ConvertedLeaf leaf, OfficeLeaf(*ledger_, i));
-    const rules::LedgerEntry& e = leaf.entry;
-    if (!leaf.evidence()) continue;
-    if (e.payload_type == rules::kFindingType &&
-        e.signer_role == aifl::ledger::v1::ROLE_RULES) {
-      v1::Finding f;
-      if (!f.ParseFromString(e.payload)) continue;
-      if (f.rule_id() == compliance::kLogStoppedRule) {
-        // Not the fold's finding (Evaluate would clear it): kept apart.
-        for (const v1::Figure& fig : f.figures()) {
-          if (f.evidence_origins_size() == 1) {
-            stopped_.insert(
-                {f.evidence_origins(0), static_cast<uint64_t>(fig.lower())});
-          }
-        }
-        continue;
-      }
-      state_->Record(f);
-    } else if (e.payload_type == rules::kModelTotalsType &&
-               e.signer_role == aifl::ledger::v1::ROLE_OFFICE) {
-      aifl::office::v1::ModelTotals t;
-      if (t.ParseFromString(e.payload)) state_->RecordTotals(t);
-    } else if (e.payload_type == rules::kFactoryCheckpointType &&
-               e.signer_role == aifl::ledger::v1::ROLE_OFFICE) {
-      aifl::office::v1::FactoryCheckpoint cp;
-      if (!cp.ParseFromString(e.payload)) continue;
-      uint64_t& recorded = checkpoint_size_[cp.origin()];
-      recorded = std::max(recorded, cp.size());
-    }
+absl::Status OfficeLedgerSink::ReadBack(
+    const api::client::VerifiedCheckpoint& at) {
+  office_size_ = at.fields.size;
+  // The checkpoint covers every leaf and admission is replayed; the
+  // envelopes' signatures are the auditors' (ledgerctl verify) to check.
+  api::client::LogAuditOptions options;
+  options.verify_signatures = false;
+  options.visit = [this](uint64_t index, absl::string_view leaf,
+                         const ledger::KeyRegistry& registry)
+                      ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {
+    ASSIGN_OR_RETURN(
+        compliance::ConvertedLeaf c,
+        compliance::ConvertLeaf(
+            index, leaf, [&registry](const ledger::crypto::KeyId& id) {
+              const ledger::KeyInfo* info = registry.Find(id);
+              return info == nullptr ? std::nullopt
+                                     : std::optional<ledger::KeyInfo>(*info);
+            }));
+    ReadBackLeaf(c);
+    return absl::OkStatus();
+  };
+  ASSIGN_OR_RETURN(const api::client::LogAuditReport report,
+                   api::client::AuditLog(*link_->reader, at, options));
+  if (!report.ok) {
+    return absl::DataLossError(absl::StrCat("the Office ledger at ",
+                                            link_->reader->Source(), ": ",
+                                            report.problem));
   }
   return absl::OkStatus();
+}
+
+void OfficeLedgerSink::ReadBackLeaf(const compliance::ConvertedLeaf& leaf) {
+  const rules::LedgerEntry& e = leaf.entry;
+  if (!leaf.evidence()) return;
+  if (e.payload_type == rules::kFindingType &&
+      e.signer_role == aifl::ledger::v1::ROLE_RULES) {
+    v1::Finding f;
+    if (!f.ParseFromString(e.payload)) return;
+    if (f.rule_id() == compliance::kLogStoppedRule) {
+      // Not the fold's finding (Evaluate would clear it): kept apart.
+      for (const v1::Figure& fig : f.figures()) {
+        if (f.evidence_origins_size() == 1) {
+          stopped_.insert(
+              {f.evidence_origins(0), static_cast<uint64_t>(fig.lower())});
+        }
+      }
+      return;
+    }
+    state_->Record(f);
+  } else if (e.payload_type == rules::kModelTotalsType &&
+             e.signer_role == aifl::ledger::v1::ROLE_OFFICE) {
+    aifl::office::v1::ModelTotals t;
+    if (t.ParseFromString(e.payload)) state_->RecordTotals(t);
+  } else if (e.payload_type == rules::kFactoryCheckpointType &&
+             e.signer_role == aifl::ledger::v1::ROLE_OFFICE) {
+    aifl::office::v1::FactoryCheckpoint cp;
+    if (!cp.ParseFromString(e.payload)) return;
+    uint64_t& recorded = checkpoint_size_[cp.origin()];
+    recorded = std::max(recorded, cp.size());
+  }
 }
 
 absl::Status OfficeLedgerSink::Feed(const std::string& origin) {
@@ -134,8 +167,10 @@ absl::Status OfficeLedgerSink::RecordCheckpoint(const std::string& origin,
   cp.set_size(size);
   cp.set_root_hash(std::string(body.root.begin(), body.root.end()));
   cp.set_checkpoint_note(*note);
-  RETURN_IF_ERROR(recorder_->RecordCheckpoint(cp).status());
+  // Counted as recorded once signed: an unanswered append is kept and sent
+  // again (office_recorder.h); a refused one is not tried again.
   checkpoint_size_[origin] = size;
+  RETURN_IF_ERROR(recorder_->RecordCheckpoint(cp).status());
   ++out->checkpoints;
   return absl::OkStatus();
 }
@@ -158,6 +193,8 @@ absl::Status OfficeLedgerSink::RecordIncidents(const std::string& origin,
 
 absl::Status OfficeLedgerSink::RecordState(OfficeRecorded* out) {
   const absl::Time now = clock_->Now();
+  // What an earlier, unanswered append kept goes first.
+  RETURN_IF_ERROR(recorder_->Flush());
   const std::vector<v1::Finding> findings = state_->Evaluate(now);
   RETURN_IF_ERROR(recorder_->RecordFindings(findings).status());
   out->findings += findings.size();
@@ -166,9 +203,10 @@ absl::Status OfficeLedgerSink::RecordState(OfficeRecorded* out) {
   RETURN_IF_ERROR(recorder_->RecordTotals(totals).status());
   out->totals += totals.size();
   if (out->checkpoints + out->findings + out->totals > 0) {
-    RETURN_IF_ERROR(ledger_->PublishCheckpoint().status());
+    RETURN_IF_ERROR(link_->publish());
   }
-  out->office_size = ledger_->Size();
+  office_size_ = std::max(office_size_, recorder_->appended_up_to());
+  out->office_size = office_size_;
   return absl::OkStatus();
 }
 

@@ -9,12 +9,19 @@
 // (compliance/office_rules.h), and publishes an Office checkpoint.
 //
 // Restart without duplicates: Open() reads the whole Office ledger back
-// (each finding to OfficeState::Record, each totals to RecordTotals, the
-// last recorded size of each factory checkpoint, the X4 findings), then
-// SyncAll() re-feeds every mirrored leaf from 0. Evaluate() then returns
-// only what was not recorded before the crash (the mirror and the Office
-// ledger are two databases: a crash between them loses nothing, the next
-// start records the rest).
+// through a verifying LogReader, up to a checkpoint covering every entry
+// the ledger acknowledged (OfficeLedgerLink::Settled) (each finding to
+// OfficeState::Record, each totals to RecordTotals, the last recorded size of
+// each factory checkpoint, the X4 findings), then SyncAll() re-feeds every
+// mirrored leaf from 0. Evaluate() then returns only what was not recorded
+// before the crash (the mirror and the Office ledger are two databases: a crash
+// between them loses nothing, the next start records the rest).
+//
+// Acknowledged means durable: an entry counts once the ledger (its synced
+// write, or the server's DurableReceipt) answered for it; entries of an
+// unanswered append are kept signed and sent again as the same bytes by the
+// next Sync (compliance/signed_appender.h), so the ledger answers any that
+// had landed with its original receipt.
 //
 // Thread-safe: the monitor's follower threads call Sync concurrently; the
 // calls are serialized (the Office's fold is one state).
@@ -33,22 +40,22 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "compliance/leaf_entry.h"
 #include "compliance/office_recorder.h"
 #include "compliance/office_state.h"
-#include "ledger/ledger.h"
 #include "office/mirror.h"
+#include "office/office_ledger_link.h"
 
 namespace office {
 
-struct OfficeLedgerOptions {
-  // The Office ledger's folder (ledgerctl init; its own origin), with the
-  // rules key (ROLE_RULES) and the office key (ROLE_OFFICE) enrolled.
-  std::string ledger_dir;
+// Where the Office ledger is (a ledger_server or a folder held here:
+// office_ledger_link.h), and its keys: the rules key (ROLE_RULES) and the
+// office key (ROLE_OFFICE) enrolled in it (ledgerctl init; its own origin).
+struct OfficeLedgerOptions : OfficeLedgerLinkOptions {
   std::string rules_key_path;
   std::string office_key_path;
   // The rule pack run on each global model; "" = the built-in AI Act pack.
   std::string rules_pack_path;
-  common::Clock* clock = nullptr;  // default: the real clock
 };
 
 // What one Sync recorded (for the monitor's event log).
@@ -61,9 +68,9 @@ struct OfficeRecorded {
 
 class OfficeLedgerSink {
  public:
-  // Opens the Office ledger (held until destruction: serve it with a
-  // ledger_server once the monitor stopped) and reads it back. `mirror` is
-  // not owned and must outlive the sink.
+  // Opens the Office ledger (a folder is held until destruction; a server
+  // serves it meanwhile) and reads it back. `mirror` is not owned and must
+  // outlive the sink.
   static absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> Open(
       const OfficeLedgerOptions& options, const Mirror* mirror);
 
@@ -79,11 +86,15 @@ class OfficeLedgerSink {
   std::vector<aifl::rules::v1::Finding> Raised();
 
  private:
-  OfficeLedgerSink(std::unique_ptr<ledger::Ledger> ledger, const Mirror* mirror,
+  OfficeLedgerSink(std::unique_ptr<OfficeLedgerLink> link, const Mirror* mirror,
                    common::Clock* clock)
-      : ledger_(std::move(ledger)), mirror_(mirror), clock_(clock) {}
+      : link_(std::move(link)), mirror_(mirror), clock_(clock) {}
 
-  absl::Status ReadBack() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ReadBack(const api::client::VerifiedCheckpoint& at)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // One leaf of the Office ledger read back.
+  void ReadBackLeaf(const compliance::ConvertedLeaf& leaf)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Feed(const std::string& origin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RecordCheckpoint(const std::string& origin, OfficeRecorded* out)
@@ -94,7 +105,7 @@ class OfficeLedgerSink {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
-  std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<OfficeLedgerLink> link_;
   const Mirror* mirror_;
   common::Clock* clock_;
   std::unique_ptr<compliance::OfficeRecorder> recorder_ ABSL_GUARDED_BY(mu_);
@@ -107,6 +118,8 @@ class OfficeLedgerSink {
   std::map<std::string, uint64_t> checkpoint_size_ ABSL_GUARDED_BY(mu_);
   // (origin, verified size) of each X4 finding recorded.
   std::set<std::pair<std::string, uint64_t>> stopped_ ABSL_GUARDED_BY(mu_);
+  // The Office ledger's size as last known (read back, then appended).
+  uint64_t office_size_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace office

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "ledger/proto/key_event.pb.h"
 
@@ -39,6 +40,15 @@ inline std::string PrincipalOf(absl::string_view organisation,
                                absl::string_view tls_identity) {
   if (!organisation.empty()) return absl::StrCat("org:", organisation);
   return absl::StrCat("id:", tls_identity);
+}
+
+// The organisation a principal speaks for: PrincipalOf's organisation, ""
+// for a TLS identity's principal ("id:") or none (""). The AI Office's global
+// model identity rests on it (compliance/global_model.h): only an
+// organisation is a provider across factories.
+inline absl::string_view OrganisationOfPrincipal(absl::string_view principal) {
+  return absl::ConsumePrefix(&principal, "org:") ? principal
+                                                 : absl::string_view();
 }
 
 inline std::string SignerPrincipal(const LedgerEntry& e) {

@@ -127,5 +127,5 @@ echo "keys (rules, office): $OUT/keys/   collector spools: $OUT/spools/"
 echo "serve it: bazel-bin/api/server/ledger_server --ledger_dir=$D --insecure_loopback --listen=127.0.0.1:8080"
 echo "AI Office: split training found only at the Office: $X1 X1 (Split Compute SA's sc-part-1..3, unlinked, 1.2e25 together)" \
   "and $C4 C4 over 1e25 (Helios Frontier SAS's helios-frontier, a third at each factory), their evidence leaves of" \
-  "the factory logs, each verified by the monitor; Office ledger: $F/office/ledger, findings: $F/office/findings.txt, monitor log: $F/office/monitor.log"
+  "the factory logs, each verified by the monitor; Office ledger: $F/office/ledger, findings: $F/office/findings.txt, report: $F/office/report.html, monitor log: $F/office/monitor.log"
 exit $(( SIM == 0 ? 0 : 1 ))

@@ -18,11 +18,15 @@
 #   federation_stop           stops the servers federation_serve started
 #   federation_office OUT     the AI Office: an Office ledger (OUT/office/,
 #                             origin office.example.eu/ledger, rules and
-#                             office keys), office_monitor following the
-#                             factories of OUT/factories.tsv over HTTP until
-#                             it verified every entry, then the Office
-#                             ledger served: its models (per-factory split)
-#                             and its findings (OUT/office/findings.txt)
+#                             office keys) served by its own ledger_server
+#                             (gRPC + tiles), office_monitor following the
+#                             factories of OUT/factories.tsv over HTTP and
+#                             recording through that server's ingest until
+#                             it verified every entry; meanwhile the Office
+#                             ledger's models (per-factory split),
+#                             findings (OUT/office/findings.txt) and HTML
+#                             report (OUT/office/report.html) are read from
+#                             the server, as an auditor would
 # Environment: DEMO_NODES (default 256 per factory), DEMO_SEED (default 1),
 # DEMO_SAMPLE_MINUTES (default 60). Binaries: bazel-bin (build them first:
 # //tools/factory_sim //api/server:ledger_server //tools/ledgerctl, and
@@ -99,13 +103,35 @@ federation_office_setup() {
   rm -f "$o/cp"
 }
 
+# Waits until `ledgerctl checkpoint ARGS...` succeeds (a server is up).
+federation_wait_checkpoint() {
+  for _ in $(seq 100); do
+    bazel-bin/tools/ledgerctl/ledgerctl checkpoint "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
 federation_office() {
   local out=$1 o=$1/office L=bazel-bin/tools/ledgerctl/ledgerctl
   federation_office_setup "$out"
+  # The Office ledger is served from the start; the monitor records into it
+  # through the server's ingest (a demo on loopback: --insecure_loopback;
+  # in production mTLS, the office and rules keys bound to the monitor's
+  # two client certificates: docs/ai-office-monitor.md).
+  local port=$((20000 + RANDOM % 20000))
+  bazel-bin/api/server/ledger_server --ledger_dir="$o/ledger" --insecure_loopback \
+    --listen="127.0.0.1:$port" --http_listen="127.0.0.1:$((port + 1))" \
+    2>"$o/server.log" &
+  FEDERATION_PIDS+=($!)
+  local S=(--server "127.0.0.1:$port" --vkey "$(cat "$o/vkey")" --trusted_dir "$o/trust")
+  federation_wait_checkpoint "${S[@]}"
   bazel-bin/office/office_monitor --config="$o/monitor.conf" \
     --state_dir="$o/monitor-state" --poll_interval=200ms \
-    --office_ledger_dir="$o/ledger" --office_rules_key="$o/rules.key" \
-    --office_key="$o/office.key" 2>"$o/monitor.log" &
+    --office_server="127.0.0.1:$port" --office_vkey="$(cat "$o/vkey")" \
+    --office_tiles_url="http://127.0.0.1:$((port + 1))" \
+    --office_rules_key="$o/rules.key" --office_key="$o/office.key" \
+    2>"$o/monitor.log" &
   local monitor=$! origin size verified=0 start=$SECONDS
   while ((verified == 0 && SECONDS - start < 600)); do
     sleep 0.5
@@ -116,31 +142,29 @@ federation_office() {
     done <"$o/sizes"
     kill -0 $monitor 2>/dev/null || break
   done
-  # SIGTERM lets each follower finish its step, its recording included.
-  kill $monitor 2>/dev/null || true
-  wait $monitor 2>/dev/null || true
   if ((verified == 0)); then
+    kill $monitor 2>/dev/null || true
     echo "demo: the office monitor did not verify every factory ($o/monitor.log)" >&2
     return 1
   fi
+  # The last step's recording: its office_recorded line follows log_advanced.
+  sleep 2
   echo "office_monitor verified $(awk -F'\t' '{n += $2} END {print n}' "$o/sizes")" \
     "entries of $(wc -l <"$o/sizes") factories over HTTP in $((SECONDS - start)) s;" \
     "$(grep -c '"log_incident"' "$o/monitor.log") incidents; the Office ledger holds" \
     "$(grep '"office_recorded"' "$o/monitor.log" | tail -n 1 | sed 's/.*"office_size":"\([0-9]*\)".*/\1/') entries"
-  local port=$((20000 + RANDOM % 20000))
-  bazel-bin/api/server/ledger_server --ledger_dir="$o/ledger" --insecure_loopback \
-    --listen="127.0.0.1:$port" 2>"$o/server.log" &
-  FEDERATION_PIDS+=($!)
-  local S=(--server "127.0.0.1:$port" --vkey "$(cat "$o/vkey")" --trusted_dir "$o/trust")
-  for _ in $(seq 100); do
-    $L checkpoint "${S[@]}" >/dev/null 2>&1 && break
-    sleep 0.2
-  done
-  echo "-- the Office ledger (127.0.0.1:$port): each global model, then each factory's share"
+  # Read while the monitor still runs: the server serves what it recorded.
+  federation_wait_checkpoint "${S[@]}"
+  echo "-- the Office ledger (127.0.0.1:$port, the monitor running): each global model, then each factory's share"
   $L models "${S[@]}"
   $L findings "${S[@]}" >"$o/findings.txt"
   echo "-- the Office's findings: $(grep -c . "$o/findings.txt") lines ($o/findings.txt); the split ones:"
   grep -E '(^| )(X1|C4) ' "$o/findings.txt" | head -n 6 || true
+  $L report "${S[@]}" --out "$o/report.html" >/dev/null
+  echo "-- the Office's HTML report (each global model with its factories' shares): $o/report.html"
+  # SIGTERM lets each follower finish its step, its recording included.
+  kill $monitor 2>/dev/null || true
+  wait $monitor 2>/dev/null || true
 }
 
 # Run on its own: what each factory sees (no one sees helios-frontier over

@@ -35,6 +35,7 @@ aifl::api::v1::ModelSummary OfficeSummaryOf(
   s.set_runs(t.runs());
   s.set_open_findings(fold.OpenFindings(name));
   *s.mutable_factories() = t.factories();
+  s.set_office_name(name);
   return s;
 }
 

@@ -38,4 +38,18 @@ absl::StatusOr<VerifiedCheckpoint> FetchTilesCheckpoint(
   return checkpoint;
 }
 
+absl::StatusOr<VerifiedCheckpoint> FetchTilesHandover(
+    HttpGetter& http, absl::string_view tiles_url, uint64_t epoch,
+    const LogVerifier& previous) {
+  const std::string url = absl::StrCat(tiles_url, "/log-key-handover/", epoch);
+  ASSIGN_OR_RETURN(std::string note, http.Get(url, kMaxCheckpointBytes));
+  absl::StatusOr<VerifiedCheckpoint> checkpoint =
+      previous.VerifyCheckpoint(note);
+  if (!checkpoint.ok()) {
+    return absl::DataLossError(
+        absl::StrCat(url, ": ", checkpoint.status().message()));
+  }
+  return checkpoint;
+}
+
 }  // namespace api::client

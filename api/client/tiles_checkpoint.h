@@ -26,6 +26,16 @@ absl::StatusOr<VerifiedCheckpoint> FetchTilesCheckpoint(
     HttpGetter& http, absl::string_view tiles_url, const LogVerifier& log,
     const WitnessPolicy* policy);
 
+// GETs `<tiles_url>/log-key-handover/<epoch>` (ledger/FORMAT.md, "Tiles"):
+// the handover checkpoint to log key `epoch`, returned verified with
+// `previous`, the key it hands over from (the note carries both keys'
+// signatures; the caller checks the new key against the log's leaves).
+// Errors: none served (HTTP 404) is kNotFound; the fetch's own error
+// otherwise; a note `previous` did not sign is kDataLoss "URL: why".
+absl::StatusOr<VerifiedCheckpoint> FetchTilesHandover(
+    HttpGetter& http, absl::string_view tiles_url, uint64_t epoch,
+    const LogVerifier& previous);
+
 }  // namespace api::client
 
 #endif  // API_CLIENT_TILES_CHECKPOINT_H_

@@ -41,12 +41,19 @@ absl::StatusOr<std::vector<Published>> ReadUpdates(
 }
 
 absl::Status CheckHeader(const Published& p, const std::string& origin,
-                         uint64_t previous_size, uint64_t input_size) {
+                         uint64_t previous_size, uint64_t input_size,
+                         uint32_t version) {
   const vindex::IndexState& s = p.update.state;
-  if (s.map_fn_version != vindex::kMapFnVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "output leaf ", p.leaf, ": published with MapFn v", s.map_fn_version,
-        ", this binary replays v", vindex::kMapFnVersion));
+  if (!vindex::IsKnownMapFnVersion(s.map_fn_version)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("output leaf ", p.leaf, ": published with MapFn v",
+                     s.map_fn_version, ", this binary replays v",
+                     vindex::kMapFnVersion1, " and v", vindex::kMapFnVersion));
+  }
+  if (s.map_fn_version != version) {
+    return absl::DataLossError(absl::StrCat(
+        "output leaf ", p.leaf, ": MapFn v", s.map_fn_version,
+        " after updates of v", version, " (a new version is a new index)"));
   }
   if (p.update.input_origin != origin) {
     return absl::DataLossError(absl::StrCat(
@@ -96,11 +103,15 @@ absl::StatusOr<ReplayResult> ReplayIndex(client::LogReader& input,
   ReplayResult result;
   result.output_size = out_cp.fields.size;
   result.input_size = in_cp.fields.size;
-  vindex::ModelMap map;
+  // The map of the first update's version (a version 2 replay rechecks
+  // every key's totals too: they are in its map values).
+  vindex::ModelMap map(updates.empty()
+                           ? vindex::kMapFnVersion
+                           : updates[0].update.state.map_fn_version);
   ledger::merkle::CompactRange input_range;
   for (const Published& p : updates) {
-    RETURN_IF_ERROR(
-        CheckHeader(p, input.Origin(), input_range.size(), in_cp.fields.size));
+    RETURN_IF_ERROR(CheckHeader(p, input.Origin(), input_range.size(),
+                                in_cp.fields.size, map.version()));
     while (input_range.size() < p.update.state.input_size) {
       ASSIGN_OR_RETURN(
           std::vector<client::VerifiedLeaf> leaves,

@@ -20,6 +20,7 @@
 #include "index/testonly/model_log.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/testonly/ledger_fixture.h"
+#include "schema/collector.pb.h"
 
 namespace api::index {
 namespace {
@@ -75,9 +76,10 @@ class IndexReplayTest : public ::testing::Test {
     const uint64_t size = in_->ledger().Size();
     for (uint64_t i = 0; i < size; ++i) {
       const std::string leaf = *in_->ledger().GetLeaf(i);
-      std::vector<std::string> models = *vindex::ModelsOfLeaf(i, leaf);
-      edit(i, models);
-      EXPECT_TRUE(map.Add(i, models).ok());
+      vindex::MappedLeaf mapped = *vindex::MapLeaf(i, leaf);
+      edit(i, mapped.models);
+      if (payload_edit_) payload_edit_(mapped);
+      EXPECT_TRUE(map.AddMapped(i, mapped).ok());
       range.Append(ledger::merkle::HashLeaf(leaf), nullptr);
     }
     map.Flush();
@@ -100,6 +102,9 @@ class IndexReplayTest : public ::testing::Test {
   std::unique_ptr<ledger::testonly::LedgerFixture> out_;
   std::unique_ptr<vindex::OutputLog> output_;
   std::unique_ptr<vindex::IndexBuilder> builder_;
+  // Applied to each leaf's payload before Update folds it (a lying index
+  // whose lists are right and whose totals are not).
+  std::function<void(vindex::MappedLeaf&)> payload_edit_;
 };
 
 TEST_F(IndexReplayTest, HonestIndexReplaysAtEveryUpdate) {
@@ -136,6 +141,34 @@ TEST_F(IndexReplayTest, AnIndexThatOmitsOneEntryIsCaught) {
                }),
                "map root");
   EXPECT_TRUE(dropped);
+}
+
+// Map version 2: every list right, one model's totals wrong (an interval's
+// FLOP inflated): the replay recomputes the totals and catches it.
+TEST_F(IndexReplayTest, AnIndexWithWrongTotalsIsCaught) {
+  Grow(12);
+  ASSERT_TRUE(Follow().ok());
+  bool inflated = false;
+  payload_edit_ = [&](vindex::MappedLeaf& leaf) {
+    if (inflated || leaf.payload_type != "aifl.collector.v1.IntervalReport") {
+      return;
+    }
+    aifl::collector::v1::IntervalReport r;
+    ASSERT_TRUE(r.ParseFromString(leaf.payload));
+    r.mutable_flop()->set_upper(r.flop().upper() + 1e24);
+    leaf.payload = r.SerializeAsString();
+    inflated = true;
+  };
+  ExpectCaught(Update([](uint64_t, std::vector<std::string>&) {}), "map root");
+  EXPECT_TRUE(inflated);
+}
+
+TEST_F(IndexReplayTest, AnUpdateOfAnotherMapVersionIsCaught) {
+  Grow(6);
+  ASSERT_TRUE(Follow().ok());  // version 2
+  IndexUpdate u = Update([](uint64_t, std::vector<std::string>&) {});
+  u.state.map_fn_version = vindex::kMapFnVersion1;
+  ExpectCaught(u, "MapFn v1 after updates of v2");
 }
 
 TEST_F(IndexReplayTest, AnIndexThatAddsAForeignEntryIsCaught) {

@@ -28,6 +28,9 @@ class CosignedTileSource : public ledger::tiles::TileSource {
                                        uint64_t size) override {
     return tiles_->ReadTile(tile, size);
   }
+  absl::StatusOr<std::string> LogKeyHandover(uint64_t epoch) override {
+    return tiles_->LogKeyHandover(epoch);
+  }
 
  private:
   ledger::tiles::TileSource* const tiles_;

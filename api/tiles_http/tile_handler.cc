@@ -1,8 +1,12 @@
 #include "api/tiles_http/tile_handler.h"
 
+#include <cstring>
+
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -19,6 +23,8 @@ using ledger::tiles::TileId;
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";
 constexpr char kOctets[] = "application/octet-stream";
 constexpr char kText[] = "text/plain; charset=utf-8";
+// The log-key handover extension (tile_handler.h).
+constexpr char kHandoverPrefix[] = "/log-key-handover/";
 
 HttpResponse Error(int status, absl::string_view message) {
   HttpResponse r;
@@ -63,6 +69,26 @@ bool Matches(absl::string_view if_none_match, absl::string_view etag) {
 
 }  // namespace
 
+std::variant<TileHandler::Body, HttpResponse> TileHandler::Handover(
+    const std::string& path) const {
+  // Decimal, no leading zeros, at least 1 (epoch 0 has no handover).
+  const absl::string_view digits =
+      absl::string_view(path).substr(std::strlen(kHandoverPrefix));
+  uint64_t epoch = 0;
+  if (digits.empty() || digits.size() > 19 || digits[0] == '0' ||
+      !absl::c_all_of(digits, absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(digits, &epoch)) {
+    return Error(400, absl::StrCat(path, ": not a log key number"));
+  }
+  absl::StatusOr<std::string> note = source_->LogKeyHandover(epoch);
+  if (!note.ok()) return SourceError(note.status());
+  auto content = std::make_shared<CachedBody>();
+  content->etag = StrongETag(*note);
+  content->body = *std::move(note);
+  // A handover checkpoint never changes once published.
+  return Body{std::move(content), kImmutable, kText, false};
+}
+
 std::variant<TileHandler::Body, HttpResponse> TileHandler::Resolve(
     const std::string& path, bool gzip_ok) const {
   const std::string short_cache =
@@ -76,6 +102,7 @@ std::variant<TileHandler::Body, HttpResponse> TileHandler::Resolve(
     content->body = std::move(checkpoint->note);
     return Body{std::move(content), short_cache, kText, false};
   }
+  if (absl::StartsWith(path, kHandoverPrefix)) return Handover(path);
   if (!absl::StartsWith(path, "/tile/")) {
     return Error(404, absl::StrCat(path, ": no such resource"));
   }

@@ -6,6 +6,9 @@
 //   max-age GET|HEAD /tile/<L>/<N>[.p/<W>]         application/octet-stream
 //   GET|HEAD /tile/entries/<N>[.p/<W>]     application/octet-stream, gzip if
 //   accepted
+//   GET|HEAD /log-key-handover/<E>         text/plain; charset=utf-8,
+//   immutable: the handover checkpoint of log key E ≥ 1 (an extension of
+//   C2SP tlog-tiles: ledger/FORMAT.md, "Tiles"), 404 when none
 //
 // Full tiles and bundles are immutable (`Cache-Control: public,
 // max-age=31536000, immutable`); the checkpoint and partial tiles get a short
@@ -72,6 +75,8 @@ class TileHandler : public HttpHandler {
   };
   std::variant<Body, HttpResponse> Resolve(const std::string& path,
                                            bool gzip_ok) const;
+  // /log-key-handover/<E>.
+  std::variant<Body, HttpResponse> Handover(const std::string& path) const;
 
   ledger::tiles::TileSource* source_;
   TileHandlerOptions options_;

@@ -51,6 +51,49 @@ TEST_F(TileHandlerTest, ServesTheCheckpointAsShortLivedText) {
   EXPECT_FALSE(r.Header("ETag").empty());
 }
 
+// The log-key handover extension: the note as the source keeps it,
+// immutable text; a source without handovers answers 404; anything but a
+// decimal number from 1 (no leading zero) is 400, before the source is
+// asked.
+class HandoverSource final : public FakeSource {
+ public:
+  HandoverSource() : FakeSource(10) {}
+  absl::StatusOr<std::string> LogKeyHandover(uint64_t epoch) override {
+    ++asked_;
+    if (epoch != 1) return FakeSource::LogKeyHandover(epoch);
+    return std::string("test\n5\nROOT\n\n— test old\n— test new\n");
+  }
+  int asked_ = 0;
+};
+
+TEST(TileHandlerHandoverTest, ServesHandoverCheckpointsAsImmutableText) {
+  HandoverSource source;
+  TileHandler handler(&source, TileHandlerOptions{});
+  auto get = [&](const std::string& path) {
+    return handler.Handle(HttpRequest{"GET", path, "", ""});
+  };
+  const HttpResponse r = get("/log-key-handover/1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "test\n5\nROOT\n\n— test old\n— test new\n");
+  EXPECT_EQ(r.Header("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(r.Header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(get("/log-key-handover/2").status, 404);
+  EXPECT_EQ(source.asked_, 2);
+  for (const char* bad :
+       {"/log-key-handover/", "/log-key-handover/0", "/log-key-handover/01",
+        "/log-key-handover/1x", "/log-key-handover/-1",
+        "/log-key-handover/99999999999999999999"}) {
+    EXPECT_EQ(get(bad).status, 400) << bad;
+  }
+  EXPECT_EQ(source.asked_, 2);
+  // Without the extension (the default TileSource): 404.
+  FakeSource plain(10);
+  TileHandler without(&plain, TileHandlerOptions{});
+  EXPECT_EQ(
+      without.Handle(HttpRequest{"GET", "/log-key-handover/1", "", ""}).status,
+      404);
+}
+
 TEST_F(TileHandlerTest, FullTilesAreImmutablePartialTilesShortLived) {
   HttpResponse full = Get("/tile/0/272");
   ASSERT_EQ(full.status, 200) << full.body;

@@ -224,6 +224,10 @@ void CheckModelTotals(const aifl::office::v1::ModelTotals& m, FieldChecker& c) {
     c.Amount(absl::StrCat(at, "accelerator_energy_joules"),
              f.accelerator_energy_joules());
   }
+  for (int i = 0; i < m.union_crossings_size(); ++i) {
+    c.Amount(absl::StrCat("union_crossings[", i, "].threshold_flop"),
+             m.union_crossings(i).threshold_flop());
+  }
   c.Time("evaluated_at_unix_ms", m.evaluated_at_unix_ms());
 }
 

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "schema/collector.pb.h"
 #include "schema/findings.pb.h"
+#include "schema/office.pb.h"
 #include "schema/provider.pb.h"
 
 namespace api::validation {
@@ -132,6 +133,21 @@ TEST(PayloadValidatorTest, ChecksFindingFigures) {
   EXPECT_TRUE(
       ValidatePayload("aifl.rules.v1.Finding", f.SerializeAsString(), kWindow)
           .ok());
+}
+
+TEST(PayloadValidatorTest, ChecksModelTotalsUnionCrossings) {
+  aifl::office::v1::ModelTotals t;
+  t.set_evaluated_at_unix_ms(kNowMs);
+  t.add_union_crossings()->set_threshold_flop(1e25);
+  EXPECT_TRUE(ValidatePayload("aifl.office.v1.ModelTotals",
+                              t.SerializeAsString(), kWindow)
+                  .ok());
+  t.mutable_union_crossings(0)->set_threshold_flop(std::nan(""));
+  EXPECT_EQ(ValidatePayload("aifl.office.v1.ModelTotals", t.SerializeAsString(),
+                            kWindow)
+                .message(),
+            "payload field union_crossings[0].threshold_flop: got nan, want a "
+            "finite number");
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ absl::Status FactoryLog::EnrolProvider(const std::string& name, uint8_t seed,
 
 absl::StatusOr<std::string> FactoryLog::EnrolKeyFile(
     aifl::ledger::v1::Role role, const std::string& organisation,
-    const std::string& name) {
+    const std::string& name, const std::string& tls_identity) {
   ASSIGN_OR_RETURN(std::unique_ptr<ledger::crypto::SigningKey> key,
                    ledger::crypto::SigningKey::Generate());
   const std::string path = fixture_->dir() + "/" + name + ".key";
@@ -54,6 +54,7 @@ absl::StatusOr<std::string> FactoryLog::EnrolKeyFile(
   event.mutable_enrol()->set_public_key(std::string(key->public_key().bytes()));
   event.mutable_enrol()->set_role(role);
   event.mutable_enrol()->set_organisation(organisation);
+  event.mutable_enrol()->set_tls_identity(tls_identity);
   ASSIGN_OR_RETURN(std::string envelope,
                    fixture_->admin().SignNext(ledger::kKeyEventType,
                                               event.SerializeAsString()));

@@ -46,9 +46,10 @@ class FactoryLog {
                              const std::string& organisation);
   // Enrols a fresh key with `role` under `organisation` and writes its
   // secret key file into the ledger's folder; returns the file's path.
-  absl::StatusOr<std::string> EnrolKeyFile(aifl::ledger::v1::Role role,
-                                           const std::string& organisation,
-                                           const std::string& name);
+  // `tls_identity`: the client certificate CN a server binds it to.
+  absl::StatusOr<std::string> EnrolKeyFile(
+      aifl::ledger::v1::Role role, const std::string& organisation,
+      const std::string& name, const std::string& tls_identity = "");
   // Signs `payload` with provider `name`'s key at `when`; its leaf index.
   absl::StatusOr<uint64_t> Provider(const std::string& name,
                                     const google::protobuf::Message& payload,

@@ -68,4 +68,20 @@ absl::StatusOr<std::string> LedgerTileSource::ReadTile(const TileId& tile,
   return EncodeEntryBundle(leaves);
 }
 
+absl::StatusOr<std::string> LedgerTileSource::LogKeyHandover(uint64_t epoch) {
+  const LogKeyHistory history = ledger_->LogKeys();
+  if (epoch == 0 || epoch >= history.epochs().size()) {
+    return absl::NotFoundError(
+        absl::StrCat("the log has no rotation to log key ", epoch));
+  }
+  ASSIGN_OR_RETURN(
+      const std::optional<uint64_t> first,
+      ledger_->FirstCheckpointAfter(history.epochs()[epoch].announced_at_leaf));
+  if (!first.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "the handover checkpoint of log key ", epoch, " is not published"));
+  }
+  return ledger_->CheckpointAt(*first);
+}
+
 }  // namespace ledger::tiles

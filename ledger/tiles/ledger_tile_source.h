@@ -34,6 +34,10 @@ class LedgerTileSource : public TileSource {
   absl::StatusOr<std::string> ReadTile(const TileId& tile,
                                        uint64_t size) override;
 
+  // The ledger's stored checkpoint at Ledger::FirstCheckpointAfter the leaf
+  // that announced key `epoch`.
+  absl::StatusOr<std::string> LogKeyHandover(uint64_t epoch) override;
+
  private:
   const Ledger* ledger_;
 };

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "ledger/tiles/tile_path.h"
 
 namespace ledger::tiles {
@@ -33,6 +34,17 @@ class TileSource {
   // kMaxEntrySize; storage errors otherwise.
   virtual absl::StatusOr<std::string> ReadTile(const TileId& tile,
                                                uint64_t size) = 0;
+
+  // The handover checkpoint of log key `epoch` (the genesis key is epoch 0):
+  // the first checkpoint that key signed, signed by the key before it too
+  // (FORMAT.md, "Log-key rotation"), as stored. It lets a follower that
+  // trusts only the older key follow the rotation over HTTP (FORMAT.md,
+  // "Tiles"). kNotFound for epoch 0, a rotation the log has not made or
+  // not published yet, or a source that keeps none (the default).
+  virtual absl::StatusOr<std::string> LogKeyHandover(uint64_t epoch) {
+    return absl::NotFoundError(
+        absl::StrCat("no handover checkpoint of log key ", epoch));
+  }
 };
 
 }  // namespace ledger::tiles

@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "api/client/model_records.h"
 #include "api/validation/payload_validator.h"
+#include "common/read_file.h"
 #include "compliance/log_fold.h"
 #include "compliance/office_recorder.h"
 #include "compliance/office_state.h"
@@ -19,7 +22,10 @@
 #include "rules/default_pack.h"
 #include "rules/payload_types.h"
 #include "tools/ledgerctl/auditor_commands.h"
+#include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/local_commands.h"
+#include "tools/ledgerctl/output_format.h"
+#include "tools/ledgerctl/report_command.h"
 
 namespace {
 
@@ -114,7 +120,8 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
     EXPECT_EQ(m.factories(i).runs(), 1u);
   }
   auto detail = api::client::ModelDetailOf(
-      *fold, compliance::OfficeModelName("Frontier Labs SAS", "frontier-1"));
+      *fold,
+      compliance::OfficeModelName("Frontier Labs SAS", "", "frontier-1"));
   ASSERT_TRUE(detail.ok()) << detail.status();
   EXPECT_EQ(detail->findings_size(), static_cast<int>(findings.size()));
 
@@ -130,6 +137,42 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
       << out.str();
   EXPECT_NE(out.str().find("  at b.example/log"), std::string::npos)
       << out.str();
+
+  // `ledgerctl model` by the name the list gives (the Office name): each
+  // factory's share with its evidence counts.
+  EXPECT_EQ(m.office_name(),
+            compliance::OfficeModelName("Frontier Labs SAS", "frontier-1"));
+  absl::SetFlag(&FLAGS_model, m.office_name());
+  std::ostringstream detail_out;
+  const absl::Status shown =
+      ledgerctl::Model(ledgerctl::CommandArgs{ledger->dir()}, detail_out);
+  ASSERT_TRUE(shown.ok()) << shown;
+  for (const char* origin : {kA, kB}) {
+    EXPECT_NE(detail_out.str().find(
+                  absl::StrCat("  at ", origin, ": training ",
+                               ledgerctl::FlopRangeText(0.75e25, 0.75e25))),
+              std::string::npos)
+        << detail_out.str();
+  }
+  EXPECT_NE(detail_out.str().find("runs 1, declarations 1"), std::string::npos)
+      << detail_out.str();
+
+  // The HTML report of the Office ledger: the global model, found by its
+  // Office name, with the table of its factories' shares.
+  absl::SetFlag(&FLAGS_model, "");
+  const std::string html_path = ledger->dir() + "/../office-report.html";
+  absl::SetFlag(&FLAGS_out, html_path);
+  std::ostringstream report_out;
+  const absl::Status reported =
+      ledgerctl::Report(ledgerctl::CommandArgs{ledger->dir()}, report_out);
+  ASSERT_TRUE(reported.ok()) << reported;
+  const std::string html = common::ReadWholeFile(html_path).value();
+  const size_t shares = html.find("Share of each factory (AI Office)");
+  ASSERT_NE(shares, std::string::npos) << html;
+  EXPECT_NE(html.find(absl::StrCat("<td>", kA, "</td>"), shares),
+            std::string::npos);
+  EXPECT_NE(html.find(absl::StrCat("<td>", kB, "</td>"), shares),
+            std::string::npos);
 }
 
 TEST(OfficeLedgerTest, IngestValidatesTheOfficePayloads) {

@@ -2,12 +2,15 @@
 // real ledger_server processes serve their tiles over HTTP; one provider
 // trains frontier-1 at two of them, 0.75e25 FLOP each (no factory sees it
 // reach 1e25); the real office_monitor follows the three over HTTP and
-// records into the Office ledger. It is SIGKILLed as soon as it has
-// mirrored all three (mid-recording) and restarted twice: no finding is
-// recorded twice. A ledger_server then serves the Office ledger: `ledgerctl
-// models --server` shows each factory's share, and the union's C4 finding
-// (Art. 52(1) notification, 1e25 crossed) is there with every evidence leaf
-// proven in its factory's tiles.
+// records into the Office ledger through the gRPC ingest of a fourth
+// ledger_server (mTLS: the office and rules keys each bound to its client
+// certificate), which serves the Office ledger all along. The monitor is
+// SIGKILLed as soon as it has mirrored all three (mid-recording) and
+// restarted twice: no finding is recorded twice. While it runs, an auditor
+// reads the Office ledger from that server: `ledgerctl models --server`
+// shows each factory's share, and the union's C4 finding (Art. 52(1)
+// notification, 1e25 crossed) is there with every evidence leaf proven in
+// its factory's tiles.
 #include <signal.h>
 #include <stdlib.h>
 
@@ -35,13 +38,16 @@
 #include "rules/payload_types.h"
 #include "schema/findings.pb.h"
 #include "tests/server/server_process.h"
+#include "tests/server/test_ca.h"
 
 namespace {
 
 using compliance::testonly::Declaration;
 using compliance::testonly::FactoryLog;
+using tests::server::CertFiles;
 using tests::server::ReadAll;
 using tests::server::ServerProcess;
+using tests::server::TestCa;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'780'100'000);
 constexpr char kOffice[] = "office.example.eu/ledger";
@@ -88,16 +94,24 @@ Factory MakeFactory(const std::string& origin, double flop) {
 }
 
 // A ledger_server on `dir` with tiles over HTTP; its tiles URL in *tiles.
+// With `ca`, over mTLS (else --insecure_loopback).
 std::unique_ptr<ServerProcess> Serve(const std::string& dir,
                                      const std::string& name, int* grpc_port,
-                                     std::string* tiles) {
+                                     std::string* tiles,
+                                     const TestCa* ca = nullptr) {
   const std::string log = dir + "/../" + name + "-server.log";
-  auto p = std::make_unique<ServerProcess>(
-      std::vector<std::string>{Bin("api/server/ledger_server"),
-                               "--ledger_dir=" + dir, "--insecure_loopback",
-                               "--listen=127.0.0.1:0",
-                               "--http_listen=127.0.0.1:0"},
-      log, 1024);
+  std::vector<std::string> argv = {
+      Bin("api/server/ledger_server"), "--ledger_dir=" + dir,
+      "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+      "--checkpoint_interval=100ms"};
+  if (ca == nullptr) {
+    argv.push_back("--insecure_loopback");
+  } else {
+    argv.push_back("--tls_cert=" + ca->server().cert);
+    argv.push_back("--tls_key=" + ca->server().key);
+    argv.push_back("--tls_client_ca=" + ca->ca_cert());
+  }
+  auto p = std::make_unique<ServerProcess>(argv, log, 1024);
   *grpc_port = p->WaitStarted().first;
   const std::regex http(R"re("event":"http_listening".*"port":"(\d+)")re");
   std::smatch m;
@@ -162,16 +176,34 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
     }
   }
 
-  // The Office ledger: its own origin, a rules key and an office key.
+  // The Office ledger: its own origin, a rules key and an office key, each
+  // bound to the client certificate the monitor presents for it.
   auto office_log = Must(FactoryLog::Create(kOffice));
-  const std::string rules_key = Must(office_log->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_RULES, "AI Office", "office-rules"));
+  const std::string rules_key =
+      Must(office_log->EnrolKeyFile(aifl::ledger::v1::ROLE_RULES, "AI Office",
+                                    "office-rules", "office-rules"));
   const std::string office_key = Must(office_log->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_OFFICE, "AI Office", "office"));
+      aifl::ledger::v1::ROLE_OFFICE, "AI Office", "office", "office-monitor"));
   Must(office_log->ledger().PublishCheckpoint());
   const std::string office_dir = office_log->dir();
   const std::string office_vkey = office_log->ledger().VerifierKey();
   office_log->Close();
+  const std::string work = office_dir + "/..";
+  ASSERT_EQ(::system(("mkdir -p " + work + "/ca").c_str()), 0);
+  auto ca = Must(TestCa::Create(work + "/ca"));
+  const CertFiles office_cert =
+      Must(ca->IssueClient("office", "office-monitor", "office", "AI Office"));
+  const CertFiles rules_cert =
+      Must(ca->IssueClient("rules", "office-rules", "rules", "AI Office"));
+  const CertFiles auditor_cert =
+      Must(ca->IssueClient("auditor", "auditor-1", "auditor", "Auditors"));
+
+  // The Office ledger, served (gRPC over mTLS, tiles) from the start.
+  int office_port = 0;
+  std::string office_tiles;
+  auto office_server =
+      Serve(office_dir, "office", &office_port, &office_tiles, ca.get());
+  ASSERT_FALSE(office_tiles.empty());
 
   std::string config_text = "# the three factories\n";
   for (Factory& f : factories) {
@@ -180,7 +212,6 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
     ASSERT_FALSE(f.tiles.empty());
     absl::StrAppend(&config_text, "log ", f.vkey, " ", f.tiles, "\n");
   }
-  const std::string work = office_dir + "/..";
   const std::string config = work + "/monitor.conf";
   ASSERT_EQ(
       ::system(
@@ -191,7 +222,13 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
       "--config=" + config,
       "--state_dir=" + work + "/monitor-state",
       "--poll_interval=100ms",
-      "--office_ledger_dir=" + office_dir,
+      absl::StrCat("--office_server=127.0.0.1:", office_port),
+      "--office_vkey=" + office_vkey,
+      "--office_tls_ca=" + ca->ca_cert(),
+      "--office_tls_cert=" + office_cert.cert,
+      "--office_tls_key=" + office_cert.key,
+      "--office_rules_tls_cert=" + rules_cert.cert,
+      "--office_rules_tls_key=" + rules_cert.key,
       "--office_rules_key=" + rules_key,
       "--office_key=" + office_key};
 
@@ -203,7 +240,11 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
   }
   for (int run = 1; run <= 3; ++run) {
     const std::string log = absl::StrCat(work, "/monitor-", run, ".log");
-    ServerProcess monitor(monitor_args, log, 1024);
+    // Run 3 reads the Office ledger back from its tiles, runs 1-2 over
+    // gRPC: either way, nothing is recorded twice.
+    std::vector<std::string> args = monitor_args;
+    if (run == 3) args.push_back("--office_tiles_url=" + office_tiles);
+    ServerProcess monitor(args, log, 1024);
     ASSERT_TRUE(WaitFor(
         log,
         run == 1 ? mirrored : std::vector<std::string>{"\"monitor_started\""}))
@@ -215,6 +256,63 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
     }
     // Nothing new comes in: give the followers a few polls.
     absl::SleepFor(absl::Milliseconds(500));
+    if (run == 3) {
+      // While the monitor runs, an auditor reads the Office ledger from
+      // its server: each global model with its per-factory shares.
+      const std::string models_out = work + "/models.txt";
+      ServerProcess models(
+          {Bin("tools/ledgerctl/ledgerctl"), "models", "--server",
+           absl::StrCat("127.0.0.1:", office_port), "--vkey", office_vkey,
+           "--trusted_dir", work + "/trusted", "--tls_ca", ca->ca_cert(),
+           "--tls_cert", auditor_cert.cert, "--tls_key", auditor_cert.key},
+          work + "/models.log", 1024, models_out);
+      ASSERT_EQ(models.WaitExit(30000), 0) << ReadAll(work + "/models.log");
+      const std::string table = ReadAll(models_out);
+      EXPECT_TRUE(absl::StrContains(table, "frontier-1")) << table;
+      EXPECT_TRUE(absl::StrContains(table, "  at a.factory.example.eu/ledger"))
+          << table;
+      EXPECT_TRUE(absl::StrContains(table, "  at b.factory.example.eu/ledger"))
+          << table;
+      const std::vector<std::string> auditor = {
+          "--server",      absl::StrCat("127.0.0.1:", office_port),
+          "--vkey",        office_vkey,
+          "--trusted_dir", work + "/trusted",
+          "--tls_ca",      ca->ca_cert(),
+          "--tls_cert",    auditor_cert.cert,
+          "--tls_key",     auditor_cert.key};
+      // One global model, by its Office name: each factory's share with
+      // its evidence counts.
+      std::vector<std::string> model_argv = {Bin("tools/ledgerctl/ledgerctl"),
+                                             "model", "--model",
+                                             "Frontier Labs SAS / frontier-1"};
+      model_argv.insert(model_argv.end(), auditor.begin(), auditor.end());
+      ServerProcess model(model_argv, work + "/model.log", 1024,
+                          work + "/model.txt");
+      ASSERT_EQ(model.WaitExit(30000), 0) << ReadAll(work + "/model.log");
+      const std::string detail = ReadAll(work + "/model.txt");
+      for (const char* origin :
+           {"a.factory.example.eu/ledger", "b.factory.example.eu/ledger"}) {
+        EXPECT_TRUE(absl::StrContains(
+            detail, absl::StrCat("  at ", origin, ": training ")))
+            << detail;
+      }
+      EXPECT_TRUE(absl::StrContains(detail, ", interval leaves ")) << detail;
+      // The HTML report of the Office ledger: every global model, each
+      // with the table of its factories' shares.
+      std::vector<std::string> report_argv = {Bin("tools/ledgerctl/ledgerctl"),
+                                              "report", "--out",
+                                              work + "/office-report.html"};
+      report_argv.insert(report_argv.end(), auditor.begin(), auditor.end());
+      ServerProcess report(report_argv, work + "/report.log", 1024);
+      ASSERT_EQ(report.WaitExit(60000), 0) << ReadAll(work + "/report.log");
+      const std::string html = ReadAll(work + "/office-report.html");
+      const size_t shares = html.find("Share of each factory (AI Office)");
+      ASSERT_NE(shares, std::string::npos) << html.substr(0, 2000);
+      EXPECT_NE(html.find("<td>a.factory.example.eu/ledger</td>", shares),
+                std::string::npos);
+      EXPECT_NE(html.find("<td>b.factory.example.eu/ledger</td>", shares),
+                std::string::npos);
+    }
     EXPECT_EQ(monitor.Stop(), 0) << ReadAll(log);
     EXPECT_FALSE(absl::StrContains(ReadAll(log), "office_record_failed"))
         << ReadAll(log);
@@ -223,23 +321,6 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
           << "a restart recorded again: " << ReadAll(log);
     }
   }
-
-  // The Office ledger, served.
-  int office_port = 0;
-  std::string office_tiles;
-  auto office_server = Serve(office_dir, "office", &office_port, &office_tiles);
-  const std::string models_out = work + "/models.txt";
-  ServerProcess models({Bin("tools/ledgerctl/ledgerctl"), "models", "--server",
-                        absl::StrCat("127.0.0.1:", office_port), "--vkey",
-                        office_vkey, "--trusted_dir", work + "/trusted"},
-                       work + "/models.log", 1024, models_out);
-  ASSERT_EQ(models.WaitExit(30000), 0) << ReadAll(work + "/models.log");
-  const std::string table = ReadAll(models_out);
-  EXPECT_TRUE(absl::StrContains(table, "frontier-1")) << table;
-  EXPECT_TRUE(absl::StrContains(table, "  at a.factory.example.eu/ledger"))
-      << table;
-  EXPECT_TRUE(absl::StrContains(table, "  at b.factory.example.eu/ledger"))
-      << table;
 
   // The Office's findings, read from its tiles: each raised once; C4 on
   // frontier-1, its evidence proven in the factories' own tiles.
@@ -250,12 +331,13 @@ TEST(OfficeFederationTest, SplitRunIsFoundOnlyAtTheOfficeAndProven) {
   }
   // The Office ledger's leaves as its tiles prove them, read as the rules
   // engine reads them (the key registry from the folder, read-only).
+  const std::vector<std::string> office_leaves =
+      ReadProven(office_tiles, office_vkey);
+  EXPECT_EQ(office_server->Stop(), 0);
   ledger::LedgerOptions read_only;
   read_only.dir = office_dir;
   read_only.read_only = true;
   auto office = Must(ledger::Ledger::Open(read_only));
-  const std::vector<std::string> office_leaves =
-      ReadProven(office_tiles, office_vkey);
   // A duplicate: the same finding recorded again (only the evaluation time
   // differs); a change of state, severity or message is a new record.
   std::map<std::tuple<std::string, std::string, std::string>, std::string> last;

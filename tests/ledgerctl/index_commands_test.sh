@@ -62,13 +62,13 @@ $L verify-index --dir in --index_dir idx --index_max_lag 0 | grep -q "^ok: 2 upd
   || fail "verify-index after update"
 
 # The index's own key appends an update whose map root is not the replay's
-# (index/FORMAT.md "Output log": format 1, MapFn v1, size 7, the true input
-# root, a wrong map root, 2 keys, the origin).
+# (index/FORMAT.md "Output log": format 1, MapFn v2 as index-update builds,
+# size 7, the true input root, a wrong map root, 2 keys, the origin).
 root_hex=$($L checkpoint --dir in | sed -n 3p | base64 -d | od -An -tx1 | tr -d ' \n')
 /usr/bin/python3 - "$root_hex" >bad.bin <<'PY'
 import struct, sys
 origin = b"factory.example/log"
-sys.stdout.buffer.write(bytes([1]) + struct.pack(">IQ", 1, 7) +
+sys.stdout.buffer.write(bytes([1]) + struct.pack(">IQ", 2, 7) +
     bytes.fromhex(sys.argv[1]) + b"\x11" * 32 + struct.pack(">QH", 2, len(origin)) + origin)
 PY
 $L append --dir idx --key r.key --type aifl.rules.v1.IndexUpdate bad.bin >/dev/null

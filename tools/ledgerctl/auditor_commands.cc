@@ -73,12 +73,13 @@ absl::Status Models(const CommandArgs& args, std::ostream& out) {
     // An AI Office ledger's global model: the share of each factory.
     for (const aifl::office::v1::FactoryShare& f : m.factories()) {
       out << absl::StrFormat(
-          "  at %-21s %-20s %-16s %-16s %-9s %d\n", f.origin(), "",
+          "  at %-21s %-20s %-16s %-16s %-9s %-5d %s\n", f.origin(), "",
           FlopRangeText(f.measured_training().lower(),
                         f.measured_training().upper()),
           FlopRangeText(f.measured_cumulative().lower(),
                         f.measured_cumulative().upper()),
-          TwoSignificant(f.accelerator_energy_joules()), f.runs());
+          TwoSignificant(f.accelerator_energy_joules()), f.runs(),
+          absl::StrCat(f.counted_leaves(), " interval leaves"));
     }
   }
   return absl::OkStatus();
@@ -121,6 +122,22 @@ absl::Status Model(const CommandArgs& args, std::ostream& out) {
       << " J   runs: " << s.runs() << "   open findings: " << s.open_findings()
       << "\n"
       << "  status: " << StatusOf(s) << "\n";
+  if (s.factories_size() > 0) {
+    // An AI Office ledger's global model: what each factory's log holds.
+    out << "share of each factory (measured; evidence counts):\n";
+    for (const aifl::office::v1::FactoryShare& f : s.factories()) {
+      out << "  at " << f.origin() << ": training "
+          << FlopRangeText(f.measured_training().lower(),
+                           f.measured_training().upper())
+          << ", cumulative "
+          << FlopRangeText(f.measured_cumulative().lower(),
+                           f.measured_cumulative().upper())
+          << " FLOP, energy " << TwoSignificant(f.accelerator_energy_joules())
+          << " J, runs " << f.runs() << ", declarations " << f.declarations()
+          << ", documents " << f.documents() << ", interval leaves "
+          << f.counted_leaves() << "\n";
+    }
+  }
   out << "compute by scheduler account (FLOP, upper bound):\n";
   std::map<std::string, double> accounts(detail.compute_by_account().begin(),
                                          detail.compute_by_account().end());
@@ -152,7 +169,7 @@ absl::Status Accounts(const CommandArgs& args, std::ostream& out) {
     ids.push_back(only);
   } else {
     ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, source->Models());
-    for (const auto& m : models) ids.push_back(m.model_id());
+    for (const auto& m : models) ids.push_back(ModelName(m));
   }
   struct Total {
     double flop = 0;

@@ -18,6 +18,7 @@
 #include "index/index_builder.h"
 #include "index/model_answer.h"
 #include "index/model_answer_wire.h"
+#include "index/totals_answer.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
@@ -28,6 +29,9 @@
 
 ABSL_FLAG(std::string, answer, "",
           "model-complete: the answer file written by index-answer");
+ABSL_FLAG(bool, totals, false,
+          "index-answer: write the bounded totals answer (map version 2; "
+          "index/totals_answer.h) instead of the complete answer");
 ABSL_FLAG(int64_t, as_of, -1,
           "model-complete: only the entries below this input size (-1: all)");
 ABSL_FLAG(int64_t, page_size, 0,
@@ -84,6 +88,17 @@ absl::Status IndexAnswer(const CommandArgs& args, std::ostream& out) {
   }
   ASSIGN_OR_RETURN(std::unique_ptr<vindex::IndexBuilder> builder,
                    vindex::IndexBuilder::Open(store));
+  if (absl::GetFlag(FLAGS_totals)) {
+    ASSIGN_OR_RETURN(
+        vindex::TotalsAnswer totals,
+        vindex::MakeTotalsAnswer(*builder, *output, output->Size(), model));
+    const std::string bytes = vindex::EncodeTotalsAnswer(totals);
+    RETURN_IF_ERROR(common::WriteFileDurably(path, bytes));
+    out << "totals answer for " << model << ": " << totals.count
+        << " entries, as of input size " << builder->state().input_size << ", "
+        << bytes.size() << " bytes, to " << path << "\n";
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(vindex::ModelAnswer answer,
                    vindex::MakeModelAnswer(*builder, *input, *output,
                                            output->Size(), model));

@@ -4,6 +4,7 @@
 // output log's checkpoint, read through the one LogReader (--index_dir,
 // --index_server or --index_tiles):
 //   index-answer   --dir IN --index_dir OUT --index_store S --model M --out F
+//                  [--totals: the bounded totals answer, index/totals_answer.h]
 //   model-complete --model M --answer F (--index_dir|--index_server|
 //                  --index_tiles) [--index_vkey V] [--as_of N]
 //                  [--dir IN | --server S | --tiles URL: the input log, to

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -20,18 +21,6 @@ constexpr double kJoulesPerMwh = 3.6e9;
 constexpr double kMsPerDay = 86400.0 * 1000.0;
 constexpr char kNoIntervals[] =
     "no training intervals from collectors in the ledger";
-
-bool IsTraining(common_v1::RunPurpose p) {
-  return p == common_v1::PRE_TRAINING || p == common_v1::FINE_TUNING ||
-         p == common_v1::RUN_PURPOSE_UNSPECIFIED;
-}
-
-// Cumulative compute counts training and these (Annex A.1), as the rules
-// engine's fold does.
-bool IsCumulative(common_v1::RunPurpose p) {
-  return IsTraining(p) || p == common_v1::SYNTHETIC_DATA_NON_PUBLIC ||
-         p == common_v1::MERGE_OR_INIT;
-}
 
 FormFigure Missing(const std::string& status, const std::string& unit,
                    const std::string& reason) {
@@ -171,38 +160,13 @@ ModelFormBuilder::ModelFormBuilder(std::string model_id)
 
 void ModelFormBuilder::AddInterval(
     uint64_t leaf, const aifl::collector::v1::IntervalReport& r) {
-  if (IsCumulative(r.purpose())) {
-    cumulative_leaves_.push_back(leaf);
-    cumulative_lower_ += r.flop().lower();
-    cumulative_upper_ += r.flop().upper();
-    cumulative_methods_.insert(
-        common_v1::ComputeMethod_Name(r.flop().method()));
-  }
-  if (!IsTraining(r.purpose())) return;
-  interval_leaves_.push_back(leaf);
-  flop_lower_ += r.flop().lower();
-  flop_upper_ += r.flop().upper();
-  flop_methods_.insert(common_v1::ComputeMethod_Name(r.flop().method()));
-  if (r.precision_low() != common_v1::PRECISION_UNSPECIFIED)
-    precisions_.insert(common_v1::Precision_Name(r.precision_low()));
-  if (r.precision_high() != common_v1::PRECISION_UNSPECIFIED)
-    precisions_.insert(common_v1::Precision_Name(r.precision_high()));
-  if (r.has_energy_joules()) {
-    energy_joules_ += r.energy_joules();
-    energy_leaves_.push_back(leaf);
-  } else {
-    ++without_energy_;
-  }
-  if (interval_leaves_.size() == 1 || r.start_unix_ms() < first_start_ms_)
-    first_start_ms_ = r.start_unix_ms();
-  last_end_ms_ = std::max(last_end_ms_, r.end_unix_ms());
-  gpu_seconds_ += r.gpu_seconds_allocated();
-  Hardware& h =
-      hardware_[r.device_model().empty() ? "not reported" : r.device_model()];
-  uint32_t& gpus = h.gpus_per_node[r.node()];
-  gpus = std::max(gpus, r.gpu_count());
-  h.gpu_seconds += r.gpu_seconds_allocated();
-  h.leaves.push_back(leaf);
+  fold_.AddInterval(r);
+  if (vindex::IsCumulativePurpose(r.purpose()))
+    evidence_.cumulative.push_back(leaf);
+  if (!vindex::IsTrainingPurpose(r.purpose())) return;
+  evidence_.intervals.push_back(leaf);
+  if (r.has_energy_joules()) evidence_.energy.push_back(leaf);
+  evidence_.hardware[vindex::DeviceModelOf(r)].push_back(leaf);
 }
 
 void ModelFormBuilder::AddDeclaration(
@@ -225,116 +189,143 @@ void ModelFormBuilder::AddPayload(uint64_t leaf,
   }
 }
 
-FormFigure ModelFormBuilder::MeasuredCompute() const {
-  if (interval_leaves_.empty()) {
+ModelForm ModelFormBuilder::Build() const {
+  return FormFromTotals(model_id_, fold_.totals(), evidence_,
+                        has_declaration_ ? &declaration_ : nullptr,
+                        declaration_leaf_);
+}
+
+namespace {
+
+std::string MethodNames(const std::set<uint32_t>& methods) {
+  std::set<std::string> names;
+  for (uint32_t n : methods) {
+    names.insert(common_v1::ComputeMethod_Name(static_cast<int>(n)));
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+FormFigure MeasuredCompute(const vindex::ModelTotals& t,
+                           const FormEvidence& e) {
+  if (t.training_intervals == 0) {
     return Missing("not measured", "FLOP", kNoIntervals);
   }
   std::string method =
-      absl::StrCat(absl::StrJoin(flop_methods_, ", "),
+      absl::StrCat(MethodNames(t.flop_methods),
                    ": sum of the collectors' per-interval ranges");
-  if (!precisions_.empty())
-    absl::StrAppend(&method, " (precisions ", absl::StrJoin(precisions_, ", "),
-                    ")");
-  return Known("measured", flop_lower_, flop_upper_, "FLOP", method,
-               ToLeafRanges(interval_leaves_));
+  if (!t.precisions.empty()) {
+    std::set<std::string> names;
+    for (uint32_t n : t.precisions) {
+      names.insert(common_v1::Precision_Name(static_cast<int>(n)));
+    }
+    absl::StrAppend(&method, " (precisions ", absl::StrJoin(names, ", "), ")");
+  }
+  return Known("measured", t.flop_lower, t.flop_upper, "FLOP", method,
+               ToLeafRanges(e.intervals));
 }
 
-FormFigure ModelFormBuilder::MeasuredCumulative() const {
-  if (cumulative_leaves_.empty()) {
+FormFigure MeasuredCumulative(const vindex::ModelTotals& t,
+                              const FormEvidence& e) {
+  if (t.cumulative_intervals == 0) {
     return Missing("not measured", "FLOP", kNoIntervals);
   }
-  return Known("measured", cumulative_lower_, cumulative_upper_, "FLOP",
-               absl::StrCat(absl::StrJoin(cumulative_methods_, ", "),
+  return Known("measured", t.cumulative_lower, t.cumulative_upper, "FLOP",
+               absl::StrCat(MethodNames(t.cumulative_methods),
                             ": sum of the collectors' per-interval ranges "
                             "(training, non-public synthetic data, merged or "
                             "initialisation weights)"),
-               ToLeafRanges(cumulative_leaves_));
+               ToLeafRanges(e.cumulative));
 }
 
-FormFigure ModelFormBuilder::AcceleratorEnergy() const {
+FormFigure AcceleratorEnergy(const vindex::ModelTotals& t,
+                             const FormEvidence& e) {
   const std::string nvml =
       "NVML total energy counter per GPU, summed over the job's GPUs per "
       "interval (measured by the collector agent)";
+  const uint64_t without_energy = t.training_intervals - t.energy_intervals;
+  const double mwh = t.energy_joules / kJoulesPerMwh;
   FormFigure f;
-  if (interval_leaves_.empty()) {
+  if (t.training_intervals == 0) {
     f = Missing("not measured", "MWh", kNoIntervals);
-  } else if (without_energy_ > 0) {
+  } else if (without_energy > 0) {
     f = Missing("N/A", "MWh",
-                absl::StrCat(
-                    without_energy_, " of ", interval_leaves_.size(),
-                    " training intervals carry no NVML energy reading",
-                    energy_leaves_.empty()
-                        ? ""
-                        : absl::StrCat(
-                              "; the others sum to ",
-                              FormNumber(energy_joules_ / kJoulesPerMwh, "MWh"),
-                              " MWh, a lower bound only")));
+                absl::StrCat(without_energy, " of ", t.training_intervals,
+                             " training intervals carry no NVML energy reading",
+                             t.energy_intervals == 0
+                                 ? ""
+                                 : absl::StrCat("; the others sum to ",
+                                                FormNumber(mwh, "MWh"),
+                                                " MWh, a lower bound only")));
     f.method = nvml;
-    f.evidence = ToLeafRanges(energy_leaves_);
+    f.evidence = ToLeafRanges(e.energy);
   } else {
-    f = Known("measured", energy_joules_ / kJoulesPerMwh,
-              energy_joules_ / kJoulesPerMwh, "MWh", nvml,
-              ToLeafRanges(interval_leaves_));
+    f = Known("measured", mwh, mwh, "MWh", nvml, ToLeafRanges(e.intervals));
   }
   f.boundary = "accelerator";
   return f;
 }
 
-void ModelFormBuilder::AddTrainingTime(ModelForm* form) const {
-  if (interval_leaves_.empty()) {
+void AddTrainingTime(const vindex::ModelTotals& t, const FormEvidence& e,
+                     ModelForm* form) {
+  if (t.training_intervals == 0) {
     form->wall_clock_days = Missing("not measured", "days", kNoIntervals);
     form->gpu_days = Missing("not measured", "GPU-days", kNoIntervals);
     return;
   }
-  const std::vector<LeafRange> intervals = ToLeafRanges(interval_leaves_);
-  const double days = (last_end_ms_ - first_start_ms_) / kMsPerDay;
+  const std::vector<LeafRange> intervals = ToLeafRanges(e.intervals);
+  const double days = (t.last_end_ms - t.first_start_ms) / kMsPerDay;
   form->wall_clock_days =
       Known("measured", days, days, "days",
             "first interval start to last interval end (collector clocks)",
             intervals);
   form->gpu_days =
-      Known("measured", gpu_seconds_ / 86400.0, gpu_seconds_ / 86400.0,
+      Known("measured", t.gpu_seconds / 86400.0, t.gpu_seconds / 86400.0,
             "GPU-days", "sum of gpu_seconds_allocated / 86,400", intervals);
 }
 
-std::vector<FormHardware> ModelFormBuilder::HardwareRows() const {
+std::vector<FormHardware> HardwareRows(const vindex::ModelTotals& t,
+                                       const FormEvidence& e) {
   std::vector<FormHardware> rows;
-  for (const auto& [model, h] : hardware_) {
+  for (const auto& [model, h] : t.hardware) {
     FormHardware out;
     out.device_model = model;
-    out.nodes = h.gpus_per_node.size();
-    for (const auto& [node, gpus] : h.gpus_per_node) out.gpus += gpus;
+    out.nodes = h.nodes;
+    out.gpus = h.gpus;
     out.gpu_days = h.gpu_seconds / 86400.0;
-    out.evidence = ToLeafRanges(h.leaves);
+    auto leaves = e.hardware.find(model);
+    if (leaves != e.hardware.end()) out.evidence = ToLeafRanges(leaves->second);
     rows.push_back(std::move(out));
   }
   return rows;
 }
 
-ModelForm ModelFormBuilder::Build() const {
+}  // namespace
+
+ModelForm FormFromTotals(const std::string& model_id,
+                         const vindex::ModelTotals& totals,
+                         const FormEvidence& evidence,
+                         const aifl::provider::v1::ModelDeclaration* d,
+                         uint64_t declaration_leaf) {
   ModelForm form;
-  form.model_id = model_id_;
-  form.training_intervals = interval_leaves_.size();
-  form.compute_measured = MeasuredCompute();
-  form.cumulative_measured = MeasuredCumulative();
-  if (has_declaration_) {
-    form.provider = declaration_.provider();
-    form.compute_declared = DeclaredCompute(declaration_, declaration_leaf_);
-    form.cumulative_declared =
-        DeclaredCumulative(declaration_, declaration_leaf_);
+  form.model_id = model_id;
+  form.training_intervals = totals.training_intervals;
+  form.compute_measured = MeasuredCompute(totals, evidence);
+  form.cumulative_measured = MeasuredCumulative(totals, evidence);
+  if (d != nullptr) {
+    form.provider = d->provider();
+    form.compute_declared = DeclaredCompute(*d, declaration_leaf);
+    form.cumulative_declared = DeclaredCumulative(*d, declaration_leaf);
   } else {
     form.compute_declared =
         Missing("not declared", "FLOP", "no model declaration");
     form.cumulative_declared =
         Missing("not declared", "FLOP", "no model declaration");
   }
-  form.energy_accelerator = AcceleratorEnergy();
-  const aifl::provider::v1::ModelDeclaration* d =
-      has_declaration_ ? &declaration_ : nullptr;
-  form.energy_node = DeclaredEnergy(d, declaration_leaf_, /*node=*/true);
-  form.energy_facility = DeclaredEnergy(d, declaration_leaf_, /*node=*/false);
-  AddTrainingTime(&form);
-  form.hardware = HardwareRows();
+  form.energy_accelerator = AcceleratorEnergy(totals, evidence);
+  form.energy_node = DeclaredEnergy(d, declaration_leaf, /*node=*/true);
+  form.energy_facility = DeclaredEnergy(d, declaration_leaf, /*node=*/false);
+  AddTrainingTime(totals, evidence, &form);
+  form.hardware = HardwareRows(totals, evidence);
   return form;
 }
 

@@ -7,9 +7,12 @@
 //
 // ModelFormBuilder is pure: it folds proven payloads (IntervalReports and
 // ModelDeclarations, in leaf order) into a ModelForm; the caller proves the
-// leaves. Only training purposes count (pre-training, fine-tuning, and runs
-// with no declared purpose, as the rules engine counts them: Guidelines Annex
-// A.1). JSON schema: docs/model-documentation-form.md. Thread-compatible.
+// leaves. The measured figures are index/model_totals.h's fold (the one the
+// verifiable index commits to), so FormFromTotals gives the same form from
+// the index's proven totals. Only training purposes count (pre-training,
+// fine-tuning, and runs with no declared purpose, as the rules engine counts
+// them: Guidelines Annex A.1). JSON schema: docs/model-documentation-form.md.
+// Thread-compatible.
 #ifndef TOOLS_LEDGERCTL_MODEL_FORM_H_
 #define TOOLS_LEDGERCTL_MODEL_FORM_H_
 
@@ -20,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "index/model_totals.h"
 #include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
 #include "tools/ledgerctl/leaf_ranges.h"
@@ -69,6 +73,25 @@ struct ModelForm {
   std::vector<FormHardware> hardware;  // by device model name
 };
 
+// Which leaves each figure folds from (a version 1 or 2 statement's
+// evidence). A form built from the index's proven totals has none: its
+// evidence is the model's list in the index (statement v3).
+struct FormEvidence {
+  std::vector<uint64_t> intervals;   // training intervals
+  std::vector<uint64_t> cumulative;  // intervals in cumulative compute
+  std::vector<uint64_t> energy;      // training intervals with a reading
+  std::map<std::string, std::vector<uint64_t>> hardware;  // by device model
+};
+
+// The form of `model_id` from its measured totals (index/model_totals.h,
+// the one fold of them), the leaves they fold from, and the declaration in
+// force (null: none) at `declaration_leaf`.
+ModelForm FormFromTotals(
+    const std::string& model_id, const vindex::ModelTotals& totals,
+    const FormEvidence& evidence,
+    const aifl::provider::v1::ModelDeclaration* declaration,
+    uint64_t declaration_leaf);
+
 class ModelFormBuilder {
  public:
   explicit ModelFormBuilder(std::string model_id);
@@ -88,32 +111,9 @@ class ModelFormBuilder {
   ModelForm Build() const;
 
  private:
-  // The pieces of Build().
-  FormFigure MeasuredCompute() const;
-  FormFigure MeasuredCumulative() const;
-  FormFigure AcceleratorEnergy() const;
-  void AddTrainingTime(ModelForm* form) const;  // wall clock and GPU-days
-  std::vector<FormHardware> HardwareRows() const;
-
-  struct Hardware {
-    std::map<std::string, uint32_t> gpus_per_node;
-    double gpu_seconds = 0;
-    std::vector<uint64_t> leaves;
-  };
   std::string model_id_;
-  std::vector<uint64_t> interval_leaves_;
-  std::vector<uint64_t> cumulative_leaves_;
-  double cumulative_lower_ = 0, cumulative_upper_ = 0;
-  std::set<std::string> cumulative_methods_;
-  std::vector<uint64_t> energy_leaves_;
-  double flop_lower_ = 0, flop_upper_ = 0;
-  std::set<std::string> flop_methods_;
-  std::set<std::string> precisions_;
-  double energy_joules_ = 0;
-  uint64_t without_energy_ = 0;
-  int64_t first_start_ms_ = 0, last_end_ms_ = 0;
-  double gpu_seconds_ = 0;
-  std::map<std::string, Hardware> hardware_;
+  vindex::TotalsFold fold_;
+  FormEvidence evidence_;
   bool has_declaration_ = false;
   uint64_t declaration_leaf_ = 0;
   aifl::provider::v1::ModelDeclaration declaration_;

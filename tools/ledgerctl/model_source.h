@@ -72,6 +72,12 @@ class ModelSource {
   std::unique_ptr<compliance::LogFold> fold_;
 };
 
+// The name Model() takes for a listed model: an Office ledger's global model
+// by its Office name ("<provider> / <model id>"), a factory's by its id.
+inline std::string ModelName(const aifl::api::v1::ModelSummary& m) {
+  return m.office_name().empty() ? m.model_id() : m.office_name();
+}
+
 }  // namespace ledgerctl
 
 #endif  // TOOLS_LEDGERCTL_MODEL_SOURCE_H_

@@ -164,7 +164,7 @@ absl::Status Report(const CommandArgs& args, std::ostream& out) {
     ids.push_back(only);
   } else {
     ASSIGN_OR_RETURN(std::vector<v1::ModelSummary> models, source->Models());
-    for (const auto& m : models) ids.push_back(m.model_id());
+    for (const auto& m : models) ids.push_back(ModelName(m));
   }
   for (const std::string& id : ids) {
     ASSIGN_OR_RETURN(ReportModel m, GatherModel(*source, id));

@@ -88,6 +88,33 @@ std::string FactsTable(const ReportModel& m) {
   return out + "</table>\n";
 }
 
+// An AI Office ledger's global model: each factory's share of the union
+// (aifl.office.v1.FactoryShare), with its evidence counts. Empty for a
+// factory's own model.
+std::string FactorySharesTable(const ReportModel& m) {
+  const v1::ModelSummary& s = m.detail.summary();
+  if (s.factories_size() == 0) return "";
+  std::string out =
+      "<h3>Share of each factory (AI Office)</h3>\n<p class=note>Measured "
+      "at each factory's log, which the AI Office verified entry by entry; "
+      "the figures above are the union.</p>\n<table class=shares>\n";
+  out += Row({"factory (origin)", "training compute (FLOP)",
+              "cumulative compute (FLOP)", "energy (J)", "runs", "declarations",
+              "documents", "interval leaves"},
+             true);
+  for (const aifl::office::v1::FactoryShare& f : s.factories()) {
+    out += Row({HtmlEscape(f.origin()),
+                FlopRangeText(f.measured_training().lower(),
+                              f.measured_training().upper()),
+                FlopRangeText(f.measured_cumulative().lower(),
+                              f.measured_cumulative().upper()),
+                TwoSignificant(f.accelerator_energy_joules()),
+                absl::StrCat(f.runs()), absl::StrCat(f.declarations()),
+                absl::StrCat(f.documents()), absl::StrCat(f.counted_leaves())});
+  }
+  return out + "</table>\n";
+}
+
 std::string ComputeTables(const ReportModel& m) {
   std::string out = "<h3>Compute per scheduler account</h3>\n<table>\n";
   out += Row({"account", "FLOP (upper bound)"}, true);
@@ -426,6 +453,7 @@ std::string RenderReport(const ReportData& data) {
     const std::string id = HtmlEscape(m.detail.summary().model_id());
     absl::StrAppend(&out, "<section class=model id=\"model-", id,
                     "\">\n<h2>Model ", id, "</h2>\n", FactsTable(m),
+                    FactorySharesTable(m),
                     "<h3>Model Documentation Form (Annex XI 1.2(d)-(e))</h3>\n",
                     FormHtml(m.form), "<h3>Compute over time</h3>\n",
                     ComputeSvg(m), ComputeTables(m), "<h3>Findings</h3>\n",

@@ -1,6 +1,7 @@
 #include "tools/ledgerctl/report_sections.h"
 
 #include "gtest/gtest.h"
+#include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/report_command.h"
 #include "tools/ledgerctl/report_html.h"
 
@@ -69,6 +70,54 @@ TEST(RenderReport, SaysSoWhenTheClockIsSimulated) {
   const size_t banner = html.find("SIMULATED CLOCK");
   ASSERT_NE(banner, std::string::npos);
   EXPECT_LT(banner, html.find("<section id=\"summary\">"));
+}
+
+// An AI Office ledger's global model: the report shows each factory's
+// share (origin, measured compute ranges, energy, evidence counts) after
+// the union's facts; a factory's own model has no such table.
+TEST(RenderReport, ShowsEachFactorysShareOfAnOfficeModel) {
+  ReportData data;
+  ReportModel m;
+  v1::ModelSummary* s = m.detail.mutable_summary();
+  s->set_model_id("frontier-1");
+  s->set_provider("Frontier Labs SAS");
+  s->set_office_name("Frontier Labs SAS / frontier-1");
+  const struct {
+    const char* origin;
+    double lo, hi;
+    uint64_t leaves;
+  } shares[] = {{"a.factory.example.eu/ledger", 7.4e24, 7.6e24, 24},
+                {"b.factory.example.eu/ledger", 7.3e24, 7.7e24, 31}};
+  for (const auto& share : shares) {
+    aifl::office::v1::FactoryShare* f = s->add_factories();
+    f->set_origin(share.origin);
+    f->mutable_measured_training()->set_lower(share.lo);
+    f->mutable_measured_training()->set_upper(share.hi);
+    f->mutable_measured_cumulative()->set_lower(share.lo);
+    f->mutable_measured_cumulative()->set_upper(share.hi);
+    f->set_runs(1);
+    f->set_declarations(1);
+    f->set_counted_leaves(share.leaves);
+  }
+  data.models.push_back(m);
+  const std::string html = RenderReport(data);
+  const size_t table = html.find("Share of each factory (AI Office)");
+  ASSERT_NE(table, std::string::npos) << html;
+  EXPECT_LT(html.find("<h2>Model frontier-1</h2>"), table);
+  const size_t a = html.find("<td>a.factory.example.eu/ledger</td>", table);
+  const size_t b = html.find("<td>b.factory.example.eu/ledger</td>", table);
+  ASSERT_NE(a, std::string::npos) << html;
+  ASSERT_NE(b, std::string::npos) << html;
+  const std::string row_a = html.substr(a, b - a);
+  EXPECT_NE(row_a.find(FlopRangeText(7.4e24, 7.6e24)), std::string::npos)
+      << row_a;
+  EXPECT_NE(row_a.find("<td>24</td>"), std::string::npos) << row_a;
+  EXPECT_NE(html.find("<td>31</td>", b), std::string::npos);
+
+  s->clear_factories();
+  data.models[0] = m;
+  EXPECT_EQ(RenderReport(data).find("Share of each factory"),
+            std::string::npos);
 }
 
 TEST(RenderReport, SummaryFirstAndSmallForLargeLedgers) {

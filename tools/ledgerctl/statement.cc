@@ -78,10 +78,12 @@ absl::StatusOr<StatementLeaf> ParseLeafLine(
 // Version 2's "index-checkpoint" and "index-answer" lines at *n; *n ends
 // on the line after them.
 absl::StatusOr<StatementIndex> ParseIndexLines(
-    const std::vector<absl::string_view>& lines, size_t* n) {
+    const std::vector<absl::string_view>& lines, size_t* n, bool totals) {
   StatementIndex index;
+  index.totals = totals;
   std::string* parts[] = {&index.checkpoint_note, &index.answer};
-  const char* names[] = {"index-checkpoint", "index-answer"};
+  const char* names[] = {"index-checkpoint",
+                         totals ? "index-totals" : "index-answer"};
   for (int i = 0; i < 2; ++i, ++*n) {
     std::vector<absl::string_view> f = absl::StrSplit(lines[*n], ' ');
     if (f.size() != 2 || f[0] != names[i]) {
@@ -181,8 +183,10 @@ ModelForm FoldForm(
 }  // namespace
 
 std::string EncodeStatement(const Statement& s) {
-  std::string out = absl::StrCat(
-      s.index.has_value() ? kStatementHeaderV2 : kStatementHeader, "\n");
+  const char* header = !s.index.has_value() ? kStatementHeader
+                       : s.index->totals    ? kStatementHeaderV3
+                                            : kStatementHeaderV2;
+  std::string out = absl::StrCat(header, "\n");
   absl::StrAppend(&out, "model ", B64(s.model_id), "\n");
   absl::StrAppend(&out, "checkpoint ", B64(s.checkpoint_note), "\n");
   for (const StatementKey& k : s.keys) {
@@ -196,7 +200,8 @@ std::string EncodeStatement(const Statement& s) {
   }
   if (s.index.has_value()) {
     absl::StrAppend(&out, "index-checkpoint ", B64(s.index->checkpoint_note),
-                    "\nindex-answer ", B64(s.index->answer), "\n");
+                    s.index->totals ? "\nindex-totals " : "\nindex-answer ",
+                    B64(s.index->answer), "\n");
   }
   absl::StrAppend(&out, "form ", B64(s.form_json), "\nend\n");
   return out;
@@ -207,7 +212,8 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view bytes) {
   // The last line ends with "\n": the split's last piece is empty.
   if (lines.size() < 6 || !lines.back().empty() ||
       lines[lines.size() - 2] != "end" ||
-      (lines[0] != kStatementHeader && lines[0] != kStatementHeaderV2)) {
+      (lines[0] != kStatementHeader && lines[0] != kStatementHeaderV2 &&
+       lines[0] != kStatementHeaderV3)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "statement: want \"", kStatementHeader, "\" … \"end\" lines"));
   }
@@ -238,8 +244,9 @@ absl::StatusOr<Statement> ParseStatement(absl::string_view bytes) {
     }
     s.leaves.push_back(std::move(leaf));
   }
-  if (lines[0] == kStatementHeaderV2) {
-    ASSIGN_OR_RETURN(s.index, ParseIndexLines(lines, &n));
+  if (lines[0] == kStatementHeaderV2 || lines[0] == kStatementHeaderV3) {
+    ASSIGN_OR_RETURN(
+        s.index, ParseIndexLines(lines, &n, lines[0] == kStatementHeaderV3));
     f = fields(n);
   }
   if (f.size() != 2 || f[0] != "form" || n + 2 != lines.size()) {
@@ -292,6 +299,24 @@ absl::StatusOr<Statement> BuildStatement(
 
 absl::StatusOr<VerifiedStatement> VerifyStatement(
     const Statement& s, const api::client::LogVerifier& verifier) {
+  if (s.index.has_value() && s.index->totals) {
+    return absl::FailedPreconditionError(
+        "a version 3 statement: its figures are the index's totals "
+        "(verify it with the index's key)");
+  }
+  ASSIGN_OR_RETURN(VerifiedEntries v, VerifyStatementEntries(s, verifier));
+  VerifiedStatement verified{v.checkpoint, FoldForm(s.model_id, v.entries)};
+  if (ModelFormJson(verified.form, v.checkpoint.fields.size,
+                    ledger::merkle::HashToBase64(v.checkpoint.fields.root)) !=
+      s.form_json) {
+    return DataLoss(
+        "the figures do not re-fold from the evidence (the form differs)");
+  }
+  return verified;
+}
+
+absl::StatusOr<VerifiedEntries> VerifyStatementEntries(
+    const Statement& s, const api::client::LogVerifier& verifier) {
   ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
                    verifier.VerifyCheckpoint(s.checkpoint_note));
   std::map<ledger::crypto::KeyId, const StatementKey*> keys;
@@ -322,14 +347,7 @@ absl::StatusOr<VerifiedStatement> VerifyStatement(
   }
   if (used.size() != keys.size()) return DataLoss("a key no leaf uses");
   RETURN_IF_ERROR(CheckModelBinding(s.model_id, entries));
-  VerifiedStatement verified{cp, FoldForm(s.model_id, entries)};
-  if (ModelFormJson(verified.form, cp.fields.size,
-                    ledger::merkle::HashToBase64(cp.fields.root)) !=
-      s.form_json) {
-    return DataLoss(
-        "the figures do not re-fold from the evidence (the form differs)");
-  }
-  return verified;
+  return VerifiedEntries{cp, std::move(entries)};
 }
 
 }  // namespace ledgerctl

@@ -15,12 +15,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "api/client/log_reader.h"
 #include "api/client/log_verifier.h"
 #include "ledger/crypto/key_id.h"
+#include "ledger/entry/envelope.h"
 #include "ledger/merkle/hash.h"
 #include "tools/ledgerctl/model_form.h"
 
@@ -30,6 +32,9 @@ inline constexpr char kStatementHeader[] = "aifl compute-energy statement v1";
 // Version 2: version 1 plus the per-model index's commitment to the
 // model's entry list (statement_index.h).
 inline constexpr char kStatementHeaderV2[] = "aifl compute-energy statement v2";
+// Version 3: the figures come from the index's proven per-model totals
+// (statement_totals.h); the leaves are the model's declarations only.
+inline constexpr char kStatementHeaderV3[] = "aifl compute-energy statement v3";
 
 struct StatementKey {
   std::string public_key;  // 32 bytes (Ed25519)
@@ -46,9 +51,12 @@ struct StatementLeaf {
 // index's answer for the model (aifl.index.v1.ModelAnswer bytes) whose
 // entries that are already among the statement's leaves carry only their
 // index (the verifier fills them in from the leaves).
+// Version 3's: the same checkpoint and, as `answer`, a totals answer
+// (vindex::EncodeTotalsAnswer bytes), `totals` set.
 struct StatementIndex {
   std::string checkpoint_note;
   std::string answer;
+  bool totals = false;
 };
 
 struct Statement {
@@ -57,13 +65,14 @@ struct Statement {
   std::vector<StatementKey> keys;     // by key id, each signing some leaf
   std::vector<StatementLeaf> leaves;  // by index, strictly increasing
   std::string form_json;              // ModelFormJson of the evidence, as built
-  std::optional<StatementIndex> index;  // version 2 only
+  std::optional<StatementIndex> index;  // versions 2 and 3
 };
 
 // The file's bytes. REQUIRES: a Statement as BuildStatement makes it.
 std::string EncodeStatement(const Statement& statement);
 
-// Version 1 without `index`, version 2 with it.
+// Version 1 without `index`, version 2 with it, version 3 with a totals
+// index part.
 // Parses the file (either version), strictly: any byte that is not where the
 // format puts it (header, field names, base64 that does not re-encode to
 // itself, numbers not in canonical decimal, keys or leaves out of order, a
@@ -94,11 +103,23 @@ absl::StatusOr<Statement> BuildStatement(
 // its declared same-provider ids, or no model; and that the form re-folds
 // from the evidence to exactly `form_json`. kDataLoss naming the first
 // failure. Returns the verified checkpoint and the re-folded form.
+// kFailedPrecondition for a version 3 statement (its figures need the
+// index's key: VerifyTotalsStatement).
 struct VerifiedStatement {
   api::client::VerifiedCheckpoint checkpoint;
   ModelForm form;
 };
 absl::StatusOr<VerifiedStatement> VerifyStatement(
+    const Statement& statement, const api::client::LogVerifier& verifier);
+
+// VerifyStatement's checks before the figures: the checkpoint, the keys,
+// every leaf's inclusion, signature and signer role, and the model binding.
+// Returns the checkpoint and the verified entries, by leaf index.
+struct VerifiedEntries {
+  api::client::VerifiedCheckpoint checkpoint;
+  std::vector<std::pair<uint64_t, ledger::entry::Envelope>> entries;
+};
+absl::StatusOr<VerifiedEntries> VerifyStatementEntries(
     const Statement& statement, const api::client::LogVerifier& verifier);
 
 }  // namespace ledgerctl

@@ -16,11 +16,14 @@ namespace ledgerctl {
 // line, or with --json the form (CoP field names) and the file's name.
 // With --answer F (index-answer's file for M, as of the same checkpoint)
 // and the output log (--index_dir O | --index_server H | --index_tiles URL,
-// --index_vkey V): a version 2 statement carrying the index's answer.
+// --index_vkey V): a version 2 statement carrying the index's answer. With
+// --totals_answer F (`index-answer --totals`'s file) and the output log: a
+// version 3 statement (statement_totals.h) whose measured figures are the
+// index's proven totals and whose leaves are M's declarations.
 absl::Status StatementCommand(const CommandArgs& args, std::ostream& out);
 
 // FILE --vkey V [--index_vkey V2]: verifies the statement offline (a
-// version 2 one also against the index output log's key V2); prints
+// version 2 or 3 one also against the index output log's key V2); prints
 // "ok: …" and the form (--json: the form as JSON). kDataLoss naming what
 // does not verify.
 absl::Status VerifyStatementCommand(const CommandArgs& args, std::ostream& out);

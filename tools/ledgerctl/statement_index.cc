@@ -63,9 +63,9 @@ absl::Status AttachIndex(const api::client::VerifiedCheckpoint& cp,
 absl::Status VerifyStatementIndex(
     const Statement& statement, const api::client::VerifiedCheckpoint& cp,
     const api::client::LogVerifier& index_verifier) {
-  if (!statement.index.has_value()) {
+  if (!statement.index.has_value() || statement.index->totals) {
     return absl::InvalidArgumentError(
-        "a version 1 statement has no index part");
+        "not a version 2 statement (no index answer part)");
   }
   absl::StatusOr<api::client::VerifiedCheckpoint> index_cp =
       index_verifier.VerifyCheckpoint(statement.index->checkpoint_note);

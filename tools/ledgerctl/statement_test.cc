@@ -8,11 +8,13 @@
 #include "index/index_builder.h"
 #include "index/model_answer.h"
 #include "index/output_log.h"
+#include "index/totals_answer.h"
 #include "ledger/roles.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
 #include "tools/ledgerctl/statement_index.h"
+#include "tools/ledgerctl/statement_totals.h"
 
 namespace ledgerctl {
 namespace {
@@ -109,8 +111,9 @@ class StatementTest : public ::testing::Test {
             &index_log_->ledger(),
             index_log_->EnrolNewKey(aifl::ledger::v1::ROLE_RULES).value())
             .value();
-    auto builder =
+    builder_ =
         vindex::IndexBuilder::Open(ledger::testonly::FreshDir("index")).value();
+    vindex::IndexBuilder* builder = builder_.get();
     const ledger::Ledger& in = fixture_->ledger();
     absl::Status applied =
         builder->Apply({cp_.fields.size, cp_.fields.root},
@@ -123,6 +126,7 @@ class StatementTest : public ::testing::Test {
                       .value();
     const api::client::VerifiedCheckpoint index_cp =
         reader->LatestCheckpoint().value();
+    index_cp_ = index_cp;
     auto answer = vindex::MakeModelAnswer(*builder, in, index_log_->ledger(),
                                           index_cp.fields.size, "model-a");
     ASSERT_TRUE(answer.ok()) << answer.status();
@@ -144,7 +148,42 @@ class StatementTest : public ::testing::Test {
     return VerifyStatementIndex(*parsed, v->checkpoint, *index_verifier);
   }
 
+  // The version 3 statement (bytes_) of the index BuildIndex made: the
+  // declaration and the index's totals.
+  void BuildV3() {
+    auto answer = vindex::MakeTotalsAnswer(*builder_, index_log_->ledger(),
+                                           index_cp_.fields.size, "model-a");
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    const ledger::Ledger& ledger = fixture_->ledger();
+    SignerLookup signers =
+        [&ledger](
+            const ledger::crypto::KeyId& id) -> std::optional<StatementKey> {
+      std::optional<ledger::KeyInfo> key = ledger.FindKey(id);
+      if (!key.has_value()) return std::nullopt;
+      return StatementKey{std::string(key->public_key->bytes()),
+                          std::string(ledger::RoleName(key->role))};
+    };
+    auto s = BuildTotalsStatement(*reader_, cp_, "model-a", {evidence_[0]},
+                                  signers, index_cp_, *answer);
+    ASSERT_TRUE(s.ok()) << s.status();
+    statement_ = *s;
+    bytes_ = EncodeStatement(statement_);
+  }
+
+  absl::StatusOr<VerifiedStatement> CheckV3(const std::string& bytes) {
+    absl::StatusOr<Statement> parsed = ParseStatement(bytes);
+    if (!parsed.ok()) return parsed.status();
+    auto verifier =
+        api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
+    auto index_verifier =
+        api::client::LogVerifier::Create(index_log_->ledger().VerifierKey());
+    if (!verifier.ok() || !index_verifier.ok()) return absl::InternalError("");
+    return VerifyTotalsStatement(*parsed, *verifier, *index_verifier);
+  }
+
   std::unique_ptr<ledger::testonly::LedgerFixture> fixture_, index_log_;
+  std::unique_ptr<vindex::IndexBuilder> builder_;
+  api::client::VerifiedCheckpoint index_cp_;
   std::unique_ptr<api::client::FolderLogReader> reader_;
   Statement statement_;
   bool derived_ = false;
@@ -266,6 +305,72 @@ TEST_F(StatementTest, TheIndexCatchesEvidenceLeftOutWithItsFigures) {
   EXPECT_NE(st.message().find("leaves it out"), std::string::npos) << st;
 }
 
+TEST_F(StatementTest, VersionThreeStatesTheIndexsTotalsAndVerifies) {
+  Build(40);
+  auto verifier =
+      api::client::LogVerifier::Create(fixture_->ledger().VerifierKey());
+  const ModelForm v1 = VerifyStatement(statement_, *verifier).value().form;
+  const size_t v1_size = bytes_.size();
+  BuildIndex();
+  BuildV3();
+  absl::StatusOr<VerifiedStatement> v = CheckV3(bytes_);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(bytes_.rfind(kStatementHeaderV3, 0), 0u);
+  EXPECT_EQ(statement_.leaves.size(), 1u);  // the declaration only
+  EXPECT_LT(bytes_.size(), v1_size / 4) << bytes_.size() << " vs " << v1_size;
+  // The same figures as the re-fold of every entry (version 1).
+  EXPECT_EQ(v->form.training_intervals, 40u);
+  for (const auto& [name, figure] : NamedFigures(v->form)) {
+    SCOPED_TRACE(name);
+    const FormFigure* want = nullptr;
+    for (const auto& [n, f] : NamedFigures(v1)) {
+      if (n == name) want = f;
+    }
+    ASSERT_NE(want, nullptr);
+    EXPECT_EQ(FormFigureText(*figure), FormFigureText(*want));
+    EXPECT_EQ(figure->method, want->method);
+  }
+  ASSERT_EQ(v->form.hardware.size(), 1u);
+  EXPECT_EQ(v->form.hardware[0].gpus, v1.hardware[0].gpus);
+  EXPECT_EQ(v->form.energy_node.status, "declared");
+  // Its figures need the index's key: the version 1 check refuses it.
+  EXPECT_EQ(VerifyStatement(ParseStatement(bytes_).value(), *verifier)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StatementTest, EveryChangedByteOfAVersionThreeStatementIsRefused) {
+  Build(3);
+  BuildIndex();
+  BuildV3();
+  ASSERT_TRUE(CheckV3(bytes_).ok()) << CheckV3(bytes_).status();
+  for (size_t i = 0; i < bytes_.size(); ++i) {
+    std::string changed = bytes_;
+    changed[i] ^= '\x01';
+    EXPECT_FALSE(CheckV3(changed).ok())
+        << "byte " << i << " of " << bytes_.size();
+  }
+}
+
+TEST_F(StatementTest, VersionThreeFiguresOtherThanTheTotalsAreRefused) {
+  Build(3);
+  BuildIndex();
+  BuildV3();
+  Statement lie = statement_;
+  const size_t at = lie.form_json.find("\"training_intervals\":3");
+  ASSERT_NE(at, std::string::npos) << lie.form_json;
+  lie.form_json.replace(at, 22, "\"training_intervals\":2");
+  absl::StatusOr<VerifiedStatement> v = CheckV3(EncodeStatement(lie));
+  EXPECT_EQ(v.status().code(), absl::StatusCode::kDataLoss) << v.status();
+  EXPECT_NE(v.status().message().find("not the index's totals"),
+            std::string::npos);
+  // A collector record among the leaves: version 3 carries declarations.
+  lie = statement_;
+  lie.leaves.clear();
+  EXPECT_FALSE(CheckV3(EncodeStatement(lie)).ok());
+}
+
 // The file format, byte for byte (docs/provider-guide.md): a hand-made
 // statement (not a verifying one) encodes to the golden file and back.
 TEST(StatementFormatTest, EncodesToTheGoldenFile) {
@@ -297,6 +402,16 @@ TEST(StatementFormatTest, EncodesToTheGoldenFile) {
   back = ParseStatement(golden2);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(EncodeStatement(*back), golden2);
+  // Version 3: the index part is a totals answer.
+  s.index = StatementIndex{"test.example/index\n1\nBBBB\n", "totals", true};
+  const std::string golden3 =
+      common::ReadWholeFile("tools/ledgerctl/testdata/statement-v3.golden")
+          .value();
+  EXPECT_EQ(EncodeStatement(s), golden3);
+  back = ParseStatement(golden3);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->index.has_value() && back->index->totals);
+  EXPECT_EQ(EncodeStatement(*back), golden3);
 }
 
 }  // namespace
