@@ -24,21 +24,24 @@ absl::Status Lost(absl::string_view what, const absl::Status& why) {
   return absl::DataLossError(absl::StrCat(what, ": ", why.message()));
 }
 
-// The update in the output log's last leaf, proven in (size, root).
-absl::StatusOr<IndexUpdate> ProvenUpdate(const ModelAnswer& a,
-                                         uint64_t output_size,
-                                         const Hash& output_root) {
-  if (output_size == 0 || a.output_leaf_index != output_size - 1) {
-    return absl::DataLossError(absl::StrCat(
-        "stale index: the answer is from output leaf ", a.output_leaf_index,
-        ", the output log's last leaf is ", output_size - 1));
+}  // namespace
+
+absl::StatusOr<IndexUpdate> VerifyOutputLeaf(uint64_t leaf_index,
+                                             absl::string_view leaf,
+                                             absl::Span<const Hash> proof,
+                                             uint64_t output_size,
+                                             const Hash& output_root) {
+  if (output_size == 0 || leaf_index != output_size - 1) {
+    return absl::DataLossError(
+        absl::StrCat("stale index: the answer is from output leaf ", leaf_index,
+                     ", the output log's last leaf is ", output_size - 1));
   }
   absl::Status included = ledger::merkle::VerifyInclusion(
-      a.output_leaf_index, output_size, ledger::merkle::HashLeaf(a.output_leaf),
-      a.output_proof, output_root);
+      leaf_index, output_size, ledger::merkle::HashLeaf(leaf), proof,
+      output_root);
   if (!included.ok()) return Lost("output leaf", included);
   absl::StatusOr<std::optional<IndexUpdate>> u =
-      IndexUpdateOfLeaf(a.output_leaf_index, a.output_leaf);
+      IndexUpdateOfLeaf(leaf_index, leaf);
   if (!u.ok()) return Lost("output leaf", u.status());
   if (!u->has_value()) {
     return absl::DataLossError("output leaf: not an IndexUpdate");
@@ -51,17 +54,24 @@ absl::StatusOr<IndexUpdate> ProvenUpdate(const ModelAnswer& a,
   return **u;
 }
 
-// Version 2: the totals hash the answer's entries fold to (checked against
-// the map proof with the list; CheckEntries then checks every entry).
-std::optional<Hash> FoldedTotals(const ModelAnswer& a,
+absl::Status CheckAsOf(std::optional<uint64_t> as_of, const IndexState& s) {
+  if (as_of.has_value() && *as_of > s.input_size) {
+    return absl::OutOfRangeError(absl::StrCat("as of size ", *as_of,
+                                              ": the index is only as of size ",
+                                              s.input_size));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<Hash> FoldedTotals(absl::Span<const ProvenEntry> entries,
                                  absl::string_view model_id, uint32_t version) {
   if (version < 2) return std::nullopt;
   ModelMap map(version);
-  for (const ProvenEntry& e : a.entries) {
+  for (const ProvenEntry& e : entries) {
     absl::StatusOr<MappedLeaf> leaf = MapLeaf(e.index, e.leaf);
     if (!leaf.ok() || std::find(leaf->models.begin(), leaf->models.end(),
                                 model_id) == leaf->models.end()) {
-      continue;  // CheckEntries refuses it
+      continue;  // VerifyEntries refuses it
     }
     if (!map.AddMapped(e.index, *leaf).ok()) continue;
   }
@@ -69,26 +79,18 @@ std::optional<Hash> FoldedTotals(const ModelAnswer& a,
   return TotalsHash(k == nullptr ? ModelTotals() : k->totals.totals());
 }
 
-// The list's count and root (and totals), against the map proof.
-absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
-                              const Hash& map_root,
-                              const std::optional<Hash>& totals) {
-  absl::StatusOr<MapProof> proof = DecodeMapProof(a.map_proof);
+absl::StatusOr<bool> VerifyMapValue(absl::string_view map_proof,
+                                    const Hash& key, const Hash& map_root,
+                                    const KeyValue& value) {
+  absl::StatusOr<MapProof> proof = DecodeMapProof(map_proof);
   if (!proof.ok()) return Lost("map proof", proof.status());
   if (proof->kind != MapProof::Kind::kMember) {
     absl::Status absent = VerifyNonMembership(map_root, key, *proof);
     if (!absent.ok()) return Lost("map proof", absent);
-    if (!a.list.empty()) {
+    if (value.count != 0) {
       return absl::DataLossError("a list for a model the map proves absent");
     }
     return false;
-  }
-  ledger::merkle::CompactRange list;
-  for (uint64_t i : a.list) list.Append(ListLeafHash(i), nullptr);
-  KeyValue value{list.size(), list.Root()};
-  if (totals.has_value()) {
-    value.has_totals = true;
-    value.totals_hash = *totals;
   }
   absl::Status member = VerifyMembership(map_root, key, value, *proof);
   if (!member.ok()) {
@@ -97,15 +99,16 @@ absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
   return true;
 }
 
-absl::Status CheckEntries(const ModelAnswer& a, absl::string_view model_id,
-                          const IndexState& s) {
-  if (a.entries.size() != a.list.size()) {
-    return absl::DataLossError(absl::StrCat("entries: got ", a.entries.size(),
-                                            ", want ", a.list.size()));
+absl::Status VerifyEntries(absl::Span<const uint64_t> list,
+                           absl::Span<const ProvenEntry> entries,
+                           absl::string_view model_id, const IndexState& s) {
+  if (entries.size() != list.size()) {
+    return absl::DataLossError(
+        absl::StrCat("entries: got ", entries.size(), ", want ", list.size()));
   }
-  for (size_t j = 0; j < a.list.size(); ++j) {
-    const ProvenEntry& e = a.entries[j];
-    if (e.index != a.list[j] || (j > 0 && a.list[j] <= a.list[j - 1])) {
+  for (size_t j = 0; j < list.size(); ++j) {
+    const ProvenEntry& e = entries[j];
+    if (e.index != list[j] || (j > 0 && list[j] <= list[j - 1])) {
       return absl::DataLossError(
           absl::StrCat("entry ", j, ": leaf ", e.index, " out of order"));
     }
@@ -127,23 +130,35 @@ absl::Status CheckEntries(const ModelAnswer& a, absl::string_view model_id,
   return absl::OkStatus();
 }
 
-}  // namespace
+absl::StatusOr<std::vector<ProvenEntry>> ProveEntries(
+    const ledger::Ledger& input, absl::Span<const uint64_t> list,
+    uint64_t input_size) {
+  std::vector<ProvenEntry> out;
+  out.reserve(list.size());
+  for (uint64_t i : list) {
+    ProvenEntry e;
+    e.index = i;
+    ASSIGN_OR_RETURN(e.leaf, input.GetLeaf(i));
+    ASSIGN_OR_RETURN(e.proof, input.InclusionProof(i, input_size));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
 
-absl::StatusOr<ModelAnswer> MakeModelAnswer(const IndexBuilder& builder,
-                                            const ledger::Ledger& input,
-                                            const ledger::Ledger& output,
-                                            uint64_t output_size,
-                                            absl::string_view model_id) {
-  ModelAnswer a;
+absl::StatusOr<ModelAnswerHead> MakeModelHead(const IndexBuilder& builder,
+                                              const ledger::Ledger& output,
+                                              uint64_t output_size,
+                                              absl::string_view model_id) {
+  ModelAnswerHead h;
   if (output_size == 0) {
     return absl::FailedPreconditionError("the output log is empty");
   }
-  a.output_leaf_index = output_size - 1;
-  ASSIGN_OR_RETURN(a.output_leaf, output.GetLeaf(a.output_leaf_index));
-  ASSIGN_OR_RETURN(a.output_proof,
-                   output.InclusionProof(a.output_leaf_index, output_size));
+  h.output_leaf_index = output_size - 1;
+  ASSIGN_OR_RETURN(h.output_leaf, output.GetLeaf(h.output_leaf_index));
+  ASSIGN_OR_RETURN(h.output_proof,
+                   output.InclusionProof(h.output_leaf_index, output_size));
   ASSIGN_OR_RETURN(std::optional<IndexUpdate> u,
-                   IndexUpdateOfLeaf(a.output_leaf_index, a.output_leaf));
+                   IndexUpdateOfLeaf(h.output_leaf_index, h.output_leaf));
   const IndexState& s = builder.state();
   if (!u.has_value() || u->state.map_root != s.map_root ||
       u->state.input_size != s.input_size) {
@@ -151,16 +166,43 @@ absl::StatusOr<ModelAnswer> MakeModelAnswer(const IndexBuilder& builder,
         "the output log's last leaf is not the index's state (run the "
         "updater)");
   }
-  KeyValue value;
-  a.map_proof = EncodeMapProof(builder.Prove(model_id, &value));
-  ASSIGN_OR_RETURN(a.list, builder.List(model_id, 0, value.count));
-  for (uint64_t i : a.list) {
-    ProvenEntry e;
-    e.index = i;
-    ASSIGN_OR_RETURN(e.leaf, input.GetLeaf(i));
-    ASSIGN_OR_RETURN(e.proof, input.InclusionProof(i, s.input_size));
-    a.entries.push_back(std::move(e));
+  h.map_proof = EncodeMapProof(builder.Prove(model_id, &h.value));
+  return h;
+}
+
+namespace {
+
+// The list's count and root (and totals), against the map proof.
+absl::StatusOr<bool> CheckMap(const ModelAnswer& a, const Hash& key,
+                              const Hash& map_root,
+                              const std::optional<Hash>& totals) {
+  ledger::merkle::CompactRange list;
+  for (uint64_t i : a.list) list.Append(ListLeafHash(i), nullptr);
+  KeyValue value{list.size(), list.Root()};
+  if (totals.has_value()) {
+    value.has_totals = true;
+    value.totals_hash = *totals;
   }
+  return VerifyMapValue(a.map_proof, key, map_root, value);
+}
+
+}  // namespace
+
+absl::StatusOr<ModelAnswer> MakeModelAnswer(const IndexBuilder& builder,
+                                            const ledger::Ledger& input,
+                                            const ledger::Ledger& output,
+                                            uint64_t output_size,
+                                            absl::string_view model_id) {
+  ASSIGN_OR_RETURN(ModelAnswerHead h,
+                   MakeModelHead(builder, output, output_size, model_id));
+  ModelAnswer a;
+  a.output_leaf_index = h.output_leaf_index;
+  a.output_leaf = std::move(h.output_leaf);
+  a.output_proof = std::move(h.output_proof);
+  a.map_proof = std::move(h.map_proof);
+  ASSIGN_OR_RETURN(a.list, builder.List(model_id, 0, h.value.count));
+  ASSIGN_OR_RETURN(a.entries,
+                   ProveEntries(input, a.list, builder.state().input_size));
   return a;
 }
 
@@ -168,17 +210,16 @@ absl::StatusOr<VerifiedModelEntries> VerifyModelAnswer(
     const ModelAnswer& answer, absl::string_view model_id, uint64_t output_size,
     const Hash& output_root, std::optional<uint64_t> as_of) {
   VerifiedModelEntries out;
-  ASSIGN_OR_RETURN(out.update, ProvenUpdate(answer, output_size, output_root));
+  ASSIGN_OR_RETURN(
+      out.update,
+      VerifyOutputLeaf(answer.output_leaf_index, answer.output_leaf,
+                       answer.output_proof, output_size, output_root));
   const IndexState& s = out.update.state;
-  if (as_of.has_value() && *as_of > s.input_size) {
-    return absl::OutOfRangeError(absl::StrCat("as of size ", *as_of,
-                                              ": the index is only as of size ",
-                                              s.input_size));
-  }
-  ASSIGN_OR_RETURN(out.present,
-                   CheckMap(answer, KeyHash(model_id), s.map_root,
-                            FoldedTotals(answer, model_id, s.map_fn_version)));
-  RETURN_IF_ERROR(CheckEntries(answer, model_id, s));
+  RETURN_IF_ERROR(CheckAsOf(as_of, s));
+  ASSIGN_OR_RETURN(out.present, CheckMap(answer, KeyHash(model_id), s.map_root,
+                                         FoldedTotals(answer.entries, model_id,
+                                                      s.map_fn_version)));
+  RETURN_IF_ERROR(VerifyEntries(answer.list, answer.entries, model_id, s));
   // As-of answers are prefixes: the list is ascending.
   for (const ProvenEntry& e : answer.entries) {
     if (as_of.has_value() && e.index >= *as_of) break;

@@ -13,8 +13,7 @@
 #include "index/index_builder.h"
 #include "index/map_fn.h"
 #include "index/output_log.h"
-#include "index/testonly/model_log.h"
-#include "ledger/testonly/ledger_fixture.h"
+#include "index/testonly/indexed_log.h"
 
 namespace vindex {
 namespace {
@@ -22,40 +21,17 @@ namespace {
 class ModelAnswerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto in = testonly::ModelLog::Create("test.example/factory");
-    ASSERT_TRUE(in.ok()) << in.status();
-    in_ = std::move(*in);
-    auto out = ledger::testonly::LedgerFixture::Create("test.example/index");
-    ASSERT_TRUE(out.ok());
-    out_ = std::move(*out);
-    auto signer = out_->EnrolNewKey(aifl::ledger::v1::ROLE_RULES);
-    ASSERT_TRUE(signer.ok());
-    auto log = OutputLog::Create(&out_->ledger(), std::move(*signer));
-    ASSERT_TRUE(log.ok());
-    output_ = std::move(*log);
-    auto b = IndexBuilder::Open(ledger::testonly::FreshDir("index"));
-    ASSERT_TRUE(b.ok());
-    builder_ = std::move(*b);
+    auto log = testonly::IndexedLog::Create();
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = std::move(*log);
     Grow(16);
   }
 
-  // Appends n entries over m0..m2 and all kinds, indexes and publishes.
-  void Grow(int n) {
-    for (int i = 0; i < n; ++i) {
-      ASSERT_TRUE(in_->Append(absl::StrCat("m", i % 3), i % 4).ok());
-    }
-    absl::StatusOr<InputCheckpoint> cp = in_->Checkpoint();
-    ASSERT_TRUE(cp.ok());
-    auto leaves = in_->Leaves(builder_->state().input_size, cp->size);
-    ASSERT_TRUE(leaves.ok());
-    ASSERT_TRUE(builder_->Apply(*cp, *leaves).ok());
-    ASSERT_TRUE(
-        output_->Publish({in_->ledger().origin(), builder_->state()}).ok());
-  }
+  void Grow(int n) { ASSERT_TRUE(log_->Grow(n).ok()); }
 
   ModelAnswer Answer(const std::string& model) {
-    absl::StatusOr<ModelAnswer> a = MakeModelAnswer(
-        *builder_, in_->ledger(), out_->ledger(), out_->ledger().Size(), model);
+    absl::StatusOr<ModelAnswer> a =
+        MakeModelAnswer(builder(), in(), out(), out().Size(), model);
     EXPECT_TRUE(a.ok()) << a.status();
     return a.ok() ? *a : ModelAnswer{};
   }
@@ -63,16 +39,15 @@ class ModelAnswerTest : public ::testing::Test {
   absl::StatusOr<VerifiedModelEntries> Verify(
       const ModelAnswer& a, const std::string& model,
       std::optional<uint64_t> as_of = std::nullopt) {
-    const uint64_t size = out_->ledger().Size();
-    return VerifyModelAnswer(a, model, size, *out_->ledger().RootAt(size),
-                             as_of);
+    const uint64_t size = out().Size();
+    return VerifyModelAnswer(a, model, size, *out().RootAt(size), as_of);
   }
 
   // Every leaf index MapFn maps to `model`, by re-running it on the log.
   std::vector<uint64_t> Expected(const std::string& model) {
     std::vector<uint64_t> out;
-    for (uint64_t i = 0; i < builder_->state().input_size; ++i) {
-      auto models = ModelsOfLeaf(i, *in_->ledger().GetLeaf(i));
+    for (uint64_t i = 0; i < builder().state().input_size; ++i) {
+      auto models = ModelsOfLeaf(i, *in().GetLeaf(i));
       for (const std::string& m : *models) {
         if (m == model) out.push_back(i);
       }
@@ -87,10 +62,11 @@ class ModelAnswerTest : public ::testing::Test {
         << r.status();
   }
 
-  std::unique_ptr<testonly::ModelLog> in_;
-  std::unique_ptr<ledger::testonly::LedgerFixture> out_;
-  std::unique_ptr<OutputLog> output_;
-  std::unique_ptr<IndexBuilder> builder_;
+  IndexBuilder& builder() { return log_->builder(); }
+  ledger::Ledger& in() { return log_->input().ledger(); }
+  ledger::Ledger& out() { return log_->output(); }
+
+  std::unique_ptr<testonly::IndexedLog> log_;
 };
 
 TEST_F(ModelAnswerTest, HonestAnswerIsCompleteAndAsOfIsAPrefix) {
@@ -105,7 +81,7 @@ TEST_F(ModelAnswerTest, HonestAnswerIsCompleteAndAsOfIsAPrefix) {
   r = Verify(Answer("m1"), "m1", want[2]);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->entries.size(), 2u);
-  EXPECT_EQ(Verify(Answer("m1"), "m1", builder_->state().input_size + 1)
+  EXPECT_EQ(Verify(Answer("m1"), "m1", builder().state().input_size + 1)
                 .status()
                 .code(),
             absl::StatusCode::kOutOfRange);

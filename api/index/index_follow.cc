@@ -11,6 +11,13 @@ absl::StatusOr<FollowStep> FollowOnce(client::LogReader& input,
                                       vindex::IndexBuilder& builder,
                                       vindex::OutputLog& output) {
   ASSIGN_OR_RETURN(client::VerifiedCheckpoint at, input.LatestCheckpoint());
+  return FollowTo(input, at, builder, output);
+}
+
+absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
+                                    const client::VerifiedCheckpoint& at,
+                                    vindex::IndexBuilder& builder,
+                                    vindex::OutputLog& output) {
   FollowStep step;
   const uint64_t from = builder.state().input_size;
   if (at.fields.size > from) {

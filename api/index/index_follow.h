@@ -35,6 +35,14 @@ absl::StatusOr<FollowStep> FollowOnce(client::LogReader& input,
                                       vindex::IndexBuilder& builder,
                                       vindex::OutputLog& output);
 
+// The same up to `at`, a verified checkpoint of `input` at or past the
+// builder's input size (e.g. a published one short of the latest, to bound
+// a long catch-up's memory).
+absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
+                                    const client::VerifiedCheckpoint& at,
+                                    vindex::IndexBuilder& builder,
+                                    vindex::OutputLog& output);
+
 }  // namespace api::index
 
 #endif  // API_INDEX_INDEX_FOLLOW_H_

@@ -44,8 +44,8 @@ bool Allowed(TlsRole role, Method m) {
       // refuse or filter everything else.
       if (m == Method::kGetEntries || m == Method::kGetInclusionProof ||
           m == Method::kListModels || m == Method::kGetModel ||
-          m == Method::kListFindings || m == Method::kWatchFindings ||
-          m == Method::kListKeys) {
+          m == Method::kGetModelEntries || m == Method::kListFindings ||
+          m == Method::kWatchFindings || m == Method::kListKeys) {
         return true;
       }
       [[fallthrough]];
@@ -98,6 +98,8 @@ absl::string_view MethodName(Method method) {
       return "Audit.WatchFindings";
     case Method::kGetLogKeys:
       return "Audit.GetLogKeys";
+    case Method::kGetModelEntries:
+      return "Audit.GetModelEntries";
     case Method::kSubmitKeyEvent:
       return "Admin.SubmitKeyEvent";
     case Method::kListKeys:

@@ -29,6 +29,7 @@ enum class Method {
   kListFindings,
   kWatchFindings,
   kGetLogKeys,
+  kGetModelEntries,
   kSubmitKeyEvent,
   kListKeys,
   kGetStatus,

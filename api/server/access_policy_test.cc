@@ -120,6 +120,7 @@ TEST(AccessPolicyTest, RoleMatrixMatchesTheReadme) {
                                    Method::kListFindings,
                                    Method::kWatchFindings,
                                    Method::kGetLogKeys,
+                                   Method::kGetModelEntries,
                                    Method::kSubmitKeyEvent,
                                    Method::kListKeys,
                                    Method::kGetStatus};
@@ -131,8 +132,8 @@ TEST(AccessPolicyTest, RoleMatrixMatchesTheReadme) {
   std::vector<Method> provider = submitter;
   for (Method m :
        {Method::kGetEntries, Method::kGetInclusionProof, Method::kListModels,
-        Method::kGetModel, Method::kListFindings, Method::kWatchFindings,
-        Method::kListKeys}) {
+        Method::kGetModel, Method::kGetModelEntries, Method::kListFindings,
+        Method::kWatchFindings, Method::kListKeys}) {
     provider.push_back(m);
   }
   const std::vector<Method> admin = {

@@ -45,18 +45,17 @@ absl::StatusOr<std::string> ModelIdAfter(const std::string& token) {
   return absl::HexStringToBytes(absl::string_view(token).substr(1));
 }
 
-// What `caller` may read (access_policy.h, ReadScopeOf).
-ReadScope ScopeOf(const ServiceDeps& deps, const Caller& caller) {
-  if (ReadsEverything(caller)) return ReadScope();
-  return ReadScopeOf(caller, deps.ledger->Keys());
-}
-
 // The one answer to a provider about a leaf hash it may not read, whether a
 // leaf has that hash or not.
 constexpr char kNoReadableLeaf[] =
     "leaf_hash: no entry this provider may read has this hash";
 
 }  // namespace
+
+ReadScope ScopeOf(const ServiceDeps& deps, const Caller& caller) {
+  if (ReadsEverything(caller)) return ReadScope();
+  return ReadScopeOf(caller, deps.ledger->Keys());
+}
 
 absl::StatusOr<uint64_t> ResolveTreeSize(const ledger::Ledger& ledger,
                                          uint64_t requested) {

@@ -58,6 +58,11 @@ class AuditService final : public aifl::api::v1::Audit::CallbackService {
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::GetLogKeysRequest* request,
       aifl::api::v1::GetLogKeysResponse* response) override;
+  // Defined in audit_model_entries.cc.
+  grpc::ServerUnaryReactor* GetModelEntries(
+      grpc::CallbackServerContext* ctx,
+      const aifl::api::v1::GetModelEntriesRequest* request,
+      aifl::api::v1::GetModelEntriesResponse* response) override;
   grpc::ServerWriteReactor<aifl::api::v1::RecordedFinding>* WatchFindings(
       grpc::CallbackServerContext* ctx,
       const aifl::api::v1::WatchFindingsRequest* request) override;
@@ -68,6 +73,9 @@ class AuditService final : public aifl::api::v1::Audit::CallbackService {
   // lease) first.
   IdentityLimiter watchers_;
 };
+
+// What `caller` may read (access_policy.h, ReadScopeOf).
+ReadScope ScopeOf(const ServiceDeps& deps, const Caller& caller);
 
 // The size a request's "0 = latest checkpoint" means. kFailedPrecondition
 // before the first checkpoint.

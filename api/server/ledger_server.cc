@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/index/index_host.h"
 #include "api/server/admin_service.h"
 #include "api/server/audit_service.h"
 #include "api/server/call_metrics_interceptor.h"
@@ -152,6 +153,17 @@ ServerSample SampleServer(ledger::Ledger* ledger,
   return s;
 }
 
+// One step of the hosted index (api/index/index_host.h). Before the first
+// checkpoint there is nothing to index; other failures are logged and the
+// next tick tries again (the index only ever moves by whole checkpoints).
+void UpdateIndex(api::index::IndexHost& index) {
+  absl::StatusOr<api::index::FollowStep> step = index.Update();
+  if (!step.ok() && !absl::IsNotFound(step.status())) {
+    LogEvent("warning", "index_update_failed",
+             {{"error", step.status().ToString()}});
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(
@@ -218,16 +230,24 @@ absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
   absl::Status caught_up = models_->CatchUp();
   if (!caught_up.ok()) return caught_up;
   LedgerModelView* view = models_.get();
+  if (options.open_index) {
+    absl::StatusOr<std::unique_ptr<api::index::IndexHost>> index =
+        options.open_index(*ledger);
+    if (!index.ok()) return index.status();
+    index_ = *std::move(index);
+  }
+  api::index::IndexHost* index = index_.get();
   // Real time, like the publisher's interval (options.clock dates figures).
   trimmer_ = std::make_unique<MemoryTrimmer>(
       options.memory_trim, common::RealClock::Get(), ProcessHeap());
   MemoryTrimmer* trimmer = trimmer_.get();
-  follower_ = std::make_unique<FoldFollower>([view, trimmer] {
+  follower_ = std::make_unique<FoldFollower>([view, trimmer, index] {
     absl::Status s = view->CatchUp();
     if (!s.ok()) {
       LogEvent("warning", "model_view_catch_up_failed",
                {{"error", s.ToString()}});
     }
+    if (index != nullptr) UpdateIndex(*index);
     trimmer->MaybeTrim();
   });
   FoldFollower* follower = follower_.get();
@@ -274,6 +294,7 @@ void LedgerServer::CreateServices(ledger::Ledger* ledger,
                    options->clock,  options->insecure_loopback, &revocations_,
                    options->metrics};
   deps.witnesses = witnesses_.get();
+  deps.index = index_.get();
   deps.wait_for_quorum = witnesses_ != nullptr && options->wait_for_quorum;
   ingest_ = std::make_unique<IngestService>(deps, options->fairness,
                                             options->verify_threads);

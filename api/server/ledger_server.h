@@ -36,6 +36,10 @@ class Server;
 class ServerCredentials;
 }  // namespace grpc
 
+namespace api::index {
+class IndexHost;
+}  // namespace api::index
+
 namespace api::server {
 
 class AdminService;
@@ -116,6 +120,13 @@ struct ServerOptions {
   // With witness_policy: proof receipts (and the waits for them) only on a
   // checkpoint the policy's quorum cosigned. Default: true.
   bool wait_for_quorum = true;
+  // --index_dir: opens the per-model index of the served ledger (called once
+  // by Start). The server owns it, brings it up to date after each
+  // checkpoint tick (on the fold's thread) and answers
+  // Audit.GetModelEntries from it. Default: none (FAILED_PRECONDITION).
+  std::function<absl::StatusOr<std::unique_ptr<api::index::IndexHost>>(
+      const ledger::Ledger& served)>
+      open_index;
 };
 
 class LedgerServer {
@@ -178,6 +189,7 @@ class LedgerServer {
   std::unique_ptr<WitnessCollector> witnesses_;  // used by publisher_'s thread
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
+  std::unique_ptr<api::index::IndexHost> index_;  // updated by follower_
   // Catches models_ up and trims memory after each publisher tick, on its
   // own thread; destroyed before both (and stopped in Shutdown, after the
   // publisher that kicks it).

@@ -32,6 +32,7 @@
 #include "api/server/descriptor_budget.h"
 #include "api/server/fairness_flags.h"
 #include "api/server/grpc_log.h"
+#include "api/server/index_flags.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
 #include "api/server/metrics_http_handler.h"
@@ -325,6 +326,9 @@ absl::StatusOr<std::unique_ptr<api::server::LedgerServer>> StartServer(
       ServerOptionsFromFlags(fd_reserve, metrics);
   if (absl::Status s = api::server::WitnessOptionsFromFlags(&options);
       !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = api::server::IndexOptionsFromFlags(&options); !s.ok()) {
     return s;
   }
   return api::server::LedgerServer::Start(ledger, std::move(options));

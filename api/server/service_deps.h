@@ -18,6 +18,10 @@
 #include "grpcpp/server_context.h"
 #include "ledger/ledger.h"
 
+namespace api::index {
+class IndexHost;
+}  // namespace api::index
+
 namespace api::server {
 
 // Request bounds (also documented in ledger_service.proto).
@@ -43,6 +47,8 @@ struct ServiceDeps {
   const WitnessCollector* witnesses = nullptr;
   // Proof receipts only on a checkpoint the policy's quorum cosigned.
   bool wait_for_quorum = false;
+  // --index_dir: the hosted per-model index; null without one.
+  api::index::IndexHost* index = nullptr;
 };
 
 // The caller of `ctx`, when it may call `method`: kUnauthenticated or

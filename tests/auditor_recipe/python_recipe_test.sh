@@ -47,10 +47,11 @@ LEDGER=127.0.0.1:$port
 
 # ---- The guide's block, as written, from a copy of the repository's files.
 work="$tmp/repo"
-mkdir -p "$work/api/v1" "$work/schema" "$work/ledger/proto" "$work/docs/examples"
+mkdir -p "$work/api/v1" "$work/schema" "$work/ledger/proto" "$work/index" "$work/docs/examples"
 cp api/v1/*.proto "$work/api/v1/"
 cp schema/*.proto "$work/schema/"
 cp ledger/proto/key_event.proto "$work/ledger/proto/"
+cp index/model_answer.proto "$work/index/"
 cp docs/examples/auditor_client.py "$work/docs/examples/"
 awk '/^<!-- recipe: python-auditor -->$/ {on=1; next}
      on && /^```sh$/ {inside=1; next}

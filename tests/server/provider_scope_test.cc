@@ -16,6 +16,7 @@
 #include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
 #include "tests/server/server_harness.h"
+#include "tests/server/test_index.h"
 
 namespace tests::server {
 namespace {
@@ -53,6 +54,9 @@ class ProviderScopeTest : public ::testing::Test {
   void SetUp() override {
     api::server::ServerOptions options;
     options.checkpoint_interval = absl::Milliseconds(20);
+    options.open_index = [this](const ledger::Ledger& served) {
+      return OpenTestIndex(served, &index_vkey_);
+    };
     auto harness = ServerHarness::Start(ca_, options);
     ASSERT_TRUE(harness.ok()) << harness.status();
     harness_ = std::move(*harness);
@@ -146,6 +150,7 @@ class ProviderScopeTest : public ::testing::Test {
   static TestCa* ca_;
   static std::string* ca_pem_;
   static CertFiles *a_cert_, *a2_cert_, *b_cert_, *office_cert_, *auditor_cert_;
+  std::string index_vkey_;
   std::unique_ptr<ServerHarness> harness_;
   std::unique_ptr<ledger::EntrySigner> a_key_, a2_key_, b_key_, collector_,
       rules_;
@@ -219,6 +224,21 @@ std::vector<Read> ScopedReads(uint64_t size) {
          aifl::api::v1::ModelDetail out;
          grpc::ClientContext ctx;
          return s.GetModel(&ctx, r, &out);
+       }},
+      {"GetModelEntries",
+       [](auto*, Audit::Stub& s, const Target& t, auto*) {
+         aifl::api::v1::GetModelEntriesRequest r;
+         r.set_model_id(t.model);
+         grpc::Status st;
+         // The hosted index publishes its first update after a tick.
+         for (int i = 0; i < 250; ++i) {
+           aifl::api::v1::GetModelEntriesResponse out;
+           grpc::ClientContext ctx;
+           st = s.GetModelEntries(&ctx, r, &out);
+           if (st.error_code() != grpc::StatusCode::FAILED_PRECONDITION) break;
+           absl::SleepFor(absl::Milliseconds(20));
+         }
+         return st;
        }},
       {"ListFindings (model filter)",
        [](auto*, Audit::Stub& s, const Target& t, auto* seen) {

@@ -4,11 +4,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "api/client/log_verifier.h"
 #include "api/index/input_tie.h"
+#include "api/index/model_entries_client.h"
 #include "common/durable_file.h"
 #include "common/read_file.h"
 #include "common/status_macros.h"
@@ -22,6 +25,7 @@
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/log_source.h"
+#include "tools/ledgerctl/server_connection.h"
 
 ABSL_FLAG(std::string, answer, "",
           "model-complete: the answer file written by index-answer");
@@ -30,6 +34,9 @@ ABSL_FLAG(bool, totals, false,
           "index/totals_answer.h) instead of the complete answer");
 ABSL_FLAG(int64_t, as_of, -1,
           "model-complete: only the entries below this input size (-1: all)");
+ABSL_FLAG(int64_t, page_size, 0,
+          "model-complete --server: list elements per page (0: the server's, "
+          "1000)");
 
 namespace ledgerctl {
 namespace {
@@ -103,11 +110,98 @@ absl::Status IndexAnswer(const CommandArgs& args, std::ostream& out) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// With an input source (--dir, --server or --tiles), the update's input
+// root must be a prefix of the log this client reads itself, and (with
+// --index_max_lag) not too far behind it. "" without an input source.
+absl::StatusOr<std::string> TieToInput(const CommandArgs& args,
+                                       const vindex::IndexUpdate& update) {
+  if (args.dir.empty() && absl::GetFlag(FLAGS_server).empty() &&
+      absl::GetFlag(FLAGS_tiles).empty()) {
+    return std::string();
+  }
+  ASSIGN_OR_RETURN(api::client::OpenedLog input, OpenLog(args));
+  ASSIGN_OR_RETURN(uint64_t at,
+                   api::index::CheckUpdateInInput(*input.reader, update));
+  if (absl::GetFlag(FLAGS_index_max_lag) >= 0) {
+    RETURN_IF_ERROR(api::index::CheckIndexLag(
+        update, at, static_cast<uint64_t>(absl::GetFlag(FLAGS_index_max_lag))));
+  }
+  return absl::StrCat("; input root consistent with ", input.reader->Source(),
+                      " at size ", at);
+}
+
+absl::Status Failed(const absl::Status& why) {
+  return absl::Status(why.code(),
+                      absl::StrCat("model-complete failed: ", why.message()));
+}
+
+// "complete as of size N (indexed at T): K entries about M…" and the
+// entries, or the verified absence.
+void PrintAnswer(std::ostream& out, const std::string& model, bool present,
+                 uint64_t size, absl::string_view output_leaf,
+                 const std::vector<vindex::ProvenEntry>& entries,
+                 const std::string& tie) {
+  if (!present) {
+    out << "absent: no entries about " << model << " as of size " << size
+        << " (verified non-membership" << tie << ")\n";
+    return;
+  }
+  out << "complete as of size " << size << " (indexed at "
+      << LeafTime(output_leaf) << "): " << entries.size() << " entries about "
+      << model << tie << "\n";
+  for (const vindex::ProvenEntry& e : entries) {
+    out << "  leaf " << e.index << "  " << PayloadType(e.leaf) << "\n";
+  }
+}
+
+std::optional<uint64_t> AsOf() {
+  if (absl::GetFlag(FLAGS_as_of) < 0) return std::nullopt;
+  return static_cast<uint64_t>(absl::GetFlag(FLAGS_as_of));
+}
+
+// model-complete --server: Audit.GetModelEntries, page by page.
+absl::Status ModelCompleteOverServer(const CommandArgs& args,
+                                     const std::string& model,
+                                     std::ostream& out) {
+  const std::string vkey = absl::GetFlag(FLAGS_index_vkey);
+  if (vkey.empty()) {
+    return absl::InvalidArgumentError(
+        "--index_vkey (the output log's verifier key) is required with "
+        "--server");
+  }
+  ASSIGN_OR_RETURN(api::client::LogVerifier index_log,
+                   api::client::LogVerifier::Create(vkey));
+  ASSIGN_OR_RETURN(ServerConnection conn, Connect());
+  api::index::ModelEntriesOptions options;
+  options.as_of = AsOf();
+  options.page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
+  absl::StatusOr<api::index::VerifiedModelPages> r =
+      api::index::FetchModelEntries(*conn.audit, index_log, model, options);
+  if (!r.ok()) return Failed(r.status());
+  absl::StatusOr<std::string> tie = TieToInput(args, r->answer.update());
+  if (!tie.ok()) return Failed(tie.status());
+  PrintAnswer(out, model, r->answer.present(),
+              options.as_of.value_or(r->answer.update().state.input_size),
+              r->head_output_leaf, r->answer.entries(),
+              absl::StrCat(*tie, "; ", r->pages, " pages"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ModelComplete(const CommandArgs& args, std::ostream& out) {
   const std::string model = absl::GetFlag(FLAGS_model);
   const std::string path = absl::GetFlag(FLAGS_answer);
-  if (model.empty() || path.empty()) {
-    return absl::InvalidArgumentError("--model and --answer are required");
+  if (model.empty()) return absl::InvalidArgumentError("--model is required");
+  if (path.empty()) {
+    if (absl::GetFlag(FLAGS_server).empty()) {
+      return absl::InvalidArgumentError(
+          "--answer F (index-answer's file) or --server S "
+          "(Audit.GetModelEntries) is required");
+    }
+    return ModelCompleteOverServer(args, model, out);
   }
   ASSIGN_OR_RETURN(api::client::LogSourceOptions source,
                    IndexLogSourceFromFlags(args));
@@ -123,43 +217,15 @@ absl::Status ModelComplete(const CommandArgs& args, std::ostream& out) {
                    api::client::OpenLogReader(source));
   ASSIGN_OR_RETURN(api::client::VerifiedCheckpoint cp,
                    index_log.reader->LatestCheckpoint());
-  std::optional<uint64_t> as_of;
-  if (absl::GetFlag(FLAGS_as_of) >= 0) as_of = absl::GetFlag(FLAGS_as_of);
+  const std::optional<uint64_t> as_of = AsOf();
   absl::StatusOr<vindex::VerifiedModelEntries> r = vindex::VerifyModelAnswer(
       answer, model, cp.fields.size, cp.fields.root, as_of);
-  if (!r.ok()) {
-    return absl::Status(
-        r.status().code(),
-        absl::StrCat("model-complete failed: ", r.status().message()));
-  }
-  // With an input source (--dir, --server or --tiles), the update's input
-  // root must be a prefix of the log this client reads itself.
-  std::string tie;
-  if (!args.dir.empty() || !absl::GetFlag(FLAGS_server).empty() ||
-      !absl::GetFlag(FLAGS_tiles).empty()) {
-    ASSIGN_OR_RETURN(api::client::OpenedLog input, OpenLog(args));
-    absl::StatusOr<uint64_t> at =
-        api::index::CheckUpdateInInput(*input.reader, r->update);
-    if (!at.ok()) {
-      return absl::Status(
-          at.status().code(),
-          absl::StrCat("model-complete failed: ", at.status().message()));
-    }
-    tie = absl::StrCat("; input root consistent with ", input.reader->Source(),
-                       " at size ", *at);
-  }
-  const uint64_t size = as_of.value_or(r->update.state.input_size);
-  if (!r->present) {
-    out << "absent: no entries about " << model << " as of size " << size
-        << " (verified non-membership" << tie << ")\n";
-    return absl::OkStatus();
-  }
-  out << "complete as of size " << size << " (indexed at "
-      << LeafTime(answer.output_leaf) << "): " << r->entries.size()
-      << " entries about " << model << tie << "\n";
-  for (const vindex::ProvenEntry& e : r->entries) {
-    out << "  leaf " << e.index << "  " << PayloadType(e.leaf) << "\n";
-  }
+  if (!r.ok()) return Failed(r.status());
+  absl::StatusOr<std::string> tie = TieToInput(args, r->update);
+  if (!tie.ok()) return Failed(tie.status());
+  PrintAnswer(out, model, r->present,
+              as_of.value_or(r->update.state.input_size), answer.output_leaf,
+              r->entries, *tie);
   return absl::OkStatus();
 }
 

@@ -23,6 +23,7 @@
 ABSL_DECLARE_FLAG(std::string, index_dir);
 ABSL_DECLARE_FLAG(std::string, index_store);
 ABSL_DECLARE_FLAG(std::string, index_vkey);
+ABSL_DECLARE_FLAG(int64_t, index_max_lag);
 
 namespace ledgerctl {
 

@@ -141,6 +141,11 @@ The verifiable per-model index (index/README.md), over any input source:
                --index_tiles URL [--index_vkey V] [--as_of N]
                                              verify it against the output log:
                                              complete as of size N, time T
+  model-complete --model M --server S --index_vkey V [--as_of N]
+               [--page_size N] [--index_max_lag N]
+                                             the same from a server hosting the
+                                             index (Audit.GetModelEntries),
+                                             verified page by page
 Provider's statement (provider or office credentials; docs/provider-guide.md):
   statement   --server S --model M [--out FILE]   the form's figures with every
                                              evidence entry, its inclusion proof
