@@ -141,7 +141,7 @@ TEST(OfficeLedgerTest, ModelViewShowsTheUnionAndEachFactorysShare) {
   // `ledgerctl model` by the name the list gives (the Office name): each
   // factory's share with its evidence counts.
   EXPECT_EQ(m.office_name(),
-            compliance::OfficeModelName("Frontier Labs SAS", "frontier-1"));
+            compliance::OfficeModelName("Frontier Labs SAS", "", "frontier-1"));
   absl::SetFlag(&FLAGS_model, m.office_name());
   std::ostringstream detail_out;
   const absl::Status shown =
