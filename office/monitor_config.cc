@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "api/client/log_verifier.h"
 #include "common/read_file.h"
+#include "common/status_macros.h"
 #include "ledger/note/signed_note.h"
 
 namespace office {
@@ -83,6 +84,46 @@ absl::StatusOr<FollowedLog> ParseLogLine(
   return log;
 }
 
+// index <vkey> <tiles-url> <input-origin>: the output log, followed like a
+// `log` line, and the origin of the log it indexes.
+absl::StatusOr<FollowedLog> ParseIndexLine(
+    const std::vector<absl::string_view>& items, absl::string_view dir,
+    const std::function<absl::StatusOr<std::string>(const std::string&)>&
+        read_file) {
+  if (items.size() != 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("got ", items.size() - 1,
+                     " items after \"index\", want <vkey> <tiles-url> "
+                     "<input-origin>"));
+  }
+  ASSIGN_OR_RETURN(FollowedLog log, ParseLogLine({items[0], items[1], items[2]},
+                                                 dir, read_file));
+  log.index_of = std::string(items[3]);
+  return log;
+}
+
+// Each index's input log must be a `log` line of the config (the replay
+// reads it from the mirror).
+absl::Status CheckIndexedLogs(const MonitorConfig& config,
+                              const std::vector<int>& index_lines) {
+  absl::flat_hash_set<std::string> logs;
+  for (const FollowedLog& log : config.logs) {
+    if (log.index_of.empty()) logs.insert(log.origin);
+  }
+  size_t next = 0;
+  for (const FollowedLog& log : config.logs) {
+    if (log.index_of.empty()) continue;
+    if (!logs.contains(log.index_of)) {
+      return LineError(
+          index_lines[next],
+          absl::StrCat("input origin \"", log.index_of.substr(0, 200),
+                       "\" is not the origin of a \"log\" line"));
+    }
+    ++next;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<MonitorConfig> ParseMonitorConfig(
@@ -91,6 +132,7 @@ absl::StatusOr<MonitorConfig> ParseMonitorConfig(
         read_file) {
   MonitorConfig config;
   absl::flat_hash_set<std::string> origins;
+  std::vector<int> index_lines;  // of the logs with index_of, in order
   int number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++number;
@@ -98,13 +140,16 @@ absl::StatusOr<MonitorConfig> ParseMonitorConfig(
     if (bare.empty() || absl::StartsWith(bare, "#")) continue;
     std::vector<absl::string_view> items =
         absl::StrSplit(bare, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    if (items[0] != "log") {
+    if (items[0] != "log" && items[0] != "index") {
       return LineError(
           number, absl::StrCat("unknown keyword \"", items[0].substr(0, 40),
-                               "\", want \"log\""));
+                               "\", want \"log\" or \"index\""));
     }
-    absl::StatusOr<FollowedLog> log = ParseLogLine(items, dir, read_file);
+    absl::StatusOr<FollowedLog> log =
+        items[0] == "log" ? ParseLogLine(items, dir, read_file)
+                          : ParseIndexLine(items, dir, read_file);
     if (!log.ok()) return LineError(number, log.status().message());
+    if (!log->index_of.empty()) index_lines.push_back(number);
     if (!origins.insert(log->origin).second) {
       return LineError(
           number, absl::StrCat("origin \"", log->origin, "\" is listed twice"));
@@ -114,6 +159,7 @@ absl::StatusOr<MonitorConfig> ParseMonitorConfig(
   if (config.logs.empty()) {
     return absl::InvalidArgumentError("config: no log listed");
   }
+  RETURN_IF_ERROR(CheckIndexedLogs(config, index_lines));
   return config;
 }
 

@@ -3,15 +3,19 @@
 //
 //   # comment
 //   log <vkey> <tiles-url> [<tlog-policy-file>]
+//   index <vkey> <tiles-url> <input-origin>
 //
 // <vkey>: the log's note verifier key (its name is the origin);
 // <tiles-url>: the C2SP tlog-tiles prefix, http:// or https://;
 // <tlog-policy-file>: optional, relative to the config file's folder; when
 // given, a checkpoint is accepted only with the policy's quorum of
-// cosignatures (ledger/witness_policy). Items are separated by spaces or
-// tabs; blank lines and lines starting with '#' are ignored. Every other
-// line, a repeated origin, a bad key, URL or policy is an error naming the
-// line.
+// cosignatures (ledger/witness_policy). An `index` line is a verifiable
+// index's output log (index/FORMAT.md), followed like a `log` line, whose
+// checkpoints the monitor cosigns only when the index replays over its
+// mirror of <input-origin>, the origin of a `log` line (index_vouch.h). Items
+// are separated by spaces or tabs; blank lines and lines starting with '#' are
+// ignored. Every other line, a repeated origin, a bad key, URL or policy is an
+// error naming the line.
 #ifndef OFFICE_MONITOR_CONFIG_H_
 #define OFFICE_MONITOR_CONFIG_H_
 
@@ -33,6 +37,8 @@ struct FollowedLog {
   std::string policy_file;  // "" when none
   // Parsed policy file; its log list always holds this log's key.
   std::optional<ledger::witness_policy::Policy> policy;
+  // For an `index` line: the origin of the log it indexes; "" otherwise.
+  std::string index_of;
 };
 
 struct MonitorConfig {

@@ -84,5 +84,41 @@ TEST_F(MonitorConfigTest, RefusesEveryMalformedLineNamingIt) {
               "policy file /abs.policy: policy line 1");
 }
 
+TEST_F(MonitorConfigTest, ParsesAnIndexLineNamingAFollowedLog) {
+  const std::string idx = Vkey("a.example/index", 4);
+  auto config =
+      Parse(absl::StrCat("index ", idx, " http://a.example/index/ ",
+                         "a.example/log\nlog ", a_, " http://a.example\n"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->logs.size(), 2u);
+  EXPECT_EQ(config->logs[0].origin, "a.example/index");
+  EXPECT_EQ(config->logs[0].tiles_url, "http://a.example/index");
+  EXPECT_EQ(config->logs[0].index_of, "a.example/log");
+  EXPECT_EQ(config->logs[1].index_of, "");
+}
+
+TEST_F(MonitorConfigTest, RefusesBadIndexLines) {
+  const std::string idx = Vkey("a.example/index", 4);
+  const std::string log_line = absl::StrCat("log ", a_, " http://a\n");
+  ExpectError(absl::StrCat(log_line, "index ", idx, " http://i\n"),
+              "config line 2: got 2 items after \"index\"");
+  ExpectError(
+      absl::StrCat(log_line, "index ", idx, " http://i a.example/log x\n"),
+      "config line 2: got 4 items");
+  ExpectError(absl::StrCat(log_line, "index ", idx, " ftp://i a.example/log\n"),
+              "config line 2: tiles URL");
+  ExpectError(
+      absl::StrCat(log_line, "\nindex ", idx, " http://i b.example/log\n"),
+      "config line 3: input origin \"b.example/log\" is not the origin "
+      "of a \"log\" line");
+  // An index of an index, or of itself, has no log to replay.
+  ExpectError(
+      absl::StrCat(log_line, "index ", idx, " http://i a.example/index\n"),
+      "config line 2: input origin \"a.example/index\"");
+  ExpectError(absl::StrCat("index ", idx, " http://i a.example/log\nlog ",
+                           Vkey("a.example/index", 5), " http://a\n"),
+              "config line 2: origin \"a.example/index\" is listed twice");
+}
+
 }  // namespace
 }  // namespace office

@@ -37,6 +37,7 @@
 #include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
+#include "office/index_vouch.h"
 #include "office/log_follower.h"
 #include "office/mirror.h"
 #include "office/monitor.h"
@@ -246,6 +247,24 @@ struct WitnessParts {
   std::unique_ptr<witness::WitnessHttpServer> server;
 };
 
+// What the monitor's cosignature states (monitor_witness.h, and for the
+// output log of an `index` line, index_vouch.h).
+witness::Witness::Vouch WitnessVouch(const office::MonitorConfig& config,
+                                     const office::Mirror* mirror) {
+  office::IndexedLogs indexes;
+  for (const office::FollowedLog& log : config.logs) {
+    if (!log.index_of.empty()) indexes[log.origin] = log.index_of;
+  }
+  return office::IndexReplayed(
+      mirror, std::move(indexes), office::VerifiedUpToSize(mirror),
+      [](absl::string_view origin, uint64_t size, const absl::Status& why) {
+        LogEvent("warning", "index_not_cosigned",
+                 {{"origin", std::string(origin)},
+                  {"size", absl::StrCat(size)},
+                  {"reason", std::string(why.message())}});
+      });
+}
+
 // The tlog-witness side (monitor_witness.h), when a key is given.
 absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
                                           const office::Mirror* mirror) {
@@ -276,7 +295,7 @@ absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
   absl::StatusOr<std::unique_ptr<witness::Witness>> w =
       witness::Witness::Create(*std::move(cosigner), *std::move(logs),
                                parts.store.get(), common::RealClock::Get(),
-                               office::VerifiedUpToSize(mirror));
+                               WitnessVouch(config, mirror));
   if (!w.ok()) return w.status();
   parts.witness = *std::move(w);
   witness::WitnessHttpServerOptions options;

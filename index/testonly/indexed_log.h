@@ -29,6 +29,8 @@ class IndexedLog {
   ModelLog& input() { return *in_; }
   ledger::Ledger& output() { return out_->ledger(); }
   IndexBuilder& builder() { return *builder_; }
+  // Publishes what a test says (a lying update, for the replay's tests).
+  OutputLog& output_log() { return *output_; }
 
  private:
   std::unique_ptr<ModelLog> in_;
