@@ -6,8 +6,12 @@
 // found every signature good.
 //
 // At most kInFlight batches run at once (each on `threads` threads); Start
-// waits for the oldest beyond that. Destroying the object waits for the
-// batches still running (their results are dropped: the chunk was given up).
+// waits for the oldest beyond that. Four, not fewer: the follower's thread
+// also waits on HTTP, and with one or two batches queued the cores idled
+// meanwhile (follow_bench, one log: 48-50 % of the limit with one, 55-65 %
+// with two, 66-69 % with four; docs/PERFORMANCE.md). Destroying the object
+// waits for the batches still running (their results are dropped: the chunk was
+// given up).
 //
 // Thread-compatible.
 #ifndef OFFICE_CHUNK_SIGNATURES_H_
@@ -24,7 +28,7 @@ namespace office {
 
 class ChunkSignatures {
  public:
-  static constexpr size_t kInFlight = 2;
+  static constexpr size_t kInFlight = 4;
 
   explicit ChunkSignatures(int threads) : threads_(threads) {}
 
