@@ -9,6 +9,10 @@
 // threads. The first failure names its leaf; after a failure the object must
 // not be used again.
 //
+// A follower may split a chunk's two halves (ReplayDeferred, then
+// DeferredSignatures::Verify on a thread of its own) so that the signatures
+// of one chunk are verified while the next chunk is fetched and replayed.
+//
 // Thread-compatible (it starts and joins its own signature threads).
 #ifndef LEDGER_LEAF_REPLAY_H_
 #define LEDGER_LEAF_REPLAY_H_
@@ -21,6 +25,8 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/entry/envelope.h"
 #include "ledger/key_registry.h"
 #include "ledger/merkle/compact_range.h"
 #include "ledger/merkle/hash.h"
@@ -31,6 +37,33 @@ namespace ledger {
 struct LeafFailure {
   uint64_t index = 0;
   std::string problem;  // "leaf <index>: <why>"
+};
+
+// The envelope signatures of replayed leaves, not verified yet: each
+// envelope with the signer key its admission resolved (keys enrolled earlier
+// in the same chunk included). Thread-compatible; Verify may run on another
+// thread than the replay that filled it.
+class DeferredSignatures {
+ public:
+  explicit DeferredSignatures(std::string origin)
+      : origin_(std::move(origin)) {}
+
+  void Add(uint64_t index, entry::Envelope envelope, crypto::PublicKey key) {
+    pending_.push_back({index, std::move(envelope), std::move(key)});
+  }
+  size_t size() const { return pending_.size(); }
+  // Verifies every signature on `threads` threads; the failure of the
+  // lowest leaf index, if any.
+  std::optional<LeafFailure> Verify(int threads) const;
+
+ private:
+  struct Pending {
+    uint64_t index;
+    entry::Envelope envelope;
+    crypto::PublicKey key;
+  };
+  std::string origin_;
+  std::vector<Pending> pending_;
 };
 
 class LeafReplay {
@@ -69,6 +102,18 @@ class LeafReplay {
   // signature of the chunk. `observer` may be empty.
   std::optional<LeafFailure> Replay(absl::Span<const std::string> leaves,
                                     const Observer& observer = nullptr);
+
+  // Replay without the signature check: the envelopes and their signer keys
+  // are appended to `*signatures` instead (when verify_signatures). The
+  // leaves count as replayed; the caller must not trust (commit) them
+  // before signatures->Verify succeeded, and must drop the object if it
+  // fails.
+  std::optional<LeafFailure> ReplayDeferred(
+      absl::Span<const std::string> leaves, DeferredSignatures* signatures,
+      const Observer& observer = nullptr);
+
+  const std::string& origin() const { return origin_; }
+  int threads() const { return threads_; }
 
   uint64_t leaves_done() const { return range_.size(); }
   const KeyRegistry& registry() const { return registry_; }

@@ -4,6 +4,7 @@
 // in the same run. Issue 18's goal: follow rate ≥ 80 % of that limit.
 //
 //   bazel run -c opt //office:follow_bench -- [--entries=20000] [--threads=N]
+//       [--max_entries_per_commit=4096]
 //
 // Each log is a real ledger's leaves served by testonly/hostile_log.h over
 // libmicrohttpd on 127.0.0.1 and read with libcurl; the mirror is a real
@@ -38,6 +39,8 @@
 #include "office/testonly/hostile_log.h"
 
 ABSL_FLAG(int, entries, 20000, "entries per log");
+ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
+          "leaves per synced mirror commit (the monitor's flag)");
 ABSL_FLAG(int, threads, 0,
           "signature threads per follower (0: the machine's cores)");
 
@@ -133,6 +136,8 @@ uint64_t FollowAll(const std::vector<std::unique_ptr<HostileLog>>& logs,
           logs[i]->origin(), logs[i]->vkey(), logs[i]->url(), "", {}};
       office::FollowerOptions options;
       options.threads = threads;
+      options.max_entries_per_commit =
+          absl::GetFlag(FLAGS_max_entries_per_commit);
       auto f = office::LogFollower::Create(
           config, mirror->get(), *api::client::CurlHttpGetter::Create(),
           common::RealClock::Get(), options);

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "api/client/tiles_checkpoint.h"
 #include "common/status_macros.h"
 #include "ledger/checkpoint_note.h"
@@ -245,6 +246,7 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
     tree_ = *std::move(tree);
   }
   std::vector<std::string> chunk;
+  ChunkSignatures signatures(options_.threads);
   while (next < size) {
     const uint64_t bundle = next / kTileWidth;
     absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> leaves =
@@ -255,11 +257,21 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
     RETURN_IF_ERROR(leaves.status());
     const uint64_t first = bundle * kTileWidth;
     const uint64_t end = std::min(size, first + (*leaves)->size());
+    const size_t from = chunk.size();
     for (; next < end; ++next) chunk.push_back((**leaves)[next - first]);
+    // Replayed as it arrives; its signatures are verified on other threads
+    // while the next bundles are fetched and replayed.
+    ledger::DeferredSignatures batch(log_.origin);
+    if (std::optional<ledger::LeafFailure> bad = replay_->ReplayDeferred(
+            absl::MakeConstSpan(chunk).subspan(from), &batch)) {
+      return StopWith(BadEntry(*bad));
+    }
+    signatures.Start(std::move(batch));
     if (chunk.size() >= options_.max_entries_per_commit || next == size) {
       const uint64_t n = chunk.size();
-      ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
-                       CommitChunk(std::move(chunk), next == size));
+      ASSIGN_OR_RETURN(
+          std::optional<LogIncident> incident,
+          CommitChunk(std::move(chunk), &signatures, next == size));
       if (incident.has_value()) return incident;
       outcome->new_entries += n;
       chunk.clear();
@@ -268,14 +280,18 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
   return std::nullopt;
 }
 
+LogIncident LogFollower::BadEntry(const ledger::LeafFailure& bad) const {
+  LogIncident incident =
+      Incident(IncidentKind::kBadEntry, bad.problem, accepted_->note);
+  incident.leaf_index = bad.index;
+  return incident;
+}
+
 absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
-    std::vector<std::string> leaves, bool last) {
-  const uint64_t start = replay_->leaves_done();
-  if (std::optional<ledger::LeafFailure> bad = replay_->Replay(leaves)) {
-    LogIncident incident =
-        Incident(IncidentKind::kBadEntry, bad->problem, accepted_->note);
-    incident.leaf_index = bad->index;
-    return StopWith(std::move(incident));
+    std::vector<std::string> leaves, ChunkSignatures* signatures, bool last) {
+  const uint64_t start = state_.verified_size();
+  if (std::optional<ledger::LeafFailure> bad = signatures->Finish()) {
+    return StopWith(BadEntry(*bad));
   }
   if (last) {
     if (std::optional<LogIncident> incident = CheckComplete()) {

@@ -12,7 +12,10 @@
 //      the ledger's own admission rule and envelope signature check
 //      (ledger/leaf_replay.h, resumed from the stored state), and commit
 //      every `max_entries_per_commit` leaves: entries, replay state and
-//      checkpoint in one synced batch (mirror.h);
+//      checkpoint in one synced batch (mirror.h). Each bundle is replayed
+//      as it arrives and its signatures verified on other threads
+//      (chunk_signatures.h) while the next bundles are fetched; a chunk is
+//      committed only once all of its signatures verified;
 //   4. at the checkpoint's size, the recomputed root must equal it and the
 //      checkpoint must be signed by the log key its leaves announce; the
 //      checkpoint is then "fully verified" (what the monitor cosigns).
@@ -47,6 +50,7 @@
 #include "api/client/tile_tree.h"
 #include "common/clock.h"
 #include "ledger/leaf_replay.h"
+#include "office/chunk_signatures.h"
 #include "office/log_incident.h"
 #include "office/mirror.h"
 #include "office/monitor_config.h"
@@ -54,7 +58,9 @@
 namespace office {
 
 struct FollowerOptions {
-  // Threads verifying envelope signatures. Default: 2.
+  // Threads verifying one batch of envelope signatures (up to
+  // ChunkSignatures::kInFlight batches run at once, next to the follower's
+  // own thread). Default: 2.
   int threads = 2;
   // Leaves held in memory before they are committed (the memory bound, with
   // the tile cache). Default: 4096.
@@ -117,9 +123,12 @@ class LogFollower {
   // Mirrors [verified size, accepted size), committing as it goes.
   absl::StatusOr<std::optional<LogIncident>> MirrorEntries(
       StepOutcome* outcome);
-  // Replays and commits `leaves` (which follow the verified size).
+  // Commits `leaves` (which follow the verified size and are replayed)
+  // once `signatures` found theirs good.
   absl::StatusOr<std::optional<LogIncident>> CommitChunk(
-      std::vector<std::string> leaves, bool last);
+      std::vector<std::string> leaves, ChunkSignatures* signatures, bool last);
+  // The incident of a leaf that failed the replay.
+  LogIncident BadEntry(const ledger::LeafFailure& bad) const;
   // The checks once every leaf of the accepted checkpoint is replayed.
   std::optional<LogIncident> CheckComplete();
   absl::StatusOr<std::optional<LogIncident>> BundleIncident(

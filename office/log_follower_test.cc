@@ -249,6 +249,36 @@ TEST_F(LogFollowerTest, EntryWithABadSignatureStopsTheLog) {
   EXPECT_THAT(i.reason, HasSubstr("signature"));
 }
 
+// The signatures of a chunk's bundles are verified on other threads while
+// the next bundles are replayed: a bad one in the middle of a chunk (and
+// another later in it) still stops the log at the first, with nothing of
+// that chunk committed.
+TEST_F(LogFollowerTest, BadSignatureInTheMiddleOfAChunkStopsAtThatLeaf) {
+  FollowHonest(300);
+  const uint64_t size = follower_->verified_size();
+  ASSERT_TRUE(log_->Grow(2000).ok());
+  auto leaves = log_->LedgerLeaves();
+  ASSERT_TRUE(leaves.ok());
+  const uint64_t bad = size + 1000, later = bad + 300;
+  for (uint64_t i : {bad, later}) {
+    auto flipped = HostileLog::WithBadSignature((*leaves)[i]);
+    ASSERT_TRUE(flipped.ok()) << flipped.status();
+    (*leaves)[i] = *flipped;
+  }
+  ASSERT_TRUE(log_->Serve(*leaves).ok());
+  LogIncident i = StepToIncident(IncidentKind::kBadEntry);
+  ASSERT_TRUE(i.leaf_index.has_value());
+  EXPECT_EQ(*i.leaf_index, bad);
+  EXPECT_THAT(i.reason, HasSubstr("signature"));
+  // Chunks before it committed (300 leaves or more each, whole bundles),
+  // the one holding it not: the mirror ends at its start.
+  EXPECT_GT(i.stopped_at_size, size);
+  EXPECT_LT(i.stopped_at_size, bad);
+  EXPECT_GT(i.stopped_at_size + 300 + 256, bad);
+  EXPECT_EQ(Mirrored(log_->origin()).size(), i.stopped_at_size);
+  EXPECT_EQ(follower_->verified_size(), i.stopped_at_size);
+}
+
 TEST_F(LogFollowerTest, UnsignedCheckpointIsAnErrorNotAnIncident) {
   FollowHonest(100);
   log_->set_tamper(nullptr);

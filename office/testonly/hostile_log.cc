@@ -126,8 +126,12 @@ absl::StatusOr<std::string> HostileLog::UnenrolledLeaf() {
 absl::StatusOr<std::string> HostileLog::BadSignatureLeaf() {
   RETURN_IF_ERROR(Grow(1));
   ASSIGN_OR_RETURN(std::vector<std::string> leaves, LedgerLeaves());
-  ASSIGN_OR_RETURN(ledger::entry::Leaf leaf,
-                   ledger::entry::ParseLeaf(leaves.back()));
+  return WithBadSignature(leaves.back());
+}
+
+absl::StatusOr<std::string> HostileLog::WithBadSignature(
+    const std::string& honest) {
+  ASSIGN_OR_RETURN(ledger::entry::Leaf leaf, ledger::entry::ParseLeaf(honest));
   ASSIGN_OR_RETURN(ledger::entry::Envelope envelope,
                    ledger::entry::ParseEnvelope(leaf.envelope));
   envelope.signature[5] ^= 0x01;

@@ -54,6 +54,8 @@ class HostileLog : public ledger::tiles::TileSource {
   // The next honest collector leaf with one bit of its signature flipped
   // (admissible, but its signature does not verify).
   absl::StatusOr<std::string> BadSignatureLeaf();
+  // `leaf` with one bit of its envelope's signature flipped.
+  static absl::StatusOr<std::string> WithBadSignature(const std::string& leaf);
 
   const std::string& url() const { return url_; }  // no trailing '/'
   std::string vkey() { return fixture_->ledger().VerifierKey(); }
