@@ -57,7 +57,9 @@ ABSL_FLAG(std::string, state_dir, "",
           "the monitor's state: DIR/mirror (RocksDB), DIR/witness");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(1),
           "pause between two checkpoint fetches of a log with nothing new");
-ABSL_FLAG(int, threads, 2, "signature-verifying threads per log");
+ABSL_FLAG(int, threads, 2,
+          "signature-verifying threads per bundle batch (a log verifies up to "
+          "4 batches at once while it fetches the next bundles)");
 ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
           "entries held in memory per log before they are committed");
 ABSL_FLAG(std::string, metrics_listen, "",
