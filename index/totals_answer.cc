@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/map_proof.h"
+#include "index/model_answer.h"
 #include "ledger/crypto/sha256.h"
 #include "ledger/entry/byte_io.h"
 #include "ledger/merkle/verify.h"
@@ -123,33 +124,24 @@ absl::StatusOr<TotalsAnswer> MakeTotalsAnswer(const IndexBuilder& builder,
     return absl::FailedPreconditionError(
         "a version 1 index holds no totals: rebuild it (map version 2)");
   }
-  if (output_size == 0) {
-    return absl::FailedPreconditionError("the output log is empty");
-  }
-  TotalsAnswer a;
-  a.output_leaf_index = output_size - 1;
-  ASSIGN_OR_RETURN(a.output_leaf, output.GetLeaf(a.output_leaf_index));
-  ASSIGN_OR_RETURN(a.output_proof,
-                   output.InclusionProof(a.output_leaf_index, output_size));
-  ASSIGN_OR_RETURN(std::optional<IndexUpdate> u,
-                   IndexUpdateOfLeaf(a.output_leaf_index, a.output_leaf));
-  const IndexState& s = builder.state();
-  if (!u.has_value() || u->state.map_root != s.map_root ||
-      u->state.input_size != s.input_size) {
-    return absl::FailedPreconditionError(
-        "the output log's last leaf is not the index's state (run the "
-        "updater)");
-  }
-  KeyValue value;
-  const MapProof proof = builder.Prove(model_id, &value);
+  // The output leaf, its proof and the map proof: the one head code of a
+  // model answer (index/model_answer.h).
+  ASSIGN_OR_RETURN(ModelAnswerHead head,
+                   MakeModelHead(builder, output, output_size, model_id));
   std::optional<ModelTotals> totals = builder.Totals(model_id);
-  if (proof.kind != MapProof::Kind::kMember || !totals.has_value()) {
+  absl::StatusOr<MapProof> proof = DecodeMapProof(head.map_proof);
+  if (!proof.ok() || proof->kind != MapProof::Kind::kMember ||
+      !totals.has_value()) {
     return absl::NotFoundError(
         absl::StrCat("the index has no model \"", model_id, "\""));
   }
-  a.map_proof = EncodeMapProof(proof);
-  a.count = value.count;
-  a.list_root = value.list_root;
+  TotalsAnswer a;
+  a.output_leaf_index = head.output_leaf_index;
+  a.output_leaf = std::move(head.output_leaf);
+  a.output_proof = std::move(head.output_proof);
+  a.map_proof = std::move(head.map_proof);
+  a.count = head.value.count;
+  a.list_root = head.value.list_root;
   a.totals = EncodeTotals(*totals);
   return a;
 }
