@@ -31,6 +31,18 @@ bool Folded(const ledger::entry::Envelope& env, const std::string& model_id) {
 
 }  // namespace
 
+absl::Status CheckIndexAsOf(const vindex::IndexUpdate& update,
+                            const api::client::VerifiedCheckpoint& cp) {
+  if (update.state.input_size != cp.fields.size ||
+      update.state.input_root != cp.fields.root) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the index is as of input size ", update.state.input_size,
+                     ", the statement's checkpoint of size ", cp.fields.size,
+                     ": run index-update to that checkpoint first"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AttachIndex(const api::client::VerifiedCheckpoint& cp,
                          const api::client::VerifiedCheckpoint& index_cp,
                          vindex::ModelAnswer answer, Statement* statement) {
@@ -40,13 +52,7 @@ absl::Status AttachIndex(const api::client::VerifiedCheckpoint& cp,
                    vindex::VerifyModelAnswer(
                        answer, statement->model_id, index_cp.fields.size,
                        index_cp.fields.root, std::nullopt));
-  if (v.update.state.input_size != cp.fields.size ||
-      v.update.state.input_root != cp.fields.root) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the index is as of input size ", v.update.state.input_size,
-        ", the statement's checkpoint of size ", cp.fields.size,
-        ": run index-update to that checkpoint first"));
-  }
+  RETURN_IF_ERROR(CheckIndexAsOf(v.update, cp));
   std::map<uint64_t, bool> in_statement;
   for (const StatementLeaf& l : statement->leaves) in_statement[l.index] = true;
   for (vindex::ProvenEntry& e : answer.entries) {
@@ -91,11 +97,8 @@ absl::Status VerifyStatementIndex(
       *answer, statement.model_id, index_cp->fields.size, index_cp->fields.root,
       std::nullopt);
   if (!v.ok()) return DataLoss(v.status().message());
-  if (v->update.state.input_size != cp.fields.size ||
-      v->update.state.input_root != cp.fields.root) {
-    return DataLoss(absl::StrCat("the index is as of input size ",
-                                 v->update.state.input_size,
-                                 ", not the statement's checkpoint"));
+  if (absl::Status as_of = CheckIndexAsOf(v->update, cp); !as_of.ok()) {
+    return DataLoss(as_of.message());
   }
   for (const vindex::ProvenEntry& e : v->entries) {
     if (leaves.count(e.index) != 0) continue;

@@ -22,6 +22,13 @@
 
 namespace ledgerctl {
 
+// The one check that an index update is as of a statement's checkpoint `cp`
+// exactly (same input size and root), for version 2 and 3 statements, built
+// and verified. kFailedPrecondition naming both sizes otherwise (a verifier
+// reports it as kDataLoss).
+absl::Status CheckIndexAsOf(const vindex::IndexUpdate& update,
+                            const api::client::VerifiedCheckpoint& cp);
+
 // Makes `statement` a version 2 statement: `answer` (MakeModelAnswer for the
 // statement's model, proven in the output log's checkpoint `index_cp`) with
 // the entries that are statement leaves cut to their index.

@@ -8,6 +8,7 @@
 #include "ledger/merkle/hash.h"
 #include "schema/provider.pb.h"
 #include "tools/ledgerctl/model_form.h"
+#include "tools/ledgerctl/statement_index.h"
 
 namespace ledgerctl {
 namespace {
@@ -52,18 +53,6 @@ std::string FormJson(const ModelForm& form,
                        ledger::merkle::HashToBase64(cp.fields.root));
 }
 
-absl::Status CheckAsOf(const vindex::VerifiedTotals& v,
-                       const api::client::VerifiedCheckpoint& cp) {
-  if (v.update.state.input_size != cp.fields.size ||
-      v.update.state.input_root != cp.fields.root) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the index is as of input size ", v.update.state.input_size,
-        ", the statement's checkpoint of size ", cp.fields.size,
-        ": run index-update to that checkpoint first"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<Statement> BuildTotalsStatement(
@@ -77,7 +66,7 @@ absl::StatusOr<Statement> BuildTotalsStatement(
       vindex::VerifiedTotals v,
       vindex::VerifyTotalsAnswer(answer, model_id, index_cp.fields.size,
                                  index_cp.fields.root));
-  RETURN_IF_ERROR(CheckAsOf(v, cp));
+  RETURN_IF_ERROR(CheckIndexAsOf(v.update, cp));
   ASSIGN_OR_RETURN(Statement s, BuildStatement(reader, cp, model_id,
                                                declaration_leaves, signers));
   std::vector<std::pair<uint64_t, ledger::entry::Envelope>> entries;
@@ -112,7 +101,8 @@ absl::StatusOr<VerifiedStatement> VerifyTotalsStatement(
   absl::StatusOr<vindex::VerifiedTotals> v = vindex::VerifyTotalsAnswer(
       *answer, s.model_id, index_cp->fields.size, index_cp->fields.root);
   if (!v.ok()) return DataLoss(v.status().message());
-  if (absl::Status as_of = CheckAsOf(*v, e.checkpoint); !as_of.ok()) {
+  if (absl::Status as_of = CheckIndexAsOf(v->update, e.checkpoint);
+      !as_of.ok()) {
     return DataLoss(as_of.message());
   }
   // The list holds every interval the totals count and every declaration.
