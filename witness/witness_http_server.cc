@@ -23,14 +23,13 @@ namespace witness {
 
 // One event loop: a libmicrohttpd daemon without threads of its own, run by
 // `thread`. The add-checkpoint requests that pass during one round join
-// `batch` and their connections are suspended until the round's end.
+// `batch`, stored at the round's end.
 struct WitnessHttpServer::Loop {
   Witness* witness = nullptr;
   const WitnessHttpServerOptions* options = nullptr;
   const std::atomic<bool>* stopping = nullptr;
   MHD_Daemon* daemon = nullptr;
   Witness::Batch batch;
-  std::vector<MHD_Connection*> suspended;  // this round's
   std::thread thread;
 };
 
@@ -53,10 +52,10 @@ constexpr int32_t kStopPollMillis = 50;
 struct PendingRequest {
   std::string body;
   bool too_large = false;
-  // Joined its loop's batch: suspended until the batch is stored, which
-  // writes `answer`; libmicrohttpd calls once more when it is resumed.
+  // Joined its loop's batch; storing the batch writes `answer` (status 0
+  // until then).
   bool in_batch = false;
-  WitnessResponse answer;
+  WitnessResponse answer{0, "", ""};
   absl::Time started = absl::Now();  // when its headers were in
 };
 
@@ -80,8 +79,11 @@ MHD_Result Queue(const Loop& loop, MHD_Connection* connection,
 }
 
 // libmicrohttpd calls once when the headers are in, then once per chunk of
-// body, then once more with no data: the request is answered on that call,
-// or, when it joined the batch, on the call after its connection resumes.
+// body, then once more with no data: the request is answered on that call.
+// One that joined the batch is not answered then, nor suspended (which
+// would take its socket out of epoll and put it back, two system calls a
+// request): libmicrohttpd keeps calling it, once a round, until the batch
+// is stored at the round's end and the answer is there.
 MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
                  const char* method, const char* /*version*/,
                  const char* upload_data, size_t* upload_data_size,
@@ -103,7 +105,8 @@ MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
     *upload_data_size = 0;
     return MHD_YES;
   }
-  if (pending->in_batch) {  // resumed: the batch is stored
+  if (pending->in_batch) {
+    if (pending->answer.status == 0) return MHD_YES;  // not stored yet
     return Queue(*loop, connection, method, url, *pending, pending->answer);
   }
   const std::optional<WitnessResponse> now =
@@ -123,41 +126,32 @@ MHD_Result Serve(void* cls, MHD_Connection* connection, const char* url,
     loop->witness->Commit(&loop->batch);
     return Queue(*loop, connection, method, url, *pending, pending->answer);
   }
-  MHD_suspend_connection(connection);
-  loop->suspended.push_back(connection);
   return MHD_YES;
 }
 
-void Completed(void* /*cls*/, MHD_Connection* /*connection*/, void** req_cls,
+void Completed(void* cls, MHD_Connection* /*connection*/, void** req_cls,
                MHD_RequestTerminationCode /*code*/) {
-  delete static_cast<PendingRequest*>(*req_cls);
+  auto* pending = static_cast<PendingRequest*>(*req_cls);
+  // Closed while in the batch: store the batch before its answer goes.
+  if (pending != nullptr && pending->in_batch && pending->answer.status == 0) {
+    static_cast<Loop*>(cls)->witness->Commit(&static_cast<Loop*>(cls)->batch);
+  }
+  delete pending;
   *req_cls = nullptr;
-}
-
-// The end of a round: stores the batch (one synced write), then resumes
-// the connections waiting for it; libmicrohttpd answers them in the next
-// round. Whether any was resumed.
-bool EndRound(Loop* loop) {
-  loop->witness->Commit(&loop->batch);
-  for (MHD_Connection* c : loop->suspended) MHD_resume_connection(c);
-  const bool resumed = !loop->suspended.empty();
-  loop->suspended.clear();
-  return resumed;
 }
 
 void Run(Loop* loop) {
   pthread_setname_np(pthread_self(), "witness-loop");
   while (!loop->stopping->load(std::memory_order_acquire)) {
+    // Does not wait while a request of the batch awaits its answer.
     MHD_run_wait(loop->daemon, kStopPollMillis);
-    EndRound(loop);
+    loop->witness->Commit(&loop->batch);  // the round's end
   }
-  // Stopping: Serve now answers at once, so rounds that resume nothing
-  // come soon; then no connection is suspended, as MHD_stop_daemon needs,
-  // and those resumed last were answered.
-  int quiet = 0;
-  for (int round = 0; round < 100 && quiet < 2; ++round) {
+  // Stopping: Serve now answers at once; a few rounds send the answers
+  // stored last.
+  for (int round = 0; round < 3; ++round) {
     MHD_run_wait(loop->daemon, 0);
-    quiet = EndRound(loop) ? 0 : quiet + 1;
+    loop->witness->Commit(&loop->batch);
   }
 }
 
@@ -188,13 +182,13 @@ MHD_Daemon* StartDaemon(Loop* loop, int listen_fd, unsigned max_connections) {
   const int own_fd = ::fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
   if (own_fd < 0) return nullptr;
   MHD_Daemon* daemon = MHD_start_daemon(
-      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO, 0, nullptr,
+      MHD_USE_EPOLL | MHD_USE_TURBO, 0, nullptr,
       nullptr, &Serve, loop, MHD_OPTION_LISTEN_SOCKET, own_fd,
       MHD_OPTION_CONNECTION_LIMIT, max_connections,
       MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(absl::ToInt64Seconds(loop->options->idle_timeout)),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionPoolBytes,
-      MHD_OPTION_NOTIFY_COMPLETED, &Completed, nullptr, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, &Completed, loop, MHD_OPTION_END);
   if (daemon == nullptr) ::close(own_fd);
   return daemon;
 }

@@ -6,7 +6,7 @@
 // of its epoll, then stores the states of all the add-checkpoints that
 // passed in one synced write (Witness::Batch) and only then answers them:
 // one write, one sync and one epoll_wait per round instead of per request
-// (issue 17). Those requests' connections are suspended meanwhile.
+// (issue 17).
 // Request bodies above max_body_bytes are answered 413 without being kept.
 //
 // Thread-safe. The witness is not owned and must outlive the server.
