@@ -182,10 +182,9 @@ MHD_Daemon* StartDaemon(Loop* loop, int listen_fd, unsigned max_connections) {
   const int own_fd = ::fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
   if (own_fd < 0) return nullptr;
   MHD_Daemon* daemon = MHD_start_daemon(
-      MHD_USE_EPOLL | MHD_USE_TURBO, 0, nullptr,
-      nullptr, &Serve, loop, MHD_OPTION_LISTEN_SOCKET, own_fd,
-      MHD_OPTION_CONNECTION_LIMIT, max_connections,
-      MHD_OPTION_CONNECTION_TIMEOUT,
+      MHD_USE_EPOLL | MHD_USE_TURBO, 0, nullptr, nullptr, &Serve, loop,
+      MHD_OPTION_LISTEN_SOCKET, own_fd, MHD_OPTION_CONNECTION_LIMIT,
+      max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
       static_cast<unsigned>(absl::ToInt64Seconds(loop->options->idle_timeout)),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionPoolBytes,
       MHD_OPTION_NOTIFY_COMPLETED, &Completed, loop, MHD_OPTION_END);
