@@ -1,6 +1,7 @@
 #include "witness/witness.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -122,6 +123,18 @@ absl::Status Witness::KeepEvidence(Origin& origin, absl::string_view reason,
 }
 
 WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
+  Batch batch;
+  WitnessResponse answer;
+  std::optional<WitnessResponse> now = AddCheckpoint(body, &batch, &answer);
+  if (now.has_value()) return *std::move(now);
+  Commit(&batch);
+  return answer;
+}
+
+// The lock taken here is released here or by Commit: beyond the analysis.
+std::optional<WitnessResponse> Witness::AddCheckpoint(
+    absl::string_view body, Batch* batch,
+    WitnessResponse* answer) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   absl::StatusOr<ledger::witnessing::AddCheckpointRequest> request =
       ledger::witnessing::ParseAddCheckpointRequest(body);
   if (!request.ok()) return Plain(400, request.status().message());
@@ -146,25 +159,50 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
   if (checkpoint->origin != origin.name) {
     return Plain(403, "checkpoint origin is not the signing key's name");
   }
-  const uint64_t old_size = request->old_size;
-  const uint64_t size = checkpoint->size;
-  const ledger::merkle::Hash& root = checkpoint->root;
+  LockForBatch(origin, batch);
+  std::optional<WitnessResponse> done =
+      CosignLocked(origin, *request, *opened, *checkpoint, body, batch, answer);
+  // In the batch, the lock is held until Commit.
+  if (done.has_value()) origin.mu.Unlock();
+  return done;
+}
 
-  absl::MutexLock lock(&origin.mu);
+void Witness::LockForBatch(Origin& origin,
+                           Batch* batch) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (!batch->empty()) {
+    bool held = false;
+    for (const Batch::Entry& e : batch->entries_) held |= e.origin == &origin;
+    if (!held && origin.mu.TryLock()) return;
+    // Never wait while holding the batch's locks: another thread's batch
+    // may be waiting for one of them.
+    Commit(batch);
+  }
+  origin.mu.Lock();
+}
+
+std::optional<WitnessResponse> Witness::CosignLocked(
+    Origin& origin, const ledger::witnessing::AddCheckpointRequest& request,
+    const ledger::note::VerifiedNote& opened,
+    const ledger::note::Checkpoint& checkpoint, absl::string_view body,
+    Batch* batch, WitnessResponse* answer) {
+  const uint64_t size = checkpoint.size;
+  const ledger::merkle::Hash& root = checkpoint.root;
   // Evidence first: a validly signed checkpoint that contradicts the
   // cosigned tree is kept whatever else is wrong with the request.
   if (origin.state) {
     const std::string contradiction = Contradiction(*origin.state, size, root);
     if (!contradiction.empty()) {
-      if (absl::Status kept = KeepEvidence(origin, contradiction, body, note);
+      if (absl::Status kept =
+              KeepEvidence(origin, contradiction, body, request.note);
           !kept.ok()) {
         return Plain(500, kept.ToString());
       }
     }
   }
-  if (std::optional<WitnessResponse> refused = CheckExtends(
-          origin, old_size, request->proof, size, root, body, note)) {
-    return *std::move(refused);
+  if (std::optional<WitnessResponse> refused =
+          CheckExtends(origin, request.old_size, request.proof, size, root,
+                       body, request.note)) {
+    return refused;
   }
   if (vouch_) {
     if (absl::Status vouched = vouch_(origin.name, size, root); !vouched.ok()) {
@@ -173,17 +211,39 @@ WitnessResponse Witness::AddCheckpoint(absl::string_view body) {
   }
   const int64_t now = absl::ToUnixSeconds(clock_->Now());
   absl::StatusOr<std::string> line = cosigner_->CosignatureLine(
-      opened->text, now < 0 ? 0 : static_cast<uint64_t>(now));
+      opened.text, now < 0 ? 0 : static_cast<uint64_t>(now));
   if (!line.ok()) return Plain(500, line.status().ToString());
-  if (!origin.state || origin.state->size != size) {
-    OriginState next{size, root, StoredNote(*opened, *line)};
-    // Persisted (synced) before the answer; on failure nothing is cosigned.
-    if (absl::Status put = store_->PutState(origin.name, next); !put.ok()) {
-      return Plain(500, put.ToString());
-    }
-    origin.state = std::move(next);
+  // The same checkpoint again: its state is stored already.
+  if (origin.state && origin.state->size == size) {
+    return WitnessResponse{200, "text/plain; charset=utf-8", *std::move(line)};
   }
-  return WitnessResponse{200, "text/plain; charset=utf-8", *std::move(line)};
+  batch->entries_.push_back(
+      Batch::Entry{&origin, OriginState{size, root, StoredNote(opened, *line)},
+                   *std::move(line), answer});
+  return std::nullopt;
+}
+
+void Witness::Commit(Batch* batch) {
+  if (batch->entries_.empty()) return;
+  std::vector<std::pair<absl::string_view, const OriginState*>> states;
+  states.reserve(batch->entries_.size());
+  for (const Batch::Entry& e : batch->entries_) {
+    states.emplace_back(e.origin->name, &e.next);
+  }
+  // Persisted (synced) before any answer; on failure nothing is cosigned.
+  const absl::Status put = store_->PutStates(states);
+  for (Batch::Entry& e : batch->entries_) {
+    e.origin->mu.AssertHeld();
+    if (put.ok()) {
+      e.origin->state = std::move(e.next);
+      *e.answer = WitnessResponse{200, "text/plain; charset=utf-8",
+                                  std::move(e.cosignature_line)};
+    } else {
+      *e.answer = Plain(500, put.ToString());
+    }
+    e.origin->mu.Unlock();
+  }
+  batch->entries_.clear();
 }
 
 std::optional<WitnessResponse> Witness::CheckExtends(

@@ -14,6 +14,10 @@
 // origin can never both pass the same old size (the race the spec
 // describes); different origins proceed in parallel.
 //
+// A server may answer a round of requests after one synced write (Batch):
+// a request that passes every check then keeps its origin's lock until the
+// write of the round's states returns, so the guarantee is the same.
+//
 // A refused checkpoint that the log validly signed and that contradicts what
 // the witness cosigned (same size and another root, a smaller size, or a
 // proof that does not verify from the cosigned tree) is stored as evidence
@@ -37,7 +41,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "ledger/note/checkpoint.h"
 #include "ledger/note/cosignature.h"
+#include "ledger/note/signed_note.h"
+#include "ledger/witnessing/add_checkpoint_request.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness_store.h"
 
@@ -57,7 +64,33 @@ struct WitnessResponse {
 };
 
 class Witness {
+ private:
+  struct Origin;
+
  public:
+  // Requests that passed every check, cosigned, whose new states are not
+  // stored yet: each holds its origin's lock until Commit stores all their
+  // states in one synced write. For an event loop that answers a round of
+  // requests after one write (witness_http_server.h). One thread uses a
+  // batch; destroy it empty (Commit first), or its origins stay locked.
+  class Batch {
+   public:
+    Batch() = default;
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+    bool empty() const { return entries_.empty(); }
+
+   private:
+    friend class Witness;
+    struct Entry {
+      Origin* origin;
+      OriginState next;
+      std::string cosignature_line;  // the answer's body once stored
+      WitnessResponse* answer;
+    };
+    std::vector<Entry> entries_;
+  };
+
   // An extra condition a cosigner states beyond consistency (e.g. the AI
   // Office monitor: "I verified every entry up to this size",
   // office/monitor_witness.h): called under the origin's lock once every
@@ -76,6 +109,23 @@ class Witness {
   // Handles one add-checkpoint request body (see the file comment). A
   // storage failure answers 500 and cosigns nothing.
   WitnessResponse AddCheckpoint(absl::string_view body);
+
+  // The same, for a round of requests: the answer, or std::nullopt when the
+  // request passed every check and needs its new state stored; it then
+  // joins `batch`, and Commit(batch) writes its answer to `*answer` (which
+  // must outlive that call). A request for an origin the batch already
+  // holds, or that another thread holds, commits `batch` first: a thread
+  // waits for an origin's lock only while its batch holds none, so two
+  // batches can never wait for each other.
+  std::optional<WitnessResponse> AddCheckpoint(absl::string_view body,
+                                               Batch* batch,
+                                               WitnessResponse* answer);
+
+  // Stores the states of every request in `batch` in one synced write, then
+  // answers each (200 with its cosignature line, or 500 when the write
+  // failed: nothing of the batch is cosigned), updates the states and
+  // releases their locks. Leaves `batch` empty; nothing to do when empty.
+  void Commit(Batch* batch);
 
   // The latest checkpoint cosigned for the origin whose SHA-256 is
   // `origin_sha256_hex` (64 lowercase hex digits): 200 with the note (the
@@ -107,6 +157,18 @@ class Witness {
           WitnessStore* store, const common::Clock* clock);
 
   Origin* FindByHash(absl::string_view origin_sha256_hex);
+  // Takes origin.mu for a request of `batch` (see AddCheckpoint).
+  void LockForBatch(Origin& origin, Batch* batch)
+      ABSL_EXCLUSIVE_LOCK_FUNCTION(origin.mu);
+  // The checks under the origin's lock: the answer when refused or when the
+  // state needs no update (the same checkpoint again), else nullopt with the
+  // request added to `batch`.
+  std::optional<WitnessResponse> CosignLocked(
+      Origin& origin, const ledger::witnessing::AddCheckpointRequest& request,
+      const ledger::note::VerifiedNote& opened,
+      const ledger::note::Checkpoint& checkpoint, absl::string_view body,
+      Batch* batch, WitnessResponse* answer)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(origin.mu);
   // Stores evidence; a storage error is logged by the caller's status.
   absl::Status KeepEvidence(Origin& origin, absl::string_view reason,
                             absl::string_view body, absl::string_view note);

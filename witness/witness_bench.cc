@@ -5,9 +5,9 @@
 //
 //   bazel run -c opt //witness:witness_bench -- [--logs=64] [--connections=16]
 //     [--requests=20000] [--tree=1048576] [--step=1000] [--server_cpu=0]
-//     [--client_cpu=1] [--state_dir=DIR] [--client_poll]
+//     [--client_cpu=1] [--state_dir=DIR] [--client_poll] [--threads=0]
 //
-// The server (HTTP threads, RocksDB with synced writes) is pinned to
+// The server (HTTP event loops, RocksDB with synced writes) is pinned to
 // --server_cpu; the clients, which replay pre-built requests (signed
 // checkpoints and consistency proofs of a log of --tree leaves advancing by
 // about --step leaves, ~20 proof hashes: typical for a log of a million
@@ -56,7 +56,10 @@ ABSL_FLAG(int, tree, 1 << 20, "leaves in the logs' tree");
 ABSL_FLAG(int, step, 1000, "leaves between a log's checkpoints (about)");
 ABSL_FLAG(int, server_cpu, 0, "CPU of the witness (HTTP and RocksDB threads)");
 ABSL_FLAG(int, client_cpu, 1, "CPU of the load clients (-1: not pinned)");
-ABSL_FLAG(int, threads, 16, "witness HTTP threads");
+ABSL_FLAG(int, threads, 0,
+          "witness HTTP event loops (threads), each answering a round of "
+          "requests after one synced write; 0: the witness's default, one "
+          "per CPU it may run on (1: --server_cpu)");
 ABSL_FLAG(std::string, state_dir, "",
           "witness RocksDB folder (must not exist); default: under $TMPDIR");
 ABSL_FLAG(bool, client_poll, false,
@@ -235,14 +238,14 @@ HttpRun RunHttpClients(int port, const std::vector<Work>& work, int logs,
 }
 
 void PrintHttpRun(const HttpRun& run, const Rate& limit, double proof_us,
-                  int logs, int connections, int per_log, size_t proof_hashes,
-                  const std::string& dir) {
+                  int logs, int connections, size_t loops, int per_log,
+                  size_t proof_hashes, const std::string& dir) {
   const double rate = run.ok / run.seconds;
   const double cpu_rate = run.ok / run.server_cpu;
   std::printf(
-      "witness_bench: %d logs, %d connections, %lu requests, %.1f proof "
-      "hashes on average, state in %s\n",
-      logs, connections, static_cast<unsigned long>(run.ok + run.failed),
+      "witness_bench: %d logs, %d connections, %zu event loops, %lu "
+      "requests, %.1f proof hashes on average, state in %s\n",
+      logs, connections, loops, static_cast<unsigned long>(run.ok + run.failed),
       static_cast<double>(proof_hashes) / (per_log * logs), dir.c_str());
   // Per CPU-second: what one core sustains when the witness has it alone,
   // robust to other load on the machine; per wall-second: what this run saw.
@@ -354,8 +357,8 @@ int main(int argc, char** argv) {
   auto server = *witness::WitnessHttpServer::Start(w.get(), options);
   const HttpRun run =
       RunHttpClients(server->port(), work, logs, connections, per_log);
-  PrintHttpRun(run, limit, proof_us, logs, connections, per_log, proof_hashes,
-               dir);
+  PrintHttpRun(run, limit, proof_us, logs, connections, server->loops(),
+               per_log, proof_hashes, dir);
   server.reset();
   w.reset();
   store->reset();

@@ -22,18 +22,20 @@ WitnessResponse Status(int status, absl::string_view message) {
 
 }  // namespace
 
-WitnessResponse HandleWitnessRequest(Witness* witness, absl::string_view prefix,
-                                     absl::string_view method,
-                                     absl::string_view path,
-                                     absl::string_view body) {
+std::optional<WitnessResponse> HandleWitnessRequest(
+    Witness* witness, Witness::Batch* batch, WitnessResponse* answer,
+    absl::string_view prefix, absl::string_view method, absl::string_view path,
+    absl::string_view body) {
   if (!absl::ConsumePrefix(&path, prefix) || !absl::ConsumePrefix(&path, "/")) {
     return Status(404, "not found");
   }
   const bool get = method == "GET" || method == "HEAD";
   if (path == "add-checkpoint") {
     if (method != "POST") return Status(405, "add-checkpoint takes POST");
-    return witness->AddCheckpoint(body);
+    return witness->AddCheckpoint(body, batch, answer);
   }
+  // The reads below may need an origin's lock that the batch holds.
+  witness->Commit(batch);
   if (path == "evidence") {
     if (!get) return Status(405, "evidence takes GET");
     return witness->EvidenceRecords("");

@@ -8,6 +8,8 @@
 #ifndef WITNESS_WITNESS_HANDLER_H_
 #define WITNESS_WITNESS_HANDLER_H_
 
+#include <optional>
+
 #include "absl/strings/string_view.h"
 #include "witness/witness.h"
 
@@ -15,10 +17,15 @@ namespace witness {
 
 // `prefix` is "" or starts with '/' and does not end with one, e.g.
 // "/witness". HEAD is answered as GET (the server sends no body).
-WitnessResponse HandleWitnessRequest(Witness* witness, absl::string_view prefix,
-                                     absl::string_view method,
-                                     absl::string_view path,
-                                     absl::string_view body);
+//
+// Returns the answer, or std::nullopt for an add-checkpoint request that
+// joined `batch` (Witness::AddCheckpoint): Witness::Commit(batch) writes its
+// answer to `*answer`. Any other request commits `batch` first, as it may
+// read a state that the batch holds locked.
+std::optional<WitnessResponse> HandleWitnessRequest(
+    Witness* witness, Witness::Batch* batch, WitnessResponse* answer,
+    absl::string_view prefix, absl::string_view method, absl::string_view path,
+    absl::string_view body);
 
 }  // namespace witness
 

@@ -80,6 +80,7 @@ class WitnessHttpTest : public ::testing::Test {
     witness_ = *std::move(w);
     WitnessHttpServerOptions options;
     options.prefix = "/w";
+    options.threads = 4;  // several loops, whatever the machine
     auto server = WitnessHttpServer::Start(witness_.get(), options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -327,6 +328,49 @@ TEST_F(WitnessHttpTest, ConcurrentRequestsFromOneOldSizeCosignOnlyOne) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 1);
   EXPECT_EQ(conflict.load(), kRequests - 1);
+}
+
+// Two origins at once over connections spread across the event loops: per
+// origin and round, of four requests from the cosigned size exactly one
+// passes (the old-size check holds across loops and their batches), and no
+// two loops wait for each other's origins (the test would hang).
+TEST_F(WitnessHttpTest, TwoOriginsRacingOverSeveralLoopsCosignOncePerRound) {
+  constexpr int kClients = 8;
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<HttpClient>(server_->port()));
+  }
+  FakeLog* logs[2] = {&a_, &b_};
+  uint64_t cosigned[2] = {0, 0};
+  for (int round = 0; round < 20; ++round) {
+    std::vector<uint64_t> sizes(kClients);
+    std::vector<std::string> bodies(kClients);
+    for (int i = 0; i < kClients; ++i) {
+      sizes[i] = cosigned[i % 2] + 1 + i / 2;
+      bodies[i] = logs[i % 2]->Request(cosigned[i % 2], sizes[i]);
+    }
+    std::vector<int> status(kClients, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kClients; ++i) {
+      threads.emplace_back([&, i] {
+        auto r = clients[i]->Request("POST", "/w/add-checkpoint", bodies[i]);
+        status[i] = r.ok() ? r->status : 0;
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (int l = 0; l < 2; ++l) {
+      int passed = 0;
+      for (int i = l; i < kClients; i += 2) {
+        if (status[i] == 200) {
+          ++passed;
+          cosigned[l] = sizes[i];
+        } else {
+          EXPECT_EQ(status[i], 409) << "round " << round << ", client " << i;
+        }
+      }
+      EXPECT_EQ(passed, 1) << "round " << round << ", origin " << l;
+    }
+  }
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 //   aifl_witness keygen --key_file=K --name=NAME   new key in K, K.pub; prints
 //   vkey aifl_witness vkey --key_file=K --name=NAME     prints the verifier key
 //   aifl_witness serve --key_file=K --name=NAME --logs=FILE --state_dir=DIR
-//                 [--listen=127.0.0.1:8480] [--prefix=] [--threads=8]
+//                 [--listen=127.0.0.1:8480] [--prefix=] [--threads=0]
 //                 [--metrics_listen=HOST:PORT]   Prometheus /metrics
 #include <signal.h>
 
@@ -45,7 +45,9 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:8480", "HTTP host:port");
 ABSL_FLAG(std::string, prefix, "",
           "URL prefix of every path (\"\" or \"/path\"): the submission and "
           "monitoring prefix");
-ABSL_FLAG(int, threads, 8, "HTTP serving threads");
+ABSL_FLAG(int, threads, 0,
+          "HTTP event loops (threads), each answering a round of requests "
+          "after one synced write; 0: one per CPU it may run on");
 ABSL_FLAG(int, max_connections, 256, "open HTTP connections at most");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus /metrics on this HOST:PORT (its own port; \"\" = "

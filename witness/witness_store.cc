@@ -10,6 +10,7 @@
 #include "ledger/storage/store.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
 
 namespace witness {
 namespace {
@@ -154,13 +155,22 @@ absl::StatusOr<std::optional<OriginState>> WitnessStore::GetState(
 
 absl::Status WitnessStore::PutState(absl::string_view origin,
                                     const OriginState& state) {
+  return PutStates({{origin, &state}});
+}
+
+absl::Status WitnessStore::PutStates(
+    const std::vector<std::pair<absl::string_view, const OriginState*>>&
+        states) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [origin, state] : states) {
+    const rocksdb::Status put =
+        batch.Put(state_, rocksdb::Slice(origin.data(), origin.size()),
+                  EncodeState(*state));
+    if (!put.ok()) return FromRocksDb(put, "batching witness state");
+  }
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  const std::string value = EncodeState(state);
-  return FromRocksDb(
-      db_->Put(sync, state_, rocksdb::Slice(origin.data(), origin.size()),
-               value),
-      "writing witness state");
+  return FromRocksDb(db_->Write(sync, &batch), "writing witness state");
 }
 
 absl::Status WitnessStore::AddEvidence(const Evidence& evidence,

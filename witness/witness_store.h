@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,6 +63,12 @@ class WitnessStore {
 
   // Stores the state of `origin`, synced.
   absl::Status PutState(absl::string_view origin, const OriginState& state);
+
+  // Stores the states of several origins in one synced write (all or none):
+  // one WAL record and one sync for a round of requests.
+  absl::Status PutStates(
+      const std::vector<std::pair<absl::string_view, const OriginState*>>&
+          states);
 
   // Stores `evidence` keyed by its origin and note, synced. A record for the
   // same origin and note is kept as first stored (a retried request adds
