@@ -11,6 +11,7 @@
 #include "ledger/checkpoint_note.h"
 #include "ledger/merkle/node_reader.h"
 #include "ledger/tiles/tile_path.h"
+#include "office/bundle_prefetch.h"
 #include "office/replay_state.h"
 
 namespace office {
@@ -245,37 +246,60 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
     RETURN_IF_ERROR(tree.status());
     tree_ = *std::move(tree);
   }
-  std::vector<std::string> chunk;
-  ChunkSignatures signatures(options_.threads);
+  Chunks chunks(options_.threads);
+  // Destroyed before `chunks`: its fetch in flight is waited for first.
+  BundlePrefetch prefetch(tree_.get(), (size - 1) / kTileWidth);
   while (next < size) {
     const uint64_t bundle = next / kTileWidth;
-    absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> leaves =
-        tree_->Bundle(bundle);
-    if (absl::IsDataLoss(leaves.status())) {
-      return BundleIncident(bundle, leaves.status());
+    absl::StatusOr<BundlePrefetch::Leaves> leaves = prefetch.Take(bundle);
+    if (!leaves.ok()) {
+      // Nothing is fetched after a failed bundle: the tree is free again.
+      // The sealed chunk is settled first, as if committed before this fetch.
+      ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
+                       CommitSealed(&chunks, outcome));
+      if (incident.has_value()) return incident;
+      if (absl::IsDataLoss(leaves.status())) {
+        return BundleIncident(bundle, leaves.status());
+      }
+      return leaves.status();
     }
-    RETURN_IF_ERROR(leaves.status());
     const uint64_t first = bundle * kTileWidth;
     const uint64_t end = std::min(size, first + (*leaves)->size());
-    const size_t from = chunk.size();
-    for (; next < end; ++next) chunk.push_back((**leaves)[next - first]);
-    // Replayed as it arrives; its signatures are verified on other threads
-    // while the next bundles are fetched and replayed.
-    ledger::DeferredSignatures batch(log_.origin);
-    if (std::optional<ledger::LeafFailure> bad = replay_->ReplayDeferred(
-            absl::MakeConstSpan(chunk).subspan(from), &batch)) {
-      return StopWith(BadEntry(*bad));
-    }
-    signatures.Start(std::move(batch));
-    if (chunk.size() >= options_.max_entries_per_commit || next == size) {
-      const uint64_t n = chunk.size();
-      ASSIGN_OR_RETURN(
-          std::optional<LogIncident> incident,
-          CommitChunk(std::move(chunk), &signatures, next == size));
-      if (incident.has_value()) return incident;
-      outcome->new_entries += n;
-      chunk.clear();
-    }
+    const size_t from = chunks.open.size();
+    for (; next < end; ++next) chunks.open.push_back((**leaves)[next - first]);
+    ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
+                     ReplayBundle(from, next == size, &chunks, outcome));
+    if (incident.has_value()) return incident;
+  }
+  return CommitSealed(&chunks, outcome);
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::ReplayBundle(
+    size_t from, bool last, Chunks* chunks, StepOutcome* outcome) {
+  // Replayed as it arrives; its signatures are verified on other threads
+  // while the next bundles are fetched and replayed.
+  ledger::DeferredSignatures batch(log_.origin);
+  if (std::optional<ledger::LeafFailure> bad = replay_->ReplayDeferred(
+          absl::MakeConstSpan(chunks->open).subspan(from), &batch)) {
+    ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
+                     CommitSealed(chunks, outcome));
+    if (incident.has_value()) return incident;
+    return StopWith(BadEntry(*bad));
+  }
+  chunks->signatures.Start(std::move(batch));
+  if (chunks->open.size() >= options_.max_entries_per_commit || last) {
+    // One sealed chunk at most (the memory bound): the one before goes
+    // first; this one is committed while the next is fetched and replayed.
+    ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
+                     CommitSealed(chunks, outcome));
+    if (incident.has_value()) return incident;
+    chunks->signatures.Seal();
+    chunks->sealed = SealChunk(std::move(chunks->open), last);
+    chunks->open.clear();
+    return std::nullopt;
+  }
+  if (chunks->sealed.has_value() && chunks->signatures.OldestReady()) {
+    return CommitSealed(chunks, outcome);
   }
   return std::nullopt;
 }
@@ -287,21 +311,13 @@ LogIncident LogFollower::BadEntry(const ledger::LeafFailure& bad) const {
   return incident;
 }
 
-absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
-    std::vector<std::string> leaves, ChunkSignatures* signatures, bool last) {
-  const uint64_t start = state_.verified_size();
-  if (std::optional<ledger::LeafFailure> bad = signatures->Finish()) {
-    return StopWith(BadEntry(*bad));
-  }
-  if (last) {
-    if (std::optional<LogIncident> incident = CheckComplete()) {
-      return StopWith(*std::move(incident));
-    }
-  }
+FollowCommit LogFollower::SealChunk(std::vector<std::string> leaves,
+                                    bool last) {
   FollowCommit commit;
   commit.origin = log_.origin;
-  commit.first_index = start;
+  commit.first_index = replay_->leaves_done() - leaves.size();
   commit.entries = std::move(leaves);
+  // The commits before this one change only what SaveReplay sets here.
   commit.state = state_;
   SaveReplay(*replay_, &commit.state);
   ledger::KeyRegistry& registry = replay_->mutable_registry();
@@ -314,9 +330,28 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitChunk(
   }
   registry.TakeLogKeysDirty();  // the history is in the state itself
   commit.checkpoint_verified = last;
+  return commit;
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitSealed(
+    Chunks* chunks, StepOutcome* outcome) {
+  if (!chunks->sealed.has_value()) return std::nullopt;
+  FollowCommit commit = *std::move(chunks->sealed);
+  chunks->sealed.reset();
+  if (std::optional<ledger::LeafFailure> bad = chunks->signatures.Finish()) {
+    return StopWith(BadEntry(*bad));
+  }
+  // The last chunk: nothing was replayed after it, the replay is at the
+  // checkpoint's size.
+  if (commit.checkpoint_verified) {
+    if (std::optional<LogIncident> incident = CheckComplete()) {
+      return StopWith(*std::move(incident));
+    }
+  }
   RETURN_IF_ERROR(mirror_->Commit(commit));
   state_ = std::move(commit.state);
   FollowLogKey();
+  outcome->new_entries += commit.entries.size();
   if (options_.on_commit) {
     options_.on_commit(state_.verified_size(), accepted_->fields.size,
                        commit.entries.size());

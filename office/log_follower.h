@@ -12,10 +12,12 @@
 //      the ledger's own admission rule and envelope signature check
 //      (ledger/leaf_replay.h, resumed from the stored state), and commit
 //      every `max_entries_per_commit` leaves: entries, replay state and
-//      checkpoint in one synced batch (mirror.h). Each bundle is replayed
-//      as it arrives and its signatures verified on other threads
+//      checkpoint in one synced batch (mirror.h). Each bundle is fetched
+//      while the one before is replayed (bundle_prefetch.h), replayed as it
+//      arrives, and its signatures verified on other threads
 //      (chunk_signatures.h) while the next bundles are fetched; a chunk is
-//      committed only once all of its signatures verified;
+//      committed only once all of its signatures verified, while the next
+//      chunk is fetched and replayed (one chunk waits at most);
 //   4. at the checkpoint's size, the recomputed root must equal it and the
 //      checkpoint must be signed by the log key its leaves announce; the
 //      checkpoint is then "fully verified" (what the monitor cosigns).
@@ -62,8 +64,10 @@ struct FollowerOptions {
   // ChunkSignatures::kInFlight batches run at once, next to the follower's
   // own thread). Default: 2.
   int threads = 2;
-  // Leaves held in memory before they are committed (the memory bound, with
-  // the tile cache). Default: 4096.
+  // Leaves per synced commit. The memory bound, with the tile cache: at most
+  // two chunks of leaves are held (one sealed, waiting for its signatures
+  // and its commit, and the next being filled) and one bundle fetched ahead.
+  // Default: 4096.
   uint64_t max_entries_per_commit = 4096;
   // Full hash tiles cached (8 KiB each). Default: 64.
   size_t max_cached_tiles = 64;
@@ -120,13 +124,31 @@ class LogFollower {
   // incident when the log contradicted itself.
   absl::StatusOr<std::optional<LogIncident>> Accept(
       const api::client::VerifiedCheckpoint& latest);
+  // The leaves of a step's chunk being filled, and the chunk sealed before
+  // it (replayed; its signatures may still be verifying).
+  struct Chunks {
+    explicit Chunks(int threads) : signatures(threads) {}
+    ChunkSignatures signatures;
+    std::vector<std::string> open;
+    std::optional<FollowCommit> sealed;  // what its commit will write
+  };
   // Mirrors [verified size, accepted size), committing as it goes.
   absl::StatusOr<std::optional<LogIncident>> MirrorEntries(
       StepOutcome* outcome);
-  // Commits `leaves` (which follow the verified size and are replayed)
-  // once `signatures` found theirs good.
-  absl::StatusOr<std::optional<LogIncident>> CommitChunk(
-      std::vector<std::string> leaves, ChunkSignatures* signatures, bool last);
+  // Replays chunks->open from `from` (the bundle just fetched) and starts
+  // its signatures; seals the chunk when full or `last`; commits the sealed
+  // chunk once its signatures are done.
+  absl::StatusOr<std::optional<LogIncident>> ReplayBundle(size_t from,
+                                                          bool last,
+                                                          Chunks* chunks,
+                                                          StepOutcome* outcome);
+  // What committing `leaves` (the last replayed) will write: the replay
+  // state and registry keys as of now.
+  FollowCommit SealChunk(std::vector<std::string> leaves, bool last);
+  // Commits the sealed chunk, if any, once all its signatures verified
+  // (waiting for them); a bad one, or a failed last check, is the incident.
+  absl::StatusOr<std::optional<LogIncident>> CommitSealed(Chunks* chunks,
+                                                          StepOutcome* outcome);
   // The incident of a leaf that failed the replay.
   LogIncident BadEntry(const ledger::LeafFailure& bad) const;
   // The checks once every leaf of the accepted checkpoint is replayed.

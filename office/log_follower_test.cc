@@ -279,6 +279,61 @@ TEST_F(LogFollowerTest, BadSignatureInTheMiddleOfAChunkStopsAtThatLeaf) {
   EXPECT_EQ(follower_->verified_size(), i.stopped_at_size);
 }
 
+// A chunk is committed while the next one is fetched and replayed (its last
+// signatures may still be verifying then): whatever stops the log in the
+// next chunk first settles that chunk, so the log stops where it did when
+// each chunk was committed before the next bundle was fetched. Chunks of
+// 300 leaves or more, whole bundles: [0, 512), [512, ...).
+TEST_F(LogFollowerTest, BadTileAfterASealedChunkStopsAfterThatChunk) {
+  ASSERT_TRUE(log_->Grow(1000).ok());
+  ASSERT_TRUE(log_->ServeLedger().ok());
+  log_->set_tamper([](const std::string& path, std::string& body) {
+    if (path == "tile/entries/002") body[100] ^= 0x01;
+  });
+  follower_ = Follower(*log_);
+  LogIncident i = StepToIncident(IncidentKind::kBadTile);
+  EXPECT_EQ(i.tile_url, log_->url() + "/tile/entries/002");
+  EXPECT_EQ(i.stopped_at_size, 512u);
+  EXPECT_EQ(Mirrored(log_->origin()).size(), 512u);
+  EXPECT_EQ(follower_->verified_size(), 512u);
+}
+
+TEST_F(LogFollowerTest, BadSignatureInASealedChunkComesBeforeTheNextBadTile) {
+  ASSERT_TRUE(log_->Grow(1000).ok());
+  auto leaves = log_->LedgerLeaves();
+  ASSERT_TRUE(leaves.ok());
+  auto flipped = HostileLog::WithBadSignature((*leaves)[400]);
+  ASSERT_TRUE(flipped.ok()) << flipped.status();
+  (*leaves)[400] = *flipped;
+  ASSERT_TRUE(log_->Serve(*leaves).ok());
+  log_->set_tamper([](const std::string& path, std::string& body) {
+    if (path == "tile/entries/002") body[100] ^= 0x01;
+  });
+  follower_ = Follower(*log_);
+  LogIncident i = StepToIncident(IncidentKind::kBadEntry);
+  ASSERT_TRUE(i.leaf_index.has_value());
+  EXPECT_EQ(*i.leaf_index, 400u);
+  EXPECT_EQ(i.stopped_at_size, 0u);
+  EXPECT_TRUE(Mirrored(log_->origin()).empty());
+}
+
+TEST_F(LogFollowerTest, BadEntryAfterASealedChunkStopsAfterThatChunk) {
+  ASSERT_TRUE(log_->Grow(600).ok());
+  auto leaves = log_->LedgerLeaves();
+  ASSERT_TRUE(leaves.ok());
+  auto bad = log_->UnenrolledLeaf();
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  leaves->resize(512);
+  leaves->push_back(*bad);  // the first leaf of the second chunk
+  ASSERT_TRUE(log_->Serve(*leaves).ok());
+  follower_ = Follower(*log_);
+  LogIncident i = StepToIncident(IncidentKind::kBadEntry);
+  ASSERT_TRUE(i.leaf_index.has_value());
+  EXPECT_EQ(*i.leaf_index, 512u);
+  EXPECT_EQ(i.stopped_at_size, 512u);
+  EXPECT_EQ(Mirrored(log_->origin()).size(), 512u);
+}
+
 TEST_F(LogFollowerTest, UnsignedCheckpointIsAnErrorNotAnIncident) {
   FollowHonest(100);
   log_->set_tamper(nullptr);

@@ -61,7 +61,8 @@ ABSL_FLAG(int, threads, 2,
           "signature-verifying threads per bundle batch (a log verifies up to "
           "4 batches at once while it fetches the next bundles)");
 ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
-          "entries held in memory per log before they are committed");
+          "entries per synced commit of a log; a log holds at most two such "
+          "chunks in memory (one committing, the next being fetched)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus /metrics on HOST:PORT (office/monitor_metrics.h); "
           "empty: off");

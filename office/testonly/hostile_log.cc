@@ -23,7 +23,7 @@ constexpr char kBlob[] = "aifl.collector.v1.Blob";
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HostileLog>> HostileLog::Create(
-    const std::string& origin) {
+    const std::string& origin, size_t cache_bytes) {
   std::unique_ptr<HostileLog> log(new HostileLog());
   log->origin_ = origin;
   ASSIGN_OR_RETURN(log->fixture_,
@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<HostileLog>> HostileLog::Create(
   ASSIGN_OR_RETURN(log->log_signer_,
                    ledger::note::NoteSigner::Create(origin, std::move(key)));
   api::tiles_http::TileHandlerOptions options;
-  options.cache_bytes = 0;  // every answer is asked of this source
+  options.cache_bytes = cache_bytes;
   log->handler_ =
       std::make_unique<api::tiles_http::TileHandler>(log.get(), options);
   ASSIGN_OR_RETURN(log->server_, api::tiles_http::TileHttpServer::Start(

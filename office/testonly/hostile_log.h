@@ -33,9 +33,14 @@ namespace office::testonly {
 class HostileLog : public ledger::tiles::TileSource {
  public:
   // A fresh ledger of `origin` with a collector key enrolled, served empty
-  // of nothing but its genesis leaves.
+  // of nothing but its genesis leaves. `cache_bytes`: the tile handler's
+  // cache of full tiles and bundles as sent (TileHandlerOptions), for a log
+  // that only grows (a cached tile is never asked again); 0, for tests that
+  // serve other histories: every request is asked of this log
+  // (BundlesServed, set_tamper).
   static absl::StatusOr<std::unique_ptr<HostileLog>> Create(
-      const std::string& origin = "factory-a.example/log");
+      const std::string& origin = "factory-a.example/log",
+      size_t cache_bytes = 0);
   ~HostileLog() override;
 
   // Appends `n` collector entries to the honest ledger (not served yet).
