@@ -324,6 +324,25 @@ TEST_F(OfficeStateTest, LineageDoesNotJoinAModelOfUnknownProvider) {
       << x3->message();
 }
 
+// DQ1 on the union words each refused record by its kind, as at the
+// factory: another organisation's declaration of contra-1 at C is a refused
+// claim, not a collector record with impossible values.
+TEST_F(OfficeStateTest, DataQualityOnTheUnionKeepsWhatKindEachRecordIs) {
+  Ok(c_->Provider("split", Declaration("contra-1", "Split Co"), H(3)));
+  auto office = NewOffice();
+  Feed(*office);
+  const v1::Finding* dq1 =
+      FindRaised(office->Evaluate(now_), "contra-1", "DQ1");
+  ASSERT_NE(dq1, nullptr);
+  EXPECT_NE(dq1->message().find("1 declaration(s) signed for another "
+                                "organisation"),
+            std::string::npos)
+      << dq1->message();
+  EXPECT_EQ(dq1->message().find("hold values that cannot be true"),
+            std::string::npos)
+      << dq1->message();
+}
+
 TEST_F(OfficeStateTest, RecordsEachFindingOnceAndAcrossRestarts) {
   auto office = NewOffice();
   Feed(*office);
