@@ -331,8 +331,8 @@ TEST_F(OfficeStateTest, DataQualityOnTheUnionKeepsWhatKindEachRecordIs) {
   Ok(c_->Provider("split", Declaration("contra-1", "Split Co"), H(3)));
   auto office = NewOffice();
   Feed(*office);
-  const v1::Finding* dq1 =
-      FindRaised(office->Evaluate(now_), "contra-1", "DQ1");
+  const std::vector<v1::Finding> out = office->Evaluate(now_);
+  const v1::Finding* dq1 = FindRaised(out, "contra-1", "DQ1");
   ASSERT_NE(dq1, nullptr);
   EXPECT_NE(dq1->message().find("1 declaration(s) signed for another "
                                 "organisation"),
