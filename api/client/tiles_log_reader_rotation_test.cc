@@ -95,6 +95,22 @@ TEST_F(TilesLogReaderRotationTest, AFreshReaderFollowsTwoRotationsAtOnce) {
   ExpectCaughtUp(*reader);
 }
 
+// `ledgerctl publish`'s static copy carries the handovers: the reader
+// follows both rotations from plain files.
+TEST_F(TilesLogReaderRotationTest, FollowsRotationsOverAStaticCopy) {
+  Grow(100);
+  Rotate();
+  Grow(50);
+  Rotate();
+  Grow(20);
+  auto url = served_->PublishStatic();
+  ASSERT_TRUE(url.ok()) << url.status();
+  url_ = *url;
+  auto reader = Reader(/*store=*/false);
+  ASSERT_NE(reader, nullptr);
+  ExpectCaughtUp(*reader);
+}
+
 TEST_F(TilesLogReaderRotationTest,
        WithoutTheHandoverTheSignatureFailureStands) {
   Grow(30);
