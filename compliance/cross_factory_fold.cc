@@ -196,6 +196,36 @@ std::vector<Node> NodesOf(const std::map<std::string, const LogFold*>& folds,
   return nodes;
 }
 
+// Why the model `target` (holding run `run_id`) may not join the model
+// `declaring`, whose declaration names that run; "" when it may. Only the
+// same provider's model joins: lineage is the provider's word about its
+// own runs, and a model whose provider is unknown (no declaration by an
+// organisation at its factory) is not shown to be the declarer's. Joined,
+// a declaration could pull another user's runs (every run of that id at
+// that factory) into the declarer's model and dissolve that model's own
+// findings; the provider declares the model at that factory instead.
+std::string WhyNotJoined(const GlobalModelKey& declaring,
+                         const GlobalModelKey& target,
+                         const std::string& run_id) {
+  if (declaring.provider.empty()) {
+    return absl::StrCat("run ", run_id, " belongs to ", target.Display(),
+                        "; the declaring model's provider is unknown, so it "
+                        "is not shown to own that run");
+  }
+  if (target.provider.empty()) {
+    return absl::StrCat(
+        "run ", run_id, " belongs to ", target.Display(),
+        ", a model no organisation declared there: ", declaring.provider,
+        " is not shown to own it (declare the model at that "
+        "factory)");
+  }
+  if (target.provider != declaring.provider) {
+    return absl::StrCat("run ", run_id, " belongs to ", target.Display(),
+                        ", another provider's model");
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<GlobalModel> CrossFactoryFold::Models() const {
@@ -232,10 +262,11 @@ std::vector<GlobalModel> CrossFactoryFold::Models() const {
                  held == run_node.end()) {
         u.why = absl::StrCat("run ", run->second,
                              " is attributed to no model there");
-      } else if (const Node& t = nodes[held->second];
-                 !t.key.provider.empty() && t.key.provider != n.key.provider) {
-        u.why = absl::StrCat("run ", run->second, " belongs to ",
-                             t.key.Display(), ", another provider's model");
+      } else if (const Node& t = nodes[held->second]; t.key == n.key) {
+        continue;  // the declaring model's own run
+      } else if (std::string why = WhyNotJoined(n.key, t.key, run->second);
+                 !why.empty()) {
+        u.why = std::move(why);
       } else {
         groups.Join(t.key.Text(), n.key.Text());
         continue;

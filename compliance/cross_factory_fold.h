@@ -3,7 +3,9 @@
 // them (global_model.h): each factory's state of a model is one share, kept
 // apart with its origin, never folded twice. Cross-log lineage
 // (ModelDeclaration.runs_at_other_logs) joins the model that holds a named
-// run in another log to the declaring model.
+// run in another log to the declaring model when it is the same provider's
+// (never a model whose provider is unknown); other references are kept as
+// UnresolvedLineage (X3).
 //
 // Input: verified leaves (their exact bytes), per origin in order from leaf 0,
 // from wherever they were fetched (the office monitor's mirror, a test).

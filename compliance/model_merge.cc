@@ -115,9 +115,13 @@ class ShareAdder {
     m_.active_runs += s.active_runs;
     m_.accelerator_energy_joules += s.accelerator_energy_joules;
     m_.intervals_without_energy += s.intervals_without_energy;
-    for (const rules::RejectedRecord& r : s.rejected) {
-      m_.rejected.push_back({Leaf(r.leaf), r.reason});
+    // Each share kept at most FoldOptions::max_rejected_records; their
+    // union is bounded by the factories' count.
+    for (rules::RejectedRecord r : s.rejected) {
+      r.leaf = Leaf(r.leaf);
+      m_.rejected.push_back(std::move(r));
     }
+    m_.rejected_not_kept.Add(s.rejected_not_kept);
   }
 
   void Dated(const ModelState& s) {

@@ -3,7 +3,8 @@
 // factory's fold keeps the first N interval leaves of a model, the union's
 // figures and totals still count every interval, and the C4 finding on the
 // union (over 1e25 only together) lists 2 × N intervals and counts the rest
-// as evidence_not_listed. Without a cap nothing is left out.
+// as evidence_not_listed, and so does X1 when the two factories' models are
+// two (a possible split). Without a cap nothing is left out.
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,16 +27,20 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'780'100'000);
 
 class OfficeEvidenceCapTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Build("frontier-1", "frontier-1"); }
+
+  // Factory a trains `model_a`, b `model_b`, at the same time: one global
+  // model when the ids are the same, else two (X1).
+  void Build(const std::string& model_a, const std::string& model_b) {
+    logs_.clear();
     for (const char* origin : {"a.example/log", "b.example/log"}) {
+      const std::string& model = logs_.empty() ? model_a : model_b;
       auto log = FactoryLog::Create(origin);
       ASSERT_TRUE(log.ok()) << log.status();
       ASSERT_TRUE((*log)->EnrolProvider("p", 1, kProvider).ok());
-      ASSERT_TRUE((*log)
-                      ->Provider("p", Declaration("frontier-1", kProvider), kT0)
-                      .ok());
-      RunSpec run{"r",     "frontier-1", "acct", kT0 + absl::Hours(1),
-                  0.75e25, 4e12};
+      ASSERT_TRUE(
+          (*log)->Provider("p", Declaration(model, kProvider), kT0).ok());
+      RunSpec run{"r", model, "acct", kT0 + absl::Hours(1), 0.75e25, 4e12};
       run.intervals = kIntervals;
       run.per_append = 3;  // group commits: the leaves the same either way
       ASSERT_TRUE((*log)->Run(run).ok());
@@ -46,6 +51,16 @@ class OfficeEvidenceCapTest : public ::testing::Test {
   // Folds both logs with `cap`; the union's C4 finding and totals.
   void Fold(uint64_t cap, aifl::rules::v1::Finding* c4,
             aifl::office::v1::ModelTotals* totals) {
+    std::vector<aifl::office::v1::ModelTotals> all_totals;
+    ASSERT_NO_FATAL_FAILURE(FoldFor("C4", cap, c4, &all_totals));
+    ASSERT_EQ(all_totals.size(), 1u);
+    *totals = all_totals[0];
+  }
+
+  // Folds both logs with `cap`; the finding of `rule` and every totals.
+  void FoldFor(const std::string& rule, uint64_t cap,
+               aifl::rules::v1::Finding* finding,
+               std::vector<aifl::office::v1::ModelTotals>* totals) {
     auto pack = rules::LoadRulePack("");
     ASSERT_TRUE(pack.ok()) << pack.status();
     OfficeRuleOptions options;
@@ -62,15 +77,13 @@ class OfficeEvidenceCapTest : public ::testing::Test {
     const absl::Time now = kT0 + absl::Hours(48);
     bool found = false;
     for (const aifl::rules::v1::Finding& f : (*office)->Evaluate(now)) {
-      if (f.rule_id() == "C4") {
-        *c4 = f;
+      if (f.rule_id() == rule) {
+        *finding = f;
         found = true;
       }
     }
-    ASSERT_TRUE(found) << "no C4 on the union";
-    const auto all_totals = (*office)->TotalsToRecord(now);
-    ASSERT_EQ(all_totals.size(), 1u);
-    *totals = all_totals[0];
+    ASSERT_TRUE(found) << "no " << rule << " on the union";
+    *totals = (*office)->TotalsToRecord(now);
   }
 
   static double Figure(const aifl::rules::v1::Finding& f,
@@ -112,6 +125,24 @@ TEST_F(OfficeEvidenceCapTest, BelowTheCapTheFindingIsUnchanged) {
   ASSERT_NO_FATAL_FAILURE(Fold(0, &all, &all_totals));
   ASSERT_NO_FATAL_FAILURE(Fold(kIntervals, &capped, &capped_totals));
   EXPECT_EQ(all.SerializeAsString(), capped.SerializeAsString());
+}
+
+// X1 (two models, one provider, together over 1e25) cites every interval of
+// both: with the cap it lists the first N of each and counts the rest, as
+// the rule pack's findings do; at the cap it is the same bytes.
+TEST_F(OfficeEvidenceCapTest, PossibleSplitCountsWhatTheCapLeftOut) {
+  ASSERT_NO_FATAL_FAILURE(Build("part-1", "part-2"));
+  aifl::rules::v1::Finding all, capped, at_cap;
+  std::vector<aifl::office::v1::ModelTotals> totals;
+  ASSERT_NO_FATAL_FAILURE(FoldFor("X1", 0, &all, &totals));
+  ASSERT_NO_FATAL_FAILURE(FoldFor("X1", 3, &capped, &totals));
+  ASSERT_NO_FATAL_FAILURE(FoldFor("X1", kIntervals, &at_cap, &totals));
+  EXPECT_EQ(all.evidence_not_listed(), 0u);
+  EXPECT_EQ(capped.evidence_not_listed(), 2u * (kIntervals - 3));
+  EXPECT_EQ(all.evidence_count(),
+            capped.evidence_count() + capped.evidence_not_listed());
+  EXPECT_EQ(all.message(), capped.message());
+  EXPECT_EQ(all.SerializeAsString(), at_cap.SerializeAsString());
 }
 
 }  // namespace

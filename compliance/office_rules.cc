@@ -37,9 +37,13 @@ v1::Finding Base(const char* rule_id, const char* title, const char* citation,
   return f;
 }
 
-// The leaves a model's compute and declarations rest on, per origin.
-void AddModelEvidence(const GlobalModel& g, std::vector<OriginLeafRef>* out) {
+// The leaves a model's compute and declarations rest on, per origin; the
+// counted intervals each factory's fold did not keep
+// (rules::FoldOptions::max_evidence_leaves) are added to `*not_listed`.
+void AddModelEvidence(const GlobalModel& g, std::vector<OriginLeafRef>* out,
+                      uint64_t* not_listed) {
   for (const Share& s : g.shares) {
+    *not_listed += s.state->counted_not_kept;
     for (uint64_t l : s.state->counted_leaves) out->push_back({s.origin, l});
     if (s.state->declaration_leaf() != nullptr) {
       out->push_back({s.origin, s.state->declaration_leaf()->leaf});
@@ -124,8 +128,14 @@ void SplitFinding(const std::vector<MergedModel>& models,
   fig->set_lower(lower);
   fig->set_upper(upper);
   std::vector<OriginLeafRef> evidence;
-  for (size_t i : group) AddModelEvidence(*models[i].model, &evidence);
+  uint64_t not_listed = 0;
+  for (size_t i : group) {
+    AddModelEvidence(*models[i].model, &evidence, &not_listed);
+  }
   SetOfficeEvidence(std::move(evidence), &f);
+  // As the rule pack's findings (rules/evaluator.cc): unset when nothing
+  // was left out, so X1 below the bound is unchanged.
+  if (not_listed > 0) f.set_evidence_not_listed(not_listed);
   out->push_back(std::move(f));
 }
 

@@ -16,7 +16,9 @@
 //      union).
 //   X3 unresolved lineage (WARNING, Regulation and Compliance): a
 //      declaration names a run at another log that cannot join the model
-//      (log not followed, no such run, another provider's run).
+//      (log not followed, no such run, another provider's run, a run of a
+//      model whose provider is unknown: only the same provider's model
+//      joins, cross_factory_fold.h).
 //   X4 factory log stopped (VIOLATION, Regulation and Compliance): the
 //      Office monitor stopped following a factory's log (a fork, a
 //      rollback, a tile or an entry that fails verification; office/

@@ -278,6 +278,71 @@ TEST_F(OfficeStateTest, LineageJoinsTheRunAtAnotherLog) {
   EXPECT_EQ(lin->model->unresolved[0].declaration_leaf, lin_main_decl_);
 }
 
+// Lineage joins only the same provider's model: a run of a model no
+// organisation declared at C (unknown provider) is not Lineage AG's to
+// claim; it stays that factory's own model and X3 says why.
+TEST_F(OfficeStateTest, LineageDoesNotJoinAModelOfUnknownProvider) {
+  uint64_t orphan_run = 0;
+  ASSERT_OK_AND_SET(orphan_run,
+                    c_->Run({"c/7", "orphan-x", "other", H(1), 3e22, 1e9}));
+  aifl::provider::v1::ModelDeclaration lin =
+      Declaration("lin-main", "Lineage AG");
+  aifl::provider::v1::RunAtLog* own = lin.add_runs_at_other_logs();
+  own->set_origin(kC);
+  own->set_leaf_index(lin_aux_run_);
+  aifl::provider::v1::RunAtLog* orphan = lin.add_runs_at_other_logs();
+  orphan->set_origin(kC);
+  orphan->set_leaf_index(orphan_run);
+  uint64_t redeclared = 0;
+  ASSERT_OK_AND_SET(redeclared, a_->Provider("lineage", lin, H(2)));
+  auto office = NewOffice();
+  Feed(*office);
+  const std::vector<v1::Finding> out = office->Evaluate(now_);
+  const MergedModel* lin_main = nullptr;
+  const MergedModel* orphan_model = nullptr;
+  for (const MergedModel& m : office->models()) {
+    if (m.model->key.model_id == "lin-main") lin_main = &m;
+    if (m.model->key.model_id == "orphan-x") orphan_model = &m;
+  }
+  ASSERT_NE(lin_main, nullptr);
+  ASSERT_NE(orphan_model, nullptr);
+  // lin-aux (Lineage AG's at C) joined; orphan-x did not.
+  EXPECT_DOUBLE_EQ(lin_main->merged.measured_training.lower, 3e22);
+  EXPECT_EQ(orphan_model->model->key.provider, "");
+  EXPECT_EQ(orphan_model->model->key.origin, kC);
+  EXPECT_DOUBLE_EQ(orphan_model->merged.measured_training.lower, 3e22);
+  ASSERT_EQ(lin_main->model->unresolved.size(), 1u);
+  const UnresolvedLineage& u = lin_main->model->unresolved[0];
+  EXPECT_EQ(u.leaf_index, orphan_run);
+  EXPECT_EQ(u.declaration_leaf, redeclared);
+  EXPECT_NE(u.why.find("not shown to own it"), std::string::npos) << u.why;
+  const v1::Finding* x3 = FindRaised(out, "lin-main", "X3");
+  ASSERT_NE(x3, nullptr);
+  EXPECT_NE(x3->message().find("(unknown provider at " + std::string(kC) +
+                               ") / orphan-x"),
+            std::string::npos)
+      << x3->message();
+}
+
+// DQ1 on the union words each refused record by its kind, as at the
+// factory: another organisation's declaration of contra-1 at C is a refused
+// claim, not a collector record with impossible values.
+TEST_F(OfficeStateTest, DataQualityOnTheUnionKeepsWhatKindEachRecordIs) {
+  Ok(c_->Provider("split", Declaration("contra-1", "Split Co"), H(3)));
+  auto office = NewOffice();
+  Feed(*office);
+  const std::vector<v1::Finding> out = office->Evaluate(now_);
+  const v1::Finding* dq1 = FindRaised(out, "contra-1", "DQ1");
+  ASSERT_NE(dq1, nullptr);
+  EXPECT_NE(dq1->message().find("1 declaration(s) signed for another "
+                                "organisation"),
+            std::string::npos)
+      << dq1->message();
+  EXPECT_EQ(dq1->message().find("hold values that cannot be true"),
+            std::string::npos)
+      << dq1->message();
+}
+
 TEST_F(OfficeStateTest, RecordsEachFindingOnceAndAcrossRestarts) {
   auto office = NewOffice();
   Feed(*office);

@@ -6,71 +6,33 @@
 // with libcurl. The follower, configured with the first key only, follows
 // it before and after each rotation through the handover checkpoint
 // (`/log-key-handover/<E>`), and across a restart; without that endpoint it
-// waits (an error, never an incident).
+// waits (an error, never an incident). The same over a static copy written
+// by PublishTiles (`ledgerctl publish`) and served as plain files.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "api/client/curl_http_getter.h"
-#include "api/tiles_http/tile_handler.h"
-#include "api/tiles_http/tile_http_server.h"
+#include "api/tiles_http/testonly/served_ledger.h"
 #include "common/clock.h"
+#include "common/read_file.h"
 #include "gtest/gtest.h"
-#include "ledger/crypto/ed25519.h"
-#include "ledger/crypto/key_file.h"
-#include "ledger/roles.h"
 #include "ledger/testonly/ledger_fixture.h"
-#include "ledger/tiles/ledger_tile_source.h"
 #include "office/log_follower.h"
 #include "office/mirror.h"
 
 namespace office {
 namespace {
 
-// The ledger's tiles, with its handover checkpoints served or hidden (a
-// server without the extension).
-class Source final : public ledger::tiles::TileSource {
- public:
-  explicit Source(const ledger::Ledger* l) : tiles_(l) {}
-  void set_handovers(bool served) { handovers_ = served; }
-
-  absl::StatusOr<ledger::tiles::PublishedCheckpoint> LatestCheckpoint()
-      override {
-    return tiles_.LatestCheckpoint();
-  }
-  absl::StatusOr<std::string> ReadTile(const ledger::tiles::TileId& tile,
-                                       uint64_t size) override {
-    return tiles_.ReadTile(tile, size);
-  }
-  absl::StatusOr<std::string> LogKeyHandover(uint64_t epoch) override {
-    if (!handovers_) return TileSource::LogKeyHandover(epoch);
-    return tiles_.LogKeyHandover(epoch);
-  }
-
- private:
-  ledger::tiles::LedgerTileSource tiles_;
-  bool handovers_ = true;
-};
-
 class LogFollowerRotationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto f = ledger::testonly::LedgerFixture::Create("factory-r.example/log");
-    ASSERT_TRUE(f.ok()) << f.status();
-    f_ = std::move(*f);
-    auto collector = f_->EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR);
-    ASSERT_TRUE(collector.ok()) << collector.status();
-    collector_ = std::move(*collector);
-    first_vkey_ = f_->ledger().VerifierKey();
-    source_ = std::make_unique<Source>(&f_->ledger());
-    handler_ = std::make_unique<api::tiles_http::TileHandler>(
-        source_.get(), api::tiles_http::TileHandlerOptions{});
-    auto server = api::tiles_http::TileHttpServer::Start(
-        handler_.get(), api::tiles_http::TileHttpServerOptions{});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    url_ = absl::StrCat("http://127.0.0.1:", server_->port());
+    auto served =
+        api::tiles_http::testonly::ServedLedger::Start("factory-r.example/log");
+    ASSERT_TRUE(served.ok()) << served.status();
+    served_ = std::move(*served);
+    url_ = served_->url();
     mirror_dir_ = ledger::testonly::FreshDir("rotation-mirror");
     OpenMirror();
   }
@@ -83,36 +45,18 @@ class LogFollowerRotationTest : public ::testing::Test {
   }
 
   // Appends `n` collector entries and publishes a checkpoint.
-  void Grow(int n) {
-    for (int i = 0; i < n; ++i) {
-      f_->clock().Advance(absl::Seconds(1));
-      auto envelope = collector_->SignNext("aifl.collector.v1.Blob",
-                                           absl::StrCat("entry ", i));
-      ASSERT_TRUE(envelope.ok()) << envelope.status();
-      ASSERT_TRUE(f_->AppendOne(*envelope).ok());
-    }
-    ASSERT_TRUE(f_->ledger().PublishCheckpoint().ok());
-  }
+  void Grow(int n) { ASSERT_TRUE(served_->Grow(n).ok()); }
 
   // Rotates the log key (the admin-signed LogKey, then the handover
   // checkpoint both keys sign), as `ledgerctl rotate-log-key` does.
-  void Rotate() {
-    auto key = ledger::crypto::SigningKey::Generate();
-    ASSERT_TRUE(key.ok());
-    const std::string path =
-        absl::StrCat(f_->dir(), "/keys/next-", ++rotations_, ".key");
-    ASSERT_TRUE(ledger::crypto::WriteSecretKeyFile(path, **key).ok());
-    aifl::ledger::v1::KeyEvent event;
-    event.mutable_log_key()->set_public_key(
-        std::string((*key)->public_key().bytes()));
-    event.mutable_log_key()->set_origin(f_->ledger().origin());
-    f_->admin().set_next_sequence(
-        f_->ledger().FindKey(f_->admin().key_id())->next_sequence);
-    auto envelope =
-        f_->admin().SignNext(ledger::kKeyEventType, event.SerializeAsString());
-    ASSERT_TRUE(envelope.ok());
-    auto handover = f_->ledger().RotateLogKey(*envelope, *std::move(key), path);
-    ASSERT_TRUE(handover.ok()) << handover.status();
+  void Rotate() { ASSERT_TRUE(served_->Rotate().ok()); }
+
+  // Publishes the ledger's tiles into a folder served as plain files, as
+  // `ledgerctl publish` does; url_ then names that copy.
+  void PublishStatic() {
+    auto url = served_->PublishStatic();
+    ASSERT_TRUE(url.ok()) << url.status();
+    url_ = *url;
   }
 
   // A follower configured with the log's first key only.
@@ -120,8 +64,8 @@ class LogFollowerRotationTest : public ::testing::Test {
     auto http = api::client::CurlHttpGetter::Create();
     EXPECT_TRUE(http.ok()) << http.status();
     FollowedLog config;
-    config.origin = f_->ledger().origin();
-    config.vkey = first_vkey_;
+    config.origin = served_->ledger().origin();
+    config.vkey = served_->first_vkey();
     config.tiles_url = url_;
     FollowerOptions options;
     options.max_entries_per_commit = 100;
@@ -133,37 +77,32 @@ class LogFollowerRotationTest : public ::testing::Test {
 
   // Steps until the follower verified the whole ledger (at most `steps`).
   void CatchUp(LogFollower& f, int steps = 4) {
-    for (int i = 0; i < steps && f.verified_size() < f_->ledger().Size(); ++i) {
+    for (int i = 0; i < steps && f.verified_size() < served_->ledger().Size();
+         ++i) {
       auto step = f.Step();
       ASSERT_TRUE(step.ok()) << step.status();
       ASSERT_FALSE(step->incident.has_value()) << step->incident->reason;
     }
-    ASSERT_EQ(f.verified_size(), f_->ledger().Size());
+    ASSERT_EQ(f.verified_size(), served_->ledger().Size());
     // The mirror holds the ledger's leaves, byte for byte.
     uint64_t n = 0;
     ASSERT_TRUE(mirror_
-                    ->Visit(f_->ledger().origin(), 0,
+                    ->Visit(served_->ledger().origin(), 0,
                             [&](uint64_t index, absl::string_view leaf) {
-                              EXPECT_EQ(leaf, *f_->ledger().GetLeaf(index))
+                              EXPECT_EQ(leaf, *served_->ledger().GetLeaf(index))
                                   << index;
                               ++n;
                               return absl::OkStatus();
                             })
                     .ok());
-    EXPECT_EQ(n, f_->ledger().Size());
+    EXPECT_EQ(n, served_->ledger().Size());
   }
 
   common::FakeClock clock_{absl::FromUnixSeconds(1'790'000'000)};
-  std::unique_ptr<ledger::testonly::LedgerFixture> f_;
-  std::unique_ptr<ledger::EntrySigner> collector_;
-  std::string first_vkey_;
-  std::unique_ptr<Source> source_;
-  std::unique_ptr<api::tiles_http::TileHandler> handler_;
-  std::unique_ptr<api::tiles_http::TileHttpServer> server_;
+  std::unique_ptr<api::tiles_http::testonly::ServedLedger> served_;
   std::string url_;
   std::string mirror_dir_;
   std::unique_ptr<Mirror> mirror_;
-  int rotations_ = 0;
 };
 
 TEST_F(LogFollowerRotationTest, FollowsRotationsItMissedAndAcrossARestart) {
@@ -177,7 +116,7 @@ TEST_F(LogFollowerRotationTest, FollowsRotationsItMissedAndAcrossARestart) {
   Rotate();
   Grow(120);
   CatchUp(*follower);
-  EXPECT_EQ(f_->ledger().LogKeys().epochs().size(), 2u);
+  EXPECT_EQ(served_->ledger().LogKeys().epochs().size(), 2u);
 
   // Again, and the monitor restarts in between: the key it follows comes
   // back from its stored state (the configured key is the first one).
@@ -202,7 +141,7 @@ TEST_F(LogFollowerRotationTest, WithoutTheHandoverItWaitsWithoutAnIncident) {
   CatchUp(*follower);
   const uint64_t before = follower->verified_size();
 
-  source_->set_handovers(false);
+  served_->set_handovers(false);
   Rotate();
   Grow(30);
   auto step = follower->Step();
@@ -210,8 +149,32 @@ TEST_F(LogFollowerRotationTest, WithoutTheHandoverItWaitsWithoutAnIncident) {
   EXPECT_FALSE(follower->stopped());
   EXPECT_EQ(follower->verified_size(), before);
 
-  source_->set_handovers(true);
+  served_->set_handovers(true);
   CatchUp(*follower);
+}
+
+// A static copy carries the handovers too: the same bytes the server's
+// endpoint serves, and the follower follows both rotations from it.
+TEST_F(LogFollowerRotationTest, FollowsRotationsOverAStaticCopy) {
+  Grow(300);
+  ASSERT_NO_FATAL_FAILURE(PublishStatic());
+  auto follower = Follower();
+  ASSERT_NE(follower, nullptr);
+  CatchUp(*follower);
+  for (int epoch = 1; epoch <= 2; ++epoch) {
+    Rotate();
+    Grow(120 / epoch);
+    ASSERT_NO_FATAL_FAILURE(PublishStatic());
+    const std::string path = absl::StrCat("/log-key-handover/", epoch);
+    const api::tiles_http::HttpResponse served = served_->handler().Handle(
+        api::tiles_http::HttpRequest{"GET", path, "", ""});
+    ASSERT_EQ(served.status, 200) << path;
+    auto published = common::ReadWholeFile(served_->static_dir() + path);
+    ASSERT_TRUE(published.ok()) << published.status();
+    EXPECT_EQ(*published, served.body) << path;
+    CatchUp(*follower);
+  }
+  EXPECT_EQ(served_->ledger().LogKeys().epochs().size(), 3u);
 }
 
 }  // namespace

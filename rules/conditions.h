@@ -90,7 +90,9 @@ struct Outcome {
 bool SameRendering(const Outcome& a, const Outcome& b);
 
 // Evidence cites every leaf that counts (every interval of a compute figure,
-// every rejected record): there is no cap. The finding writes it in compact
+// every rejected record) that the fold kept: the fold's bounds
+// (FoldOptions::max_evidence_leaves, max_rejected_records) leave the rest
+// counted in Outcome::evidence_not_listed. The finding writes it in compact
 // form (rules/evidence.h: ranges, count, SHA-256 of the full list), so its
 // size does not grow with the number of leaves.
 
@@ -128,7 +130,8 @@ Outcome DocumentOutcome(const aifl::rules::pack::v1::Rule& rule,
                         const RuleDates& dates, const ModelState& state,
                         absl::Time as_of, bool render = true);
 // Raised when the fold skipped collector records of the model as impossible
-// (ModelState::rejected).
+// or refused another principal's entries (ModelState::rejected); counts
+// every one, cites the kept ones and counts the rest as evidence_not_listed.
 Outcome DataQualityOutcome(const ModelState& state, bool render = true);
 // Raised when the declared figure's ±tolerance band and the measured range
 // do not overlap. Cumulative compute is compared only where a cumulative

@@ -111,10 +111,11 @@ Outcome DocumentOutcome(const pack::Rule& rule, const RuleDates& dates,
 namespace {
 
 // "leaf 7: why; leaf 9: why; and 2 more" over the records of `kind` (for
-// kOtherOwner: declarations' claims or, `declaration` false, other entries).
+// kOtherOwner: declarations' claims or, `declaration` false, other entries);
+// `not_kept` more of them were counted, not kept. `*count`: all of them.
 std::string RejectedList(const std::vector<RejectedRecord>& rejected,
                          RejectedRecord::Kind kind, bool declaration,
-                         size_t* count) {
+                         uint64_t not_kept, size_t* count) {
   constexpr size_t kShown = 3;
   std::string list;
   *count = 0;
@@ -129,6 +130,7 @@ std::string RejectedList(const std::vector<RejectedRecord>& rejected,
                       r.reason);
     }
   }
+  *count += not_kept;
   if (*count > kShown)
     absl::StrAppend(&list, "; and ", *count - kShown, " more");
   return list;
@@ -148,16 +150,20 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
   Outcome o;
   if (s.rejected.empty()) return o;
   o.kind = Kind::kRaised;
-  o.key.Add(s.rejected.size());
+  o.key.Add(s.rejected_count());
   o.key.Add(s.rejected.front().leaf);
   if (!render) return o;
+  const RejectedNotKept& more = s.rejected_not_kept;
   size_t impossible = 0, other_owner = 0, other_entries = 0;
-  const std::string impossible_list = RejectedList(
-      s.rejected, RejectedRecord::Kind::kImpossibleValue, true, &impossible);
-  const std::string other_list = RejectedList(
-      s.rejected, RejectedRecord::Kind::kOtherOwner, true, &other_owner);
-  const std::string other_entries_list = RejectedList(
-      s.rejected, RejectedRecord::Kind::kOtherOwner, false, &other_entries);
+  const std::string impossible_list =
+      RejectedList(s.rejected, RejectedRecord::Kind::kImpossibleValue, true,
+                   more.impossible, &impossible);
+  const std::string other_list =
+      RejectedList(s.rejected, RejectedRecord::Kind::kOtherOwner, true,
+                   more.other_owner_claims, &other_owner);
+  const std::string other_entries_list =
+      RejectedList(s.rejected, RejectedRecord::Kind::kOtherOwner, false,
+                   more.other_owner_entries, &other_entries);
   if (impossible > 0) {
     o.message = absl::StrCat(
         impossible,
@@ -184,6 +190,7 @@ Outcome DataQualityOutcome(const ModelState& s, bool render) {
     o.figures.push_back(CountFigure("other_owner_entries", other_entries));
   }
   for (const RejectedRecord& r : s.rejected) o.evidence.push_back(r.leaf);
+  o.evidence_not_listed += more.total();
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace rules {
 namespace {
@@ -147,6 +148,32 @@ FlopRange CombinedCumulative(const ModelState& state, bool add_base) {
     r.upper += base.upper;
   }
   return r;
+}
+
+void RejectedNotKept::Count(const RejectedRecord& r) {
+  if (r.kind == RejectedRecord::Kind::kImpossibleValue) {
+    ++impossible;
+  } else if (r.declaration) {
+    ++other_owner_claims;
+  } else {
+    ++other_owner_entries;
+  }
+}
+
+void RejectedNotKept::Add(const RejectedNotKept& other) {
+  impossible += other.impossible;
+  other_owner_claims += other.other_owner_claims;
+  other_owner_entries += other.other_owner_entries;
+}
+
+void KeepRejected(RejectedRecord r, uint64_t max,
+                  std::vector<RejectedRecord>* kept,
+                  RejectedNotKept* not_kept) {
+  if (max == 0 || kept->size() < max) {
+    kept->push_back(std::move(r));
+  } else {
+    not_kept->Count(r);
+  }
 }
 
 }  // namespace rules

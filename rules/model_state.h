@@ -89,6 +89,26 @@ struct RejectedRecord {
   bool declaration = true;
 };
 
+// Rejected records past FoldOptions::max_rejected_records: counted, by what
+// DQ1 words apart, not kept (a hostile collector's or provider's spam then
+// costs a few counters, not its reasons).
+struct RejectedNotKept {
+  uint64_t impossible = 0;           // kImpossibleValue
+  uint64_t other_owner_claims = 0;   // kOtherOwner, declaration
+  uint64_t other_owner_entries = 0;  // kOtherOwner, other entries
+  uint64_t total() const {
+    return impossible + other_owner_claims + other_owner_entries;
+  }
+  // Counts `r` under its kind.
+  void Count(const RejectedRecord& r);
+  void Add(const RejectedNotKept& other);
+};
+
+// Keeps `r` in `kept` while it holds fewer than `max` records (0: no
+// limit), else only counts it in `not_kept`.
+void KeepRejected(RejectedRecord r, uint64_t max,
+                  std::vector<RejectedRecord>* kept, RejectedNotKept* not_kept);
+
 struct OfficeDecision {
   DatedLeaf at;
   bool systemic_risk = false;            // designations
@@ -155,8 +175,16 @@ struct ModelState {
   DatedLeaf modifier_crossed_at;
 
   // Collector records skipped as impossible (never added to any figure), and
-  // other principals' declarations and account claims refused for this model.
+  // other principals' declarations and account claims refused for this
+  // model: the first FoldOptions::max_rejected_records, in leaf order; the
+  // later ones counted in rejected_not_kept (DQ1 counts them, and cites
+  // them as evidence_not_listed).
   std::vector<RejectedRecord> rejected;
+  RejectedNotKept rejected_not_kept;
+  // Every rejected record, kept or not.
+  uint64_t rejected_count() const {
+    return rejected.size() + rejected_not_kept.total();
+  }
 
   std::array<std::vector<DatedLeaf>, kDocumentKinds> documents;
   std::vector<DatedLeaf> notifications;

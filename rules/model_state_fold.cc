@@ -73,6 +73,12 @@ void KeepLeaf(uint64_t leaf, uint64_t max, std::vector<uint64_t>* kept,
 ModelStateFold::ModelStateFold(FoldOptions options)
     : options_(std::move(options)) {}
 
+void ModelStateFold::Reject(const std::string& id, RejectedRecord r) {
+  ModelState& m = Get(id);
+  KeepRejected(std::move(r), options_.max_rejected_records, &m.rejected,
+               &m.rejected_not_kept);
+}
+
 const ModelState* ModelStateFold::Find(absl::string_view model_id) const {
   auto it = models_.find(Canonical(model_id));
   return it == models_.end() ? nullptr : &it->second;
@@ -189,7 +195,7 @@ absl::StatusOr<Affected> ModelStateFold::ApplyRunStarted(const LedgerEntry& e,
   const std::string impossible =
       ImpossiblePlannedFlop(rs.planned_compute_flop());
   if (!impossible.empty()) {
-    m.rejected.push_back({e.leaf_index, impossible});
+    Reject(id, {e.leaf_index, impossible});
     return Affected{id};
   }
   if (rs.planned_compute_flop() > run.planned_flop) {
@@ -220,10 +226,11 @@ absl::StatusOr<Affected> ModelStateFold::ApplyInterval(const LedgerEntry& e,
   if (!impossible.empty()) {
     RejectedRecord bad{e.leaf_index, impossible};
     if (id.empty()) {
-      rejected_unattributed_.push_back(std::move(bad));
+      KeepRejected(std::move(bad), options_.max_rejected_records,
+                   &rejected_unattributed_, &rejected_unattributed_not_kept_);
       return Affected{};
     }
-    Get(id).rejected.push_back(std::move(bad));
+    Reject(id, std::move(bad));
     return Affected{id};
   }
   const double lo = iv.flop().lower();
@@ -326,13 +333,13 @@ absl::StatusOr<Affected> ModelStateFold::ApplyDeclaration(const LedgerEntry& e,
   for (const std::string& target : {id, Canonical(d.model_id())}) {
     const std::string owner = OtherOwner(target, signer);
     if (owner.empty()) continue;
-    Get(target).rejected.push_back(
-        {e.leaf_index,
-         absl::StrCat("a ModelDeclaration of \"", d.model_id(), "\"",
-                      alias ? " as a further development of it" : "",
-                      " signed by ", signer, "; the model belongs to ", owner,
-                      ": not folded"),
-         RejectedRecord::Kind::kOtherOwner});
+    Reject(target,
+           {e.leaf_index,
+            absl::StrCat("a ModelDeclaration of \"", d.model_id(), "\"",
+                         alias ? " as a further development of it" : "",
+                         " signed by ", signer, "; the model belongs to ",
+                         owner, ": not folded"),
+            RejectedRecord::Kind::kOtherOwner});
     return Affected{target};
   }
   DeclarationRecord record{at, e.signer_organisation, d};
@@ -374,13 +381,12 @@ void ModelStateFold::ClaimAccounts(const LedgerEntry& e,
       continue;
     }
     // The account stays with the model that claimed it first.
-    Get(it->second)
-        .rejected.push_back({e.leaf_index,
-                             absl::StrCat("a ModelDeclaration signed by ",
-                                          signer, " lists scheduler account \"",
-                                          account, "\", which this model of ",
-                                          owner, " holds: not taken"),
-                             RejectedRecord::Kind::kOtherOwner});
+    Reject(it->second, {e.leaf_index,
+                        absl::StrCat("a ModelDeclaration signed by ", signer,
+                                     " lists scheduler account \"", account,
+                                     "\", which this model of ", owner,
+                                     " holds: not taken"),
+                        RejectedRecord::Kind::kOtherOwner});
     if (std::find(affected->begin(), affected->end(), it->second) ==
         affected->end()) {
       affected->push_back(it->second);
@@ -470,7 +476,7 @@ bool ModelStateFold::RefusedForOtherOwner(const LedgerEntry& e,
                    "; the model belongs to ", owner, ": not folded"),
       RejectedRecord::Kind::kOtherOwner};
   refused.declaration = false;
-  Get(id).rejected.push_back(std::move(refused));
+  Reject(id, std::move(refused));
   return true;
 }
 

@@ -39,6 +39,9 @@
 
 namespace rules {
 
+// FoldOptions::max_rejected_records by default.
+inline constexpr uint64_t kDefaultMaxRejectedRecords = 1000;
+
 struct FoldOptions {
   // Cumulative-compute thresholds whose first crossing (and forecast
   // crossing) is recorded per model, e.g. 1e25 for the Art. 52(1) notice.
@@ -60,6 +63,14 @@ struct FoldOptions {
   // its intervals (the AI Office monitor's --max_evidence_leaves). 0: every
   // leaf is kept (the ledger's own fold).
   uint64_t max_evidence_leaves = 0;
+  // At most this many rejected records kept per model
+  // (ModelState::rejected) and in rejected_unattributed(), the first ones;
+  // later ones are only counted by kind (ModelState::rejected_not_kept,
+  // rejected_unattributed_not_kept()): DQ1 still counts every one and cites
+  // the rest as evidence_not_listed. Bounds what a hostile collector's
+  // impossible records (or a provider's refused entries) cost the ledger's
+  // and the AI Office's memory: each keeps its reason. 0: every record kept.
+  uint64_t max_rejected_records = kDefaultMaxRejectedRecords;
 };
 
 class ModelStateFold {
@@ -88,9 +99,13 @@ class ModelStateFold {
     return unattributed_leaves_;
   }
   uint64_t unattributed_not_kept() const { return unattributed_not_kept_; }
-  // Impossible collector records that name no known model.
+  // Impossible collector records that name no known model (the first
+  // FoldOptions::max_rejected_records), and how many more there are.
   const std::vector<RejectedRecord>& rejected_unattributed() const {
     return rejected_unattributed_;
+  }
+  uint64_t rejected_unattributed_not_kept() const {
+    return rejected_unattributed_not_kept_.total();
   }
 
  private:
@@ -123,6 +138,8 @@ class ModelStateFold {
   // provider entry `e`: the entry is then kept on that model for DQ1, not
   // folded into it.
   bool RefusedForOtherOwner(const LedgerEntry& e, const std::string& id);
+  // Keeps `r` in model `id`'s rejected list, within the bound.
+  void Reject(const std::string& id, RejectedRecord r);
   absl::StatusOr<std::vector<std::string>> ApplyOfficeFact(const LedgerEntry& e,
                                                            const DatedLeaf& at);
 
@@ -137,6 +154,7 @@ class ModelStateFold {
   uint64_t unattributed_not_kept_ = 0;
   std::vector<uint64_t> unattributed_leaves_;
   std::vector<RejectedRecord> rejected_unattributed_;
+  RejectedNotKept rejected_unattributed_not_kept_;
 };
 
 }  // namespace rules

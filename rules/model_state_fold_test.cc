@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/evidence.h"
@@ -147,6 +148,90 @@ TEST(ModelStateFoldTest, UnattributedImpossibleRecordsAreKeptApart) {
   EXPECT_FALSE(fold.unattributed().known);
   ASSERT_EQ(fold.rejected_unattributed().size(), 1u);
   EXPECT_EQ(fold.rejected_unattributed()[0].leaf, 0u);
+}
+
+// FoldOptions::max_rejected_records: a flood of impossible records keeps the
+// first N per model (and unattributed) and counts the rest; DQ1 counts every
+// one, lists the N kept and cites the rest as evidence_not_listed. Below the
+// bound DQ1 is byte for byte the unbounded fold's.
+struct Flooded {
+  ModelState state;
+  std::vector<uint64_t> rejected_leaves;
+  v1::Finding dq1;
+  std::vector<RejectedRecord> unattributed;
+  uint64_t unattributed_not_kept = 0;
+};
+
+constexpr int kFlood = 12;
+
+Flooded Flood(uint64_t max_rejected) {
+  auto evaluator = testonly::ShippedEvaluator();
+  EXPECT_NE(evaluator, nullptr);
+  Flooded out;
+  LedgerBuilder b;
+  b.Provider(Declaration("m"));
+  b.Collector(Interval("m", 2e25, 2.2e25));
+  for (int i = 0; i < kFlood; ++i) {
+    collector::IntervalReport bad = Interval("m", -1, 5);
+    bad.set_node(absl::StrCat("n", i));
+    out.rejected_leaves.push_back(b.Collector(bad));
+    collector::IntervalReport nobody = Interval("", -1, 5);
+    nobody.set_account("nobody");
+    nobody.set_node(absl::StrCat("n", i));
+    b.Collector(nobody);
+  }
+  FoldOptions options = evaluator->fold_options();
+  options.max_rejected_records = max_rejected;
+  ModelStateFold fold(options);
+  for (const LedgerEntry& e : b.entries()) EXPECT_TRUE(fold.Apply(e).ok());
+  const ModelState* m = fold.Find("m");
+  EXPECT_NE(m, nullptr);
+  if (m == nullptr) return out;
+  out.state = *m;
+  for (const v1::Finding& f : evaluator->Evaluate(*m, At(2025, 10, 1))) {
+    if (f.rule_id() == "DQ1") out.dq1 = f;
+  }
+  out.unattributed = fold.rejected_unattributed();
+  out.unattributed_not_kept = fold.rejected_unattributed_not_kept();
+  return out;
+}
+
+TEST(ModelStateFoldTest, RejectedRecordsAreKeptUpToTheBoundAndCounted) {
+  constexpr uint64_t kKept = 5;
+  const Flooded all = Flood(0);
+  const Flooded capped = Flood(kKept);
+  EXPECT_EQ(all.state.rejected.size(), size_t{kFlood});
+  ASSERT_EQ(capped.state.rejected.size(), kKept);
+  EXPECT_EQ(capped.state.rejected_not_kept.impossible, kFlood - kKept);
+  EXPECT_EQ(capped.state.rejected_count(), uint64_t{kFlood});
+  EXPECT_EQ(capped.unattributed.size(), kKept);
+  EXPECT_EQ(capped.unattributed_not_kept, kFlood - kKept);
+  // DQ1 says the same of all twelve, lists the first five, counts the rest.
+  ASSERT_EQ(all.dq1.rule_id(), "DQ1");
+  ASSERT_EQ(capped.dq1.rule_id(), "DQ1");
+  EXPECT_EQ(capped.dq1.message(), all.dq1.message());
+  EXPECT_THAT(capped.dq1.message(), HasSubstr("12 collector record(s)"));
+  ASSERT_EQ(capped.dq1.figures_size(), all.dq1.figures_size());
+  for (int i = 0; i < all.dq1.figures_size(); ++i) {
+    EXPECT_EQ(capped.dq1.figures(i).SerializeAsString(),
+              all.dq1.figures(i).SerializeAsString());
+  }
+  EXPECT_EQ(CitedLeaves(all.dq1), all.rejected_leaves);
+  EXPECT_EQ(CitedLeaves(capped.dq1),
+            std::vector<uint64_t>(all.rejected_leaves.begin(),
+                                  all.rejected_leaves.begin() + kKept));
+  EXPECT_EQ(capped.dq1.evidence_not_listed(), kFlood - kKept);
+  EXPECT_EQ(all.dq1.evidence_not_listed(), 0u);
+}
+
+TEST(ModelStateFoldTest, BelowTheRejectedBoundDataQualityIsUnchanged) {
+  const Flooded all = Flood(0);
+  const Flooded at_bound = Flood(kFlood);
+  const Flooded by_default = Flood(kDefaultMaxRejectedRecords);
+  ASSERT_EQ(all.dq1.rule_id(), "DQ1");
+  EXPECT_EQ(at_bound.dq1.SerializeAsString(), all.dq1.SerializeAsString());
+  EXPECT_EQ(by_default.dq1.SerializeAsString(), all.dq1.SerializeAsString());
+  EXPECT_EQ(at_bound.state.rejected_not_kept.total(), 0u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "ledger/tiles/tile_path.h"
 
 namespace api::client {
 namespace {
@@ -41,7 +42,8 @@ absl::StatusOr<VerifiedCheckpoint> FetchTilesCheckpoint(
 absl::StatusOr<VerifiedCheckpoint> FetchTilesHandover(
     HttpGetter& http, absl::string_view tiles_url, uint64_t epoch,
     const LogVerifier& previous) {
-  const std::string url = absl::StrCat(tiles_url, "/log-key-handover/", epoch);
+  const std::string url =
+      absl::StrCat(tiles_url, "/", ledger::tiles::HandoverPath(epoch));
   ASSIGN_OR_RETURN(std::string note, http.Get(url, kMaxCheckpointBytes));
   absl::StatusOr<VerifiedCheckpoint> checkpoint =
       previous.VerifyCheckpoint(note);

@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "api/client/load_trust.h"
 #include "api/client/log_reader_checks.h"
+#include "api/client/rotation_verifier.h"
 #include "api/client/tiles_checkpoint.h"
+#include "api/client/tiles_rotation.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/node_id.h"
 #include "ledger/merkle/node_reader.h"
@@ -50,14 +52,57 @@ absl::StatusOr<std::unique_ptr<TilesLogReader>> TilesLogReader::Create(
 }
 
 absl::StatusOr<VerifiedCheckpoint> TilesLogReader::LatestCheckpoint() {
-  ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint,
-                   FetchTilesCheckpoint(*http_, url_, verifier_,
-                                        options_.witness_policy.get()));
-  RETURN_IF_ERROR(Trust(checkpoint));
-  return checkpoint;
+  for (int rotations = 0;; ++rotations) {
+    absl::StatusOr<VerifiedCheckpoint> checkpoint = FetchTilesCheckpoint(
+        *http_, url_, verifier_, options_.witness_policy.get());
+    if (checkpoint.ok()) {
+      RETURN_IF_ERROR(Trust(*checkpoint));
+      return checkpoint;
+    }
+    // Signed by another key (kDataLoss): maybe the next log key.
+    if (!absl::IsDataLoss(checkpoint.status()) ||
+        rotations == kMaxRotationsPerCheck) {
+      return checkpoint.status();
+    }
+    RETURN_IF_ERROR(FollowRotation(checkpoint.status()));
+  }
 }
 
-absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint) {
+absl::Status TilesLogReader::FollowRotation(const absl::Status& why) {
+  for (uint64_t epoch = next_epoch_; epoch < next_epoch_ + kMaxEpochsProbed;
+       ++epoch) {
+    absl::StatusOr<VerifiedCheckpoint> handover =
+        FetchTilesHandover(*http_, url_, epoch, verifier_);
+    if (absl::IsNotFound(handover.status())) return why;  // none (further)
+    // Not signed by the trusted key: a handover between older keys.
+    if (absl::IsDataLoss(handover.status())) continue;
+    RETURN_IF_ERROR(handover.status());
+    const uint64_t trusted_size = trusted_ ? trusted_->fields.size : 0;
+    // Behind the trusted tree: a handover to the trusted key or before it.
+    if (handover->fields.size < trusted_size) continue;
+    // Its quorum is not checked: the checkpoint followed next still needs it.
+    RETURN_IF_ERROR(Trust(*handover, /*cosigned=*/false));
+    ASSIGN_OR_RETURN(
+        aifl::api::v1::LogKeyRecord record,
+        TilesRotationRecord(
+            *this, *handover,
+            trusted_size < handover->fields.size ? trusted_size : 0));
+    if (record.public_key() == verifier_.public_key().bytes()) {
+      next_epoch_ = epoch + 1;  // the handover to the key trusted now
+      continue;
+    }
+    ASSIGN_OR_RETURN(VerifiedRotation rotation,
+                     VerifyRotation(verifier_, record));
+    verifier_ = std::move(rotation.new_verifier);
+    next_epoch_ = epoch + 1;
+    // The store keeps the new key with the handover, which it signed too.
+    return Save(*trusted_);
+  }
+  return why;
+}
+
+absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint,
+                                   bool cosigned) {
   const ledger::CheckpointFields& now = checkpoint.fields;
   if (trusted_.has_value()) {
     const ledger::CheckpointFields& was = trusted_->fields;
@@ -73,7 +118,7 @@ absl::Status TilesLogReader::Trust(const VerifiedCheckpoint& checkpoint) {
                          TileTree::Open(http_.get(), url_, now.size, now.root,
                                         options_.max_cached_tiles));
       }
-      if (options_.witness_policy != nullptr &&
+      if (options_.witness_policy != nullptr && cosigned &&
           checkpoint.note != trusted_->note) {
         // Same tree, now with the quorum's cosignatures: keep them.
         RETURN_IF_ERROR(Save(checkpoint));

@@ -19,11 +19,19 @@
 // the latest size (kUnimplemented otherwise). TreeAt answers for any
 // smaller size: tiles hold every node, so its root is the fold of the
 // verified nodes of that size's frontier, proven a prefix of the latest
-// tree by a consistency proof built from the same tiles. Log-key rotations are
-// not followed (the handover checkpoint is not served): a checkpoint signed by
-// another key is kDataLoss; pass the current verifier key, or follow the
-// rotation over gRPC, which stores the new key with the trusted checkpoint
-// that this reader then uses.
+// tree by a consistency proof built from the same tiles.
+//
+// Log-key rotations are followed as the AI Office monitor follows them
+// (ledger/FORMAT.md, "Tiles"): when /checkpoint is not signed by the key
+// trusted now, the reader fetches the handover checkpoint of the next key
+// (`<url>/log-key-handover/<E>`, served by ledger_server --http_listen and
+// written by `ledgerctl publish`), verified under the trusted key, trusts its
+// tree (consistent with the trusted checkpoint), reads the LogKey leaf from
+// it and checks the rotation with the gRPC client's own check
+// (tiles_rotation.h, rotation_verifier.h); it then trusts the new key (kept
+// in the trusted store) and verifies /checkpoint again (at most
+// kMaxRotationsPerCheck rotations per call). Without a handover served the
+// signature failure stands (kDataLoss).
 //
 // Not thread-safe.
 #ifndef API_CLIENT_TILES_LOG_READER_H_
@@ -62,6 +70,12 @@ struct TilesLogReaderOptions {
 
 class TilesLogReader : public LogReader {
  public:
+  // Rotations followed in one LatestCheckpoint at most, and log-key epochs
+  // probed for the next handover: more is not a plausible operation; stop
+  // rather than loop on a hostile server.
+  static constexpr int kMaxRotationsPerCheck = 8;
+  static constexpr uint64_t kMaxEpochsProbed = 64;
+
   // `url`: the tiles' prefix, http:// or https:// (a trailing '/' is
   // ignored). `verifier_key`: the log's note verifier key. Loads and
   // re-verifies the trusted checkpoint from the store, if any; fetches
@@ -106,7 +120,14 @@ class TilesLogReader : public LogReader {
         options_(std::move(options)) {}
 
   // Reconciles a verified checkpoint with the trusted one, then trusts it.
-  absl::Status Trust(const VerifiedCheckpoint& checkpoint);
+  // `cosigned`: it passed the witness policy, if any (a note of the trusted
+  // tree then replaces the stored one, to keep its cosignatures).
+  absl::Status Trust(const VerifiedCheckpoint& checkpoint,
+                     bool cosigned = true);
+  // Follows the log to the handover of the key after the trusted one and
+  // trusts that key (see the file comment); `why` (the signature failure)
+  // when no such handover is served.
+  absl::Status FollowRotation(const absl::Status& why);
   // Writes `checkpoint` (its note as received, cosignatures included) to
   // the store, if any.
   absl::Status Save(const VerifiedCheckpoint& checkpoint);
@@ -122,6 +143,9 @@ class TilesLogReader : public LogReader {
   std::unique_ptr<TileTree> tree_;  // of trusted_, once opened
   // Checkpoints (size, root) proven to be prefixes of trusted_.
   std::vector<std::pair<uint64_t, ledger::merkle::Hash>> prefixes_;
+  // The first log-key epoch whose handover may hand over from verifier_
+  // (epochs before it were followed or are older than the trusted key).
+  uint64_t next_epoch_ = 1;
 };
 
 }  // namespace api::client

@@ -73,4 +73,22 @@ absl::StatusOr<std::unique_ptr<EntrySigner>> LedgerFixture::EnrolNewKey(
   return std::make_unique<EntrySigner>(std::move(key), ledger_->origin(), 0);
 }
 
+absl::StatusOr<std::string> LedgerFixture::RotateLogKey() {
+  ASSIGN_OR_RETURN(std::unique_ptr<crypto::SigningKey> key,
+                   crypto::SigningKey::Generate());
+  const std::string path =
+      absl::StrCat(dir_, "/keys/next-", ++rotations_, ".key");
+  RETURN_IF_ERROR(crypto::WriteSecretKeyFile(path, *key));
+  aifl::ledger::v1::KeyEvent event;
+  event.mutable_log_key()->set_public_key(
+      std::string(key->public_key().bytes()));
+  event.mutable_log_key()->set_origin(ledger_->origin());
+  // The admin's next number as the ledger knows it (a test may have signed
+  // with a copy of the admin key).
+  admin_->set_next_sequence(ledger_->FindKey(admin_->key_id())->next_sequence);
+  ASSIGN_OR_RETURN(std::string envelope,
+                   admin_->SignNext(kKeyEventType, event.SerializeAsString()));
+  return ledger_->RotateLogKey(envelope, std::move(key), path);
+}
+
 }  // namespace ledger::testonly

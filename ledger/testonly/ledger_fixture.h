@@ -42,6 +42,12 @@ class LedgerFixture {
   // Appends one envelope and returns its result's status, or its leaf index.
   absl::StatusOr<uint64_t> AppendOne(const std::string& envelope);
 
+  // Rotates the log key to a fresh one, as `ledgerctl rotate-log-key` does
+  // (the admin-signed LogKey, then the handover checkpoint both keys sign;
+  // the new secret key written in the ledger's keys/ folder). Returns the
+  // handover checkpoint note.
+  absl::StatusOr<std::string> RotateLogKey();
+
   // Closes and reopens the ledger (as a restart would), optionally over
   // another RocksDB Env (e.g. a fault-injecting one; not owned).
   absl::Status Reopen(rocksdb::Env* env = nullptr);
@@ -60,6 +66,7 @@ class LedgerFixture {
   std::unique_ptr<EntrySigner> admin_;
   uint64_t index_run_leaves_ = 0;
   size_t max_leaf_bytes_ = 0;
+  int rotations_ = 0;
 };
 
 }  // namespace ledger::testonly

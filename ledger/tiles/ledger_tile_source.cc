@@ -5,7 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "ledger/merkle/node_reader.h"
-#include "ledger/note/checkpoint.h"
 #include "ledger/tiles/tiles.h"
 
 namespace ledger::tiles {
@@ -28,17 +27,7 @@ class LedgerNodeReader : public merkle::NodeReader {
 
 absl::StatusOr<PublishedCheckpoint> LedgerTileSource::LatestCheckpoint() {
   ASSIGN_OR_RETURN(std::string note, ledger_->LatestCheckpoint());
-  const size_t body_end = note.find("\n\n");
-  if (body_end == std::string::npos) {
-    return absl::DataLossError("stored checkpoint note has no signature block");
-  }
-  absl::StatusOr<note::Checkpoint> body = note::ParseCheckpointBody(
-      absl::string_view(note).substr(0, body_end + 1));
-  if (!body.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("stored checkpoint note: ", body.status().message()));
-  }
-  return PublishedCheckpoint{std::move(note), body->size};
+  return ParsePublishedCheckpoint(std::move(note));
 }
 
 absl::StatusOr<std::string> LedgerTileSource::ReadTile(const TileId& tile,

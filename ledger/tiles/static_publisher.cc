@@ -26,35 +26,83 @@ absl::Status MakeParents(const std::string& path) {
   return absl::OkStatus();
 }
 
+// One publishing run into one folder.
+class Publisher {
+ public:
+  Publisher(TileSource& source, const std::string& out_dir,
+            const std::function<void(const std::string&)>& on_write)
+      : source_(source), out_dir_(out_dir), on_write_(on_write) {}
+
+  // Writes `bytes` at `relative` (durably).
+  absl::Status Write(const std::string& relative, absl::string_view bytes) {
+    const std::string path = absl::StrCat(out_dir_, "/", relative);
+    RETURN_IF_ERROR(MakeParents(path));
+    RETURN_IF_ERROR(common::WriteFileDurably(path, bytes));
+    report_.bytes_written += bytes.size();
+    if (on_write_) on_write_(relative);
+    return absl::OkStatus();
+  }
+
+  bool Present(const std::string& relative) const {
+    return common::PathExists(absl::StrCat(out_dir_, "/", relative));
+  }
+
+  // Every tile of the tree of `size` leaves that is not there yet.
+  absl::Status WriteTiles(uint64_t size) {
+    for (const TileId& tile : TilesForSize(size)) {
+      const std::string relative = TilePath(tile);
+      if (Present(relative)) {
+        ++report_.skipped;
+        continue;
+      }
+      ASSIGN_OR_RETURN(std::string bytes, source_.ReadTile(tile, size));
+      RETURN_IF_ERROR(Write(relative, bytes));
+      ++report_.written;
+    }
+    return absl::OkStatus();
+  }
+
+  // Each log-key handover the source keeps and the folder lacks, after the
+  // tiles of its tree (a reader follows the tree to the handover's size,
+  // whose partial tiles the latest checkpoint's may not include).
+  absl::Status WriteHandovers() {
+    for (uint64_t epoch = 1;; ++epoch) {
+      absl::StatusOr<std::string> note = source_.LogKeyHandover(epoch);
+      if (absl::IsNotFound(note.status())) return absl::OkStatus();
+      RETURN_IF_ERROR(note.status());
+      const std::string relative = HandoverPath(epoch);
+      if (Present(relative)) continue;  // immutable, with its tiles
+      ASSIGN_OR_RETURN(PublishedCheckpoint handover,
+                       ParsePublishedCheckpoint(*std::move(note)));
+      RETURN_IF_ERROR(WriteTiles(handover.size));
+      RETURN_IF_ERROR(Write(relative, handover.note));
+      ++report_.handovers_written;
+    }
+  }
+
+  PublishReport& report() { return report_; }
+
+ private:
+  TileSource& source_;
+  const std::string& out_dir_;
+  const std::function<void(const std::string&)>& on_write_;
+  PublishReport report_;
+};
+
 }  // namespace
 
 absl::StatusOr<PublishReport> PublishTiles(
     TileSource& source, const std::string& out_dir,
     const std::function<void(const std::string&)>& on_write) {
   ASSIGN_OR_RETURN(PublishedCheckpoint checkpoint, source.LatestCheckpoint());
-  PublishReport report;
-  report.size = checkpoint.size;
-  const auto write = [&](const std::string& relative,
-                         absl::string_view bytes) -> absl::Status {
-    const std::string path = absl::StrCat(out_dir, "/", relative);
-    RETURN_IF_ERROR(MakeParents(path));
-    RETURN_IF_ERROR(common::WriteFileDurably(path, bytes));
-    report.bytes_written += bytes.size();
-    if (on_write) on_write(relative);
-    return absl::OkStatus();
-  };
-  for (const TileId& tile : TilesForSize(checkpoint.size)) {
-    const std::string relative = TilePath(tile);
-    if (common::PathExists(absl::StrCat(out_dir, "/", relative))) {
-      ++report.skipped;
-      continue;
-    }
-    ASSIGN_OR_RETURN(std::string bytes, source.ReadTile(tile, checkpoint.size));
-    RETURN_IF_ERROR(write(relative, bytes));
-    ++report.written;
-  }
-  RETURN_IF_ERROR(write("checkpoint", checkpoint.note));
-  return report;
+  Publisher publisher(source, out_dir, on_write);
+  publisher.report().size = checkpoint.size;
+  RETURN_IF_ERROR(publisher.WriteTiles(checkpoint.size));
+  // Handovers before the checkpoint: a reader served a checkpoint only the
+  // new key signed finds the handover that introduces it.
+  RETURN_IF_ERROR(publisher.WriteHandovers());
+  RETURN_IF_ERROR(publisher.Write("checkpoint", checkpoint.note));
+  return publisher.report();
 }
 
 }  // namespace ledger::tiles

@@ -105,4 +105,8 @@ absl::StatusOr<TileId> ParseTilePath(absl::string_view path) {
   return tile;
 }
 
+std::string HandoverPath(uint64_t epoch) {
+  return absl::StrCat("log-key-handover/", epoch);
+}
+
 }  // namespace ledger::tiles

@@ -47,6 +47,10 @@ std::string TilePath(const TileId& tile);
 // an index that does not fit 64 bits.
 absl::StatusOr<TileId> ParseTilePath(absl::string_view path);
 
+// "log-key-handover/<epoch>": the path of the handover checkpoint of log key
+// `epoch` (≥ 1), an extension of tlog-tiles (ledger/FORMAT.md, "Tiles").
+std::string HandoverPath(uint64_t epoch);
+
 }  // namespace ledger::tiles
 
 #endif  // LEDGER_TILES_TILE_PATH_H_

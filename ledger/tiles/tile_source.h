@@ -20,6 +20,11 @@ struct PublishedCheckpoint {
   uint64_t size = 0;
 };
 
+// `note` (a signed checkpoint note as stored) with the size its body states;
+// its signatures are not verified. kDataLoss when it has no signature block
+// or its body does not parse.
+absl::StatusOr<PublishedCheckpoint> ParsePublishedCheckpoint(std::string note);
+
 class TileSource {
  public:
   virtual ~TileSource() = default;

@@ -7,7 +7,9 @@
 # through a real nginx over a `ledgerctl publish` folder, where a changed
 # entry bundle, a changed hash tile and a changed partial tile are each
 # refused (exit 1) with a message naming the tile, and a server that goes
-# away is an HTTP error naming the URL.
+# away is an HTTP error naming the URL. Last, a log-key rotation is followed
+# with the first key, from the published copy (which carries the handover)
+# and from the server.
 # Failures: one stderr line, non-zero exit.
 set -euo pipefail
 
@@ -191,4 +193,39 @@ $L checkpoint "${TN[@]}" >/dev/null || fail "checkpoint after restoring the part
 # A server that is gone: an HTTP error naming the URL.
 kill $nginx_pid; wait $nginx_pid 2>/dev/null || true; nginx_pid=
 expect_refused "nginx gone" "GET $N/checkpoint" $L checkpoint "${TN[@]}"
+
+# ---- A log-key rotation (offline: the server stopped), followed over tiles
+# with the first key: from a `publish` copy under nginx, which carries the
+# handover (the bytes the server's endpoint serves), and from the server.
+kill $server_pid; wait $server_pid 2>/dev/null || true
+$L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate >"$tmp/rotate.txt" \
+  || fail "rotate-log-key: $(cat "$tmp/rotate.txt")"
+$L append --dir "$D" --key "$tmp/c.key" --type aifl.collector.v1.Blob "$tmp"/p/4 "$tmp"/p/5 >/dev/null \
+  || fail "append after the rotation"
+size=$($L checkpoint --dir "$D" | sed -n 2p)
+$L publish --dir "$D" --out "$WWW" >"$tmp/publish.txt" || fail "publish: $(cat "$tmp/publish.txt")"
+grep -q '^wrote log-key-handover/1$' "$tmp/publish.txt" || fail "publish wrote no handover: $(cat "$tmp/publish.txt")"
+start_nginx "$WWW" "$tmp/nginx-rotated"
+N=http://127.0.0.1:$nginx_port
+# A reader that trusted the first key at the old size, and a fresh one.
+for trust in "$tmp/trust-nginx" "$tmp/trust-rotated"; do
+  got=$($L checkpoint --tiles "$N" --vkey "$vkey" --trusted_dir "$trust" | sed -n 2p) \
+    || fail "checkpoint --tiles across the rotation ($trust)"
+  [[ $got -eq $size ]] || fail "checkpoint --tiles across the rotation: size $got, want $size"
+done
+$L verify --tiles "$N" --vkey "$vkey" >"$tmp/verify-rotated.txt" \
+  || fail "verify --tiles across the rotation: $(cat "$tmp/verify-rotated.txt")"
+$S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$grpc_port \
+  --http_listen=127.0.0.1:$http_port --checkpoint_interval=100ms \
+  --min_free_mb=0 2>"$tmp/server2.log" &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "$URL/checkpoint" >/dev/null 2>&1 && break
+  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server2.log" >&2; fail "server exited"; }
+  sleep 0.2
+done
+cmp <(curl -sf "$URL/log-key-handover/1") "$WWW/log-key-handover/1" \
+  || fail "the published handover differs from the one the server serves"
+got=$($L checkpoint "${T[@]}" | sed -n 2p) || fail "checkpoint --tiles from the server across the rotation"
+[[ $got -eq $size ]] || fail "checkpoint --tiles from the server: size $got, want $size"
 echo PASS

@@ -64,7 +64,9 @@ Commands on a local ledger folder (--dir D):
   snapshot    --dir D --out S                consistent copy of the database
   publish     --dir D --out WWW              write the checkpoint and its
                                              tlog-tiles into WWW (for nginx or
-                                             an object store); checkpoint last
+                                             an object store), with each
+                                             log-key-handover/<E>; checkpoint
+                                             last
   rotate-log-key --dir D --new-key K [--generate] [--admin_key A]
                                              offline log-key rotation (stop the
                                              server first); K from keygen, or
@@ -109,7 +111,8 @@ folder too), and the output is the same as in local mode:
 With --tiles URL --vkey V, the same read commands (checkpoint, leaf, prove,
 consistency, grew, verify, keys) read only the log's C2SP tlog-tiles (ledger_server
 --http_listen, or any web server over `publish`), verifying every tile and
-leaf; `verify --tiles URL` is a full audit from tiles alone. Tiles keep only
+leaf, and following log-key rotations through the log's handover checkpoints;
+`verify --tiles URL` is a full audit from tiles alone. Tiles keep only
 the latest signed checkpoint: prove --size N and consistency --from/--to N
 compute the root of size N from verified tiles under it (prove says so).
 Auditor commands (--json for programs). models, model, accounts, report and
