@@ -22,10 +22,12 @@
 //   X4 factory log stopped (VIOLATION, Regulation and Compliance): the
 //      Office monitor stopped following a factory's log (a fork, a
 //      rollback, a tile or an entry that fails verification; office/
-//      log_incident.h). Not a model's finding: model_id and provider are
-//      empty, evidence_origins names the factory's origin, the figure
-//      "verified_size at <origin>" the size it was stopped at (entries
-//      below it stay verified and counted). Raised once per stopped log.
+//      log_incident.h), or a factory's index output log whose update does
+//      not replay (index_mismatch: the reason names the log indexed). Not a
+//      model's finding: model_id and provider are empty, evidence_origins names
+//      the factory's origin, the figure "verified_size at <origin>" the size it
+//      was stopped at (entries below it stay verified and counted). Raised once
+//      per stopped log.
 // Findings carry (origin, leaf) evidence (Finding.evidence_origins) and the
 // provider (Finding.provider).
 #ifndef COMPLIANCE_OFFICE_RULES_H_
@@ -67,7 +69,8 @@ std::vector<aifl::rules::v1::Finding> CrossFactoryFindings(
 inline constexpr char kLogStoppedRule[] = "X4";
 
 // The X4 finding for a factory log the monitor stopped at `verified_size`
-// (`kind`: fork, rollback, bad_tile or bad_entry; `reason`: why).
+// (`kind`: fork, rollback, bad_tile, bad_entry or index_mismatch; `reason`:
+// why).
 aifl::rules::v1::Finding LogStoppedFinding(const std::string& origin,
                                            uint64_t verified_size,
                                            const std::string& kind,

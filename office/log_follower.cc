@@ -46,6 +46,10 @@ absl::StatusOr<std::unique_ptr<LogFollower>> LogFollower::Create(
   std::unique_ptr<LogFollower> f(
       new LogFollower(std::move(log), mirror, std::move(http),
                       std::move(verifier), clock, options));
+  if (!f->log_.index_of.empty()) {
+    f->index_check_ =
+        std::make_unique<IndexCheck>(mirror, f->log_.origin, f->log_.index_of);
+  }
   RETURN_IF_ERROR(f->Load());
   return f;
 }
@@ -348,6 +352,13 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitSealed(
       return StopWith(*std::move(incident));
     }
   }
+  // An index output log: every IndexUpdate of the chunk must replay over
+  // the mirrored input log before it is committed.
+  if (index_check_ != nullptr) {
+    ASSIGN_OR_RETURN(std::optional<IndexMismatch> bad,
+                     index_check_->Check(commit.first_index, commit.entries));
+    if (bad.has_value()) return IndexIncident(*bad);
+  }
   RETURN_IF_ERROR(mirror_->Commit(commit));
   state_ = std::move(commit.state);
   FollowLogKey();
@@ -386,8 +397,7 @@ std::optional<LogIncident> LogFollower::CheckComplete() {
   return std::nullopt;
 }
 
-absl::StatusOr<std::optional<LogIncident>> LogFollower::BundleIncident(
-    uint64_t bundle, const absl::Status& why) {
+void LogFollower::AttachBundle(uint64_t bundle, LogIncident* incident) const {
   const uint64_t size = accepted_->fields.size;
   ledger::tiles::TileId tile;
   tile.entries = true;
@@ -395,13 +405,32 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::BundleIncident(
   tile.width = bundle < size / kTileWidth
                    ? kTileWidth
                    : static_cast<uint32_t>(size % kTileWidth);
-  LogIncident incident = Incident(IncidentKind::kBadTile,
-                                  std::string(why.message()), accepted_->note);
-  incident.tile_url = tree_->Url(tile);
+  incident->tile_url = tree_->Url(tile);
   // The bytes as served, for the evidence; a failed re-fetch keeps the URL.
   absl::StatusOr<std::string> bytes =
-      http_->Get(incident.tile_url, kMaxBundleBytes);
-  if (bytes.ok()) incident.tile_bytes = *std::move(bytes);
+      http_->Get(incident->tile_url, kMaxBundleBytes);
+  if (bytes.ok()) incident->tile_bytes = *std::move(bytes);
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::BundleIncident(
+    uint64_t bundle, const absl::Status& why) {
+  LogIncident incident = Incident(IncidentKind::kBadTile,
+                                  std::string(why.message()), accepted_->note);
+  AttachBundle(bundle, &incident);
+  return StopWith(std::move(incident));
+}
+
+absl::StatusOr<std::optional<LogIncident>> LogFollower::IndexIncident(
+    const IndexMismatch& bad) {
+  // The reason names the log indexed (the factory's); the bundle holding
+  // the update, which hashes to the signed root, lets anyone replay it.
+  LogIncident incident =
+      Incident(IncidentKind::kIndexMismatch,
+               absl::StrCat("index replay of ", log_.origin, " over ",
+                            log_.index_of, ": ", bad.reason),
+               accepted_->note);
+  incident.leaf_index = bad.leaf;
+  AttachBundle(bad.leaf / kTileWidth, &incident);
   return StopWith(std::move(incident));
 }
 

@@ -29,11 +29,15 @@
 // ledger/FORMAT.md, "Tiles"), which the key trusted now signed too, and
 // follows to it; step 4 then checks the new key against the admin-signed
 // LogKey leaf in that tree, and the next step verifies with the new key.
+// An index's output log (FollowedLog::index_of) is also replayed before
+// each commit: every IndexUpdate must match the mirror of the log it
+// indexes (index_check.h); an update that names an input size not mirrored
+// yet holds the commit back (an error: retried) until it is.
 // A hostile answer (fork, rollback, a tile or leaf that does not hash to
-// the signed root, an entry that fails admission or its signature) stops
-// the log for good at its verified size, with a LogIncident kept in the
-// mirror. An unreachable or unsigned source is only an error: the next step
-// tries again.
+// the signed root, an entry that fails admission or its signature, an index
+// update that does not replay) stops the log for good at its verified size,
+// with a LogIncident kept in the mirror. An unreachable or unsigned source is
+// only an error: the next step tries again.
 //
 // Not thread-safe: one thread per follower (the Mirror is shared).
 #ifndef OFFICE_LOG_FOLLOWER_H_
@@ -53,6 +57,7 @@
 #include "common/clock.h"
 #include "ledger/leaf_replay.h"
 #include "office/chunk_signatures.h"
+#include "office/index_check.h"
 #include "office/log_incident.h"
 #include "office/mirror.h"
 #include "office/monitor_config.h"
@@ -104,6 +109,8 @@ class LogFollower {
   uint64_t checkpoint_size() const {
     return accepted_ ? accepted_->fields.size : 0;
   }
+  // The replay of an index's output log; null for other logs.
+  const IndexCheck* index_check() const { return index_check_.get(); }
 
  private:
   LogFollower(FollowedLog log, Mirror* mirror,
@@ -155,6 +162,12 @@ class LogFollower {
   std::optional<LogIncident> CheckComplete();
   absl::StatusOr<std::optional<LogIncident>> BundleIncident(
       uint64_t bundle, const absl::Status& why);
+  // The incident of an index update that does not replay.
+  absl::StatusOr<std::optional<LogIncident>> IndexIncident(
+      const IndexMismatch& bad);
+  // Sets the incident's tile to entry bundle `bundle` of the accepted tree,
+  // with its bytes as served now (kept for the evidence).
+  void AttachBundle(uint64_t bundle, LogIncident* incident) const;
   LogIncident Incident(IncidentKind kind, std::string reason,
                        std::string offending_note) const;
   // Stores `incident` and stops the log.
@@ -174,6 +187,8 @@ class LogFollower {
   std::optional<api::client::VerifiedCheckpoint> accepted_;
   std::unique_ptr<api::client::TileTree> tree_;  // of accepted_
   std::unique_ptr<ledger::LeafReplay> replay_;
+  // For an index's output log: its replay (null for other logs).
+  std::unique_ptr<IndexCheck> index_check_;
   bool stopped_ = false;
 };
 

@@ -15,18 +15,21 @@ absl::string_view IncidentKindName(IncidentKind kind) {
       return "bad_tile";
     case IncidentKind::kBadEntry:
       return "bad_entry";
+    case IncidentKind::kIndexMismatch:
+      return "index_mismatch";
   }
   return "unknown";
 }
 
 absl::StatusOr<IncidentKind> ParseIncidentKind(absl::string_view name) {
-  for (IncidentKind k : {IncidentKind::kFork, IncidentKind::kRollback,
-                         IncidentKind::kBadTile, IncidentKind::kBadEntry}) {
+  for (IncidentKind k :
+       {IncidentKind::kFork, IncidentKind::kRollback, IncidentKind::kBadTile,
+        IncidentKind::kBadEntry, IncidentKind::kIndexMismatch}) {
     if (IncidentKindName(k) == name) return k;
   }
-  return absl::DataLossError(
-      absl::StrCat("incident kind: got \"", name,
-                   "\", want fork, rollback, bad_tile or bad_entry"));
+  return absl::DataLossError(absl::StrCat(
+      "incident kind: got \"", name,
+      "\", want fork, rollback, bad_tile, bad_entry or index_mismatch"));
 }
 
 std::string EncodeIncident(const LogIncident& in) {

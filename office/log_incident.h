@@ -28,9 +28,16 @@ enum class IncidentKind {
   // An entry in the signed tree that fails parsing, admission (unenrolled or
   // revoked signer, role, sequence, time) or its envelope signature.
   kBadEntry,
+  // An index's output log (an `index` line) whose IndexUpdate does not
+  // replay over the mirror of the log it indexes (index_check.h): an entry
+  // left out of a model's list or a foreign one added (a wrong map root), a
+  // wrong input root, another input log, sizes going back, or a leaf that
+  // is no IndexUpdate. The leaf is that update; the tile its entry bundle.
+  kIndexMismatch,
 };
 
-// "fork", "rollback", "bad_tile", "bad_entry" (the stored spelling).
+// "fork", "rollback", "bad_tile", "bad_entry", "index_mismatch" (the
+// stored spelling).
 absl::string_view IncidentKindName(IncidentKind kind);
 absl::StatusOr<IncidentKind> ParseIncidentKind(absl::string_view name);
 

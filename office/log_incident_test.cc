@@ -49,10 +49,12 @@ TEST(LogIncidentTest, GoldenBytesAndRoundTrip) {
 }
 
 TEST(LogIncidentTest, KindsAndBadRecords) {
-  for (IncidentKind k : {IncidentKind::kFork, IncidentKind::kRollback,
-                         IncidentKind::kBadTile, IncidentKind::kBadEntry}) {
+  for (IncidentKind k :
+       {IncidentKind::kFork, IncidentKind::kRollback, IncidentKind::kBadTile,
+        IncidentKind::kBadEntry, IncidentKind::kIndexMismatch}) {
     EXPECT_EQ(*ParseIncidentKind(IncidentKindName(k)), k);
   }
+  EXPECT_EQ(IncidentKindName(IncidentKind::kIndexMismatch), "index_mismatch");
   aifl::office::monitor::v1::LogIncident p;
   p.set_kind("split");
   EXPECT_TRUE(absl::IsDataLoss(DecodeIncident(p.SerializeAsString()).status()));

@@ -11,8 +11,8 @@
 // given, a checkpoint is accepted only with the policy's quorum of
 // cosignatures (ledger/witness_policy). An `index` line is a verifiable
 // index's output log (index/FORMAT.md), followed like a `log` line, whose
-// checkpoints the monitor cosigns only when the index replays over its
-// mirror of <input-origin>, the origin of a `log` line (index_vouch.h). Items
+// updates are replayed over the mirror of <input-origin>, the origin of a
+// `log` line, before they are mirrored (index_check.h). Items
 // are separated by spaces or tabs; blank lines and lines starting with '#' are
 // ignored. Every other line, a repeated origin, a bad key, URL or policy is an
 // error naming the line.

@@ -37,7 +37,6 @@
 #include "common/version.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/note/cosignature.h"
-#include "office/index_vouch.h"
 #include "office/log_follower.h"
 #include "office/mirror.h"
 #include "office/monitor.h"
@@ -164,7 +163,7 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
 // opened, read back, and brought up to the mirror before the followers
 // start.
 absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
-    const office::Mirror* mirror) {
+    const office::MonitorConfig& config, const office::Mirror* mirror) {
   if (absl::GetFlag(FLAGS_office_ledger_dir).empty() &&
       absl::GetFlag(FLAGS_office_server).empty()) {
     return nullptr;
@@ -186,6 +185,9 @@ absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> OpenOfficeLedger(
   options.office_key_path = absl::GetFlag(FLAGS_office_key);
   options.rules_pack_path = absl::GetFlag(FLAGS_office_rules_pack);
   options.max_evidence_leaves = absl::GetFlag(FLAGS_max_evidence_leaves);
+  for (const office::FollowedLog& log : config.logs) {
+    if (!log.index_of.empty()) options.index_logs.insert(log.origin);
+  }
   if (options.rules_key_path.empty() || options.office_key_path.empty()) {
     return absl::InvalidArgumentError(
         "--office_rules_key and --office_key are required with "
@@ -250,25 +252,10 @@ struct WitnessParts {
   std::unique_ptr<witness::WitnessHttpServer> server;
 };
 
-// What the monitor's cosignature states (monitor_witness.h, and for the
-// output log of an `index` line, index_vouch.h).
-witness::Witness::Vouch WitnessVouch(const office::MonitorConfig& config,
-                                     const office::Mirror* mirror) {
-  office::IndexedLogs indexes;
-  for (const office::FollowedLog& log : config.logs) {
-    if (!log.index_of.empty()) indexes[log.origin] = log.index_of;
-  }
-  return office::IndexReplayed(
-      mirror, std::move(indexes), office::VerifiedUpToSize(mirror),
-      [](absl::string_view origin, uint64_t size, const absl::Status& why) {
-        LogEvent("warning", "index_not_cosigned",
-                 {{"origin", std::string(origin)},
-                  {"size", absl::StrCat(size)},
-                  {"reason", std::string(why.message())}});
-      });
-}
-
-// The tlog-witness side (monitor_witness.h), when a key is given.
+// The tlog-witness side (monitor_witness.h), when a key is given. What its
+// cosignature states: the monitor verified every entry up to the size
+// (and, for an index's output log, replayed every update: its follower
+// commits nothing else, index_check.h).
 absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
                                           const office::Mirror* mirror) {
   WitnessParts parts;
@@ -298,7 +285,7 @@ absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
   absl::StatusOr<std::unique_ptr<witness::Witness>> w =
       witness::Witness::Create(*std::move(cosigner), *std::move(logs),
                                parts.store.get(), common::RealClock::Get(),
-                               WitnessVouch(config, mirror));
+                               office::VerifiedUpToSize(mirror));
   if (!w.ok()) return w.status();
   parts.witness = *std::move(w);
   witness::WitnessHttpServerOptions options;
@@ -346,7 +333,7 @@ int Run() {
   absl::StatusOr<WitnessParts> witness = StartWitness(*config, mirror->get());
   if (!witness.ok()) return Fail("witness_failed", witness.status());
   absl::StatusOr<std::unique_ptr<office::OfficeLedgerSink>> sink =
-      OpenOfficeLedger(mirror->get());
+      OpenOfficeLedger(*config, mirror->get());
   if (!sink.ok()) return Fail("office_ledger_failed", sink.status());
   if (*sink != nullptr) LogRecorded("", (*sink)->SyncAll());
   office::Monitor monitor(*std::move(followers),

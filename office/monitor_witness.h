@@ -5,8 +5,10 @@
 // its tree — it accepted that very checkpoint (same size and root) and
 // verified and mirrored every entry up to its size. Its cosignature thus
 // also states "every entry up to this size was verified" (tiles, admission,
-// envelope signatures), which is why the monitor signs with a key of its
-// own, never a plain witness's.
+// envelope signatures) and, for an index's output log, "every index update
+// up to this size replays" (its follower mirrors nothing else:
+// index_check.h), which is why the monitor signs with a key of its own,
+// never a plain witness's.
 #ifndef OFFICE_MONITOR_WITNESS_H_
 #define OFFICE_MONITOR_WITNESS_H_
 

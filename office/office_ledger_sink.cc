@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<OfficeLedgerSink>> OfficeLedgerSink::Open(
   ASSIGN_OR_RETURN(rules::RulePack pack,
                    rules::LoadRulePack(options.rules_pack_path));
   auto sink = std::unique_ptr<OfficeLedgerSink>(
-      new OfficeLedgerSink(std::move(link), mirror, clock));
+      new OfficeLedgerSink(std::move(link), mirror, clock, options.index_logs));
   absl::MutexLock lock(&sink->mu_);
   OfficeLedgerLink& l = *sink->link_;
   // Read back first: every entry that landed, answered or not, is then in
@@ -131,7 +131,10 @@ void OfficeLedgerSink::ReadBackLeaf(const compliance::ConvertedLeaf& leaf) {
 }
 
 absl::Status OfficeLedgerSink::Feed(const std::string& origin) {
-  if (refused_.count(origin) > 0) return absl::OkStatus();
+  // An index's output log is no factory's: nothing of it is folded.
+  if (refused_.count(origin) > 0 || index_logs_.count(origin) > 0) {
+    return absl::OkStatus();
+  }
   uint64_t& position = position_[origin];
   absl::Status s = mirror_->Visit(
       origin, position,
@@ -153,6 +156,7 @@ absl::Status OfficeLedgerSink::Feed(const std::string& origin) {
 
 absl::Status OfficeLedgerSink::RecordCheckpoint(const std::string& origin,
                                                 OfficeRecorded* out) {
+  if (index_logs_.count(origin) > 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(uint64_t size, mirror_->VerifiedSize(origin));
   auto it = checkpoint_size_.find(origin);
   if (size == 0 || (it != checkpoint_size_.end() && it->second >= size)) {
@@ -255,6 +259,11 @@ uint64_t OfficeLedgerSink::EvidenceLeavesKept() {
     }
   }
   return n;
+}
+
+std::vector<std::string> OfficeLedgerSink::FoldedOrigins() {
+  absl::MutexLock lock(&mu_);
+  return state_->fold().origins();
 }
 
 }  // namespace office

@@ -34,6 +34,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -59,6 +60,12 @@ struct OfficeLedgerOptions : OfficeLedgerLinkOptions {
   // Interval leaves the fold keeps per model and factory (0: all): the
   // Office's memory bound (compliance::OfficeRuleOptions).
   uint64_t max_evidence_leaves = 0;
+  // Origins of verifiable indexes' output logs (the config's `index`
+  // lines): followed, mirrored and cosigned, but no factory's log: their
+  // IndexUpdate leaves are not folded (no models, no share of any) and
+  // their checkpoints are not recorded as factory checkpoints. A stopped
+  // one is still an X4 finding. Default: none.
+  std::set<std::string> index_logs;
 };
 
 // What one Sync recorded (for the monitor's event log).
@@ -90,11 +97,16 @@ class OfficeLedgerSink {
   // The interval leaves the fold keeps, every origin and model (what
   // max_evidence_leaves bounds; fold_bench prints it).
   uint64_t EvidenceLeavesKept();
+  // The origins the Office's fold holds (factory logs only), sorted.
+  std::vector<std::string> FoldedOrigins();
 
  private:
   OfficeLedgerSink(std::unique_ptr<OfficeLedgerLink> link, const Mirror* mirror,
-                   common::Clock* clock)
-      : link_(std::move(link)), mirror_(mirror), clock_(clock) {}
+                   common::Clock* clock, std::set<std::string> index_logs)
+      : link_(std::move(link)),
+        mirror_(mirror),
+        clock_(clock),
+        index_logs_(std::move(index_logs)) {}
 
   absl::Status ReadBack(const api::client::VerifiedCheckpoint& at)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -114,6 +126,7 @@ class OfficeLedgerSink {
   std::unique_ptr<OfficeLedgerLink> link_;
   const Mirror* mirror_;
   common::Clock* clock_;
+  const std::set<std::string> index_logs_;
   std::unique_ptr<compliance::OfficeRecorder> recorder_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<compliance::OfficeState> state_ ABSL_GUARDED_BY(mu_);
   // Per origin: the next mirrored leaf to feed.

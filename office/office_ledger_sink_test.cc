@@ -9,14 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "compliance/leaf_entry.h"
 #include "compliance/office_rules.h"
-#include "compliance/testonly/factory_log.h"
 #include "gtest/gtest.h"
-#include "ledger/ledger.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "office/mirror.h"
-#include "rules/payload_types.h"
+#include "office/testonly/office_ledger_fixture.h"
 
 namespace office {
 namespace {
@@ -38,15 +35,7 @@ TEST(OfficeLedgerSinkTest, StoppedLogIsRecordedOnceAsX4) {
   incident.detected_unix_seconds = 1'790'000'000;
   ASSERT_TRUE(mirror->Stop(incident).ok());
 
-  auto office = Must(compliance::testonly::FactoryLog::Create("office/log"));
-  OfficeLedgerOptions options;
-  options.rules_key_path = Must(office->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_RULES, "AI Office", "office-rules"));
-  options.office_key_path = Must(office->EnrolKeyFile(
-      aifl::ledger::v1::ROLE_OFFICE, "AI Office", "office"));
-  Must(office->ledger().PublishCheckpoint());
-  options.ledger_dir = office->dir();
-  office->Close();
+  const OfficeLedgerOptions options = Must(testonly::FreshOfficeLedger());
 
   for (int start = 0; start < 2; ++start) {
     auto sink = Must(OfficeLedgerSink::Open(options, mirror.get()));
@@ -55,23 +44,9 @@ TEST(OfficeLedgerSinkTest, StoppedLogIsRecordedOnceAsX4) {
     EXPECT_EQ(Must(sink->Sync(kFactory)).findings, 0u);
   }
 
-  ledger::LedgerOptions read;
-  read.dir = options.ledger_dir;
-  read.read_only = true;
-  auto l = Must(ledger::Ledger::Open(read));
-  std::vector<aifl::rules::v1::Finding> x4;
-  for (uint64_t i = 0; i < l->Size(); ++i) {
-    const compliance::ConvertedLeaf c = Must(compliance::ConvertLeaf(
-        i, Must(l->GetLeaf(i)),
-        [&](const ledger::crypto::KeyId& id) { return l->FindKey(id); }));
-    aifl::rules::v1::Finding f;
-    if (c.entry.payload_type == rules::kFindingType &&
-        f.ParseFromString(c.entry.payload) &&
-        f.rule_id() == compliance::kLogStoppedRule) {
-      EXPECT_EQ(c.entry.signer_role, aifl::ledger::v1::ROLE_RULES);
-      x4.push_back(f);
-    }
-  }
+  const std::vector<aifl::rules::v1::Finding> x4 =
+      testonly::FindingsOf(Must(testonly::ReadOfficeLedger(options.ledger_dir)),
+                           compliance::kLogStoppedRule);
   ASSERT_EQ(x4.size(), 1u);
   EXPECT_EQ(x4[0].unit(), aifl::rules::v1::REGULATION_AND_COMPLIANCE);
   ASSERT_EQ(x4[0].evidence_origins_size(), 1);

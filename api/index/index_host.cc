@@ -73,7 +73,8 @@ absl::StatusOr<HostedHead> IndexHost::Head(absl::string_view model_id) {
     return cp.status();
   }
   HostedHead out;
-  out.output_checkpoint = cp->note;
+  out.output_checkpoint =
+      cosigned_ ? cosigned_(cp->note, cp->fields.size) : cp->note;
   ASSIGN_OR_RETURN(out.head, vindex::MakeModelHead(*builder_, *output_.ledger,
                                                    cp->fields.size, model_id));
   out.input_size = builder_->state().input_size;

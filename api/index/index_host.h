@@ -12,12 +12,17 @@
 // one LogReader (a FolderLogReader over the open ledger): every checkpoint
 // signature and the leaves' root are checked as any follower checks them.
 //
+// The output log is served and witnessed like the input (output_ledger():
+// ledger_server's /index/ tiles and its witnesses; set_cosigned gives the
+// heads the cosignatures gathered).
+//
 // Thread-safe: Update, Head and Page serialise on one lock (a long
 // catch-up delays queries, never the ledger's appends).
 #ifndef API_INDEX_INDEX_HOST_H_
 #define API_INDEX_INDEX_HOST_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,13 +92,30 @@ class IndexHost {
                                          size_t max_leaf_bytes);
 
   // The output log's origin (for its verifier key).
-  std::string output_origin() const { return output_.ledger->origin(); }
+  std::string output_origin() const { return output_ledger_->origin(); }
+  // The output log's ledger (thread-safe; its checkpoints and tiles are
+  // served and witnessed like the input's: ledger_server's /index/ tiles).
+  // Owned by the host.
+  const ledger::Ledger* output_ledger() const { return output_ledger_; }
+
+  // Gives Head's output checkpoint the cosignatures gathered for it:
+  // `cosigned(note, size)` returns the note with them (e.g.
+  // WitnessCollector::WithCosignatures). Call before the first Head.
+  using Cosigned =
+      std::function<std::string(const std::string& note, uint64_t size)>;
+  void set_cosigned(Cosigned cosigned) {
+    absl::MutexLock lock(&mu_);
+    cosigned_ = std::move(cosigned);
+  }
 
  private:
   IndexHost(const ledger::Ledger& input, OpenedOutputLog output)
-      : input_(input), output_(std::move(output)) {}
+      : input_(input),
+        output_ledger_(output.ledger.get()),
+        output_(std::move(output)) {}
 
   const ledger::Ledger& input_;
+  const ledger::Ledger* const output_ledger_;  // output_.ledger's
   uint64_t max_step_leaves_ = kMaxStepLeaves;
   absl::Mutex mu_;
   OpenedOutputLog output_ ABSL_GUARDED_BY(mu_);
@@ -102,6 +124,7 @@ class IndexHost {
   std::unique_ptr<vindex::IndexBuilder> builder_ ABSL_GUARDED_BY(mu_);
   // The list last paged: the next page of the same answer reuses its tree.
   vindex::ListTreeCache pages_ ABSL_GUARDED_BY(mu_);
+  Cosigned cosigned_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace api::index

@@ -156,12 +156,22 @@ ServerSample SampleServer(ledger::Ledger* ledger,
 // One step of the hosted index (api/index/index_host.h). Before the first
 // checkpoint there is nothing to index; other failures are logged and the
 // next tick tries again (the index only ever moves by whole checkpoints).
-void UpdateIndex(api::index::IndexHost& index) {
+// Then the output log's latest checkpoint goes to its witnesses (when any),
+// as the publisher does for the log's own: also when this step appended
+// nothing, so a restarted server gathers the cosignatures again.
+void UpdateIndex(api::index::IndexHost& index, WitnessCollector* witnesses) {
   absl::StatusOr<api::index::FollowStep> step = index.Update();
   if (!step.ok() && !absl::IsNotFound(step.status())) {
     LogEvent("warning", "index_update_failed",
              {{"error", step.status().ToString()}});
   }
+  if (witnesses == nullptr) return;
+  absl::StatusOr<std::string> note = index.output_ledger()->LatestCheckpoint();
+  if (!note.ok()) return;  // nothing published yet
+  absl::StatusOr<uint64_t> size = CheckpointNoteSize(*note);
+  if (!size.ok()) return;
+  witnesses->Offer(*note, *size);
+  witnesses->AwaitRound(*size);
 }
 
 }  // namespace
@@ -230,29 +240,56 @@ absl::Status LedgerServer::StartModelView(ledger::Ledger* ledger,
   absl::Status caught_up = models_->CatchUp();
   if (!caught_up.ok()) return caught_up;
   LedgerModelView* view = models_.get();
-  if (options.open_index) {
-    absl::StatusOr<std::unique_ptr<api::index::IndexHost>> index =
-        options.open_index(*ledger);
-    if (!index.ok()) return index.status();
-    index_ = *std::move(index);
-  }
+  if (absl::Status s = StartIndex(ledger, options); !s.ok()) return s;
   api::index::IndexHost* index = index_.get();
+  WitnessCollector* index_witnesses = index_witnesses_.get();
   // Real time, like the publisher's interval (options.clock dates figures).
   trimmer_ = std::make_unique<MemoryTrimmer>(
       options.memory_trim, common::RealClock::Get(), ProcessHeap());
   MemoryTrimmer* trimmer = trimmer_.get();
-  follower_ = std::make_unique<FoldFollower>([view, trimmer, index] {
-    absl::Status s = view->CatchUp();
-    if (!s.ok()) {
-      LogEvent("warning", "model_view_catch_up_failed",
-               {{"error", s.ToString()}});
-    }
-    if (index != nullptr) UpdateIndex(*index);
-    trimmer->MaybeTrim();
-  });
+  follower_ =
+      std::make_unique<FoldFollower>([view, trimmer, index, index_witnesses] {
+        absl::Status s = view->CatchUp();
+        if (!s.ok()) {
+          LogEvent("warning", "model_view_catch_up_failed",
+                   {{"error", s.ToString()}});
+        }
+        if (index != nullptr) UpdateIndex(*index, index_witnesses);
+        trimmer->MaybeTrim();
+      });
   FoldFollower* follower = follower_.get();
   publisher_->set_after_tick([follower] { follower->Kick(); });
   return absl::OkStatus();
+}
+
+// The hosted index (options.open_index) and the witnesses of its output log
+// (options.index_witness_policy, else options.witness_policy): its
+// Audit.GetModelEntries heads carry the cosignatures they gave.
+absl::Status LedgerServer::StartIndex(ledger::Ledger* ledger,
+                                      const ServerOptions& options) {
+  if (!options.open_index) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<api::index::IndexHost>> index =
+      options.open_index(*ledger);
+  if (!index.ok()) return index.status();
+  index_ = *std::move(index);
+  const std::optional<ledger::witness_policy::Policy>& policy =
+      options.index_witness_policy.has_value() ? options.index_witness_policy
+                                               : options.witness_policy;
+  if (!policy.has_value()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<WitnessCollector>> witnesses =
+      WitnessCollector::Start(index_->output_ledger(), *policy,
+                              options.witness_options);
+  if (!witnesses.ok()) return witnesses.status();
+  index_witnesses_ = *std::move(witnesses);
+  const WitnessCollector* collector = index_witnesses_.get();
+  index_->set_cosigned([collector](const std::string& note, uint64_t size) {
+    return collector->WithCosignatures(note, size);
+  });
+  return absl::OkStatus();
+}
+
+const ledger::Ledger* LedgerServer::index_output() const {
+  return index_ != nullptr ? index_->output_ledger() : nullptr;
 }
 
 // The witnesses of options->witness_policy (none without one): asked after

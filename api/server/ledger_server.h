@@ -127,6 +127,12 @@ struct ServerOptions {
   std::function<absl::StatusOr<std::unique_ptr<api::index::IndexHost>>(
       const ledger::Ledger& served)>
       open_index;
+  // With open_index: a tlog-policy whose witnesses are asked to cosign the
+  // index's output log's checkpoints (after each index update), which its
+  // /index/ tiles and Audit.GetModelEntries then serve with the
+  // cosignatures. Default: none, and then witness_policy's witnesses are
+  // asked (they must trust the output log's key too).
+  std::optional<ledger::witness_policy::Policy> index_witness_policy;
 };
 
 class LedgerServer {
@@ -152,6 +158,14 @@ class LedgerServer {
   LedgerModelView* model_view() const { return models_.get(); }
   // The cosignature gatherer; null without ServerOptions::witness_policy.
   const WitnessCollector* witnesses() const { return witnesses_.get(); }
+  // The hosted index's output log (its tiles are served under /index/:
+  // server_http_handler.h); null without ServerOptions::open_index.
+  const ledger::Ledger* index_output() const;
+  // The output log's cosignature gatherer; null without an index or
+  // without a witness policy for it.
+  const WitnessCollector* index_witnesses() const {
+    return index_witnesses_.get();
+  }
 
   // Reads --tls_crl again (SIGHUP). On error the previous list stays in
   // force and the error is returned (see RevocationList::Load). OK and
@@ -170,6 +184,7 @@ class LedgerServer {
   absl::Status LoadCrl(const ServerOptions& options);
   absl::Status StartModelView(ledger::Ledger* ledger,
                               const ServerOptions& options);
+  absl::Status StartIndex(ledger::Ledger* ledger, const ServerOptions& options);
   absl::Status StartWitnesses(ledger::Ledger* ledger, ServerOptions* options);
   void CreateServices(ledger::Ledger* ledger, ServerOptions* options);
   absl::Status Listen(const ServerOptions& options,
@@ -190,6 +205,8 @@ class LedgerServer {
   std::unique_ptr<CheckpointPublisher> publisher_;
   std::unique_ptr<LedgerModelView> models_;
   std::unique_ptr<api::index::IndexHost> index_;  // updated by follower_
+  // Asked after each index update, on follower_'s thread.
+  std::unique_ptr<WitnessCollector> index_witnesses_;
   // Catches models_ up and trims memory after each publisher tick, on its
   // own thread; destroyed before both (and stopped in Shutdown, after the
   // publisher that kicks it).

@@ -28,15 +28,14 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "api/server/cosigned_tile_source.h"
 #include "api/server/descriptor_budget.h"
 #include "api/server/fairness_flags.h"
 #include "api/server/grpc_log.h"
 #include "api/server/index_flags.h"
 #include "api/server/ledger_server.h"
 #include "api/server/log.h"
-#include "api/server/metrics_http_handler.h"
 #include "api/server/rules_runner.h"
+#include "api/server/server_http_handler.h"
 #include "api/server/server_metrics.h"
 #include "api/server/witness_flags.h"
 #include "api/tiles_http/tile_handler.h"
@@ -44,7 +43,6 @@
 #include "common/production_runtime.h"
 #include "common/version.h"
 #include "ledger/ledger.h"
-#include "ledger/tiles/ledger_tile_source.h"
 #include "ledger/tiles/publish_loop.h"
 #include "rules/default_pack.h"
 
@@ -118,8 +116,9 @@ ABSL_FLAG(uint64_t, grpc_memory_mb, 1024,
 ABSL_FLAG(int, grpc_max_threads, 64, "gRPC resource quota: threads");
 ABSL_FLAG(std::string, http_listen, "",
           "HOST:PORT serving the log read-only as C2SP tlog-tiles over plain "
-          "HTTP (/checkpoint, /tile/...) and Prometheus metrics (/metrics); "
-          "empty: off");
+          "HTTP (/checkpoint, /tile/...), with --index_dir the index's output "
+          "log under /index/ (/index/checkpoint, /index/tile/...), and "
+          "Prometheus metrics (/metrics); empty: off");
 ABSL_FLAG(uint32_t, http_threads, 4, "HTTP server threads");
 ABSL_FLAG(uint32_t, http_max_connections, 256,
           "open HTTP connections at most (more are closed on accept)");
@@ -129,7 +128,9 @@ ABSL_FLAG(absl::Duration, http_idle_timeout, absl::Seconds(10),
           "an HTTP connection idle this long is closed");
 ABSL_FLAG(std::string, publish_dir, "",
           "keep this folder a static tlog-tiles copy of the log (as ledgerctl "
-          "publish), checked every --checkpoint_interval; empty: off");
+          "publish), and with --index_dir of the index's output log in its "
+          "subfolder index/ (the URLs of --http_listen), checked every "
+          "--checkpoint_interval; empty: off");
 ABSL_FLAG(uint64_t, http_cache_mb, 64,
           "memory for full tiles and bundles already served over HTTP");
 ABSL_FLAG(int, http_max_age, 5,
@@ -274,21 +275,24 @@ bool StartHttp(api::server::MetricsHttpHandler* handler,
   return true;
 }
 
-// The --publish_dir loop, or null when the flag is empty.
+// The --publish_dir loop writing `tile_source` into the folder's `subdir`
+// ("" or "/index", the URL path the HTTP port serves it under), or null
+// when the flag is empty.
 std::unique_ptr<ledger::tiles::PublishLoop> StartPublishLoop(
-    ledger::tiles::TileSource* tile_source) {
+    ledger::tiles::TileSource* tile_source, const std::string& subdir) {
   using api::server::LogEvent;
   if (absl::GetFlag(FLAGS_publish_dir).empty()) return nullptr;
+  const std::string dir = absl::GetFlag(FLAGS_publish_dir) + subdir;
   return std::make_unique<ledger::tiles::PublishLoop>(
-      tile_source, absl::GetFlag(FLAGS_publish_dir),
-      absl::GetFlag(FLAGS_checkpoint_interval),
-      [](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
+      tile_source, dir, absl::GetFlag(FLAGS_checkpoint_interval),
+      [dir](const absl::StatusOr<ledger::tiles::PublishReport>& report) {
         if (!report.ok()) {
           LogEvent("error", "tiles_publish_failed",
-                   {{"error", report.status().ToString()}});
+                   {{"dir", dir}, {"error", report.status().ToString()}});
         } else {
           LogEvent("info", "tiles_published",
-                   {{"size", absl::StrCat(report->size)},
+                   {{"dir", dir},
+                    {"size", absl::StrCat(report->size)},
                     {"written", absl::StrCat(report->written)}});
         }
       });
@@ -377,20 +381,22 @@ int Run() {
     return 1;
   }
   // The tlog-tiles read port: stopped (destroyed) before the ledger.
-  // Its checkpoint carries the witnesses' cosignatures (when any).
-  ledger::tiles::LedgerTileSource ledger_tiles(ledger->get());
-  api::server::CosignedTileSource tile_source(&ledger_tiles,
-                                              (*server)->witnesses());
+  // Checkpoints carry the witnesses' cosignatures (when any); the index's
+  // output log (when hosted) under /index/; /metrics on the same port.
   api::tiles_http::TileHandlerOptions handler_options;
   handler_options.short_max_age_s = absl::GetFlag(FLAGS_http_max_age);
   handler_options.cache_bytes = absl::GetFlag(FLAGS_http_cache_mb) << 20;
-  api::tiles_http::TileHandler tile_handler(&tile_source, handler_options);
-  // /metrics on the same port; everything else is a tile request.
-  api::server::MetricsHttpHandler http_handler(&metrics, &tile_handler);
+  api::server::ServerHttpHandler http_handler(ledger->get(), **server, &metrics,
+                                              handler_options);
   std::unique_ptr<api::tiles_http::TileHttpServer> http;
   if (!StartHttp(&http_handler, &http)) return 1;
   std::unique_ptr<ledger::tiles::PublishLoop> publish_loop =
-      StartPublishLoop(&tile_source);
+      StartPublishLoop(http_handler.log_tiles(), "");
+  std::unique_ptr<ledger::tiles::PublishLoop> index_publish_loop =
+      http_handler.index_tiles() == nullptr
+          ? nullptr
+          : StartPublishLoop(http_handler.index_tiles(),
+                             api::server::ServerHttpHandler::kIndexPrefix);
   std::unique_ptr<api::server::RulesRunner> rules;
   if (!StartRules(ledger->get(), server->get(), &rules)) return 1;
   int signal = 0;
@@ -402,6 +408,7 @@ int Run() {
   rules.reset();  // no findings appended during shutdown
   http.reset();
   publish_loop.reset();
+  index_publish_loop.reset();
   absl::Status stopped =
       (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace));
   server->reset();

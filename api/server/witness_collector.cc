@@ -149,8 +149,10 @@ void WitnessCollector::Record(size_t index, uint64_t size,
   if (answer.kind == WitnessAnswer::Kind::kConflict) {
     report.size_known = true;
     report.cosigned_size = answer.witness_size;
+    // The origin tells the log's own witnessing from its index's.
     LogEvent("info", "witness_size_learned",
-             {{"witness", slot.witness->name},
+             {{"origin", ledger_->origin()},
+              {"witness", slot.witness->name},
               {"size", absl::StrCat(answer.witness_size)}});
     // Retry at once from the size it said; a second 409 in a row fails.
     if (slot.conflicts++ == 0) return;
@@ -182,7 +184,8 @@ void WitnessCollector::Record(size_t index, uint64_t size,
   slot.retry_at = now + slot.backoff;
   slot.backoff = std::min(slot.backoff * 2, options_.backoff_max);
   LogEvent("warning", "witness_failed",
-           {{"witness", slot.witness->name},
+           {{"origin", ledger_->origin()},
+            {"witness", slot.witness->name},
             {"size", absl::StrCat(size)},
             {"error", report.last_error},
             {"retry_in", absl::FormatDuration(slot.retry_at - now)}});

@@ -41,19 +41,27 @@ absl::Status WitnessOptionsFromFlags(ServerOptions* options) {
         "--witness_backoff_max ≥ --witness_backoff_min");
   }
   if (path.empty()) return absl::OkStatus();
+  absl::StatusOr<ledger::witness_policy::Policy> policy =
+      ReadPolicyFlag("witness_policy", path);
+  if (!policy.ok()) return policy.status();
+  options->witness_policy = *std::move(policy);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ledger::witness_policy::Policy> ReadPolicyFlag(
+    absl::string_view flag, const std::string& path) {
   absl::StatusOr<std::string> text = common::ReadWholeFile(path);
   if (!text.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--witness_policy: ", text.status().message()));
+        absl::StrCat("--", flag, ": ", text.status().message()));
   }
   absl::StatusOr<ledger::witness_policy::Policy> policy =
       ledger::witness_policy::ParsePolicy(*text);
   if (!policy.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--witness_policy ", path, ": ", policy.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " ", path, ": ", policy.status().message()));
   }
-  options->witness_policy = *std::move(policy);
-  return absl::OkStatus();
+  return policy;
 }
 
 }  // namespace api::server

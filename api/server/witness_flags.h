@@ -4,8 +4,13 @@
 #ifndef API_SERVER_WITNESS_FLAGS_H_
 #define API_SERVER_WITNESS_FLAGS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "api/server/ledger_server.h"
+#include "ledger/witness_policy/policy.h"
 
 namespace api::server {
 
@@ -14,6 +19,11 @@ namespace api::server {
 // absl::ParseCommandLine. kInvalidArgument naming the flag for an unreadable
 // or malformed policy or bad durations.
 absl::Status WitnessOptionsFromFlags(ServerOptions* options);
+
+// The tlog-policy in the file `path` given by --`flag`. kInvalidArgument
+// naming the flag (and the file) when it is unreadable or malformed.
+absl::StatusOr<ledger::witness_policy::Policy> ReadPolicyFlag(
+    absl::string_view flag, const std::string& path);
 
 }  // namespace api::server
 

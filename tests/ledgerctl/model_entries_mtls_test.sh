@@ -4,7 +4,9 @@
 # mTLS on a free loopback port (issue 19): the answer fetched with
 # Audit.GetModelEntries page by page, verified, tied to the input log; an
 # absent model's verified non-membership; the output log's verifier key
-# required and checked; a provider refused a model it does not own.
+# required and checked; a provider refused a model it does not own; the
+# output log served as tiles under /index/ on --http_listen and written to
+# --publish_dir/index, replayed by verify-index from the tiles alone.
 set -euo pipefail
 
 L=$PWD/tools/ledgerctl/ledgerctl
@@ -37,10 +39,13 @@ printf 'model_id: "m-1"\ncompute_flop: 1e25\n' >m1.txt
 printf 'model_id: "m-2"\ncompute_flop: 2e25\n' >m2.txt
 for m in m1 m2 m1 m1 m2 m1; do $L notify --dir in --key p.key $m.txt >/dev/null; done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+hport=$(free_port)
 $S --ledger_dir=in --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
   --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" --checkpoint_interval=100ms \
-  --index_dir=idx --index_store=store --index_key=r.key 2>"$tmp/server.log" &
+  --index_dir=idx --index_store=store --index_key=r.key \
+  --http_listen="127.0.0.1:$hport" --publish_dir=pub 2>"$tmp/server.log" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 conn() {  # conn CN: the connection flags of that client certificate
@@ -79,6 +84,17 @@ expect_failure "model-complete failed: checkpoint" \
   $L model-complete "${AUDITOR[@]}" --index_vkey "$other" --model m-1
 expect_failure "PERMISSION_DENIED\|not a model of this provider" \
   $L model-complete "${PROVIDER[@]}" --index_vkey "$ivkey" --model m-1
+
+# The output log's tiles under /index/, beside the log's own: verify-index
+# replays every update from the two tiles URLs; the static copy has the same
+# layout (pub/ and pub/index/).
+base="http://127.0.0.1:$hport"
+$L verify-index --tiles "$base" --vkey "$vkey" --index_tiles "$base/index" \
+  --index_vkey "$ivkey" >verify.txt || { cat verify.txt >&2; fail "verify-index over tiles"; }
+grep -q "^ok: [1-9][0-9]* updates replayed" verify.txt || { cat verify.txt >&2; fail "verify-index output"; }
+for _ in $(seq 1 50); do [[ -s pub/index/checkpoint ]] && break; sleep 0.2; done
+[[ $(head -n 1 pub/index/checkpoint) == factory.example.eu/index ]] || fail "pub/index/checkpoint"
+[[ $(head -n 1 pub/checkpoint) == factory.example.eu/ledger ]] || fail "pub/checkpoint"
 kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTERM"
 trap - EXIT
 echo "PASS: model-complete --server over mTLS"

@@ -9,25 +9,37 @@
 
 namespace tests::server {
 
-absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
-    const ledger::Ledger& served, std::string* output_vkey) {
+absl::StatusOr<TestOutputLog> MakeTestOutputLog(const std::string& origin) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ledger::testonly::LedgerFixture> fixture,
+                   ledger::testonly::LedgerFixture::Create(origin));
+  TestOutputLog out;
   ASSIGN_OR_RETURN(
-      std::unique_ptr<ledger::testonly::LedgerFixture> fixture,
-      ledger::testonly::LedgerFixture::Create("test.example/index"));
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<ledger::EntrySigner> signer,
+      out.signer,
       fixture->EnrolNewKey(aifl::ledger::v1::ROLE_RULES, "Factory", "indexer"));
-  const std::string dir = fixture->dir();
+  out.dir = fixture->dir();
+  out.vkey = fixture->ledger().VerifierKey();
   fixture->Close();
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
+    const ledger::Ledger& served, TestOutputLog made) {
   api::index::OpenedOutputLog output;
   ledger::LedgerOptions options;
-  options.dir = dir;
+  options.dir = made.dir;
   ASSIGN_OR_RETURN(output.ledger, ledger::Ledger::Open(options));
-  ASSIGN_OR_RETURN(output.log, vindex::OutputLog::Create(output.ledger.get(),
-                                                         std::move(signer)));
-  *output_vkey = output.ledger->VerifierKey();
+  ASSIGN_OR_RETURN(
+      output.log,
+      vindex::OutputLog::Create(output.ledger.get(), std::move(made.signer)));
   return api::index::IndexHost::Open(served, std::move(output),
                                      ledger::testonly::FreshDir("index_store"));
+}
+
+absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
+    const ledger::Ledger& served, std::string* output_vkey) {
+  ASSIGN_OR_RETURN(TestOutputLog made, MakeTestOutputLog());
+  *output_vkey = made.vkey;
+  return OpenTestIndex(served, std::move(made));
 }
 
 }  // namespace tests::server

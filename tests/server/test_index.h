@@ -9,12 +9,27 @@
 
 #include "absl/status/statusor.h"
 #include "api/index/index_host.h"
+#include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
 
 namespace tests::server {
 
-// Opens the index of `served`; `*output_vkey` (which must outlive the
-// server's start) receives the output log's verifier key.
+// An output log made (and closed) before the server starts, so that its
+// verifier key can be given to witnesses first.
+struct TestOutputLog {
+  std::string dir;
+  std::unique_ptr<ledger::EntrySigner> signer;  // its enrolled rules key
+  std::string vkey;
+};
+absl::StatusOr<TestOutputLog> MakeTestOutputLog(
+    const std::string& origin = "test.example/index");
+
+// Opens the index of `served` over `made`.
+absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
+    const ledger::Ledger& served, TestOutputLog made);
+
+// Both: `*output_vkey` (which must outlive the server's start) receives the
+// output log's verifier key.
 absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
     const ledger::Ledger& served, std::string* output_vkey);
 

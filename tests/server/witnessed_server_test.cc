@@ -6,40 +6,30 @@
 // behind it is, and quorum waiters fail naming it; when it returns (or when
 // the server restarts and learns the witnesses' sizes from their 409s)
 // everything catches up.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/client/curl_http_getter.h"
-#include "api/server/cosigned_tile_source.h"
 #include "api/server/ledger_server.h"
+#include "api/server/server_http_handler.h"
 #include "api/tiles_http/tile_handler.h"
 #include "api/tiles_http/tile_http_server.h"
 #include "api/v1/ledger_service.grpc.pb.h"
-#include "common/testonly/runfiles.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "ledger/crypto/ed25519.h"
-#include "ledger/crypto/key_file.h"
-#include "ledger/note/cosignature.h"
 #include "ledger/proto/key_event.pb.h"
 #include "ledger/testonly/ledger_fixture.h"
-#include "ledger/tiles/ledger_tile_source.h"
 #include "ledger/witness_policy/policy.h"
 #include "ledger/witness_policy/quorum.h"
+#include "tests/server/witness_process.h"
 
 namespace {
 
@@ -47,90 +37,9 @@ using aifl::api::v1::Admin;
 using aifl::api::v1::Audit;
 using aifl::api::v1::Ingest;
 using ledger::witness_policy::VerifyCheckpointWithPolicy;
+using tests::server::WitnessProcess;
 
 constexpr char kBlob[] = "aifl.collector.v1.Blob";
-
-// One aifl_witness process on loopback; its port as it logged it.
-class WitnessProcess {
- public:
-  WitnessProcess(std::string dir, std::string name, int seed)
-      : dir_(std::move(dir)), name_(std::move(name)) {
-    auto key = *ledger::crypto::SigningKey::FromSeed(std::string(32, seed));
-    EXPECT_TRUE(
-        ledger::crypto::WriteSecretKeyFile(dir_ + "/" + name_ + ".key", *key)
-            .ok());
-    vkey_ = (*ledger::note::Cosigner::Create(name_ + ".example/witness",
-                                             std::move(key)))
-                ->VerifierKey();
-  }
-  ~WitnessProcess() { Kill(); }
-
-  // Starts it on `port` (0: any) and waits for its "witness_started" line.
-  void Start(int port, const std::string& logs_file) {
-    const std::string log = absl::StrCat(dir_, "/", name_, ".log");
-    ::unlink(log.c_str());
-    const std::string binary =
-        common::testonly::RunfilePath("witness/aifl_witness");
-    const std::vector<std::string> args = {
-        binary,
-        "serve",
-        absl::StrCat("--key_file=", dir_, "/", name_, ".key"),
-        absl::StrCat("--name=", name_, ".example/witness"),
-        absl::StrCat("--logs=", logs_file),
-        absl::StrCat("--state_dir=", dir_, "/", name_, ".state"),
-        absl::StrCat("--listen=127.0.0.1:", port)};
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-      std::vector<char*> argv;
-      for (const std::string& a : args) {
-        argv.push_back(const_cast<char*>(a.c_str()));
-      }
-      argv.push_back(nullptr);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    for (int i = 0; i < 400 && port_ == 0; ++i) {
-      absl::SleepFor(absl::Milliseconds(50));
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      const std::string s = text.str();
-      const size_t at = s.find("\"event\":\"witness_started\"");
-      if (at == std::string::npos) continue;
-      const size_t p = s.find("\"port\":\"", at);
-      if (p == std::string::npos) continue;
-      const size_t begin = p + 8;
-      ASSERT_TRUE(absl::SimpleAtoi(s.substr(begin, s.find('"', begin) - begin),
-                                   &port_));
-    }
-    ASSERT_NE(port_, 0) << "aifl_witness " << name_ << " did not start";
-  }
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  // Kills it and starts it again on the same port (its state kept).
-  void Restart(const std::string& logs_file) {
-    const int port = port_;
-    Kill();
-    port_ = 0;
-    Start(port, logs_file);
-  }
-
-  const std::string& name() const { return name_; }
-  const std::string& vkey() const { return vkey_; }
-  int port() const { return port_; }
-
- private:
-  std::string dir_, name_, vkey_;
-  pid_t pid_ = 0;
-  int port_ = 0;
-};
 
 class WitnessedServerTest : public ::testing::Test {
  protected:
@@ -165,8 +74,7 @@ class WitnessedServerTest : public ::testing::Test {
 
   void TearDown() override {
     tiles_http_.reset();
-    tile_handler_.reset();
-    cosigned_tiles_.reset();
+    http_handler_.reset();
     if (server_ != nullptr) (void)server_->Shutdown(absl::Seconds(1));
     server_.reset();
   }
@@ -193,14 +101,11 @@ class WitnessedServerTest : public ::testing::Test {
     audit_ = Audit::NewStub(channel);
     admin_ = Admin::NewStub(channel);
     // The tiles endpoint as ledger_server_main wires it.
-    ledger_tiles_ =
-        std::make_unique<ledger::tiles::LedgerTileSource>(&fixture_->ledger());
-    cosigned_tiles_ = std::make_unique<api::server::CosignedTileSource>(
-        ledger_tiles_.get(), server_->witnesses());
-    tile_handler_ = std::make_unique<api::tiles_http::TileHandler>(
-        cosigned_tiles_.get(), api::tiles_http::TileHandlerOptions{});
+    http_handler_ = std::make_unique<api::server::ServerHttpHandler>(
+        &fixture_->ledger(), *server_, nullptr,
+        api::tiles_http::TileHandlerOptions{});
     auto http = api::tiles_http::TileHttpServer::Start(
-        tile_handler_.get(), api::tiles_http::TileHttpServerOptions{});
+        http_handler_.get(), api::tiles_http::TileHttpServerOptions{});
     ASSERT_TRUE(http.ok()) << http.status();
     tiles_http_ = std::move(*http);
   }
@@ -294,9 +199,7 @@ class WitnessedServerTest : public ::testing::Test {
   std::unique_ptr<Ingest::Stub> ingest_;
   std::unique_ptr<Audit::Stub> audit_;
   std::unique_ptr<Admin::Stub> admin_;
-  std::unique_ptr<ledger::tiles::LedgerTileSource> ledger_tiles_;
-  std::unique_ptr<api::server::CosignedTileSource> cosigned_tiles_;
-  std::unique_ptr<api::tiles_http::TileHandler> tile_handler_;
+  std::unique_ptr<api::server::ServerHttpHandler> http_handler_;
   std::unique_ptr<api::tiles_http::TileHttpServer> tiles_http_;
 };
 
