@@ -250,7 +250,7 @@ api::server::ServerOptions ServerOptionsFromFlags(
 
 // Starts the HTTP port of --http_listen (none when empty) into *http. False
 // (after logging why) when it cannot start.
-bool StartHttp(api::server::MetricsHttpHandler* handler,
+bool StartHttp(api::tiles_http::HttpHandler* handler,
                std::unique_ptr<api::tiles_http::TileHttpServer>* http) {
   using api::server::LogEvent;
   if (absl::GetFlag(FLAGS_http_listen).empty()) return true;
