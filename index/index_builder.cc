@@ -263,6 +263,12 @@ std::optional<ModelTotals> IndexBuilder::Totals(
   return k->totals.totals();
 }
 
+ledger::merkle::CompactRange IndexBuilder::ListRange(
+    absl::string_view model_id) const {
+  const ModelMap::KeyState* k = map_.Find(KeyHash(model_id));
+  return k == nullptr ? ledger::merkle::CompactRange() : k->list;
+}
+
 absl::StatusOr<std::vector<uint64_t>> IndexBuilder::List(
     absl::string_view model_id, uint64_t start, uint64_t max_count) const {
   std::vector<uint64_t> out;

@@ -78,6 +78,11 @@ class IndexBuilder {
   // absent model or a version 1 index.
   std::optional<ModelTotals> Totals(absl::string_view model_id) const;
 
+  // The key's list as an RFC 6962 compact range at the current state (the
+  // empty range for an absent model): what a finding's index citation
+  // extends (finding_citation.h).
+  ledger::merkle::CompactRange ListRange(absl::string_view model_id) const;
+
   // Up to `max_count` leaf indices of `model_id`'s list from position
   // `start` (empty past the end or for an absent model).
   absl::StatusOr<std::vector<uint64_t>> List(absl::string_view model_id,

@@ -23,9 +23,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -38,6 +40,8 @@
 #include "index/output_log.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle/compact_range.h"
+#include "schema/findings.pb.h"
 
 namespace api::index {
 
@@ -91,6 +95,17 @@ class IndexHost {
                                          std::optional<uint64_t> as_of,
                                          size_t max_leaf_bytes);
 
+  // The index citations (index/finding_citation.h) of `model_ids`' lists as
+  // of `input_size`, the size of the fold the findings were computed from
+  // (the rules runner's): the builder's list at its input size I, extended
+  // with the served ledger's leaves [I, input_size) through MapFn; when the
+  // index is already past input_size (it advanced meanwhile), the stored
+  // list's elements below it. kUnavailable when input_size is more than
+  // max_step_leaves beyond I (a catch-up: the leaves would be held in
+  // memory); the ledger's and MapFn's errors (kOutOfRange past its size).
+  absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>> Cite(
+      const std::vector<std::string>& model_ids, uint64_t input_size);
+
   // The output log's origin (for its verifier key).
   std::string output_origin() const { return output_ledger_->origin(); }
   // The output log's ledger (thread-safe; its checkpoints and tiles are
@@ -113,6 +128,15 @@ class IndexHost {
       : input_(input),
         output_ledger_(output.ledger.get()),
         output_(std::move(output)) {}
+
+  // Cite's two ways to the lists below `input_size`.
+  absl::Status ExtendLists(
+      uint64_t input_size,
+      std::map<std::string, ledger::merkle::CompactRange>* lists)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ledger::merkle::CompactRange> StoredListBelow(
+      const std::string& model_id, uint64_t input_size)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger& input_;
   const ledger::Ledger* const output_ledger_;  // output_.ledger's

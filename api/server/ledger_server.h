@@ -156,6 +156,9 @@ class LedgerServer {
   // The server's fold of the log, for a RulesRunner to evaluate. Owned by
   // the server.
   LedgerModelView* model_view() const { return models_.get(); }
+  // The hosted per-model index; null without ServerOptions::open_index.
+  // Owned by the server (a RulesRunner cites it).
+  api::index::IndexHost* index() const { return index_.get(); }
   // The cosignature gatherer; null without ServerOptions::witness_policy.
   const WitnessCollector* witnesses() const { return witnesses_.get(); }
   // The hosted index's output log (its tiles are served under /index/:

@@ -82,7 +82,8 @@ ABSL_FLAG(int, verify_threads, 0,
 ABSL_FLAG(std::string, rules_key, "",
           "secret key file of an enrolled rules key: run the AI Act rules "
           "engine in the server (on ingest and periodically) and append its "
-          "findings signed by this key; empty: no rules engine");
+          "findings signed by this key (with --index_dir each finding about "
+          "a model cites its index entry); empty: no rules engine");
 ABSL_FLAG(std::string, rules_pack, "",
           "rule pack file for --rules_key; default: the AI Act pack built "
           "into this binary (rules/packs/ai_act_gpai_v1.textproto)");
@@ -308,6 +309,7 @@ bool StartRules(ledger::Ledger* ledger, api::server::LedgerServer* server,
   rules_options.rules_key_path = absl::GetFlag(FLAGS_rules_key);
   rules_options.interval = absl::GetFlag(FLAGS_rules_interval);
   rules_options.periodic = absl::GetFlag(FLAGS_rules_periodic);
+  rules_options.index = server->index();  // findings cite it (--index_dir)
   auto started = api::server::RulesRunner::Start(ledger, server->model_view(),
                                                  rules_options);
   if (!started.ok()) {

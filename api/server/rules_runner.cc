@@ -1,6 +1,9 @@
 #include "api/server/rules_runner.h"
 
 #include <cstdio>
+#include <map>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "common/status_macros.h"
@@ -58,14 +61,41 @@ absl::StatusOr<size_t> RulesRunner::RunOnce(bool all) {
   // replayed log does not hold them).
   std::vector<aifl::rules::v1::Finding> findings;
   absl::Time now;
+  uint64_t folded = 0;  // the findings rest on leaves [0, folded)
   RETURN_IF_ERROR(view_->WithFold([&](compliance::LogFold& fold) {
     now = clock_->Now();
     findings = all ? fold.engine().EvaluateAll(now)
                    : fold.engine().EvaluateChanged(now);
+    folded = fold.next_leaf();
   }));
   if (all) last_full_ = now;
+  Cite(folded, &findings);
   RETURN_IF_ERROR(recorder_->Record(findings).status());
   return findings.size();
+}
+
+void RulesRunner::Cite(uint64_t input_size,
+                       std::vector<aifl::rules::v1::Finding>* findings) {
+  std::set<std::string> models;
+  for (aifl::rules::v1::Finding& f : *findings) {
+    // A CLEARED finding copies the recorded one, citation included.
+    f.clear_index_citation();
+    if (!f.model_id().empty()) models.insert(f.model_id());
+  }
+  if (options_.index == nullptr || models.empty()) return;
+  absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>> cited =
+      options_.index->Cite(
+          std::vector<std::string>(models.begin(), models.end()), input_size);
+  if (!cited.ok()) {
+    std::fprintf(stderr,
+                 "rules runner: findings recorded without a citation: %s\n",
+                 cited.status().ToString().c_str());
+    return;
+  }
+  for (aifl::rules::v1::Finding& f : *findings) {
+    auto it = cited->find(f.model_id());
+    if (it != cited->end()) *f.mutable_index_citation() = it->second;
+  }
 }
 
 }  // namespace api::server

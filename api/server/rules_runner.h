@@ -7,6 +7,14 @@
 // is appended twice; after a restart the fold replays the log from leaf 0
 // and the runner picks up where it was.
 //
+// With the server's hosted index (RulesRunnerOptions::index), each finding
+// it records about a model carries the citation of that model's index
+// entry as of the fold's size, the input size the findings were computed
+// at (Finding.index_citation; ledger/FORMAT.md, "Payload semantics: index
+// citation"): the bounded, complete form of its evidence. A finding is
+// recorded without one (and the reason logged) when the index cannot cite
+// yet (it is catching up).
+//
 // Thread-safe: one background thread does all the work; RunOnce() is for
 // tests and shares the same lock (taken before the view's).
 #ifndef API_SERVER_RULES_RUNNER_H_
@@ -16,10 +24,12 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "api/index/index_host.h"
 #include "api/server/ledger_model_view.h"
 #include "common/clock.h"
 #include "compliance/findings_recorder.h"
@@ -37,6 +47,10 @@ struct RulesRunnerOptions {
   // The evaluation clock (simulations inject a fake one). Not owned.
   // Default: the real clock.
   common::Clock* clock = nullptr;
+  // The server's hosted index (ledger_server --index_dir), whose citations
+  // the findings carry. Not owned; must outlive the runner. Default: none
+  // (findings without a citation).
+  api::index::IndexHost* index = nullptr;
   // Start the background thread. Default: true (tests call RunOnce).
   bool background = true;
 };
@@ -61,6 +75,10 @@ class RulesRunner {
   RulesRunner(LedgerModelView* view, RulesRunnerOptions options,
               std::unique_ptr<compliance::FindingsRecorder> recorder);
   void Loop();
+  // Sets each finding's index citation as of `input_size` (clears it when
+  // there is no index or it cannot cite: a copied one would be stale).
+  void Cite(uint64_t input_size,
+            std::vector<aifl::rules::v1::Finding>* findings);
 
   LedgerModelView* const view_;
   const RulesRunnerOptions options_;

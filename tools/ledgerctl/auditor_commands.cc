@@ -9,10 +9,10 @@
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "grpcpp/client_context.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
+#include "tools/ledgerctl/citation_expansion.h"
 #include "tools/ledgerctl/finding_format.h"
 #include "tools/ledgerctl/flags.h"
+#include "tools/ledgerctl/leaf_text.h"
 #include "tools/ledgerctl/model_source.h"
 #include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/server_connection.h"
@@ -27,14 +27,17 @@ std::string StatusOf(const v1::ModelSummary& m) {
                      m.cumulative_compute_flop().upper(), m.open_findings());
 }
 
-// The payload type of a leaf, or "?" when it does not parse.
-std::string PayloadType(const std::string& leaf_bytes) {
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(leaf_bytes);
-  if (!leaf.ok()) return "?";
-  absl::StatusOr<ledger::entry::Envelope> envelope =
-      ledger::entry::ParseEnvelope(leaf->envelope);
-  return envelope.ok() ? envelope->payload_type : "?";
+// The model's evidence leaves, each proven in the source's checkpoint:
+// (index, payload type).
+absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> ProvenEvidence(
+    ModelSource& source, const v1::ModelDetail& detail) {
+  std::vector<std::pair<uint64_t, std::string>> evidence;
+  for (uint64_t index : detail.evidence_leaves()) {
+    ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
+                     source.reader().ProveLeaf(source.checkpoint(), index));
+    evidence.emplace_back(index, LeafPayloadType(proven.leaf));
+  }
+  return evidence;
 }
 
 absl::StatusOr<std::string> RequireModel() {
@@ -91,19 +94,22 @@ absl::Status Model(const CommandArgs& args, std::ostream& out) {
                    ModelSource::Open(args));
   ASSIGN_OR_RETURN(v1::ModelDetail detail, source->Model(id));
   const api::client::VerifiedCheckpoint& cp = source->checkpoint();
-  std::vector<std::pair<uint64_t, std::string>> evidence;  // index, type
-  for (uint64_t index : detail.evidence_leaves()) {
-    ASSIGN_OR_RETURN(api::client::ProvenLeaf proven,
-                     source->reader().ProveLeaf(cp, index));
-    evidence.emplace_back(index, PayloadType(proven.leaf));
-  }
+  ASSIGN_OR_RETURN(auto evidence, ProvenEvidence(*source, detail));
   const v1::ModelSummary& s = detail.summary();
   const std::string root = ledger::merkle::HashToBase64(cp.fields.root);
+  // Before printing: an expansion that fails leaves no partial output.
+  std::vector<v1::RecordedFinding> findings;
+  std::vector<ExpandedCitation> expanded;
+  if (!args.json || absl::GetFlag(FLAGS_expand_index)) {
+    ASSIGN_OR_RETURN(findings, source->FindingsOf(s.model_id()));
+    ASSIGN_OR_RETURN(expanded, ExpandCitations(*source, findings));
+  }
   if (args.json) {
     out << "{\"detail\": " << ToJson(detail)
         << ", \"status\": " << common::JsonQuote(StatusOf(s))
         << ", \"evidence_proven_at\": {\"size\": " << cp.fields.size
-        << ", \"root\": \"" << root << "\"}}\n";
+        << ", \"root\": \"" << root << "\"}" << CitationsJson(expanded)
+        << "}\n";
     return absl::OkStatus();
   }
   out << "model " << s.model_id() << "\n"
@@ -154,9 +160,8 @@ absl::Status Model(const CommandArgs& args, std::ostream& out) {
   for (const auto& [index, type] : evidence)
     out << "  leaf " << index << "  " << type << "  inclusion verified\n";
   out << "findings:\n";
-  ASSIGN_OR_RETURN(std::vector<v1::RecordedFinding> findings,
-                   source->FindingsOf(s.model_id()));
   for (const v1::RecordedFinding& f : findings) out << "  " << FindingLine(f);
+  out << CitationLines(expanded);
   return absl::OkStatus();
 }
 

@@ -19,11 +19,10 @@
 #include "index/model_answer.h"
 #include "index/model_answer_wire.h"
 #include "index/totals_answer.h"
-#include "ledger/entry/envelope.h"
-#include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
+#include "tools/ledgerctl/leaf_text.h"
 #include "tools/ledgerctl/log_source.h"
 #include "tools/ledgerctl/server_connection.h"
 
@@ -50,24 +49,6 @@ absl::StatusOr<std::unique_ptr<ledger::Ledger>> OpenReadOnly(
   options.dir = dir;
   options.read_only = true;
   return ledger::Ledger::Open(options);
-}
-
-// "2026-12-07T05:50:39Z" for the leaf's integration time, or "?".
-std::string LeafTime(absl::string_view leaf_bytes) {
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(leaf_bytes);
-  if (!leaf.ok()) return "?";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", leaf->integration_time(),
-                          absl::UTCTimeZone());
-}
-
-std::string PayloadType(absl::string_view leaf_bytes) {
-  absl::StatusOr<ledger::entry::Leaf> leaf =
-      ledger::entry::ParseLeaf(leaf_bytes);
-  if (!leaf.ok()) return "?";
-  absl::StatusOr<ledger::entry::Envelope> env =
-      ledger::entry::ParseEnvelope(leaf->envelope);
-  return env.ok() ? env->payload_type : "?";
 }
 
 }  // namespace
@@ -152,7 +133,7 @@ void PrintAnswer(std::ostream& out, const std::string& model, bool present,
       << LeafTime(output_leaf) << "): " << entries.size() << " entries about "
       << model << tie << "\n";
   for (const vindex::ProvenEntry& e : entries) {
-    out << "  leaf " << e.index << "  " << PayloadType(e.leaf) << "\n";
+    out << "  leaf " << e.index << "  " << LeafPayloadType(e.leaf) << "\n";
   }
 }
 

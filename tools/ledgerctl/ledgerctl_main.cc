@@ -127,6 +127,11 @@ giving the same output for the same log. findings needs --server:
   findings    [--unit safety|compliance] [--model M] [--follow]
   report      [--model M] [--out FILE]       offline HTML report (all models
                                              without --model)
+    model and report with --expand_index --index_vkey V (and --server S
+    hosting the index): each finding's index citation expanded into its
+    proven entries (Audit.GetModelEntries as of the cited size, verified as
+    model-complete does); refused unless they are the cited count and list
+    root
   form        --model M                      Model Documentation Form: compute,
                                              energy, time, hardware, evidence
 The verifiable per-model index (index/README.md), over any input source:

@@ -45,6 +45,8 @@ class ModelSource {
   const std::string& name() const { return name_; }
   // The log's note verifier key.
   const std::string& verifier_key() const { return verifier_key_; }
+  // The server's Audit service; null for --dir and --tiles.
+  aifl::api::v1::Audit::Stub* audit() { return server_.audit.get(); }
   // The server's Admin service; null for --dir and --tiles.
   aifl::api::v1::Admin::Stub* admin() { return server_.admin.get(); }
 

@@ -12,6 +12,7 @@
 #include "ledger/entry/leaf.h"
 #include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
+#include "tools/ledgerctl/citation_expansion.h"
 #include "tools/ledgerctl/file_io.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/model_form.h"
@@ -59,6 +60,7 @@ absl::StatusOr<ReportModel> GatherModel(ModelSource& source,
     m.evidence.push_back(std::move(item));
   }
   ASSIGN_OR_RETURN(m.findings, source.FindingsOf(s.model_id()));
+  ASSIGN_OR_RETURN(m.citations, ExpandCitations(source, m.findings));
   m.form = form.Build();
   m.series = SortedByTime(m.series);
   return m;

@@ -151,6 +151,14 @@ std::string FindingsTable(const ReportModel& m) {
                       " leaves in all; SHA-256 of all: ",
                       absl::BytesToHexString(f.evidence_sha256()), ")");
     }
+    if (f.has_index_citation()) {
+      const rules_v1::IndexCitation& c = f.index_citation();
+      absl::StrAppend(&evidence, "<br>index: ", c.count(), " entries about ",
+                      HtmlEscape(c.model_key()), " below size ", c.input_size(),
+                      ", list root <span class=mono>",
+                      absl::BytesToHexString(c.list_root()).substr(0, 16),
+                      "…</span>");
+    }
     const std::string state = rules_v1::FindingState_Name(f.state());
     out += Row(
         {absl::StrCat(r.leaf_index()),
@@ -159,6 +167,39 @@ std::string FindingsTable(const ReportModel& m) {
          HtmlEscape(f.rule_id()),
          "<b>" + HtmlEscape(f.title()) + "</b><br>" + HtmlEscape(f.message()),
          HtmlEscape(f.citation()), evidence});
+  }
+  return out + "</table>\n";
+}
+
+// The findings' index citations expanded (--expand_index): each one's
+// entries by payload type, as leaf ranges. Empty without.
+std::string CitationsTable(const ReportModel& m) {
+  if (m.citations.empty()) return "";
+  std::string out =
+      "<h3>Index citations, expanded</h3>\n<p class=note>Each citation's "
+      "entries were fetched from the per-model index, every one proven "
+      "included in the log and about the model, the list proven complete "
+      "below the cited size and equal to the citation's count and list "
+      "root.</p>\n<table>\n";
+  out += Row({"model key", "below size", "entries", "list root", "index",
+              "entries by payload type (all proven)"},
+             true);
+  for (const ExpandedCitation& e : m.citations) {
+    std::map<std::string, std::vector<uint64_t>> by_type;
+    for (const ExpandedCitation::Entry& entry : e.entries) {
+      by_type[entry.payload_type].push_back(entry.index);
+    }
+    std::string entries;
+    for (const auto& [type, leaves] : by_type) {
+      absl::StrAppend(&entries, HtmlEscape(type), ": ",
+                      LeafRangesHtml(ToLeafRanges(leaves)), "<br>");
+    }
+    const rules_v1::IndexCitation& c = e.citation;
+    out += Row({HtmlEscape(c.model_key()), absl::StrCat(c.input_size()),
+                absl::StrCat(c.count()),
+                "<span class=mono>" + absl::BytesToHexString(c.list_root()) +
+                    "</span>",
+                HtmlEscape(c.index_origin()), entries});
   }
   return out + "</table>\n";
 }
@@ -451,14 +492,14 @@ std::string RenderReport(const ReportData& data) {
                   " · <a href=\"#checkpoint\">checkpoint</a></nav>\n");
   for (const ReportModel& m : data.models) {
     const std::string id = HtmlEscape(m.detail.summary().model_id());
-    absl::StrAppend(&out, "<section class=model id=\"model-", id,
-                    "\">\n<h2>Model ", id, "</h2>\n", FactsTable(m),
-                    FactorySharesTable(m),
-                    "<h3>Model Documentation Form (Annex XI 1.2(d)-(e))</h3>\n",
-                    FormHtml(m.form), "<h3>Compute over time</h3>\n",
-                    ComputeSvg(m), ComputeTables(m), "<h3>Findings</h3>\n",
-                    FindingsTable(m), "<h3>Evidence (", m.evidence.size(),
-                    " leaves)</h3>\n", EvidenceTable(m), "</section>\n");
+    absl::StrAppend(
+        &out, "<section class=model id=\"model-", id, "\">\n<h2>Model ", id,
+        "</h2>\n", FactsTable(m), FactorySharesTable(m),
+        "<h3>Model Documentation Form (Annex XI 1.2(d)-(e))</h3>\n",
+        FormHtml(m.form), "<h3>Compute over time</h3>\n", ComputeSvg(m),
+        ComputeTables(m), "<h3>Findings</h3>\n", FindingsTable(m),
+        CitationsTable(m), "<h3>Evidence (", m.evidence.size(),
+        " leaves)</h3>\n", EvidenceTable(m), "</section>\n");
   }
   absl::StrAppend(
       &out,

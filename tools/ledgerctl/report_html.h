@@ -4,9 +4,11 @@
 // against the 1e23 / 1e25 FLOP thresholds: report_sections.h), then one
 // section per model: facts, the Model Documentation Form, compute over time,
 // accounts and runs, findings with citations and their evidence as leaf
-// ranges, and the evidence grouped by payload type; last the signed
-// checkpoint the evidence was proven in. Leaf lists are ranges with counts
-// (expandable <details>), so the report stays small for large ledgers.
+// ranges (and their index citation: count and list root below an input
+// size), the index citations expanded into proven entries when the report
+// was made with --expand_index, and the evidence grouped by payload type; last
+// the signed checkpoint the evidence was proven in. Leaf lists are ranges with
+// counts (expandable <details>), so the report stays small for large ledgers.
 // Pure: RenderReport only formats the values it is given.
 #ifndef TOOLS_LEDGERCTL_REPORT_HTML_H_
 #define TOOLS_LEDGERCTL_REPORT_HTML_H_
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "api/v1/ledger_service.pb.h"
+#include "tools/ledgerctl/expanded_citation.h"
 #include "tools/ledgerctl/model_form.h"
 
 namespace ledgerctl {
@@ -46,6 +49,9 @@ struct ReportModel {
   double declared_cumulative_flop = 0;
   std::vector<EvidenceItem> evidence;
   std::vector<aifl::api::v1::RecordedFinding> findings;
+  // With --expand_index: the findings' distinct index citations, each
+  // expanded into its proven entries (citation_expansion.h).
+  std::vector<ExpandedCitation> citations;
   ModelForm form;  // the Model Documentation Form from the proven leaves
 };
 

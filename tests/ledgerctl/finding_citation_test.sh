@@ -1,0 +1,99 @@
+#!/bin/bash
+# Findings cite the per-model index (issue 19), end to end with the real
+# binaries over mTLS: ledger_server --rules_key --index_dir records findings
+# that carry their model's index citation; `ledgerctl model --expand_index`
+# and `ledgerctl report --expand_index` expand it into exactly the model's
+# entries below the cited size (those model-complete --as_of lists), each
+# proven; the index's verifier key is required and must be the cited index's.
+set -euo pipefail
+
+L=$PWD/tools/ledgerctl/ledgerctl
+S=$PWD/api/server/ledger_server
+PKI_SCRIPT=$PWD/scripts/dev-pki.sh
+tmp="${TEST_TMPDIR:?}"
+export HOME="$tmp/home"
+mkdir -p "$HOME"
+cd "$tmp"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matching
+  local pattern=$1; shift
+  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
+  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
+  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
+}
+
+"$PKI_SCRIPT" "$tmp/pki" >/dev/null
+P="$tmp/pki"
+vkey=$($L init --dir in --origin factory.example.eu/ledger | tail -n 1)
+ivkey=$($L init --dir idx --origin factory.example.eu/index | tail -n 1)
+other=$($L init --dir other --origin factory.example.eu/other | tail -n 1)
+$L keygen --out p.key >/dev/null
+$L keygen --out r.key >/dev/null
+$L keygen --out rules.key >/dev/null
+$L enroll --dir in --pub p.key.pub --role provider --organisation "Example AI SAS" \
+  --tls_identity example-ai >/dev/null
+$L enroll --dir in --pub rules.key.pub --role rules >/dev/null
+$L enroll --dir idx --pub r.key.pub --role rules >/dev/null
+cat >decl.txt <<'DECL'
+model_id: "m-1"
+provider: "Example AI SAS"
+compute {
+  training { lower: 1.1e25 upper: 1.4e25 method: DECLARED_ARCHITECTURE }
+  cumulative { lower: 1.2e25 upper: 1.5e25 method: DECLARED_ARCHITECTURE }
+}
+DECL
+$L declare --dir in --key p.key decl.txt >/dev/null
+printf 'model_id: "m-1"\ncompute_flop: 1e25\n' >m1.txt
+printf 'model_id: "m-2"\ncompute_flop: 2e25\n' >m2.txt
+for m in m1 m2 m1 m2 m1; do $L notify --dir in --key p.key $m.txt >/dev/null; done
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+$S --ledger_dir=in --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
+  --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" --checkpoint_interval=100ms \
+  --rules_key=rules.key --rules_interval=100ms \
+  --index_dir=idx --index_store=store --index_key=r.key 2>"$tmp/server.log" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+A=(--server "localhost:$port" --vkey "$vkey" --trusted_dir "$tmp/trust"
+   --tls_ca "$P/ca.pem" --tls_cert "$P/auditor.pem" --tls_key "$P/auditor.key")
+
+# Until the runner recorded m-1's findings and the index reached their size.
+ok=0
+for _ in $(seq 1 100); do
+  if $L model "${A[@]}" --model m-1 --expand_index --index_vkey "$ivkey" \
+      >model.txt 2>err.txt && grep -q "^index citation:" model.txt; then ok=1; break; fi
+  kill -0 $server_pid 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
+  sleep 0.2
+done
+[[ $ok -eq 1 ]] || { cat err.txt model.txt "$tmp/server.log" >&2; fail "no expanded citation"; }
+cat model.txt
+line=$(grep -m1 "^index citation:" model.txt)
+[[ $line =~ ^index\ citation:\ ([0-9]+)\ entries\ about\ m-1\ below\ size\ ([0-9]+)\ \(list\ root\ [0-9a-f]{64},\ index\ factory.example.eu/index\),\ expanded:\ each\ entry\ proven ]] \
+  || fail "citation line: $line"
+count=${BASH_REMATCH[1]}; size=${BASH_REMATCH[2]}
+# The expanded entries are exactly model-complete's as of the cited size.
+sed -n "/^index citation: $count entries about m-1 below size $size /,/^[^ ]/p" model.txt \
+  | grep '^  leaf ' | sed 's/  */ /g' | sort -u >expanded.txt
+$L model-complete "${A[@]}" --index_vkey "$ivkey" --model m-1 --as_of "$size" \
+  | grep '^  leaf ' | sed 's/  */ /g' | sort -u >complete.txt
+[[ $(wc -l <expanded.txt) -eq $count ]] || fail "want $count entries, got $(wc -l <expanded.txt)"
+cmp expanded.txt complete.txt || fail "the expansion is not model-complete's list"
+grep -q "aifl.provider.v1.ModelDeclaration" expanded.txt || fail "the declaration is cited"
+
+# Without --expand_index the output has no expansion (as before).
+$L model "${A[@]}" --model m-1 >plain.txt
+! grep -q "^index citation:" plain.txt || fail "expanded without --expand_index"
+
+# The report expands too.
+$L report "${A[@]}" --model m-1 --expand_index --index_vkey "$ivkey" --out r.html >/dev/null
+grep -q "Index citations, expanded" r.html || fail "report: no expanded citations"
+grep -q "index: [0-9]* entries about m-1 below size [0-9]*" r.html || fail "report: citation"
+
+# The index's verifier key is required, and must be the cited index's.
+expect_failure "index_vkey" $L model "${A[@]}" --model m-1 --expand_index
+expect_failure "expand_index: .*names the index \"factory.example.eu/index\"" \
+  $L model "${A[@]}" --model m-1 --expand_index --index_vkey "$other"
+kill -TERM $server_pid; wait $server_pid || fail "server did not exit 0 on SIGTERM"
+trap - EXIT
+echo "PASS: findings cite the index; model and report expand it"
