@@ -126,32 +126,16 @@ TEST_F(ModelPageTest, PagesEndAtTheAsOfSizeAndTheByteBudget) {
   EXPECT_TRUE(v->Add(*p).ok());
 }
 
-TEST_F(ModelPageTest, CachedListTreeServesTheSamePagesAndFollowsTheCount) {
-  ModelAnswerHead head = Head("m1");
-  ListTreeCache cache;
-  const uint64_t input_size = builder().state().input_size;
-  for (uint64_t start : {uint64_t{0}, uint64_t{3}}) {
-    auto cached =
-        MakeModelPage(builder(), in(), "m1", head.value.count, input_size,
-                      start, 3, std::nullopt, SIZE_MAX, &cache);
-    ASSERT_TRUE(cached.ok()) << cached.status();
-    ModelPage plain = Page("m1", head, start, 3);
-    EXPECT_EQ(cached->list, plain.list);
-    EXPECT_EQ(cached->range.left, plain.range.left);
-    EXPECT_EQ(cached->range.right, plain.range.right);
-  }
-  EXPECT_EQ(cache.list.size(), head.value.count);
-  // The index moves on: a head with the new count gets the new list.
+TEST_F(ModelPageTest, ANewHeadsCountGetsTheGrownList) {
+  // The index moves on: a head with the new count gets pages of the new
+  // list (read from the stored nodes, list_nodes_test.cc).
   Grow(6);
-  head = Head("m1");
+  const ModelAnswerHead head = Head("m1");
   absl::StatusOr<ModelPagesVerifier> v = Start(head, "m1");
   ASSERT_TRUE(v.ok());
-  auto p = MakeModelPage(builder(), in(), "m1", head.value.count,
-                         builder().state().input_size, 0, 1000, std::nullopt,
-                         SIZE_MAX, &cache);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_TRUE(v->Add(*p).ok());
-  EXPECT_EQ(cache.list.size(), head.value.count);
+  ASSERT_TRUE(v->Add(Page("m1", head, 0, 1000)).ok());
+  EXPECT_TRUE(v->done());
+  EXPECT_EQ(v->entries().size(), Whole("m1").size());
 }
 
 TEST_F(ModelPageTest, AbsentModelHasNoPages) {
