@@ -90,7 +90,9 @@ std::string ModelOf(int i) {
   const int stride =
       hot > 0 ? std::max(1, absl::GetFlag(FLAGS_leaves) / hot) : 0;
   if (stride > 0 && i % stride == 0 && i / stride < hot) return kHot;
-  return absl::StrCat("model-", i % absl::GetFlag(FLAGS_models));
+  // The others in turn, so that every model gets entries.
+  const int hot_before = stride > 0 ? std::min(hot, i / stride + 1) : 0;
+  return absl::StrCat("model-", (i - hot_before) % absl::GetFlag(FLAGS_models));
 }
 
 struct BuildTimes {

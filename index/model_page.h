@@ -80,8 +80,9 @@ class ModelPagesVerifier {
 
   // Verifies the next page: it starts at next_position(), its range proof
   // makes the head's list root, it ascends from the previous page, and its
-  // entries are proven and about the model; after the list's last page of a
-  // map with totals (version 2), that every entry folds to the proven
+  // entries are proven and about the model (a redacted entry: proven, and
+  // kept with its flag; FORMAT.md, "Redacted entries"); after the list's last
+  // page of a map with totals (version 2), that every entry folds to the proven
   // totals hash (an as-of answer that stops early is not checked for
   // totals). kDataLoss saying which check failed (nothing is kept then);
   // kFailedPrecondition after done().

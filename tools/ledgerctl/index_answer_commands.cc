@@ -22,6 +22,7 @@
 #include "ledger/entry/envelope.h"
 #include "ledger/entry/leaf.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle/hash.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/log_source.h"
@@ -148,10 +149,24 @@ void PrintAnswer(std::ostream& out, const std::string& model, bool present,
         << " (verified non-membership" << tie << ")\n";
     return;
   }
+  size_t redacted = 0;
+  for (const vindex::ProvenEntry& e : entries) redacted += e.redacted ? 1 : 0;
   out << "complete as of size " << size << " (indexed at "
       << LeafTime(output_leaf) << "): " << entries.size() << " entries about "
-      << model << tie << "\n";
+      << model << tie
+      << (redacted == 0 ? ""
+                        : absl::StrCat("; ", redacted,
+                                       " redacted (not "
+                                       "readable by you)"))
+      << "\n";
   for (const vindex::ProvenEntry& e : entries) {
+    if (e.redacted) {
+      // Proven listed and included; the server withheld the leaf from this
+      // reader (FORMAT.md, "Redacted entries").
+      out << "  leaf " << e.index << "  redacted (not readable by you; leaf "
+          << "hash " << ledger::merkle::HashToHex(e.leaf_hash) << ")\n";
+      continue;
+    }
     out << "  leaf " << e.index << "  " << PayloadType(e.leaf) << "\n";
   }
 }
