@@ -1,19 +1,34 @@
-// Benchmark of the verifiable index (index/README.md):
-//  1. build rate next to append rate, in the same run, on a real ledger: for
-//     each batch the ledger appends pre-signed envelopes (group commit) and
-//     publishes a checkpoint, then the builder reads those leaves and
-//     applies them at that checkpoint (one synced RocksDB batch);
-//  2. proof sizes for a model with --hot_entries entries among --map_keys
-//     models (map proof bytes; list inclusion proof bytes), built in memory
-//     with ModelMap, the code the builder and verify-index run;
-//  3. verified queries per second on the built index: map proof made,
-//     encoded, decoded and verified, the whole list read from RocksDB and
-//     its root recomputed against the proven value.
+// Issue 19's scale figures for the verifiable index (index/README.md), each
+// printed next to its goal, on a real ledger and a real index (RocksDB,
+// signatures, synced batches):
+//  1. build next to append, in the same run: for each batch the ledger
+//     appends signed envelopes (group commit) and publishes a checkpoint,
+//     then the builder reads those leaves and applies them at that
+//     checkpoint (one synced batch). Envelopes are signed --chunk at a time
+//     with the clocks stopped (so 10M fit in memory); goal: the index's CPU
+//     is at most 20 % of one core at the append rate;
+//  2. proof sizes for the largest model (--hot_entries of the --leaves
+//     entries are about it; the rest spread over --models models): map
+//     proof (goal <= 2 KB) and list range proofs (goal: logarithmic, at
+//     most 2 * ceil(log2 n) hashes);
+//  3. the first page of the largest model: its range proof from the
+//     builder's stored list nodes (list_nodes.h) against what the server did
+//     before they were stored (read the whole list, hash its tree), and the
+//     whole page with its entries' inclusion proofs;
+//  4. verified queries per second and per CPU-second: map proof made,
+//     encoded, decoded and verified, the model's whole list read and its
+//     root recomputed against the proven value.
+// The machine may be shared: CPU seconds are printed beside wall time, and
+// the load average at the start and the end.
 // Usage: bazel run -c opt //index:index_bench -- [--leaves N] [--models M]
-//   [--batch B] [--hot_entries H] [--map_keys K] [--queries Q]
+//   [--hot_entries H] [--batch B] [--chunk C] [--queries Q]
+// Issue 19's run: --leaves=10000000 --models=100000 --hot_entries=1000000
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -24,21 +39,29 @@
 #include "absl/time/time.h"
 #include "common/production_runtime.h"
 #include "index/index_builder.h"
+#include "index/list_range.h"
 #include "index/map_proof.h"
-#include "index/model_map.h"
+#include "index/model_page.h"
 #include "index/testonly/model_log.h"
 #include "ledger/merkle/compact_range.h"
+#include "ledger/merkle/in_memory_tree.h"
 #include "ledger/merkle/verify.h"
 #include "ledger/testonly/ledger_fixture.h"
 
 ABSL_FLAG(int, leaves, 200000, "entries appended and indexed");
-ABSL_FLAG(int, models, 2000, "distinct models the entries are about");
+ABSL_FLAG(int, models, 2000,
+          "models the entries not about the largest are about");
+ABSL_FLAG(int, hot_entries, 20000,
+          "entries about the one largest model (spread evenly; 0: none)");
 ABSL_FLAG(int, batch, 2000, "entries per append group and index update");
-ABSL_FLAG(int, hot_entries, 1000000, "entries of the one large model");
-ABSL_FLAG(int, map_keys, 100000, "models in the map for the proof sizes");
+ABSL_FLAG(int, chunk, 100000, "envelopes signed at a time, untimed");
 ABSL_FLAG(int, queries, 2000, "verified queries timed");
 
 namespace {
+
+constexpr char kHot[] = "hot-model";
+constexpr double kIndexCoreGoal = 0.20;  // of one core at the append rate
+constexpr size_t kMapProofGoal = 2048;   // bytes
 
 double CpuSeconds() {
   rusage u;
@@ -47,41 +70,52 @@ double CpuSeconds() {
          (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+std::string Load() {
+  double l[3] = {0, 0, 0};
+  if (getloadavg(l, 3) != 3) return "?";
+  return absl::StrCat(l[0], " ", l[1], " ", l[2]);
+}
+
 void Die(const absl::Status& s, const char* what) {
   if (s.ok()) return;
   std::fprintf(stderr, "%s: %s\n", what, std::string(s.message()).c_str());
   std::exit(1);
 }
 
-std::string Model(int i) { return absl::StrCat("model-", i); }
+const char* Verdict(bool met) { return met ? "met" : "NOT met"; }
+
+// The model entry i is about: every stride-th entry is about kHot.
+std::string ModelOf(int i) {
+  const int hot = absl::GetFlag(FLAGS_hot_entries);
+  const int stride =
+      hot > 0 ? std::max(1, absl::GetFlag(FLAGS_leaves) / hot) : 0;
+  if (stride > 0 && i % stride == 0 && i / stride < hot) return kHot;
+  // The others in turn, so that every model gets entries.
+  const int hot_before = stride > 0 ? std::min(hot, i / stride + 1) : 0;
+  return absl::StrCat("model-", (i - hot_before) % absl::GetFlag(FLAGS_models));
+}
 
 struct BuildTimes {
   double append_s = 0, append_cpu = 0, index_s = 0, index_cpu = 0;
 };
 
-BuildTimes AppendAndIndex(vindex::testonly::ModelLog& log,
-                          vindex::IndexBuilder& builder) {
-  const int leaves = absl::GetFlag(FLAGS_leaves);
-  const int models = absl::GetFlag(FLAGS_models);
-  const int batch = absl::GetFlag(FLAGS_batch);
-  std::fprintf(stderr, "signing %d envelopes...\n", leaves);
-  std::vector<std::string> envelopes;
-  for (int i = 0; i < leaves; ++i) {
-    absl::StatusOr<std::string> env = log.Envelope(Model(i % models), i % 4);
-    Die(env.status(), "sign");
-    envelopes.push_back(*std::move(env));
-  }
-  BuildTimes t;
-  for (int start = 0; start < leaves; start += batch) {
-    const int end = std::min(leaves, start + batch);
+// Appends and indexes `envelopes` in batches of --batch: each batch appended
+// and checkpointed, then indexed at that checkpoint.
+void AppendAndIndexChunk(vindex::testonly::ModelLog& log,
+                         vindex::IndexBuilder& builder,
+                         const std::vector<std::string>& envelopes,
+                         BuildTimes* t) {
+  const size_t batch = absl::GetFlag(FLAGS_batch);
+  for (size_t start = 0; start < envelopes.size(); start += batch) {
+    const size_t end = std::min(envelopes.size(), start + batch);
     const std::vector<std::string> group(envelopes.begin() + start,
                                          envelopes.begin() + end);
     absl::Time t0 = absl::Now();
     double c0 = CpuSeconds();
     Die(log.AppendAll(group), "append");
     Die(log.ledger().PublishCheckpoint().status(), "checkpoint");
-    t.append_s += absl::ToDoubleSeconds(absl::Now() - t0);
-    t.append_cpu += CpuSeconds() - c0;
+    t->append_s += absl::ToDoubleSeconds(absl::Now() - t0);
+    t->append_cpu += CpuSeconds() - c0;
     t0 = absl::Now();
     c0 = CpuSeconds();
     absl::StatusOr<vindex::InputCheckpoint> cp = log.Checkpoint();
@@ -90,51 +124,154 @@ BuildTimes AppendAndIndex(vindex::testonly::ModelLog& log,
         log.Leaves(builder.state().input_size, cp->size);
     Die(got.status(), "leaves");
     Die(builder.Apply(*cp, *got), "apply");
-    t.index_s += absl::ToDoubleSeconds(absl::Now() - t0);
-    t.index_cpu += CpuSeconds() - c0;
+    t->index_s += absl::ToDoubleSeconds(absl::Now() - t0);
+    t->index_cpu += CpuSeconds() - c0;
+  }
+}
+
+BuildTimes AppendAndIndex(vindex::testonly::ModelLog& log,
+                          vindex::IndexBuilder& builder) {
+  const int leaves = absl::GetFlag(FLAGS_leaves);
+  const int chunk = std::max(1, absl::GetFlag(FLAGS_chunk));
+  BuildTimes t;
+  const absl::Time begin = absl::Now();
+  for (int from = 0; from < leaves; from += chunk) {
+    std::vector<std::string> envelopes;
+    for (int i = from; i < std::min(leaves, from + chunk); ++i) {
+      absl::StatusOr<std::string> env = log.Envelope(ModelOf(i), i % 4);
+      Die(env.status(), "sign");
+      envelopes.push_back(*std::move(env));
+    }
+    AppendAndIndexChunk(log, builder, envelopes, &t);
+    std::fprintf(stderr,
+                 "  %d entries: %.0f s elapsed, append %.0f/s, index %.0f/s, "
+                 "load %s\n",
+                 from + static_cast<int>(envelopes.size()),
+                 absl::ToDoubleSeconds(absl::Now() - begin),
+                 (from + envelopes.size()) / t.append_s,
+                 (from + envelopes.size()) / t.index_s, Load().c_str());
   }
   return t;
 }
 
-void ProofSizes() {
-  const int keys = absl::GetFlag(FLAGS_map_keys);
-  const int hot = absl::GetFlag(FLAGS_hot_entries);
-  vindex::ModelMap map;
-  const absl::Time t0 = absl::Now();
-  uint64_t index = 0;
-  for (int i = 0; i < keys; ++i) Die(map.Add(index++, {Model(i)}), "add");
-  for (int i = 0; i < hot; ++i) Die(map.Add(index++, {"hot-model"}), "add");
-  map.Flush();
-  const double build_s = absl::ToDoubleSeconds(absl::Now() - t0);
-  vindex::KeyValue value;
-  const std::string hot_proof = vindex::EncodeMapProof(
-      map.tree().Prove(vindex::KeyHash("hot-model"), &value));
+void PrintBuild(const BuildTimes& t) {
+  const double n = absl::GetFlag(FLAGS_leaves);
+  const double share = t.index_cpu / t.append_s;
+  std::printf(
+      "build vs append: %.0f entries, %d models + the largest with %d, "
+      "batches of %d\n"
+      "  append (ledger, group commit + checkpoint): %.0f entries/s (%.1f s "
+      "wall, %.1f s cpu = %.1f us cpu an entry)\n"
+      "  index  (read + MapFn + synced batch):       %.0f entries/s (%.1f s "
+      "wall, %.1f s cpu = %.1f us cpu an entry)\n"
+      "  index cpu at the append rate: %.1f %% of one core   goal <= %.0f %%: "
+      "%s\n",
+      n, absl::GetFlag(FLAGS_models), absl::GetFlag(FLAGS_hot_entries),
+      absl::GetFlag(FLAGS_batch), n / t.append_s, t.append_s, t.append_cpu,
+      1e6 * t.append_cpu / n, n / t.index_s, t.index_s, t.index_cpu,
+      1e6 * t.index_cpu / n, 100 * share, 100 * kIndexCoreGoal,
+      Verdict(share <= kIndexCoreGoal));
+}
+
+size_t MapProofBytes(const vindex::IndexBuilder& b, const std::string& id) {
+  return vindex::EncodeMapProof(b.Prove(id, nullptr)).size();
+}
+
+// The largest range proof (in hashes) over the pages at `starts`.
+size_t RangeProofHashes(const vindex::IndexBuilder& b, uint64_t n,
+                        const std::vector<uint64_t>& starts) {
+  absl::StatusOr<vindex::StoredListNodes> nodes = b.ListNodes(kHot, n);
+  Die(nodes.status(), "list nodes");
+  size_t most = 0;
+  for (uint64_t s : starts) {
+    absl::StatusOr<vindex::ListRangeProof> p = vindex::ProveListRange(
+        *nodes, s, std::min(n, s + vindex::kMaxPageEntries), n);
+    Die(p.status(), "range proof");
+    most = std::max(most, p->left.size() + p->right.size());
+  }
+  return most;
+}
+
+void ProofSizes(const vindex::IndexBuilder& b) {
+  vindex::KeyValue hot;
+  b.Prove(kHot, &hot);
+  const size_t hot_bytes = MapProofBytes(b, kHot);
+  const int models = absl::GetFlag(FLAGS_models);
   size_t largest = 0, total = 0;
   for (int i = 0; i < 1000; ++i) {
     const size_t n =
-        vindex::EncodeMapProof(
-            map.tree().Prove(
-                vindex::KeyHash(Model(i * (keys / 1000 + 1) % keys)), nullptr))
-            .size();
+        MapProofBytes(b, absl::StrCat("model-", (i * 7919) % models));
     largest = std::max(largest, n);
     total += n;
   }
-  const size_t absent =
-      vindex::EncodeMapProof(
-          map.tree().Prove(vindex::KeyHash("absent"), nullptr))
-          .size();
-  const size_t list_proof =
-      ledger::merkle::InclusionProofLength(value.count / 2, value.count) * 32;
+  const uint64_t n = hot.count;
+  const size_t log2n = n > 1 ? static_cast<size_t>(std::ceil(std::log2(n))) : 1;
+  std::vector<uint64_t> starts;
+  for (uint64_t s = 0; s < n; s += std::max<uint64_t>(1000, n / 97)) {
+    starts.push_back(s);
+  }
+  if (n > 0) starts.push_back(n - 1);
+  const size_t range = n > 0 ? RangeProofHashes(b, n, starts) : 0;
   std::printf(
-      "proof sizes: %d models + one with %llu entries (in memory, %.1f s)\n"
-      "  map proof, the large model:      %zu bytes\n"
-      "  map proof, 1000 models: mean %zu, max %zu bytes\n"
-      "  map proof, an absent model:      %zu bytes\n"
-      "  list inclusion proof (1 entry of %llu): %zu bytes (%zu hashes)\n",
-      keys, static_cast<unsigned long long>(value.count), build_s,
-      hot_proof.size(), total / 1000, largest, absent,
-      static_cast<unsigned long long>(value.count), list_proof,
-      list_proof / 32);
+      "proof sizes: %zu models in the map\n"
+      "  map proof, the largest model (%llu entries): %zu bytes   goal <= "
+      "%zu: %s\n"
+      "  map proof, 1000 models: mean %zu, max %zu bytes; absent model: %zu\n"
+      "  list range proof of a page of %llu, the largest over %zu pages: %zu "
+      "hashes (%zu bytes)   goal <= 2 x ceil(log2 n) = %zu: %s\n"
+      "  list inclusion proof of one entry: %zu hashes\n",
+      static_cast<size_t>(b.state().key_count),
+      static_cast<unsigned long long>(n), hot_bytes, kMapProofGoal,
+      Verdict(hot_bytes <= kMapProofGoal), total / 1000, largest,
+      MapProofBytes(b, "absent"),
+      static_cast<unsigned long long>(vindex::kMaxPageEntries), starts.size(),
+      range, range * 32, 2 * log2n, Verdict(range <= 2 * log2n),
+      ledger::merkle::InclusionProofLength(n / 2, std::max<uint64_t>(n, 1)));
+}
+
+// The first page's range proof the way the server made it before the list
+// nodes were stored: the whole list read and its tree hashed.
+double RebuiltFirstPageSeconds(const vindex::IndexBuilder& b, uint64_t n) {
+  const absl::Time t0 = absl::Now();
+  absl::StatusOr<std::vector<uint64_t>> list = b.List(kHot, 0, n);
+  Die(list.status(), "list");
+  ledger::merkle::InMemoryTree tree;
+  for (uint64_t i : *list) tree.Append(vindex::ListLeafHash(i));
+  Die(vindex::ProveListRange(tree, 0, std::min<uint64_t>(n, 1000), n).status(),
+      "range proof");
+  return absl::ToDoubleSeconds(absl::Now() - t0);
+}
+
+void FirstPage(const vindex::IndexBuilder& b, const ledger::Ledger& input) {
+  vindex::KeyValue hot;
+  b.Prove(kHot, &hot);
+  const uint64_t n = hot.count;
+  if (n == 0) return;
+  const int reps = 20;
+  absl::Time t0 = absl::Now();
+  for (int r = 0; r < reps; ++r) {
+    absl::StatusOr<vindex::StoredListNodes> nodes = b.ListNodes(kHot, n);
+    Die(nodes.status(), "list nodes");
+    Die(vindex::ProveListRange(*nodes, 0, std::min<uint64_t>(n, 1000), n)
+            .status(),
+        "range proof");
+  }
+  const double stored_s = absl::ToDoubleSeconds(absl::Now() - t0) / reps;
+  const double rebuilt_s = RebuiltFirstPageSeconds(b, n);
+  t0 = absl::Now();
+  absl::StatusOr<vindex::ModelPage> page = vindex::MakeModelPage(
+      b, input, kHot, n, b.state().input_size, 0, vindex::kMaxPageEntries);
+  Die(page.status(), "page");
+  const double page_s = absl::ToDoubleSeconds(absl::Now() - t0);
+  std::printf(
+      "first page of the largest model (%llu entries), pages of %llu:\n"
+      "  range proof from the stored list nodes: %.3f ms   before (whole "
+      "list read and its tree hashed): %.1f ms = %.0fx\n"
+      "  the whole page (range proof + %zu entries with inclusion proofs): "
+      "%.1f ms\n",
+      static_cast<unsigned long long>(n),
+      static_cast<unsigned long long>(vindex::kMaxPageEntries), 1e3 * stored_s,
+      1e3 * rebuilt_s, rebuilt_s / stored_s, page->list.size(), 1e3 * page_s);
 }
 
 void Queries(const vindex::IndexBuilder& builder) {
@@ -143,8 +280,9 @@ void Queries(const vindex::IndexBuilder& builder) {
   const vindex::Hash root = builder.state().map_root;
   uint64_t entries = 0;
   const absl::Time t0 = absl::Now();
+  const double c0 = CpuSeconds();
   for (int q = 0; q < queries; ++q) {
-    const std::string id = Model((q * 7919) % models);
+    const std::string id = absl::StrCat("model-", (q * 7919) % models);
     vindex::KeyValue value;
     const std::string bytes = vindex::EncodeMapProof(builder.Prove(id, &value));
     absl::StatusOr<vindex::MapProof> proof = vindex::DecodeMapProof(bytes);
@@ -162,10 +300,12 @@ void Queries(const vindex::IndexBuilder& builder) {
     entries += list->size();
   }
   const double s = absl::ToDoubleSeconds(absl::Now() - t0);
+  const double cpu = CpuSeconds() - c0;
   std::printf(
-      "verified queries: %d in %.2f s = %.0f/s (map proof verified, whole "
-      "list of ~%llu entries read and its root recomputed)\n",
-      queries, s, queries / s,
+      "verified queries: %d in %.2f s wall, %.2f s cpu = %.0f/s, %.0f per "
+      "CPU-second (map proof verified, whole list of ~%llu entries read and "
+      "its root recomputed)\n",
+      queries, s, cpu, queries / s, queries / cpu,
       static_cast<unsigned long long>(entries / std::max(queries, 1)));
 }
 
@@ -174,26 +314,21 @@ void Queries(const vindex::IndexBuilder& builder) {
 int main(int argc, char** argv) {
   common::UseProductionRuntime();
   absl::ParseCommandLine(argc, argv);
+  std::printf("load average at the start: %s\n", Load().c_str());
   absl::StatusOr<std::unique_ptr<vindex::testonly::ModelLog>> log =
       vindex::testonly::ModelLog::Create();
   Die(log.status(), "ledger");
   absl::StatusOr<std::unique_ptr<vindex::IndexBuilder>> builder =
       vindex::IndexBuilder::Open(ledger::testonly::FreshDir("index_bench"));
   Die(builder.status(), "index");
-  const BuildTimes t = AppendAndIndex(**log, **builder);
-  const double n = absl::GetFlag(FLAGS_leaves);
-  std::printf(
-      "build vs append: %d entries about %d models, batches of %d\n"
-      "  append (ledger, group commit + checkpoint): %.0f entries/s "
-      "(%.2f s wall, %.2f s cpu)\n"
-      "  index  (read + MapFn + synced batch):       %.0f entries/s "
-      "(%.2f s wall, %.2f s cpu)\n"
-      "  index cpu per append-second: %.1f %% of one core at the append "
-      "rate\n",
-      absl::GetFlag(FLAGS_leaves), absl::GetFlag(FLAGS_models),
-      absl::GetFlag(FLAGS_batch), n / t.append_s, t.append_s, t.append_cpu,
-      n / t.index_s, t.index_s, t.index_cpu, 100.0 * t.index_cpu / t.append_s);
-  ProofSizes();
+  PrintBuild(AppendAndIndex(**log, **builder));
+  std::fflush(stdout);
+  ProofSizes(**builder);
+  FirstPage(**builder, (*log)->ledger());
   Queries(**builder);
+  rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  std::printf("peak RSS %ld MiB; load average at the end: %s\n",
+              u.ru_maxrss / 1024, Load().c_str());
   return 0;
 }

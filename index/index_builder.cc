@@ -18,9 +18,13 @@ using ledger::storage::Family;
 // Storage keys (index/FORMAT.md, "Storage").
 constexpr char kStateKey[] = "index/state";
 constexpr char kInputFrontierKey[] = "index/input_frontier";
+constexpr char kListNodesKey[] = "index/list_nodes";
 
-absl::string_view View(const Hash& h) {
-  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+// kMeta `index/list_nodes`: the lowest stored list-node level.
+std::string ListNodesRecord() {
+  std::string out;
+  ledger::entry::PutU32(&out, kStoredListLevel);
+  return out;
 }
 
 Hash ToHash(absl::string_view bytes) {
@@ -30,21 +34,17 @@ Hash ToHash(absl::string_view bytes) {
 }
 
 std::string KeyRecordKey(const Hash& key) {
-  return absl::StrCat("k", View(key));
+  return absl::StrCat("k", HashBytes(key));
 }
 
 // Version 2: the key's totals fold state (TotalsFold::EncodeState).
 std::string TotalsRecordKey(const Hash& key) {
-  return absl::StrCat("t", View(key));
-}
-
-std::string ListEntryKey(const Hash& key, uint64_t position) {
-  return absl::StrCat("l", View(key), ledger::entry::U64Key(position));
+  return absl::StrCat("t", HashBytes(key));
 }
 
 std::string EncodeHashes(const std::vector<Hash>& hashes) {
   std::string out;
-  for (const Hash& h : hashes) absl::StrAppend(&out, View(h));
+  for (const Hash& h : hashes) absl::StrAppend(&out, HashBytes(h));
   return out;
 }
 
@@ -64,8 +64,8 @@ std::string EncodeState(const IndexState& s) {
   std::string out;
   ledger::entry::PutU32(&out, s.map_fn_version);
   ledger::entry::PutU64(&out, s.input_size);
-  absl::StrAppend(&out, View(s.input_root));
-  absl::StrAppend(&out, View(s.map_root));
+  absl::StrAppend(&out, HashBytes(s.input_root));
+  absl::StrAppend(&out, HashBytes(s.map_root));
   ledger::entry::PutU64(&out, s.key_count);
   return out;
 }
@@ -114,7 +114,7 @@ absl::Status IndexBuilder::Load() {
   state_.map_root = EmptyMapHash();
   ASSIGN_OR_RETURN(std::optional<std::string> state,
                    store_->Get(Family::kMeta, kStateKey));
-  if (!state.has_value()) return absl::OkStatus();
+  if (!state.has_value()) return LoadListNodes(/*new_store=*/true);
   ASSIGN_OR_RETURN(state_, DecodeState(*state));
   if (state_.map_fn_version != map_.version()) {
     return absl::DataLossError(
@@ -133,7 +133,59 @@ absl::Status IndexBuilder::Load() {
         "index: stored keys or input frontier do not recompute the stored "
         "roots");
   }
-  return absl::OkStatus();
+  return LoadListNodes(/*new_store=*/false);
+}
+
+absl::Status IndexBuilder::LoadListNodes(bool new_store) {
+  ASSIGN_OR_RETURN(std::optional<std::string> level,
+                   store_->Get(Family::kMeta, kListNodesKey));
+  if (level.has_value()) {
+    ByteReader in(*level);
+    uint32_t stored = 0;
+    if (!in.ReadU32(&stored) || in.remaining() != 0 ||
+        stored != kStoredListLevel) {
+      return absl::DataLossError(absl::StrCat(
+          "index: list nodes stored from level ", stored,
+          ", this binary keeps them from level ", kStoredListLevel,
+          ": rebuild the index (move its folder away; the updater, "
+          "ledger_server --index_dir or ledgerctl index-update, indexes the "
+          "input log again)"));
+    }
+    return absl::OkStatus();
+  }
+  if (!new_store) return WriteMissingListNodes();
+  ledger::storage::Batch batch;
+  batch.Put(Family::kMeta, kListNodesKey, ListNodesRecord());
+  return store_->Write(&batch);
+}
+
+absl::Status IndexBuilder::WriteMissingListNodes() {
+  std::vector<Hash> keys;
+  RETURN_IF_ERROR(store_->Scan(Family::kIndex, "k", "l",
+                               [&](absl::string_view k, absl::string_view) {
+                                 keys.push_back(ToHash(k.substr(1)));
+                                 return true;
+                               }));
+  ledger::storage::Batch batch;
+  for (const Hash& key : keys) {
+    const ModelMap::KeyState* k = map_.Find(key);
+    if (k == nullptr || k->list.size() < (uint64_t{1} << kStoredListLevel)) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::vector<uint64_t> elements,
+                     ReadListElements(*store_, key, 0, k->list.size()));
+    CompactRange range;
+    for (const auto& [id, hash] : StoredLevelNodes(elements, &range)) {
+      batch.Put(Family::kTree, ListNodeKey(key, id), HashBytes(hash));
+    }
+    if (range.size() != k->list.size() || range.Root() != k->list.Root()) {
+      return absl::DataLossError(
+          absl::StrCat("index: the stored list of ", k->model_id,
+                       " does not make its stored compact range"));
+    }
+  }
+  batch.Put(Family::kMeta, kListNodesKey, ListNodesRecord());
+  return store_->Write(&batch);
 }
 
 absl::Status IndexBuilder::LoadKeys() {
@@ -246,6 +298,9 @@ absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
     batch.Put(Family::kLeaves, ListEntryKey(e.key, e.position),
               ledger::entry::U64Key(e.index));
   }
+  for (const ModelMap::CompletedNode& n : map_.TakeCompletedNodes()) {
+    batch.Put(Family::kTree, ListNodeKey(n.key, n.id), HashBytes(n.hash));
+  }
   batch.Put(Family::kMeta, kInputFrontierKey, EncodeHashes(input_.hashes()));
   batch.Put(Family::kMeta, kStateKey, EncodeState(state_));
   return store_->Write(&batch);
@@ -271,17 +326,20 @@ ledger::merkle::CompactRange IndexBuilder::ListRange(
 
 absl::StatusOr<std::vector<uint64_t>> IndexBuilder::List(
     absl::string_view model_id, uint64_t start, uint64_t max_count) const {
-  std::vector<uint64_t> out;
-  if (max_count == 0) return out;
+  return ReadListElements(*store_, KeyHash(model_id), start, max_count);
+}
+
+absl::StatusOr<StoredListNodes> IndexBuilder::ListNodes(
+    absl::string_view model_id, uint64_t count) const {
   const Hash key = KeyHash(model_id);
-  RETURN_IF_ERROR(
-      store_->Scan(Family::kLeaves, ListEntryKey(key, start),
-                   absl::StrCat("l", View(key), std::string(8, '\xff'), "\xff"),
-                   [&](absl::string_view, absl::string_view v) {
-                     out.push_back(ledger::entry::DecodeU64(v));
-                     return out.size() < max_count;
-                   }));
-  return out;
+  const ModelMap::KeyState* k = map_.Find(key);
+  const uint64_t has = k == nullptr ? 0 : k->list.size();
+  if (count > has) {
+    return absl::InvalidArgumentError(absl::StrCat("list size: got ", count,
+                                                   ", the list of ", model_id,
+                                                   " has ", has, " elements"));
+  }
+  return StoredListNodes(store_.get(), key, count);
 }
 
 }  // namespace vindex

@@ -4,9 +4,11 @@
 // checks that they make exactly that checkpoint's tree (the input log's
 // compact range is stored, so this costs one leaf hash per leaf), runs MapFn
 // on each, and writes every change (per-key compact ranges, list entries,
-// the input frontier and the new state) in one synced RocksDB batch:
-// a crash leaves the index at one checkpoint or the next, never between.
-// Open resumes from what is stored and checks the map root recomputes.
+// the list nodes they complete (list_nodes.h), the input frontier and the new
+// state) in one synced RocksDB batch: a crash leaves the index at one
+// checkpoint or the next, never between. Open resumes from what is stored
+// and checks the map root recomputes; a store written before the list nodes
+// were kept gets them at open (one pass over every list, one batch).
 //
 // Not thread-safe: one builder per folder and process; queries and Apply
 // serialised by the owner.
@@ -23,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "index/list_nodes.h"
 #include "index/map_fn.h"
 #include "index/map_hash.h"
 #include "index/map_proof.h"
@@ -89,11 +92,23 @@ class IndexBuilder {
                                              uint64_t start,
                                              uint64_t max_count) const;
 
+  // The stored nodes of the tree of the first `count` elements of
+  // `model_id`'s list, for its range proofs (list_range.h); valid while the
+  // builder lives. kInvalidArgument when the list has fewer elements.
+  absl::StatusOr<StoredListNodes> ListNodes(absl::string_view model_id,
+                                            uint64_t count) const;
+
  private:
   IndexBuilder(std::unique_ptr<ledger::storage::Store> store, uint32_t version)
-      : store_(std::move(store)), map_(version) {}
+      : store_(std::move(store)), map_(version) {
+    map_.KeepListNodesFrom(kStoredListLevel);
+  }
   absl::Status Load();
   absl::Status LoadKeys();
+  // Checks the stored list-node level; writes the nodes of every list when
+  // the store has none yet (FORMAT.md, "Storage").
+  absl::Status LoadListNodes(bool new_store);
+  absl::Status WriteMissingListNodes();
   absl::Status CheckInput(const InputCheckpoint& at,
                           absl::Span<const std::string> leaves,
                           ledger::merkle::CompactRange* input) const;

@@ -1,13 +1,12 @@
 // Benchmark of a paged answer's list part (index/FORMAT.md, "Pages of a
 // list") for one model with --entries list elements, pages of --page
-// elements: the range proof's size per page (the largest over every page),
-// what serving pages costs on the server (the first page of an answer
-// rebuilds the list's tree, one leaf hash per element; the next pages reuse
-// it from IndexHost's ListTreeCache and only read the proof's nodes) and
-// the client's
-// verification rate of a page's range proof. Entries' inclusion proofs in
-// the input log are not included (index_bench measures those).
-// Usage: bazel run -c opt //index:list_range_bench -- [--entries N]
+// elements, in memory: the range proof's size per page (the largest over
+// every page), the cost of hashing the list's whole tree (what the server
+// did for an answer's first page before the builder stored the list's
+// nodes, list_nodes.h; index_bench times the stored path) and of proofs
+// from it, and the client's verification rate of a page's range proof. Entries'
+// inclusion proofs in the input log are not included (index_bench measures
+// those). Usage: bazel run -c opt //index:list_range_bench -- [--entries N]
 //   [--page P]
 #include <algorithm>
 #include <cstdio>
@@ -66,7 +65,7 @@ int main(int argc, char** argv) {
   std::printf(
       "list of %llu elements, pages of %llu: %zu pages\n"
       "range proof: at most %zu hashes (%zu bytes), mean %.1f hashes\n"
-      "server: list tree rebuilt (first page) in %.3f s (%.0f elements/s); "
+      "whole tree hashed in %.3f s (%.0f elements/s); "
       "then %.0f range proofs/s from it\n"
       "client: %.0f pages verified/s (%.0f elements/s), range proof and "
       "leaf hashes only\n",

@@ -6,14 +6,6 @@
 #include "ledger/entry/byte_io.h"
 
 namespace vindex {
-namespace {
-
-absl::string_view View(const Hash& h) {
-  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
-}  // namespace
-
 Hash KeyHash(absl::string_view model_id) {
   return ledger::crypto::Sha256({model_id});
 }
@@ -26,19 +18,20 @@ Hash MapLeafHash(const Hash& key_hash, const KeyValue& value) {
   const std::string count = ledger::entry::U64Key(value.count);
   if (value.has_totals) {
     const char v2 = static_cast<char>(kMapLeafV2Prefix);
-    return ledger::crypto::Sha256({absl::string_view(&v2, 1), View(key_hash),
-                                   count, View(value.list_root),
-                                   View(value.totals_hash)});
+    return ledger::crypto::Sha256(
+        {absl::string_view(&v2, 1), HashBytes(key_hash), count,
+         HashBytes(value.list_root), HashBytes(value.totals_hash)});
   }
   const char prefix = static_cast<char>(kMapLeafPrefix);
-  return ledger::crypto::Sha256({absl::string_view(&prefix, 1), View(key_hash),
-                                 count, View(value.list_root)});
+  return ledger::crypto::Sha256({absl::string_view(&prefix, 1),
+                                 HashBytes(key_hash), count,
+                                 HashBytes(value.list_root)});
 }
 
 Hash MapNodeHash(const Hash& left, const Hash& right) {
   const char prefix = static_cast<char>(kMapNodePrefix);
   return ledger::crypto::Sha256(
-      {absl::string_view(&prefix, 1), View(left), View(right)});
+      {absl::string_view(&prefix, 1), HashBytes(left), HashBytes(right)});
 }
 
 Hash EmptyMapHash() { return Hash{}; }

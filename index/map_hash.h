@@ -44,6 +44,11 @@ struct KeyValue {
   bool operator!=(const KeyValue& o) const { return !(*this == o); }
 };
 
+// The hash's 32 bytes as a string_view (for storage keys and values).
+inline absl::string_view HashBytes(const Hash& h) {
+  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
 // SHA-256 of the model id: the key's position in the map.
 Hash KeyHash(absl::string_view model_id);
 

@@ -101,7 +101,8 @@ absl::StatusOr<bool> VerifyMapValue(absl::string_view map_proof,
 
 absl::Status VerifyEntries(absl::Span<const uint64_t> list,
                            absl::Span<const ProvenEntry> entries,
-                           absl::string_view model_id, const IndexState& s) {
+                           absl::string_view model_id, const IndexState& s,
+                           bool allow_redacted) {
   if (entries.size() != list.size()) {
     return absl::DataLossError(
         absl::StrCat("entries: got ", entries.size(), ", want ", list.size()));
@@ -112,12 +113,20 @@ absl::Status VerifyEntries(absl::Span<const uint64_t> list,
       return absl::DataLossError(
           absl::StrCat("entry ", j, ": leaf ", e.index, " out of order"));
     }
+    if (e.redacted && (!allow_redacted || !e.leaf.empty())) {
+      return absl::DataLossError(absl::StrCat(
+          "entry at leaf ", e.index,
+          allow_redacted ? " is redacted yet carries its leaf"
+                         : " is redacted: a whole answer carries every leaf"));
+    }
     absl::Status included = ledger::merkle::VerifyInclusion(
-        e.index, s.input_size, ledger::merkle::HashLeaf(e.leaf), e.proof,
+        e.index, s.input_size,
+        e.redacted ? e.leaf_hash : ledger::merkle::HashLeaf(e.leaf), e.proof,
         s.input_root);
     if (!included.ok()) {
       return Lost(absl::StrCat("entry at leaf ", e.index), included);
     }
+    if (e.redacted) continue;  // listed by the index; unseen here
     absl::StatusOr<std::vector<std::string>> models =
         ModelsOfLeaf(e.index, e.leaf);
     if (!models.ok() ||
@@ -128,6 +137,14 @@ absl::Status VerifyEntries(absl::Span<const uint64_t> list,
     }
   }
   return absl::OkStatus();
+}
+
+ProvenEntry Redact(ProvenEntry entry) {
+  if (entry.redacted) return entry;
+  entry.leaf_hash = ledger::merkle::HashLeaf(entry.leaf);
+  entry.leaf.clear();
+  entry.redacted = true;
+  return entry;
 }
 
 absl::StatusOr<std::vector<ProvenEntry>> ProveEntries(

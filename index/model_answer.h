@@ -36,9 +36,17 @@ namespace vindex {
 
 struct ProvenEntry {
   uint64_t index = 0;
-  std::string leaf;         // the input log's leaf bytes
+  std::string leaf;         // the input log's leaf bytes (empty if redacted)
   std::vector<Hash> proof;  // inclusion in the input tree of the update
+  // A redacted entry (FORMAT.md, "Redacted entries"; pages only): the
+  // server withheld the leaf from a reader who may not read it and sent its
+  // RFC 6962 leaf hash instead, which the inclusion proof still proves.
+  bool redacted = false;
+  Hash leaf_hash{};  // when redacted
 };
+
+// The entry with its leaf replaced by its leaf hash.
+ProvenEntry Redact(ProvenEntry entry);
 
 struct ModelAnswer {
   uint64_t output_leaf_index = 0;
@@ -100,11 +108,14 @@ absl::StatusOr<bool> VerifyMapValue(absl::string_view map_proof,
                                     const KeyValue& value);
 
 // Checks that `entries` are `list` (strictly ascending), each proven in the
-// input tree of `s` and mapped to `model_id` by MapFn. kDataLoss naming the
-// first entry that is not.
+// input tree of `s` and mapped to `model_id` by MapFn. A redacted entry is
+// refused unless `allow_redacted`; then its leaf hash is proven in the
+// input tree and MapFn is not run (the reader cannot see the leaf).
+// kDataLoss naming the first entry that is not.
 absl::Status VerifyEntries(absl::Span<const uint64_t> list,
                            absl::Span<const ProvenEntry> entries,
-                           absl::string_view model_id, const IndexState& s);
+                           absl::string_view model_id, const IndexState& s,
+                           bool allow_redacted = false);
 
 // The answer for `model_id` from the index (`builder`, whose state the
 // output log's last leaf records) and the two ledgers, proven against the

@@ -1,7 +1,8 @@
 // The complete per-model answer against a client that trusts only the
 // output log's checkpoint: honest answers verify (present, absent, as of an
 // older size); a server that omits an entry, adds a foreign one, serves a
-// stale update or tampers with an entry is caught.
+// stale update or tampers with an entry is caught; a redacted entry has no
+// place in a whole answer.
 #include "index/model_answer.h"
 
 #include <memory>
@@ -129,6 +130,14 @@ TEST_F(ModelAnswerTest, TamperedEntryIsCaught) {
   a = Answer("m1");
   a.output_leaf.back() ^= 1;
   ExpectCaught(a, "output leaf");
+}
+
+TEST_F(ModelAnswerTest, RedactedEntryIsRefusedInAWholeAnswer) {
+  // Only pages carry redacted entries (FORMAT.md, "Redacted entries"): a
+  // whole answer, and so a statement, carries every leaf.
+  ModelAnswer a = Answer("m1");
+  a.entries[1] = Redact(a.entries[1]);
+  ExpectCaught(a, "is redacted");
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ void PutEntries(
     pe->set_index(e.index);
     pe->set_leaf(e.leaf);
     PutHashes(e.proof, pe->mutable_proof());
+    if (e.redacted) pe->set_leaf_hash(std::string(HashBytes(e.leaf_hash)));
   }
 }
 
@@ -53,6 +54,16 @@ absl::StatusOr<std::vector<ProvenEntry>> GetEntries(
     e.leaf = pe.leaf();
     ASSIGN_OR_RETURN(e.proof,
                      GetHashes(pe.proof(), absl::StrCat("entry ", e.index)));
+    if (!pe.leaf_hash().empty()) {
+      if (pe.leaf_hash().size() != sizeof(Hash) || !pe.leaf().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "entry ", e.index, ": a redacted entry has an empty leaf and a ",
+            "32-byte leaf_hash"));
+      }
+      e.redacted = true;
+      std::copy(pe.leaf_hash().begin(), pe.leaf_hash().end(),
+                e.leaf_hash.begin());
+    }
     out.push_back(std::move(e));
   }
   return out;

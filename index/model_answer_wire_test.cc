@@ -39,5 +39,26 @@ TEST(ModelAnswerWireTest, RefusesAHashOfTheWrongLength) {
   EXPECT_NE(back.status().message().find("entry 3"), absl::string_view::npos);
 }
 
+TEST(ModelAnswerWireTest, RedactedEntryRoundTripsAndMustHaveNoLeaf) {
+  ModelAnswer a = Sample();
+  a.entries[1] = Redact(a.entries[1]);
+  aifl::index::v1::ModelAnswer p = ModelAnswerToProto(a, "m");
+  EXPECT_TRUE(p.entries(1).leaf().empty());
+  absl::StatusOr<ModelAnswer> back = ModelAnswerFromProto(p);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->entries[0].redacted);
+  EXPECT_TRUE(back->entries[1].redacted);
+  EXPECT_EQ(back->entries[1].leaf_hash, a.entries[1].leaf_hash);
+  EXPECT_TRUE(back->entries[1].leaf.empty());
+  // A leaf hash beside a leaf, or of the wrong length, does not parse.
+  p.mutable_entries(1)->set_leaf("seven");
+  EXPECT_EQ(ModelAnswerFromProto(p).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  p.mutable_entries(1)->clear_leaf();
+  p.mutable_entries(1)->mutable_leaf_hash()->pop_back();
+  EXPECT_EQ(ModelAnswerFromProto(p).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace vindex

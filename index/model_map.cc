@@ -50,10 +50,27 @@ absl::Status ModelMap::Add(uint64_t index,
     const Hash key = KeyHash(id);
     KeyState& state = keys_[key];
     if (state.model_id.empty()) state.model_id = id;
-    state.list.Append(leaf_hash, nullptr);
+    AppendToList(key, leaf_hash, state);
     touched_.insert(key);
   }
   return absl::OkStatus();
+}
+
+void ModelMap::AppendToList(const Hash& key, const Hash& leaf_hash,
+                            KeyState& state) {
+  // An append completes a node at level L iff the new size is a multiple
+  // of 2^L: only then is there anything to keep.
+  const uint64_t new_size = state.list.size() + 1;
+  if (!keep_level_.has_value() || *keep_level_ >= 64 ||
+      (new_size & ((uint64_t{1} << *keep_level_) - 1)) != 0) {
+    state.list.Append(leaf_hash, nullptr);
+    return;
+  }
+  scratch_.clear();
+  state.list.Append(leaf_hash, &scratch_);
+  for (const auto& [id, hash] : scratch_) {
+    if (id.level >= *keep_level_) completed_.push_back({key, id, hash});
+  }
 }
 
 std::vector<Hash> ModelMap::Flush() {

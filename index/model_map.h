@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -26,6 +27,7 @@
 #include "index/map_tree.h"
 #include "index/model_totals.h"
 #include "ledger/merkle/compact_range.h"
+#include "ledger/merkle/node_id.h"
 
 namespace vindex {
 
@@ -73,12 +75,37 @@ class ModelMap {
   // Puts back a key read from storage (the tree is updated at Flush()).
   void Restore(const Hash& key_hash, KeyState state);
 
+  // A perfect node of a key's list tree that an append completed.
+  struct CompletedNode {
+    Hash key;
+    ledger::merkle::NodeId id;
+    Hash hash;
+  };
+  // From now on, Add keeps the list nodes at `level` and above that appends
+  // complete, until TakeCompletedNodes (the builder stores them: a range
+  // proof then reads them instead of rehashing the list). Off by default
+  // (a replay needs only the roots).
+  void KeepListNodesFrom(uint32_t level) { keep_level_ = level; }
+  // The nodes kept since the last call, in the order they completed.
+  std::vector<CompletedNode> TakeCompletedNodes() {
+    std::vector<CompletedNode> out;
+    out.swap(completed_);
+    return out;
+  }
+
  private:
+  // Appends `leaf_hash` to `state`'s list, keeping the nodes it completes
+  // at keep_level_ and above.
+  void AppendToList(const Hash& key, const Hash& leaf_hash, KeyState& state);
+
   uint32_t version_;
   absl::flat_hash_map<Hash, KeyState> keys_;
   absl::flat_hash_set<Hash> touched_;
   MapTree tree_;
   std::optional<uint64_t> last_index_;
+  std::optional<uint32_t> keep_level_;
+  std::vector<CompletedNode> completed_;
+  std::vector<std::pair<ledger::merkle::NodeId, Hash>> scratch_;
 };
 
 }  // namespace vindex

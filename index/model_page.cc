@@ -1,24 +1,24 @@
 #include "index/model_page.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ledger/merkle/in_memory_tree.h"
 
 namespace vindex {
 
 namespace {
 
-// The page's end position: at most max_count elements, and none after the
-// first at or past the as-of size (it proves the prefix ends before it).
-uint64_t PageEnd(const std::vector<uint64_t>& list, uint64_t start,
-                 uint64_t max_count, std::optional<uint64_t> as_of) {
-  const uint64_t end = std::min<uint64_t>(list.size(), start + max_count);
-  for (uint64_t p = start; as_of.has_value() && p < end; ++p) {
-    if (list[p] >= *as_of) return p + 1;
+// How many of `elements` (the list from its position `start`) a page
+// holds: none after the first at or past the as-of size (it proves the
+// prefix ends before it).
+size_t PageLength(const std::vector<uint64_t>& elements,
+                  std::optional<uint64_t> as_of) {
+  for (size_t p = 0; as_of.has_value() && p < elements.size(); ++p) {
+    if (elements[p] >= *as_of) return p + 1;
   }
-  return end;
+  return elements.size();
 }
 
 }  // namespace
@@ -27,7 +27,7 @@ absl::StatusOr<ModelPage> MakeModelPage(
     const IndexBuilder& builder, const ledger::Ledger& input,
     absl::string_view model_id, uint64_t list_count, uint64_t input_size,
     uint64_t start, uint64_t max_count, std::optional<uint64_t> as_of,
-    size_t max_leaf_bytes, ListTreeCache* cache) {
+    size_t max_leaf_bytes) {
   if (max_count < 1 || max_count > kMaxPageEntries) {
     return absl::InvalidArgumentError(absl::StrCat(
         "page size: got ", max_count, ", want 1..", kMaxPageEntries));
@@ -41,45 +41,38 @@ absl::StatusOr<ModelPage> MakeModelPage(
     return absl::OutOfRangeError(absl::StrCat("input size: got ", input_size,
                                               ", the log has ", input.Size()));
   }
-  ListTreeCache local;
-  if (cache == nullptr || cache->model_id != model_id ||
-      cache->list.size() != list_count) {
-    ListTreeCache& fill = cache == nullptr ? local : *cache;
-    fill = ListTreeCache();
-    ASSIGN_OR_RETURN(fill.list, builder.List(model_id, 0, list_count));
-    if (fill.list.size() != list_count) {
-      const size_t has = fill.list.size();
-      fill = ListTreeCache();
-      return absl::InvalidArgumentError(
-          absl::StrCat("list size: got ", list_count, ", the list of ",
-                       model_id, " has ", has, " elements"));
-    }
-    for (uint64_t i : fill.list) fill.tree.Append(ListLeafHash(i));
-    fill.model_id = std::string(model_id);
+  ASSIGN_OR_RETURN(StoredListNodes nodes,
+                   builder.ListNodes(model_id, list_count));
+  const uint64_t want = std::min(max_count, list_count - start);
+  ASSIGN_OR_RETURN(std::vector<uint64_t> elements,
+                   builder.List(model_id, start, want));
+  if (elements.size() != want) {
+    return absl::DataLossError(absl::StrCat(
+        "index: the list of ", model_id, " holds ", elements.size(),
+        " elements from position ", start, ", want ", want));
   }
-  ListTreeCache& c = cache == nullptr ? local : *cache;
-  const std::vector<uint64_t>& list = c.list;
   ModelPage page;
   page.start = start;
   size_t bytes = 0;
-  const uint64_t end = PageEnd(list, start, max_count, as_of);
-  for (uint64_t p = start; p < end; ++p) {
-    if (list[p] >= input_size) {
+  const size_t length = PageLength(elements, as_of);
+  for (size_t p = 0; p < length; ++p) {
+    const uint64_t index = elements[p];
+    if (index >= input_size) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "input size: got ", input_size, ", the list holds leaf ", list[p]));
+          "input size: got ", input_size, ", the list holds leaf ", index));
     }
     ASSIGN_OR_RETURN(
         std::vector<ProvenEntry> one,
-        ProveEntries(input, absl::MakeConstSpan(&list[p], 1), input_size));
+        ProveEntries(input, absl::MakeConstSpan(&index, 1), input_size));
     // The leaf and its proof: what the page's size grows by.
     bytes += one[0].leaf.size() + one[0].proof.size() * sizeof(Hash);
     if (!page.entries.empty() && bytes > max_leaf_bytes) break;
-    page.list.push_back(list[p]);
+    page.list.push_back(index);
     page.entries.push_back(std::move(one[0]));
   }
   ASSIGN_OR_RETURN(
       page.range,
-      ProveListRange(c.tree, start, start + page.list.size(), list_count));
+      ProveListRange(nodes, start, start + page.list.size(), list_count));
   return page;
 }
 
@@ -124,8 +117,8 @@ absl::Status ModelPagesVerifier::Add(const ModelPage& page) {
         "page at position ", page.start, ": leaf ", page.list.front(),
         " after leaf ", *last_index_, " (out of order)"));
   }
-  RETURN_IF_ERROR(
-      VerifyEntries(page.list, page.entries, model_id_, update_.state));
+  RETURN_IF_ERROR(VerifyEntries(page.list, page.entries, model_id_,
+                                update_.state, /*allow_redacted=*/true));
   if (value_.has_totals) {
     all_.insert(all_.end(), page.entries.begin(), page.entries.end());
     if (next_ + page.list.size() == value_.count &&

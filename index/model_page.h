@@ -28,7 +28,6 @@
 #include "index/list_range.h"
 #include "index/model_answer.h"
 #include "ledger/ledger.h"
-#include "ledger/merkle/in_memory_tree.h"
 
 namespace vindex {
 
@@ -42,16 +41,6 @@ struct ModelPage {
   std::vector<ProvenEntry> entries;  // one per list element, same order
 };
 
-// One model's list (its first list.size() elements) and their tree, kept
-// between the pages of one answer: the builder stores the elements but not
-// the list's interior nodes, so each page would otherwise rehash the whole
-// list (1.9 s for a million elements). Memory: 72 bytes an element.
-struct ListTreeCache {
-  std::string model_id;
-  std::vector<uint64_t> list;
-  ledger::merkle::InMemoryTree tree;
-};
-
 // The page of `model_id`'s list from position `start` within its first
 // `list_count` elements (the count the client's head proved), each entry
 // proven in the input tree of `input_size` leaves: at most `max_count`
@@ -60,14 +49,14 @@ struct ListTreeCache {
 // kInvalidArgument for max_count outside 1..kMaxPageEntries, start at or
 // past list_count, list_count beyond the model's list or an element not
 // below input_size; kOutOfRange for input_size beyond `input`; the
-// builder's and ledger's errors. With a `cache`, the list and its tree are
-// taken from it when it holds this model at list_count, else kept there.
+// builder's and ledger's errors. Reads the page's elements and the range
+// proof's stored nodes (list_nodes.h), never the whole list: O(page + log n).
 absl::StatusOr<ModelPage> MakeModelPage(
     const IndexBuilder& builder, const ledger::Ledger& input,
     absl::string_view model_id, uint64_t list_count, uint64_t input_size,
     uint64_t start, uint64_t max_count,
     std::optional<uint64_t> as_of = std::nullopt,
-    size_t max_leaf_bytes = SIZE_MAX, ListTreeCache* cache = nullptr);
+    size_t max_leaf_bytes = SIZE_MAX);
 
 // Checks a paged answer for one model as it arrives.
 class ModelPagesVerifier {
@@ -91,8 +80,9 @@ class ModelPagesVerifier {
 
   // Verifies the next page: it starts at next_position(), its range proof
   // makes the head's list root, it ascends from the previous page, and its
-  // entries are proven and about the model; after the list's last page of a
-  // map with totals (version 2), that every entry folds to the proven
+  // entries are proven and about the model (a redacted entry: proven, and
+  // kept with its flag; FORMAT.md, "Redacted entries"); after the list's last
+  // page of a map with totals (version 2), that every entry folds to the proven
   // totals hash (an as-of answer that stops early is not checked for
   // totals). kDataLoss saying which check failed (nothing is kept then);
   // kFailedPrecondition after done().

@@ -2,7 +2,8 @@
 // checkpoint: honest pages of every size verify and equal the whole answer;
 // pages asked after the index advanced are still of the pinned list; a page
 // that omits an entry, adds a foreign one, repeats or skips a position, a
-// head with another count or a stale head is caught.
+// head with another count or a stale head is caught; redacted entries
+// verify, but not as another leaf or one the totals need.
 #include "index/model_page.h"
 
 #include <memory>
@@ -126,32 +127,16 @@ TEST_F(ModelPageTest, PagesEndAtTheAsOfSizeAndTheByteBudget) {
   EXPECT_TRUE(v->Add(*p).ok());
 }
 
-TEST_F(ModelPageTest, CachedListTreeServesTheSamePagesAndFollowsTheCount) {
-  ModelAnswerHead head = Head("m1");
-  ListTreeCache cache;
-  const uint64_t input_size = builder().state().input_size;
-  for (uint64_t start : {uint64_t{0}, uint64_t{3}}) {
-    auto cached =
-        MakeModelPage(builder(), in(), "m1", head.value.count, input_size,
-                      start, 3, std::nullopt, SIZE_MAX, &cache);
-    ASSERT_TRUE(cached.ok()) << cached.status();
-    ModelPage plain = Page("m1", head, start, 3);
-    EXPECT_EQ(cached->list, plain.list);
-    EXPECT_EQ(cached->range.left, plain.range.left);
-    EXPECT_EQ(cached->range.right, plain.range.right);
-  }
-  EXPECT_EQ(cache.list.size(), head.value.count);
-  // The index moves on: a head with the new count gets the new list.
+TEST_F(ModelPageTest, ANewHeadsCountGetsTheGrownList) {
+  // The index moves on: a head with the new count gets pages of the new
+  // list (read from the stored nodes, list_nodes_test.cc).
   Grow(6);
-  head = Head("m1");
+  const ModelAnswerHead head = Head("m1");
   absl::StatusOr<ModelPagesVerifier> v = Start(head, "m1");
   ASSERT_TRUE(v.ok());
-  auto p = MakeModelPage(builder(), in(), "m1", head.value.count,
-                         builder().state().input_size, 0, 1000, std::nullopt,
-                         SIZE_MAX, &cache);
-  ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_TRUE(v->Add(*p).ok());
-  EXPECT_EQ(cache.list.size(), head.value.count);
+  ASSERT_TRUE(v->Add(Page("m1", head, 0, 1000)).ok());
+  EXPECT_TRUE(v->done());
+  EXPECT_EQ(v->entries().size(), Whole("m1").size());
 }
 
 TEST_F(ModelPageTest, AbsentModelHasNoPages) {
@@ -220,6 +205,46 @@ TEST_F(ModelPageTest, StaleOrAlteredHeadIsCaught) {
   }
   h.value.list_root[3] ^= 1;
   ExpectCaught(Start(h, "m1").status(), "map proof");
+}
+
+TEST_F(ModelPageTest, RedactedEntriesVerifyAndTheTotalsStillHold) {
+  const ModelAnswerHead head = Head("m1");
+  const uint64_t n = head.value.count;
+  ModelPage p = Page("m1", head, 0, n);
+  // Redact every entry but the IntervalReports (the totals fold only
+  // those: FORMAT.md, "Redacted entries").
+  size_t redacted = 0;
+  std::optional<size_t> report;
+  for (size_t j = 0; j < p.entries.size(); ++j) {
+    absl::StatusOr<MappedLeaf> m =
+        MapLeaf(p.entries[j].index, p.entries[j].leaf);
+    ASSERT_TRUE(m.ok());
+    if (m->payload_type == "aifl.collector.v1.IntervalReport") {
+      report = j;
+      continue;
+    }
+    p.entries[j] = Redact(p.entries[j]);
+    ++redacted;
+  }
+  ASSERT_GT(redacted, 0u);
+  ASSERT_TRUE(report.has_value());
+  absl::StatusOr<ModelPagesVerifier> v = Start(head, "m1");
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->Add(p).ok());
+  size_t seen = 0;
+  for (const ProvenEntry& e : v->entries()) seen += e.redacted ? 1 : 0;
+  EXPECT_EQ(seen, redacted);
+  // A redacted IntervalReport leaves the totals short: caught.
+  ModelPage q = Page("m1", head, 0, n);
+  q.entries[*report] = Redact(q.entries[*report]);
+  v = Start(head, "m1");
+  ExpectCaught(v->Add(q), "do not fold to the totals");
+  // A redacted entry whose leaf hash is not the listed leaf's: caught.
+  q = Page("m1", head, 0, n);
+  q.entries[0] = Redact(q.entries[0]);
+  q.entries[0].leaf_hash[0] ^= 1;
+  v = Start(head, "m1");
+  ExpectCaught(v->Add(q), "entry at leaf");
 }
 
 TEST_F(ModelPageTest, WireFormRoundTrips) {

@@ -11,10 +11,6 @@
 namespace vindex {
 namespace {
 
-absl::string_view View(const Hash& h) {
-  return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
 bool ReadHash(ledger::entry::ByteReader* in, Hash* out) {
   absl::string_view bytes;
   if (!in->ReadBytes(32, &bytes)) return false;
@@ -38,7 +34,8 @@ std::string EncodeIndexUpdate(const IndexUpdate& u) {
   out.push_back(static_cast<char>(kIndexUpdateFormat));
   ledger::entry::PutU32(&out, u.state.map_fn_version);
   ledger::entry::PutU64(&out, u.state.input_size);
-  absl::StrAppend(&out, View(u.state.input_root), View(u.state.map_root));
+  absl::StrAppend(&out, HashBytes(u.state.input_root),
+                  HashBytes(u.state.map_root));
   ledger::entry::PutU64(&out, u.state.key_count);
   ledger::entry::PutU16(&out, static_cast<uint16_t>(u.input_origin.size()));
   out += u.input_origin;

@@ -92,7 +92,7 @@ absl::StatusOr<vindex::ModelPage> IndexHost::Page(
   absl::MutexLock lock(&mu_);
   return vindex::MakeModelPage(*builder_, input_, model_id, list_count,
                                input_size, start, max_count, as_of,
-                               max_leaf_bytes, &pages_);
+                               max_leaf_bytes);
 }
 
 absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>>

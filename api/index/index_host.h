@@ -86,8 +86,8 @@ class IndexHost {
   // kFailedPrecondition before the first update.
   absl::StatusOr<HostedHead> Head(absl::string_view model_id);
 
-  // MakeModelPage under the lock, the last list's tree kept for the next
-  // page (one list at a time: 72 bytes an element).
+  // MakeModelPage under the lock: O(page + log n) reads of the builder's
+  // stored list and nodes, whatever the list's length.
   absl::StatusOr<vindex::ModelPage> Page(absl::string_view model_id,
                                          uint64_t list_count,
                                          uint64_t input_size, uint64_t start,
@@ -146,8 +146,6 @@ class IndexHost {
   std::unique_ptr<client::FolderLogReader> input_reader_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<client::FolderLogReader> output_reader_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<vindex::IndexBuilder> builder_ ABSL_GUARDED_BY(mu_);
-  // The list last paged: the next page of the same answer reuses its tree.
-  vindex::ListTreeCache pages_ ABSL_GUARDED_BY(mu_);
   Cosigned cosigned_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -1,8 +1,9 @@
 // Audit.GetModelEntries: the hosted per-model index's answer, head and pages
 // (api/index/index_host.h; index/FORMAT.md, "Pages of a list"). A provider
-// asks about its own models only (the same fixed refusal as GetModel), and
-// gets a page only when it may read every entry on it (as GetEntries).
+// asks about its own models only (the same fixed refusal as GetModel); an
+// entry on a page it may not read (as GetEntries decides) comes redacted.
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "api/index/index_host.h"
@@ -40,9 +41,17 @@ absl::Status Answer(const ServiceDeps& deps, const Caller& caller,
       deps.index->Page(model, count, input_size, request.start(), page_size,
                        as_of, kMaxResponseLeafBytes);
   if (!page.ok()) return page.status();
-  for (uint64_t leaf : page->list) {
-    absl::Status readable = CheckMayReadLeaves(deps, caller, scope, leaf, 1);
-    if (!readable.ok()) return readable;
+  // An entry the caller may not read (another organisation's entry about
+  // the same model id) is redacted to its leaf hash: the page stays
+  // complete and proven without revealing it (FORMAT.md, "Redacted
+  // entries").
+  for (vindex::ProvenEntry& e : page->entries) {
+    absl::Status readable = CheckMayReadLeaves(deps, caller, scope, e.index, 1);
+    if (absl::IsPermissionDenied(readable)) {
+      e = vindex::Redact(std::move(e));
+    } else if (!readable.ok()) {
+      return readable;
+    }
   }
   *response->mutable_page() = vindex::ModelPageToProto(*page);
   return absl::OkStatus();

@@ -2,8 +2,10 @@
 // hosting the per-model index answers head and pages that the client
 // (api/index/model_entries_client.h) verifies page by page to exactly the
 // entries MapFn maps to the model; providers ask about their own models
-// only; and a hostile server in front of the real one, which omits an entry
-// from a page, adds a foreign one or serves a stale map, is caught.
+// only, and get another organisation's entries about them redacted; and a
+// hostile server in front of the real one, which omits an entry from a
+// page, adds a foreign one, swaps a redacted entry's leaf hash or serves a
+// stale map, is caught.
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +21,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "index/map_fn.h"
+#include "ledger/merkle/hash.h"
 #include "ledger/proto/key_event.pb.h"
 #include "schema/collector.pb.h"
 #include "schema/findings.pb.h"
@@ -275,6 +278,32 @@ TEST_F(ModelEntriesTest, ProviderAsksAboutItsOwnModelsOnly) {
   EXPECT_EQ(other.status().message().find("model-b"), absl::string_view::npos);
 }
 
+TEST_F(ModelEntriesTest, AnotherOrganisationsEntryIsRedactedForTheOwner) {
+  Declare(*b_key_, "model-a");  // Org B's declaration of Org A's model id
+  const uint64_t b_leaf = harness_->ledger().Size() - 1;
+  WaitIndexed();
+  const std::vector<uint64_t> want = Expected("model-a");
+  ASSERT_EQ(want.back(), b_leaf);
+  auto a = Stub(a_cert_);
+  auto r = Fetch(*a, "model-a");
+  ASSERT_TRUE(r.ok()) << r.status();  // was PERMISSION_DENIED
+  EXPECT_EQ(Indices(*r), want);
+  for (const vindex::ProvenEntry& e : r->answer.entries()) {
+    EXPECT_EQ(e.redacted, e.index == b_leaf) << e.index;
+    if (!e.redacted) continue;
+    EXPECT_TRUE(e.leaf.empty());
+    EXPECT_EQ(e.leaf_hash, ledger::merkle::HashLeaf(
+                               harness_->ledger().GetLeaf(b_leaf).value()));
+  }
+  // Readers who may read everything get it unredacted.
+  auto auditor = Stub(auditor_cert_);
+  auto full = Fetch(*auditor, "model-a");
+  ASSERT_TRUE(full.ok()) << full.status();
+  for (const vindex::ProvenEntry& e : full->answer.entries()) {
+    EXPECT_FALSE(e.redacted) << e.index;
+  }
+}
+
 class HostileModelEntriesTest : public ModelEntriesTest {
  protected:
   void SetUp() override {
@@ -347,6 +376,20 @@ TEST_F(HostileModelEntriesTest, ForeignEntryIsCaught) {
     *page->mutable_entries(at) = foreign;
   });
   ExpectCaught("model-a", "do not make the list root");
+}
+
+TEST_F(HostileModelEntriesTest, RedactedEntryWithAnotherLeafHashIsCaught) {
+  hostile_->set_tamper([](const GetModelEntriesRequest& req,
+                          GetModelEntriesResponse* resp) {
+    if (req.start() != 4) return;
+    aifl::index::v1::ProvenEntry* e = resp->mutable_page()->mutable_entries(2);
+    const ledger::merkle::Hash h = ledger::merkle::HashLeaf(e->leaf());
+    std::string hash(h.begin(), h.end());
+    hash[0] ^= 1;
+    e->clear_leaf();
+    e->set_leaf_hash(hash);
+  });
+  ExpectCaught("model-a", "entry at leaf");
 }
 
 TEST_F(HostileModelEntriesTest, StaleMapIsCaught) {

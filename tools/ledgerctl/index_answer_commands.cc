@@ -20,6 +20,7 @@
 #include "index/model_answer_wire.h"
 #include "index/totals_answer.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle/hash.h"
 #include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/leaf_text.h"
@@ -129,10 +130,24 @@ void PrintAnswer(std::ostream& out, const std::string& model, bool present,
         << " (verified non-membership" << tie << ")\n";
     return;
   }
+  size_t redacted = 0;
+  for (const vindex::ProvenEntry& e : entries) redacted += e.redacted ? 1 : 0;
   out << "complete as of size " << size << " (indexed at "
       << LeafTime(output_leaf) << "): " << entries.size() << " entries about "
-      << model << tie << "\n";
+      << model << tie
+      << (redacted == 0 ? ""
+                        : absl::StrCat("; ", redacted,
+                                       " redacted (not "
+                                       "readable by you)"))
+      << "\n";
   for (const vindex::ProvenEntry& e : entries) {
+    if (e.redacted) {
+      // Proven listed and included; the server withheld the leaf from this
+      // reader (FORMAT.md, "Redacted entries").
+      out << "  leaf " << e.index << "  redacted (not readable by you; leaf "
+          << "hash " << ledger::merkle::HashToHex(e.leaf_hash) << ")\n";
+      continue;
+    }
     out << "  leaf " << e.index << "  " << LeafPayloadType(e.leaf) << "\n";
   }
 }
