@@ -26,10 +26,9 @@ aifl::rules::v1::IndexCitation MakeIndexCitation(
 absl::Status CheckCitedList(const aifl::rules::v1::IndexCitation& citation,
                             absl::Span<const uint64_t> list) {
   if (citation.list_root().size() != 32) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("index citation of model ", citation.model_key(),
-                     ": list_root: got ", citation.list_root().size(),
-                     " bytes, want 32"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "index citation of model ", citation.model_key(), ": list_root: got ",
+        citation.list_root().size(), " bytes, want 32"));
   }
   ledger::merkle::CompactRange range;
   for (uint64_t index : list) range.Append(ListLeafHash(index), nullptr);
@@ -40,8 +39,8 @@ absl::Status CheckCitedList(const aifl::rules::v1::IndexCitation& citation,
   }
   return absl::DataLossError(absl::StrCat(
       "index citation of model ", citation.model_key(), " as of size ",
-      citation.input_size(), ": cited count ", citation.count(),
-      ", list root ", absl::BytesToHexString(citation.list_root()),
+      citation.input_size(), ": cited count ", citation.count(), ", list root ",
+      absl::BytesToHexString(citation.list_root()),
       "; the index's list: count ", range.size(), ", list root ",
       absl::BytesToHexString(got)));
 }

@@ -74,15 +74,14 @@ TEST(FindingCitationTest, TheCitedListPasses) {
 }
 
 TEST(FindingCitationTest, AnotherListIsRefusedNamingBothValues) {
-  for (const std::vector<uint64_t>& other :
-       std::vector<std::vector<uint64_t>>{
+  for (const std::vector<uint64_t>& other : std::vector<std::vector<uint64_t>>{
            {3, 9}, {3, 9, 12, 13}, {3, 10, 12}, {9, 12}, {}}) {
     const absl::Status s = CheckCitedList(Golden(), other);
     EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << other.size();
     EXPECT_NE(s.message().find("cited count 3"), std::string::npos) << s;
     EXPECT_NE(s.message().find(kListRoot3_9_12), std::string::npos) << s;
-    EXPECT_NE(s.message().find(absl::StrCat("the index's list: count ",
-                                            other.size())),
+    EXPECT_NE(s.message().find(
+                  absl::StrCat("the index's list: count ", other.size())),
               std::string::npos)
         << s;
   }

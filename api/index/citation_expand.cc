@@ -22,10 +22,9 @@ absl::StatusOr<VerifiedModelPages> ExpandCitation(
   // same keys (index/FORMAT.md, "Map version 2"), so any of them answers a
   // citation of any of them; an unknown one may not.
   if (!vindex::IsKnownMapFnVersion(citation.map_fn_version())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the citation of model ", citation.model_key(),
-                     " cites MapFn version ", citation.map_fn_version(),
-                     ", which this client does not know"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the citation of model ", citation.model_key(), " cites MapFn version ",
+        citation.map_fn_version(), ", which this client does not know"));
   }
   if (citation.input_size() == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -34,9 +33,9 @@ absl::StatusOr<VerifiedModelPages> ExpandCitation(
   ModelEntriesOptions options;
   options.as_of = citation.input_size();
   options.page_size = page_size;
-  ASSIGN_OR_RETURN(VerifiedModelPages answer,
-                   FetchModelEntries(audit, index_log, citation.model_key(),
-                                     options));
+  ASSIGN_OR_RETURN(
+      VerifiedModelPages answer,
+      FetchModelEntries(audit, index_log, citation.model_key(), options));
   std::vector<uint64_t> list;
   for (const vindex::ProvenEntry& e : answer.answer.entries()) {
     list.push_back(e.index);

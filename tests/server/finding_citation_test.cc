@@ -6,6 +6,8 @@
 // each proven; a citation that does not match the served list (another
 // count, another root, another model's list), of another index or of an
 // unknown MapFn is refused.
+#include "index/finding_citation.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,7 +18,6 @@
 #include "api/server/rules_runner.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "index/finding_citation.h"
 #include "index/map_fn.h"
 #include "ledger/crypto/key_file.h"
 #include "ledger/entry/envelope.h"
@@ -51,8 +52,8 @@ class FindingCitationTest : public ::testing::Test {
     index_log_ = std::make_unique<api::client::LogVerifier>(*verifier);
     audit_ = aifl::api::v1::Audit::NewStub(harness_->InsecureChannel());
     auto& f = harness_->fixture();
-    provider_ =
-        f.EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Org A", "lab-a").value();
+    provider_ = f.EnrolNewKey(aifl::ledger::v1::ROLE_PROVIDER, "Org A", "lab-a")
+                    .value();
     collector_ =
         f.EnrolNewKey(aifl::ledger::v1::ROLE_COLLECTOR, "Factory", "node-1")
             .value();
@@ -237,8 +238,7 @@ TEST_F(FindingCitationTest, ACitationThatDoesNotMatchIsRefused) {
   IndexCitation c = good;
   c.set_count(good.count() + 1);
   refused(c, absl::StatusCode::kDataLoss,
-          absl::StrCat("cited count ", good.count() + 1,
-                       ", list root "));
+          absl::StrCat("cited count ", good.count() + 1, ", list root "));
   c = good;
   c.mutable_list_root()->at(31) ^= 1;
   refused(c, absl::StatusCode::kDataLoss,

@@ -81,14 +81,13 @@ std::string CitationLines(const std::vector<ExpandedCitation>& expanded) {
   std::string out;
   for (const ExpandedCitation& e : expanded) {
     const aifl::rules::v1::IndexCitation& c = e.citation;
-    absl::StrAppend(&out, "index citation: ", c.count(), " entries about ",
-                    c.model_key(), " below size ", c.input_size(),
-                    " (list root ", absl::BytesToHexString(c.list_root()),
-                    ", index ", c.index_origin(),
-                    "), expanded: each entry proven, the list complete and "
-                    "equal to the citation (index at size ",
-                    e.indexed_size, ", tied to the log at size ", e.tied_at,
-                    ")\n");
+    absl::StrAppend(
+        &out, "index citation: ", c.count(), " entries about ", c.model_key(),
+        " below size ", c.input_size(), " (list root ",
+        absl::BytesToHexString(c.list_root()), ", index ", c.index_origin(),
+        "), expanded: each entry proven, the list complete and "
+        "equal to the citation (index at size ",
+        e.indexed_size, ", tied to the log at size ", e.tied_at, ")\n");
     for (const ExpandedCitation::Entry& entry : e.entries) {
       absl::StrAppend(&out, "  leaf ", entry.index, "  ", entry.payload_type,
                       "\n");
@@ -107,10 +106,10 @@ std::string CitationsJson(const std::vector<ExpandedCitation>& expanded) {
                     ", \"indexed_size\": ", e.indexed_size,
                     ", \"tied_at\": ", e.tied_at, ", \"leaves\": [");
     for (size_t j = 0; j < e.entries.size(); ++j) {
-      absl::StrAppend(&out, j == 0 ? "" : ", ",
-                      "{\"index\": ", e.entries[j].index,
-                      ", \"payload_type\": ",
-                      common::JsonQuote(e.entries[j].payload_type), "}");
+      absl::StrAppend(
+          &out, j == 0 ? "" : ", ", "{\"index\": ", e.entries[j].index,
+          ", \"payload_type\": ", common::JsonQuote(e.entries[j].payload_type),
+          "}");
     }
     out += "]}";
   }
