@@ -43,6 +43,10 @@ std::string Json(const Status& status) {
 
 template <typename Status>
 std::string Text(const Status& status, absl::Time now) {
+  if (status.witnesses_size() == 0) {
+    return absl::StrCat("checkpoint ", status.checkpoint_size(),
+                        "  no witnesses\n");
+  }
   std::string out =
       absl::StrCat("checkpoint ", status.checkpoint_size(), "  quorum ",
                    status.witness_quorum(), "  quorum cosigned ",

@@ -27,7 +27,8 @@ absl::Status WitnessStatusCommand(const CommandArgs& args, std::ostream& out);
 // JSON: one object {"checkpoint_size", "quorum", "quorum_cosigned_size",
 // "witnesses": [{"name", "url", "cosigned_size", "cosigned_size_known",
 // "behind", "last_success_unix", "failing", "last_error",
-// "last_error_unix"}]}. With index witnesses, text goes on with
+// "last_error_unix"}]}. A log without witnesses prints "checkpoint SIZE  no
+// witnesses" as its text. With index witnesses, text goes on with
 //   index output log ORIGIN: checkpoint ...   (then its witnesses' lines)
 // and JSON has "index_log": {the same keys for the output log, "origin"}.
 std::string FormatWitnessStatus(const aifl::api::v1::ServerStatus& status,

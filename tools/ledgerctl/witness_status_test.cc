@@ -89,6 +89,15 @@ TEST(WitnessStatusTest, IndexOutputLogWitnesses) {
       "\"last_success_unix\":0,\"failing\":true,\"last_error\":\"witness "
       "iw: 503\",\"last_error_unix\":0}],\"origin\":\"example.org/index\"}}"
       "\n");
+  // A ledger without witnesses (--index_witness_policy alone) says so.
+  aifl::api::v1::ServerStatus index_only = status;
+  index_only.clear_witnesses();
+  EXPECT_EQ(FormatWitnessStatus(index_only, false, now),
+            "checkpoint 50  no witnesses\n"
+            "index output log example.org/index: checkpoint 3  quorum iw  "
+            "quorum cosigned 2\n"
+            "iw  cosigned 2  behind 1  last success never  FAILING: "
+            "witness iw: 503\n");
   // An index without witnesses adds nothing.
   status.mutable_index_log()->clear_witnesses();
   EXPECT_EQ(FormatWitnessStatus(status, false, now),
