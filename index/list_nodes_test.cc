@@ -51,21 +51,13 @@ class ListNodesTest : public ::testing::Test {
   }
 
   void Grow(int n) {
-    std::vector<std::string> envelopes;
-    for (int i = 0; i < n; ++i) {
-      const int at = static_cast<int>(log_->ledger().Size()) + i;
-      absl::StatusOr<std::string> env =
-          log_->Envelope(at % 11 == 0 ? "other" : kBig, 0);
-      ASSERT_TRUE(env.ok()) << env.status();
-      envelopes.push_back(*std::move(env));
-    }
-    ASSERT_TRUE(log_->AppendAll(envelopes).ok());
-    absl::StatusOr<InputCheckpoint> cp = log_->Checkpoint();
-    ASSERT_TRUE(cp.ok());
-    absl::StatusOr<std::vector<std::string>> leaves =
-        log_->Leaves(builder_->state().input_size, cp->size);
-    ASSERT_TRUE(leaves.ok());
-    ASSERT_TRUE(builder_->Apply(*cp, *leaves).ok());
+    ASSERT_TRUE(log_->AppendAndIndex(
+                        n,
+                        [](uint64_t at) -> std::string {
+                          return at % 11 == 0 ? "other" : kBig;
+                        },
+                        *builder_)
+                    .ok());
   }
 
   // Every page of the first `count` elements (pages of `page`, and the

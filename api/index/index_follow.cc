@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
 namespace api::index {
@@ -27,6 +28,13 @@ absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
       ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> batch,
                        input.ReadLeaves(at, from + leaves.size(),
                                         at.fields.size - from - leaves.size()));
+      // A source whose checkpoint names leaves it does not serve: an error,
+      // never a loop waiting for them.
+      if (batch.empty()) {
+        return absl::OutOfRangeError(absl::StrCat(
+            input.Source(), " returned no leaf at ", from + leaves.size(),
+            " below its checkpoint's size ", at.fields.size));
+      }
       for (client::VerifiedLeaf& leaf : batch) {
         leaves.push_back(std::move(leaf.leaf));
       }

@@ -29,8 +29,11 @@ struct FollowStep {
 // memory: a long catch-up is one large batch), then publishes the state in
 // `output` (nothing new is appended when it already says so, e.g. after a
 // crash between the index's write and the append). kDataLoss when the
-// leaves do not make the checkpoint's root; the readers', the builder's
-// and the output ledger's errors otherwise.
+// leaves do not make the checkpoint's root; kOutOfRange, with nothing
+// changed, when the input returns no leaf below its checkpoint's size (a
+// source naming a size whose leaves it does not serve: an error, never a
+// wait); the readers', the builder's and the output ledger's errors
+// otherwise.
 absl::StatusOr<FollowStep> FollowOnce(client::LogReader& input,
                                       vindex::IndexBuilder& builder,
                                       vindex::OutputLog& output);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/finding_citation.h"
+#include "index/list_below.h"
 #include "index/map_fn.h"
 #include "index/map_hash.h"
 #include "ledger/crypto/key_file.h"
@@ -105,7 +106,9 @@ IndexHost::Cite(const std::vector<std::string>& model_ids,
     if (input_size >= state.input_size) {
       lists[id] = builder_->ListRange(id);
     } else {
-      ASSIGN_OR_RETURN(lists[id], StoredListBelow(id, input_size));
+      // O(log n) reads of the stored list nodes (list_below.h).
+      ASSIGN_OR_RETURN(lists[id],
+                       vindex::ListRangeBelow(*builder_, id, input_size));
     }
   }
   if (input_size > state.input_size) {
@@ -151,21 +154,6 @@ absl::Status IndexHost::ExtendLists(
     }
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<ledger::merkle::CompactRange> IndexHost::StoredListBelow(
-    const std::string& model_id, uint64_t input_size) {
-  ledger::merkle::CompactRange out;
-  for (uint64_t position = 0;; position += vindex::kMaxPageEntries) {
-    ASSIGN_OR_RETURN(
-        std::vector<uint64_t> page,
-        builder_->List(model_id, position, vindex::kMaxPageEntries));
-    for (uint64_t index : page) {
-      if (index >= input_size) return out;  // the list ascends
-      out.Append(vindex::ListLeafHash(index), nullptr);
-    }
-    if (page.size() < vindex::kMaxPageEntries) return out;
-  }
 }
 
 }  // namespace api::index

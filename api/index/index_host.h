@@ -100,9 +100,11 @@ class IndexHost {
   // (the rules runner's): the builder's list at its input size I, extended
   // with the served ledger's leaves [I, input_size) through MapFn; when the
   // index is already past input_size (it advanced meanwhile), the stored
-  // list's elements below it. kUnavailable when input_size is more than
-  // max_step_leaves beyond I (a catch-up: the leaves would be held in
-  // memory); the ledger's and MapFn's errors (kOutOfRange past its size).
+  // list's elements below it (index/list_below.h: O(log n) reads of the
+  // stored list nodes, whatever the list's length). kUnavailable when
+  // input_size is more than max_step_leaves beyond I (a catch-up: the leaves
+  // would be held in memory); the ledger's and MapFn's errors (kOutOfRange past
+  // its size).
   absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>> Cite(
       const std::vector<std::string>& model_ids, uint64_t input_size);
 
@@ -129,13 +131,10 @@ class IndexHost {
         output_ledger_(output.ledger.get()),
         output_(std::move(output)) {}
 
-  // Cite's two ways to the lists below `input_size`.
+  // Cite's way past the index: the served ledger's leaves through MapFn.
   absl::Status ExtendLists(
       uint64_t input_size,
       std::map<std::string, ledger::merkle::CompactRange>* lists)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<ledger::merkle::CompactRange> StoredListBelow(
-      const std::string& model_id, uint64_t input_size)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger& input_;

@@ -3,9 +3,11 @@
 // that lie in each way a served index could.
 #include "api/index/index_replay.h"
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -224,6 +226,68 @@ TEST_F(IndexReplayTest, AnUpdateIsTiedToTheClientsViewOfTheInput) {
   other.input_origin = "elsewhere.example/log";
   EXPECT_EQ(CheckUpdateInInput(**reader, other).status().code(),
             absl::StatusCode::kDataLoss);
+}
+
+// A source whose checkpoint names leaves it does not serve (a reader that
+// returns no leaf past `served`: a half-copied static mirror, a broken
+// implementation); everything else as the folder's.
+class ShortReader : public client::LogReader {
+ public:
+  ShortReader(std::unique_ptr<client::LogReader> real, uint64_t served)
+      : real_(std::move(real)), served_(served) {}
+  std::string Source() const override { return "short " + real_->Source(); }
+  std::string Origin() const override { return real_->Origin(); }
+  absl::StatusOr<client::VerifiedCheckpoint> LatestCheckpoint() override {
+    return real_->LatestCheckpoint();
+  }
+  absl::StatusOr<client::VerifiedCheckpoint> CheckpointAt(
+      uint64_t size) override {
+    return real_->CheckpointAt(size);
+  }
+  absl::StatusOr<std::vector<client::VerifiedLeaf>> ReadLeaves(
+      const client::VerifiedCheckpoint& at, uint64_t start,
+      uint64_t max_count) override {
+    if (start >= served_) return std::vector<client::VerifiedLeaf>();
+    return real_->ReadLeaves(at, start, std::min(max_count, served_ - start));
+  }
+  absl::StatusOr<client::ProvenLeaf> ProveLeaf(
+      const client::VerifiedCheckpoint& at, uint64_t index) override {
+    return real_->ProveLeaf(at, index);
+  }
+  absl::StatusOr<std::vector<ledger::merkle::Hash>> ProveConsistency(
+      const client::VerifiedCheckpoint& older,
+      const client::VerifiedCheckpoint& newer) override {
+    return real_->ProveConsistency(older, newer);
+  }
+
+ private:
+  std::unique_ptr<client::LogReader> real_;
+  uint64_t served_;
+};
+
+// The updater asked to index up to a size whose leaves never come fails at
+// once, naming the source and the leaf (it looped forever before), and
+// leaves the index and the output log as they were.
+TEST_F(IndexReplayTest, AnInputThatNeverReachesItsCheckpointIsAnError) {
+  Grow(6);
+  ASSERT_TRUE(Follow().ok());
+  const uint64_t indexed = builder_->state().input_size;
+  Grow(5);
+  const uint64_t size = in_->ledger().Size();
+  auto folder = client::FolderLogReader::Wrap(in_->ledger(), "in");
+  ASSERT_TRUE(folder.ok());
+  ShortReader input(*std::move(folder), indexed + 2);
+  const uint64_t published = out_->ledger().Size();
+  absl::StatusOr<FollowStep> step = FollowOnce(input, *builder_, *output_);
+  EXPECT_EQ(step.status().code(), absl::StatusCode::kOutOfRange)
+      << step.status();
+  EXPECT_NE(step.status().message().find(
+                absl::StrCat("returned no leaf at ", indexed + 2,
+                             " below its checkpoint's size ", size)),
+            absl::string_view::npos)
+      << step.status();
+  EXPECT_EQ(builder_->state().input_size, indexed);
+  EXPECT_EQ(out_->ledger().Size(), published);
 }
 
 }  // namespace

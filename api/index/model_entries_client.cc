@@ -23,8 +23,24 @@ absl::StatusOr<aifl::api::v1::GetModelEntriesResponse> Call(
   return response;
 }
 
+// With refuse_redacted, the first redacted entry of a verified page.
+absl::Status CheckNoneRedacted(const ModelEntriesOptions& options,
+                               const vindex::ModelPage& page) {
+  if (!options.refuse_redacted) return absl::OkStatus();
+  for (const vindex::ProvenEntry& e : page.entries) {
+    if (!e.redacted) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "leaf ", e.index,
+        " of the answer is redacted (the server withholds it from this "
+        "identity, so MapFn cannot be checked on it) and redacted entries "
+        "were refused"));
+  }
+  return absl::OkStatus();
+}
+
 // A page the server sent, verified (a malformed one is the server's fault).
 absl::Status AddPage(const aifl::api::v1::GetModelEntriesResponse& response,
+                     const ModelEntriesOptions& options,
                      vindex::ModelPagesVerifier& answer) {
   if (!response.has_page()) {
     return absl::DataLossError(
@@ -34,7 +50,8 @@ absl::Status AddPage(const aifl::api::v1::GetModelEntriesResponse& response,
   absl::StatusOr<vindex::ModelPage> page =
       vindex::ModelPageFromProto(response.page());
   if (!page.ok()) return absl::DataLossError(page.status().message());
-  return answer.Add(*page);
+  RETURN_IF_ERROR(answer.Add(*page));
+  return CheckNoneRedacted(options, *page);
 }
 
 }  // namespace
@@ -60,7 +77,7 @@ absl::StatusOr<VerifiedModelPages> FetchModelEntries(
   VerifiedModelPages out{std::move(cp), std::move(answer), head->output_leaf,
                          0};
   if (out.answer.done()) return out;
-  RETURN_IF_ERROR(AddPage(first, out.answer));
+  RETURN_IF_ERROR(AddPage(first, options, out.answer));
   ++out.pages;
   request.set_list_size(out.answer.value().count);
   request.set_input_size(out.answer.update().state.input_size);
@@ -68,7 +85,7 @@ absl::StatusOr<VerifiedModelPages> FetchModelEntries(
     request.set_start(out.answer.next_position());
     ASSIGN_OR_RETURN(aifl::api::v1::GetModelEntriesResponse next,
                      Call(audit, request));
-    RETURN_IF_ERROR(AddPage(next, out.answer));
+    RETURN_IF_ERROR(AddPage(next, options, out.answer));
     ++out.pages;
   }
   return out;

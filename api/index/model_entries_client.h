@@ -24,6 +24,10 @@ namespace api::index {
 struct ModelEntriesOptions {
   std::optional<uint64_t> as_of;  // only the entries below this input size
   uint32_t page_size = 0;         // 0: the server's (1000)
+  // Refuse an answer holding a redacted entry (index/FORMAT.md, "Redacted
+  // entries"): one the server withheld from this caller is then an error,
+  // not an entry proven listed and included but unchecked by MapFn.
+  bool refuse_redacted = false;
 };
 
 struct VerifiedModelPages {
@@ -36,8 +40,10 @@ struct VerifiedModelPages {
 // Fetches and verifies `model_id`'s answer from `audit`; `index_log`
 // verifies the output log's checkpoint. kDataLoss saying which check
 // failed (a stale index, a page that omits an entry or holds a foreign
-// one, a bad proof, a page that does not follow the last); the server's
-// errors as FromGrpcStatus ("Audit.GetModelEntries: ...").
+// one, a bad proof, a page that does not follow the last);
+// kFailedPrecondition naming the first redacted entry with
+// refuse_redacted (no page is asked after it); the server's errors as
+// FromGrpcStatus ("Audit.GetModelEntries: ...").
 absl::StatusOr<VerifiedModelPages> FetchModelEntries(
     aifl::api::v1::Audit::Stub& audit, const client::LogVerifier& index_log,
     const std::string& model_id, const ModelEntriesOptions& options);

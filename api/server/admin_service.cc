@@ -3,12 +3,37 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "api/index/index_host.h"
 #include "api/server/key_record.h"
 #include "api/server/witness_status.h"
 #include "ledger/entry/envelope.h"
 #include "ledger/roles.h"
 
 namespace api::server {
+namespace {
+
+// The size of `ledger`'s latest checkpoint; 0 before its first.
+absl::StatusOr<uint64_t> CheckpointSize(const ledger::Ledger& ledger) {
+  absl::StatusOr<std::string> note = ledger.LatestCheckpoint();
+  if (!note.ok()) return 0;
+  return CheckpointNoteSize(*note);
+}
+
+// The hosted index's output log, shown as the ledger is.
+absl::Status IndexLog(const ServiceDeps& deps,
+                      aifl::api::v1::IndexLogStatus* out) {
+  const ledger::Ledger& log = *deps.index->output_ledger();
+  out->set_origin(log.origin());
+  absl::StatusOr<uint64_t> size = CheckpointSize(log);
+  if (!size.ok()) return size.status();
+  out->set_checkpoint_size(*size);
+  if (deps.index_witnesses != nullptr) {
+    FillWitnessStatus(*deps.index_witnesses, out);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* AdminService::SubmitKeyEvent(
     grpc::CallbackServerContext* ctx,
@@ -63,12 +88,9 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(
   response->set_origin(ledger.origin());
   response->set_verifier_key(ledger.VerifierKey());
   response->set_tree_size(ledger.Size());
-  absl::StatusOr<std::string> note = ledger.LatestCheckpoint();
-  if (note.ok()) {
-    absl::StatusOr<uint64_t> size = CheckpointNoteSize(*note);
-    if (!size.ok()) return FinishWith(ctx, size.status());
-    response->set_checkpoint_size(*size);
-  }
+  absl::StatusOr<uint64_t> size = CheckpointSize(ledger);
+  if (!size.ok()) return FinishWith(ctx, size.status());
+  response->set_checkpoint_size(*size);
   response->set_checkpoint_age_seconds(deps_.publisher->CheckpointAgeSeconds());
   response->set_storage_bytes(ledger.store().ApproximateDiskBytes());
   response->set_ingest_entries_per_second(deps_.publisher->IngestRate());
@@ -76,6 +98,9 @@ grpc::ServerUnaryReactor* AdminService::GetStatus(
   if (std::optional<uint64_t> since = ledger.simulated_clock_since())
     response->set_simulated_clock_since(*since);
   if (deps_.witnesses != nullptr) FillWitnessStatus(*deps_.witnesses, response);
+  if (deps_.index != nullptr) {
+    return FinishWith(ctx, IndexLog(deps_, response->mutable_index_log()));
+  }
   return FinishWith(ctx, absl::OkStatus());
 }
 

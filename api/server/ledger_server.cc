@@ -332,6 +332,7 @@ void LedgerServer::CreateServices(ledger::Ledger* ledger,
                    options->metrics};
   deps.witnesses = witnesses_.get();
   deps.index = index_.get();
+  deps.index_witnesses = index_witnesses_.get();
   deps.wait_for_quorum = witnesses_ != nullptr && options->wait_for_quorum;
   ingest_ = std::make_unique<IngestService>(deps, options->fairness,
                                             options->verify_threads);

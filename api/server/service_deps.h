@@ -49,6 +49,8 @@ struct ServiceDeps {
   bool wait_for_quorum = false;
   // --index_dir: the hosted per-model index; null without one.
   api::index::IndexHost* index = nullptr;
+  // The witnesses of its output log; null without an index or a policy.
+  const WitnessCollector* index_witnesses = nullptr;
 };
 
 // The caller of `ctx`, when it may call `method`: kUnauthenticated or

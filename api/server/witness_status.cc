@@ -7,10 +7,9 @@ int64_t UnixSeconds(absl::Time t) {
   return t == absl::InfinitePast() ? 0 : absl::ToUnixSeconds(t);
 }
 
-}  // namespace
-
-void FillWitnessStatus(const WitnessCollector& witnesses,
-                       aifl::api::v1::ServerStatus* status) {
+// Both messages name these fields alike.
+template <typename Status>
+void Fill(const WitnessCollector& witnesses, Status* status) {
   for (const WitnessReport& report : witnesses.Reports()) {
     aifl::api::v1::WitnessStatus* out = status->add_witnesses();
     out->set_name(report.name);
@@ -25,6 +24,18 @@ void FillWitnessStatus(const WitnessCollector& witnesses,
   }
   status->set_quorum_cosigned_size(witnesses.QuorumSize());
   status->set_witness_quorum(witnesses.quorum());
+}
+
+}  // namespace
+
+void FillWitnessStatus(const WitnessCollector& witnesses,
+                       aifl::api::v1::ServerStatus* status) {
+  Fill(witnesses, status);
+}
+
+void FillWitnessStatus(const WitnessCollector& witnesses,
+                       aifl::api::v1::IndexLogStatus* status) {
+  Fill(witnesses, status);
 }
 
 }  // namespace api::server

@@ -1,5 +1,6 @@
 // The witnesses' part of Admin.GetStatus (api/v1/ledger_service.proto,
-// WitnessStatus) from a WitnessCollector. Thread-safe.
+// WitnessStatus) from a WitnessCollector, for the ledger and for the hosted
+// index's output log alike. Thread-safe.
 #ifndef API_SERVER_WITNESS_STATUS_H_
 #define API_SERVER_WITNESS_STATUS_H_
 
@@ -8,9 +9,12 @@
 
 namespace api::server {
 
-// Sets `status`'s witnesses, quorum_cosigned_size and witness_quorum.
+// Sets `status`'s witnesses, quorum_cosigned_size and witness_quorum: the
+// ledger's own witnesses, and (IndexLogStatus) the index output log's.
 void FillWitnessStatus(const WitnessCollector& witnesses,
                        aifl::api::v1::ServerStatus* status);
+void FillWitnessStatus(const WitnessCollector& witnesses,
+                       aifl::api::v1::IndexLogStatus* status);
 
 }  // namespace api::server
 

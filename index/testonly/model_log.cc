@@ -96,4 +96,20 @@ absl::StatusOr<std::vector<std::string>> ModelLog::Leaves(uint64_t start,
   return out;
 }
 
+absl::Status ModelLog::AppendAndIndex(
+    int n, const std::function<std::string(uint64_t)>& model_of,
+    IndexBuilder& builder) {
+  std::vector<std::string> envelopes;
+  for (int i = 0; i < n; ++i) {
+    ASSIGN_OR_RETURN(std::string env,
+                     Envelope(model_of(fixture_->ledger().Size() + i), 0));
+    envelopes.push_back(std::move(env));
+  }
+  RETURN_IF_ERROR(AppendAll(envelopes));
+  ASSIGN_OR_RETURN(InputCheckpoint cp, Checkpoint());
+  ASSIGN_OR_RETURN(std::vector<std::string> leaves,
+                   Leaves(builder.state().input_size, cp.size));
+  return builder.Apply(cp, leaves);
+}
+
 }  // namespace vindex::testonly

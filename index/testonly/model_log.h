@@ -5,6 +5,7 @@
 #define INDEX_TESTONLY_MODEL_LOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,13 @@ class ModelLog {
   // The leaves [start, end).
   absl::StatusOr<std::vector<std::string>> Leaves(uint64_t start,
                                                   uint64_t end) const;
+
+  // Appends n kind-0 entries in one group commit, the one at leaf index i
+  // about model_of(i), then indexes every leaf `builder` has not seen at the
+  // new tree's checkpoint (one update).
+  absl::Status AppendAndIndex(
+      int n, const std::function<std::string(uint64_t)>& model_of,
+      IndexBuilder& builder);
 
  private:
   std::unique_ptr<ledger::testonly::LedgerFixture> fixture_;

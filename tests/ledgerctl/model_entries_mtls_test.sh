@@ -4,7 +4,9 @@
 # mTLS on a free loopback port (issue 19): the answer fetched with
 # Audit.GetModelEntries page by page, verified, tied to the input log; an
 # absent model's verified non-membership; the output log's verifier key
-# required and checked; a provider refused a model it does not own; the
+# required and checked; a provider refused a model it does not own, and
+# another organisation's entry about its own model redacted (refused with
+# --refuse_redacted); the
 # output log served as tiles under /index/ on --http_listen and written to
 # --publish_dir/index, replayed by verify-index from the tiles alone.
 set -euo pipefail
@@ -38,6 +40,16 @@ $L enroll --dir idx --pub r.key.pub --role rules >/dev/null
 printf 'model_id: "m-1"\ncompute_flop: 1e25\n' >m1.txt
 printf 'model_id: "m-2"\ncompute_flop: 2e25\n' >m2.txt
 for m in m1 m2 m1 m1 m2 m1; do $L notify --dir in --key p.key $m.txt >/dev/null; done
+# m-3: Example AI's declared model, and another organisation's notification
+# naming it, which the index lists under m-3 and Example AI may not read.
+$L keygen --out o.key >/dev/null
+$L enroll --dir in --pub o.key.pub --role provider --organisation "Other AI GmbH" \
+  --tls_identity other-ai >/dev/null
+printf 'model_id: "m-3"\nprovider: "Example AI SAS"\nprovider_country: "FR"\n' >m3-decl.txt
+printf 'model_id: "m-3"\ncompute_flop: 3e25\n' >m3.txt
+$L declare --dir in --key p.key m3-decl.txt >/dev/null
+$L notify --dir in --key p.key m3.txt >/dev/null
+$L notify --dir in --key o.key m3.txt >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
@@ -84,6 +96,18 @@ expect_failure "model-complete failed: checkpoint" \
   $L model-complete "${AUDITOR[@]}" --index_vkey "$other" --model m-1
 expect_failure "PERMISSION_DENIED\|not a model of this provider" \
   $L model-complete "${PROVIDER[@]}" --index_vkey "$ivkey" --model m-1
+
+# Another organisation's entry about the provider's own model comes
+# redacted: listed and proven; refused with --refuse_redacted.
+$L model-complete "${PROVIDER[@]}" --index_vkey "$ivkey" --model m-3 >own.txt \
+  || fail "model-complete of the provider's own model"
+grep -q ": 3 entries about m-3; .*; 1 redacted (not readable by you)\$" own.txt \
+  || { cat own.txt >&2; fail "one redacted entry"; }
+[[ $(grep -c "  redacted (not readable by you; leaf hash" own.txt) -eq 1 ]] || fail "redacted line"
+expect_failure "model-complete failed: leaf [0-9]* of the answer is redacted" \
+  $L model-complete "${PROVIDER[@]}" --index_vkey "$ivkey" --model m-3 --refuse_redacted
+$L model-complete "${AUDITOR[@]}" --index_vkey "$ivkey" --model m-3 --refuse_redacted \
+  | grep -q ": 3 entries about m-3; " || fail "auditor, nothing redacted"
 
 # The output log's tiles under /index/, beside the log's own: verify-index
 # replays every update from the two tiles URLs; the static copy has the same

@@ -189,6 +189,45 @@ TEST_F(IndexWitnessedServerTest, OutputLogIsServedUnderIndexAndCosigned) {
       << response.output_checkpoint();
 }
 
+// Admin.GetStatus shows the output log's witnesses beside the ledger's
+// (what `ledgerctl witness-status` prints): what each cosigned, the quorum's
+// size.
+TEST_F(IndexWitnessedServerTest, GetStatusShowsTheOutputLogsWitnesses) {
+  const uint64_t size = Submit(12);
+  ASSERT_TRUE(Eventually([&] { return IndexCosignedAt(size); }));
+  auto admin = aifl::api::v1::Admin::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                          grpc::InsecureChannelCredentials()));
+  aifl::api::v1::ServerStatus status;
+  auto get = [&] {
+    grpc::ClientContext ctx;
+    status.Clear();
+    const grpc::Status s =
+        admin->GetStatus(&ctx, aifl::api::v1::GetStatusRequest(), &status);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return s.ok();
+  };
+  // The collector learns of the cosignature after the served note has it.
+  ASSERT_TRUE(Eventually([&] {
+    return get() && status.index_log().quorum_cosigned_size() > 0 &&
+           status.index_log().quorum_cosigned_size() ==
+               status.index_log().checkpoint_size();
+  })) << status.DebugString();
+  const aifl::api::v1::IndexLogStatus& index = status.index_log();
+  EXPECT_EQ(index.origin(), "factory-a.example/index");
+  EXPECT_EQ(index.checkpoint_size(), server_->index_output()->Size());
+  EXPECT_EQ(index.witness_quorum(), "w1");
+  ASSERT_EQ(index.witnesses_size(), 1);
+  EXPECT_EQ(index.witnesses(0).name(), "w1");
+  EXPECT_TRUE(index.witnesses(0).cosigned_size_known());
+  EXPECT_EQ(index.witnesses(0).cosigned_size(), index.checkpoint_size());
+  EXPECT_FALSE(index.witnesses(0).failing());
+  // The ledger's own witnesses stay where they were.
+  ASSERT_EQ(status.witnesses_size(), 1);
+  EXPECT_EQ(status.witnesses(0).name(), "w1");
+  EXPECT_EQ(status.origin(), "factory-a.example/ledger");
+}
+
 TEST_F(IndexWitnessedServerTest, TheOfficeFollowsTheServedOutputLog) {
   uint64_t size = Submit(20);
   ASSERT_TRUE(Eventually([&] { return IndexCosignedAt(size); }));

@@ -302,6 +302,23 @@ TEST_F(ModelEntriesTest, AnotherOrganisationsEntryIsRedactedForTheOwner) {
   for (const vindex::ProvenEntry& e : full->answer.entries()) {
     EXPECT_FALSE(e.redacted) << e.index;
   }
+  // A client that refuses redaction gets an error naming the entry (the
+  // owner), and the whole answer when nothing is redacted (the auditor).
+  api::index::ModelEntriesOptions refuse;
+  refuse.page_size = 4;
+  refuse.refuse_redacted = true;
+  auto refused =
+      api::index::FetchModelEntries(*a, *index_log_, "model-a", refuse);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find(
+                absl::StrCat("leaf ", b_leaf, " of the answer is redacted")),
+            absl::string_view::npos)
+      << refused.status();
+  auto whole =
+      api::index::FetchModelEntries(*auditor, *index_log_, "model-a", refuse);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(Indices(*whole), want);
 }
 
 class HostileModelEntriesTest : public ModelEntriesTest {

@@ -37,6 +37,11 @@ ABSL_FLAG(int64_t, as_of, -1,
 ABSL_FLAG(int64_t, page_size, 0,
           "model-complete --server: list elements per page (0: the server's, "
           "1000)");
+ABSL_FLAG(bool, refuse_redacted, false,
+          "model-complete --server: fail on an entry the server redacted "
+          "(another organisation's entry about the model, withheld from "
+          "this identity: proven listed and included, but MapFn cannot be "
+          "checked on it) instead of listing it as redacted");
 
 namespace ledgerctl {
 namespace {
@@ -173,6 +178,7 @@ absl::Status ModelCompleteOverServer(const CommandArgs& args,
   api::index::ModelEntriesOptions options;
   options.as_of = AsOf();
   options.page_size = static_cast<uint32_t>(absl::GetFlag(FLAGS_page_size));
+  options.refuse_redacted = absl::GetFlag(FLAGS_refuse_redacted);
   absl::StatusOr<api::index::VerifiedModelPages> r =
       api::index::FetchModelEntries(*conn.audit, index_log, model, options);
   if (!r.ok()) return Failed(r.status());

@@ -150,10 +150,11 @@ The verifiable per-model index (index/README.md), over any input source:
                                              verify it against the output log:
                                              complete as of size N, time T
   model-complete --model M --server S --index_vkey V [--as_of N]
-               [--page_size N] [--index_max_lag N]
+               [--page_size N] [--index_max_lag N] [--refuse_redacted]
                                              the same from a server hosting the
                                              index (Audit.GetModelEntries),
-                                             verified page by page
+                                             verified page by page; redacted
+                                             entries listed, or refused
 Provider's statement (provider or office credentials; docs/provider-guide.md):
   statement   --server S --model M [--out FILE]   the form's figures with every
                                              evidence entry, its inclusion proof

@@ -15,7 +15,10 @@ std::string Ago(int64_t unix_seconds, absl::Time now) {
                       " ago");
 }
 
-std::string Json(const aifl::api::v1::ServerStatus& status) {
+// The ledger's own (ServerStatus) and the index output log's
+// (IndexLogStatus) witnesses: both messages name these fields alike.
+template <typename Status>
+std::string Json(const Status& status) {
   std::string out =
       absl::StrCat("{\"checkpoint_size\":", status.checkpoint_size(),
                    ",\"quorum\":", common::JsonQuote(status.witness_quorum()),
@@ -34,15 +37,16 @@ std::string Json(const aifl::api::v1::ServerStatus& status) {
         ",\"last_error\":", common::JsonQuote(w.last_error()),
         ",\"last_error_unix\":", w.last_error_unix(), "}");
   }
-  absl::StrAppend(&out, "]}\n");
+  absl::StrAppend(&out, "]");
   return out;
 }
 
-}  // namespace
-
-std::string FormatWitnessStatus(const aifl::api::v1::ServerStatus& status,
-                                bool json, absl::Time now) {
-  if (json) return Json(status);
+template <typename Status>
+std::string Text(const Status& status, absl::Time now) {
+  if (status.witnesses_size() == 0) {
+    return absl::StrCat("checkpoint ", status.checkpoint_size(),
+                        "  no witnesses\n");
+  }
   std::string out =
       absl::StrCat("checkpoint ", status.checkpoint_size(), "  quorum ",
                    status.witness_quorum(), "  quorum cosigned ",
@@ -59,13 +63,40 @@ std::string FormatWitnessStatus(const aifl::api::v1::ServerStatus& status,
   return out;
 }
 
+bool HasIndexWitnesses(const aifl::api::v1::ServerStatus& status) {
+  return status.has_index_log() && status.index_log().witnesses_size() > 0;
+}
+
+}  // namespace
+
+std::string FormatWitnessStatus(const aifl::api::v1::ServerStatus& status,
+                                bool json, absl::Time now) {
+  const bool index = HasIndexWitnesses(status);
+  if (json) {
+    std::string out = Json(status);
+    if (index) {
+      absl::StrAppend(
+          &out, ",\"index_log\":", Json(status.index_log()),
+          ",\"origin\":", common::JsonQuote(status.index_log().origin()), "}");
+    }
+    return absl::StrCat(out, "}\n");
+  }
+  std::string out = Text(status, now);
+  if (index) {
+    absl::StrAppend(&out, "index output log ", status.index_log().origin(),
+                    ": ", Text(status.index_log(), now));
+  }
+  return out;
+}
+
 absl::Status WitnessStatusCommand(const CommandArgs& args, std::ostream& out) {
   ASSIGN_OR_RETURN(ServerConnection conn, Connect());
   ASSIGN_OR_RETURN(aifl::api::v1::ServerStatus status,
                    conn.client->GetStatus());
-  if (status.witnesses_size() == 0) {
+  if (status.witnesses_size() == 0 && !HasIndexWitnesses(status)) {
     return absl::FailedPreconditionError(
-        "the server has no witnesses (it runs without --witness_policy)");
+        "the server has no witnesses (it runs without --witness_policy or "
+        "--index_witness_policy)");
   }
   out << FormatWitnessStatus(status, args.json, absl::Now());
   return absl::OkStatus();

@@ -1,6 +1,8 @@
 // `ledgerctl witness-status --server S`: what each witness of the server's
 // --witness_policy last cosigned and how far behind it is (Admin.GetStatus,
-// WitnessStatus), as text or --json.
+// WitnessStatus), and the same for the witnesses of its index's output log
+// (--index_dir with --index_witness_policy or --witness_policy;
+// IndexLogStatus), as text or --json.
 #ifndef TOOLS_LEDGERCTL_WITNESS_STATUS_H_
 #define TOOLS_LEDGERCTL_WITNESS_STATUS_H_
 
@@ -15,7 +17,8 @@
 namespace ledgerctl {
 
 // Connects (server_connection.h), reads the status, prints it.
-// kFailedPrecondition when the server has no witness policy.
+// kFailedPrecondition when neither the ledger nor the index's output log has
+// witnesses.
 absl::Status WitnessStatusCommand(const CommandArgs& args, std::ostream& out);
 
 // The printout of `status` at `now`. Text: a header line (checkpoint size,
@@ -24,7 +27,10 @@ absl::Status WitnessStatusCommand(const CommandArgs& args, std::ostream& out);
 // JSON: one object {"checkpoint_size", "quorum", "quorum_cosigned_size",
 // "witnesses": [{"name", "url", "cosigned_size", "cosigned_size_known",
 // "behind", "last_success_unix", "failing", "last_error",
-// "last_error_unix"}]}.
+// "last_error_unix"}]}. A log without witnesses prints "checkpoint SIZE  no
+// witnesses" as its text. With index witnesses, text goes on with
+//   index output log ORIGIN: checkpoint ...   (then its witnesses' lines)
+// and JSON has "index_log": {the same keys for the output log, "origin"}.
 std::string FormatWitnessStatus(const aifl::api::v1::ServerStatus& status,
                                 bool json, absl::Time now);
 
