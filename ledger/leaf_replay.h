@@ -55,6 +55,10 @@ class DeferredSignatures {
   // Verifies every signature on `threads` threads; the failure of the
   // lowest leaf index, if any.
   std::optional<LeafFailure> Verify(int threads) const;
+  // Verifies the `i`-th signature added (i < size()) alone, so that a pool
+  // of long-lived threads can share the work (office/signature_pool.h);
+  // its failure, if any.
+  std::optional<LeafFailure> VerifyOne(size_t i) const;
 
  private:
   struct Pending {

@@ -35,7 +35,11 @@ LogFollower::LogFollower(FollowedLog log, Mirror* mirror,
       verifier_(verifier),
       current_(std::move(verifier)),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      signature_pool_(options_.signature_pool != nullptr
+                          ? options_.signature_pool
+                          : std::make_shared<SignaturePool>(options_.threads)) {
+}
 
 absl::StatusOr<std::unique_ptr<LogFollower>> LogFollower::Create(
     FollowedLog log, Mirror* mirror,
@@ -250,7 +254,7 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
     RETURN_IF_ERROR(tree.status());
     tree_ = *std::move(tree);
   }
-  Chunks chunks(options_.threads);
+  Chunks chunks(signature_pool_.get());
   // Destroyed before `chunks`: its fetch in flight is waited for first.
   BundlePrefetch prefetch(tree_.get(), (size - 1) / kTileWidth);
   while (next < size) {

@@ -61,14 +61,17 @@
 #include "office/log_incident.h"
 #include "office/mirror.h"
 #include "office/monitor_config.h"
+#include "office/signature_pool.h"
 
 namespace office {
 
 struct FollowerOptions {
-  // Threads verifying one batch of envelope signatures (up to
-  // ChunkSignatures::kInFlight batches run at once, next to the follower's
-  // own thread). Default: 2.
+  // Threads verifying envelope signatures (the follower's own
+  // SignaturePool, started once, when signature_pool is null). Default: 2.
   int threads = 2;
+  // A pool shared with other followers (the monitor's: one worker per core
+  // for every log); null: the follower starts its own of `threads`.
+  std::shared_ptr<SignaturePool> signature_pool;
   // Leaves per synced commit. The memory bound, with the tile cache: at most
   // two chunks of leaves are held (one sealed, waiting for its signatures
   // and its commit, and the next being filled) and one bundle fetched ahead.
@@ -134,7 +137,7 @@ class LogFollower {
   // The leaves of a step's chunk being filled, and the chunk sealed before
   // it (replayed; its signatures may still be verifying).
   struct Chunks {
-    explicit Chunks(int threads) : signatures(threads) {}
+    explicit Chunks(SignaturePool* pool) : signatures(pool) {}
     ChunkSignatures signatures;
     std::vector<std::string> open;
     std::optional<FollowCommit> sealed;  // what its commit will write
@@ -183,6 +186,8 @@ class LogFollower {
   size_t log_key_epochs_ = 0;
   const common::Clock* const clock_;
   const FollowerOptions options_;
+  // Verifies the signatures of every step (started once).
+  const std::shared_ptr<SignaturePool> signature_pool_;
   FollowState state_;
   std::optional<api::client::VerifiedCheckpoint> accepted_;
   std::unique_ptr<api::client::TileTree> tree_;  // of accepted_
