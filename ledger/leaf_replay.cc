@@ -1,5 +1,6 @@
 #include "ledger/leaf_replay.h"
 
+#include <cassert>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -55,8 +56,24 @@ std::optional<LeafFailure> LeafReplay::Replay(
 std::optional<LeafFailure> LeafReplay::ReplayDeferred(
     absl::Span<const std::string> leaves, DeferredSignatures* signatures,
     const Observer& observer) {
+  return ReplayLeaves(leaves, {}, signatures, observer);
+}
+
+std::optional<LeafFailure> LeafReplay::ReplayDeferred(
+    absl::Span<const std::string> leaves,
+    absl::Span<const merkle::Hash> leaf_hashes, DeferredSignatures* signatures,
+    const Observer& observer) {
+  assert(leaf_hashes.size() == leaves.size());
+  return ReplayLeaves(leaves, leaf_hashes, signatures, observer);
+}
+
+std::optional<LeafFailure> LeafReplay::ReplayLeaves(
+    absl::Span<const std::string> leaves,
+    absl::Span<const merkle::Hash> leaf_hashes, DeferredSignatures* signatures,
+    const Observer& observer) {
   std::vector<std::pair<merkle::NodeId, merkle::Hash>> completed;
-  for (const std::string& bytes : leaves) {
+  for (size_t k = 0; k < leaves.size(); ++k) {
+    const std::string& bytes = leaves[k];
     const uint64_t i = range_.size();
     auto leaf = entry::ParseLeaf(bytes);
     if (!leaf.ok()) return Failure(i, leaf.status().message());
@@ -78,7 +95,9 @@ std::optional<LeafFailure> LeafReplay::ReplayDeferred(
     }
 
     completed.clear();
-    range_.Append(merkle::HashLeaf(bytes), &completed);
+    range_.Append(
+        leaf_hashes.empty() ? merkle::HashLeaf(bytes) : leaf_hashes[k],
+        &completed);
     if (observer) observer(i, range_, completed);
   }
   return std::nullopt;

@@ -272,23 +272,31 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
       return leaves.status();
     }
     const uint64_t first = bundle * kTileWidth;
-    const uint64_t end = std::min(size, first + (*leaves)->size());
+    const uint64_t end = std::min(size, first + (*leaves)->leaves.size());
     const size_t from = chunks.open.size();
-    for (; next < end; ++next) chunks.open.push_back((**leaves)[next - first]);
-    ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
-                     ReplayBundle(from, next == size, &chunks, outcome));
+    const absl::Span<const ledger::merkle::Hash> hashes =
+        absl::MakeConstSpan((*leaves)->leaf_hashes)
+            .subspan(next - first, end - next);
+    for (; next < end; ++next) {
+      chunks.open.push_back((*leaves)->leaves[next - first]);
+    }
+    ASSIGN_OR_RETURN(
+        std::optional<LogIncident> incident,
+        ReplayBundle(from, hashes, next == size, &chunks, outcome));
     if (incident.has_value()) return incident;
   }
   return CommitSealed(&chunks, outcome);
 }
 
 absl::StatusOr<std::optional<LogIncident>> LogFollower::ReplayBundle(
-    size_t from, bool last, Chunks* chunks, StepOutcome* outcome) {
+    size_t from, absl::Span<const ledger::merkle::Hash> leaf_hashes, bool last,
+    Chunks* chunks, StepOutcome* outcome) {
   // Replayed as it arrives; its signatures are verified on other threads
   // while the next bundles are fetched and replayed.
   ledger::DeferredSignatures batch(log_.origin);
   if (std::optional<ledger::LeafFailure> bad = replay_->ReplayDeferred(
-          absl::MakeConstSpan(chunks->open).subspan(from), &batch)) {
+          absl::MakeConstSpan(chunks->open).subspan(from), leaf_hashes,
+          &batch)) {
     ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
                      CommitSealed(chunks, outcome));
     if (incident.has_value()) return incident;

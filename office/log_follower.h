@@ -145,13 +145,13 @@ class LogFollower {
   // Mirrors [verified size, accepted size), committing as it goes.
   absl::StatusOr<std::optional<LogIncident>> MirrorEntries(
       StepOutcome* outcome);
-  // Replays chunks->open from `from` (the bundle just fetched) and starts
-  // its signatures; seals the chunk when full or `last`; commits the sealed
+  // Replays chunks->open from `from` (the bundle just fetched, whose leaf
+  // hashes the tile check computed: `leaf_hashes`) and starts its
+  // signatures; seals the chunk when full or `last`; commits the sealed
   // chunk once its signatures are done.
-  absl::StatusOr<std::optional<LogIncident>> ReplayBundle(size_t from,
-                                                          bool last,
-                                                          Chunks* chunks,
-                                                          StepOutcome* outcome);
+  absl::StatusOr<std::optional<LogIncident>> ReplayBundle(
+      size_t from, absl::Span<const ledger::merkle::Hash> leaf_hashes,
+      bool last, Chunks* chunks, StepOutcome* outcome);
   // What committing `leaves` (the last replayed) will write: the replay
   // state and registry keys as of now.
   FollowCommit SealChunk(std::vector<std::string> leaves, bool last);
