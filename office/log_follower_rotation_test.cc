@@ -18,9 +18,15 @@
 #include "common/clock.h"
 #include "common/read_file.h"
 #include "gtest/gtest.h"
+#include "ledger/crypto/ed25519.h"
+#include "ledger/note/cosignature.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "office/log_follower.h"
 #include "office/mirror.h"
+#include "office/monitor_witness.h"
+#include "witness/trusted_logs.h"
+#include "witness/witness.h"
+#include "witness/witness_store.h"
 
 namespace office {
 namespace {
@@ -151,6 +157,46 @@ TEST_F(LogFollowerRotationTest, WithoutTheHandoverItWaitsWithoutAnIncident) {
 
   served_->set_handovers(true);
   CatchUp(*follower);
+}
+
+// The monitor's witness, configured like the follower with the log's first
+// key only (monitor_main.cc: the config's vkeys), cosigns the checkpoints
+// the follower verified after a rotation, which only the key the leaves
+// announced signs (what it has not verified stays refused:
+// monitor_witness_test).
+TEST_F(LogFollowerRotationTest, ItsWitnessCosignsWhatItVerifiedAfterARotation) {
+  Grow(50);
+  auto follower = Follower();
+  ASSERT_NE(follower, nullptr);
+  CatchUp(*follower);
+  Rotate();
+  Grow(30);
+  CatchUp(*follower);
+  // Signed by the second key only.
+  const std::string verified =
+      served_->handler()
+          .Handle(api::tiles_http::HttpRequest{"GET", "/checkpoint", "", ""})
+          .body;
+
+  auto key = ledger::crypto::SigningKey::FromSeed(std::string(32, '\x0b'));
+  ASSERT_TRUE(key.ok());
+  auto cosigner =
+      ledger::note::Cosigner::Create("office.example/monitor", std::move(*key));
+  ASSERT_TRUE(cosigner.ok());
+  auto logs = witness::TrustedLogs::Parse(
+      absl::StrCat("log ", served_->first_vkey(), "\n"));
+  ASSERT_TRUE(logs.ok()) << logs.status();
+  auto store = witness::WitnessStore::Open(
+      ledger::testonly::FreshDir("rotation-witness"));
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto w = witness::Witness::Create(
+      std::move(*cosigner), std::move(*logs), store->get(), &clock_,
+      VerifiedUpToSize(mirror_.get()), AnnouncedLogKeys(mirror_.get()));
+  ASSERT_TRUE(w.ok()) << w.status();
+
+  witness::WitnessResponse cosigned =
+      (*w)->AddCheckpoint(absl::StrCat("old 0\n\n", verified));
+  EXPECT_EQ(cosigned.status, 200) << cosigned.body;
 }
 
 // A static copy carries the handovers too: the same bytes the server's

@@ -288,7 +288,8 @@ absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
   absl::StatusOr<std::unique_ptr<witness::Witness>> w =
       witness::Witness::Create(*std::move(cosigner), *std::move(logs),
                                parts.store.get(), common::RealClock::Get(),
-                               office::VerifiedUpToSize(mirror));
+                               office::VerifiedUpToSize(mirror),
+                               office::AnnouncedLogKeys(mirror));
   if (!w.ok()) return w.status();
   parts.witness = *std::move(w);
   witness::WitnessHttpServerOptions options;
