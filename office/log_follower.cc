@@ -140,10 +140,21 @@ absl::StatusOr<VerifiedCheckpoint> LogFollower::FetchCheckpoint() {
                                           policy);
     if (!absl::IsDataLoss(configured.status())) return configured;
   }
+  // Under a tlog-policy every checkpoint accepted needs its quorum, and no
+  // witness cosigned a handover (it is served apart from the checkpoints
+  // they cosign): following it would accept, mirror, cosign and record a
+  // tree no quorum saw. The log waits, as a policy-checking client does
+  // (api/client/witness_quorum_check.h), until the config names the new key.
+  if (policy != nullptr) {
+    return absl::DataLossError(absl::StrCat(
+        latest.status().message(),
+        "; a log-key rotation is not followed through its handover under a "
+        "tlog-policy (no quorum cosigned it): name the new key in the "
+        "config"));
+  }
   // Signed by another key: a rotation's handover checkpoint, signed by the
   // key trusted now too, is the next target (never one behind the accepted
-  // checkpoint). Its witness quorum is not checked: the latest checkpoint,
-  // followed next, still needs it.
+  // checkpoint).
   absl::StatusOr<VerifiedCheckpoint> handover = api::client::FetchTilesHandover(
       *http_, log_.tiles_url, std::max<size_t>(1, log_key_epochs_), current_);
   if (handover.ok() && (!accepted_.has_value() ||

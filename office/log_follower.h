@@ -29,6 +29,8 @@
 // ledger/FORMAT.md, "Tiles"), which the key trusted now signed too, and
 // follows to it; step 4 then checks the new key against the admin-signed
 // LogKey leaf in that tree, and the next step verifies with the new key.
+// Not under a tlog-policy: no quorum cosigned a handover, so such a log
+// waits (an error) until the config names the new key.
 // An index's output log (FollowedLog::index_of) is also replayed before
 // each commit: every IndexUpdate must match the mirror of the log it
 // indexes (index_check.h); an update that names an input size not mirrored
