@@ -1,5 +1,6 @@
 #include "ledger/leaf_replay.h"
 
+#include <cassert>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -16,27 +17,30 @@ LeafFailure Failure(uint64_t index, absl::string_view why) {
 
 }  // namespace
 
+std::optional<LeafFailure> DeferredSignatures::VerifyOne(size_t i) const {
+  const entry::Envelope& e = pending_[i].envelope;
+  absl::Status ok =
+      pending_[i].key.Verify(entry::SignedMessage(origin_, e.key_id, e.sequence,
+                                                  e.payload_type, e.payload),
+                             e.signature);
+  if (ok.ok()) return std::nullopt;
+  return Failure(pending_[i].index, ok.message());
+}
+
 std::optional<LeafFailure> DeferredSignatures::Verify(int threads) const {
   if (threads < 1) threads = 1;
-  std::vector<absl::Status> status(pending_.size());
+  std::vector<std::optional<LeafFailure>> bad(pending_.size());
   auto work = [&](size_t begin, size_t step) {
-    for (size_t i = begin; i < pending_.size(); i += step) {
-      const entry::Envelope& e = pending_[i].envelope;
-      status[i] = pending_[i].key.Verify(
-          entry::SignedMessage(origin_, e.key_id, e.sequence, e.payload_type,
-                               e.payload),
-          e.signature);
-    }
+    for (size_t i = begin; i < pending_.size(); i += step)
+      bad[i] = VerifyOne(i);
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
   work(0, threads);
   for (auto& th : pool) th.join();
   // Leaves were added in order: the first bad one is the lowest index.
-  for (size_t i = 0; i < status.size(); ++i) {
-    if (!status[i].ok()) {
-      return Failure(pending_[i].index, status[i].message());
-    }
+  for (std::optional<LeafFailure>& b : bad) {
+    if (b.has_value()) return std::move(b);
   }
   return std::nullopt;
 }
@@ -52,8 +56,24 @@ std::optional<LeafFailure> LeafReplay::Replay(
 std::optional<LeafFailure> LeafReplay::ReplayDeferred(
     absl::Span<const std::string> leaves, DeferredSignatures* signatures,
     const Observer& observer) {
+  return ReplayLeaves(leaves, {}, signatures, observer);
+}
+
+std::optional<LeafFailure> LeafReplay::ReplayDeferred(
+    absl::Span<const std::string> leaves,
+    absl::Span<const merkle::Hash> leaf_hashes, DeferredSignatures* signatures,
+    const Observer& observer) {
+  assert(leaf_hashes.size() == leaves.size());
+  return ReplayLeaves(leaves, leaf_hashes, signatures, observer);
+}
+
+std::optional<LeafFailure> LeafReplay::ReplayLeaves(
+    absl::Span<const std::string> leaves,
+    absl::Span<const merkle::Hash> leaf_hashes, DeferredSignatures* signatures,
+    const Observer& observer) {
   std::vector<std::pair<merkle::NodeId, merkle::Hash>> completed;
-  for (const std::string& bytes : leaves) {
+  for (size_t k = 0; k < leaves.size(); ++k) {
+    const std::string& bytes = leaves[k];
     const uint64_t i = range_.size();
     auto leaf = entry::ParseLeaf(bytes);
     if (!leaf.ok()) return Failure(i, leaf.status().message());
@@ -75,7 +95,9 @@ std::optional<LeafFailure> LeafReplay::ReplayDeferred(
     }
 
     completed.clear();
-    range_.Append(merkle::HashLeaf(bytes), &completed);
+    range_.Append(
+        leaf_hashes.empty() ? merkle::HashLeaf(bytes) : leaf_hashes[k],
+        &completed);
     if (observer) observer(i, range_, completed);
   }
   return std::nullopt;

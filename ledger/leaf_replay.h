@@ -55,6 +55,10 @@ class DeferredSignatures {
   // Verifies every signature on `threads` threads; the failure of the
   // lowest leaf index, if any.
   std::optional<LeafFailure> Verify(int threads) const;
+  // Verifies the `i`-th signature added (i < size()) alone, so that a pool
+  // of long-lived threads can share the work (office/signature_pool.h);
+  // its failure, if any.
+  std::optional<LeafFailure> VerifyOne(size_t i) const;
 
  private:
   struct Pending {
@@ -111,6 +115,14 @@ class LeafReplay {
   std::optional<LeafFailure> ReplayDeferred(
       absl::Span<const std::string> leaves, DeferredSignatures* signatures,
       const Observer& observer = nullptr);
+  // The same, with the leaves' RFC 6962 hashes computed already
+  // (leaf_hashes[k] == merkle::HashLeaf(leaves[k]): a tile client checked
+  // them against the tiles, api/client/tile_tree.h), so that no leaf is
+  // hashed twice. REQUIRES: leaf_hashes.size() == leaves.size().
+  std::optional<LeafFailure> ReplayDeferred(
+      absl::Span<const std::string> leaves,
+      absl::Span<const merkle::Hash> leaf_hashes,
+      DeferredSignatures* signatures, const Observer& observer = nullptr);
 
   const std::string& origin() const { return origin_; }
   int threads() const { return threads_; }
@@ -126,6 +138,12 @@ class LeafReplay {
   KeyRegistry& mutable_registry() { return registry_; }
 
  private:
+  // ReplayDeferred's work; `leaf_hashes` empty: hashed here.
+  std::optional<LeafFailure> ReplayLeaves(
+      absl::Span<const std::string> leaves,
+      absl::Span<const merkle::Hash> leaf_hashes,
+      DeferredSignatures* signatures, const Observer& observer);
+
   const std::string origin_;
   const int threads_;
   const bool verify_signatures_;

@@ -12,6 +12,7 @@
 #include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "ledger/leaf_replay.h"
+#include "office/signature_pool.h"
 #include "office/testonly/hostile_log.h"
 
 namespace office {
@@ -55,7 +56,8 @@ TEST_F(ChunkSignaturesTest, FinishAnswersForTheOldestSealedChunkOnly) {
   FlipSignature(300);
   FlipSignature(520);
   replay_ = std::make_unique<ledger::LeafReplay>(log_->origin(), 1);
-  ChunkSignatures signatures(2);
+  SignaturePool pool(2);
+  ChunkSignatures signatures(&pool);
   EXPECT_FALSE(signatures.HasSealed());
   signatures.Start(Batch(0, 256));
   signatures.Seal();
@@ -74,8 +76,31 @@ TEST_F(ChunkSignaturesTest, FinishAnswersForTheOldestSealedChunkOnly) {
   EXPECT_FALSE(signatures.HasSealed());
 }
 
+TEST_F(ChunkSignaturesTest, AChunkGivenUpLeavesThePoolToTheNextStep) {
+  FlipSignature(100);
+  FlipSignature(400);
+  replay_ = std::make_unique<ledger::LeafReplay>(log_->origin(), 1);
+  SignaturePool pool(2);
+  {
+    // A step that stops with batches still verifying: destroyed unfinished.
+    ChunkSignatures given_up(&pool);
+    given_up.Start(Batch(0, 256));
+    given_up.Seal();
+    given_up.Start(Batch(256, 300));
+  }
+  // The next step's chunk (the same pool) answers for its own leaves.
+  ChunkSignatures next(&pool);
+  next.Start(Batch(300, 512));
+  next.Start(Batch(512, leaves_.size()));
+  next.Seal();
+  std::optional<ledger::LeafFailure> bad = next.Finish();
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->index, 400u);
+}
+
 TEST_F(ChunkSignaturesTest, ASealedChunkWithoutBatchesIsReady) {
-  ChunkSignatures signatures(1);
+  SignaturePool pool(1);
+  ChunkSignatures signatures(&pool);
   signatures.Start(ledger::DeferredSignatures(log_->origin()));  // empty
   signatures.Seal();
   EXPECT_TRUE(signatures.OldestReady());

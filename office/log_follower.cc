@@ -35,7 +35,11 @@ LogFollower::LogFollower(FollowedLog log, Mirror* mirror,
       verifier_(verifier),
       current_(std::move(verifier)),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      signature_pool_(options_.signature_pool != nullptr
+                          ? options_.signature_pool
+                          : std::make_shared<SignaturePool>(options_.threads)) {
+}
 
 absl::StatusOr<std::unique_ptr<LogFollower>> LogFollower::Create(
     FollowedLog log, Mirror* mirror,
@@ -136,10 +140,21 @@ absl::StatusOr<VerifiedCheckpoint> LogFollower::FetchCheckpoint() {
                                           policy);
     if (!absl::IsDataLoss(configured.status())) return configured;
   }
+  // Under a tlog-policy every checkpoint accepted needs its quorum, and no
+  // witness cosigned a handover (it is served apart from the checkpoints
+  // they cosign): following it would accept, mirror, cosign and record a
+  // tree no quorum saw. The log waits, as a policy-checking client does
+  // (api/client/witness_quorum_check.h), until the config names the new key.
+  if (policy != nullptr) {
+    return absl::DataLossError(absl::StrCat(
+        latest.status().message(),
+        "; a log-key rotation is not followed through its handover under a "
+        "tlog-policy (no quorum cosigned it): name the new key in the "
+        "config"));
+  }
   // Signed by another key: a rotation's handover checkpoint, signed by the
   // key trusted now too, is the next target (never one behind the accepted
-  // checkpoint). Its witness quorum is not checked: the latest checkpoint,
-  // followed next, still needs it.
+  // checkpoint).
   absl::StatusOr<VerifiedCheckpoint> handover = api::client::FetchTilesHandover(
       *http_, log_.tiles_url, std::max<size_t>(1, log_key_epochs_), current_);
   if (handover.ok() && (!accepted_.has_value() ||
@@ -250,7 +265,7 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
     RETURN_IF_ERROR(tree.status());
     tree_ = *std::move(tree);
   }
-  Chunks chunks(options_.threads);
+  Chunks chunks(signature_pool_.get());
   // Destroyed before `chunks`: its fetch in flight is waited for first.
   BundlePrefetch prefetch(tree_.get(), (size - 1) / kTileWidth);
   while (next < size) {
@@ -268,23 +283,31 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::MirrorEntries(
       return leaves.status();
     }
     const uint64_t first = bundle * kTileWidth;
-    const uint64_t end = std::min(size, first + (*leaves)->size());
+    const uint64_t end = std::min(size, first + (*leaves)->leaves.size());
     const size_t from = chunks.open.size();
-    for (; next < end; ++next) chunks.open.push_back((**leaves)[next - first]);
-    ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
-                     ReplayBundle(from, next == size, &chunks, outcome));
+    const absl::Span<const ledger::merkle::Hash> hashes =
+        absl::MakeConstSpan((*leaves)->leaf_hashes)
+            .subspan(next - first, end - next);
+    for (; next < end; ++next) {
+      chunks.open.push_back((*leaves)->leaves[next - first]);
+    }
+    ASSIGN_OR_RETURN(
+        std::optional<LogIncident> incident,
+        ReplayBundle(from, hashes, next == size, &chunks, outcome));
     if (incident.has_value()) return incident;
   }
   return CommitSealed(&chunks, outcome);
 }
 
 absl::StatusOr<std::optional<LogIncident>> LogFollower::ReplayBundle(
-    size_t from, bool last, Chunks* chunks, StepOutcome* outcome) {
+    size_t from, absl::Span<const ledger::merkle::Hash> leaf_hashes, bool last,
+    Chunks* chunks, StepOutcome* outcome) {
   // Replayed as it arrives; its signatures are verified on other threads
   // while the next bundles are fetched and replayed.
   ledger::DeferredSignatures batch(log_.origin);
   if (std::optional<ledger::LeafFailure> bad = replay_->ReplayDeferred(
-          absl::MakeConstSpan(chunks->open).subspan(from), &batch)) {
+          absl::MakeConstSpan(chunks->open).subspan(from), leaf_hashes,
+          &batch)) {
     ASSIGN_OR_RETURN(std::optional<LogIncident> incident,
                      CommitSealed(chunks, outcome));
     if (incident.has_value()) return incident;

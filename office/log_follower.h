@@ -29,6 +29,8 @@
 // ledger/FORMAT.md, "Tiles"), which the key trusted now signed too, and
 // follows to it; step 4 then checks the new key against the admin-signed
 // LogKey leaf in that tree, and the next step verifies with the new key.
+// Not under a tlog-policy: no quorum cosigned a handover, so such a log
+// waits (an error) until the config names the new key.
 // An index's output log (FollowedLog::index_of) is also replayed before
 // each commit: every IndexUpdate must match the mirror of the log it
 // indexes (index_check.h); an update that names an input size not mirrored
@@ -61,14 +63,17 @@
 #include "office/log_incident.h"
 #include "office/mirror.h"
 #include "office/monitor_config.h"
+#include "office/signature_pool.h"
 
 namespace office {
 
 struct FollowerOptions {
-  // Threads verifying one batch of envelope signatures (up to
-  // ChunkSignatures::kInFlight batches run at once, next to the follower's
-  // own thread). Default: 2.
+  // Threads verifying envelope signatures (the follower's own
+  // SignaturePool, started once, when signature_pool is null). Default: 2.
   int threads = 2;
+  // A pool shared with other followers (the monitor's: one worker per core
+  // for every log); null: the follower starts its own of `threads`.
+  std::shared_ptr<SignaturePool> signature_pool;
   // Leaves per synced commit. The memory bound, with the tile cache: at most
   // two chunks of leaves are held (one sealed, waiting for its signatures
   // and its commit, and the next being filled) and one bundle fetched ahead.
@@ -134,7 +139,7 @@ class LogFollower {
   // The leaves of a step's chunk being filled, and the chunk sealed before
   // it (replayed; its signatures may still be verifying).
   struct Chunks {
-    explicit Chunks(int threads) : signatures(threads) {}
+    explicit Chunks(SignaturePool* pool) : signatures(pool) {}
     ChunkSignatures signatures;
     std::vector<std::string> open;
     std::optional<FollowCommit> sealed;  // what its commit will write
@@ -142,13 +147,13 @@ class LogFollower {
   // Mirrors [verified size, accepted size), committing as it goes.
   absl::StatusOr<std::optional<LogIncident>> MirrorEntries(
       StepOutcome* outcome);
-  // Replays chunks->open from `from` (the bundle just fetched) and starts
-  // its signatures; seals the chunk when full or `last`; commits the sealed
+  // Replays chunks->open from `from` (the bundle just fetched, whose leaf
+  // hashes the tile check computed: `leaf_hashes`) and starts its
+  // signatures; seals the chunk when full or `last`; commits the sealed
   // chunk once its signatures are done.
-  absl::StatusOr<std::optional<LogIncident>> ReplayBundle(size_t from,
-                                                          bool last,
-                                                          Chunks* chunks,
-                                                          StepOutcome* outcome);
+  absl::StatusOr<std::optional<LogIncident>> ReplayBundle(
+      size_t from, absl::Span<const ledger::merkle::Hash> leaf_hashes,
+      bool last, Chunks* chunks, StepOutcome* outcome);
   // What committing `leaves` (the last replayed) will write: the replay
   // state and registry keys as of now.
   FollowCommit SealChunk(std::vector<std::string> leaves, bool last);
@@ -183,6 +188,8 @@ class LogFollower {
   size_t log_key_epochs_ = 0;
   const common::Clock* const clock_;
   const FollowerOptions options_;
+  // Verifies the signatures of every step (started once).
+  const std::shared_ptr<SignaturePool> signature_pool_;
   FollowState state_;
   std::optional<api::client::VerifiedCheckpoint> accepted_;
   std::unique_ptr<api::client::TileTree> tree_;  // of accepted_

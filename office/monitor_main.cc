@@ -44,6 +44,7 @@
 #include "office/monitor_metrics.h"
 #include "office/monitor_witness.h"
 #include "office/office_ledger_sink.h"
+#include "office/signature_pool.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness.h"
 #include "witness/witness_http_server.h"
@@ -57,8 +58,8 @@ ABSL_FLAG(std::string, state_dir, "",
 ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(1),
           "pause between two checkpoint fetches of a log with nothing new");
 ABSL_FLAG(int, threads, 2,
-          "signature-verifying threads per bundle batch (a log verifies up to "
-          "4 batches at once while it fetches the next bundles)");
+          "signature-verifying threads, started once and shared by every log "
+          "(one per core the monitor may use; office/signature_pool.h)");
 ABSL_FLAG(uint64_t, max_entries_per_commit, 4096,
           "entries per synced commit of a log; a log holds at most two such "
           "chunks in memory (one committing, the next being fetched)");
@@ -131,6 +132,8 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
     office::MonitorMetrics* metrics) {
   office::FollowerOptions options;
   options.threads = absl::GetFlag(FLAGS_threads);
+  options.signature_pool =
+      std::make_shared<office::SignaturePool>(options.threads);
   options.max_entries_per_commit =
       std::max<uint64_t>(1, absl::GetFlag(FLAGS_max_entries_per_commit));
   std::vector<std::unique_ptr<office::LogFollower>> out;
@@ -285,7 +288,8 @@ absl::StatusOr<WitnessParts> StartWitness(const office::MonitorConfig& config,
   absl::StatusOr<std::unique_ptr<witness::Witness>> w =
       witness::Witness::Create(*std::move(cosigner), *std::move(logs),
                                parts.store.get(), common::RealClock::Get(),
-                               office::VerifiedUpToSize(mirror));
+                               office::VerifiedUpToSize(mirror),
+                               office::AnnouncedLogKeys(mirror));
   if (!w.ok()) return w.status();
   parts.witness = *std::move(w);
   witness::WitnessHttpServerOptions options;

@@ -1,9 +1,13 @@
 #include "office/monitor_witness.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/crypto/ed25519.h"
 #include "ledger/note/checkpoint.h"
+#include "ledger/note/signed_note.h"
 
 namespace office {
 
@@ -39,6 +43,25 @@ witness::Witness::Vouch VerifiedUpToSize(const Mirror* mirror) {
                        ": the monitor verified another root at this size"));
     }
     return absl::OkStatus();
+  };
+}
+
+witness::Witness::MoreLogKeys AnnouncedLogKeys(const Mirror* mirror) {
+  return [mirror](absl::string_view origin) {
+    std::vector<ledger::note::NoteVerifier> keys;
+    absl::StatusOr<std::optional<FollowState>> state =
+        mirror->LoadFollowState(origin);
+    if (!state.ok() || !state->has_value()) return keys;
+    for (const aifl::office::monitor::v1::LogKeyEpoch& epoch :
+         (*state)->log_keys()) {
+      absl::StatusOr<ledger::crypto::PublicKey> key =
+          ledger::crypto::PublicKey::FromBytes(epoch.public_key());
+      if (!key.ok()) continue;
+      absl::StatusOr<ledger::note::NoteVerifier> verifier =
+          ledger::note::NoteVerifier::Create(origin, *key);
+      if (verifier.ok()) keys.push_back(*std::move(verifier));
+    }
+    return keys;
   };
 }
 

@@ -23,6 +23,16 @@ namespace office {
 // `mirror` is not owned and must outlive the result.
 witness::Witness::Vouch VerifiedUpToSize(const Mirror* mirror);
 
+// The log keys the leaves the monitor verified announced (FollowState's
+// log_keys), as note verifiers of the origin: after a log-key rotation the
+// monitor followed, the log signs with a key its configured vkey is not,
+// and the monitor cosigns those checkpoints too. Safe because
+// VerifiedUpToSize still requires the very size and root the follower
+// verified, whose note the follower checked against the key the leaves
+// announce for that size. Unreadable state: no extra key. `mirror` is not
+// owned and must outlive the result.
+witness::Witness::MoreLogKeys AnnouncedLogKeys(const Mirror* mirror);
+
 }  // namespace office
 
 #endif  // OFFICE_MONITOR_WITNESS_H_

@@ -69,10 +69,12 @@ Witness::Witness(std::unique_ptr<ledger::note::Cosigner> cosigner,
 
 absl::StatusOr<std::unique_ptr<Witness>> Witness::Create(
     std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
-    WitnessStore* store, const common::Clock* clock, Vouch vouch) {
+    WitnessStore* store, const common::Clock* clock, Vouch vouch,
+    MoreLogKeys more_log_keys) {
   std::unique_ptr<Witness> w(
       new Witness(std::move(cosigner), std::move(logs), store, clock));
   w->vouch_ = std::move(vouch);
+  w->more_log_keys_ = std::move(more_log_keys);
   for (const std::string& name : w->logs_.Origins()) {
     auto origin = std::make_unique<Origin>();
     origin->name = name;
@@ -149,6 +151,21 @@ std::optional<WitnessResponse> Witness::AddCheckpoint(
   Origin& origin = *found->second;
   absl::StatusOr<ledger::note::VerifiedNote> opened =
       ledger::note::OpenNote(note, *origin.keys);
+  if (!opened.ok() && more_log_keys_) {
+    std::vector<ledger::note::NoteVerifier> keys = *origin.keys;
+    for (ledger::note::NoteVerifier& k : more_log_keys_(origin.name)) {
+      // OpenNote refuses two verifiers of one key id as ambiguous: a key
+      // configured and announced (the first) is listed once.
+      bool listed = false;
+      for (const ledger::note::NoteVerifier& have : keys) {
+        listed |= have.name() == k.name() && have.key_id() == k.key_id();
+      }
+      if (!listed) keys.push_back(std::move(k));
+    }
+    if (auto again = ledger::note::OpenNote(note, keys); again.ok()) {
+      opened = *std::move(again);
+    }
+  }
   if (!opened.ok()) {
     return Plain(403, absl::StrCat("no trusted signature verifies: ",
                                    opened.status().message()));

@@ -100,11 +100,20 @@ class Witness {
   using Vouch = std::function<absl::Status(
       absl::string_view origin, uint64_t size, const ledger::merkle::Hash&)>;
 
+  // Keys an origin's checkpoints may be signed by beyond the configured
+  // ones, asked for only when none of those verifies a note: the AI Office
+  // monitor's are the log keys announced by the leaves it verified (a
+  // log-key rotation it followed; office/monitor_witness.h). Called without
+  // the origin's lock.
+  using MoreLogKeys = std::function<std::vector<ledger::note::NoteVerifier>(
+      absl::string_view origin)>;
+
   // Loads the stored state of every trusted origin. Errors from the store.
-  // `vouch` may be empty (a plain witness).
+  // `vouch` and `more_log_keys` may be empty (a plain witness).
   static absl::StatusOr<std::unique_ptr<Witness>> Create(
       std::unique_ptr<ledger::note::Cosigner> cosigner, TrustedLogs logs,
-      WitnessStore* store, const common::Clock* clock, Vouch vouch = nullptr);
+      WitnessStore* store, const common::Clock* clock, Vouch vouch = nullptr,
+      MoreLogKeys more_log_keys = nullptr);
 
   // Handles one add-checkpoint request body (see the file comment). A
   // storage failure answers 500 and cosigns nothing.
@@ -185,7 +194,8 @@ class Witness {
   const TrustedLogs logs_;
   WitnessStore* const store_;
   const common::Clock* const clock_;
-  Vouch vouch_;  // may be empty
+  Vouch vouch_;                // may be empty
+  MoreLogKeys more_log_keys_;  // may be empty
   // Built once in Create; the map itself is never changed afterwards.
   absl::flat_hash_map<std::string, std::unique_ptr<Origin>> origins_;
   absl::flat_hash_map<std::string, Origin*> by_hash_;

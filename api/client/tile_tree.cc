@@ -182,6 +182,16 @@ absl::StatusOr<std::vector<Hash>> TileTree::ReadNodes(
 
 absl::StatusOr<std::shared_ptr<const std::vector<std::string>>>
 TileTree::Bundle(uint64_t index) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const VerifiedBundle> bundle,
+                   BundleWithHashes(index));
+  // Shares the bundle's ownership; points at its leaves.
+  const std::vector<std::string>* leaves = &bundle->leaves;
+  return std::shared_ptr<const std::vector<std::string>>(std::move(bundle),
+                                                         leaves);
+}
+
+absl::StatusOr<std::shared_ptr<const TileTree::VerifiedBundle>>
+TileTree::BundleWithHashes(uint64_t index) {
   if (bundle_ != nullptr && bundle_index_ == index) return bundle_;
   const uint64_t full_bundles = size_ / kTileWidth;
   const uint32_t width =
@@ -231,8 +241,8 @@ TileTree::Bundle(uint64_t index) {
     }
   }
   bundle_index_ = index;
-  bundle_ =
-      std::make_shared<const std::vector<std::string>>(std::move(*leaves));
+  bundle_ = std::make_shared<const VerifiedBundle>(
+      VerifiedBundle{*std::move(leaves), std::move(leaf_hashes)});
   return bundle_;
 }
 

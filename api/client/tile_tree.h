@@ -65,6 +65,17 @@ class TileTree : public ledger::merkle::NodeReader {
   absl::StatusOr<std::shared_ptr<const std::vector<std::string>>> Bundle(
       uint64_t index);
 
+  // A verified entry bundle and the RFC 6962 hash of each of its leaves (as
+  // computed to verify it), so a reader that needs them (the AI Office
+  // follower's replay) does not hash every leaf again.
+  struct VerifiedBundle {
+    std::vector<std::string> leaves;
+    std::vector<ledger::merkle::Hash> leaf_hashes;
+  };
+  // Bundle(index) with its leaf hashes.
+  absl::StatusOr<std::shared_ptr<const VerifiedBundle>> BundleWithHashes(
+      uint64_t index);
+
   // The URL of `tile`, for messages.
   std::string Url(const ledger::tiles::TileId& tile) const;
 
@@ -107,7 +118,7 @@ class TileTree : public ledger::merkle::NodeReader {
   std::deque<std::pair<uint32_t, uint64_t>> order_;
   // The last bundle read.
   uint64_t bundle_index_ = 0;
-  std::shared_ptr<const std::vector<std::string>> bundle_;
+  std::shared_ptr<const VerifiedBundle> bundle_;
 };
 
 }  // namespace api::client
