@@ -119,7 +119,7 @@ class IndexBuilder {
     uint64_t index;
   };
   absl::Status Write(const std::vector<Hash>& changed,
-                     const std::vector<ListEntry>& entries);
+                     std::vector<ListEntry> entries);
 
   std::unique_ptr<ledger::storage::Store> store_;
   ModelMap map_;

@@ -77,10 +77,12 @@ std::vector<Hash> ModelMap::Flush() {
   std::vector<Hash> changed(touched_.begin(), touched_.end());
   touched_.clear();
   std::sort(changed.begin(), changed.end());
+  std::vector<std::pair<Hash, KeyValue>> values;
+  values.reserve(changed.size());
   for (const Hash& key : changed) {
-    const KeyState& state = keys_.at(key);
-    tree_.Set(key, ValueOf(state));
+    values.emplace_back(key, ValueOf(keys_.at(key)));
   }
+  tree_.SetSorted(values);
   return changed;
 }
 

@@ -151,7 +151,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(
   families.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (int f = 0; f < kFamilyCount; ++f) {
     rocksdb::ColumnFamilyOptions family_options = cf_options;
-    if (f == static_cast<int>(Family::kLeaves)) {
+    if (options.memtable_hints ==
+        StoreOptions::MemtableHints::kSortedRunsPerFamily) {
+      family_options.memtable_insert_with_hint_prefix_extractor =
+          std::make_shared<WholeFamilyRun>();
+    } else if (f == static_cast<int>(Family::kLeaves)) {
       family_options.memtable_insert_with_hint_prefix_extractor =
           std::make_shared<WholeFamilyRun>();
     } else if (f == static_cast<int>(Family::kIndex)) {
