@@ -104,7 +104,17 @@ class IndexBuilder {
     map_.KeepListNodesFrom(kStoredListLevel);
   }
   absl::Status Load();
+  // The layout of the stored `k` records (key_record.h): 1 when the store
+  // has no layout record (written before it), kKeyRecordLayout otherwise;
+  // kDataLoss for any other.
+  absl::StatusOr<uint32_t> KeyRecordLayout() const;
   absl::Status LoadKeys();
+  // Layout 1: `k` records without the fold state, which is in `t` records.
+  // `keys` gets every key read, for RewriteLayoutOneKeys.
+  absl::Status LoadLayoutOneKeys(std::vector<Hash>* keys);
+  // Rewrites layout 1's records of `keys` as this layout's, deletes their
+  // `t` records and writes the layout record: one batch.
+  absl::Status RewriteLayoutOneKeys(const std::vector<Hash>& keys);
   // Checks the stored list-node level; writes the nodes of every list when
   // the store has none yet (FORMAT.md, "Storage").
   absl::Status LoadListNodes(bool new_store);
