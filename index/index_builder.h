@@ -77,6 +77,13 @@ class IndexBuilder {
   // present (`value` may be null).
   MapProof Prove(absl::string_view model_id, KeyValue* value) const;
 
+  // CPU seconds its store's background jobs (flushes, compactions) have
+  // spent since it was opened (Store::BackgroundCpuSeconds): the part of
+  // the build's cost not on the caller's thread.
+  double StoreBackgroundCpuSeconds() const {
+    return store_->BackgroundCpuSeconds();
+  }
+
   // The key's totals at the current state (version 2), or nullopt for an
   // absent model or a version 1 index.
   std::optional<ModelTotals> Totals(absl::string_view model_id) const;

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "common/durable_file.h"
 #include "rocksdb/cache.h"
@@ -326,6 +329,20 @@ uint64_t Store::UnflushedBytes() const {
     uint64_t v = 0;
     if (db_->GetIntProperty(handles_[i], "rocksdb.size-all-mem-tables", &v))
       total += v;
+  }
+  return total;
+}
+
+double Store::BackgroundCpuSeconds() const {
+  double total = 0;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    std::map<std::string, std::string> stats;
+    if (!db_->GetMapProperty(handle, rocksdb::DB::Properties::kCFStats,
+                             &stats)) {
+      continue;
+    }
+    auto it = stats.find("compaction.Sum.CompMergeCPU");
+    if (it != stats.end()) total += std::strtod(it->second.c_str(), nullptr);
   }
   return total;
 }

@@ -152,6 +152,13 @@ class Store {
   // close, or when the next open replays the WAL) needs on disk, at most.
   uint64_t UnflushedBytes() const;
 
+  // CPU seconds RocksDB's background jobs (memtable flushes and
+  // compactions) have spent on this database since it was opened, from its
+  // compaction statistics (CompMergeCPU, summed over the families): the
+  // writer's cost that runs on other threads, shared by every store of the
+  // process. For benchmarks and status reports.
+  double BackgroundCpuSeconds() const;
+
   bool read_only() const { return read_only_; }
 
  private:
