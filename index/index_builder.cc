@@ -322,7 +322,7 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
   input_ = std::move(input);
   state_.input_size = at.size;
   state_.input_root = at.root;
-  const std::vector<Hash> changed = map_.Flush();
+  const std::vector<ModelMap::Changed> changed = map_.Flush();
   state_.map_root = map_.Root();
   state_.key_count = map_.key_count();
   absl::Status written = Write(changed, std::move(entries));
@@ -334,13 +334,13 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
 // memtable inserts per family, StoreOptions::kSortedRunsPerFamily): a batch
 // touches thousands of random keys, and unsorted they cost a skiplist search
 // from the top each; sorted, each starts where the previous one went in.
-absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
+absl::Status IndexBuilder::Write(const std::vector<ModelMap::Changed>& changed,
                                  std::vector<ListEntry> entries) {
   ledger::storage::Batch batch;
   // `changed` is sorted.
-  for (const Hash& key : changed) {
-    batch.Put(Family::kIndex, KeyRecordKey(key),
-              EncodeKeyRecord(*map_.Find(key), map_.version() >= 2));
+  for (const ModelMap::Changed& c : changed) {
+    batch.Put(Family::kIndex, KeyRecordKey(c.key),
+              EncodeKeyRecord(*c.state, map_.version() >= 2));
   }
   std::sort(entries.begin(), entries.end(),
             [](const ListEntry& a, const ListEntry& b) {

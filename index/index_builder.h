@@ -135,7 +135,7 @@ class IndexBuilder {
     uint64_t position;
     uint64_t index;
   };
-  absl::Status Write(const std::vector<Hash>& changed,
+  absl::Status Write(const std::vector<ModelMap::Changed>& changed,
                      std::vector<ListEntry> entries);
 
   std::unique_ptr<ledger::storage::Store> store_;
