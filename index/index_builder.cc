@@ -1,10 +1,13 @@
 #include "index/index_builder.h"
 
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "index/key_record.h"
 #include "index/map_fn.h"
 #include "ledger/entry/byte_io.h"
 
@@ -19,6 +22,7 @@ using ledger::storage::Family;
 constexpr char kStateKey[] = "index/state";
 constexpr char kInputFrontierKey[] = "index/input_frontier";
 constexpr char kListNodesKey[] = "index/list_nodes";
+constexpr char kKeyRecordsKey[] = "index/key_records";
 
 // kMeta `index/list_nodes`: the lowest stored list-node level.
 std::string ListNodesRecord() {
@@ -37,27 +41,16 @@ std::string KeyRecordKey(const Hash& key) {
   return absl::StrCat("k", HashBytes(key));
 }
 
-// Version 2: the key's totals fold state (TotalsFold::EncodeState).
-std::string TotalsRecordKey(const Hash& key) {
+// Layout 1 only: the key's totals fold state in a record of its own.
+std::string LayoutOneTotalsKey(const Hash& key) {
   return absl::StrCat("t", HashBytes(key));
 }
 
-std::string EncodeHashes(const std::vector<Hash>& hashes) {
+// kMeta `index/key_records`: the layout of the `k` records (key_record.h).
+std::string KeyRecordsRecord() {
   std::string out;
-  for (const Hash& h : hashes) absl::StrAppend(&out, HashBytes(h));
+  ledger::entry::PutU32(&out, kKeyRecordLayout);
   return out;
-}
-
-absl::StatusOr<CompactRange> DecodeRange(uint64_t size, ByteReader* in) {
-  std::vector<Hash> hashes;
-  for (int i = __builtin_popcountll(size); i > 0; --i) {
-    absl::string_view h;
-    if (!in->ReadBytes(32, &h)) {
-      return absl::DataLossError("index: truncated compact range");
-    }
-    hashes.push_back(ToHash(h));
-  }
-  return CompactRange::FromFrontier(size, std::move(hashes));
 }
 
 std::string EncodeState(const IndexState& s) {
@@ -95,6 +88,8 @@ absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
   }
   ledger::storage::StoreOptions options;
   options.block_cache_bytes = 64 << 20;
+  options.memtable_hints =
+      ledger::storage::StoreOptions::MemtableHints::kSortedRunsPerFamily;
   absl::StatusOr<std::unique_ptr<ledger::storage::Store>> store =
       ledger::storage::Store::Open(dir, options);
   if (absl::IsNotFound(store.status())) {
@@ -114,7 +109,16 @@ absl::Status IndexBuilder::Load() {
   state_.map_root = EmptyMapHash();
   ASSIGN_OR_RETURN(std::optional<std::string> state,
                    store_->Get(Family::kMeta, kStateKey));
-  if (!state.has_value()) return LoadListNodes(/*new_store=*/true);
+  ASSIGN_OR_RETURN(const uint32_t layout, KeyRecordLayout());
+  if (!state.has_value()) {
+    // No key yet: the records will be of this binary's layout.
+    if (layout != kKeyRecordLayout) {
+      ledger::storage::Batch batch;
+      batch.Put(Family::kMeta, kKeyRecordsKey, KeyRecordsRecord());
+      RETURN_IF_ERROR(store_->Write(&batch));
+    }
+    return LoadListNodes(/*new_store=*/true);
+  }
   ASSIGN_OR_RETURN(state_, DecodeState(*state));
   if (state_.map_fn_version != map_.version()) {
     return absl::DataLossError(
@@ -125,14 +129,18 @@ absl::Status IndexBuilder::Load() {
                    store_->Get(Family::kMeta, kInputFrontierKey));
   const std::string frontier_bytes = frontier.value_or("");
   ByteReader frontier_in(frontier_bytes);
-  ASSIGN_OR_RETURN(input_, DecodeRange(state_.input_size, &frontier_in));
-  RETURN_IF_ERROR(LoadKeys());
+  ASSIGN_OR_RETURN(input_, DecodeRangeHashes(state_.input_size, &frontier_in));
+  std::vector<Hash> layout_one_keys;
+  RETURN_IF_ERROR(layout == 1 ? LoadLayoutOneKeys(&layout_one_keys)
+                              : LoadKeys());
   map_.Flush();
   if (map_.Root() != state_.map_root || input_.Root() != state_.input_root) {
     return absl::DataLossError(
         "index: stored keys or input frontier do not recompute the stored "
         "roots");
   }
+  // Rewritten only once they are known to make the stored roots.
+  if (layout == 1) RETURN_IF_ERROR(RewriteLayoutOneKeys(layout_one_keys));
   return LoadListNodes(/*new_store=*/false);
 }
 
@@ -188,7 +196,41 @@ absl::Status IndexBuilder::WriteMissingListNodes() {
   return store_->Write(&batch);
 }
 
+absl::StatusOr<uint32_t> IndexBuilder::KeyRecordLayout() const {
+  ASSIGN_OR_RETURN(std::optional<std::string> record,
+                   store_->Get(Family::kMeta, kKeyRecordsKey));
+  if (!record.has_value()) return 1;  // written before the record existed
+  ByteReader in(*record);
+  uint32_t layout = 0;
+  if (!in.ReadU32(&layout) || in.remaining() != 0 ||
+      layout != kKeyRecordLayout) {
+    return absl::DataLossError(
+        absl::StrCat("index: key records of layout ", layout,
+                     ", this binary reads ", kKeyRecordLayout,
+                     " (and 1): rebuild the index (move its folder "
+                     "away; the updater indexes the input log again)"));
+  }
+  return layout;
+}
+
 absl::Status IndexBuilder::LoadKeys() {
+  const bool with_totals = map_.version() >= 2;
+  absl::Status record_status;
+  RETURN_IF_ERROR(store_->Scan(
+      Family::kIndex, "k", "l", [&](absl::string_view k, absl::string_view v) {
+        absl::StatusOr<ModelMap::KeyState> key =
+            DecodeKeyRecord(v, with_totals);
+        if (!key.ok()) {
+          record_status = key.status();
+          return false;
+        }
+        map_.Restore(ToHash(k.substr(1)), *std::move(key));
+        return true;
+      }));
+  return record_status;
+}
+
+absl::Status IndexBuilder::LoadLayoutOneKeys(std::vector<Hash>* keys) {
   absl::Status record_status;
   absl::flat_hash_map<Hash, TotalsFold> totals;
   RETURN_IF_ERROR(store_->Scan(
@@ -205,23 +247,30 @@ absl::Status IndexBuilder::LoadKeys() {
   RETURN_IF_ERROR(record_status);
   RETURN_IF_ERROR(store_->Scan(
       Family::kIndex, "k", "l", [&](absl::string_view k, absl::string_view v) {
-        ByteReader in(v);
-        uint64_t count = 0;
-        absl::StatusOr<CompactRange> list =
-            in.ReadU64(&count) ? DecodeRange(count, &in)
-                               : absl::DataLossError("index: key record");
-        if (!list.ok()) {
-          record_status = list.status();
+        absl::StatusOr<ModelMap::KeyState> key = DecodeLayoutOneKeyRecord(v);
+        if (!key.ok()) {
+          record_status = key.status();
           return false;
         }
-        const Hash key = ToHash(k.substr(1));
-        auto fold = totals.find(key);
-        map_.Restore(key, {std::string(in.rest()), std::move(*list),
-                           fold == totals.end() ? TotalsFold()
-                                                : std::move(fold->second)});
+        const Hash hash = ToHash(k.substr(1));
+        auto fold = totals.find(hash);
+        if (fold != totals.end()) key->totals = std::move(fold->second);
+        map_.Restore(hash, *std::move(key));
+        keys->push_back(hash);
         return true;
       }));
   return record_status;
+}
+
+absl::Status IndexBuilder::RewriteLayoutOneKeys(const std::vector<Hash>& keys) {
+  ledger::storage::Batch batch;
+  for (const Hash& hash : keys) {
+    batch.Put(Family::kIndex, KeyRecordKey(hash),
+              EncodeKeyRecord(*map_.Find(hash), map_.version() >= 2));
+    batch.Delete(Family::kIndex, LayoutOneTotalsKey(hash));
+  }
+  batch.Put(Family::kMeta, kKeyRecordsKey, KeyRecordsRecord());
+  return store_->Write(&batch);
 }
 
 absl::Status IndexBuilder::CheckInput(const InputCheckpoint& at,
@@ -273,35 +322,46 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
   input_ = std::move(input);
   state_.input_size = at.size;
   state_.input_root = at.root;
-  const std::vector<Hash> changed = map_.Flush();
+  const std::vector<ModelMap::Changed> changed = map_.Flush();
   state_.map_root = map_.Root();
   state_.key_count = map_.key_count();
-  absl::Status written = Write(changed, entries);
+  absl::Status written = Write(changed, std::move(entries));
   if (!written.ok()) broken_ = written;
   return written;
 }
 
-absl::Status IndexBuilder::Write(const std::vector<Hash>& changed,
-                                 const std::vector<ListEntry>& entries) {
+// Each family's keys go into the batch in sorted order (the store hints its
+// memtable inserts per family, StoreOptions::kSortedRunsPerFamily): a batch
+// touches thousands of random keys, and unsorted they cost a skiplist search
+// from the top each; sorted, each starts where the previous one went in.
+absl::Status IndexBuilder::Write(const std::vector<ModelMap::Changed>& changed,
+                                 std::vector<ListEntry> entries) {
   ledger::storage::Batch batch;
-  for (const Hash& key : changed) {
-    const ModelMap::KeyState& k = *map_.Find(key);
-    std::string record = ledger::entry::U64Key(k.list.size());
-    record += EncodeHashes(k.list.hashes());
-    record += k.model_id;
-    batch.Put(Family::kIndex, KeyRecordKey(key), record);
-    if (map_.version() >= 2) {
-      batch.Put(Family::kIndex, TotalsRecordKey(key), k.totals.EncodeState());
-    }
+  // `changed` is sorted.
+  for (const ModelMap::Changed& c : changed) {
+    batch.Put(Family::kIndex, KeyRecordKey(c.key),
+              EncodeKeyRecord(*c.state, map_.version() >= 2));
   }
+  std::sort(entries.begin(), entries.end(),
+            [](const ListEntry& a, const ListEntry& b) {
+              return std::tie(a.key, a.position) < std::tie(b.key, b.position);
+            });
   for (const ListEntry& e : entries) {
     batch.Put(Family::kLeaves, ListEntryKey(e.key, e.position),
               ledger::entry::U64Key(e.index));
   }
-  for (const ModelMap::CompletedNode& n : map_.TakeCompletedNodes()) {
+  std::vector<ModelMap::CompletedNode> nodes = map_.TakeCompletedNodes();
+  std::sort(
+      nodes.begin(), nodes.end(),
+      [](const ModelMap::CompletedNode& a, const ModelMap::CompletedNode& b) {
+        return std::tie(a.key, a.id.level, a.id.index) <
+               std::tie(b.key, b.id.level, b.id.index);
+      });
+  for (const ModelMap::CompletedNode& n : nodes) {
     batch.Put(Family::kTree, ListNodeKey(n.key, n.id), HashBytes(n.hash));
   }
-  batch.Put(Family::kMeta, kInputFrontierKey, EncodeHashes(input_.hashes()));
+  batch.Put(Family::kMeta, kInputFrontierKey,
+            EncodeRangeHashes(input_.hashes()));
   batch.Put(Family::kMeta, kStateKey, EncodeState(state_));
   return store_->Write(&batch);
 }

@@ -77,6 +77,13 @@ class IndexBuilder {
   // present (`value` may be null).
   MapProof Prove(absl::string_view model_id, KeyValue* value) const;
 
+  // CPU seconds its store's background jobs (flushes, compactions) have
+  // spent since it was opened (Store::BackgroundCpuSeconds): the part of
+  // the build's cost not on the caller's thread.
+  double StoreBackgroundCpuSeconds() const {
+    return store_->BackgroundCpuSeconds();
+  }
+
   // The key's totals at the current state (version 2), or nullopt for an
   // absent model or a version 1 index.
   std::optional<ModelTotals> Totals(absl::string_view model_id) const;
@@ -104,7 +111,17 @@ class IndexBuilder {
     map_.KeepListNodesFrom(kStoredListLevel);
   }
   absl::Status Load();
+  // The layout of the stored `k` records (key_record.h): 1 when the store
+  // has no layout record (written before it), kKeyRecordLayout otherwise;
+  // kDataLoss for any other.
+  absl::StatusOr<uint32_t> KeyRecordLayout() const;
   absl::Status LoadKeys();
+  // Layout 1: `k` records without the fold state, which is in `t` records.
+  // `keys` gets every key read, for RewriteLayoutOneKeys.
+  absl::Status LoadLayoutOneKeys(std::vector<Hash>* keys);
+  // Rewrites layout 1's records of `keys` as this layout's, deletes their
+  // `t` records and writes the layout record: one batch.
+  absl::Status RewriteLayoutOneKeys(const std::vector<Hash>& keys);
   // Checks the stored list-node level; writes the nodes of every list when
   // the store has none yet (FORMAT.md, "Storage").
   absl::Status LoadListNodes(bool new_store);
@@ -118,8 +135,8 @@ class IndexBuilder {
     uint64_t position;
     uint64_t index;
   };
-  absl::Status Write(const std::vector<Hash>& changed,
-                     const std::vector<ListEntry>& entries);
+  absl::Status Write(const std::vector<ModelMap::Changed>& changed,
+                     std::vector<ListEntry> entries);
 
   std::unique_ptr<ledger::storage::Store> store_;
   ModelMap map_;

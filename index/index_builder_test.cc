@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "index/key_record.h"
 #include "index/map_fn.h"
 #include "index/model_map.h"
 #include "index/testonly/model_log.h"
 #include "ledger/merkle/compact_range.h"
+#include "ledger/storage/store.h"
 #include "ledger/testonly/ledger_fixture.h"
 #include "schema/collector.pb.h"
 #include "schema/provider.pb.h"
@@ -142,6 +144,100 @@ TEST_F(IndexBuilderTest, IncrementalEqualsOneShotAndResumesAfterReopen) {
   }
   replay.Flush();
   EXPECT_EQ(replay.Root(), (*b)->state().map_root);
+}
+
+// Rewrites a closed index store of this layout as layout 1 wrote it: `k`
+// records without the fold state, which goes into a `t` record per key, and
+// no layout record. Returns the number of keys.
+size_t ToLayoutOne(const std::string& dir, bool with_totals) {
+  using ledger::storage::Family;
+  auto store = ledger::storage::Store::Open(dir, {});
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return 0;
+  ledger::storage::Batch batch;
+  size_t keys = 0;
+  EXPECT_TRUE((*store)
+                  ->Scan(Family::kIndex, "k", "l",
+                         [&](absl::string_view k, absl::string_view v) {
+                           auto key = DecodeKeyRecord(v, with_totals);
+                           EXPECT_TRUE(key.ok()) << key.status();
+                           std::string old = EncodeKeyRecord(*key, false);
+                           // Without the u32 id length: the id is the rest.
+                           old.erase(8 + 32 * key->list.hashes().size(), 4);
+                           batch.Put(Family::kIndex, k, old);
+                           if (with_totals) {
+                             batch.Put(Family::kIndex,
+                                       absl::StrCat("t", k.substr(1)),
+                                       key->totals.EncodeState());
+                           }
+                           ++keys;
+                           return true;
+                         })
+                  .ok());
+  batch.Delete(Family::kMeta, "index/key_records");
+  EXPECT_TRUE((*store)->Write(&batch).ok());
+  return keys;
+}
+
+// A store of the layout before (a `t` record per key for the totals) opens
+// to the same state and is rewritten in this layout, once; both map
+// versions.
+TEST_F(IndexBuilderTest, LayoutOneStoreIsRewrittenAtOpen) {
+  AppendSome(40);
+  for (uint32_t version : {1u, 2u}) {
+    const std::string dir = ledger::testonly::FreshDir("layout1");
+    IndexState before;
+    std::optional<ModelTotals> totals;
+    std::vector<uint64_t> list;
+    {
+      auto b = IndexBuilder::Open(dir, version);
+      ASSERT_TRUE(b.ok()) << b.status();
+      ASSERT_TRUE(CatchUp(**b).ok());
+      before = (*b)->state();
+      totals = (*b)->Totals("m1");
+      list = *(*b)->List("m1", 0, 100);
+    }
+    ASSERT_EQ(ToLayoutOne(dir, version >= 2), before.key_count);
+    for (int open = 0; open < 2; ++open) {
+      auto b = IndexBuilder::Open(dir, version);
+      ASSERT_TRUE(b.ok()) << b.status();
+      EXPECT_EQ((*b)->state().map_root, before.map_root);
+      EXPECT_EQ((*b)->Totals("m1"), totals);
+      EXPECT_EQ(*(*b)->List("m1", 0, 100), list);
+    }
+    auto store = ledger::storage::Store::Open(dir, {});
+    ASSERT_TRUE(store.ok());
+    size_t t_records = 0;
+    ASSERT_TRUE((*store)
+                    ->Scan(ledger::storage::Family::kIndex, "t", "u",
+                           [&](absl::string_view, absl::string_view) {
+                             ++t_records;
+                             return true;
+                           })
+                    .ok());
+    EXPECT_EQ(t_records, 0u);
+  }
+}
+
+// A layout this binary does not know is refused, naming the rebuild.
+TEST_F(IndexBuilderTest, UnknownKeyRecordLayoutIsRefused) {
+  AppendSome(3);
+  {
+    auto b = IndexBuilder::Open(dir_);
+    ASSERT_TRUE(b.ok());
+    ASSERT_TRUE(CatchUp(**b).ok());
+  }
+  {
+    auto store = ledger::storage::Store::Open(dir_, {});
+    ASSERT_TRUE(store.ok());
+    ledger::storage::Batch batch;
+    batch.Put(ledger::storage::Family::kMeta, "index/key_records",
+              std::string("\0\0\0\3", 4));
+    ASSERT_TRUE((*store)->Write(&batch).ok());
+  }
+  absl::Status s = IndexBuilder::Open(dir_).status();
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_NE(s.message().find("rebuild the index"), std::string::npos) << s;
 }
 
 // Map version 2: each key's totals are the fold of its IntervalReports in

@@ -1,5 +1,6 @@
 #include "index/map_tree.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace vindex {
@@ -56,6 +57,44 @@ std::unique_ptr<MapTree::Node> MapTree::Insert(std::unique_ptr<Node> node,
   const int bit = KeyBit(key_hash, depth);
   node->child[bit] =
       Insert(std::move(node->child[bit]), depth + 1, key_hash, value);
+  auto child_hash = [&](int i) {
+    return node->child[i] == nullptr ? EmptyMapHash() : node->child[i]->hash;
+  };
+  node->hash = MapNodeHash(child_hash(0), child_hash(1));
+  return node;
+}
+
+void MapTree::SetSorted(absl::Span<const std::pair<Hash, KeyValue>> sorted) {
+  root_ = InsertSorted(std::move(root_), 0, sorted);
+}
+
+std::unique_ptr<MapTree::Node> MapTree::InsertSorted(
+    std::unique_ptr<Node> node, int depth,
+    absl::Span<const std::pair<Hash, KeyValue>> sorted) {
+  if (sorted.empty()) return node;
+  if (sorted.size() == 1) {
+    return Insert(std::move(node), depth, sorted[0].first, sorted[0].second);
+  }
+  // Two or more keys below from now on: an inner node (a leaf here moves
+  // one level down, as in Insert).
+  if (node == nullptr || node->leaf) {
+    auto inner = std::make_unique<Node>();
+    if (node != nullptr) {
+      const int bit = KeyBit(node->key, depth);
+      inner->child[bit] = std::move(node);
+    }
+    node = std::move(inner);
+  }
+  // The keys share the first `depth` bits and are ascending: those with
+  // bit 0 at `depth` come first.
+  const auto split = std::partition_point(
+      sorted.begin(), sorted.end(),
+      [depth](const auto& kv) { return KeyBit(kv.first, depth) == 0; });
+  const size_t zeros = split - sorted.begin();
+  node->child[0] =
+      InsertSorted(std::move(node->child[0]), depth + 1, sorted.first(zeros));
+  node->child[1] =
+      InsertSorted(std::move(node->child[1]), depth + 1, sorted.subspan(zeros));
   auto child_hash = [&](int i) {
     return node->child[i] == nullptr ? EmptyMapHash() : node->child[i]->hash;
   };

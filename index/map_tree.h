@@ -8,13 +8,19 @@
 // shared prefix with another key: about log2(keys) for random hashes.
 //
 // Keys are never removed (the index's lists only grow). Set() rehashes the
-// one path it changes: O(depth). Not thread-safe; value type (movable).
+// one path it changes: O(depth). SetSorted() sets many keys in one descent
+// and rehashes each node above them once: a batch that changes k of n keys
+// rehashes about k * (log2(n) - log2(k) + 2) nodes instead of k * log2(n)
+// (the top of the tree is shared by all of their paths). Not thread-safe;
+// value type (movable).
 #ifndef INDEX_MAP_TREE_H_
 #define INDEX_MAP_TREE_H_
 
 #include <cstddef>
 #include <memory>
+#include <utility>
 
+#include "absl/types/span.h"
 #include "index/map_hash.h"
 #include "index/map_proof.h"
 
@@ -30,6 +36,10 @@ class MapTree {
   // Sets the value of `key_hash` (adding the key when new).
   void Set(const Hash& key_hash, const KeyValue& value);
 
+  // Sets each key's value, as Set() for each. REQUIRES: keys strictly
+  // ascending (as bytes).
+  void SetSorted(absl::Span<const std::pair<Hash, KeyValue>> sorted);
+
   // The map root; EmptyMapHash() for the empty map.
   Hash Root() const;
 
@@ -44,6 +54,10 @@ class MapTree {
   struct Node;
   std::unique_ptr<Node> Insert(std::unique_ptr<Node> node, int depth,
                                const Hash& key_hash, const KeyValue& value);
+  // SetSorted below `node` at `depth`, for keys that share its prefix.
+  std::unique_ptr<Node> InsertSorted(
+      std::unique_ptr<Node> node, int depth,
+      absl::Span<const std::pair<Hash, KeyValue>> sorted);
 
   std::unique_ptr<Node> root_;
   size_t size_ = 0;

@@ -33,7 +33,7 @@ KeyValue ModelMap::ValueOf(const KeyState& state) const {
   KeyValue v{state.list.size(), state.list.Root()};
   if (version_ >= 2) {
     v.has_totals = true;
-    v.totals_hash = TotalsHash(state.totals.totals());
+    v.totals_hash = state.totals.TotalsHash();
   }
   return v;
 }
@@ -73,14 +73,18 @@ void ModelMap::AppendToList(const Hash& key, const Hash& leaf_hash,
   }
 }
 
-std::vector<Hash> ModelMap::Flush() {
-  std::vector<Hash> changed(touched_.begin(), touched_.end());
+std::vector<ModelMap::Changed> ModelMap::Flush() {
+  std::vector<Changed> changed;
+  changed.reserve(touched_.size());
+  for (const Hash& key : touched_) changed.push_back({key, &keys_.at(key)});
   touched_.clear();
-  std::sort(changed.begin(), changed.end());
-  for (const Hash& key : changed) {
-    const KeyState& state = keys_.at(key);
-    tree_.Set(key, ValueOf(state));
-  }
+  std::sort(changed.begin(), changed.end(),
+            [](const Changed& a, const Changed& b) { return a.key < b.key; });
+  std::vector<std::pair<Hash, KeyValue>> values;
+  values.reserve(changed.size());
+  for (const Changed& c : changed)
+    values.emplace_back(c.key, ValueOf(*c.state));
+  tree_.SetSorted(values);
   return changed;
 }
 

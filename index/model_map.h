@@ -61,8 +61,13 @@ class ModelMap {
   KeyValue ValueOf(const KeyState& state) const;
 
   // Brings the map tree up to date with the lists changed since the last
-  // call and returns the keys whose value changed (for storage), sorted.
-  std::vector<Hash> Flush();
+  // call and returns the keys whose value changed (for storage), sorted,
+  // with their states (valid until the next change).
+  struct Changed {
+    Hash key;
+    const KeyState* state;
+  };
+  std::vector<Changed> Flush();
 
   // The map root as of the last Flush().
   Hash Root() const { return tree_.Root(); }

@@ -84,6 +84,15 @@ struct StoreOptions {
   // all, which grows with the database). Read-only stores keep all open
   // (see Store::Open). Default: -1.
   int max_open_files = -1;
+  // How the group writer's memtable inserts are hinted (store.cc). kLedger:
+  // per the ledger's key layout (leaves in index order, sequence keys per
+  // key id, leaf-hash runs). kSortedRunsPerFamily: one hint for each family,
+  // for a writer that puts each batch's keys of a family in sorted order
+  // (the verifiable index, index/index_builder.cc): every insert then starts
+  // from the previous one instead of the skiplist's top. Memory only: the
+  // files are the same either way. Default: kLedger.
+  enum class MemtableHints { kLedger, kSortedRunsPerFamily };
+  MemtableHints memtable_hints = MemtableHints::kLedger;
 };
 
 class Store {
@@ -142,6 +151,13 @@ class Store {
   // Bytes in memtables, not yet written as table files: what a flush (at
   // close, or when the next open replays the WAL) needs on disk, at most.
   uint64_t UnflushedBytes() const;
+
+  // CPU seconds RocksDB's background jobs (memtable flushes and
+  // compactions) have spent on this database since it was opened, from its
+  // compaction statistics (CompMergeCPU, summed over the families): the
+  // writer's cost that runs on other threads, shared by every store of the
+  // process. For benchmarks and status reports.
+  double BackgroundCpuSeconds() const;
 
   bool read_only() const { return read_only_; }
 

@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "ledger/storage/testonly/faulty_file_system.h"
 
@@ -94,6 +96,26 @@ TEST(StoreTest, ReadOnlyOpenRetriesWhenATableFileVanishes) {
   auto failed = Store::Open(path, options);
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kDataLoss)
       << failed.status();
+}
+
+// Background CPU is 0 for a new store and grows once a memtable is flushed
+// (writing past its 64 MiB write buffer schedules one).
+TEST(StoreTest, BackgroundCpuCountsFlushes) {
+  auto store = Store::Open(TempPath("bg_cpu"), {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->BackgroundCpuSeconds(), 0.0);
+  const std::string value(1 << 20, 'v');
+  for (int i = 0; i < 80; ++i) {
+    Batch batch;
+    batch.Put(Family::kLeaves, absl::StrCat("key", 1000 + i), value);
+    ASSERT_TRUE((*store)->Write(&batch).ok());
+  }
+  double seconds = 0;
+  for (int wait = 0; wait < 300 && seconds == 0; ++wait) {
+    seconds = (*store)->BackgroundCpuSeconds();
+    if (seconds == 0) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_GT(seconds, 0.0);
 }
 
 TEST(StoreTest, ScanVisitsRangeInOrder) {
