@@ -127,10 +127,22 @@ absl::StatusOr<TlsFiles> CheckStartOptions(ledger::Ledger* ledger,
 }
 
 // The figures the metrics sampler reads from the ledger and the services.
+// The sampler's view of a collector's witnesses (none without one).
+std::vector<ServerSample::Witness> SampleWitnesses(
+    const WitnessCollector* witnesses) {
+  std::vector<ServerSample::Witness> out;
+  if (witnesses == nullptr) return out;
+  for (const WitnessReport& w : witnesses->Reports()) {
+    out.push_back({w.name, w.cosigned_size, w.behind});
+  }
+  return out;
+}
+
 ServerSample SampleServer(ledger::Ledger* ledger,
                           const CheckpointPublisher* publisher,
                           IngestService* ingest,
-                          const WitnessCollector* witnesses) {
+                          const WitnessCollector* witnesses,
+                          const WitnessCollector* index_witnesses) {
   ServerSample s;
   s.tree_size = ledger->Size();
   if (absl::StatusOr<std::string> note = ledger->LatestCheckpoint();
@@ -145,11 +157,8 @@ ServerSample SampleServer(ledger::Ledger* ledger,
   s.tree_cache_hits = cache.hits;
   s.tree_cache_misses = cache.misses;
   s.storage_bytes = ledger->store().ApproximateDiskBytes();
-  if (witnesses != nullptr) {
-    for (const WitnessReport& w : witnesses->Reports()) {
-      s.witnesses.push_back({w.name, w.cosigned_size, w.behind});
-    }
-  }
+  s.witnesses = SampleWitnesses(witnesses);
+  s.index_witnesses = SampleWitnesses(index_witnesses);
   return s;
 }
 
@@ -405,8 +414,10 @@ void LedgerServer::StartBackgroundWork(ledger::Ledger* ledger,
   CheckpointPublisher* publisher = publisher_.get();
   IngestService* ingest = ingest_.get();
   const WitnessCollector* witnesses = witnesses_.get();
-  metrics_->set_sampler([ledger, publisher, ingest, witnesses] {
-    return SampleServer(ledger, publisher, ingest, witnesses);
+  const WitnessCollector* index_witnesses = index_witnesses_.get();
+  metrics_->set_sampler([ledger, publisher, ingest, witnesses,
+                         index_witnesses] {
+    return SampleServer(ledger, publisher, ingest, witnesses, index_witnesses);
   });
 }
 

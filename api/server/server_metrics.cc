@@ -147,6 +147,20 @@ void ServerMetrics::RegisterSampledMetrics(prometheus::Registry& r) {
                "Entries between the latest checkpoint offered to each "
                "witness and the size it cosigned (its lag).")
            .Register(r);
+  index_witness_cosigned_ =
+      &prometheus::BuildGauge()
+           .Name("aifl_index_witness_cosigned_tree_size")
+           .Help(
+               "Tree size each witness of the hosted index's output log last "
+               "cosigned (or said it holds).")
+           .Register(r);
+  index_witness_behind_ =
+      &prometheus::BuildGauge()
+           .Name("aifl_index_witness_lag_entries")
+           .Help(
+               "Entries between the output log's latest checkpoint offered to "
+               "each of its witnesses and the size it cosigned (its lag).")
+           .Register(r);
   auto& lookups = BuildCounter()
                       .Name("aifl_ledger_tree_cache_lookups_total")
                       .Help(
@@ -194,6 +208,21 @@ void ServerMetrics::OnGroupCommit(const ledger::GroupCommitStats& stats) {
   appended_bytes_->Increment(static_cast<double>(stats.leaf_bytes));
 }
 
+namespace {
+
+// One series per witness, by name, in each of the two families.
+void SetWitnessGauges(const std::vector<ServerSample::Witness>& witnesses,
+                      prometheus::Family<prometheus::Gauge>* cosigned,
+                      prometheus::Family<prometheus::Gauge>* behind) {
+  for (const ServerSample::Witness& w : witnesses) {
+    cosigned->Add({{"witness", w.name}})
+        .Set(static_cast<double>(w.cosigned_size));
+    behind->Add({{"witness", w.name}}).Set(static_cast<double>(w.behind));
+  }
+}
+
+}  // namespace
+
 void ServerMetrics::set_sampler(std::function<ServerSample()> sampler) {
   absl::MutexLock lock(&mu_);
   sampler_ = std::move(sampler);
@@ -210,12 +239,9 @@ std::string ServerMetrics::Scrape() {
       queued_batches_->Set(static_cast<double>(s.queued_batches));
       queued_bytes_->Set(static_cast<double>(s.queued_request_bytes));
       storage_bytes_->Set(static_cast<double>(s.storage_bytes));
-      for (const ServerSample::Witness& w : s.witnesses) {
-        witness_cosigned_->Add({{"witness", w.name}})
-            .Set(static_cast<double>(w.cosigned_size));
-        witness_behind_->Add({{"witness", w.name}})
-            .Set(static_cast<double>(w.behind));
-      }
+      SetWitnessGauges(s.witnesses, witness_cosigned_, witness_behind_);
+      SetWitnessGauges(s.index_witnesses, index_witness_cosigned_,
+                       index_witness_behind_);
       // The ledger keeps running totals; the counters advance by the
       // difference (they never go down).
       if (s.tree_cache_hits > last_hits_) {

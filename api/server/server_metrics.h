@@ -77,6 +77,9 @@ struct ServerSample {
     uint64_t behind = 0;
   };
   std::vector<Witness> witnesses;
+  // The same for each witness of the hosted index's output log
+  // (--index_witness_policy, or --witness_policy when it is not given).
+  std::vector<Witness> index_witnesses;
 };
 
 class ServerMetrics final : public ledger::CommitObserver {
@@ -130,6 +133,8 @@ class ServerMetrics final : public ledger::CommitObserver {
   prometheus::Gauge* storage_bytes_;
   prometheus::Family<prometheus::Gauge>* witness_cosigned_;
   prometheus::Family<prometheus::Gauge>* witness_behind_;
+  prometheus::Family<prometheus::Gauge>* index_witness_cosigned_;
+  prometheus::Family<prometheus::Gauge>* index_witness_behind_;
   prometheus::Counter* cache_hits_;
   prometheus::Counter* cache_misses_;
 

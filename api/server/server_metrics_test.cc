@@ -91,6 +91,27 @@ TEST(ServerMetricsTest, GaugesComeFromTheSamplerAtScrapeTime) {
   EXPECT_THAT(m.Scrape(), HasSubstr("aifl_ledger_tree_size 42\n"));
 }
 
+// The ledger's witnesses and the index output log's, each in its own
+// families, one series per witness.
+TEST(ServerMetricsTest, WitnessesOfBothLogs) {
+  ServerMetrics m("dev");
+  ServerSample sample;
+  sample.witnesses = {{"w1", 40, 0}, {"w2", 30, 10}};
+  sample.index_witnesses = {{"w1", 7, 2}};
+  m.set_sampler([&sample] { return sample; });
+  const std::string s = m.Scrape();
+  EXPECT_THAT(s, HasSubstr("aifl_ledger_witness_cosigned_tree_size{witness="
+                           "\"w2\"} 30\n"));
+  EXPECT_THAT(s, HasSubstr("aifl_ledger_witness_lag_entries{witness=\"w2\"} "
+                           "10\n"));
+  EXPECT_THAT(s, HasSubstr("aifl_index_witness_cosigned_tree_size{witness="
+                           "\"w1\"} 7\n"));
+  EXPECT_THAT(s, HasSubstr("aifl_index_witness_lag_entries{witness=\"w1\"} "
+                           "2\n"));
+  EXPECT_THAT(s, Not(HasSubstr("aifl_index_witness_lag_entries{witness="
+                               "\"w2\"}")));
+}
+
 TEST(ServerMetricsTest, CallsByServedMethodAndCodeOnly) {
   ServerMetrics m("dev");
   m.CountCall("/aifl.api.v1.Ingest/Submit", absl::StatusCode::kOk);

@@ -78,6 +78,7 @@ class IndexWitnessedServerTest : public ::testing::Test {
     options.insecure_loopback = true;
     options.checkpoint_interval = absl::Milliseconds(50);
     options.witness_policy = log_policy_;
+    options.metrics = &metrics_;
     options.witness_options.request_timeout = absl::Seconds(2);
     options.witness_options.backoff_min = absl::Milliseconds(50);
     options.witness_options.backoff_max = absl::Milliseconds(400);
@@ -146,6 +147,7 @@ class IndexWitnessedServerTest : public ::testing::Test {
   std::string output_vkey_;
   std::unique_ptr<WitnessProcess> w1_;
   ledger::witness_policy::Policy log_policy_, index_policy_;
+  api::server::ServerMetrics metrics_{"test"};  // outlives server_
   std::unique_ptr<api::server::LedgerServer> server_;
   std::unique_ptr<aifl::api::v1::Audit::Stub> audit_;
   std::unique_ptr<api::server::ServerHttpHandler> handler_;
@@ -226,6 +228,16 @@ TEST_F(IndexWitnessedServerTest, GetStatusShowsTheOutputLogsWitnesses) {
   ASSERT_EQ(status.witnesses_size(), 1);
   EXPECT_EQ(status.witnesses(0).name(), "w1");
   EXPECT_EQ(status.origin(), "factory-a.example/ledger");
+  // And /metrics shows both logs' witnesses, each in its own families.
+  const std::string metrics = metrics_.Scrape();
+  EXPECT_TRUE(absl::StrContains(
+      metrics, absl::StrCat("aifl_index_witness_cosigned_tree_size{witness="
+                            "\"w1\"} ",
+                            index.checkpoint_size(), "\n")))
+      << metrics;
+  EXPECT_TRUE(absl::StrContains(
+      metrics, "aifl_ledger_witness_cosigned_tree_size{witness=\"w1\"}"))
+      << metrics;
 }
 
 TEST_F(IndexWitnessedServerTest, TheOfficeFollowsTheServedOutputLog) {
