@@ -31,12 +31,6 @@ std::string ListNodesRecord() {
   return out;
 }
 
-Hash ToHash(absl::string_view bytes) {
-  Hash h{};
-  std::copy(bytes.begin(), bytes.end(), h.begin());
-  return h;
-}
-
 std::string KeyRecordKey(const Hash& key) {
   return absl::StrCat("k", HashBytes(key));
 }
@@ -73,8 +67,8 @@ absl::StatusOr<IndexState> DecodeState(absl::string_view bytes) {
     return absl::DataLossError(
         absl::StrCat("index: state record of ", bytes.size(), " bytes"));
   }
-  s.input_root = ToHash(input_root);
-  s.map_root = ToHash(map_root);
+  s.input_root = HashOfBytes(input_root);
+  s.map_root = HashOfBytes(map_root);
   return s;
 }
 
@@ -171,7 +165,7 @@ absl::Status IndexBuilder::WriteMissingListNodes() {
   std::vector<Hash> keys;
   RETURN_IF_ERROR(store_->Scan(Family::kIndex, "k", "l",
                                [&](absl::string_view k, absl::string_view) {
-                                 keys.push_back(ToHash(k.substr(1)));
+                                 keys.push_back(HashOfBytes(k.substr(1)));
                                  return true;
                                }));
   ledger::storage::Batch batch;
@@ -224,7 +218,7 @@ absl::Status IndexBuilder::LoadKeys() {
           record_status = key.status();
           return false;
         }
-        map_.Restore(ToHash(k.substr(1)), *std::move(key));
+        map_.Restore(HashOfBytes(k.substr(1)), *std::move(key));
         return true;
       }));
   return record_status;
@@ -241,7 +235,7 @@ absl::Status IndexBuilder::LoadLayoutOneKeys(std::vector<Hash>* keys) {
               absl::StrCat("index: totals record: ", fold.status().message()));
           return false;
         }
-        totals.emplace(ToHash(k.substr(1)), *std::move(fold));
+        totals.emplace(HashOfBytes(k.substr(1)), *std::move(fold));
         return true;
       }));
   RETURN_IF_ERROR(record_status);
@@ -252,7 +246,7 @@ absl::Status IndexBuilder::LoadLayoutOneKeys(std::vector<Hash>* keys) {
           record_status = key.status();
           return false;
         }
-        const Hash hash = ToHash(k.substr(1));
+        const Hash hash = HashOfBytes(k.substr(1));
         auto fold = totals.find(hash);
         if (fold != totals.end()) key->totals = std::move(fold->second);
         map_.Restore(hash, *std::move(key));

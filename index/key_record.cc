@@ -1,6 +1,5 @@
 #include "index/key_record.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -39,9 +38,7 @@ absl::StatusOr<CompactRange> DecodeRangeHashes(uint64_t size, ByteReader* in) {
     if (!in->ReadBytes(32, &bytes)) {
       return absl::DataLossError("index: truncated compact range");
     }
-    Hash h{};
-    std::copy(bytes.begin(), bytes.end(), h.begin());
-    hashes.push_back(h);
+    hashes.push_back(HashOfBytes(bytes));
   }
   return CompactRange::FromFrontier(size, std::move(hashes));
 }

@@ -1,6 +1,5 @@
 #include "index/list_nodes.h"
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,9 +56,7 @@ absl::StatusOr<Hash> StoredListNodes::ReadNode(const NodeId& id) const {
           "index: list node ", id.ToString(), " of key ",
           ledger::merkle::HashToHex(key_), " is missing or malformed"));
     }
-    Hash h{};
-    std::copy(node->begin(), node->end(), h.begin());
-    return h;
+    return HashOfBytes(*node);
   }
   ASSIGN_OR_RETURN(
       std::vector<uint64_t> elements,

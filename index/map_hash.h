@@ -15,6 +15,7 @@
 #ifndef INDEX_MAP_HASH_H_
 #define INDEX_MAP_HASH_H_
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/string_view.h"
@@ -47,6 +48,14 @@ struct KeyValue {
 // The hash's 32 bytes as a string_view (for storage keys and values).
 inline absl::string_view HashBytes(const Hash& h) {
   return absl::string_view(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+// HashBytes' inverse: 32 bytes read back as a Hash. REQUIRES: bytes.size()
+// == 32 (callers check what they read from storage or the wire first).
+inline Hash HashOfBytes(absl::string_view bytes) {
+  Hash h{};
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return h;
 }
 
 // SHA-256 of the model id: the key's position in the map.

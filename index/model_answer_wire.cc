@@ -1,7 +1,5 @@
 #include "index/model_answer_wire.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -25,9 +23,7 @@ absl::StatusOr<std::vector<Hash>> GetHashes(const Repeated& in,
                                                      ": got ", bytes.size(),
                                                      " bytes, want 32"));
     }
-    Hash h;
-    std::copy(bytes.begin(), bytes.end(), h.begin());
-    out.push_back(h);
+    out.push_back(HashOfBytes(bytes));
   }
   return out;
 }
@@ -61,8 +57,7 @@ absl::StatusOr<std::vector<ProvenEntry>> GetEntries(
             "32-byte leaf_hash"));
       }
       e.redacted = true;
-      std::copy(pe.leaf_hash().begin(), pe.leaf_hash().end(),
-                e.leaf_hash.begin());
+      e.leaf_hash = HashOfBytes(pe.leaf_hash());
     }
     out.push_back(std::move(e));
   }
