@@ -1,6 +1,7 @@
 #include "index/map_proof.h"
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -62,6 +63,7 @@ TEST(MapTreeTest, SetSortedInBatchesIsSetKeyByKey) {
   std::mt19937 rng(11);
   MapTree batched, single;
   std::vector<std::pair<Hash, KeyValue>> all;
+  std::map<Hash, KeyValue> latest;
   for (int round = 0; round < 40; ++round) {
     const int n = round % 7 == 0 ? 1 : 1 + static_cast<int>(rng() % 60);
     std::vector<std::pair<Hash, KeyValue>> batch;
@@ -82,7 +84,11 @@ TEST(MapTreeTest, SetSortedInBatchesIsSetKeyByKey) {
                 batch.end());
     batched.SetSorted(batch);
     for (const auto& [k, v] : batch) single.Set(k, v);
+    for (const auto& [k, v] : batch) latest[k] = v;
     ASSERT_EQ(batched.Root(), single.Root()) << "round " << round;
+    // Both are one descent's code: check against the definition too.
+    ASSERT_EQ(batched.Root(), Reference({latest.begin(), latest.end()}, 0))
+        << "round " << round;
     ASSERT_EQ(batched.size(), single.size()) << "round " << round;
     all.insert(all.end(), batch.begin(), batch.end());
   }

@@ -25,58 +25,35 @@ Hash MapTree::Root() const {
 }
 
 void MapTree::Set(const Hash& key_hash, const KeyValue& value) {
-  root_ = Insert(std::move(root_), 0, key_hash, value);
-}
-
-std::unique_ptr<MapTree::Node> MapTree::Insert(std::unique_ptr<Node> node,
-                                               int depth, const Hash& key_hash,
-                                               const KeyValue& value) {
-  if (node == nullptr) {
-    node = std::make_unique<Node>();
-    node->leaf = true;
-    node->key = key_hash;
-    node->value = value;
-    node->hash = MapLeafHash(key_hash, value);
-    ++size_;
-    return node;
-  }
-  if (node->leaf && node->key == key_hash) {
-    node->value = value;
-    node->hash = MapLeafHash(key_hash, value);
-    return node;
-  }
-  if (node->leaf) {
-    // Two keys share this subtree now: the old leaf moves one level down,
-    // and the new key is inserted beside it (further splits happen there
-    // while their bits agree).
-    auto inner = std::make_unique<Node>();
-    const int bit = KeyBit(node->key, depth);
-    inner->child[bit] = std::move(node);
-    node = std::move(inner);
-  }
-  const int bit = KeyBit(key_hash, depth);
-  node->child[bit] =
-      Insert(std::move(node->child[bit]), depth + 1, key_hash, value);
-  auto child_hash = [&](int i) {
-    return node->child[i] == nullptr ? EmptyMapHash() : node->child[i]->hash;
-  };
-  node->hash = MapNodeHash(child_hash(0), child_hash(1));
-  return node;
+  const std::pair<Hash, KeyValue> one[] = {{key_hash, value}};
+  root_ = Insert(std::move(root_), 0, one);
 }
 
 void MapTree::SetSorted(absl::Span<const std::pair<Hash, KeyValue>> sorted) {
-  root_ = InsertSorted(std::move(root_), 0, sorted);
+  root_ = Insert(std::move(root_), 0, sorted);
 }
 
-std::unique_ptr<MapTree::Node> MapTree::InsertSorted(
+std::unique_ptr<MapTree::Node> MapTree::Insert(
     std::unique_ptr<Node> node, int depth,
     absl::Span<const std::pair<Hash, KeyValue>> sorted) {
   if (sorted.empty()) return node;
-  if (sorted.size() == 1) {
-    return Insert(std::move(node), depth, sorted[0].first, sorted[0].second);
+  const auto& [first_key, first_value] = sorted[0];
+  if (sorted.size() == 1 &&
+      (node == nullptr || (node->leaf && node->key == first_key))) {
+    // One key alone in this subtree: a new leaf, or its new value.
+    if (node == nullptr) {
+      node = std::make_unique<Node>();
+      node->leaf = true;
+      node->key = first_key;
+      ++size_;
+    }
+    node->value = first_value;
+    node->hash = MapLeafHash(first_key, first_value);
+    return node;
   }
-  // Two or more keys below from now on: an inner node (a leaf here moves
-  // one level down, as in Insert).
+  // Two or more keys below from now on: an inner node. A leaf here moves
+  // one level down, and the keys go in beside it (further splits happen
+  // there while their bits agree).
   if (node == nullptr || node->leaf) {
     auto inner = std::make_unique<Node>();
     if (node != nullptr) {
@@ -92,9 +69,9 @@ std::unique_ptr<MapTree::Node> MapTree::InsertSorted(
       [depth](const auto& kv) { return KeyBit(kv.first, depth) == 0; });
   const size_t zeros = split - sorted.begin();
   node->child[0] =
-      InsertSorted(std::move(node->child[0]), depth + 1, sorted.first(zeros));
+      Insert(std::move(node->child[0]), depth + 1, sorted.first(zeros));
   node->child[1] =
-      InsertSorted(std::move(node->child[1]), depth + 1, sorted.subspan(zeros));
+      Insert(std::move(node->child[1]), depth + 1, sorted.subspan(zeros));
   auto child_hash = [&](int i) {
     return node->child[i] == nullptr ? EmptyMapHash() : node->child[i]->hash;
   };

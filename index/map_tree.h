@@ -52,10 +52,9 @@ class MapTree {
 
  private:
   struct Node;
-  std::unique_ptr<Node> Insert(std::unique_ptr<Node> node, int depth,
-                               const Hash& key_hash, const KeyValue& value);
-  // SetSorted below `node` at `depth`, for keys that share its prefix.
-  std::unique_ptr<Node> InsertSorted(
+  // Sets `sorted` (ascending, sharing the first `depth` bits) below `node`,
+  // at `depth`, rehashing each node on their paths once: Set and SetSorted.
+  std::unique_ptr<Node> Insert(
       std::unique_ptr<Node> node, int depth,
       absl::Span<const std::pair<Hash, KeyValue>> sorted);
 
