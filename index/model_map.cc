@@ -33,7 +33,7 @@ KeyValue ModelMap::ValueOf(const KeyState& state) const {
   KeyValue v{state.list.size(), state.list.Root()};
   if (version_ >= 2) {
     v.has_totals = true;
-    v.totals_hash = state.totals.TotalsHash();
+    v.totals_hash = TotalsHash(state.totals.totals());
   }
   return v;
 }

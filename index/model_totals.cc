@@ -182,17 +182,7 @@ absl::StatusOr<ModelTotals> DecodeTotals(absl::string_view bytes) {
   return t;
 }
 
-const std::string& TotalsFold::EncodedTotals() const {
-  if (!encoded_.has_value()) encoded_ = EncodeTotals(totals_);
-  return *encoded_;
-}
-
-Hash TotalsFold::TotalsHash() const {
-  return ledger::crypto::Sha256({EncodedTotals()});
-}
-
 void TotalsFold::AddInterval(const aifl::collector::v1::IntervalReport& r) {
-  encoded_.reset();
   ModelTotals& t = totals_;
   if (IsCumulativePurpose(r.purpose())) {
     ++t.cumulative_intervals;
@@ -231,7 +221,7 @@ void TotalsFold::AddInterval(const aifl::collector::v1::IntervalReport& r) {
 }
 
 std::string TotalsFold::EncodeState() const {
-  std::string out = EncodedTotals();
+  std::string out = EncodeTotals(totals_);
   for (const auto& [device, row] : totals_.hardware) {
     for (const auto& [node, gpus] : gpus_per_node_.at(device)) {
       PutName(&out, node);

@@ -19,7 +19,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 
@@ -82,24 +81,14 @@ class TotalsFold {
 
   const ModelTotals& totals() const { return totals_; }
 
-  // TotalsHash(totals()), and EncodeTotals(totals()) kept until the next
-  // AddInterval: an index update hashes the totals of every key it changed
-  // and stores their state, and so encodes them once, not twice. This and
-  // EncodeState fill that cache: not to be called concurrently (the index's
-  // writer calls them; readers use totals()).
-  Hash TotalsHash() const;
-
   // The fold's state for storage: EncodeTotals, then per hardware row (in
   // order) its nodes ascending as (u32 length, name, u32 largest count).
   std::string EncodeState() const;
   static absl::StatusOr<TotalsFold> DecodeState(absl::string_view bytes);
 
  private:
-  const std::string& EncodedTotals() const;
-
   ModelTotals totals_;
   std::map<std::string, std::map<std::string, uint32_t>> gpus_per_node_;
-  mutable std::optional<std::string> encoded_;  // EncodeTotals(totals_)
 };
 
 }  // namespace vindex
