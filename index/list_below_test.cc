@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "index/index_builder.h"
 #include "index/map_hash.h"
-#include "index/testonly/model_log.h"
+#include "index/testonly/big_list_test_base.h"
 #include "ledger/storage/store.h"
 #include "ledger/testonly/ledger_fixture.h"
 
@@ -24,15 +24,10 @@ using ledger::merkle::CompactRange;
 
 constexpr char kBig[] = "big";
 
-class ListBelowTest : public ::testing::Test {
+class ListBelowTest : public testonly::BigListTestBase {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testonly::ModelLog>> log =
-        testonly::ModelLog::Create();
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
-    dir_ = ledger::testonly::FreshDir("list_below");
-    Reopen();
+    CreateIndex("list_below");
     // 1,500 leaves in updates of uneven sizes; one in seven about another
     // model, so input sizes fall between the big list's elements: ~1,285
     // elements (stored levels 8, 9 and 10).
@@ -44,21 +39,8 @@ class ListBelowTest : public ::testing::Test {
     ASSERT_GT(list_.size(), 1025u);
   }
 
-  void Reopen() {
-    builder_.reset();
-    absl::StatusOr<std::unique_ptr<IndexBuilder>> b = IndexBuilder::Open(dir_);
-    ASSERT_TRUE(b.ok()) << b.status();
-    builder_ = std::move(*b);
-  }
-
-  void Grow(int n) {
-    ASSERT_TRUE(log_->AppendAndIndex(
-                        n,
-                        [](uint64_t at) -> std::string {
-                          return at % 7 == 3 ? "other" : kBig;
-                        },
-                        *builder_)
-                    .ok());
+  std::string ModelOf(uint64_t at) const override {
+    return at % 7 == 3 ? "other" : kBig;
   }
 
   // The compact range of the list's first `count` elements, recomputed.
@@ -101,9 +83,6 @@ class ListBelowTest : public ::testing::Test {
     ExpectBelow(builder_->state().input_size + 1000, n);
   }
 
-  std::unique_ptr<testonly::ModelLog> log_;
-  std::string dir_;
-  std::unique_ptr<IndexBuilder> builder_;
   std::vector<uint64_t> list_;
 };
 

@@ -15,7 +15,7 @@
 #include "gtest/gtest.h"
 #include "index/index_builder.h"
 #include "index/list_range.h"
-#include "index/testonly/model_log.h"
+#include "index/testonly/big_list_test_base.h"
 #include "ledger/merkle/in_memory_tree.h"
 #include "ledger/storage/store.h"
 #include "ledger/testonly/ledger_fixture.h"
@@ -28,36 +28,18 @@ using ledger::storage::Store;
 
 constexpr char kBig[] = "big";
 
-class ListNodesTest : public ::testing::Test {
+class ListNodesTest : public testonly::BigListTestBase {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testonly::ModelLog>> log =
-        testonly::ModelLog::Create();
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = std::move(*log);
-    dir_ = ledger::testonly::FreshDir("list_nodes");
-    Reopen();
+    CreateIndex("list_nodes");
     // Updates of uneven sizes, so that nodes complete inside and at the
     // edge of updates: 1,100 entries about kBig (levels 8, 9 and 10
     // stored), one in eleven about another model.
     for (int n : {300, 500, 410}) Grow(n);
   }
 
-  void Reopen() {
-    builder_.reset();
-    absl::StatusOr<std::unique_ptr<IndexBuilder>> b = IndexBuilder::Open(dir_);
-    ASSERT_TRUE(b.ok()) << b.status();
-    builder_ = std::move(*b);
-  }
-
-  void Grow(int n) {
-    ASSERT_TRUE(log_->AppendAndIndex(
-                        n,
-                        [](uint64_t at) -> std::string {
-                          return at % 11 == 0 ? "other" : kBig;
-                        },
-                        *builder_)
-                    .ok());
+  std::string ModelOf(uint64_t at) const override {
+    return at % 11 == 0 ? "other" : kBig;
   }
 
   // Every page of the first `count` elements (pages of `page`, and the
@@ -129,10 +111,6 @@ class ListNodesTest : public ::testing::Test {
     if (marker) batch.Delete(Family::kMeta, "index/list_nodes");
     ASSERT_TRUE(store.Write(&batch).ok());
   }
-
-  std::unique_ptr<testonly::ModelLog> log_;
-  std::string dir_;
-  std::unique_ptr<IndexBuilder> builder_;
 };
 
 TEST_F(ListNodesTest, StoredNodesProveAsTheWholeTree) {
