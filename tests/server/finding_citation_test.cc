@@ -98,20 +98,8 @@ class FindingCitationTest : public ::testing::Test {
   void Grow(int n) {
     const int64_t now = absl::ToUnixMillis(harness_->fixture().clock().Now());
     for (int i = 0; i < n; ++i) {
-      aifl::collector::v1::IntervalReport r;
-      r.set_run_id(absl::StrCat("run-", i % 2));
-      r.set_node("n1");
-      r.set_start_unix_ms(now - 3600 * 1000 + i);
-      r.set_end_unix_ms(now + i);
-      r.set_gpu_count(8);
-      r.set_energy_joules(1e9);
-      r.mutable_flop()->set_lower(3e24);
-      r.mutable_flop()->set_upper(4e24);
-      r.mutable_flop()->set_method(aifl::common::v1::MEASURED_TENSOR_ACTIVITY);
-      r.set_model_id(i % 2 == 0 ? "model-a" : "model-b");
-      r.set_purpose(aifl::common::v1::PRE_TRAINING);
       Append(*collector_, "aifl.collector.v1.IntervalReport",
-             r.SerializeAsString());
+             AlternatingModelInterval(i, now, 3e24, 4e24).SerializeAsString());
     }
   }
 

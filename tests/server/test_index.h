@@ -4,6 +4,7 @@
 #ifndef TESTS_SERVER_TEST_INDEX_H_
 #define TESTS_SERVER_TEST_INDEX_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "api/index/index_host.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
+#include "schema/collector.pb.h"
 
 namespace tests::server {
 
@@ -32,6 +34,15 @@ absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
 // output log's verifier key.
 absl::StatusOr<std::unique_ptr<api::index::IndexHost>> OpenTestIndex(
     const ledger::Ledger& served, std::string* output_vkey);
+
+// The i-th interval report of the index tests' logs: run-(i % 2) on node
+// n1, an hour ending at now_ms + i, 8 GPUs, 1e9 J, pre-training, FLOP
+// [flop_lower, flop_upper] measured; about model-a for even i, model-b for
+// odd.
+aifl::collector::v1::IntervalReport AlternatingModelInterval(int i,
+                                                             int64_t now_ms,
+                                                             double flop_lower,
+                                                             double flop_upper);
 
 }  // namespace tests::server
 
