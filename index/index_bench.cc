@@ -434,7 +434,8 @@ void ReopenAfterACrash(const std::string& dir,
       "  open after a crash (%llu leaves since the last key checkpoint "
       "re-applied, same map root): %.2f s wall, %.2f s cpu\n"
       "  a clean close's key checkpoint then: %.2f s wall, %.2f s cpu\n",
-      static_cast<unsigned long long>(absl::GetFlag(FLAGS_key_checkpoint_leaves)),
+      static_cast<unsigned long long>(
+          absl::GetFlag(FLAGS_key_checkpoint_leaves)),
       static_cast<unsigned long long>(lag), open_s, open_cpu,
       absl::ToDoubleSeconds(absl::Now() - t0), CpuSeconds() - c0);
 }

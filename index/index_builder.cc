@@ -179,9 +179,9 @@ absl::Status IndexBuilder::ReapplyInput() {
     ASSIGN_OR_RETURN(std::vector<std::string> leaves,
                      options_.input(next, want));
     if (leaves.empty() || leaves.size() > want) {
-      return absl::OutOfRangeError(
-          absl::StrCat("index: the input returned ", leaves.size(),
-                       " leaves from ", next, ", want 1 to ", want));
+      return absl::OutOfRangeError(absl::StrCat("index: the input returned ",
+                                                leaves.size(), " leaves from ",
+                                                next, ", want 1 to ", want));
     }
     for (const std::string& leaf : leaves) {
       input.Append(ledger::merkle::HashLeaf(leaf), nullptr);

@@ -33,10 +33,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/types/span.h"
 #include "index/index_state.h"
 #include "index/list_nodes.h"
