@@ -23,6 +23,10 @@ constexpr char kStateKey[] = "index/state";
 constexpr char kInputFrontierKey[] = "index/input_frontier";
 constexpr char kListNodesKey[] = "index/list_nodes";
 constexpr char kKeyRecordsKey[] = "index/key_records";
+constexpr char kKeyCheckpointKey[] = "index/key_checkpoint";
+
+// Leaves re-applied at a time when open catches up from the key checkpoint.
+constexpr uint64_t kReapplyChunk = 10'000;
 
 // kMeta `index/list_nodes`: the lowest stored list-node level.
 std::string ListNodesRecord() {
@@ -47,35 +51,18 @@ std::string KeyRecordsRecord() {
   return out;
 }
 
-std::string EncodeState(const IndexState& s) {
-  std::string out;
-  ledger::entry::PutU32(&out, s.map_fn_version);
-  ledger::entry::PutU64(&out, s.input_size);
-  absl::StrAppend(&out, HashBytes(s.input_root));
-  absl::StrAppend(&out, HashBytes(s.map_root));
-  ledger::entry::PutU64(&out, s.key_count);
-  return out;
-}
-
-absl::StatusOr<IndexState> DecodeState(absl::string_view bytes) {
-  ByteReader in(bytes);
-  IndexState s;
-  absl::string_view input_root, map_root;
-  if (!in.ReadU32(&s.map_fn_version) || !in.ReadU64(&s.input_size) ||
-      !in.ReadBytes(32, &input_root) || !in.ReadBytes(32, &map_root) ||
-      !in.ReadU64(&s.key_count) || in.remaining() != 0) {
-    return absl::DataLossError(
-        absl::StrCat("index: state record of ", bytes.size(), " bytes"));
-  }
-  s.input_root = HashOfBytes(input_root);
-  s.map_root = HashOfBytes(map_root);
-  return s;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
     const std::string& dir, uint32_t version) {
+  BuilderOptions options;
+  options.version = version;
+  return Open(dir, std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
+    const std::string& dir, BuilderOptions builder_options) {
+  const uint32_t version = builder_options.version;
   if (!IsKnownMapFnVersion(version)) {
     return absl::InvalidArgumentError(
         absl::StrCat("index: MapFn v", version, " is not known here"));
@@ -92,9 +79,20 @@ absl::StatusOr<std::unique_ptr<IndexBuilder>> IndexBuilder::Open(
   }
   if (!store.ok()) return store.status();
   std::unique_ptr<IndexBuilder> builder(
-      new IndexBuilder(std::move(*store), version));
-  RETURN_IF_ERROR(builder->Load());
+      new IndexBuilder(std::move(*store), std::move(builder_options)));
+  absl::Status loaded = builder->Load();
+  if (!loaded.ok()) {
+    // Half loaded: the destructor must not write a key checkpoint of it.
+    builder->broken_ = loaded;
+    return loaded;
+  }
   return builder;
+}
+
+IndexBuilder::~IndexBuilder() {
+  if (broken_.ok() && options_.checkpoint_keys_at_close) {
+    CheckpointKeys().IgnoreError();
+  }
 }
 
 absl::Status IndexBuilder::Load() {
@@ -105,15 +103,18 @@ absl::Status IndexBuilder::Load() {
                    store_->Get(Family::kMeta, kStateKey));
   ASSIGN_OR_RETURN(const uint32_t layout, KeyRecordLayout());
   if (!state.has_value()) {
-    // No key yet: the records will be of this binary's layout.
+    // No key yet: the records will be of this binary's layout, and written
+    // at key checkpoints (the record says where they are: the empty state).
+    keys_at_ = {state_, input_};
+    ledger::storage::Batch batch;
     if (layout != kKeyRecordLayout) {
-      ledger::storage::Batch batch;
       batch.Put(Family::kMeta, kKeyRecordsKey, KeyRecordsRecord());
-      RETURN_IF_ERROR(store_->Write(&batch));
     }
+    batch.Put(Family::kMeta, kKeyCheckpointKey, EncodeKeyCheckpoint(keys_at_));
+    RETURN_IF_ERROR(store_->Write(&batch));
     return LoadListNodes(/*new_store=*/true);
   }
-  ASSIGN_OR_RETURN(state_, DecodeState(*state));
+  ASSIGN_OR_RETURN(state_, DecodeIndexState(*state));
   if (state_.map_fn_version != map_.version()) {
     return absl::DataLossError(
         absl::StrCat("index: built with MapFn v", state_.map_fn_version,
@@ -124,18 +125,81 @@ absl::Status IndexBuilder::Load() {
   const std::string frontier_bytes = frontier.value_or("");
   ByteReader frontier_in(frontier_bytes);
   ASSIGN_OR_RETURN(input_, DecodeRangeHashes(state_.input_size, &frontier_in));
+  if (input_.Root() != state_.input_root) {
+    return absl::DataLossError(
+        "index: the stored input frontier does not make the stored input root");
+  }
+  RETURN_IF_ERROR(LoadKeyCheckpoint());
   std::vector<Hash> layout_one_keys;
   RETURN_IF_ERROR(layout == 1 ? LoadLayoutOneKeys(&layout_one_keys)
                               : LoadKeys());
   map_.Flush();
-  if (map_.Root() != state_.map_root || input_.Root() != state_.input_root) {
-    return absl::DataLossError(
-        "index: stored keys or input frontier do not recompute the stored "
-        "roots");
+  if (map_.Root() != keys_at_.state.map_root) {
+    return absl::DataLossError(absl::StrCat(
+        "index: the stored keys do not recompute the map root of their "
+        "checkpoint at input size ",
+        keys_at_.state.input_size));
   }
+  RETURN_IF_ERROR(ReapplyInput());
   // Rewritten only once they are known to make the stored roots.
   if (layout == 1) RETURN_IF_ERROR(RewriteLayoutOneKeys(layout_one_keys));
   return LoadListNodes(/*new_store=*/false);
+}
+
+absl::Status IndexBuilder::LoadKeyCheckpoint() {
+  ASSIGN_OR_RETURN(std::optional<std::string> record,
+                   store_->Get(Family::kMeta, kKeyCheckpointKey));
+  if (!record.has_value()) {
+    keys_at_ = {state_, input_};
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(keys_at_, DecodeKeyCheckpoint(*record));
+  if (keys_at_.state.input_size > state_.input_size ||
+      keys_at_.state.map_fn_version != state_.map_fn_version) {
+    return absl::DataLossError(absl::StrCat(
+        "index: key checkpoint at input size ", keys_at_.state.input_size,
+        " (MapFn v", keys_at_.state.map_fn_version, ") is not below the state ",
+        "at ", state_.input_size, " (v", state_.map_fn_version, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexBuilder::ReapplyInput() {
+  const uint64_t from = keys_at_.state.input_size;
+  const uint64_t to = state_.input_size;
+  if (from < to && !options_.input) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "index: stored at input size ", to, " with its key records at ", from,
+        " (it was not closed cleanly): open it with the input log to "
+        "re-apply the leaves between"));
+  }
+  CompactRange input = keys_at_.input;
+  for (uint64_t next = from; next < to;) {
+    const uint64_t want = std::min(kReapplyChunk, to - next);
+    ASSIGN_OR_RETURN(std::vector<std::string> leaves,
+                     options_.input(next, want));
+    if (leaves.empty() || leaves.size() > want) {
+      return absl::OutOfRangeError(absl::StrCat("index: the input returned ",
+                                                leaves.size(), " leaves from ",
+                                                next, ", want 1 to ", want));
+    }
+    for (const std::string& leaf : leaves) {
+      input.Append(ledger::merkle::HashLeaf(leaf), nullptr);
+      ASSIGN_OR_RETURN(const MappedLeaf mapped, MapLeaf(next, leaf));
+      RETURN_IF_ERROR(map_.AddMapped(next, mapped));
+      ++next;
+    }
+    for (const ModelMap::Changed& c : map_.Flush()) {
+      changed_since_keys_.insert(c.key);
+    }
+    map_.TakeCompletedNodes();  // stored by the update that completed them
+  }
+  if (input.Root() != state_.input_root || map_.Root() != state_.map_root) {
+    return absl::DataLossError(absl::StrCat(
+        "index: the input leaves ", from, "..", to,
+        " re-applied from the key checkpoint do not make the stored roots"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status IndexBuilder::LoadListNodes(bool new_store) {
@@ -316,26 +380,52 @@ absl::Status IndexBuilder::Apply(const InputCheckpoint& at,
   input_ = std::move(input);
   state_.input_size = at.size;
   state_.input_root = at.root;
-  const std::vector<ModelMap::Changed> changed = map_.Flush();
+  for (const ModelMap::Changed& c : map_.Flush()) {
+    changed_since_keys_.insert(c.key);
+  }
   state_.map_root = map_.Root();
   state_.key_count = map_.key_count();
-  absl::Status written = Write(changed, std::move(entries));
+  absl::Status written = Write(std::move(entries));
   if (!written.ok()) broken_ = written;
   return written;
+}
+
+absl::Status IndexBuilder::CheckpointKeys() {
+  RETURN_IF_ERROR(broken_);
+  if (keys_at_.state.input_size == state_.input_size) return absl::OkStatus();
+  ledger::storage::Batch batch;
+  PutKeyCheckpoint(&batch);
+  absl::Status written = store_->Write(&batch);
+  if (!written.ok()) {
+    broken_ = written;
+    return written;
+  }
+  keys_at_ = {state_, input_};
+  changed_since_keys_.clear();
+  return absl::OkStatus();
+}
+
+void IndexBuilder::PutKeyCheckpoint(ledger::storage::Batch* batch) const {
+  std::vector<Hash> keys(changed_since_keys_.begin(),
+                         changed_since_keys_.end());
+  std::sort(keys.begin(), keys.end());
+  for (const Hash& key : keys) {
+    batch->Put(Family::kIndex, KeyRecordKey(key),
+               EncodeKeyRecord(*map_.Find(key), map_.version() >= 2));
+  }
+  batch->Put(Family::kMeta, kKeyCheckpointKey,
+             EncodeKeyCheckpoint({state_, input_}));
 }
 
 // Each family's keys go into the batch in sorted order (the store hints its
 // memtable inserts per family, StoreOptions::kSortedRunsPerFamily): a batch
 // touches thousands of random keys, and unsorted they cost a skiplist search
 // from the top each; sorted, each starts where the previous one went in.
-absl::Status IndexBuilder::Write(const std::vector<ModelMap::Changed>& changed,
-                                 std::vector<ListEntry> entries) {
+absl::Status IndexBuilder::Write(std::vector<ListEntry> entries) {
   ledger::storage::Batch batch;
-  // `changed` is sorted.
-  for (const ModelMap::Changed& c : changed) {
-    batch.Put(Family::kIndex, KeyRecordKey(c.key),
-              EncodeKeyRecord(*c.state, map_.version() >= 2));
-  }
+  const bool checkpoint_keys = state_.input_size - keys_at_.state.input_size >=
+                               options_.key_checkpoint_leaves;
+  if (checkpoint_keys) PutKeyCheckpoint(&batch);
   std::sort(entries.begin(), entries.end(),
             [](const ListEntry& a, const ListEntry& b) {
               return std::tie(a.key, a.position) < std::tie(b.key, b.position);
@@ -356,8 +446,13 @@ absl::Status IndexBuilder::Write(const std::vector<ModelMap::Changed>& changed,
   }
   batch.Put(Family::kMeta, kInputFrontierKey,
             EncodeRangeHashes(input_.hashes()));
-  batch.Put(Family::kMeta, kStateKey, EncodeState(state_));
-  return store_->Write(&batch);
+  batch.Put(Family::kMeta, kStateKey, EncodeIndexState(state_));
+  RETURN_IF_ERROR(store_->Write(&batch));
+  if (checkpoint_keys) {
+    keys_at_ = {state_, input_};
+    changed_since_keys_.clear();
+  }
+  return absl::OkStatus();
 }
 
 MapProof IndexBuilder::Prove(absl::string_view model_id,

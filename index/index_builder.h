@@ -3,12 +3,23 @@
 // takes the leaves between the last indexed size and a checkpoint's size,
 // checks that they make exactly that checkpoint's tree (the input log's
 // compact range is stored, so this costs one leaf hash per leaf), runs MapFn
-// on each, and writes every change (per-key compact ranges, list entries,
-// the list nodes they complete (list_nodes.h), the input frontier and the new
+// on each, and writes what it must to answer queries (the list entries, the
+// list nodes they complete (list_nodes.h), the input frontier and the new
 // state) in one synced RocksDB batch: a crash leaves the index at one
-// checkpoint or the next, never between. Open resumes from what is stored
-// and checks the map root recomputes; a store written before the list nodes
-// were kept gets them at open (one pass over every list, one batch).
+// checkpoint or the next, never between.
+//
+// The per-key records (`k`: each key's list range and totals, from which
+// open rebuilds the map in memory) are written only every
+// `key_checkpoint_leaves` leaves and at a clean close, with the state they
+// make (a key checkpoint): an update changes most keys of a busy index, and
+// rewriting each changed key's record every update was most of the build's
+// cost. After a crash, open re-applies the input leaves from the key
+// checkpoint to the stored state, read from `BuilderOptions::input`, and
+// checks they make the stored input and map roots: the map is a function of
+// the input, so the roots come out the same. Open resumes from what is
+// stored and checks the map root recomputes; a store written before the
+// list nodes were kept gets them at open (one pass over every list, one
+// batch).
 //
 // Not thread-safe: one builder per folder and process; queries and Apply
 // serialised by the owner.
@@ -16,15 +27,18 @@
 #define INDEX_INDEX_BUILDER_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "index/index_state.h"
 #include "index/list_nodes.h"
 #include "index/map_fn.h"
 #include "index/map_hash.h"
@@ -43,13 +57,26 @@ struct InputCheckpoint {
   Hash root{};
 };
 
-// What one index update commits to (also the output-log leaf's content).
-struct IndexState {
-  uint32_t map_fn_version = 0;
-  uint64_t input_size = 0;
-  Hash input_root{};
-  Hash map_root{};
-  uint64_t key_count = 0;
+// Reads the input log's leaves from `start`, in order: at least one and at
+// most `max_count` (fewer is fine; the caller loops). Unverified: the
+// builder checks what it reads against the input root it stored.
+using InputLeafReader = std::function<absl::StatusOr<std::vector<std::string>>(
+    uint64_t start, uint64_t max_count)>;
+
+struct BuilderOptions {
+  // The map version to create (map_fn.h); an existing index must be it.
+  uint32_t version = kMapFnVersion;
+  // Where open reads the leaves indexed after the last key checkpoint
+  // (after a crash). Without it, such an index does not open
+  // (kFailedPrecondition); one closed cleanly, or new, does.
+  InputLeafReader input;
+  // The `k` records are written when the input size has grown by this many
+  // leaves since they were last written (and at a clean close): the most
+  // input a crash makes open re-read and re-map. 0: every update.
+  uint64_t key_checkpoint_leaves = 1'000'000;
+  // false: the destructor writes nothing, leaving the store as a crash
+  // would (crash tests, and the bench's figure for the open after one).
+  bool checkpoint_keys_at_close = true;
 };
 
 class IndexBuilder {
@@ -60,6 +87,16 @@ class IndexBuilder {
   // version this binary does not know; the store's errors otherwise.
   static absl::StatusOr<std::unique_ptr<IndexBuilder>> Open(
       const std::string& dir, uint32_t version = kMapFnVersion);
+  // The same with options. Also: kFailedPrecondition when the stored state
+  // is past the key checkpoint and `options.input` is empty; kDataLoss when
+  // the leaves it reads do not make the stored roots (the reader's errors
+  // as they are).
+  static absl::StatusOr<std::unique_ptr<IndexBuilder>> Open(
+      const std::string& dir, BuilderOptions options);
+
+  // Writes the key checkpoint unless the options say not to (best effort:
+  // an error only leaves the re-apply to the next open).
+  ~IndexBuilder();
 
   // The state after the last Apply (input size 0 and the empty map root
   // when new).
@@ -72,6 +109,14 @@ class IndexBuilder {
   // and the builder refuses everything after it (reopen to recover).
   absl::Status Apply(const InputCheckpoint& at,
                      absl::Span<const std::string> leaves);
+
+  // Writes the `k` records of every key changed since the last key
+  // checkpoint, and the checkpoint, in one synced batch (Apply does every
+  // `key_checkpoint_leaves`; the destructor too). Errors as Apply's write.
+  absl::Status CheckpointKeys();
+
+  // The input size the stored `k` records are at (FORMAT.md, "Storage").
+  uint64_t key_checkpoint_size() const { return keys_at_.state.input_size; }
 
   // The map proof for `model_id` at the current state, and its value when
   // present (`value` may be null).
@@ -106,11 +151,20 @@ class IndexBuilder {
                                             uint64_t count) const;
 
  private:
-  IndexBuilder(std::unique_ptr<ledger::storage::Store> store, uint32_t version)
-      : store_(std::move(store)), map_(version) {
+  IndexBuilder(std::unique_ptr<ledger::storage::Store> store,
+               BuilderOptions options)
+      : store_(std::move(store)),
+        map_(options.version),
+        options_(std::move(options)) {
     map_.KeepListNodesFrom(kStoredListLevel);
   }
   absl::Status Load();
+  // Reads the key checkpoint (the stored state when there is none: stores
+  // written before it kept the `k` records at every update).
+  absl::Status LoadKeyCheckpoint();
+  // Re-applies the input from the key checkpoint to the stored state,
+  // writing nothing (the list entries and nodes are stored already).
+  absl::Status ReapplyInput();
   // The layout of the stored `k` records (key_record.h): 1 when the store
   // has no layout record (written before it), kKeyRecordLayout otherwise;
   // kDataLoss for any other.
@@ -135,13 +189,19 @@ class IndexBuilder {
     uint64_t position;
     uint64_t index;
   };
-  absl::Status Write(const std::vector<ModelMap::Changed>& changed,
-                     std::vector<ListEntry> entries);
+  absl::Status Write(std::vector<ListEntry> entries);
+  // Puts the `k` records of the keys changed since the key checkpoint and
+  // the new checkpoint (the current state) into `batch`.
+  void PutKeyCheckpoint(ledger::storage::Batch* batch) const;
 
   std::unique_ptr<ledger::storage::Store> store_;
   ModelMap map_;
+  BuilderOptions options_;
   ledger::merkle::CompactRange input_;
   IndexState state_;
+  // The state the stored `k` records make, and the keys changed since.
+  KeyCheckpoint keys_at_;
+  absl::flat_hash_set<Hash> changed_since_keys_;
   absl::Status broken_;
 };
 

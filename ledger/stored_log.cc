@@ -195,9 +195,9 @@ absl::StatusOr<std::string> StoredLog::GetLeaf(uint64_t index) const {
 
 absl::StatusOr<std::vector<std::string>> StoredLog::GetLeaves(
     uint64_t start, uint64_t count) const {
-  if (count > 1000) {
+  if (count > kMaxLeavesPerRead) {
     return absl::InvalidArgumentError(
-        absl::StrCat("count: got ", count, ", want ≤ 1000"));
+        absl::StrCat("count: got ", count, ", want ≤ ", kMaxLeavesPerRead));
   }
   const uint64_t size = Size();
   if (start >= size && count > 0) {

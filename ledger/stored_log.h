@@ -110,7 +110,9 @@ class StoredLog {
   // The exact leaf bytes at `index` (what the tree hashes). kOutOfRange
   // beyond the tree.
   absl::StatusOr<std::string> GetLeaf(uint64_t index) const;
-  // Leaves [start, start + count), count ≤ 1000.
+  // The most leaves one GetLeaves reads.
+  static constexpr uint64_t kMaxLeavesPerRead = 1000;
+  // Leaves [start, start + count), count ≤ kMaxLeavesPerRead.
   absl::StatusOr<std::vector<std::string>> GetLeaves(uint64_t start,
                                                      uint64_t count) const;
   // The leaf index whose leaf hash is `leaf_hash`. kNotFound when none.

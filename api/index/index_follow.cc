@@ -1,6 +1,9 @@
 #include "api/index/index_follow.h"
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +52,24 @@ absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
   ASSIGN_OR_RETURN(step.published, output.Publish(update));
   step.state = builder.state();
   return step;
+}
+
+vindex::InputLeafReader InputLeavesOf(client::LogReader& input) {
+  auto at = std::make_shared<std::optional<client::VerifiedCheckpoint>>();
+  return [&input, at](
+             uint64_t start,
+             uint64_t max_count) -> absl::StatusOr<std::vector<std::string>> {
+    if (!at->has_value()) {
+      ASSIGN_OR_RETURN(*at, input.LatestCheckpoint());
+    }
+    ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> read,
+                     input.ReadLeaves(**at, start, max_count));
+    std::vector<std::string> leaves;
+    leaves.reserve(read.size());
+    for (client::VerifiedLeaf& leaf : read)
+      leaves.push_back(std::move(leaf.leaf));
+    return leaves;
+  };
 }
 
 }  // namespace api::index

@@ -46,6 +46,11 @@ absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
                                     vindex::IndexBuilder& builder,
                                     vindex::OutputLog& output);
 
+// The builder's input reader (BuilderOptions::input) over `input`: the
+// leaves it serves at its latest verified checkpoint (fetched once, at the
+// first call). `input` must outlive every call.
+vindex::InputLeafReader InputLeavesOf(client::LogReader& input);
+
 }  // namespace api::index
 
 #endif  // API_INDEX_INDEX_FOLLOW_H_

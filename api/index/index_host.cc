@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "index/finding_citation.h"
+#include "index/ledger_input.h"
 #include "index/list_below.h"
 #include "index/map_fn.h"
 #include "index/map_hash.h"
@@ -35,7 +36,10 @@ absl::StatusOr<std::unique_ptr<IndexHost>> IndexHost::Open(
   std::unique_ptr<IndexHost> host(new IndexHost(input, std::move(output)));
   host->max_step_leaves_ = max_step_leaves;
   absl::MutexLock lock(&host->mu_);
-  ASSIGN_OR_RETURN(host->builder_, vindex::IndexBuilder::Open(store_dir));
+  vindex::BuilderOptions options;
+  options.input = vindex::LedgerLeaves(input);
+  ASSIGN_OR_RETURN(host->builder_,
+                   vindex::IndexBuilder::Open(store_dir, std::move(options)));
   ASSIGN_OR_RETURN(host->input_reader_,
                    client::FolderLogReader::Wrap(input, "the served ledger"));
   ASSIGN_OR_RETURN(host->output_reader_,

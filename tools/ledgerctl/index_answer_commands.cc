@@ -16,6 +16,7 @@
 #include "common/read_file.h"
 #include "common/status_macros.h"
 #include "index/index_builder.h"
+#include "index/ledger_input.h"
 #include "index/model_answer.h"
 #include "index/model_answer_wire.h"
 #include "index/totals_answer.h"
@@ -73,8 +74,10 @@ absl::Status IndexAnswer(const CommandArgs& args, std::ostream& out) {
   if (store.empty()) {
     return absl::InvalidArgumentError("--index_store is required");
   }
+  vindex::BuilderOptions options;
+  options.input = vindex::LedgerLeaves(*input);
   ASSIGN_OR_RETURN(std::unique_ptr<vindex::IndexBuilder> builder,
-                   vindex::IndexBuilder::Open(store));
+                   vindex::IndexBuilder::Open(store, std::move(options)));
   if (absl::GetFlag(FLAGS_totals)) {
     ASSIGN_OR_RETURN(
         vindex::TotalsAnswer totals,

@@ -70,8 +70,11 @@ absl::Status IndexUpdate(const CommandArgs& args, std::ostream& out) {
                        output_ledger.get(),
                        std::make_unique<ledger::EntrySigner>(
                            std::move(key), output_ledger->origin(), 0)));
-  ASSIGN_OR_RETURN(std::unique_ptr<vindex::IndexBuilder> builder,
-                   vindex::IndexBuilder::Open(store));
+  vindex::BuilderOptions builder_options;
+  builder_options.input = api::index::InputLeavesOf(*input.reader);
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<vindex::IndexBuilder> builder,
+      vindex::IndexBuilder::Open(store, std::move(builder_options)));
   ASSIGN_OR_RETURN(api::index::FollowStep step,
                    api::index::FollowOnce(*input.reader, *builder, *output));
   if (args.json) {
