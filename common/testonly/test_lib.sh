@@ -39,8 +39,9 @@ free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# dev_pki DIR [ROLE:CN]...: scripts/dev-pki.sh's test PKI in DIR (the CA,
-# the server, the default clients, and any ROLE:CN added), its output hidden.
+# dev_pki DIR [ROLE:CN]...: scripts/dev-pki.sh's test PKI in DIR, its output
+# hidden: the CA and server certificate (made once), and the named clients
+# (dev-pki.sh's default set when none is named; a later call adds to DIR).
 dev_pki() {
   "$test_lib_root/scripts/dev-pki.sh" "$@" >/dev/null || fail "dev-pki.sh $*"
 }
