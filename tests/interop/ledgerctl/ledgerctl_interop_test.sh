@@ -50,14 +50,16 @@ $L keys --dir "$D" --json | grep -q '"role": "collector"' || fail "keys --json l
 
 # Bad input: one stderr line, non-zero exit, ledger unchanged.
 $L keygen --out "$tmp/stranger.key" >/dev/null
-expect_failure '' $L append --dir "$D" --key "$tmp/stranger.key" "$tmp/p1"
-expect_failure '' $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.ModelDeclaration "$tmp/p1"
-expect_failure '' $L prove --dir "$D" --index 999
-expect_failure '' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
+expect_failure "is not enrolled in this ledger" \
+  $L append --dir "$D" --key "$tmp/stranger.key" "$tmp/p1"
+expect_failure "role collector may not sign payload type aifl.provider.v1.ModelDeclaration" \
+  $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.ModelDeclaration "$tmp/p1"
+expect_failure "leaf 999 is beyond the checkpoint's size" $L prove --dir "$D" --index 999
+expect_failure 'role: got "wizard"' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
 expect_failure '' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector  # already enrolled
-expect_failure '' $L init --dir "$D" --origin factory.example.eu/ledger
-expect_failure '' $L keygen --out "$tmp/c1.key"
-expect_failure '' $L leaf --dir "$tmp/nowhere" --index 0
+expect_failure "a ledger database already exists" $L init --dir "$D" --origin factory.example.eu/ledger
+expect_failure "refusing to overwrite a key file" $L keygen --out "$tmp/c1.key"
+expect_failure "no ledger database in" $L leaf --dir "$tmp/nowhere" --index 0
 $L checkpoint --dir "$D" | cmp - "$tmp/new.note" || fail "a refused command changed the ledger"
 
 # Log-key rotation, offline. Go verifies the handover note with the old and
@@ -102,9 +104,11 @@ $L verify --dir "$D" 2>/dev/null | grep -q '^ok: ' || fail "verify did not pass 
 $L rotate-log-key --dir "$D" --new_key "$tmp/log2.key" | tail -n 1 | grep -qxF -- "$new_vkey" ||
   fail "a re-run did not print the same verifier key"
 retired=$(ls "$D"/keys/log.key.retired-* | grep -v '\.pub$\|\.signed-state$')
-expect_failure '' $L rotate-log-key --dir "$D" --new-key "$retired"
-expect_failure '' $L rotate-log-key --dir "$D" --new-key "$tmp/c1.key"
-expect_failure '' $L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate
+expect_failure "log keys are never re-used" $L rotate-log-key --dir "$D" --new-key "$retired"
+expect_failure "is enrolled as a signing key; a log key must be a fresh key" \
+  $L rotate-log-key --dir "$D" --new-key "$tmp/c1.key"
+expect_failure "refusing to overwrite a key file" \
+  $L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate
 $L checkpoint --dir "$D" | cmp - "$tmp/later.note" || fail "a refused rotation changed the ledger"
 
 # Snapshot, then damage the copy: verify names the leaf and exits 1.
