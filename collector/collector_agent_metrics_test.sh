@@ -5,8 +5,8 @@
 # the control folder, its records spooled and shipped (to --out_dir), polls
 # without readings counted as errors, an empty spool at the end.
 set -euo pipefail
+source common/testonly/test_lib.sh
 A=$1  # collector_agent
-fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v promtool >/dev/null || fail "promtool not found (Debian package prometheus; scripts/bootstrap.sh)"
 tmp=${TEST_TMPDIR:?}
 cat >"$tmp/devices.replay" <<DEVICES

@@ -7,10 +7,10 @@
 # epilog without an exit code (-1, never 0), a failing agent (exit 0 all the
 # same: a failing prolog would drain the node).
 set -euo pipefail
+source common/testonly/test_lib.sh
 A=$(realpath "$1")
 PROLOG=$(realpath "$2")
 EPILOG=$(realpath "$3")
-fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=${TEST_TMPDIR:?}
 spool=$tmp/spool
 cat >"$tmp/conf" <<CONF

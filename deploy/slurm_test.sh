@@ -11,11 +11,11 @@
 # A job without GPUs is not reported. Every daemon started here is stopped,
 # and the test is bounded (each wait has a limit).
 set -euo pipefail
+source common/testonly/test_lib.sh
 A=$(realpath "$1")        # collector_agent
 PROLOG=$(realpath "$2")   # deploy/slurm/aifl-prolog.sh
 EPILOG=$(realpath "$3")   # deploy/slurm/aifl-epilog.sh
 PROTO_ROOT=$PWD           # runfiles root: schema/*.proto
-fail() { echo "FAIL: $*" >&2; exit 1; }
 for tool in munged slurmctld slurmd sbatch squeue sinfo protoc setpriv; do
   command -v $tool >/dev/null || fail "$tool not found: run scripts/bootstrap.sh (munge, slurm-wlm)"
 done
@@ -47,9 +47,6 @@ wait_for() {
   for _ in $(seq $((limit * 5))); do "$@" && return 0; sleep 0.2; done
   show_logs
   fail "timed out after ${limit}s waiting for $what"
-}
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 mkdir -p "$tmp"/{bin,munge,state,slurmd,log,out,dev}
 chmod 711 "$tmp/munge"

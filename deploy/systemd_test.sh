@@ -17,13 +17,13 @@
 #    on SIGTERM, stops well within TimeoutStopSec.
 # systemd is not PID 1 here (nor in CI): everything runs offline on files.
 set -euo pipefail
+source common/testonly/test_lib.sh
 INSTALL=$1   # scripts/install.sh
 SERVER=$2    # ledger_server
 AGENT=$3     # collector_agent
 LEDGERCTL=$4
 WITNESS=$5   # aifl_witness
 MONITOR=$6   # office_monitor
-fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v systemd-analyze >/dev/null || fail "systemd-analyze not found (Debian package systemd)"
 tmp=${TEST_TMPDIR:?}
 root=$tmp/root

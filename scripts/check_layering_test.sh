@@ -4,9 +4,10 @@
 # folder and a stale exception each fail with a line naming the cause; tests/
 # and *_test.cc may include anything.
 set -euo pipefail
+# shellcheck source=common/testonly/test_lib.sh
+source "$(dirname "$0")/../common/testonly/test_lib.sh"
 check="$(cd "$(dirname "$0")" && pwd)/check_layering.py"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/layering"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # plant ROOT: a clean tree with one file per layer, each including downward.
 plant() {

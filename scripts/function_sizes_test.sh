@@ -3,9 +3,10 @@
 # a long data table, a long test function and digit separators (1'000) pass;
 # one non-test function over 80 lines fails and is named.
 set -euo pipefail
+# shellcheck source=common/testonly/test_lib.sh
+source "$(dirname "$0")/../common/testonly/test_lib.sh"
 check="$(cd "$(dirname "$0")" && pwd)/function_sizes.py"
 tmp="${TEST_TMPDIR:-$(mktemp -d)}/fnsize"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 rm -rf "$tmp" && mkdir -p "$tmp/ledger" "$tmp/tests"
 
 # body N: N statement lines.

@@ -7,14 +7,13 @@
 # inclusion proofs of a first and a last leaf are exercised; a wrong verifier
 # key must make the recipe fail. Failures: one stderr line, non-zero exit.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 export PATH="/usr/bin:$PATH"  # Debian's python3, with python3-grpcio
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # ---- A ledger with real collector payloads and several checkpoints.
 D="$tmp/ledger"
@@ -33,7 +32,7 @@ for i in 0 1 2; do
   $L checkpoint --dir "$D" >/dev/null
 done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 $S --ledger_dir="$D" --insecure_loopback --listen=127.0.0.1:$port 2>"$tmp/server.log" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT

@@ -6,15 +6,14 @@
 # shared/reference/ai-act-gpai.md (M1, M2, M4, O6, the missing-facts rule),
 # not from the engine's output. Failures: one stderr line, non-zero exit.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 C=tools/compliance_check/compliance_check
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 n=0
 append() {  # append ROLE TYPE TEXTPROTO
   n=$((n + 1))

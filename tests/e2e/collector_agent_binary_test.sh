@@ -15,13 +15,13 @@
 #  5. the ledger passes a full audit.
 # Also: --version prints a version, an unknown flag's error names the flag.
 set -euo pipefail
+source common/testonly/test_lib.sh
 A="$1"  # collector_agent
 S="$2"  # ledger_server
 L="$3"  # ledgerctl
 REPLAY="$4"
 NVML="$5"   # a GPU-less stand-in libnvidia-ml.so.1 for the daemon path
 tmp="${TEST_TMPDIR:?}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 origin=factory.example.eu/ledger
 spool="$tmp/spool"
 

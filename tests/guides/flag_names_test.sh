@@ -9,6 +9,7 @@
 #    work, with one deprecation line each on stderr, and an old and a new
 #    name that disagree are a usage error (exit 2).
 set -euo pipefail
+source common/testonly/test_lib.sh
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
 A=collector/collector_agent
@@ -16,7 +17,6 @@ C=tools/compliance_check/compliance_check
 F=tools/factory_sim/factory_sim
 W=witness/aifl_witness
 tmp="${TEST_TMPDIR:?}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 release=""
 for b in $L $S $A $C $F $W; do

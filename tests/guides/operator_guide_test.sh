@@ -12,12 +12,11 @@
 # this test checks what the guide claims happened. A daemon the guide
 # starts is killed on exit. Failures: the failing block's output, FAIL line.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 R=$PWD  # the runfiles root: the guide's relative paths (scripts/, docs/, collector/)
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+use_test_home
 guide=docs/operator-guide.md
 
 # ---- The blocks, in order.
@@ -41,7 +40,7 @@ for cmd in $cmds; do
   grep -Eq "\\\$L ([a-z|-]*\|)?$cmd( |\||$)" README.md || fail "README.md does not list ledgerctl $cmd"
 done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 root="$tmp/site"
 cat >"$tmp/run.sh" <<VARS
 L=$R/tools/ledgerctl/ledgerctl

@@ -9,12 +9,11 @@
 # a document). Checks: every submission printed a verified receipt, the
 # provider's key state, grew. Failures: the output, a FAIL line.
 set -euo pipefail
+source common/testonly/test_lib.sh
 R=$PWD
 L=$R/tools/ledgerctl/ledgerctl
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+use_test_home
 guide=docs/provider-guide.md
 extract() {  # extract TAG: the blocks after <!-- recipe: TAG -->, in order
   awk -v tag="<!-- recipe: $1 -->" '$0 == tag {want=1; next}
@@ -36,13 +35,13 @@ head -c 50000 /dev/urandom >"$work/technical-documentation.pdf"
   { cat "$tmp/key.out"; fail "the key block failed"; }
 
 # ---- The operator's part.
-scripts/dev-pki.sh "$tmp/pki" >/dev/null
+dev_pki "$tmp/pki"
 cp "$tmp/pki/ca.pem" "$tmp/pki/example-ai.pem" "$tmp/pki/example-ai.key" "$work/"
 D="$tmp/ledger"
 VKEY=$($L init --dir "$D" --origin factory.example.eu/ledger | tail -n 1)
 $L enroll --dir "$D" --pub "$work/provider.key.pub" --role provider \
   --organisation "Example AI SAS" --tls_identity example-ai >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 api/server/ledger_server --ledger_dir="$D" --listen="127.0.0.1:$port" \
   --tls_cert="$tmp/pki/server.pem" --tls_key="$tmp/pki/server.key" \
   --tls_client_ca="$tmp/pki/ca.pem" 2>"$tmp/server.log" &

@@ -4,6 +4,7 @@
 # pack built into them and print its version (--version, the report, the
 # server's rules_started log line); --pack / --rules_pack still override it.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 tmp="${TEST_TMPDIR:?}"
 bin="$tmp/bin"
@@ -11,14 +12,12 @@ mkdir -p "$bin" "$tmp/work"
 cp tools/ledgerctl/ledgerctl tools/compliance_check/compliance_check \
   api/server/ledger_server "$bin/"
 want_version=$(sed -n 's/^version: "\(.*\)"$/\1/p' rules/packs/ai_act_gpai_v1.textproto)
-[[ -n $want_version ]] || { echo "FAIL: no version in the pack" >&2; exit 1; }
+[[ -n $want_version ]] || fail "no version in the pack"
 sed "s/^version: \".*\"$/version: \"override-test\"/" rules/packs/ai_act_gpai_v1.textproto \
   >"$tmp/other-pack.textproto"
 cd "$tmp/work"  # outside the repository and the runfiles tree
-[[ ! -e rules ]] || { echo "FAIL: rules/ is visible from the work folder" >&2; exit 1; }
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+[[ ! -e rules ]] || fail "rules/ is visible from the work folder"
+use_test_home
 L=$bin/ledgerctl C=$bin/compliance_check S=$bin/ledger_server
 
 $C --version | tee version.txt
@@ -39,7 +38,7 @@ $C --dir D --pack "$tmp/other-pack.textproto" | grep -q "with rule pack override
 $C --dir D --pack missing.textproto 2>err.txt && fail "a missing --pack was accepted"
 grep -q "missing.textproto" err.txt || fail "missing pack: $(cat err.txt)"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 start_server() {  # start_server LOG [FLAGS...]: waits for rules_started
   local log=$1; shift
   $S --ledger_dir=D --insecure_loopback --listen=127.0.0.1:$port --rules_key=rules.key \

@@ -6,24 +6,15 @@
 # entries below the cited size (those model-complete --as_of lists), each
 # proven; the index's verifier key is required and must be the cited index's.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=$PWD/tools/ledgerctl/ledgerctl
 S=$PWD/api/server/ledger_server
-PKI_SCRIPT=$PWD/scripts/dev-pki.sh
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 cd "$tmp"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matching
-  local pattern=$1; shift
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
-  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
-}
-
-"$PKI_SCRIPT" "$tmp/pki" >/dev/null
+dev_pki "$tmp/pki"
 P="$tmp/pki"
 vkey=$($L init --dir in --origin factory.example.eu/ledger | tail -n 1)
 ivkey=$($L init --dir idx --origin factory.example.eu/index | tail -n 1)
@@ -48,7 +39,7 @@ printf 'model_id: "m-1"\ncompute_flop: 1e25\n' >m1.txt
 printf 'model_id: "m-2"\ncompute_flop: 2e25\n' >m2.txt
 for m in m1 m2 m1 m2 m1; do $L notify --dir in --key p.key $m.txt >/dev/null; done
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 $S --ledger_dir=in --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
   --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" --checkpoint_interval=100ms \
   --rules_key=rules.key --rules_interval=100ms \

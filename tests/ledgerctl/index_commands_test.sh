@@ -6,19 +6,12 @@
 # a stale answer, a stale index (--index_max_lag), an update with a wrong
 # map root appended to the output log by its own rules key.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=$PWD/tools/ledgerctl/ledgerctl
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 cd "$tmp"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_failure() {  # expect_failure PATTERN COMMAND...
-  local pattern=$1; shift
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
-}
 
 $L init --dir in --origin factory.example/log >/dev/null
 $L init --dir idx --origin factory.example/index >/dev/null

@@ -9,6 +9,7 @@
 # checkpoint proves growth and a forged one is refused; the HTML report is
 # rendered by headless Chromium. Failures: one stderr line, non-zero exit.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
@@ -16,15 +17,8 @@ C=tools/compliance_check/compliance_check
 tmp="${TEST_TMPDIR:?}"
 out_dir="${TEST_UNDECLARED_OUTPUTS_DIR:-$tmp}"
 D="$tmp/ledger"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_failure() {
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
-  echo "  refused as expected: $(cat "$tmp/err")"
-}
 encode() {  # encode TYPE TEXTPROTO OUT
   protoc -I. --encode="$1" schema/provider.proto schema/collector.proto <<<"$2" >"$3" \
     || fail "protoc --encode $1"
@@ -160,7 +154,7 @@ for line in sys.stdin: assert json.loads(line)["finding"]["unit"]=="REGULATION_A
 $L findings "${R[@]}" --unit safety --json | python3 -c '
 import json,sys
 for line in sys.stdin: assert json.loads(line)["finding"]["unit"]=="AI_SAFETY"'
-expect_failure $L findings "${R[@]}" --unit wizardry
+expect_failure '--unit: got "wizardry"' $L findings "${R[@]}" --unit wizardry
 # --follow replays then streams; stop it after a moment.
 timeout 3 $L findings "${R[@]}" --follow >"$tmp/follow.txt" 2>/dev/null || true
 cmp "$tmp/follow.txt" "$tmp/findings.txt" || fail "findings --follow did not replay the findings"
@@ -264,22 +258,26 @@ $L grew "${R[@]}" --since "$tmp/saved.note" --json | grep -q '"ok": true' || fai
 # it with a fixed letter was a no-op for one root in 64: a flaky test).
 sed -e '3{s/^A/B/;t' -e 's/^./A/' -e '}' "$tmp/saved.note" >"$tmp/forged.note"
 cmp -s "$tmp/saved.note" "$tmp/forged.note" && fail "forged note equals the saved one"
-expect_failure $L grew "${R[@]}" --since "$tmp/forged.note"
+expect_failure "saved checkpoint .*forged.note does not verify" \
+  $L grew "${R[@]}" --since "$tmp/forged.note"
 # Errors: one stderr line, non-zero exit.
-expect_failure $L prove "${R[@]}" --index 99999
-expect_failure $L leaf --server 127.0.0.1:$port --index 0          # no --vkey
-expect_failure $L checkpoint --server 127.0.0.1:1 --vkey "$vkey" --trusted_dir "$tmp/t2"
-expect_failure $L append "${R[@]}" --key "$tmp/extra.key" "$tmp/iv0.pb"  # revoked key
-expect_failure $L model "${R[@]}" --model no-such-model
+expect_failure "leaf 99999 is beyond the checkpoint's size" $L prove "${R[@]}" --index 99999
+expect_failure "--vkey is required with --server" $L leaf --server 127.0.0.1:$port --index 0          # no --vkey
+expect_failure "checkpoint: Audit.GetCheckpoint: " \
+  $L checkpoint --server 127.0.0.1:1 --vkey "$vkey" --trusted_dir "$tmp/t2"
+expect_failure "was revoked at leaf" $L append "${R[@]}" --key "$tmp/extra.key" "$tmp/iv0.pb"  # revoked key
+expect_failure 'no entries about model "no-such-model"' $L model "${R[@]}" --model no-such-model
 # grew and verify are written once over LogReader: --dir reads the same
 # answers through the folder, --server audits the log from the server alone.
 $L grew --dir "$D" --since "$tmp/saved.note" | cmp - "$tmp/grew.txt" || fail "grew --dir differs from --server"
-expect_failure $L grew --dir "$D" --since "$tmp/forged.note"
+expect_failure "saved checkpoint .*forged.note does not verify" \
+  $L grew --dir "$D" --since "$tmp/forged.note"
 n=$($L checkpoint "${R[@]}" | sed -n 2p)
 $L verify "${R[@]}" 2>/dev/null | tee "$tmp/verify.txt"
 grep -q "^ok: $n entries, 1 checkpoints verified; root " "$tmp/verify.txt" || fail "verify --server"
 otherkey=$($L init --dir "$tmp/other" --origin factory.example.eu/ledger | tail -n 1)
-expect_failure $L checkpoint --server 127.0.0.1:$port --vkey "$otherkey" --trusted_dir "$tmp/t3"
+expect_failure "note has no signature by a known key" \
+  $L checkpoint --server 127.0.0.1:$port --vkey "$otherkey" --trusted_dir "$tmp/t3"
 
 # ---- The offline HTML report, rendered by headless Chromium.
 report="$out_dir/report-frontier-1.html"

@@ -10,24 +10,15 @@
 # output log served as tiles under /index/ on --http_listen and written to
 # --publish_dir/index, replayed by verify-index from the tiles alone.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=$PWD/tools/ledgerctl/ledgerctl
 S=$PWD/api/server/ledger_server
-PKI_SCRIPT=$PWD/scripts/dev-pki.sh
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 cd "$tmp"
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matching
-  local pattern=$1; shift
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
-  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
-}
-
-"$PKI_SCRIPT" "$tmp/pki" >/dev/null
+dev_pki "$tmp/pki"
 P="$tmp/pki"
 vkey=$($L init --dir in --origin factory.example.eu/ledger | tail -n 1)
 ivkey=$($L init --dir idx --origin factory.example.eu/index | tail -n 1)
@@ -51,7 +42,6 @@ $L declare --dir in --key p.key m3-decl.txt >/dev/null
 $L notify --dir in --key p.key m3.txt >/dev/null
 $L notify --dir in --key o.key m3.txt >/dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 hport=$(free_port)
 $S --ledger_dir=in --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \

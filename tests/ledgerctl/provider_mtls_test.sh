@@ -10,26 +10,16 @@
 # an auditor proves the entries, and `declare --dir` works offline. The
 # guide must show the example files as they are.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=$PWD/tools/ledgerctl/ledgerctl
 S=$PWD/api/server/ledger_server
-PKI_SCRIPT=$PWD/scripts/dev-pki.sh
 EX=$PWD/docs/examples
 PWD_REPO=$PWD
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
+use_test_home
 cd "$tmp"  # nothing below may depend on the repository as working directory
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_failure() {  # expect_failure PATTERN COMMAND...: fails, one line matching
-  local pattern=$1; shift
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
-  grep -q -- "$pattern" "$tmp/err" || { cat "$tmp/err" >&2; fail "want \"$pattern\": $*"; }
-  echo "  refused as expected: $(cat "$tmp/err")"
-}
 
 # ---- The guide shows the example files as they are (full-line comments
 # aside), and every ledgerctl command it uses exists.
@@ -51,8 +41,8 @@ for cmd in $(grep -o '^\$L [a-z-]*' "$PWD_REPO/docs/provider-guide.md" | cut -d'
 done
 
 # ---- PKI, ledger, keys (the operator's part, before the server starts).
-"$PKI_SCRIPT" "$tmp/pki" >/dev/null
-"$PKI_SCRIPT" "$tmp/pki" provider:other-ai >/dev/null
+dev_pki "$tmp/pki"
+dev_pki "$tmp/pki" provider:other-ai
 P="$tmp/pki"
 for f in ca.pem server.pem example-ai.pem example-ai.key other-ai.pem auditor.pem gpu001.pem; do
   [[ -s "$P/$f" ]] || fail "dev-pki.sh made no $f"
@@ -68,7 +58,7 @@ $L enroll --dir "$D" --pub "$tmp/other.key.pub" --role provider \
   --organisation "Other AI GmbH" --tls_identity other-ai >/dev/null
 
 # ---- The server, mTLS on a free loopback port.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 $S --ledger_dir="$D" --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
   --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" 2>"$tmp/server.log" &
 server_pid=$!

@@ -7,20 +7,19 @@
 # key alone, B's model is refused (PERMISSION_DENIED, nothing named), a
 # changed byte fails verify-statement. The office builds B's statement.
 set -euo pipefail
+source common/testonly/test_lib.sh
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
 tmp="${TEST_TMPDIR:?}"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+use_test_home
 encode() {  # encode TYPE TEXTPROTO OUT
   protoc -I. --encode="$1" schema/provider.proto schema/collector.proto <<<"$2" >"$3" \
     || fail "protoc --encode $1"
 }
 
 # ---- The operator's part: PKI, ledger, keys, entries (locally).
-scripts/dev-pki.sh "$tmp/pki" >/dev/null
-scripts/dev-pki.sh "$tmp/pki" provider:other-ai >/dev/null
+dev_pki "$tmp/pki"
+dev_pki "$tmp/pki" provider:other-ai
 P="$tmp/pki"
 D="$tmp/ledger"
 vkey=$($L init --dir "$D" --origin factory.example.eu/ledger | tail -n 1)
@@ -55,7 +54,7 @@ $L append --dir "$D" --key "$tmp/collector.key" --type aifl.collector.v1.Interva
   "${ivs[@]}" >/dev/null
 
 # ---- The server, mTLS on a free loopback port.
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 $S --ledger_dir="$D" --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
   --tls_key="$P/server.key" --tls_client_ca="$P/ca.pem" 2>"$tmp/server.log" &
 server_pid=$!

@@ -9,14 +9,14 @@
 # agree with the log (tree and checkpoint size, an empty queue). The tiles
 # endpoint still answers on the same port; /metrics refuses POST.
 set -euo pipefail
+source common/testonly/test_lib.sh
 S=$1  # ledger_server
 L=$2  # ledgerctl
-fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v promtool >/dev/null || fail "promtool not found (Debian package prometheus; scripts/bootstrap.sh)"
 tmp=${TEST_TMPDIR:?}
 D="$tmp/ledger"
-export HOME="$tmp/home"
-mkdir -p "$HOME" "$tmp/payloads"
+use_test_home
+mkdir -p "$tmp/payloads"
 
 vkey=$($L init --dir "$D" --origin test.example/metrics | tail -n 1)
 $L keygen --out "$tmp/collector.key" >/dev/null

@@ -12,16 +12,16 @@
 # `ledgerctl checkpoint|verify --policy` over gRPC and tiles accept the
 # cosigned checkpoints.
 set -euo pipefail
+source common/testonly/test_lib.sh
 S=$1  # ledger_server
 L=$2  # ledgerctl
 W=$3  # aifl_witness
 A=$4  # collector_agent
 REPLAY=$5  # a recorded NVML trace (two jobs)
-fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=${TEST_TMPDIR:?}
 D="$tmp/ledger"
-export HOME="$tmp/home"
-mkdir -p "$HOME" "$tmp/payloads"
+use_test_home
+mkdir -p "$tmp/payloads"
 pids=()
 trap 'for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done' EXIT
 trap 'exit 143' TERM INT

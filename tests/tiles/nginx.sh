@@ -2,7 +2,7 @@
 # worker) on a free loopback port serving folder ROOT as static files, with
 # its config, pid and logs under DIR, and waits until /checkpoint answers.
 # Sets nginx_pid and nginx_port; the caller kills nginx_pid. Needs `fail`
-# and `free_port` from the caller.
+# and `free_port` from common/testonly/test_lib.sh, which the caller sources.
 start_nginx() {
   local root=$1 dir=$2
   nginx_port=$(free_port)

@@ -12,6 +12,7 @@
 # bounded) and idle ones time out; --publish_dir keeps a static copy current.
 # Failures: one stderr line, non-zero exit.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 S=api/server/ledger_server
@@ -20,12 +21,9 @@ CLIENT=tests/tiles/tiles_client.py
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
 WWW="$tmp/www"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+use_test_home
 command -v nginx >/dev/null || fail "nginx is not installed (scripts/bootstrap.sh)"
 source tests/tiles/nginx.sh
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- A ledger of 600+ entries (two full level-0 tiles and partials).
 vkey=$($L init --dir "$D" --origin tiles.example/log | tail -n 1)

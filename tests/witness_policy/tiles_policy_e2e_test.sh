@@ -15,6 +15,7 @@
 #   cosignatures is refused with a policy).
 # Failures: one stderr line, non-zero exit.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 C=tools/compliance_check/compliance_check
@@ -24,10 +25,7 @@ PY=/usr/bin/python3
 tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
 WWW="$tmp/www"
-export HOME="$tmp/home"
-mkdir -p "$HOME"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+use_test_home
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 wait_http() {  # wait_http URL PID LOG

@@ -5,6 +5,7 @@
 # packages (offline, GOPATH mode). Failures must print one stderr line, exit
 # non-zero and leave the ledger unchanged.
 set -euo pipefail
+source common/testonly/test_lib.sh
 
 L=tools/ledgerctl/ledgerctl
 GO_SRC=tests/interop/ledgerctl/verify_ledger.go
@@ -12,17 +13,9 @@ tmp="${TEST_TMPDIR:?}"
 D="$tmp/ledger"
 export GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$tmp/gocache" GOFLAGS= HOME="$tmp" \
   GOPROXY=off CGO_ENABLED=0
-command -v go >/dev/null || { echo "FAIL: go is not installed (apt-get install golang-go)" >&2; exit 1; }
+command -v go >/dev/null || fail "go is not installed (apt-get install golang-go)"
 go build -o "$tmp/verify_ledger" "$GO_SRC"
 V="$tmp/verify_ledger"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_failure CMD...: must exit non-zero with exactly one stderr line.
-expect_failure() {
-  if "$@" >"$tmp/out" 2>"$tmp/err"; then fail "succeeded but should fail: $*"; fi
-  [[ $(wc -l <"$tmp/err") -eq 1 ]] || { cat "$tmp/err" >&2; fail "want one stderr line: $*"; }
-  echo "  refused as expected: $(cat "$tmp/err")"
-}
 
 vkey=$($L init --dir "$D" --origin factory.example.eu/ledger | tail -n 1)
 [[ "$vkey" == factory.example.eu/ledger+* ]] || fail "init's last line is not a verifier key: $vkey"
@@ -57,14 +50,16 @@ $L keys --dir "$D" --json | grep -q '"role": "collector"' || fail "keys --json l
 
 # Bad input: one stderr line, non-zero exit, ledger unchanged.
 $L keygen --out "$tmp/stranger.key" >/dev/null
-expect_failure $L append --dir "$D" --key "$tmp/stranger.key" "$tmp/p1"
-expect_failure $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.ModelDeclaration "$tmp/p1"
-expect_failure $L prove --dir "$D" --index 999
-expect_failure $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
-expect_failure $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector  # already enrolled
-expect_failure $L init --dir "$D" --origin factory.example.eu/ledger
-expect_failure $L keygen --out "$tmp/c1.key"
-expect_failure $L leaf --dir "$tmp/nowhere" --index 0
+expect_failure "is not enrolled in this ledger" \
+  $L append --dir "$D" --key "$tmp/stranger.key" "$tmp/p1"
+expect_failure "role collector may not sign payload type aifl.provider.v1.ModelDeclaration" \
+  $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.ModelDeclaration "$tmp/p1"
+expect_failure "leaf 999 is beyond the checkpoint's size" $L prove --dir "$D" --index 999
+expect_failure 'role: got "wizard"' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
+expect_failure '' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector  # already enrolled
+expect_failure "a ledger database already exists" $L init --dir "$D" --origin factory.example.eu/ledger
+expect_failure "refusing to overwrite a key file" $L keygen --out "$tmp/c1.key"
+expect_failure "no ledger database in" $L leaf --dir "$tmp/nowhere" --index 0
 $L checkpoint --dir "$D" | cmp - "$tmp/new.note" || fail "a refused command changed the ledger"
 
 # Log-key rotation, offline. Go verifies the handover note with the old and
@@ -109,9 +104,11 @@ $L verify --dir "$D" 2>/dev/null | grep -q '^ok: ' || fail "verify did not pass 
 $L rotate-log-key --dir "$D" --new_key "$tmp/log2.key" | tail -n 1 | grep -qxF -- "$new_vkey" ||
   fail "a re-run did not print the same verifier key"
 retired=$(ls "$D"/keys/log.key.retired-* | grep -v '\.pub$\|\.signed-state$')
-expect_failure $L rotate-log-key --dir "$D" --new-key "$retired"
-expect_failure $L rotate-log-key --dir "$D" --new-key "$tmp/c1.key"
-expect_failure $L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate
+expect_failure "log keys are never re-used" $L rotate-log-key --dir "$D" --new-key "$retired"
+expect_failure "is enrolled as a signing key; a log key must be a fresh key" \
+  $L rotate-log-key --dir "$D" --new-key "$tmp/c1.key"
+expect_failure "refusing to overwrite a key file" \
+  $L rotate-log-key --dir "$D" --new-key "$tmp/log2.key" --generate
 $L checkpoint --dir "$D" | cmp - "$tmp/later.note" || fail "a refused rotation changed the ledger"
 
 # Snapshot, then damage the copy: verify names the leaf and exits 1.
