@@ -190,6 +190,10 @@ TEST(ComplianceCheckCitationTest, RecordsTheBytesTheServerRecords) {
   EXPECT_EQ(err.str(), "");
   const std::vector<Finding> by_check = RecordedIn(copy, size0);
   ASSERT_FALSE(by_check.empty()) << out.str();
+  EXPECT_THAT(out.str(),
+              HasSubstr(absl::StrCat(
+                  "cites the index: ", by_check[0].index_citation().count(),
+                  " entries below size ", size0, "\n")));
 
   // The server's rules runner on the original, over the same index.
   ASSERT_TRUE(s.fixture->Reopen().ok());
