@@ -11,7 +11,13 @@ namespace api::index {
 
 absl::StatusOr<VerifiedModelPages> ExpandCitation(
     aifl::api::v1::Audit::Stub& audit, const client::LogVerifier& index_log,
-    const aifl::rules::v1::IndexCitation& citation, uint32_t page_size) {
+    const aifl::rules::v1::IndexCitation& citation,
+    ModelEntriesOptions options) {
+  if (options.as_of.has_value()) {
+    return absl::InvalidArgumentError(
+        "expanding a citation: the as-of size is the citation's input size, "
+        "not an option");
+  }
   if (citation.index_origin() != index_log.origin()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the citation of model ", citation.model_key(), " names the index \"",
@@ -30,9 +36,7 @@ absl::StatusOr<VerifiedModelPages> ExpandCitation(
     return absl::InvalidArgumentError(absl::StrCat(
         "the citation of model ", citation.model_key(), ": input_size 0"));
   }
-  ModelEntriesOptions options;
   options.as_of = citation.input_size();
-  options.page_size = page_size;
   ASSIGN_OR_RETURN(
       VerifiedModelPages answer,
       FetchModelEntries(audit, index_log, citation.model_key(), options));

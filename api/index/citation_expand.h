@@ -24,15 +24,20 @@ namespace api::index {
 
 // The verified answer for `citation`'s model as of its input size
 // (answer.entries(): exactly the cited list's entries, each proven).
-// `index_log` verifies the output log's checkpoints. Errors:
-// kFailedPrecondition when the citation names another index than
-// `index_log`'s origin or a MapFn version this client does not know;
-// FetchModelEntries's (kDataLoss for a bad answer, kOutOfRange when the
-// index is not yet at the cited size); CheckCitedList's (kDataLoss naming
-// the cited and the served count and list root).
+// `index_log` verifies the output log's checkpoints. `options` as
+// FetchModelEntries takes them (page size; refuse_redacted: the first
+// redacted entry is kFailedPrecondition naming its leaf, and no page is
+// asked after it), but the as-of size is the citation's: options.as_of
+// must be unset (kInvalidArgument). Errors: kFailedPrecondition when the
+// citation names another index than `index_log`'s origin or a MapFn
+// version this client does not know; FetchModelEntries's (kDataLoss for a
+// bad answer, kOutOfRange when the index is not yet at the cited size);
+// CheckCitedList's (kDataLoss naming the cited and the served count and
+// list root).
 absl::StatusOr<VerifiedModelPages> ExpandCitation(
     aifl::api::v1::Audit::Stub& audit, const client::LogVerifier& index_log,
-    const aifl::rules::v1::IndexCitation& citation, uint32_t page_size = 0);
+    const aifl::rules::v1::IndexCitation& citation,
+    ModelEntriesOptions options = {});
 
 }  // namespace api::index
 

@@ -1,16 +1,11 @@
 #include "api/index/index_host.h"
 
-#include <algorithm>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "index/finding_citation.h"
 #include "index/ledger_input.h"
-#include "index/list_below.h"
-#include "index/map_fn.h"
-#include "index/map_hash.h"
+#include "index/model_citations.h"
 #include "ledger/crypto/key_file.h"
 
 namespace api::index {
@@ -100,64 +95,11 @@ absl::StatusOr<vindex::ModelPage> IndexHost::Page(
                                max_leaf_bytes);
 }
 
-absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>>
-IndexHost::Cite(const std::vector<std::string>& model_ids,
-                uint64_t input_size) {
+absl::StatusOr<vindex::Citations> IndexHost::Cite(
+    const std::vector<std::string>& model_ids, uint64_t input_size) {
   absl::MutexLock lock(&mu_);
-  const vindex::IndexState& state = builder_->state();
-  std::map<std::string, ledger::merkle::CompactRange> lists;
-  for (const std::string& id : model_ids) {
-    if (input_size >= state.input_size) {
-      lists[id] = builder_->ListRange(id);
-    } else {
-      // O(log n) reads of the stored list nodes (list_below.h).
-      ASSIGN_OR_RETURN(lists[id],
-                       vindex::ListRangeBelow(*builder_, id, input_size));
-    }
-  }
-  if (input_size > state.input_size) {
-    RETURN_IF_ERROR(ExtendLists(input_size, &lists));
-  }
-  std::map<std::string, aifl::rules::v1::IndexCitation> out;
-  for (const auto& [id, list] : lists) {
-    out[id] = vindex::MakeIndexCitation(
-        output_.ledger->origin(), state.map_fn_version, id, input_size, list);
-  }
-  return out;
-}
-
-absl::Status IndexHost::ExtendLists(
-    uint64_t input_size,
-    std::map<std::string, ledger::merkle::CompactRange>* lists) {
-  const uint64_t from = builder_->state().input_size;
-  if (input_size - from > max_step_leaves_) {
-    return absl::UnavailableError(absl::StrCat(
-        "the index is at input size ", from, ", ", input_size - from,
-        " leaves behind ", input_size, " (more than ", max_step_leaves_,
-        "): no citation until it catches up"));
-  }
-  for (uint64_t next = from; next < input_size;) {
-    ASSIGN_OR_RETURN(
-        std::vector<std::string> leaves,
-        input_.GetLeaves(next, std::min<uint64_t>(1000, input_size - next)));
-    if (leaves.empty()) {
-      return absl::OutOfRangeError(
-          absl::StrCat("the served ledger has no leaf ", next,
-                       " (citing as of size ", input_size, ")"));
-    }
-    for (const std::string& leaf : leaves) {
-      ASSIGN_OR_RETURN(std::vector<std::string> models,
-                       vindex::ModelsOfLeaf(next, leaf));
-      for (const std::string& m : models) {
-        auto it = lists->find(m);
-        if (it != lists->end()) {
-          it->second.Append(vindex::ListLeafHash(next), nullptr);
-        }
-      }
-      ++next;
-    }
-  }
-  return absl::OkStatus();
+  return vindex::CiteModels(*builder_, input_, output_.ledger->origin(),
+                            model_ids, input_size, max_step_leaves_);
 }
 
 }  // namespace api::index

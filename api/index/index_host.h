@@ -23,7 +23,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,12 +35,11 @@
 #include "api/client/folder_log_reader.h"
 #include "api/index/index_follow.h"
 #include "index/index_builder.h"
+#include "index/model_citations.h"
 #include "index/model_page.h"
 #include "index/output_log.h"
 #include "ledger/entry_signer.h"
 #include "ledger/ledger.h"
-#include "ledger/merkle/compact_range.h"
-#include "schema/findings.pb.h"
 
 namespace api::index {
 
@@ -95,17 +93,12 @@ class IndexHost {
                                          std::optional<uint64_t> as_of,
                                          size_t max_leaf_bytes);
 
-  // The index citations (index/finding_citation.h) of `model_ids`' lists as
-  // of `input_size`, the size of the fold the findings were computed from
-  // (the rules runner's): the builder's list at its input size I, extended
-  // with the served ledger's leaves [I, input_size) through MapFn; when the
-  // index is already past input_size (it advanced meanwhile), the stored
-  // list's elements below it (index/list_below.h: O(log n) reads of the
-  // stored list nodes, whatever the list's length). kUnavailable when
-  // input_size is more than max_step_leaves beyond I (a catch-up: the leaves
-  // would be held in memory); the ledger's and MapFn's errors (kOutOfRange past
-  // its size).
-  absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>> Cite(
+  // The index citations of `model_ids`' lists as of `input_size`, the size
+  // of the fold the findings were computed from (the rules runner's):
+  // vindex::CiteModels (index/model_citations.h) under the lock, extending
+  // past the index by at most max_step_leaves (kUnavailable beyond: a
+  // catch-up, whose leaves would be held in memory).
+  absl::StatusOr<vindex::Citations> Cite(
       const std::vector<std::string>& model_ids, uint64_t input_size);
 
   // The output log's origin (for its verifier key).
@@ -130,12 +123,6 @@ class IndexHost {
       : input_(input),
         output_ledger_(output.ledger.get()),
         output_(std::move(output)) {}
-
-  // Cite's way past the index: the served ledger's leaves through MapFn.
-  absl::Status ExtendLists(
-      uint64_t input_size,
-      std::map<std::string, ledger::merkle::CompactRange>* lists)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const ledger::Ledger& input_;
   const ledger::Ledger* const output_ledger_;  // output_.ledger's

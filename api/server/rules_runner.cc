@@ -1,12 +1,11 @@
 #include "api/server/rules_runner.h"
 
 #include <cstdio>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "common/status_macros.h"
+#include "index/model_citations.h"
 
 namespace api::server {
 
@@ -76,25 +75,18 @@ absl::StatusOr<size_t> RulesRunner::RunOnce(bool all) {
 
 void RulesRunner::Cite(uint64_t input_size,
                        std::vector<aifl::rules::v1::Finding>* findings) {
-  std::set<std::string> models;
-  for (aifl::rules::v1::Finding& f : *findings) {
-    // A CLEARED finding copies the recorded one, citation included.
-    f.clear_index_citation();
-    if (!f.model_id().empty()) models.insert(f.model_id());
+  vindex::CiteFn cite;
+  if (options_.index != nullptr) {
+    cite = [index = options_.index](const std::vector<std::string>& models,
+                                    uint64_t size) {
+      return index->Cite(models, size);
+    };
   }
-  if (options_.index == nullptr || models.empty()) return;
-  absl::StatusOr<std::map<std::string, aifl::rules::v1::IndexCitation>> cited =
-      options_.index->Cite(
-          std::vector<std::string>(models.begin(), models.end()), input_size);
+  const absl::Status cited = vindex::CiteFindings(cite, input_size, findings);
   if (!cited.ok()) {
     std::fprintf(stderr,
                  "rules runner: findings recorded without a citation: %s\n",
-                 cited.status().ToString().c_str());
-    return;
-  }
-  for (aifl::rules::v1::Finding& f : *findings) {
-    auto it = cited->find(f.model_id());
-    if (it != cited->end()) *f.mutable_index_citation() = it->second;
+                 cited.ToString().c_str());
   }
 }
 

@@ -386,6 +386,11 @@ TEST(ComplianceCheckTest, ParsesArguments) {
   EXPECT_TRUE(o->json);
   EXPECT_EQ(o->fail_on, v1::WARNING);
   EXPECT_EQ(o->model, "m");
+  o = ParseArgs({"--index_dir", "idx", "--index-store=/s"}, "/work",
+                absl::UnixEpoch(), &help);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->index_dir, "/work/idx");
+  EXPECT_EQ(o->index_store, "/s");
   EXPECT_FALSE(
       ParseArgs({"--fail_on", "bad"}, "", absl::UnixEpoch(), &help).ok());
   EXPECT_FALSE(

@@ -4,7 +4,9 @@
 # that carry their model's index citation; `ledgerctl model --expand_index`
 # and `ledgerctl report --expand_index` expand it into exactly the model's
 # entries below the cited size (those model-complete --as_of lists), each
-# proven; the index's verifier key is required and must be the cited index's.
+# proven; with --refuse_redacted an entry redacted for the caller (another
+# organisation's about the owner's model) is refused; the index's verifier
+# key is required and must be the cited index's.
 set -euo pipefail
 source common/testonly/test_lib.sh
 
@@ -38,6 +40,12 @@ $L declare --dir in --key p.key decl.txt >/dev/null
 printf 'model_id: "m-1"\ncompute_flop: 1e25\n' >m1.txt
 printf 'model_id: "m-2"\ncompute_flop: 2e25\n' >m2.txt
 for m in m1 m2 m1 m2 m1; do $L notify --dir in --key p.key $m.txt >/dev/null; done
+# Another organisation's notification naming m-1: in m-1's list, redacted
+# for Example AI (who may not read it).
+$L keygen --out o.key >/dev/null
+$L enroll --dir in --pub o.key.pub --role provider --organisation "Other AI GmbH" \
+  --tls_identity other-ai >/dev/null
+$L notify --dir in --key o.key m1.txt >/dev/null
 
 port=$(free_port)
 $S --ledger_dir=in --listen="127.0.0.1:$port" --tls_cert="$P/server.pem" \
@@ -80,6 +88,22 @@ $L model "${A[@]}" --model m-1 >plain.txt
 $L report "${A[@]}" --model m-1 --expand_index --index_vkey "$ivkey" --out r.html >/dev/null
 grep -q "Index citations, expanded" r.html || fail "report: no expanded citations"
 grep -q "index: [0-9]* entries about m-1 below size [0-9]*" r.html || fail "report: citation"
+
+# --refuse_redacted: the owner's expansion holds the other organisation's
+# entry redacted and is refused, naming it; the auditor's holds none.
+PROV=(--server "localhost:$port" --vkey "$vkey" --trusted_dir "$tmp/trust-p"
+   --tls_ca "$P/ca.pem" --tls_cert "$P/example-ai.pem" --tls_key "$P/example-ai.key")
+$L model "${PROV[@]}" --model m-1 --expand_index --index_vkey "$ivkey" >own.txt \
+  || fail "the owner's expansion"
+grep -q "^index citation: $count entries about m-1 below size $size " own.txt \
+  || { cat own.txt >&2; fail "the owner's expansion: the same citation"; }
+[[ $(grep -c "^  leaf [0-9]*  redacted (not readable by you)\$" own.txt) -eq 1 ]] \
+  || { cat own.txt >&2; fail "the owner's expansion: one redacted entry"; }
+expect_failure "expand_index: leaf [0-9]* of the answer is redacted" \
+  $L model "${PROV[@]}" --model m-1 --expand_index --index_vkey "$ivkey" --refuse_redacted
+$L model "${A[@]}" --model m-1 --expand_index --index_vkey "$ivkey" --refuse_redacted \
+  | grep -q "^index citation: $count entries about m-1 below size $size " \
+  || fail "the auditor's expansion with --refuse_redacted"
 
 # The index's verifier key is required, and must be the cited index's.
 expect_failure "index_vkey" $L model "${A[@]}" --model m-1 --expand_index

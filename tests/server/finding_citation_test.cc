@@ -142,8 +142,9 @@ class FindingCitationTest : public ::testing::Test {
   }
 
   absl::StatusOr<std::vector<uint64_t>> Expand(const IndexCitation& c) {
-    auto r = api::index::ExpandCitation(*audit_, *index_log_, c,
-                                        /*page_size=*/3);
+    api::index::ModelEntriesOptions options;
+    options.page_size = 3;
+    auto r = api::index::ExpandCitation(*audit_, *index_log_, c, options);
     if (!r.ok()) return r.status();
     std::vector<uint64_t> out;
     for (const vindex::ProvenEntry& e : r->answer.entries()) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/client/log_verifier.h"
+#include "api/index/citation_expand.h"
 #include "api/index/model_entries_client.h"
 #include "api/v1/ledger_service.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -295,18 +296,41 @@ TEST_F(ModelEntriesTest, AnotherOrganisationsEntryIsRedactedForTheOwner) {
   api::index::ModelEntriesOptions refuse;
   refuse.page_size = 4;
   refuse.refuse_redacted = true;
-  auto refused =
-      api::index::FetchModelEntries(*a, *index_log_, "model-a", refuse);
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
-      << refused.status();
-  EXPECT_NE(refused.status().message().find(
-                absl::StrCat("leaf ", b_leaf, " of the answer is redacted")),
-            absl::string_view::npos)
-      << refused.status();
+  const auto expect_refused_naming_b = [&](const absl::Status& refused) {
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+    EXPECT_NE(refused.message().find(
+                  absl::StrCat("leaf ", b_leaf, " of the answer is redacted")),
+              absl::string_view::npos)
+        << refused;
+  };
+  expect_refused_naming_b(
+      api::index::FetchModelEntries(*a, *index_log_, "model-a", refuse)
+          .status());
   auto whole =
       api::index::FetchModelEntries(*auditor, *index_log_, "model-a", refuse);
   ASSERT_TRUE(whole.ok()) << whole.status();
   EXPECT_EQ(Indices(*whole), want);
+
+  // A finding's citation of model-a expands the same way (`ledgerctl model
+  // --expand_index --refuse_redacted`): refused for the owner, naming the
+  // entry; whole for the auditor; as of the citation's size only.
+  auto cited = harness_->server().index()->Cite({"model-a"}, b_leaf + 1);
+  ASSERT_TRUE(cited.ok()) << cited.status();
+  const aifl::rules::v1::IndexCitation& c = cited->at("model-a");
+  expect_refused_naming_b(
+      api::index::ExpandCitation(*a, *index_log_, c, refuse).status());
+  auto listed = api::index::ExpandCitation(*a, *index_log_, c);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(Indices(*listed), want);
+  auto expanded_whole =
+      api::index::ExpandCitation(*auditor, *index_log_, c, refuse);
+  ASSERT_TRUE(expanded_whole.ok()) << expanded_whole.status();
+  EXPECT_EQ(Indices(*expanded_whole), want);
+  refuse.as_of = b_leaf;
+  EXPECT_EQ(api::index::ExpandCitation(*auditor, *index_log_, c, refuse)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 class HostileModelEntriesTest : public ModelEntriesTest {

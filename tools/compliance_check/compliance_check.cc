@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "api/client/open_log_reader.h"
+#include "api/index/index_host.h"
 #include "common/renamed_flag.h"
 #include "common/status_macros.h"
 #include "common/version.h"
@@ -18,6 +19,7 @@
 #include "rules/engine.h"
 #include "rules/rule_pack_loader.h"
 #include "tools/compliance_check/findings_recorder.h"
+#include "tools/compliance_check/index_citer.h"
 #include "tools/compliance_check/log_entries.h"
 #include "tools/compliance_check/report.h"
 
@@ -50,7 +52,8 @@ const char kUsage[] =
     "  bazel run //tools/compliance_check -- --dir D [--model M]\n"
     "      [--as-of RFC3339] [--json] [--fail_on info|warning|violation|"
     "critical]\n"
-    "      [--audit] [--record --rules_key K] [--pack P]\n"
+    "      [--audit] [--record --rules_key K [--index_dir O --index_store S]]\n"
+    "      [--pack P]\n"
     "  --dir D        ledger folder, opened read-only (unless --record)\n"
     "  --model M      only this model's findings (default: all)\n"
     "  --as-of T      only entries integrated by T; T is also the "
@@ -70,6 +73,12 @@ const char kUsage[] =
     "                 (a rules key's secret key file), then a checkpoint\n"
     "  --signed_state_dir S  with --record: where the log key's signed state\n"
     "                 is kept, as given to ledger_server\n"
+    "  --index_dir O --index_store S  with --record: the ledger's per-model\n"
+    "                 index (as ledger_server --index_dir/--index_store or\n"
+    "                 ledgerctl index-update keep it); each recorded finding\n"
+    "                 about a model cites the model's index entry, as the\n"
+    "                 server's findings do; an index too far behind: recorded\n"
+    "                 without, and a stderr line says why\n"
     "  --pack P       rule pack file (default: the v1 pack built into this\n"
     "                 binary, rules/packs/ai_act_gpai_v1.textproto)\n"
     "  --version      print the rule pack's version and source, and exit\n"
@@ -134,6 +143,10 @@ absl::Status SetValueFlag(const std::string& name, const std::string& value,
     ASSIGN_OR_RETURN(o->fail_on, ParseSeverity(value));
   } else if (name == "__rules_key") {
     o->rules_key = Resolve(cwd, value);
+  } else if (name == "__index_dir") {
+    o->index_dir = Resolve(cwd, value);
+  } else if (name == "__index_store") {
+    o->index_store = Resolve(cwd, value);
   } else if (name == "__signed_state_dir") {
     o->signed_state_dir = Resolve(cwd, value);
   } else if (name == "__pack") {
@@ -232,6 +245,15 @@ absl::StatusOr<std::string> VersionText(const Options& options) {
 namespace {
 
 absl::Status Validate(const Options& o) {
+  if (o.index_dir.empty() != o.index_store.empty()) {
+    return absl::InvalidArgumentError(
+        "--index_dir and --index_store go together");
+  }
+  if (!o.index_dir.empty() && !o.record) {
+    return absl::InvalidArgumentError(
+        "--index_dir and --index_store go with --record (the recorded "
+        "findings cite the index)");
+  }
   if (!o.server.empty() && !o.tiles_url.empty()) {
     return absl::InvalidArgumentError("--server does not go with --tiles");
   }
@@ -321,6 +343,17 @@ absl::StatusOr<VerifiedEntries> Evaluate(const Options& options,
   return read;
 }
 
+// The index --index_dir/--index_store name (null without them), citing at
+// most as far past its state as the server's hosted index does.
+absl::StatusOr<std::unique_ptr<IndexCiter>> OpenIndex(
+    const Options& options, const ledger::Ledger& ledger) {
+  if (options.index_dir.empty()) return nullptr;
+  return IndexCiter::Open(ledger, options.index_dir, options.index_store,
+                          options.index_max_extension != 0
+                              ? options.index_max_extension
+                              : api::index::IndexHost::kMaxStepLeaves);
+}
+
 }  // namespace
 
 absl::StatusOr<CheckResult> Check(const Options& options) {
@@ -354,12 +387,16 @@ absl::StatusOr<CheckResult> Check(const Options& options) {
   ASSIGN_OR_RETURN(VerifiedEntries read,
                    Evaluate(options, pack, ledger.get(), result));
   if (options.record) {
+    ASSIGN_OR_RETURN(std::unique_ptr<IndexCiter> index,
+                     OpenIndex(options, *ledger));
     ASSIGN_OR_RETURN(
         RecordResult rec,
         RecordFindings(*ledger, pack, read.entries, options.rules_key,
-                       result.clock, options.model));
+                       result.clock, options.model,
+                       index != nullptr ? index->cite() : nullptr));
     result.recorded = std::move(rec.appended);
     result.recorded_from_leaf = rec.first_leaf;
+    result.uncited = std::move(rec.uncited);
     result.ledger_size = ledger->Size();
   }
   return result;
@@ -370,6 +407,10 @@ int Run(const Options& options, std::ostream& out, std::ostream& err) {
   if (!result.ok()) {
     err << "compliance_check: " << result.status().ToString() << "\n";
     return kExitError;
+  }
+  if (!result->uncited.ok()) {
+    err << "compliance_check: findings recorded without a citation: "
+        << result->uncited.ToString() << "\n";
   }
   out << (options.json ? JsonReport(*result, options.fail_on)
                        : TextReport(*result, options.fail_on));

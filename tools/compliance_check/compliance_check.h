@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -75,6 +76,19 @@ struct Options {
   // checkpoint. Not with `as_of`. Default: false.
   bool record = false;
   std::string rules_key;
+  // With record: the ledger's per-model index, whose citations the recorded
+  // findings about a model carry (Finding.index_citation, as ledger_server
+  // --index_dir records them): its output log folder (opened read-only,
+  // for its origin) and its RocksDB folder, as given to ledger_server
+  // --index_dir / --index_store or ledgerctl index-update. Both or neither.
+  // Default: "" (findings without a citation).
+  std::string index_dir;
+  std::string index_store;
+  // With index_dir: how many leaves past its state the index may be
+  // extended to cite (vindex::CiteModels); further behind, the findings are
+  // recorded without a citation and CheckResult::uncited says why.
+  // Default: 0, the server's limit (api::index::IndexHost::kMaxStepLeaves).
+  uint64_t index_max_extension = 0;
   // With record: LedgerOptions::signed_state_dir (the log key's signed state
   // kept outside the folder). Default: "" (beside the log key).
   std::string signed_state_dir;
@@ -100,6 +114,10 @@ struct CheckResult {
   // and the first leaf index it went to.
   std::vector<aifl::rules::v1::Finding> recorded;
   uint64_t recorded_from_leaf = 0;
+  // With Options::index_dir: why `recorded` carries no index citation (the
+  // index is too far behind the ledger); OK otherwise. Run prints it on
+  // stderr, as ledger_server logs it.
+  absl::Status uncited;
   // Findings at or above Options::fail_on.
   size_t failing = 0;
   // Leaves not evaluated because their signer was not enrolled at them
@@ -134,8 +152,8 @@ absl::StatusOr<std::string> VersionText(const Options& options);
 
 // Parses the command line (argv[0] excluded): --dir D, --model M,
 // --as-of T (or --as_of), --json, --fail_on S, --audit, --check_recorded,
-// --record,
-// --rules_key K, --pack P, --version; "--flag value" or "--flag=value". Sets
+// --record, --rules_key K, --index_dir O, --index_store S, --pack P,
+// --version; "--flag value" or "--flag=value". Sets
 // `*help` for --help / -h. Relative paths are resolved against `cwd` when
 // it is not empty (bazel run's BUILD_WORKING_DIRECTORY). `now` is the
 // clock. kInvalidArgument naming the flag for anything else.

@@ -14,8 +14,8 @@ namespace v1 = aifl::rules::v1;
 absl::StatusOr<RecordResult> RecordFindings(
     ledger::Ledger& ledger, const rules::RulePack& pack,
     const std::vector<rules::LedgerEntry>& entries,
-    const std::string& rules_key_path, absl::Time now,
-    const std::string& model) {
+    const std::string& rules_key_path, absl::Time now, const std::string& model,
+    const vindex::CiteFn& cite) {
   ASSIGN_OR_RETURN(
       std::unique_ptr<compliance::FindingsRecorder> recorder,
       compliance::FindingsRecorder::Create(&ledger, rules_key_path));
@@ -32,6 +32,8 @@ absl::StatusOr<RecordResult> RecordFindings(
     result.appended.push_back(std::move(f));
   }
   if (result.appended.empty()) return result;
+  // The findings rest on every leaf: [0, Size()) before they are appended.
+  result.uncited = vindex::CiteFindings(cite, ledger.Size(), &result.appended);
   ASSIGN_OR_RETURN(result.first_leaf, recorder->Record(result.appended));
   RETURN_IF_ERROR(ledger.PublishCheckpoint().status());
   return result;

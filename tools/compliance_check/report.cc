@@ -192,7 +192,13 @@ std::string TextReport(const CheckResult& r, v1::Severity fail_on) {
     for (const v1::Finding& f : r.recorded) {
       absl::StrAppend(&s, "  ", v1::FindingState_Name(f.state()), " ",
                       f.model_id(), " ", f.rule_id(), " [",
-                      v1::Severity_Name(f.severity()), "]\n");
+                      v1::Severity_Name(f.severity()), "]");
+      if (f.has_index_citation()) {
+        absl::StrAppend(&s, " cites the index: ", f.index_citation().count(),
+                        " entries below size ",
+                        f.index_citation().input_size());
+      }
+      s += "\n";
     }
   }
   return s;

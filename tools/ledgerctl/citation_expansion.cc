@@ -11,13 +11,15 @@
 #include "common/json.h"
 #include "common/status_macros.h"
 #include "tools/ledgerctl/finding_format.h"
+#include "tools/ledgerctl/flags.h"
 #include "tools/ledgerctl/index_commands.h"
 #include "tools/ledgerctl/leaf_text.h"
 
 ABSL_FLAG(bool, expand_index, false,
           "model, report (with --server S hosting the index and --index_vkey "
           "V): expand each finding's index citation into its proven entries "
-          "and check they are the cited list (count and list root)");
+          "and check they are the cited list (count and list root); with "
+          "--refuse_redacted an entry withheld from this identity fails it");
 
 namespace ledgerctl {
 namespace {
@@ -30,8 +32,10 @@ absl::Status Failed(const absl::Status& why) {
 absl::StatusOr<ExpandedCitation> Expand(
     ModelSource& source, const api::client::LogVerifier& index_log,
     const aifl::rules::v1::IndexCitation& citation) {
+  api::index::ModelEntriesOptions options;
+  options.refuse_redacted = absl::GetFlag(FLAGS_refuse_redacted);
   absl::StatusOr<api::index::VerifiedModelPages> answer =
-      api::index::ExpandCitation(*source.audit(), index_log, citation);
+      api::index::ExpandCitation(*source.audit(), index_log, citation, options);
   if (!answer.ok()) return Failed(answer.status());
   absl::StatusOr<uint64_t> tied =
       api::index::CheckUpdateInInput(source.reader(), answer->answer.update());
@@ -41,7 +45,11 @@ absl::StatusOr<ExpandedCitation> Expand(
   out.indexed_size = answer->answer.update().state.input_size;
   out.tied_at = *tied;
   for (const vindex::ProvenEntry& e : answer->answer.entries()) {
-    out.entries.push_back({e.index, LeafPayloadType(e.leaf)});
+    // A redacted entry has no bytes to name a type from (model-complete's
+    // wording; index/FORMAT.md, "Redacted entries").
+    out.entries.push_back({e.index, e.redacted
+                                        ? "redacted (not readable by you)"
+                                        : LeafPayloadType(e.leaf)});
   }
   return out;
 }

@@ -29,7 +29,9 @@ namespace ledgerctl {
 // is set without --server (a ledger_server hosting the index) or without
 // --index_vkey (the index's output-log verifier key). Errors of the
 // expansion (a citation that does not match the served list: kDataLoss
-// naming both counts and list roots) and of the tie, prefixed
+// naming both counts and list roots; with --refuse_redacted, the first
+// entry the server redacted for this identity: kFailedPrecondition naming
+// its leaf, no page asked after it) and of the tie, prefixed
 // "--expand_index: ".
 absl::StatusOr<std::vector<ExpandedCitation>> ExpandCitations(
     ModelSource& source,

@@ -21,6 +21,8 @@ struct ExpandedCitation {
   uint64_t tied_at = 0;
   struct Entry {
     uint64_t index = 0;
+    // "redacted (not readable by you)" for an entry the server withheld
+    // from this identity.
     std::string payload_type;
   };
   std::vector<Entry> entries;  // exactly the cited list, each proven

@@ -91,3 +91,9 @@ ABSL_FLAG(std::string, signed_state_dir, "",
 ABSL_FLAG(std::string, checkpoint, "",
           "verify, restore-signed-state: the newest checkpoint note published "
           "(e.g. saved by a client or witness with `checkpoint --save`)");
+ABSL_FLAG(bool, refuse_redacted, false,
+          "model-complete --server, and model|report --expand_index: fail "
+          "on an entry the server redacted (another organisation's entry "
+          "about the model, withheld from this identity: proven listed and "
+          "included, but MapFn cannot be checked on it) instead of listing "
+          "it as redacted");

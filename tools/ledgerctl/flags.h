@@ -53,5 +53,8 @@ ABSL_DECLARE_FLAG(bool, follow);
 // The provider commands (provider_commands.h).
 ABSL_DECLARE_FLAG(std::string, file);
 ABSL_DECLARE_FLAG(std::string, sha256);
+// model-complete --server and --expand_index (index_answer_commands.h,
+// citation_expansion.h).
+ABSL_DECLARE_FLAG(bool, refuse_redacted);
 
 #endif  // TOOLS_LEDGERCTL_FLAGS_H_

@@ -38,11 +38,6 @@ ABSL_FLAG(int64_t, as_of, -1,
 ABSL_FLAG(int64_t, page_size, 0,
           "model-complete --server: list elements per page (0: the server's, "
           "1000)");
-ABSL_FLAG(bool, refuse_redacted, false,
-          "model-complete --server: fail on an entry the server redacted "
-          "(another organisation's entry about the model, withheld from "
-          "this identity: proven listed and included, but MapFn cannot be "
-          "checked on it) instead of listing it as redacted");
 
 namespace ledgerctl {
 namespace {

@@ -131,7 +131,8 @@ giving the same output for the same log. findings needs --server:
     hosting the index): each finding's index citation expanded into its
     proven entries (Audit.GetModelEntries as of the cited size, verified as
     model-complete does); refused unless they are the cited count and list
-    root
+    root; with --refuse_redacted, refused at the first entry the server
+    redacted for this identity, as model-complete --refuse_redacted
   form        --model M                      Model Documentation Form: compute,
                                              energy, time, hardware, evidence
 The verifiable per-model index (index/README.md), over any input source:
