@@ -37,6 +37,7 @@
 #include "office/monitor_witness.h"
 #include "office/office_ledger_sink.h"
 #include "office/testonly/office_ledger_fixture.h"
+#include "office/testonly/served_index.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness_store.h"
 
@@ -45,27 +46,12 @@ namespace {
 
 // The input log and its output log on one HTTP port, as ledger_server
 // --index_dir --http_listen serves them: <url> and <url>/index.
-struct Served {
-  std::unique_ptr<ledger::tiles::LedgerTileSource> input, output;
-  std::unique_ptr<api::server::ServerHttpHandler> handler;
-  std::unique_ptr<api::tiles_http::TileHttpServer> server;
-  std::string url;
-};
-
-Served Serve(const ledger::Ledger* input, const ledger::Ledger* output) {
-  Served s;
-  s.input = std::make_unique<ledger::tiles::LedgerTileSource>(input);
-  if (output != nullptr) {
-    s.output = std::make_unique<ledger::tiles::LedgerTileSource>(output);
-  }
-  s.handler = std::make_unique<api::server::ServerHttpHandler>(
-      s.input.get(), s.output.get(), nullptr,
-      api::tiles_http::TileHandlerOptions{});
-  auto server = api::tiles_http::TileHttpServer::Start(s.handler.get(), {});
-  EXPECT_TRUE(server.ok()) << server.status();
-  s.server = *std::move(server);
-  s.url = absl::StrCat("http://127.0.0.1:", s.server->port());
-  return s;
+testonly::ServedIndex Serve(const ledger::Ledger* input,
+                            const ledger::Ledger* output) {
+  absl::StatusOr<testonly::ServedIndex> served =
+      testonly::ServeIndex(input, output);
+  EXPECT_TRUE(served.ok()) << served.status();
+  return served.ok() ? *std::move(served) : testonly::ServedIndex();
 }
 
 class IndexCheckTest : public ::testing::Test {
@@ -181,7 +167,7 @@ class IndexCheckTest : public ::testing::Test {
 
   common::FakeClock clock_{absl::FromUnixSeconds(1'780'000'000)};
   std::unique_ptr<vindex::testonly::IndexedLog> log_;
-  Served served_;
+  testonly::ServedIndex served_;
   std::unique_ptr<Mirror> mirror_;
   FollowedLog in_cfg_, out_cfg_;
   std::unique_ptr<LogFollower> in_, out_;
@@ -440,7 +426,7 @@ TEST(MirrorLogReaderTest, ReadsTheVerifiedTreeAndServesNoProofs) {
   ASSERT_TRUE(log.ok());
   ASSERT_TRUE((*log)->Grow(20).ok());
   ASSERT_TRUE((*log)->input().ledger().PublishCheckpoint().ok());
-  Served in = Serve(&(*log)->input().ledger(), nullptr);
+  testonly::ServedIndex in = Serve(&(*log)->input().ledger(), nullptr);
   auto mirror = Mirror::Open(ledger::testonly::FreshDir("mirror"));
   ASSERT_TRUE(mirror.ok());
   common::FakeClock clock(absl::FromUnixSeconds(1'780'000'000));
