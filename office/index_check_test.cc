@@ -340,9 +340,14 @@ TEST_F(IndexCheckTest, AMonitorReportsAnInputNeverReachedAndNoIncident) {
   // wait, first seen at the clock's time; never a follow error.
   ASSERT_TRUE(reports.Await([&] {
     return reports.Count(IndexWaitNews::kNew, named, held) +
-               reports.Count(IndexWaitNews::kOngoing, named, held) >=
-           20;
+                   reports.Count(IndexWaitNews::kOngoing, named, held) >=
+               20 ||
+           !reports.incidents.empty();
   }));
+  {
+    absl::MutexLock lock(&reports.mu);
+    ASSERT_TRUE(reports.incidents.empty()) << reports.incidents[0].reason;
+  }
   clock_.Advance(absl::Seconds(30));
   ASSERT_TRUE(reports.Await([&] {
     return !reports.waits.empty() &&

@@ -131,8 +131,12 @@ TEST_F(MonitorIndexWaitTest, AnInputNeverReachedIsReportedOnceNeverAnIncident) {
       "\"index_input_waiting\"", absl::StrCat("\"origin\":\"", output_origin_),
       absl::StrCat("\"named_input_size\":\"", named, "\""),
       absl::StrCat("\"held_input_size\":\"", held, "\"")};
-  ASSERT_TRUE(Eventually([&] { return Lines(EventLog(), waiting) > 0; }))
-      << EventLog();
+  ASSERT_TRUE(Eventually([&] {
+    const std::string events = EventLog();
+    return Lines(events, waiting) > 0 ||
+           Lines(events, {"\"log_incident\""}) > 0;
+  })) << EventLog();
+  ASSERT_EQ(Lines(EventLog(), {"\"log_incident\""}), 0) << EventLog();
   ASSERT_TRUE(Eventually([&] {
     return Gauge(Scrape(), "aifl_monitor_index_input_wait_seconds") >= 2;
   })) << Scrape();
