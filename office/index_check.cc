@@ -86,9 +86,8 @@ absl::StatusOr<std::optional<IndexMismatch>> IndexCheck::CheckLeaf(
 absl::StatusOr<std::optional<IndexMismatch>> IndexCheck::Failed(
     uint64_t index, const absl::Status& why) {
   replayer_.reset();
-  // A mismatch stops the log; an error leaves the wait as it was.
-  if (absl::IsDataLoss(why)) waiting_.reset();
-  if (!absl::IsDataLoss(why)) return why;
+  if (!absl::IsDataLoss(why)) return why;  // the wait stays as it was
+  waiting_.reset();                        // a mismatch: the log stops
   return std::optional<IndexMismatch>(
       IndexMismatch{index, std::string(why.message())});
 }
