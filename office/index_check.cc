@@ -67,6 +67,7 @@ absl::StatusOr<std::optional<IndexMismatch>> IndexCheck::CheckLeaf(
     const uint64_t wanted = (*update)->state.input_size;
     if (wanted > at.fields.size) {
       // Nothing changed yet: the same leaf is checked again next time.
+      waiting_ = IndexInputWait{index, wanted, at.fields.size, {}, {}};
       return absl::UnavailableError(absl::StrCat(
           "output leaf ", index, " of ", output_origin_, " indexes ",
           input_origin_, " up to size ", wanted, "; the monitor verified ",
@@ -78,13 +79,15 @@ absl::StatusOr<std::optional<IndexMismatch>> IndexCheck::CheckLeaf(
     if (!replayed.ok()) return Failed(index, replayed);
   }
   checked_ = index + 1;
+  if (waiting_.has_value() && waiting_->leaf <= index) waiting_.reset();
   return std::nullopt;
 }
 
 absl::StatusOr<std::optional<IndexMismatch>> IndexCheck::Failed(
     uint64_t index, const absl::Status& why) {
   replayer_.reset();
-  if (!absl::IsDataLoss(why)) return why;
+  if (!absl::IsDataLoss(why)) return why;  // the wait stays as it was
+  waiting_.reset();                        // a mismatch: the log stops
   return std::optional<IndexMismatch>(
       IndexMismatch{index, std::string(why.message())});
 }

@@ -15,6 +15,12 @@
 // an error it is rebuilt by replaying the committed output leaves from the
 // mirror (each checked again), once.
 //
+// An update naming an input size beyond the input log's mirror is not
+// checked yet: Check says kUnavailable and waiting() names it, until a later
+// Check replays it (IndexInputWait, below). Never a mismatch: the output
+// log may be served ahead of its input (a lagging static copy), and nothing
+// the monitor holds proves the input will never get there.
+//
 // Not thread-safe: one follower owns it. The mirror is shared (its input
 // log is written by another follower meanwhile).
 #ifndef OFFICE_INDEX_CHECK_H_
@@ -27,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "api/client/log_reader.h"
 #include "api/index/index_replayer.h"
@@ -38,6 +45,18 @@ namespace office {
 struct IndexMismatch {
   uint64_t leaf = 0;
   std::string reason;  // ReplayIndex's kDataLoss message
+};
+
+// An output leaf whose update names an input size the mirror of the input
+// log does not hold yet: the output log's follower waits for it (and the
+// monitor reports the wait: docs/ai-office-monitor.md).
+struct IndexInputWait {
+  uint64_t leaf = 0;        // the output leaf waiting
+  uint64_t named_size = 0;  // the input size its update names
+  uint64_t held_size = 0;   // the input log's verified size in the mirror
+  // When the follower first saw this leaf wait, and when it last did (its
+  // clock at those steps); IndexCheck leaves both unset.
+  absl::Time since, seen;
 };
 
 class IndexCheck {
@@ -60,6 +79,10 @@ class IndexCheck {
   // binary does not replay; the mirror's errors.
   absl::StatusOr<std::optional<IndexMismatch>> Check(
       uint64_t first, absl::Span<const std::string> leaves);
+
+  // The leaf the last Check stopped at for want of input, until a Check
+  // replays it (or finds a mismatch); nullopt when none waits.
+  const std::optional<IndexInputWait>& waiting() const { return waiting_; }
 
   // The input leaves the replays read, rebuilds included (what makes the
   // check incremental: tests).
@@ -84,6 +107,7 @@ class IndexCheck {
   std::unique_ptr<api::index::IndexReplayer> replayer_;
   uint64_t checked_ = 0;
   uint64_t input_leaves_read_ = 0;
+  std::optional<IndexInputWait> waiting_;
 };
 
 }  // namespace office

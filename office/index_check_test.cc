@@ -10,12 +10,15 @@
 // folding the output log as a factory log.
 #include "office/index_check.h"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "api/client/curl_http_getter.h"
 #include "api/server/server_http_handler.h"
 #include "api/tiles_http/tile_http_server.h"
@@ -29,9 +32,12 @@
 #include "ledger/tiles/ledger_tile_source.h"
 #include "office/log_follower.h"
 #include "office/mirror_log_reader.h"
+#include "office/monitor.h"
+#include "office/monitor_metrics.h"
 #include "office/monitor_witness.h"
 #include "office/office_ledger_sink.h"
 #include "office/testonly/office_ledger_fixture.h"
+#include "office/testonly/served_index.h"
 #include "witness/trusted_logs.h"
 #include "witness/witness_store.h"
 
@@ -40,27 +46,12 @@ namespace {
 
 // The input log and its output log on one HTTP port, as ledger_server
 // --index_dir --http_listen serves them: <url> and <url>/index.
-struct Served {
-  std::unique_ptr<ledger::tiles::LedgerTileSource> input, output;
-  std::unique_ptr<api::server::ServerHttpHandler> handler;
-  std::unique_ptr<api::tiles_http::TileHttpServer> server;
-  std::string url;
-};
-
-Served Serve(const ledger::Ledger* input, const ledger::Ledger* output) {
-  Served s;
-  s.input = std::make_unique<ledger::tiles::LedgerTileSource>(input);
-  if (output != nullptr) {
-    s.output = std::make_unique<ledger::tiles::LedgerTileSource>(output);
-  }
-  s.handler = std::make_unique<api::server::ServerHttpHandler>(
-      s.input.get(), s.output.get(), nullptr,
-      api::tiles_http::TileHandlerOptions{});
-  auto server = api::tiles_http::TileHttpServer::Start(s.handler.get(), {});
-  EXPECT_TRUE(server.ok()) << server.status();
-  s.server = *std::move(server);
-  s.url = absl::StrCat("http://127.0.0.1:", s.server->port());
-  return s;
+testonly::ServedIndex Serve(const ledger::Ledger* input,
+                            const ledger::Ledger* output) {
+  absl::StatusOr<testonly::ServedIndex> served =
+      testonly::ServeIndex(input, output);
+  EXPECT_TRUE(served.ok()) << served.status();
+  return served.ok() ? *std::move(served) : testonly::ServedIndex();
 }
 
 class IndexCheckTest : public ::testing::Test {
@@ -176,7 +167,7 @@ class IndexCheckTest : public ::testing::Test {
 
   common::FakeClock clock_{absl::FromUnixSeconds(1'780'000'000)};
   std::unique_ptr<vindex::testonly::IndexedLog> log_;
-  Served served_;
+  testonly::ServedIndex served_;
   std::unique_ptr<Mirror> mirror_;
   FollowedLog in_cfg_, out_cfg_;
   std::unique_ptr<LogFollower> in_, out_;
@@ -249,16 +240,160 @@ TEST_F(IndexCheckTest, AnUpdateBeyondWhatTheMirrorVerifiedWaits) {
   // Only the output log is followed: its updates name input sizes the
   // mirror has not verified; nothing of it is committed, nothing stopped.
   ASSERT_TRUE(log_->output().PublishCheckpoint().ok());
+  const absl::Time first_seen = clock_.Now();
   auto early = out_->Step();
   EXPECT_TRUE(absl::IsUnavailable(early.status())) << early.status();
+  EXPECT_TRUE(out_->last_step_waited_for_input());
   EXPECT_FALSE(out_->stopped());
   EXPECT_EQ(Cosign().status, 503);
+  // The wait is kept: the first update's leaf, the size it names, nothing
+  // of the input held, since the first step that saw it.
+  ASSERT_TRUE(out_->index_input_wait().has_value());
+  const IndexInputWait wait = *out_->index_input_wait();
+  EXPECT_GT(wait.named_size, 0u);
+  EXPECT_EQ(wait.held_size, 0u);
+  EXPECT_EQ(wait.since, first_seen);
+  clock_.Advance(absl::Seconds(7));
+  EXPECT_TRUE(absl::IsUnavailable(out_->Step().status()));
+  ASSERT_TRUE(out_->index_input_wait().has_value());
+  EXPECT_EQ(out_->index_input_wait()->leaf, wait.leaf);
+  EXPECT_EQ(out_->index_input_wait()->since, first_seen);
+  EXPECT_EQ(out_->index_input_wait()->seen, first_seen + absl::Seconds(7));
   // Once the input is mirrored, the same checkpoint is followed and
-  // cosigned.
+  // cosigned, and nothing waits.
   auto step = Follow();
   ASSERT_TRUE(step.ok()) << step.status();
   EXPECT_FALSE(step->incident.has_value());
+  EXPECT_FALSE(out_->index_input_wait().has_value());
+  EXPECT_FALSE(out_->last_step_waited_for_input());
   EXPECT_EQ(Cosign().status, 200);
+}
+
+// What a Monitor reported about the output log, as the binary wires it
+// (monitor_main.cc: the gauges each step, an event per news).
+struct Reports {
+  absl::Mutex mu;
+  std::vector<std::pair<IndexWaitNews, IndexInputWait>> waits
+      ABSL_GUARDED_BY(mu);
+  std::vector<std::string> errors ABSL_GUARDED_BY(mu);  // origins
+  std::vector<LogIncident> incidents ABSL_GUARDED_BY(mu);
+
+  // Waits up to 60 s for `done` (mu held) to hold.
+  bool Await(const std::function<bool()>& done) {
+    absl::MutexLock lock(&mu);
+    return mu.AwaitWithTimeout(
+        absl::Condition(&done, &std::function<bool()>::operator()),
+        absl::Seconds(60));
+  }
+  size_t Count(IndexWaitNews news, uint64_t named, uint64_t held) {
+    size_t n = 0;
+    for (const auto& [what, w] : waits) {
+      n += what == news && w.named_size == named && w.held_size == held;
+    }
+    return n;
+  }
+};
+
+TEST_F(IndexCheckTest, AMonitorReportsAnInputNeverReachedAndNoIncident) {
+  // The input served at size M; the output log's last update names N > M
+  // (a static copy of the output ahead of the input's): the input never
+  // gets there while it is served so.
+  ASSERT_TRUE(log_->input().ledger().PublishCheckpoint().ok());
+  const uint64_t held = log_->builder().state().input_size;
+  ASSERT_TRUE(log_->Grow(20).ok());
+  const uint64_t named = log_->builder().state().input_size;
+  ASSERT_GT(named, held);
+  ASSERT_TRUE(log_->output().PublishCheckpoint().ok());
+  const absl::Time start = clock_.Now();
+
+  Reports reports;
+  MonitorMetrics metrics("test");
+  MonitorOptions options;
+  options.poll_interval = absl::Milliseconds(5);
+  options.on_index_wait = [&](const std::string& origin,
+                              const IndexInputWait& w, IndexWaitNews news) {
+    EXPECT_EQ(origin, out_cfg_.origin);
+    if (news == IndexWaitNews::kEnded) {
+      metrics.IndexInputNotWaiting(origin);
+    } else {
+      metrics.IndexInputWaiting(origin, w.seen - w.since,
+                                w.named_size - w.held_size);
+    }
+    absl::MutexLock lock(&reports.mu);
+    reports.waits.emplace_back(news, w);
+  };
+  options.on_error = [&](const std::string& origin, const absl::Status&) {
+    absl::MutexLock lock(&reports.mu);
+    reports.errors.push_back(origin);
+  };
+  options.on_incident = [&](const LogIncident& i) {
+    absl::MutexLock lock(&reports.mu);
+    reports.incidents.push_back(i);
+  };
+  std::vector<std::unique_ptr<LogFollower>> followers;
+  followers.push_back(std::move(in_));
+  followers.push_back(std::move(out_));
+  Monitor monitor(std::move(followers), options);
+  monitor.Start();
+
+  // Reported once with the sizes (N named, M held) however many steps
+  // wait, first seen at the clock's time; never a follow error.
+  ASSERT_TRUE(reports.Await([&] {
+    return reports.Count(IndexWaitNews::kNew, named, held) +
+                   reports.Count(IndexWaitNews::kOngoing, named, held) >=
+               20 ||
+           !reports.incidents.empty();
+  }));
+  {
+    absl::MutexLock lock(&reports.mu);
+    ASSERT_TRUE(reports.incidents.empty()) << reports.incidents[0].reason;
+  }
+  clock_.Advance(absl::Seconds(30));
+  ASSERT_TRUE(reports.Await([&] {
+    return !reports.waits.empty() &&
+           reports.waits.back().second.seen == start + absl::Seconds(30);
+  }));
+  {
+    absl::MutexLock lock(&reports.mu);
+    EXPECT_EQ(reports.Count(IndexWaitNews::kNew, named, held), 1u);
+    const IndexInputWait& last = reports.waits.back().second;
+    EXPECT_EQ(last.since, start);
+    EXPECT_EQ(last.named_size, named);
+    EXPECT_EQ(last.held_size, held);
+    EXPECT_TRUE(reports.errors.empty()) << reports.errors.front();
+    EXPECT_TRUE(reports.incidents.empty());
+    for (const auto& [news, w] : reports.waits) {
+      EXPECT_NE(news, IndexWaitNews::kEnded);
+      EXPECT_EQ(w.since, start);
+    }
+  }
+  const std::string scrape = metrics.Scrape();
+  const std::string label = absl::StrCat("{origin=\"", out_cfg_.origin, "\"} ");
+  EXPECT_TRUE(absl::StrContains(
+      scrape, absl::StrCat("aifl_monitor_index_input_wait_seconds", label, 30)))
+      << scrape;
+  EXPECT_TRUE(absl::StrContains(
+      scrape, absl::StrCat("aifl_monitor_index_input_gap_entries", label,
+                           named - held)))
+      << scrape;
+
+  // The input served in full: the wait ends, the output log is mirrored,
+  // still no incident.
+  ASSERT_TRUE(log_->input().ledger().PublishCheckpoint().ok());
+  ASSERT_TRUE(reports.Await([&] {
+    return !reports.waits.empty() &&
+           reports.waits.back().first == IndexWaitNews::kEnded;
+  }));
+  monitor.Stop();
+  // (The step that ended the wait committed the whole checkpoint.)
+  EXPECT_EQ(*mirror_->VerifiedSize(out_cfg_.origin), log_->output().Size());
+  absl::MutexLock lock(&reports.mu);
+  EXPECT_EQ(reports.waits.back().second.named_size, named);
+  EXPECT_TRUE(reports.incidents.empty());
+  EXPECT_TRUE(mirror_->Incidents(out_cfg_.origin)->empty());
+  EXPECT_TRUE(absl::StrContains(
+      metrics.Scrape(),
+      absl::StrCat("aifl_monitor_index_input_wait_seconds", label, 0)));
 }
 
 TEST_F(IndexCheckTest, TheOfficeRecordsAMismatchAndFoldsNoOutputLog) {
@@ -296,7 +431,7 @@ TEST(MirrorLogReaderTest, ReadsTheVerifiedTreeAndServesNoProofs) {
   ASSERT_TRUE(log.ok());
   ASSERT_TRUE((*log)->Grow(20).ok());
   ASSERT_TRUE((*log)->input().ledger().PublishCheckpoint().ok());
-  Served in = Serve(&(*log)->input().ledger(), nullptr);
+  testonly::ServedIndex in = Serve(&(*log)->input().ledger(), nullptr);
   auto mirror = Mirror::Open(ledger::testonly::FreshDir("mirror"));
   ASSERT_TRUE(mirror.ok());
   common::FakeClock clock(absl::FromUnixSeconds(1'780'000'000));

@@ -87,6 +87,24 @@ absl::Status LogFollower::Load() {
   return absl::OkStatus();
 }
 
+void LogFollower::NoteIndexWait(absl::Time now) {
+  if (index_check_ == nullptr) return;
+  const std::optional<IndexInputWait>& wait = index_check_->waiting();
+  if (stopped_ || !wait.has_value()) {
+    index_wait_.reset();
+    return;
+  }
+  // The same leaf waiting keeps its first-seen time; the sizes are the
+  // last check's.
+  const absl::Time since =
+      index_wait_.has_value() && index_wait_->leaf == wait->leaf
+          ? index_wait_->since
+          : now;
+  index_wait_ = *wait;
+  index_wait_->since = since;
+  index_wait_->seen = now;
+}
+
 void LogFollower::FollowLogKey() {
   const ledger::LogKeyHistory& keys = replay_->registry().log_keys();
   if (keys.epochs().size() <= log_key_epochs_) return;
@@ -101,8 +119,10 @@ void LogFollower::FollowLogKey() {
 
 absl::StatusOr<StepOutcome> LogFollower::Step() {
   StepOutcome outcome;
+  step_waited_ = false;
   if (!stopped_) {
     absl::StatusOr<std::optional<LogIncident>> incident = Advance(&outcome);
+    NoteIndexWait(clock_->Now());
     if (!incident.ok()) {
       // What is in memory may be ahead of what was stored: start again from
       // the stored state.
@@ -378,9 +398,12 @@ absl::StatusOr<std::optional<LogIncident>> LogFollower::CommitSealed(
   // An index output log: every IndexUpdate of the chunk must replay over
   // the mirrored input log before it is committed.
   if (index_check_ != nullptr) {
-    ASSIGN_OR_RETURN(std::optional<IndexMismatch> bad,
-                     index_check_->Check(commit.first_index, commit.entries));
-    if (bad.has_value()) return IndexIncident(*bad);
+    absl::StatusOr<std::optional<IndexMismatch>> bad =
+        index_check_->Check(commit.first_index, commit.entries);
+    step_waited_ = absl::IsUnavailable(bad.status()) &&
+                   index_check_->waiting().has_value();
+    RETURN_IF_ERROR(bad.status());
+    if (bad->has_value()) return IndexIncident(**bad);
   }
   RETURN_IF_ERROR(mirror_->Commit(commit));
   state_ = std::move(commit.state);

@@ -34,7 +34,9 @@
 // An index's output log (FollowedLog::index_of) is also replayed before
 // each commit: every IndexUpdate must match the mirror of the log it
 // indexes (index_check.h); an update that names an input size not mirrored
-// yet holds the commit back (an error: retried) until it is.
+// yet holds the commit back (an error: retried) until it is, and the wait is
+// kept (index_input_wait(): which leaf, the sizes, since when) for the
+// monitor to report — never an incident.
 // A hostile answer (fork, rollback, a tile or leaf that does not hash to
 // the signed root, an entry that fails admission or its signature, an index
 // update that does not replay) stops the log for good at its verified size,
@@ -116,6 +118,15 @@ class LogFollower {
   }
   // The replay of an index's output log; null for other logs.
   const IndexCheck* index_check() const { return index_check_.get(); }
+  // An index's output log waiting for its input: the leaf, the input size
+  // it names and the one mirrored (as of the last step that ran the check),
+  // since = the clock at the first step that saw this leaf wait, seen = at
+  // the last step. Cleared once that leaf replays, or the log stops.
+  const std::optional<IndexInputWait>& index_input_wait() const {
+    return index_wait_;
+  }
+  // Whether the last step's error was that wait (and nothing else).
+  bool last_step_waited_for_input() const { return step_waited_; }
 
  private:
   LogFollower(FollowedLog log, Mirror* mirror,
@@ -123,6 +134,8 @@ class LogFollower {
               api::client::LogVerifier verifier, const common::Clock* clock,
               FollowerOptions options);
 
+  // After a step: index_wait_ from the index check's wait, at `now`.
+  void NoteIndexWait(absl::Time now);
   // (Re)loads the stored state and resumes the replay from it.
   absl::Status Load();
   // Fetch, accept, mirror: the step's work; an incident or an error.
@@ -196,6 +209,8 @@ class LogFollower {
   std::unique_ptr<ledger::LeafReplay> replay_;
   // For an index's output log: its replay (null for other logs).
   std::unique_ptr<IndexCheck> index_check_;
+  std::optional<IndexInputWait> index_wait_;
+  bool step_waited_ = false;
   bool stopped_ = false;
 };
 

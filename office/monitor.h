@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +23,15 @@
 
 namespace office {
 
+// What on_index_wait reports about an index's output log waiting for its
+// input (LogFollower::index_input_wait).
+enum class IndexWaitNews {
+  kNew,      // first seen, or its sizes changed since the last report
+  kOngoing,  // as last reported (only `seen` moved)
+  kEnded,    // the leaf replayed (the input caught up) or the log was
+             // stopped: `wait` is the one last reported
+};
+
 struct MonitorOptions {
   // Pause between two steps of one log that found nothing new or failed.
   // Default: 1 s.
@@ -31,8 +41,15 @@ struct MonitorOptions {
   std::function<void(const LogIncident&)> on_incident;
   // Called after each step that verified new entries.
   std::function<void(const std::string& origin, const StepOutcome&)> on_step;
-  // Called when a step failed (the log is tried again after the interval).
+  // Called when a step failed (the log is tried again after the interval);
+  // not for an index's output log waiting for its input (on_index_wait).
   std::function<void(const std::string& origin, const absl::Status&)> on_error;
+  // Called after every step of an index's output log waiting for its input,
+  // and once when the wait ends. Never an incident: the output log may be
+  // served ahead of its input, and the wait may end any time.
+  std::function<void(const std::string& origin, const IndexInputWait& wait,
+                     IndexWaitNews news)>
+      on_index_wait;
 };
 
 class Monitor {
@@ -49,6 +66,10 @@ class Monitor {
 
  private:
   void Follow(LogFollower* follower);
+  // Calls on_index_wait for `follower`'s wait after a step; `reported` is
+  // the wait reported last (the follower thread's own).
+  void ReportIndexWait(const LogFollower& follower,
+                       std::optional<IndexInputWait>* reported) const;
 
   std::vector<std::unique_ptr<LogFollower>> followers_;
   const MonitorOptions options_;

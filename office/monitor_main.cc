@@ -19,7 +19,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -151,6 +153,7 @@ absl::StatusOr<std::vector<std::unique_ptr<office::LogFollower>>> Followers(
     if (!f.ok()) return f.status();
     metrics->Progress(log.origin, (*f)->verified_size(),
                       (*f)->checkpoint_size(), 0);
+    if (!log.index_of.empty()) metrics->IndexInputNotWaiting(log.origin);
     if ((*f)->stopped()) {
       metrics->Stopped(log.origin);
       LogEvent("warning", "log_stopped",
@@ -216,9 +219,57 @@ void LogRecorded(const std::string& origin,
             {"office_size", absl::StrCat(r->office_size)}});
 }
 
-office::MonitorOptions Callbacks(office::MonitorMetrics* metrics,
+// An index's output log waiting for its input: the gauges each step, one
+// event per distinct wait (leaf and sizes) and one when it ends — never an
+// incident, nor a follow_error (docs/ai-office-monitor.md).
+std::function<void(const std::string&, const office::IndexInputWait&,
+                   office::IndexWaitNews)>
+IndexWaitCallback(office::MonitorMetrics* metrics,
+                  const office::MonitorConfig& config) {
+  std::map<std::string, std::string> input_of;
+  for (const office::FollowedLog& log : config.logs) {
+    if (!log.index_of.empty()) input_of[log.origin] = log.index_of;
+  }
+  return [metrics, input_of](const std::string& origin,
+                             const office::IndexInputWait& w,
+                             office::IndexWaitNews news) {
+    const bool ended = news == office::IndexWaitNews::kEnded;
+    if (ended) {
+      metrics->IndexInputNotWaiting(origin);
+    } else {
+      metrics->IndexInputWaiting(origin, w.seen - w.since,
+                                 w.named_size - w.held_size);
+    }
+    const std::string since = absl::StrCat(absl::ToUnixSeconds(w.since));
+    if (news == office::IndexWaitNews::kNew) {
+      LogEvent("warning", "index_input_waiting",
+               {{"origin", origin},
+                {"input_origin", input_of.at(origin)},
+                {"output_leaf", absl::StrCat(w.leaf)},
+                {"named_input_size", absl::StrCat(w.named_size)},
+                {"held_input_size", absl::StrCat(w.held_size)},
+                {"waiting_since", since},
+                {"waited_seconds",
+                 absl::StrCat(absl::ToInt64Seconds(w.seen - w.since))}});
+    } else if (ended) {
+      const absl::Time now = common::RealClock::Get()->Now();
+      LogEvent("info", "index_input_wait_ended",
+               {{"origin", origin},
+                {"input_origin", input_of.at(origin)},
+                {"output_leaf", absl::StrCat(w.leaf)},
+                {"named_input_size", absl::StrCat(w.named_size)},
+                {"waiting_since", since},
+                {"waited_seconds",
+                 absl::StrCat(absl::ToInt64Seconds(now - w.since))}});
+    }
+  };
+}
+
+office::MonitorOptions Callbacks(const office::MonitorConfig& config,
+                                 office::MonitorMetrics* metrics,
                                  office::OfficeLedgerSink* sink) {
   office::MonitorOptions options;
+  options.on_index_wait = IndexWaitCallback(metrics, config);
   options.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   options.on_incident = [metrics, sink](const office::LogIncident& i) {
     metrics->Incident(i);
@@ -341,7 +392,7 @@ int Run() {
   if (!sink.ok()) return Fail("office_ledger_failed", sink.status());
   if (*sink != nullptr) LogRecorded("", (*sink)->SyncAll());
   office::Monitor monitor(*std::move(followers),
-                          Callbacks(&metrics, sink->get()));
+                          Callbacks(*config, &metrics, sink->get()));
   monitor.Start();
   std::vector<std::string> origins;
   for (const office::FollowedLog& log : config->logs) {

@@ -50,6 +50,12 @@ MonitorMetrics::MonitorMetrics(const std::string& version)
   errors_ = Counter(r, "aifl_monitor_follow_errors_total",
                     "Follow steps that failed (source unreachable, unsigned "
                     "checkpoint, quorum not met); retried.");
+  index_wait_ = Gauge(r, "aifl_monitor_index_input_wait_seconds",
+                      "An index output log: seconds an update has waited for "
+                      "an input size the mirror does not hold (0: none).");
+  index_gap_ = Gauge(r, "aifl_monitor_index_input_gap_entries",
+                     "An index output log: the input size the waiting update "
+                     "names minus the input's mirrored size (0: none).");
 }
 
 MonitorMetrics::~MonitorMetrics() = default;
@@ -95,6 +101,17 @@ void MonitorMetrics::Error(const std::string& origin) {
 
 std::string MonitorMetrics::Scrape() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+void MonitorMetrics::IndexInputWaiting(const std::string& origin,
+                                       absl::Duration waited, uint64_t gap) {
+  index_wait_->Add({{"origin", origin}}).Set(absl::ToDoubleSeconds(waited));
+  index_gap_->Add({{"origin", origin}}).Set(static_cast<double>(gap));
+}
+
+void MonitorMetrics::IndexInputNotWaiting(const std::string& origin) {
+  index_wait_->Add({{"origin", origin}}).Set(0);
+  index_gap_->Add({{"origin", origin}}).Set(0);
 }
 
 }  // namespace office

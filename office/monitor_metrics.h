@@ -9,9 +9,19 @@
 //   aifl_monitor_log_stopped{origin}             1 when stopped
 //   aifl_monitor_follow_errors_total{origin}     failed steps (unreachable,
 //                                                unsigned, no quorum)
+//   aifl_monitor_index_input_wait_seconds{origin}  an index's output log:
+//                                                how long (as of its last
+//                                                step) an update has waited
+//                                                for an input size the
+//                                                mirror does not hold; 0:
+//                                                none waits
+//   aifl_monitor_index_input_gap_entries{origin}  that update's input size
+//                                                minus the input's mirrored
+//                                                size; 0: none waits
 //   aifl_build_info{version}                      always 1
-// Alert on any incident, on log_stopped, and on a lag or error count that
-// keeps growing (docs/ai-office-monitor.md).
+// Alert on any incident, on log_stopped, on a lag or error count that
+// keeps growing, and on an index input wait longer than the input's usual
+// lag (docs/ai-office-monitor.md).
 //
 // Thread-safe: prometheus-cpp's metrics are atomic; the followers' threads
 // update, the exposer's thread collects.
@@ -23,6 +33,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "office/log_incident.h"
 
 namespace prometheus {
@@ -56,6 +67,12 @@ class MonitorMetrics {
   void Stopped(const std::string& origin);
   void Incident(const LogIncident& incident);
   void Error(const std::string& origin);
+  // An index's output log waiting `waited` so far for an input size
+  // `gap` entries beyond the input's mirror (LogFollower::index_input_wait),
+  // and no longer waiting (also at start: 0).
+  void IndexInputWaiting(const std::string& origin, absl::Duration waited,
+                         uint64_t gap);
+  void IndexInputNotWaiting(const std::string& origin);
 
   // The current metrics in the text exposition format.
   std::string Scrape() const;
@@ -70,6 +87,8 @@ class MonitorMetrics {
   prometheus::Family<prometheus::Counter>* incidents_;
   prometheus::Family<prometheus::Gauge>* stopped_;
   prometheus::Family<prometheus::Counter>* errors_;
+  prometheus::Family<prometheus::Gauge>* index_wait_;
+  prometheus::Family<prometheus::Gauge>* index_gap_;
 };
 
 }  // namespace office

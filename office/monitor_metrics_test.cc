@@ -1,7 +1,12 @@
 #include "office/monitor_metrics.h"
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/read_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -43,6 +48,34 @@ TEST(MonitorMetricsTest, LagEntriesIncidentsAndErrorsPerLog) {
       HasSubstr(
           "aifl_monitor_follow_errors_total{origin=\"a.example/log\"} 1"));
   EXPECT_THAT(text, HasSubstr("aifl_build_info{version=\"test\"} 1"));
+}
+
+TEST(MonitorMetricsTest, AnIndexInputWaitAndItsEndPassPromtool) {
+  MonitorMetrics m("test");
+  m.IndexInputNotWaiting("a.example/index");
+  m.IndexInputNotWaiting("b.example/index");
+  m.IndexInputWaiting("a.example/index", absl::Seconds(90), 25);
+  m.IndexInputWaiting("b.example/index", absl::Seconds(3), 7);
+  m.IndexInputNotWaiting("b.example/index");
+  const std::string text = m.Scrape();
+  EXPECT_THAT(text, HasSubstr("aifl_monitor_index_input_wait_seconds{origin="
+                              "\"a.example/index\"} 90"));
+  EXPECT_THAT(text, HasSubstr("aifl_monitor_index_input_gap_entries{origin="
+                              "\"a.example/index\"} 25"));
+  EXPECT_THAT(text, HasSubstr("aifl_monitor_index_input_wait_seconds{origin="
+                              "\"b.example/index\"} 0"));
+  EXPECT_THAT(text, HasSubstr("aifl_monitor_index_input_gap_entries{origin="
+                              "\"b.example/index\"} 0"));
+  // Debian's promtool: the exposition parses, no lint findings.
+  const std::string dir = ::testing::TempDir();
+  std::ofstream(dir + "/scrape.txt") << text;
+  const std::string promtool =
+      absl::StrCat("promtool check metrics < ", dir, "/scrape.txt > ", dir,
+                   "/promtool.out 2>&1");
+  EXPECT_EQ(std::system(promtool.c_str()), 0)
+      << common::ReadWholeFile(dir + "/promtool.out").value_or("") << text;
+  EXPECT_EQ(common::ReadWholeFile(dir + "/promtool.out").value_or("?"), "")
+      << "promtool lint findings";
 }
 
 TEST(MonitorMetricsTest, ServesOnAPortOrSaysWhyNot) {
