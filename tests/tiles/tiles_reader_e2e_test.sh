@@ -166,6 +166,11 @@ cp "$WWW/tile/entries/001" "$tmp/saved"
 flip "$WWW/tile/entries/001" 12  # inside leaf 256
 expect_refused "changed bundle" "leaf 256 of entry bundle $N/tile/entries/001 does not match its hash in $N/tile/0/001" \
   $L verify "${TN[@]}"
+# Only the error line, as scripts match it: no progress drawn into a file
+# (README.md: every failure prints one line on stderr).
+[[ $(wc -l <"$tmp/err.txt") -eq 1 ]] && ! grep -q $'\r' "$tmp/err.txt" \
+  && grep -q "^ledgerctl verify: audit failed: " "$tmp/err.txt" \
+  || fail "changed bundle: want one stderr line: $(cat -A "$tmp/err.txt")"
 expect_refused "changed bundle, leaf" "leaf 256 of entry bundle" $L leaf "${TN[@]}" --index 300
 cp "$tmp/saved" "$WWW/tile/entries/001"
 $L verify "${TN[@]}" >/dev/null || fail "verify after restoring the bundle"

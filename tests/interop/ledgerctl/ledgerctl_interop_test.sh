@@ -62,6 +62,8 @@ expect_failure $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.
 expect_failure $L prove --dir "$D" --index 999
 expect_failure $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
 expect_failure $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector  # already enrolled
+grep -q "^ledgerctl enroll: key [0-9a-f]* is already enrolled (keys are never re-used)\$" "$tmp/err" \
+  || fail "enrolling an enrolled key: $(cat "$tmp/err")"
 expect_failure $L init --dir "$D" --origin factory.example.eu/ledger
 expect_failure $L keygen --out "$tmp/c1.key"
 expect_failure $L leaf --dir "$tmp/nowhere" --index 0
