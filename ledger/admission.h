@@ -47,7 +47,9 @@ struct Admission {
 //      kAlreadyExists (a used sequence number) comes back unchanged so the
 //      caller can answer an idempotent retry.
 //   2. For a key event: ParseKeyEvent, registry.ValidateKeyEvent and the
-//      append-only key-registry rules (kAppend only).
+//      append-only key-registry rules (kAppend only). Enrolling a key
+//      enrolled before is kAlreadyExists too: callers that answer retries
+//      tell it from step 1's with registry.IsUsedSequence.
 //   3. The genesis rule: a signer not in the registry is allowed only at
 //      leaf 0, enrolling itself as an admin (kPermissionDenied otherwise).
 // Does NOT verify the signature (callers do, in parallel: verify

@@ -63,6 +63,11 @@ absl::Status KeyRegistry::CheckAppend(const entry::Envelope& envelope,
   return absl::OkStatus();
 }
 
+bool KeyRegistry::IsUsedSequence(const entry::Envelope& envelope) const {
+  const KeyInfo* key = Find(ToKeyId(envelope.key_id));
+  return key != nullptr && envelope.sequence < key->next_sequence;
+}
+
 absl::Status KeyRegistry::ValidateKeyEvent(const KeyEvent& event,
                                            absl::string_view origin) const {
   switch (event.event_case()) {

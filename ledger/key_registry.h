@@ -72,6 +72,13 @@ class KeyRegistry {
   absl::Status CheckAppend(const entry::Envelope& envelope,
                            uint64_t leaf_index) const;
 
+  // Whether `envelope`'s signer is enrolled and its sequence number is below
+  // the signer's next one: the entry is a retry, or other bytes under a used
+  // number. This is what CheckAppend's kAlreadyExists means; a key event's
+  // kAlreadyExists from ValidateKeyEvent (a key enrolled before) does not,
+  // and callers answering retries must tell the two apart with this.
+  bool IsUsedSequence(const entry::Envelope& envelope) const;
+
   // Applies an accepted entry: advances the signer's next sequence and, for a
   // key event, applies it. `event` is the parsed payload of a key event. An
   // Enrol is inserted before the signer is looked up, so the genesis entry

@@ -224,9 +224,12 @@ void Sequencer::AdmitItem(Prepared& item, Group& group) {
   const std::string& origin = log_->origin();
   absl::StatusOr<Admission> admitted =
       Admit(registry_, e, group.next_index, origin, AdmissionMode::kAppend);
-  if (admitted.status().code() == absl::StatusCode::kAlreadyExists) {
+  if (admitted.status().code() == absl::StatusCode::kAlreadyExists &&
+      registry_.IsUsedSequence(e)) {
     // An idempotent retry returns the original receipt; other bytes under a
-    // used sequence number are refused.
+    // used sequence number are refused. Not every kAlreadyExists is a used
+    // number: enrolling a key enrolled before is one too, and is refused
+    // below like any other bad key event (its sequence stays unused).
     AnswerUsedSequence(item, group);
     return;
   }

@@ -256,6 +256,39 @@ TEST_F(ServerApiTest, AdminEnrolsListsKeysAndReportsStatus) {
   EXPECT_FALSE(status.has_simulated_clock_since());
 }
 
+// Enrolling a key enrolled before: ALREADY_EXISTS naming the key (it was
+// DATA_LOSS about an unreadable leaf), nothing appended, and the admin's
+// sequence number stays free for its next key event.
+TEST_F(ServerApiTest, AdminRefusesEnrollingAnEnrolledKey) {
+  const uint64_t size = harness_->ledger().Size();
+  ledger::EntrySigner& admin = harness_->fixture().admin();
+  const uint64_t sequence = admin.next_sequence();
+  auto enrol = [&](const ledger::crypto::PublicKey& key) {
+    aifl::ledger::v1::KeyEvent event;
+    event.mutable_enrol()->set_public_key(std::string(key.bytes()));
+    event.mutable_enrol()->set_role(aifl::ledger::v1::ROLE_COLLECTOR);
+    aifl::api::v1::SubmitKeyEventRequest request;
+    request.set_envelope(
+        admin.SignAt(sequence, ledger::kKeyEventType, event.SerializeAsString())
+            .value());
+    aifl::api::v1::EntryResult result;
+    grpc::ClientContext ctx;
+    return admin_->SubmitKeyEvent(&ctx, request, &result);
+  };
+  grpc::Status refused = enrol(collector_->public_key());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::ALREADY_EXISTS)
+      << refused.error_message();
+  EXPECT_EQ(refused.error_message(),
+            "key " + collector_->key_id().ToString() +
+                " is already enrolled (keys are never re-used)");
+  EXPECT_EQ(harness_->ledger().Size(), size);
+  auto fresh = ledger::crypto::SigningKey::Generate().value();
+  grpc::Status enrolled = enrol(fresh->public_key());
+  EXPECT_TRUE(enrolled.ok()) << enrolled.error_message();
+  EXPECT_EQ(harness_->ledger().Size(), size + 1);
+  SubmitOk({Sign("the collector goes on")});
+}
+
 // Calls `method` with the raw `body` through a generic stub; fills
 // `response` and returns the status.
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,

@@ -1,6 +1,8 @@
 // ledgerctl: the operator's and auditor's command line. Thin: parses flags,
 // runs one command from local_commands.h, prints one stderr line on failure.
 // Exit codes: 0 success, 1 failure (including a failed audit), 2 usage.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -340,6 +342,7 @@ int main(int argc, char** argv) {
   ledgerctl::CommandArgs args;
   args.dir = absl::GetFlag(FLAGS_dir);
   args.json = absl::GetFlag(FLAGS_json);
+  args.stderr_is_terminal = isatty(STDERR_FILENO) != 0;
   for (size_t i = 1; i < positional.size(); ++i)
     args.positional.push_back(positional[i]);
 

@@ -2,8 +2,9 @@
 // every source, are in read_commands.h and verify_command.h). Each command
 // reads its flags (already parsed by main), writes its normal output to `out`
 // (text for people; the documented plain forms for proofs and notes; raw bytes
-// for `leaf`) and progress to `err`, and returns a status whose message main
-// prints as the one stderr line of a failure.
+// for `leaf`) and progress to `err` (only on a terminal: terminal_progress.h),
+// and returns a status whose message main prints as the one stderr line of a
+// failure.
 #ifndef TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
 #define TOOLS_LEDGERCTL_LOCAL_COMMANDS_H_
 
@@ -21,6 +22,9 @@ struct CommandArgs {
   std::string dir;
   std::vector<std::string> positional;  // e.g. the files of `append`
   bool json = false;
+  // Whether stderr is a terminal (main sets it): progress lines are drawn
+  // only then (terminal_progress.h), never into a script's file or pipe.
+  bool stderr_is_terminal = false;
 };
 
 // Each returns kInvalidArgument for a usage error (main exits 2), and any

@@ -18,6 +18,7 @@
 #include "tools/ledgerctl/log_source.h"
 #include "tools/ledgerctl/output_format.h"
 #include "tools/ledgerctl/signed_heads.h"
+#include "tools/ledgerctl/terminal_progress.h"
 
 namespace ledgerctl {
 namespace {
@@ -165,28 +166,19 @@ void Print(const VerifyReport& report, bool json, std::ostream& out) {
 
 absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err) {
-  const bool tty = !args.json;
-  // Progress of one pass, e.g. "\raudit: 4096 / 8192 leaves (50%)".
-  auto progress = [&](const char* pass) -> Progress {
-    if (!tty) return nullptr;
-    return [&err, pass](uint64_t done, uint64_t total) {
-      err << absl::StrFormat("\r%s: %d / %d leaves (%.0f%%)", pass, done, total,
-                             total == 0 ? 100.0 : 100.0 * done / total)
-          << std::flush;
-    };
-  };
+  TerminalProgress progress(err, args.stderr_is_terminal && !args.json);
   VerifyReport report;
   if (api::client::IsFolderSource(LogSourceFromFlags(args))) {
-    RETURN_IF_ERROR(AuditFolderStorage(args, progress("audit"), report));
-    if (tty) err << "\n";
+    RETURN_IF_ERROR(AuditFolderStorage(args, progress.Pass("audit"), report));
+    progress.EndPass();
     if (report.ok) {
-      RETURN_IF_ERROR(ReplayFolder(args, progress("read back"), report));
-      if (tty) err << "\n";
+      RETURN_IF_ERROR(ReplayFolder(args, progress.Pass("read back"), report));
+      progress.EndPass();
     }
   } else {
     ASSIGN_OR_RETURN(api::client::OpenedLog log, OpenLog(args));
-    RETURN_IF_ERROR(AuditThroughReader(log, progress("audit"), report));
-    if (tty) err << "\n";
+    RETURN_IF_ERROR(AuditThroughReader(log, progress.Pass("audit"), report));
+    progress.EndPass();
   }
   Print(report, args.json, out);
   if (!report.ok) {

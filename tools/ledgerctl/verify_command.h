@@ -19,8 +19,10 @@ namespace ledgerctl {
 // Prints "ok: N entries, M checkpoints verified; root R" (M: the stored
 // checkpoints of a folder, 1 for another source: the one audited against),
 // the signed-heads lines and, for a folder marked so, the simulated-clock
-// line first; or with --json one object. Progress on `err` (not with
-// --json). kDataLoss "audit failed: <problem>" when any check fails.
+// line first; or with --json one object. Progress on `err` only when
+// args.stderr_is_terminal and not --json, erased after each pass
+// (terminal_progress.h), so a failure's stderr is main's one line.
+// kDataLoss "audit failed: <problem>" when any check fails.
 absl::Status Verify(const CommandArgs& args, std::ostream& out,
                     std::ostream& err);
 

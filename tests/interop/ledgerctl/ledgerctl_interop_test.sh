@@ -56,7 +56,8 @@ expect_failure "role collector may not sign payload type aifl.provider.v1.ModelD
   $L append --dir "$D" --key "$tmp/c1.key" --type aifl.provider.v1.ModelDeclaration "$tmp/p1"
 expect_failure "leaf 999 is beyond the checkpoint's size" $L prove --dir "$D" --index 999
 expect_failure 'role: got "wizard"' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role wizard
-expect_failure '' $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector  # already enrolled
+expect_failure "^ledgerctl enroll: key [0-9a-f]* is already enrolled (keys are never re-used)\$" \
+  $L enroll --dir "$D" --pub "$tmp/c1.key.pub" --role collector
 expect_failure "a ledger database already exists" $L init --dir "$D" --origin factory.example.eu/ledger
 expect_failure "refusing to overwrite a key file" $L keygen --out "$tmp/c1.key"
 expect_failure "no ledger database in" $L leaf --dir "$tmp/nowhere" --index 0
