@@ -128,6 +128,11 @@ class IndexBuilder {
   double StoreBackgroundCpuSeconds() const {
     return store_->BackgroundCpuSeconds();
   }
+  // Whether its store has a flush or compaction running or pending
+  // (Store::BackgroundWorkPending).
+  bool StoreBackgroundWorkPending() const {
+    return store_->BackgroundWorkPending();
+  }
 
   // The key's totals at the current state (version 2), or nullopt for an
   // absent model or a version 1 index.

@@ -349,4 +349,23 @@ double Store::BackgroundCpuSeconds() const {
   return total;
 }
 
+bool Store::BackgroundWorkPending() const {
+  uint64_t count = 0;
+  for (const std::string& running :
+       {rocksdb::DB::Properties::kNumRunningCompactions,
+        rocksdb::DB::Properties::kNumRunningFlushes}) {
+    if (db_->GetIntProperty(running, &count) && count > 0) return true;
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    for (const std::string& pending :
+         {rocksdb::DB::Properties::kCompactionPending,
+          rocksdb::DB::Properties::kMemTableFlushPending}) {
+      if (db_->GetIntProperty(handle, pending, &count) && count > 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace ledger::storage

@@ -159,6 +159,12 @@ class Store {
   // process. For benchmarks and status reports.
   double BackgroundCpuSeconds() const;
 
+  // Whether a flush or compaction is running or waiting to run (RocksDB's
+  // running and pending counts): a benchmark waits for false before it
+  // reads BackgroundCpuSeconds, so that the work a write caused is counted
+  // even when it runs after the write returned.
+  bool BackgroundWorkPending() const;
+
   bool read_only() const { return read_only_; }
 
  private:

@@ -118,6 +118,26 @@ TEST(StoreTest, BackgroundCpuCountsFlushes) {
   EXPECT_GT(seconds, 0.0);
 }
 
+// Pending while the flush that a full write buffer schedules has not run;
+// once it is not, the flush's CPU is counted.
+TEST(StoreTest, BackgroundWorkPendingUntilTheFlushRan) {
+  auto store =
+      Store::Open(TempPath("bg_pending"), {StoreOptions::Mode::kCreate});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_FALSE((*store)->BackgroundWorkPending());
+  const std::string value(1 << 20, 'v');
+  for (int i = 0; i < 80; ++i) {
+    Batch batch;
+    batch.Put(Family::kLeaves, absl::StrCat("key", 1000 + i), value);
+    ASSERT_TRUE((*store)->Write(&batch).ok());
+  }
+  for (int wait = 0; wait < 300 && (*store)->BackgroundWorkPending(); ++wait) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_FALSE((*store)->BackgroundWorkPending());
+  EXPECT_GT((*store)->BackgroundCpuSeconds(), 0.0);
+}
+
 TEST(StoreTest, ScanVisitsRangeInOrder) {
   auto store = Store::Open(TempPath("scan"), {StoreOptions::Mode::kCreate});
   ASSERT_TRUE(store.ok());
