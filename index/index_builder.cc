@@ -129,7 +129,7 @@ absl::Status IndexBuilder::Load() {
     return absl::DataLossError(
         "index: the stored input frontier does not make the stored input root");
   }
-  RETURN_IF_ERROR(LoadKeyCheckpoint());
+  ASSIGN_OR_RETURN(const bool key_checkpoint_stored, LoadKeyCheckpoint());
   std::vector<Hash> layout_one_keys;
   RETURN_IF_ERROR(layout == 1 ? LoadLayoutOneKeys(&layout_one_keys)
                               : LoadKeys());
@@ -143,15 +143,22 @@ absl::Status IndexBuilder::Load() {
   RETURN_IF_ERROR(ReapplyInput());
   // Rewritten only once they are known to make the stored roots.
   if (layout == 1) RETURN_IF_ERROR(RewriteLayoutOneKeys(layout_one_keys));
+  if (!key_checkpoint_stored) {
+    // Written before key checkpoints: from now on the `k` records lag the
+    // state, so the record must say where they are before any update.
+    ledger::storage::Batch batch;
+    batch.Put(Family::kMeta, kKeyCheckpointKey, EncodeKeyCheckpoint(keys_at_));
+    RETURN_IF_ERROR(store_->Write(&batch));
+  }
   return LoadListNodes(/*new_store=*/false);
 }
 
-absl::Status IndexBuilder::LoadKeyCheckpoint() {
+absl::StatusOr<bool> IndexBuilder::LoadKeyCheckpoint() {
   ASSIGN_OR_RETURN(std::optional<std::string> record,
                    store_->Get(Family::kMeta, kKeyCheckpointKey));
   if (!record.has_value()) {
     keys_at_ = {state_, input_};
-    return absl::OkStatus();
+    return false;
   }
   ASSIGN_OR_RETURN(keys_at_, DecodeKeyCheckpoint(*record));
   if (keys_at_.state.input_size > state_.input_size ||
@@ -161,7 +168,7 @@ absl::Status IndexBuilder::LoadKeyCheckpoint() {
         " (MapFn v", keys_at_.state.map_fn_version, ") is not below the state ",
         "at ", state_.input_size, " (v", state_.map_fn_version, ")"));
   }
-  return absl::OkStatus();
+  return true;
 }
 
 absl::Status IndexBuilder::ReapplyInput() {

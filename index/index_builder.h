@@ -165,8 +165,9 @@ class IndexBuilder {
   }
   absl::Status Load();
   // Reads the key checkpoint (the stored state when there is none: stores
-  // written before it kept the `k` records at every update).
-  absl::Status LoadKeyCheckpoint();
+  // written before it kept the `k` records at every update). Whether the
+  // record was stored.
+  absl::StatusOr<bool> LoadKeyCheckpoint();
   // Re-applies the input from the key checkpoint to the stored state,
   // writing nothing (the list entries and nodes are stored already).
   absl::Status ReapplyInput();
