@@ -110,7 +110,7 @@ absl::Status IndexBuilder::Load() {
     if (layout != kKeyRecordLayout) {
       batch.Put(Family::kMeta, kKeyRecordsKey, KeyRecordsRecord());
     }
-    batch.Put(Family::kMeta, kKeyCheckpointKey, EncodeKeyCheckpoint(keys_at_));
+    PutKeyCheckpoint(&batch);  // no key yet: the record alone
     RETURN_IF_ERROR(store_->Write(&batch));
     return LoadListNodes(/*new_store=*/true);
   }
@@ -145,9 +145,10 @@ absl::Status IndexBuilder::Load() {
   if (layout == 1) RETURN_IF_ERROR(RewriteLayoutOneKeys(layout_one_keys));
   if (!key_checkpoint_stored) {
     // Written before key checkpoints: from now on the `k` records lag the
-    // state, so the record must say where they are before any update.
+    // state, so the record must say where they are before any update (they
+    // are at the state: nothing was re-applied, no key changed since).
     ledger::storage::Batch batch;
-    batch.Put(Family::kMeta, kKeyCheckpointKey, EncodeKeyCheckpoint(keys_at_));
+    PutKeyCheckpoint(&batch);
     RETURN_IF_ERROR(store_->Write(&batch));
   }
   return LoadListNodes(/*new_store=*/false);
@@ -192,9 +193,7 @@ absl::Status IndexBuilder::ReapplyInput() {
     }
     for (const std::string& leaf : leaves) {
       input.Append(ledger::merkle::HashLeaf(leaf), nullptr);
-      ASSIGN_OR_RETURN(const MappedLeaf mapped, MapLeaf(next, leaf));
-      RETURN_IF_ERROR(map_.AddMapped(next, mapped));
-      ++next;
+      RETURN_IF_ERROR(map_.AddLeaf(next++, leaf));
     }
     for (const ModelMap::Changed& c : map_.Flush()) {
       changed_since_keys_.insert(c.key);
@@ -407,9 +406,13 @@ absl::Status IndexBuilder::CheckpointKeys() {
     broken_ = written;
     return written;
   }
+  KeysCheckpointed();
+  return absl::OkStatus();
+}
+
+void IndexBuilder::KeysCheckpointed() {
   keys_at_ = {state_, input_};
   changed_since_keys_.clear();
-  return absl::OkStatus();
 }
 
 void IndexBuilder::PutKeyCheckpoint(ledger::storage::Batch* batch) const {
@@ -455,10 +458,7 @@ absl::Status IndexBuilder::Write(std::vector<ListEntry> entries) {
             EncodeRangeHashes(input_.hashes()));
   batch.Put(Family::kMeta, kStateKey, EncodeIndexState(state_));
   RETURN_IF_ERROR(store_->Write(&batch));
-  if (checkpoint_keys) {
-    keys_at_ = {state_, input_};
-    changed_since_keys_.clear();
-  }
+  if (checkpoint_keys) KeysCheckpointed();
   return absl::OkStatus();
 }
 

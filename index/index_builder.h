@@ -199,6 +199,9 @@ class IndexBuilder {
   // Puts the `k` records of the keys changed since the key checkpoint and
   // the new checkpoint (the current state) into `batch`.
   void PutKeyCheckpoint(ledger::storage::Batch* batch) const;
+  // After the batch PutKeyCheckpoint filled is written: the records are at
+  // the current state.
+  void KeysCheckpointed();
 
   std::unique_ptr<ledger::storage::Store> store_;
   ModelMap map_;

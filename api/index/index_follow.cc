@@ -10,6 +10,23 @@
 #include "common/status_macros.h"
 
 namespace api::index {
+namespace {
+
+// `input`'s leaves from `start` in `at`'s tree, verified (ReadLeaves), as
+// the bytes the builder takes.
+absl::StatusOr<std::vector<std::string>> ReadLeafBytes(
+    client::LogReader& input, const client::VerifiedCheckpoint& at,
+    uint64_t start, uint64_t max_count) {
+  ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> read,
+                   input.ReadLeaves(at, start, max_count));
+  std::vector<std::string> leaves;
+  leaves.reserve(read.size());
+  for (client::VerifiedLeaf& leaf : read)
+    leaves.push_back(std::move(leaf.leaf));
+  return leaves;
+}
+
+}  // namespace
 
 absl::StatusOr<FollowStep> FollowOnce(client::LogReader& input,
                                       vindex::IndexBuilder& builder,
@@ -28,9 +45,9 @@ absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
     std::vector<std::string> leaves;
     leaves.reserve(at.fields.size - from);
     while (from + leaves.size() < at.fields.size) {
-      ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> batch,
-                       input.ReadLeaves(at, from + leaves.size(),
-                                        at.fields.size - from - leaves.size()));
+      ASSIGN_OR_RETURN(std::vector<std::string> batch,
+                       ReadLeafBytes(input, at, from + leaves.size(),
+                                     at.fields.size - from - leaves.size()));
       // A source whose checkpoint names leaves it does not serve: an error,
       // never a loop waiting for them.
       if (batch.empty()) {
@@ -38,9 +55,7 @@ absl::StatusOr<FollowStep> FollowTo(client::LogReader& input,
             input.Source(), " returned no leaf at ", from + leaves.size(),
             " below its checkpoint's size ", at.fields.size));
       }
-      for (client::VerifiedLeaf& leaf : batch) {
-        leaves.push_back(std::move(leaf.leaf));
-      }
+      for (std::string& leaf : batch) leaves.push_back(std::move(leaf));
     }
     RETURN_IF_ERROR(builder.Apply(
         vindex::InputCheckpoint{at.fields.size, at.fields.root}, leaves));
@@ -62,13 +77,7 @@ vindex::InputLeafReader InputLeavesOf(client::LogReader& input) {
     if (!at->has_value()) {
       ASSIGN_OR_RETURN(*at, input.LatestCheckpoint());
     }
-    ASSIGN_OR_RETURN(std::vector<client::VerifiedLeaf> read,
-                     input.ReadLeaves(**at, start, max_count));
-    std::vector<std::string> leaves;
-    leaves.reserve(read.size());
-    for (client::VerifiedLeaf& leaf : read)
-      leaves.push_back(std::move(leaf.leaf));
-    return leaves;
+    return ReadLeafBytes(input, **at, start, max_count);
   };
 }
 
