@@ -36,15 +36,6 @@ class IndexBuilderTest : public ::testing::Test {
     }
   }
 
-  absl::Status CatchUp(IndexBuilder& b) {
-    absl::StatusOr<InputCheckpoint> cp = log_->Checkpoint();
-    if (!cp.ok()) return cp.status();
-    absl::StatusOr<std::vector<std::string>> leaves =
-        log_->Leaves(b.state().input_size, cp->size);
-    if (!leaves.ok()) return leaves.status();
-    return b.Apply(*cp, *leaves);
-  }
-
   std::unique_ptr<ModelLog> log_;
   std::string dir_;
 };
@@ -53,7 +44,7 @@ TEST_F(IndexBuilderTest, ListsHoldEveryLeafAboutTheModelAndProve) {
   AppendSome(20);
   absl::StatusOr<std::unique_ptr<IndexBuilder>> b = IndexBuilder::Open(dir_);
   ASSERT_TRUE(b.ok()) << b.status();
-  ASSERT_TRUE(CatchUp(**b).ok());
+  ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   // Every leaf of the log, re-run through MapFn: the expected lists.
   const uint64_t size = log_->ledger().Size();
   std::vector<uint64_t> want;
@@ -104,7 +95,7 @@ TEST_F(IndexBuilderTest, ALeafAboutTwoModelsGoesOnBothLists) {
   AppendSome(2);
   absl::StatusOr<std::unique_ptr<IndexBuilder>> b = IndexBuilder::Open(dir_);
   ASSERT_TRUE(b.ok()) << b.status();
-  absl::Status caught_up = CatchUp(**b);
+  absl::Status caught_up = log_->IndexUnseen(**b);
   ASSERT_TRUE(caught_up.ok()) << caught_up;
   EXPECT_EQ(*(*b)->List("m-derived", 0, 100), std::vector<uint64_t>{leaf});
   const std::vector<uint64_t> base = *(*b)->List("m1", 0, 100);
@@ -122,18 +113,18 @@ TEST_F(IndexBuilderTest, IncrementalEqualsOneShotAndResumesAfterReopen) {
   {
     auto b = IndexBuilder::Open(dir_);
     ASSERT_TRUE(b.ok());
-    ASSERT_TRUE(CatchUp(**b).ok());
+    ASSERT_TRUE(log_->IndexUnseen(**b).ok());
     AppendSome(1);
-    ASSERT_TRUE(CatchUp(**b).ok());
+    ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   }
   AppendSome(9);
   auto b = IndexBuilder::Open(dir_);  // resumes at the stored state
   ASSERT_TRUE(b.ok()) << b.status();
   EXPECT_EQ((*b)->state().input_size, log_->ledger().Size() - 9);
-  ASSERT_TRUE(CatchUp(**b).ok());
+  ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   auto one = IndexBuilder::Open(one_dir);
   ASSERT_TRUE(one.ok());
-  ASSERT_TRUE(CatchUp(**one).ok());
+  ASSERT_TRUE(log_->IndexUnseen(**one).ok());
   EXPECT_EQ((*b)->state().map_root, (*one)->state().map_root);
   EXPECT_EQ((*b)->state().input_root, (*one)->state().input_root);
   EXPECT_EQ(*(*b)->List("m1", 0, 100), *(*one)->List("m1", 0, 100));
@@ -192,7 +183,7 @@ TEST_F(IndexBuilderTest, LayoutOneStoreIsRewrittenAtOpen) {
     {
       auto b = IndexBuilder::Open(dir, version);
       ASSERT_TRUE(b.ok()) << b.status();
-      ASSERT_TRUE(CatchUp(**b).ok());
+      ASSERT_TRUE(log_->IndexUnseen(**b).ok());
       before = (*b)->state();
       totals = (*b)->Totals("m1");
       list = *(*b)->List("m1", 0, 100);
@@ -225,7 +216,7 @@ TEST_F(IndexBuilderTest, UnknownKeyRecordLayoutIsRefused) {
   {
     auto b = IndexBuilder::Open(dir_);
     ASSERT_TRUE(b.ok());
-    ASSERT_TRUE(CatchUp(**b).ok());
+    ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   }
   {
     auto store = ledger::storage::Store::Open(dir_, {});
@@ -248,12 +239,12 @@ TEST_F(IndexBuilderTest, VersionTwoKeepsEachModelsTotals) {
   {
     auto b = IndexBuilder::Open(dir_);
     ASSERT_TRUE(b.ok());
-    ASSERT_TRUE(CatchUp(**b).ok());
+    ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   }
   AppendSome(13);
   auto b = IndexBuilder::Open(dir_);
   ASSERT_TRUE(b.ok()) << b.status();
-  ASSERT_TRUE(CatchUp(**b).ok());
+  ASSERT_TRUE(log_->IndexUnseen(**b).ok());
   TotalsFold want;
   for (uint64_t i = 0; i < log_->ledger().Size(); ++i) {
     MappedLeaf leaf = *MapLeaf(i, *log_->ledger().GetLeaf(i));
@@ -279,7 +270,7 @@ TEST_F(IndexBuilderTest, VersionTwoKeepsEachModelsTotals) {
   auto v1 =
       IndexBuilder::Open(ledger::testonly::FreshDir("v1"), kMapFnVersion1);
   ASSERT_TRUE(v1.ok());
-  ASSERT_TRUE(CatchUp(**v1).ok());
+  ASSERT_TRUE(log_->IndexUnseen(**v1).ok());
   EXPECT_EQ((*v1)->state().map_fn_version, 1u);
   EXPECT_FALSE((*v1)->Totals("m1").has_value());
   (*v1)->Prove("m1", &value);

@@ -47,12 +47,8 @@ class KeyCheckpointTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(log_->Append(absl::StrCat("m", i % 5), i % 5).ok());
     }
-    absl::StatusOr<InputCheckpoint> cp = log_->Checkpoint();
-    ASSERT_TRUE(cp.ok()) << cp.status();
-    absl::StatusOr<std::vector<std::string>> leaves =
-        log_->Leaves(b.state().input_size, cp->size);
-    ASSERT_TRUE(leaves.ok()) << leaves.status();
-    ASSERT_TRUE(b.Apply(*cp, *leaves).ok());
+    const absl::Status indexed = log_->IndexUnseen(b);
+    ASSERT_TRUE(indexed.ok()) << indexed;
   }
 
   // Grows an index by updates of 10 until its key records lag its state,

@@ -40,12 +40,7 @@ class TotalsAnswerTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       ASSERT_TRUE(in_->Append(absl::StrCat("m", i % 3), i % 4).ok());
     }
-    InputCheckpoint cp = in_->Checkpoint().value();
-    ASSERT_TRUE(
-        builder_
-            ->Apply(cp,
-                    in_->Leaves(builder_->state().input_size, cp.size).value())
-            .ok());
+    ASSERT_TRUE(in_->IndexUnseen(*builder_).ok());
     ASSERT_TRUE(
         output_->Publish({in_->ledger().origin(), builder_->state()}).ok());
   }

@@ -27,10 +27,7 @@ absl::Status IndexedLog::Grow(int n) {
   for (int i = 0; i < n; ++i) {
     RETURN_IF_ERROR(in_->Append(absl::StrCat("m", i % 3), i % 4).status());
   }
-  ASSIGN_OR_RETURN(InputCheckpoint cp, in_->Checkpoint());
-  ASSIGN_OR_RETURN(std::vector<std::string> leaves,
-                   in_->Leaves(builder_->state().input_size, cp.size));
-  RETURN_IF_ERROR(builder_->Apply(cp, leaves));
+  RETURN_IF_ERROR(in_->IndexUnseen(*builder_));
   return output_->Publish({in_->ledger().origin(), builder_->state()}).status();
 }
 

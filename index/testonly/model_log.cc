@@ -106,6 +106,10 @@ absl::Status ModelLog::AppendAndIndex(
     envelopes.push_back(std::move(env));
   }
   RETURN_IF_ERROR(AppendAll(envelopes));
+  return IndexUnseen(builder);
+}
+
+absl::Status ModelLog::IndexUnseen(IndexBuilder& builder) const {
   ASSIGN_OR_RETURN(InputCheckpoint cp, Checkpoint());
   ASSIGN_OR_RETURN(std::vector<std::string> leaves,
                    Leaves(builder.state().input_size, cp.size));

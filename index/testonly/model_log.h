@@ -43,6 +43,10 @@ class ModelLog {
   absl::StatusOr<std::vector<std::string>> Leaves(uint64_t start,
                                                   uint64_t end) const;
 
+  // Indexes every leaf `builder` has not seen at the current tree's
+  // checkpoint, in one update.
+  absl::Status IndexUnseen(IndexBuilder& builder) const;
+
   // Appends n kind-0 entries in one group commit, the one at leaf index i
   // about model_of(i), then indexes every leaf `builder` has not seen at the
   // new tree's checkpoint (one update).
